@@ -1,0 +1,85 @@
+// The validated configuration: [server], [queue], and one InstanceConfig per
+// [source.NAME], [target.NAME] and [service.NAME] section.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scanhook/abi.hpp"
+#include "scanhook/config_view.hpp"
+#include "scanhook/core/ini_file.hpp"
+#include "scanhook/core/plugin_catalog.hpp"
+
+namespace scanhook::core {
+
+enum class Role { source, target, service };
+const char* role_name(Role role);
+
+// Keys the core itself reads, as validated: defaults filled in, repeatable
+// keys (rewrite, include, ...) kept in order.
+class CoreSettings {
+ public:
+  CoreSettings() = default;
+  explicit CoreSettings(std::map<std::string, std::vector<std::string>> values)
+      : values_(std::move(values)) {}
+
+  std::string string(const std::string& key) const;
+  std::vector<std::string> list(const std::string& key) const;
+  std::int64_t integer(const std::string& key) const;
+  bool boolean(const std::string& key) const;
+  std::chrono::milliseconds duration(const std::string& key) const;
+  bool has(const std::string& key) const;
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+struct InstanceConfig {
+  Role role = Role::source;
+  std::string instance;  // "sonarr4k"
+  std::string section;   // "source.sonarr4k"
+  std::shared_ptr<const PluginLibrary> plugin;
+  Kind kind = kWebhookSource;  // what this section makes of the plugin
+  ConfigView plugin_config;    // the plugin's declared keys
+  CoreSettings settings;       // the core's keys for this role
+};
+
+struct Config {
+  std::string file;
+  std::string plugin_dir;
+  CoreSettings server;
+  CoreSettings queue;
+  std::vector<InstanceConfig> instances;
+  std::vector<std::string> warnings;  // e.g. unused plugins that failed to load
+
+  const InstanceConfig* find(Role role, const std::string& instance) const;
+};
+
+// A key the core reads in one kind of section.
+struct CoreKey {
+  const char* name;
+  ConfigType type;
+  const char* default_value;  // nullptr: none
+  bool repeatable;
+  const char* help;
+};
+const std::vector<CoreKey>& server_keys();
+const std::vector<CoreKey>& queue_keys();
+const std::vector<CoreKey>& instance_keys(Role role);
+
+// The [server] plugin_dir of an INI, before anything else is validated, so the
+// catalog can be scanned first. `fallback` when the file does not set it.
+std::string plugin_dir_of(const IniFile& ini, const std::string& fallback);
+
+// Validates everything; throws ConfigError listing every problem, one per
+// line, each naming file:line, section and key, with a suggestion where one fits.
+Config validate_config(const IniFile& ini, const PluginCatalog& catalog);
+
+// Checks one value against a type; "" when it is fine, else what is wrong.
+std::string check_value(ConfigType type, const std::string& value);
+
+}  // namespace scanhook::core

@@ -1,0 +1,39 @@
+// An INI file as written: sections and keys in order, repeats kept, with
+// line numbers so every config error can point at its line.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace scanhook::core {
+
+struct IniEntry {
+  std::string key;  // lowercased
+  std::string value;
+  int line = 0;
+};
+
+struct IniSection {
+  std::string name;  // lowercased, e.g. "source.sonarr"
+  int line = 0;
+  std::vector<IniEntry> entries;
+};
+
+struct IniFile {
+  std::string path;
+  std::vector<IniSection> sections;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// `;` and `#` start a comment at the start of a line or after white space.
+// Throws ConfigError ("file:line: ...") on a line that is not a section,
+// key = value, comment or blank.
+IniFile parse_ini(const std::string& text, const std::string& path);
+IniFile read_ini_file(const std::string& path);
+
+}  // namespace scanhook::core

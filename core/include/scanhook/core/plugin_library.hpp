@@ -1,0 +1,54 @@
+// One plugin .so, loaded and checked; it stays loaded while anything it made lives.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "scanhook/abi.hpp"
+#include "scanhook/config_view.hpp"
+#include "scanhook/host.hpp"
+#include "scanhook/instance.hpp"
+
+namespace boost::dll {
+class shared_library;
+}
+
+namespace scanhook::core {
+
+class PluginLibrary;
+using LoadOutcome = std::variant<std::shared_ptr<const PluginLibrary>, std::string>;
+
+class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
+ public:
+  // Loads `file` (rtld_now | rtld_local) and checks its descriptor before any
+  // plugin function is called. The error names the file, what was expected,
+  // what was found and what to do.
+  static LoadOutcome load(const std::filesystem::path& file);
+
+  ~PluginLibrary();
+  PluginLibrary(const PluginLibrary&) = delete;
+  PluginLibrary& operator=(const PluginLibrary&) = delete;
+
+  const Descriptor& descriptor() const { return *descriptor_; }
+  std::string name() const { return descriptor_->name; }
+  const std::filesystem::path& file() const { return file_; }
+  bool offers(Kind kind) const { return (descriptor_->kinds & kind) != 0; }
+
+  // Makes an instance; the returned pointer keeps this library loaded. On
+  // failure returns null and sets `error` to the plugin's message.
+  std::shared_ptr<Instance> create(Kind kind, const std::string& instance,
+                                   const ConfigView& config, Host& host,
+                                   std::string& error) const;
+
+ private:
+  PluginLibrary(std::filesystem::path file, std::unique_ptr<boost::dll::shared_library> library,
+                const Descriptor* descriptor);
+
+  std::filesystem::path file_;
+  std::unique_ptr<boost::dll::shared_library> library_;
+  const Descriptor* descriptor_;
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,47 @@
+// Maps a method and path to a handler. Patterns are literal segments,
+// {name} for one segment, and a final * for the rest of the path.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scanhook/http.hpp"
+
+namespace scanhook::core {
+
+using RouteParams = std::map<std::string, std::string>;  // "*" holds the rest, if any
+using RouteHandler = std::function<HttpReply(const HttpRequest&, const RouteParams&)>;
+
+// Who may call a route; the HTTP server enforces it before the handler runs.
+enum class Access {
+  open,     // anyone (health, the login page)
+  user,     // the [server] credentials: Basic, or a UI session (+ CSRF on changes)
+  webhook,  // the source's own rule (Basic and/or its token), checked by the ingest layer
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access;
+  RouteHandler handler;
+};
+
+struct RouteLookup {
+  const Route* route = nullptr;  // null: no route
+  RouteParams params;
+  std::vector<std::string> allowed_methods;  // set when the path exists with other methods
+};
+
+class Router {
+ public:
+  void add(const std::string& method, const std::string& pattern, Access access,
+           RouteHandler handler);
+  RouteLookup find(const std::string& method, const std::string& path) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,428 @@
+#include "scanhook/core/config.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "scanhook/config_value.hpp"
+#include "scanhook/core/suggestion.hpp"
+
+namespace scanhook::core {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::source: return "source";
+    case Role::target: return "target";
+    case Role::service: return "service";
+  }
+  return "unknown";
+}
+
+// ---- the core's keys -------------------------------------------------------
+
+const std::vector<CoreKey>& server_keys() {
+  static const std::vector<CoreKey> keys = {
+      {"listen", ConfigType::string, "127.0.0.1:3030", false, "address:port to listen on"},
+      {"plugin_dir", ConfigType::string, "", false,
+       "folder of plugin .so files (empty: ../lib/scanhook/plugins beside the binary)"},
+      {"database", ConfigType::string, "state/scanhook.db", false,
+       "SQLite file (relative paths start at the working directory)"},
+      {"username", ConfigType::string, "", false, "HTTP Basic user for the API and UI"},
+      {"password", ConfigType::secret, "", false, "HTTP Basic password for the API and UI"},
+      {"allow_unauthenticated", ConfigType::boolean, "false", false,
+       "allow listening on a non-loopback address without credentials"},
+      {"max_body_size", ConfigType::integer, "16777216", false, "largest request body in bytes"},
+      {"request_timeout", ConfigType::duration, "30s", false, "socket read/write timeout"},
+      {"threads", ConfigType::integer, "16", false, "HTTP worker threads"},
+      {"access_log", ConfigType::boolean, "true", false, "log one line per HTTP request"},
+      {"log_level", ConfigType::string, "information", false,
+       "debug, information, warning or error"},
+  };
+  return keys;
+}
+
+const std::vector<CoreKey>& queue_keys() {
+  static const std::vector<CoreKey> keys = {
+      {"minimum_age", ConfigType::duration, "10m", false,
+       "how long a folder waits after its last event before it is scanned"},
+      {"anchor", ConfigType::path, nullptr, true,
+       "a file that must exist before anything is dispatched (repeatable)"},
+  };
+  return keys;
+}
+
+const std::vector<CoreKey>& instance_keys(Role role) {
+  static const std::vector<CoreKey> source = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+      {"rewrite", ConfigType::string, nullptr, true, "FROM => TO path rewrite (repeatable)"},
+      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
+      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
+      {"priority", ConfigType::integer, "0", false, "added to each event's priority"},
+      {"token", ConfigType::secret, "", false,
+       "token a webhook must send (X-Scanhook-Token header or ?token=)"},
+  };
+  static const std::vector<CoreKey> target = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+      {"rewrite", ConfigType::string, nullptr, true, "FROM => TO path rewrite (repeatable)"},
+      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
+      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
+  };
+  static const std::vector<CoreKey> service = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+  };
+  switch (role) {
+    case Role::source: return source;
+    case Role::target: return target;
+    case Role::service: return service;
+  }
+  return service;
+}
+
+// ---- typed reads of validated settings -------------------------------------
+
+bool CoreSettings::has(const std::string& key) const {
+  const auto it = values_.find(key);
+  return it != values_.end() && !it->second.empty();
+}
+
+std::string CoreSettings::string(const std::string& key) const {
+  const auto it = values_.find(key);
+  return it == values_.end() || it->second.empty() ? std::string{} : it->second.back();
+}
+
+std::vector<std::string> CoreSettings::list(const std::string& key) const {
+  const auto it = values_.find(key);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::int64_t CoreSettings::integer(const std::string& key) const {
+  return parse_integer(string(key)).value_or(0);
+}
+
+bool CoreSettings::boolean(const std::string& key) const {
+  return parse_boolean(string(key)).value_or(false);
+}
+
+std::chrono::milliseconds CoreSettings::duration(const std::string& key) const {
+  return parse_duration(string(key)).value_or(std::chrono::milliseconds{0});
+}
+
+const InstanceConfig* Config::find(Role role, const std::string& instance) const {
+  for (const auto& candidate : instances)
+    if (candidate.role == role && candidate.instance == instance) return &candidate;
+  return nullptr;
+}
+
+// ---- validation ------------------------------------------------------------
+
+std::string check_value(ConfigType type, const std::string& value) {
+  switch (type) {
+    case ConfigType::string:
+    case ConfigType::secret: return {};
+    case ConfigType::integer:
+      return parse_integer(value) ? "" : "expected a whole number, found \"" + value + "\"";
+    case ConfigType::boolean:
+      return parse_boolean(value) ? "" : "expected true or false, found \"" + value + "\"";
+    case ConfigType::duration:
+      return parse_duration(value) ? ""
+                                   : "expected a duration such as 90s, 10m or 1h, found \"" +
+                                         value + "\"";
+    case ConfigType::url: {
+      try {
+        const Poco::URI uri(value);
+        if ((uri.getScheme() == "http" || uri.getScheme() == "https") && !uri.getHost().empty())
+          return {};
+      } catch (const Poco::Exception&) {
+      }
+      return "expected an http:// or https:// URL, found \"" + value + "\"";
+    }
+    case ConfigType::path:
+      return !value.empty() && value.front() == '/'
+                 ? ""
+                 : "expected an absolute path, found \"" + value + "\"";
+    case ConfigType::regex:
+      try {
+        std::regex compiled(value, std::regex::ECMAScript);
+        return {};
+      } catch (const std::regex_error& error) {
+        return "not a valid regular expression (" + std::string(error.what()) + "): \"" + value +
+               "\"";
+      }
+  }
+  return {};
+}
+
+namespace {
+
+// One key a section accepts, from the core or the plugin.
+struct AcceptedKey {
+  std::string name;
+  ConfigType type;
+  std::string default_value;
+  bool has_default;
+  bool repeatable;
+  bool required;
+  bool from_plugin;
+};
+
+class Validator {
+ public:
+  Validator(const IniFile& ini, const PluginCatalog& catalog) : ini_(ini), catalog_(catalog) {}
+
+  Config run() {
+    Config config;
+    config.file = ini_.path;
+    config.plugin_dir = catalog_.folder().string();
+    std::set<std::string> seen_sections;
+    std::set<std::string> used_plugins;
+    for (const auto& section : ini_.sections) {
+      if (!seen_sections.insert(section.name).second) {
+        error(section.line, section.name, "", "this section appears twice: merge the two into one");
+        continue;
+      }
+      if (section.name == "server") {
+        config.server = CoreSettings(read_core(section, server_keys()));
+      } else if (section.name == "queue") {
+        config.queue = CoreSettings(read_core(section, queue_keys()));
+      } else if (auto instance = read_instance(section)) {
+        used_plugins.insert(instance->plugin->name());
+        config.instances.push_back(std::move(*instance));
+      }
+    }
+    // Absent sections still get their defaults.
+    if (!seen_sections.count("server"))
+      config.server = CoreSettings(read_core({"server", 0, {}}, server_keys()));
+    if (!seen_sections.count("queue"))
+      config.queue = CoreSettings(read_core({"queue", 0, {}}, queue_keys()));
+
+    for (const auto& [stem, message] : catalog_.rejected())
+      if (!used_plugins.count(stem)) config.warnings.push_back(message + " (not used by the configuration: skipped)");
+    if (!errors_.empty()) {
+      std::string all;
+      for (const auto& line : errors_) all += line + "\n";
+      throw ConfigError(all);
+    }
+    return config;
+  }
+
+ private:
+  void error(int line, const std::string& section, const std::string& key,
+             const std::string& message) {
+    std::string where = ini_.path;
+    if (line > 0) where += ":" + std::to_string(line);
+    where += ": [" + section + "]";
+    if (!key.empty()) where += " " + key;
+    errors_.push_back(where + ": " + message);
+  }
+
+  static std::vector<AcceptedKey> accepted_from(const std::vector<CoreKey>& keys) {
+    std::vector<AcceptedKey> accepted;
+    for (const auto& key : keys)
+      accepted.push_back({key.name, key.type, key.default_value ? key.default_value : "",
+                          key.default_value != nullptr, key.repeatable, false, false});
+    return accepted;
+  }
+
+  // Reads a secret from KEY_file or KEY_env when KEY itself is not given.
+  std::optional<std::string> secret_from_elsewhere(const IniSection& section,
+                                                   const std::string& key) {
+    for (const auto& entry : section.entries) {
+      if (entry.key == key + "_file") {
+        std::ifstream in(entry.value);
+        if (!in) {
+          error(entry.line, section.name, entry.key, "cannot read the file \"" + entry.value + "\"");
+          return std::nullopt;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        std::string value = text.str();
+        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+        return value;
+      }
+      if (entry.key == key + "_env") {
+        const char* value = std::getenv(entry.value.c_str());
+        if (value == nullptr) {
+          error(entry.line, section.name, entry.key,
+                "the environment variable " + entry.value + " is not set");
+          return std::nullopt;
+        }
+        return std::string(value);
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Checks every entry of a section against the keys it accepts; returns the
+  // values with defaults filled in.
+  std::map<std::string, std::vector<std::string>> read_keys(const IniSection& section,
+                                                            const std::vector<AcceptedKey>& keys) {
+    std::map<std::string, std::vector<std::string>> values;
+    std::vector<std::string> names;
+    for (const auto& key : keys) {
+      names.push_back(key.name);
+      if (key.type == ConfigType::secret) {
+        names.push_back(key.name + "_file");
+        names.push_back(key.name + "_env");
+      }
+    }
+    std::map<std::string, int> first_line;
+    for (const auto& entry : section.entries) {
+      const auto key = std::find_if(keys.begin(), keys.end(),
+                                    [&](const AcceptedKey& k) { return k.name == entry.key; });
+      const bool secret_source = std::find(names.begin(), names.end(), entry.key) != names.end();
+      if (key == keys.end()) {
+        if (!secret_source)
+          error(entry.line, section.name, entry.key,
+                "unknown key" + did_you_mean(entry.key, names));
+        continue;
+      }
+      if (!key->repeatable && first_line.count(entry.key)) {
+        error(entry.line, section.name, entry.key,
+              "set twice (first on line " + std::to_string(first_line[entry.key]) +
+                  "): keep one");
+        continue;
+      }
+      first_line[entry.key] = entry.line;
+      if (const std::string problem = check_value(key->type, entry.value); !problem.empty()) {
+        error(entry.line, section.name, entry.key, problem);
+        continue;
+      }
+      values[entry.key].push_back(entry.value);
+    }
+    for (const auto& key : keys) {
+      if (values.count(key.name)) continue;
+      if (key.type == ConfigType::secret) {
+        if (auto secret = secret_from_elsewhere(section, key.name)) {
+          values[key.name].push_back(*secret);
+          continue;
+        }
+      }
+      if (key.required) {
+        error(section.line, section.name, key.name,
+              "required key is missing" +
+                  std::string(key.type == ConfigType::secret
+                                  ? " (or set " + key.name + "_file or " + key.name + "_env)"
+                                  : ""));
+        continue;
+      }
+      if (key.has_default) values[key.name].push_back(key.default_value);
+    }
+    return values;
+  }
+
+  std::map<std::string, std::vector<std::string>> read_core(const IniSection& section,
+                                                            const std::vector<CoreKey>& keys) {
+    return read_keys(section, accepted_from(keys));
+  }
+
+  std::optional<InstanceConfig> read_instance(const IniSection& section) {
+    const auto dot = section.name.find('.');
+    const std::string role_word = section.name.substr(0, dot);
+    const std::string instance = dot == std::string::npos ? "" : section.name.substr(dot + 1);
+    Role role;
+    if (role_word == "source") role = Role::source;
+    else if (role_word == "target") role = Role::target;
+    else if (role_word == "service") role = Role::service;
+    else {
+      error(section.line, section.name, "",
+            "unknown section: expected [server], [queue], [source.NAME], [target.NAME] or "
+            "[service.NAME]" +
+                did_you_mean(role_word, {"server", "queue", "source", "target", "service"}));
+      return std::nullopt;
+    }
+    if (instance.empty() || instance.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+                                std::string::npos) {
+      error(section.line, section.name, "",
+            "an instance name is lowercase letters, digits, _ and -, e.g. [" + role_word +
+                ".sonarr4k]");
+      return std::nullopt;
+    }
+
+    std::string plugin_name = instance;
+    for (const auto& entry : section.entries)
+      if (entry.key == "plugin") plugin_name = entry.value;
+    const auto plugin = catalog_.find(plugin_name);
+    if (!plugin) {
+      std::string why = catalog_.rejection_for(plugin_name);
+      if (why.empty())
+        why = "no plugin named \"" + plugin_name + "\" in " + catalog_.folder().string() +
+              did_you_mean(plugin_name, catalog_.names()) +
+              (catalog_.folder_missing() ? " (the folder does not exist)" : "");
+      error(section.line, section.name, "plugin", why);
+      return std::nullopt;
+    }
+
+    InstanceConfig config;
+    config.role = role;
+    config.instance = instance;
+    config.section = section.name;
+    config.plugin = plugin;
+    switch (role) {
+      case Role::source:
+        if (plugin->offers(kWebhookSource)) config.kind = kWebhookSource;
+        else if (plugin->offers(kPollingSource)) config.kind = kPollingSource;
+        else {
+          error(section.line, section.name, "plugin",
+                "plugin " + plugin_name + " offers no source: use it in a [target." + instance +
+                    "] or [service." + instance + "] section");
+          return std::nullopt;
+        }
+        break;
+      case Role::target: config.kind = kTarget; break;
+      case Role::service: config.kind = kService; break;
+    }
+    if (!plugin->offers(config.kind)) {
+      error(section.line, section.name, "plugin",
+            "plugin " + plugin_name + " offers no " + kind_name(config.kind));
+      return std::nullopt;
+    }
+
+    std::vector<AcceptedKey> keys = accepted_from(instance_keys(role));
+    std::set<std::string> plugin_keys;
+    const Descriptor& d = plugin->descriptor();
+    for (std::uint32_t i = 0; i < d.config_key_count; ++i) {
+      const ConfigKey& key = d.config_keys[i];
+      if ((key.applies_to & config.kind) == 0) continue;
+      if (std::any_of(keys.begin(), keys.end(), [&](const AcceptedKey& k) { return k.name == key.name; }))
+        continue;  // the core's key of the same name wins
+      plugin_keys.insert(key.name);
+      keys.push_back({key.name, key.type, key.default_value ? key.default_value : "",
+                      key.default_value != nullptr, false, key.required, true});
+    }
+    auto values = read_keys(section, keys);
+    std::map<std::string, std::string> plugin_values;
+    std::map<std::string, std::vector<std::string>> core_values;
+    for (auto& [key, list] : values) {
+      if (plugin_keys.count(key)) plugin_values[key] = list.empty() ? "" : list.back();
+      else core_values[key] = std::move(list);
+    }
+    config.plugin_config = ConfigView(std::move(plugin_values));
+    config.settings = CoreSettings(std::move(core_values));
+    return config;
+  }
+
+  const IniFile& ini_;
+  const PluginCatalog& catalog_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace
+
+std::string plugin_dir_of(const IniFile& ini, const std::string& fallback) {
+  for (const auto& section : ini.sections)
+    if (section.name == "server")
+      for (const auto& entry : section.entries)
+        if (entry.key == "plugin_dir" && !entry.value.empty()) return entry.value;
+  return fallback;
+}
+
+Config validate_config(const IniFile& ini, const PluginCatalog& catalog) {
+  return Validator(ini, catalog).run();
+}
+
+}  // namespace scanhook::core

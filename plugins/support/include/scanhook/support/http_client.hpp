@@ -1,0 +1,63 @@
+// A small blocking HTTP(S) client for plugins that talk to servers, and the
+// one mapping from an HTTP answer to what the dispatcher should do.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "scanhook/http.hpp"
+#include "scanhook/result.hpp"
+
+namespace scanhook::support {
+
+struct HttpOptions {
+  std::chrono::milliseconds timeout{std::chrono::seconds(15)};
+  bool verify_tls = true;  // false: accept any certificate (explicit opt-in only)
+  std::string ca_file;     // extra CA to trust, PEM
+};
+
+struct HttpResponse {
+  int status = 0;               // 0: no answer, see transport_error
+  std::string transport_error;  // refused, timed out, TLS failure, ...
+  std::string body;
+  HeaderList headers;
+
+  bool answered() const { return status != 0; }
+  bool success() const { return status >= 200 && status < 300; }
+  std::optional<std::string> header(const std::string& name) const;
+  // Retry-After in seconds (delta form), 0 when absent or unreadable.
+  std::chrono::seconds retry_after() const;
+};
+
+class HttpClient {
+ public:
+  // base_url: "http://host:port" or "https://host:port/prefix"; throws
+  // std::invalid_argument when it is not an http(s) URL.
+  HttpClient(const std::string& base_url, HttpOptions options);
+
+  // `target` is appended to the base URL's path: "/library/sections?x=1".
+  HttpResponse send(const std::string& method, const std::string& target,
+                    const HeaderList& headers = {}, const std::string& body = {},
+                    const std::string& content_type = {}) const;
+
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  std::string base_url_;
+  std::string scheme_;
+  std::string host_;
+  unsigned short port_ = 0;
+  std::string path_prefix_;
+  HttpOptions options_;
+};
+
+// 2xx ok; 401/403 unavailable ("<what> rejected the credentials"); 429, 5xx
+// and 408 retry honouring Retry-After; no answer unavailable; other 4xx
+// rejected. `what` names the server in the reason, e.g. "Plex".
+Result classify(const HttpResponse& response, const std::string& what);
+
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string url_encode(const std::string& text);
+
+}  // namespace scanhook::support

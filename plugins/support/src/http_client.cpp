@@ -1,0 +1,138 @@
+#include "scanhook/support/http_client.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/AcceptCertificateHandler.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "scanhook/config_value.hpp"
+
+namespace scanhook::support {
+
+std::optional<std::string> HttpResponse::header(const std::string& name) const {
+  for (const auto& [key, value] : headers)
+    if (iequals(key, name)) return value;
+  return std::nullopt;
+}
+
+std::chrono::seconds HttpResponse::retry_after() const {
+  const auto value = header("Retry-After");
+  if (!value) return std::chrono::seconds{0};
+  const auto seconds = parse_integer(*value);
+  return std::chrono::seconds{seconds && *seconds > 0 ? *seconds : 0};
+}
+
+HttpClient::HttpClient(const std::string& base_url, HttpOptions options)
+    : base_url_(base_url), options_(std::move(options)) {
+  Poco::URI uri;
+  try {
+    uri = Poco::URI(base_url);
+  } catch (const Poco::Exception& error) {
+    throw std::invalid_argument("not a URL: " + base_url + " (" + error.message() + ")");
+  }
+  scheme_ = uri.getScheme();
+  if ((scheme_ != "http" && scheme_ != "https") || uri.getHost().empty())
+    throw std::invalid_argument("not an http:// or https:// URL: " + base_url);
+  host_ = uri.getHost();
+  port_ = uri.getPort();
+  path_prefix_ = uri.getPath();
+  while (!path_prefix_.empty() && path_prefix_.back() == '/') path_prefix_.pop_back();
+}
+
+namespace {
+
+Poco::Net::Context::Ptr make_tls_context(const HttpOptions& options) {
+  using Poco::Net::Context;
+  const auto mode = options.verify_tls ? Context::VERIFY_RELAXED : Context::VERIFY_NONE;
+  Context::Ptr context = new Context(Context::TLS_CLIENT_USE, "", "", options.ca_file, mode, 9,
+                                     /*loadDefaultCAs=*/true);
+  return context;
+}
+
+}  // namespace
+
+HttpResponse HttpClient::send(const std::string& method, const std::string& target,
+                              const HeaderList& headers, const std::string& body,
+                              const std::string& content_type) const {
+  HttpResponse response;
+  try {
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (scheme_ == "https") {
+      auto tls = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_,
+                                                                 make_tls_context(options_));
+      session = std::move(tls);
+    } else {
+      session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
+    }
+    const Poco::Timespan timeout(
+        std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
+    session->setTimeout(timeout, timeout, timeout);
+
+    Poco::Net::HTTPRequest request(method, path_prefix_ + target,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+      request.setContentLength(static_cast<std::streamsize>(body.size()));
+      if (!content_type.empty()) request.setContentType(content_type);
+    }
+    session->sendRequest(request) << body;
+
+    Poco::Net::HTTPResponse answer;
+    std::istream& in = session->receiveResponse(answer);
+    std::ostringstream content;
+    Poco::StreamCopier::copyStream(in, content);
+    response.status = static_cast<int>(answer.getStatus());
+    response.body = content.str();
+    for (const auto& [name, value] : answer) response.headers.emplace_back(name, value);
+  } catch (const Poco::TimeoutException&) {
+    response.transport_error = "timed out after " + std::to_string(options_.timeout.count()) + " ms";
+  } catch (const Poco::Net::SSLException& error) {
+    response.transport_error = "TLS error: " + error.displayText();
+  } catch (const Poco::Exception& error) {
+    response.transport_error = error.displayText();
+  } catch (const std::exception& error) {
+    response.transport_error = error.what();
+  }
+  return response;
+}
+
+Result classify(const HttpResponse& response, const std::string& what) {
+  if (!response.answered())
+    return Result::unavailable(what + " did not answer: " + response.transport_error);
+  const int status = response.status;
+  if (response.success()) return Result::ok();
+  const std::string code = "HTTP " + std::to_string(status);
+  if (status == 401 || status == 403)
+    return Result::unavailable(what + " rejected the credentials (" + code + ")");
+  if (status == 429 || status == 408 || status >= 500)
+    return Result::retry(what + " answered " + code, response.retry_after());
+  return Result::rejected(what + " answered " + code);
+}
+
+std::string url_encode(const std::string& text) {
+  static const char* const kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace scanhook::support

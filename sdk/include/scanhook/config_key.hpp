@@ -1,0 +1,43 @@
+// A config key a plugin declares; the core validates each INI section
+// against these before the plugin sees it.
+#pragma once
+
+#include <cstdint>
+
+namespace scanhook {
+
+enum class ConfigType : std::uint32_t {
+  string,
+  secret,  // like string, but may come from KEY_file or KEY_env, and is never logged
+  integer,
+  boolean,
+  duration,  // "90s", "10m", "1h", "250ms", or a bare number of seconds
+  url,       // http:// or https://
+  path,      // absolute
+  regex,     // ECMAScript
+};
+
+struct ConfigKey {
+  const char* name;
+  ConfigType type;
+  const char* default_value;  // nullptr: no default
+  std::uint32_t applies_to;   // Kind bits: which sections of the plugin accept it
+  bool required;
+  const char* help;
+};
+
+inline const char* config_type_name(ConfigType type) {
+  switch (type) {
+    case ConfigType::string: return "string";
+    case ConfigType::secret: return "secret";
+    case ConfigType::integer: return "integer";
+    case ConfigType::boolean: return "boolean";
+    case ConfigType::duration: return "duration";
+    case ConfigType::url: return "url";
+    case ConfigType::path: return "path";
+    case ConfigType::regex: return "regex";
+  }
+  return "unknown";
+}
+
+}  // namespace scanhook
