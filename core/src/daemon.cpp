@@ -90,6 +90,9 @@ void Daemon::print_help() const {
 void Daemon::initialize(Poco::Util::Application& self) {
   if (!stop_after_options_) {
     load_configuration();
+    // Said before anything listens, so they lead the log.
+    if (!config_error_)
+      for (const auto& warning : config_->warnings) logger().warning(warning);
     if (!config_error_ && command_.empty() && !check_only_) add_daemon_subsystems();
   }
   ServerApplication::initialize(self);
@@ -160,7 +163,6 @@ int Daemon::main(const ArgVec&) {
     if (config_error_->back() != '\n') std::cerr << "\n";
     return EXIT_CONFIG;
   }
-  for (const auto& warning : config_->warnings) logger().warning(warning);
   if (command_ == "plugins") return list_plugins();
   if (!command_.empty()) {
     std::cerr << "scanhookd: unknown command \"" << command_ << "\" (try --help)\n";
