@@ -17,7 +17,7 @@ struct SourceInfo {
   std::string description;
 };
 
-// The known sources, in the order plex.tv's settings page shows them.
+// The known sources, in the order scanhook shows them.
 const std::vector<SourceInfo>& known_sources();
 
 // The known entry, or a generic one titled by the key for a source plex.tv

@@ -605,3 +605,24 @@ TEST_CASE(
                                  {"Accept", "application/json"}});
   CHECK(json.body.rfind(R"([{"key":"tv.plex.provider.podcasts","value":"opt_in"},)", 0) == 0);
 }
+
+TEST_CASE("a 401 in the middle of disable all signs out and still reports what changed",
+          "[plex_optout]") {
+  OptOutFixture f;
+  const auto uuid = f.sign_in();
+  f.plextv.fail_key(kWebShows, 401);
+  const auto reply = f.call("POST", "sources/disable-all");
+  CHECK(reply.status == 401);
+  const auto body = parse(reply);
+  CHECK(text(body, "error") == kRevoked);
+  CHECK(body->getValue<bool>("signed_out"));
+  const auto results = body->getArray("results");
+  REQUIRE(results->size() == 2);
+  CHECK(text(results->getObject(0), "key") == kPodcasts);
+  CHECK(text(results->getObject(0), "outcome") == "changed");
+  CHECK(text(results->getObject(1), "key") == kMusic);
+  CHECK(f.plextv.opt_outs(uuid).at(kPodcasts) == "opt_out");
+  CHECK(f.plextv.opt_outs(uuid).at(kNews) == "opt_in");
+  CHECK(f.host.stored().count("token") == 0);
+  f.check_identity_and_secrecy();
+}
