@@ -6,7 +6,9 @@
 #include "support/recording_host.hpp"
 
 using scanhook::core::Role;
-using scanhook::testing::arr_request;
+using scanhook::testing::check_accepted;
+using scanhook::testing::check_ignored;
+using scanhook::testing::check_rejected;
 using scanhook::testing::describe;
 using scanhook::testing::make;
 using scanhook::testing::read_test_data;
@@ -19,7 +21,7 @@ const char* const kAgent = "Sonarr/4.0.14.2939 (ubuntu 22.04)";
 
 scanhook::WebhookOutcome post(scanhook::WebhookSource& source, const std::string& body,
                               const std::string& method = "POST") {
-  return source.handle(arr_request(body, kAgent, method));
+  return scanhook::testing::arr_post(source, body, kAgent, method);
 }
 
 }  // namespace
@@ -27,137 +29,115 @@ scanhook::WebhookOutcome post(scanhook::WebhookSource& source, const std::string
 TEST_CASE("sonarr: each file-changing event becomes the files and folders it touched", "[sonarr]") {
   RecordingHost host;
   auto source = make<scanhook::WebhookSource>("sonarr", Role::source, {}, host);
-  const std::vector<std::tuple<std::string, Lines, std::string>> cases = {
-      {"download.json",
-       {"created file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
-        "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv"},
-       "Download: 1 path"},
-      {"download_upgrade.json",
-       {"created file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
-        "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv",
-        "deleted file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
-        "[WEBDL-1080p][EAC3 5.1][h264]-NTb.mkv"},
-       "Download: 2 paths"},
-      {"download_import_complete.json",
-       {"created file /tv/The Bear/Season 3/The Bear - S03E01 - Tomorrow [WEBDL-1080p][EAC3 "
-        "5.1][h264]-NTb.mkv",
-        "created file /tv/The Bear/Season 3/The Bear - S03E02 - Next [WEBDL-1080p][EAC3 "
-        "5.1][h264]-NTb.mkv",
-        "created file /tv/The Bear/Season 3/The Bear - S03E03 - Doors [WEBDL-1080p][EAC3 "
-        "5.1][h264]-NTb.mkv"},
-       "Download: 3 paths"},
-      {"download_v3.json",
-       {"created file /tv/Slow Horses/Season 3/Slow Horses - S03E06 - Footprints WEBDL-1080p.mkv"},
-       "Download: 1 path"},
-      {"download_windows.json",
-       {"created file D:\\TV\\The Bear\\Season 3\\The Bear - S03E01 - Tomorrow "
-        "[WEBDL-1080p][EAC3 5.1][h264]-NTb.mkv"},
-       "Download: 1 path"},
-      {"rename.json",
-       {"deleted file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
-        "WEBDL-2160p.mkv",
-        "created file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
-        "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv",
-        "deleted file /tv/Severance/Season 1/Severance - S01E01 - Good News About Hell "
-        "WEBDL-2160p.mkv",
-        "created file /tv/Severance/Season 01/Severance - S01E01 - Good News About Hell "
-        "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv"},
-       "Rename: 4 paths"},
-      {"episode_file_delete.json",
-       {"deleted file /tv/Severance/Season 02/Severance - S02E02 - Goodbye, Mrs. Selvig "
-        "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv"},
-       "EpisodeFileDelete: 1 path"},
-      {"series_delete.json", {"deleted folder /tv/Severance"}, "SeriesDelete: 1 path"},
-  };
-  for (const auto& [fixture, expected, message] : cases) {
-    INFO(fixture);
-    const auto outcome = post(*source, read_test_data("sonarr/" + fixture));
-    CHECK(outcome.status == 200);
-    CHECK(outcome.message == message);
-    CHECK(describe(outcome.events) == expected);
-    CHECK_FALSE(outcome.keep_as_dead_letter);
-  }
+  check_accepted(
+      *source, "sonarr", kAgent,
+      {
+          {"download.json",
+           {"created file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
+            "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv"},
+           "Download: 1 path"},
+          {"download_upgrade.json",
+           {"created file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
+            "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv",
+            "deleted file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
+            "[WEBDL-1080p][EAC3 5.1][h264]-NTb.mkv"},
+           "Download: 2 paths"},
+          {"download_import_complete.json",
+           {"created file /tv/The Bear/Season 3/The Bear - S03E01 - Tomorrow [WEBDL-1080p][EAC3 "
+            "5.1][h264]-NTb.mkv",
+            "created file /tv/The Bear/Season 3/The Bear - S03E02 - Next [WEBDL-1080p][EAC3 "
+            "5.1][h264]-NTb.mkv",
+            "created file /tv/The Bear/Season 3/The Bear - S03E03 - Doors [WEBDL-1080p][EAC3 "
+            "5.1][h264]-NTb.mkv"},
+           "Download: 3 paths"},
+          {"download_v3.json",
+           {"created file /tv/Slow Horses/Season 3/Slow Horses - S03E06 - Footprints "
+            "WEBDL-1080p.mkv"},
+           "Download: 1 path"},
+          {"download_windows.json",
+           {"created file D:\\TV\\The Bear\\Season 3\\The Bear - S03E01 - Tomorrow "
+            "[WEBDL-1080p][EAC3 5.1][h264]-NTb.mkv"},
+           "Download: 1 path"},
+          {"rename.json",
+           {"deleted file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
+            "WEBDL-2160p.mkv",
+            "created file /tv/Severance/Season 02/Severance - S02E01 - Hello, Ms. Cobel "
+            "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv",
+            "deleted file /tv/Severance/Season 1/Severance - S01E01 - Good News About Hell "
+            "WEBDL-2160p.mkv",
+            "created file /tv/Severance/Season 01/Severance - S01E01 - Good News About Hell "
+            "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv"},
+           "Rename: 4 paths"},
+          {"episode_file_delete.json",
+           {"deleted file /tv/Severance/Season 02/Severance - S02E02 - Goodbye, Mrs. Selvig "
+            "[WEBDL-2160p][DV HDR10][EAC3 Atmos 5.1][h265]-FLUX.mkv"},
+           "EpisodeFileDelete: 1 path"},
+          {"series_delete.json", {"deleted folder /tv/Severance"}, "SeriesDelete: 1 path"},
+      });
 }
 
 TEST_CASE("sonarr: events that change nothing on disk are answered 200 and queue nothing",
           "[sonarr]") {
   RecordingHost host;
   auto source = make<scanhook::WebhookSource>("sonarr", Role::source, {}, host);
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"test.json", "Test changes nothing on disk"},
-      {"grab.json", "Grab changes nothing on disk"},
-      {"series_add.json", "SeriesAdd changes nothing on disk"},
-      {"health.json", "Health changes nothing on disk"},
-      {"health_restored.json", "HealthRestored changes nothing on disk"},
-      {"application_update.json", "ApplicationUpdate changes nothing on disk"},
-      {"manual_interaction_required.json", "ManualInteractionRequired changes nothing on disk"},
-      {"series_delete_kept_files.json", "SeriesDelete kept the files on disk: nothing to scan"},
-  };
-  for (const auto& [fixture, message] : cases) {
-    INFO(fixture);
-    const auto outcome = post(*source, read_test_data("sonarr/" + fixture));
-    CHECK(outcome.status == 200);
-    CHECK(outcome.message == message);
-    CHECK(outcome.events.empty());
-  }
+  check_ignored(
+      *source, "sonarr", kAgent,
+      {
+          {"test.json", "Test changes nothing on disk"},
+          {"grab.json", "Grab changes nothing on disk"},
+          {"series_add.json", "SeriesAdd changes nothing on disk"},
+          {"health.json", "Health changes nothing on disk"},
+          {"health_restored.json", "HealthRestored changes nothing on disk"},
+          {"application_update.json", "ApplicationUpdate changes nothing on disk"},
+          {"manual_interaction_required.json", "ManualInteractionRequired changes nothing on disk"},
+          {"series_delete_kept_files.json", "SeriesDelete kept the files on disk: nothing to scan"},
+      });
   CHECK(host.logs().empty());
 }
 
 TEST_CASE("sonarr: bad requests get their status and a message naming what is wrong", "[sonarr]") {
   RecordingHost host;
   auto source = make<scanhook::WebhookSource>("sonarr", Role::source, {}, host);
-  // body, status, message
-  const std::vector<std::tuple<std::string, int, std::string>> cases = {
-      {"{}", 400, "body has no eventType"},
-      {R"({"eventType": 7})", 400, "body has no eventType"},
-      {R"({"eventType": "Download", "series": {"path": "/tv/Show"}})", 400,
-       "Download event has no episodeFile.path or episodeFiles[]"},
-      {R"({"eventType": "Download", "episodeFile": {"id": 3, "relativePath": "S1/x.mkv"}})", 400,
-       "Download event has no episodeFile.path"},
-      {R"({"eventType": "Download", "episodeFiles": []})", 400,
-       "Download event has no episodeFiles[]"},
-      {R"({"eventType": "Download", "episodeFiles": [{"path": "/tv/S/a.mkv"}, {"id": 2}]})", 400,
-       "Download event has no episodeFiles[].path"},
-      {R"({"eventType": "Rename", "series": {"path": "/tv/Show"}})", 400,
-       "Rename event has no renamedEpisodeFiles[]"},
-      {R"({"eventType": "Rename", "renamedEpisodeFiles": [{"path": "/tv/S/b.mkv"}]})", 400,
-       "Rename event has no renamedEpisodeFiles[].previousPath"},
-      {R"({"eventType": "EpisodeFileDelete", "series": {"path": "/tv/Show"}})", 400,
-       "EpisodeFileDelete event has no episodeFile.path"},
-      {R"({"eventType": "SeriesDelete", "deletedFiles": true})", 400,
-       "SeriesDelete event has no series.path"},
-  };
-  for (const auto& [body, status, message] : cases) {
-    INFO(body);
-    const auto outcome = post(*source, body);
-    CHECK(outcome.status == status);
-    CHECK(outcome.message == message);
-    CHECK(outcome.events.empty());
-    CHECK(outcome.keep_as_dead_letter);
-  }
+  check_rejected(
+      *source, kAgent,
+      {
+          {"{}", 400, "body has no eventType"},
+          {R"({"eventType": 7})", 400, "body has no eventType"},
+          {R"({"eventType": "Download", "series": {"path": "/tv/Show"}})", 400,
+           "Download event has no episodeFile.path or episodeFiles[]"},
+          {R"({"eventType": "Download", "episodeFile": {"id": 3, "relativePath": "S1/x.mkv"}})",
+           400, "Download event has no episodeFile.path"},
+          {R"({"eventType": "Download", "episodeFiles": []})", 400,
+           "Download event has no episodeFiles[]"},
+          {R"({"eventType": "Download", "episodeFiles": [{"path": "/tv/S/a.mkv"}, {"id": 2}]})",
+           400, "Download event has no episodeFiles[].path"},
+          {R"({"eventType": "Rename", "series": {"path": "/tv/Show"}})", 400,
+           "Rename event has no renamedEpisodeFiles[]"},
+          {R"({"eventType": "Rename", "renamedEpisodeFiles": [{"path": "/tv/S/b.mkv"}]})", 400,
+           "Rename event has no renamedEpisodeFiles[].previousPath"},
+          {R"({"eventType": "EpisodeFileDelete", "series": {"path": "/tv/Show"}})", 400,
+           "EpisodeFileDelete event has no episodeFile.path"},
+          {R"({"eventType": "SeriesDelete", "deletedFiles": true})", 400,
+           "SeriesDelete event has no series.path"},
+      });
 }
 
 TEST_CASE("sonarr: a body that is not a JSON object is a 400 kept as a dead letter", "[sonarr]") {
   RecordingHost host;
   auto source = make<scanhook::WebhookSource>("sonarr", Role::source, {}, host);
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"", "body is empty"},
-      {" \r\n", "body is empty"},
-      {"eventType=Download", "body is not a JSON object"},
-      {"\"Download\"", "body is not a JSON object"},
-      {"[1, 2]", "body is not a JSON object"},
-      {R"([{"eventType": "Download"}])", "body is not a JSON object"},
-      {R"({"eventType": "Download")",
-       "body is not valid JSON: expected ',' or '}' after member value"},
-      {R"({"eventType": Download})", "body is not valid JSON: unexpected byte 'D' in value"},
-  };
-  for (const auto& [body, message] : cases) {
-    INFO(body);
-    const auto outcome = post(*source, body);
-    CHECK(outcome.status == 400);
-    CHECK(outcome.message == message);
-    CHECK(outcome.keep_as_dead_letter);
-  }
+  check_rejected(*source, kAgent,
+                 {
+                     {"", 400, "body is empty"},
+                     {" \r\n", 400, "body is empty"},
+                     {"eventType=Download", 400, "body is not a JSON object"},
+                     {"\"Download\"", 400, "body is not a JSON object"},
+                     {"[1, 2]", 400, "body is not a JSON object"},
+                     {R"([{"eventType": "Download"}])", 400, "body is not a JSON object"},
+                     {R"({"eventType": "Download")", 400,
+                      "body is not valid JSON: expected ',' or '}' after member value"},
+                     {R"({"eventType": Download})", 400,
+                      "body is not valid JSON: unexpected byte 'D' in value"},
+                 });
 }
 
 TEST_CASE("sonarr: only POST and PUT are webhooks", "[sonarr]") {
