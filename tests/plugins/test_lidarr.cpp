@@ -113,5 +113,5 @@ TEST_CASE("lidarr: an unknown eventType is answered 200, queues nothing and is l
     CHECK(arr_post(*source, R"({"eventType": "TrackFileDelete"})", kAgent).status == 200);
   REQUIRE(host.logs().size() == 1);
   CHECK(host.logs()[0].second ==
-        "[source.music] unknown Lidarr eventType 'TrackFileDelete': ignored (logged once)");
+        "[source.music] unknown Lidarr eventType \"TrackFileDelete\": ignored (logged once)");
 }

@@ -118,5 +118,5 @@ TEST_CASE("radarr: an unknown eventType is answered 200, queues nothing and is l
   }
   REQUIRE(host.logs().size() == 1);
   CHECK(host.logs()[0].second ==
-        "[source.radarr] unknown Radarr eventType 'MovieEdited': ignored (logged once)");
+        "[source.radarr] unknown Radarr eventType \"MovieEdited\": ignored (logged once)");
 }

@@ -112,5 +112,5 @@ TEST_CASE("readarr: an unknown eventType is answered 200, queues nothing and is 
     CHECK(arr_post(*source, R"({"eventType": "AuthorEdited"})", kAgent).status == 200);
   REQUIRE(host.logs().size() == 1);
   CHECK(host.logs()[0].second ==
-        "[source.readarr] unknown Readarr eventType 'AuthorEdited': ignored (logged once)");
+        "[source.readarr] unknown Readarr eventType \"AuthorEdited\": ignored (logged once)");
 }

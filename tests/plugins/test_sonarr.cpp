@@ -185,9 +185,24 @@ TEST_CASE("sonarr: an unknown eventType is answered 200, queues nothing and is l
   REQUIRE(logs.size() == 2);
   CHECK(logs[0].first == scanhook::LogLevel::warning);
   CHECK(logs[0].second ==
-        "[source.sonarr4k] unknown Sonarr eventType 'SeasonPackDownload': ignored (logged once)");
+        "[source.sonarr4k] unknown Sonarr eventType \"SeasonPackDownload\": ignored (logged once)");
   CHECK(logs[1].second ==
-        "[source.sonarr4k] unknown Sonarr eventType 'Reindex': ignored (logged once)");
+        "[source.sonarr4k] unknown Sonarr eventType \"Reindex\": ignored (logged once)");
+}
+
+TEST_CASE("sonarr: unknown eventTypes are logged quoted, and only the first 64 names", "[sonarr]") {
+  RecordingHost host;
+  auto source = make<scanhook::WebhookSource>("sonarr", Role::source, {}, host);
+  post(*source, R"({"eventType": "Fake\nERROR admin logged in"})");
+  REQUIRE(host.logs().size() == 1);
+  CHECK(host.logs()[0].second ==
+        "[source.sonarr] unknown Sonarr eventType \"Fake\\nERROR admin logged in\": ignored "
+        "(logged once)");
+  for (int i = 0; i < 100; ++i) {
+    const auto outcome = post(*source, R"({"eventType": "Invented)" + std::to_string(i) + "\"}");
+    CHECK(outcome.status == 200);
+  }
+  CHECK(host.logs().size() == 64);
 }
 
 TEST_CASE("sonarr: declares no keys of its own, so a stray key is refused", "[sonarr]") {

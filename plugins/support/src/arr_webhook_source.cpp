@@ -1,5 +1,7 @@
 #include "scanhook/support/arr_webhook_source.hpp"
 
+#include <cstddef>
+
 namespace scanhook::support {
 
 WebhookOutcome ArrWebhookSource::on_request(const HttpRequest& request) {
@@ -25,14 +27,17 @@ WebhookOutcome ArrWebhookSource::on_request(const HttpRequest& request) {
 WebhookOutcome ArrWebhookSource::unknown_event(const std::string& event_type) {
   // A newer app may send events this plugin does not know yet: answer 2xx so
   // the app does not report a failing webhook, and say so once.
+  // The set is capped so a sender inventing names cannot grow it without end.
+  constexpr std::size_t kRememberedUnknown = 64;
   bool first = false;
   {
     std::lock_guard lock(mutex_);
-    first = unknown_seen_.insert(event_type).second;
+    if (unknown_seen_.size() < kRememberedUnknown) first = unknown_seen_.insert(event_type).second;
   }
+  // Quoted: the name comes from outside and may hold control characters.
   if (first)
-    host_.log(LogLevel::warning, "[source." + instance_ + "] unknown " + app_ + " eventType '" +
-                                     event_type + "': ignored (logged once)");
+    host_.log(LogLevel::warning, "[source." + instance_ + "] unknown " + app_ + " eventType " +
+                                     json_quote(event_type) + ": ignored (logged once)");
   return WebhookOutcome::ignored("unknown eventType " + event_type + ": nothing to scan");
 }
 
