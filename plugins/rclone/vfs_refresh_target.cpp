@@ -1,0 +1,194 @@
+#include "vfs_refresh_target.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "scanhook/config_value.hpp"
+#include "scanhook/http.hpp"
+
+namespace scanhook::rclone {
+
+namespace {
+
+constexpr const char* kMissingPrefix = "missing/";
+
+// What rclone says for a dir that is not (yet) in the remote: os.ErrNotExist
+// from the VFS walk, or the backend's "directory not found" on the read.
+bool is_missing(const std::string& outcome) {
+  return outcome == "file does not exist" || outcome == "directory not found";
+}
+
+std::string shown(const std::string& dir) {
+  return dir.empty() ? "/" : dir;
+}
+
+Poco::JSON::Object::Ptr parse_object(const std::string& body) {
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception&) {
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string vfs_dir(const std::string& folder) {
+  const auto first = folder.find_first_not_of('/');
+  if (first == std::string::npos) return "";
+  const auto last = folder.find_last_not_of('/');
+  return folder.substr(first, last - first + 1);
+}
+
+VfsRefreshTarget::VfsRefreshTarget(std::string instance, RcClient rc, RefreshSettings settings,
+                                   Host& host)
+    : instance_(std::move(instance)),
+      rc_(std::move(rc)),
+      settings_(std::move(settings)),
+      host_(host) {}
+
+std::string VfsRefreshTarget::refresh_body(const std::vector<std::string>& dirs) const {
+  std::string body = "{";
+  auto add = [&body](const std::string& key, const std::string& value) {
+    if (body.size() > 1) body += ",";
+    body += json_quote(key) + ":" + json_quote(value);
+  };
+  if (!settings_.fs.empty()) add("fs", settings_.fs);
+  // rclone reads "recursive" only as a string: a JSON true is an error.
+  if (settings_.recursive) add("recursive", "true");
+  std::size_t n = 0;
+  for (const auto& dir : dirs) {
+    if (dir.empty()) continue;  // the root is refreshed when no dir is given
+    ++n;
+    add(n == 1 ? "dir" : "dir" + std::to_string(n), dir);
+  }
+  return body + "}";
+}
+
+std::vector<Result> VfsRefreshTarget::on_scan(const std::vector<ScanFolder>& folders) {
+  std::vector<Result> results(folders.size());
+  // The root cannot share a call with other dirs, and a dir named twice is sent once.
+  std::vector<std::size_t> root_owners;
+  std::vector<std::string> dirs;
+  std::vector<std::vector<std::size_t>> owners;
+  for (std::size_t i = 0; i < folders.size(); ++i) {
+    const std::string dir = vfs_dir(folders[i].path);
+    if (dir.empty()) {
+      root_owners.push_back(i);
+      continue;
+    }
+    std::size_t k = 0;
+    while (k < dirs.size() && dirs[k] != dir) ++k;
+    if (k == dirs.size()) {
+      dirs.push_back(dir);
+      owners.emplace_back();
+    }
+    owners[k].push_back(i);
+  }
+
+  std::vector<KeyValueChange> counts;
+  if (!root_owners.empty()) refresh({""}, {root_owners}, results, counts);
+  if (!dirs.empty()) refresh(dirs, owners, results, counts);
+  if (!counts.empty() && !host_.store_all(counts))
+    host_.log(LogLevel::warning,
+              "could not store how often missing folders were tried: the counts may restart");
+  return results;
+}
+
+void VfsRefreshTarget::refresh(const std::vector<std::string>& dirs,
+                               const std::vector<std::vector<std::size_t>>& owners,
+                               std::vector<Result>& results, std::vector<KeyValueChange>& counts) {
+  auto set_all = [&](const Result& result) {
+    for (const auto& indexes : owners)
+      for (const auto i : indexes) results[i] = result;
+  };
+  const auto response = rc_.call("vfs/refresh", refresh_body(dirs));
+  if (!response.success()) {
+    if (response.status == 500 && RcClient::error_of(response).find("VFS") != std::string::npos)
+      set_all(check_vfs_choice());
+    else
+      set_all(rc_.failure(response));
+    return;
+  }
+  const auto answer = parse_object(response.body);
+  const auto outcomes = answer ? answer->getObject("result") : nullptr;
+  if (!outcomes) {
+    set_all(Result::retry("rclone answered vfs/refresh without a \"result\": " +
+                          response.body.substr(0, 200)));
+    return;
+  }
+  for (std::size_t k = 0; k < dirs.size(); ++k) {
+    Result result;
+    if (!outcomes->has(dirs[k]) || !outcomes->get(dirs[k]).isString())
+      result = Result::retry("rclone's answer to vfs/refresh does not mention \"" + shown(dirs[k]) +
+                             "\"");
+    else
+      result = dir_result(dirs[k], outcomes->getValue<std::string>(dirs[k]), counts);
+    for (const auto i : owners[k]) results[i] = result;
+  }
+}
+
+Result VfsRefreshTarget::dir_result(const std::string& dir, const std::string& outcome,
+                                    std::vector<KeyValueChange>& counts) {
+  const std::string key = kMissingPrefix + dir;
+  const auto stored = host_.load(key);
+  if (outcome == "OK") {
+    if (stored) counts.emplace_back(key, std::nullopt);
+    return Result::ok();
+  }
+  if (!is_missing(outcome))
+    return Result::retry("rclone could not refresh \"" + shown(dir) + "\": " + outcome);
+
+  const std::int64_t retries = stored ? parse_integer(*stored).value_or(0) : 0;
+  const std::string what = "\"" + shown(dir) + "\" does not exist in rclone's VFS";
+  if (retries >= settings_.missing_retries) {
+    counts.emplace_back(key, std::nullopt);
+    return Result::rejected(what + " (" + outcome + ", still missing after " +
+                            std::to_string(retries) +
+                            " retries): check that the target's rewrite maps the mount point "
+                            "to \"\" and that fs names the right VFS");
+  }
+  counts.emplace_back(key, std::to_string(retries + 1));
+  return Result::retry(what + " yet (retry " + std::to_string(retries + 1) + " of " +
+                           std::to_string(settings_.missing_retries) +
+                           "; the upload may still be arriving)",
+                       settings_.missing_retry_after);
+}
+
+Result VfsRefreshTarget::check_vfs_choice() {
+  const std::string fs_body =
+      settings_.fs.empty() ? "{}" : "{\"fs\":" + json_quote(settings_.fs) + "}";
+  const auto stats = rc_.call("vfs/stats", fs_body);
+  if (stats.success()) return Result::ok();
+  const std::string error = RcClient::error_of(stats);
+  if (stats.status != 500 || error.find("VFS") == std::string::npos) return rc_.failure(stats);
+
+  std::string names;
+  const auto list = rc_.call("vfs/list", "{}");
+  const auto answer = list.success() ? parse_object(list.body) : nullptr;
+  const auto vfses = answer ? answer->getArray("vfses") : nullptr;
+  for (std::size_t i = 0; vfses && i < vfses->size(); ++i)
+    names += (names.empty() ? "" : ", ") + vfses->getElement<std::string>(i);
+  if (names.empty())
+    return Result::unavailable(
+        "rclone has no VFS to refresh (" + error +
+        "): start it as `rclone mount REMOTE: /mount/point --rc` or `rclone serve ... --rc`");
+  return Result::unavailable("rclone cannot tell which VFS to refresh (" + error +
+                             "): set fs in [target." + instance_ + "] to one of: " + names);
+}
+
+Result VfsRefreshTarget::on_probe() {
+  return check_vfs_choice();
+}
+
+Explanation VfsRefreshTarget::on_explain(const ScanFolder& folder) {
+  const std::string dir = vfs_dir(folder.path);
+  const std::string library =
+      "rclone VFS " + (settings_.fs.empty() ? std::string("(the only one active)") : settings_.fs) +
+      ", dir \"" + shown(dir) + "\"";
+  return {Result::ok(), library, {{"POST", rc_.public_url("vfs/refresh"), refresh_body({dir})}}};
+}
+
+}  // namespace scanhook::rclone

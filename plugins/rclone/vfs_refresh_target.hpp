@@ -1,0 +1,59 @@
+// The prepare-stage target: refreshes folders in an rclone mount's VFS
+// directory cache (vfs/refresh) before the media servers scan them.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "rc_client.hpp"
+#include "scanhook/host.hpp"
+#include "scanhook/target.hpp"
+
+namespace scanhook::rclone {
+
+struct RefreshSettings {
+  std::string fs;  // which VFS, when rclone serves several; "" for the only one
+  bool recursive = false;
+  int missing_retries = 5;  // retries of a folder rclone does not have yet, then rejected
+  std::chrono::seconds missing_retry_after{60};
+  std::size_t max_batch = 50;
+};
+
+// A folder's path relative to the VFS root: leading and trailing '/' removed,
+// so "/tv/Show/" is "tv/Show" and "" or "/" is the root.
+std::string vfs_dir(const std::string& folder);
+
+class VfsRefreshTarget final : public TargetBase {
+ public:
+  VfsRefreshTarget(std::string instance, RcClient rc, RefreshSettings settings, Host& host);
+
+  Stage stage() const noexcept override { return Stage::prepare; }
+  std::size_t max_batch() const noexcept override { return settings_.max_batch; }
+
+ protected:
+  std::vector<Result> on_scan(const std::vector<ScanFolder>& folders) override;
+  Result on_probe() override;
+  Explanation on_explain(const ScanFolder& folder) override;
+
+ private:
+  // The vfs/refresh body for these VFS-relative dirs; the root is no dir at all.
+  std::string refresh_body(const std::vector<std::string>& dirs) const;
+  // Refreshes `dirs` in one call and sets results[i] for each index in `owners`.
+  void refresh(const std::vector<std::string>& dirs,
+               const std::vector<std::vector<std::size_t>>& owners, std::vector<Result>& results,
+               std::vector<KeyValueChange>& counts);
+  // The answer for one dir of a successful call.
+  Result dir_result(const std::string& dir, const std::string& outcome,
+                    std::vector<KeyValueChange>& counts);
+  // Whether rclone has the VFS this target is set to use; vfs/list names them.
+  Result check_vfs_choice();
+
+  std::string instance_;
+  RcClient rc_;
+  RefreshSettings settings_;
+  Host& host_;
+};
+
+}  // namespace scanhook::rclone
