@@ -5,6 +5,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
+#include <set>
+
 #include "scanhook/config_value.hpp"
 #include "scanhook/http.hpp"
 
@@ -49,7 +52,8 @@ VfsRefreshTarget::VfsRefreshTarget(std::string instance, RcClient rc, RefreshSet
       settings_(std::move(settings)),
       host_(host) {}
 
-std::string VfsRefreshTarget::refresh_body(const std::vector<std::string>& dirs) const {
+std::string VfsRefreshTarget::refresh_body(const std::vector<std::string>& dirs,
+                                           bool recursive) const {
   std::string body = "{";
   auto add = [&body](const std::string& key, const std::string& value) {
     if (body.size() > 1) body += ",";
@@ -57,7 +61,7 @@ std::string VfsRefreshTarget::refresh_body(const std::vector<std::string>& dirs)
   };
   if (!settings_.fs.empty()) add("fs", settings_.fs);
   // rclone reads "recursive" only as a string: a JSON true is an error.
-  if (settings_.recursive) add("recursive", "true");
+  if (recursive) add("recursive", "true");
   std::size_t n = 0;
   for (const auto& dir : dirs) {
     if (dir.empty()) continue;  // the root is refreshed when no dir is given
@@ -67,67 +71,105 @@ std::string VfsRefreshTarget::refresh_body(const std::vector<std::string>& dirs)
   return body + "}";
 }
 
+VfsRefreshTarget::Outcomes VfsRefreshTarget::refresh_call(const std::vector<std::string>& dirs,
+                                                          bool recursive) {
+  Outcomes outcomes;
+  const auto response = rc_.call("vfs/refresh", refresh_body(dirs, recursive));
+  if (!response.success()) {
+    const bool vfs_choice =
+        response.status == 500 && RcClient::error_of(response).find("VFS") != std::string::npos;
+    outcomes.failure = vfs_choice ? check_vfs_choice() : rc_.failure(response);
+    return outcomes;
+  }
+  const auto answer = parse_object(response.body);
+  const auto result = answer ? answer->getObject("result") : nullptr;
+  if (!result) {
+    outcomes.failure = Result::retry("rclone answered vfs/refresh without a \"result\": " +
+                                     response.body.substr(0, 200));
+    return outcomes;
+  }
+  for (const auto& dir : dirs)
+    if (result->has(dir) && result->get(dir).isString())
+      outcomes.by_dir[dir] = result->getValue<std::string>(dir);
+  return outcomes;
+}
+
+VfsRefreshTarget::Outcomes VfsRefreshTarget::refresh(const std::vector<std::string>& dirs,
+                                                     bool recursive) {
+  std::vector<std::string> others;
+  for (const auto& dir : dirs)
+    if (!dir.empty()) others.push_back(dir);
+  Outcomes outcomes;
+  if (others.size() < dirs.size()) outcomes = refresh_call({""}, recursive);
+  if (others.empty() || outcomes.failure) return outcomes;
+  Outcomes rest = refresh_call(others, recursive);
+  rest.by_dir.insert(outcomes.by_dir.begin(), outcomes.by_dir.end());
+  return rest;
+}
+
+void VfsRefreshTarget::reveal(const std::vector<std::string>& missing) {
+  auto parents_of = [](const std::vector<std::string>& dirs) {
+    std::set<std::string> parents;
+    for (const auto& dir : dirs) {
+      const auto slash = dir.rfind('/');
+      parents.insert(slash == std::string::npos ? "" : dir.substr(0, slash));
+    }
+    return std::vector<std::string>(parents.begin(), parents.end());
+  };
+  // Up: refresh parents until rclone knows each one; remember those it did not.
+  std::vector<std::vector<std::string>> unknown_levels;
+  std::vector<std::string> level = parents_of(missing);
+  while (!level.empty()) {
+    const Outcomes outcomes = refresh(level, false);
+    if (outcomes.failure) return;
+    std::vector<std::string> unknown;
+    for (const auto& dir : level) {
+      const auto it = outcomes.by_dir.find(dir);
+      if (!dir.empty() && it != outcomes.by_dir.end() && is_missing(it->second))
+        unknown.push_back(dir);
+    }
+    if (unknown.empty()) break;
+    unknown_levels.push_back(unknown);
+    level = parents_of(unknown);
+  }
+  // Down: each level is now in its refreshed parent.
+  for (auto it = unknown_levels.rbegin(); it != unknown_levels.rend(); ++it)
+    if (refresh(*it, false).failure) return;
+}
+
 std::vector<Result> VfsRefreshTarget::on_scan(const std::vector<ScanFolder>& folders) {
-  std::vector<Result> results(folders.size());
-  // The root cannot share a call with other dirs, and a dir named twice is sent once.
-  std::vector<std::size_t> root_owners;
   std::vector<std::string> dirs;
-  std::vector<std::vector<std::size_t>> owners;
-  for (std::size_t i = 0; i < folders.size(); ++i) {
-    const std::string dir = vfs_dir(folders[i].path);
-    if (dir.empty()) {
-      root_owners.push_back(i);
-      continue;
-    }
-    std::size_t k = 0;
-    while (k < dirs.size() && dirs[k] != dir) ++k;
-    if (k == dirs.size()) {
-      dirs.push_back(dir);
-      owners.emplace_back();
-    }
-    owners[k].push_back(i);
+  for (const auto& folder : folders) {
+    std::string dir = vfs_dir(folder.path);
+    if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(std::move(dir));
+  }
+  Outcomes outcomes = refresh(dirs, settings_.recursive);
+  if (outcomes.failure) return std::vector<Result>(folders.size(), *outcomes.failure);
+
+  std::vector<std::string> missing;
+  for (const auto& [dir, outcome] : outcomes.by_dir)
+    if (is_missing(outcome)) missing.push_back(dir);
+  if (!missing.empty()) {
+    reveal(missing);
+    const Outcomes again = refresh(missing, settings_.recursive);
+    for (const auto& [dir, outcome] : again.by_dir) outcomes.by_dir[dir] = outcome;
   }
 
   std::vector<KeyValueChange> counts;
-  if (!root_owners.empty()) refresh({""}, {root_owners}, results, counts);
-  if (!dirs.empty()) refresh(dirs, owners, results, counts);
+  std::map<std::string, Result> by_dir;
+  for (const auto& dir : dirs) {
+    const auto it = outcomes.by_dir.find(dir);
+    by_dir[dir] = it == outcomes.by_dir.end()
+                      ? Result::retry("rclone's answer to vfs/refresh does not mention \"" +
+                                      shown(dir) + "\"")
+                      : dir_result(dir, it->second, counts);
+  }
   if (!counts.empty() && !host_.store_all(counts))
     host_.log(LogLevel::warning,
               "could not store how often missing folders were tried: the counts may restart");
+  std::vector<Result> results;
+  for (const auto& folder : folders) results.push_back(by_dir.at(vfs_dir(folder.path)));
   return results;
-}
-
-void VfsRefreshTarget::refresh(const std::vector<std::string>& dirs,
-                               const std::vector<std::vector<std::size_t>>& owners,
-                               std::vector<Result>& results, std::vector<KeyValueChange>& counts) {
-  auto set_all = [&](const Result& result) {
-    for (const auto& indexes : owners)
-      for (const auto i : indexes) results[i] = result;
-  };
-  const auto response = rc_.call("vfs/refresh", refresh_body(dirs));
-  if (!response.success()) {
-    if (response.status == 500 && RcClient::error_of(response).find("VFS") != std::string::npos)
-      set_all(check_vfs_choice());
-    else
-      set_all(rc_.failure(response));
-    return;
-  }
-  const auto answer = parse_object(response.body);
-  const auto outcomes = answer ? answer->getObject("result") : nullptr;
-  if (!outcomes) {
-    set_all(Result::retry("rclone answered vfs/refresh without a \"result\": " +
-                          response.body.substr(0, 200)));
-    return;
-  }
-  for (std::size_t k = 0; k < dirs.size(); ++k) {
-    Result result;
-    if (!outcomes->has(dirs[k]) || !outcomes->get(dirs[k]).isString())
-      result = Result::retry("rclone's answer to vfs/refresh does not mention \"" + shown(dirs[k]) +
-                             "\"");
-    else
-      result = dir_result(dirs[k], outcomes->getValue<std::string>(dirs[k]), counts);
-    for (const auto i : owners[k]) results[i] = result;
-  }
 }
 
 Result VfsRefreshTarget::dir_result(const std::string& dir, const std::string& outcome,
@@ -188,7 +230,9 @@ Explanation VfsRefreshTarget::on_explain(const ScanFolder& folder) {
   const std::string library =
       "rclone VFS " + (settings_.fs.empty() ? std::string("(the only one active)") : settings_.fs) +
       ", dir \"" + shown(dir) + "\"";
-  return {Result::ok(), library, {{"POST", rc_.public_url("vfs/refresh"), refresh_body({dir})}}};
+  return {Result::ok(),
+          library,
+          {{"POST", rc_.public_url("vfs/refresh"), refresh_body({dir}, settings_.recursive)}}};
 }
 
 }  // namespace scanhook::rclone

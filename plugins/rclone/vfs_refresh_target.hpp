@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,13 +40,22 @@ class VfsRefreshTarget final : public TargetBase {
   Explanation on_explain(const ScanFolder& folder) override;
 
  private:
+  // What rclone said for each dir of one refresh, or why it said nothing usable.
+  struct Outcomes {
+    std::optional<Result> failure;
+    std::map<std::string, std::string> by_dir;  // dir → "OK" or rclone's error
+  };
+
   // The vfs/refresh body for these VFS-relative dirs; the root is no dir at all.
-  std::string refresh_body(const std::vector<std::string>& dirs) const;
-  // Refreshes `dirs` in one call and sets results[i] for each index in `owners`.
-  void refresh(const std::vector<std::string>& dirs,
-               const std::vector<std::vector<std::size_t>>& owners, std::vector<Result>& results,
-               std::vector<KeyValueChange>& counts);
-  // The answer for one dir of a successful call.
+  std::string refresh_body(const std::vector<std::string>& dirs, bool recursive) const;
+  // Refreshes `dirs`: one call, plus one for the root, which cannot share it.
+  Outcomes refresh(const std::vector<std::string>& dirs, bool recursive);
+  Outcomes refresh_call(const std::vector<std::string>& dirs, bool recursive);
+  // rclone finds a dir by walking its cached tree, so a folder created after
+  // its parent was cached stays "file does not exist" until the parent is
+  // re-read: refresh the nearest ancestors rclone knows, then back down.
+  void reveal(const std::vector<std::string>& missing);
+  // The answer for one dir, counting the retries of a missing one.
   Result dir_result(const std::string& dir, const std::string& outcome,
                     std::vector<KeyValueChange>& counts);
   // Whether rclone has the VFS this target is set to use; vfs/list names them.
