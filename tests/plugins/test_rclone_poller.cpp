@@ -182,3 +182,31 @@ TEST_CASE("polling with --rc-user/--rc-pass credentials lists the remote", "[rcl
   source->poll();
   CHECK(described(host.submitted()) == std::vector<std::string>{"created /b.mkv"});
 }
+
+TEST_CASE("a listing that could not be stored is stored whole by the next poll", "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/A/1.mkv", "1");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+  source->poll();
+
+  remote.write("tv/B/2.mkv", "2");
+  host.fail_stores(true);
+  source->poll();
+  CHECK(described(host.submitted()) == std::vector<std::string>{"created /mnt/remote/tv/B/2.mkv"});
+  CHECK(host.logged("could not store the listing of " + remote.path().string()));
+  CHECK(host.stored().at("listing/summary") == "1 1\n" + remote.path().string());
+
+  host.fail_stores(false);
+  host.clear_submitted();
+  remote.write("movies/C/3.mkv", "3");
+  source->poll();
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"created /mnt/remote/movies/C/3.mkv"});
+  CHECK(host.stored().at("listing/summary") == "1 3\n" + remote.path().string());
+
+  host.clear_submitted();
+  poller(*rclone, remote, host)->poll();  // a restart finds all three stored
+  CHECK(host.submitted().empty());
+}
