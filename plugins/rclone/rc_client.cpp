@@ -77,6 +77,10 @@ Result RcClient::failure(const support::HttpResponse& response) const {
         "rclone refused the call (" + code + (error.empty() ? "" : ": " + error) +
         "): set username and password here and --rc-user/--rc-pass on rclone, or start rclone "
         "with --rc-no-auth");
+  if ((response.status == 404 || response.status == 405) && error.empty())
+    return Result::unavailable(settings_.url + " answered " + code +
+                               " without rclone's JSON error: url must be rclone's --rc-addr, "
+                               "not the address it serves files on");
   Result result = support::classify(response, "rclone");
   if (!error.empty()) result.reason += ": " + error;
   return result;

@@ -39,10 +39,17 @@ Poco::JSON::Object::Ptr parse_object(const std::string& body) {
 }  // namespace
 
 std::string vfs_dir(const std::string& folder) {
-  const auto first = folder.find_first_not_of('/');
-  if (first == std::string::npos) return "";
-  const auto last = folder.find_last_not_of('/');
-  return folder.substr(first, last - first + 1);
+  std::string dir;
+  std::size_t start = 0;
+  while (start <= folder.size()) {
+    const auto end = std::min(folder.find('/', start), folder.size());
+    if (end > start) {
+      if (!dir.empty()) dir += '/';
+      dir.append(folder, start, end - start);
+    }
+    start = end + 1;
+  }
+  return dir;
 }
 
 VfsRefreshTarget::VfsRefreshTarget(std::string instance, RcClient rc, RefreshSettings settings,

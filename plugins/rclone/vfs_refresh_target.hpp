@@ -23,8 +23,9 @@ struct RefreshSettings {
   std::size_t max_batch = 50;
 };
 
-// A folder's path relative to the VFS root: leading and trailing '/' removed,
-// so "/tv/Show/" is "tv/Show" and "" or "/" is the root.
+// A folder's path relative to the VFS root, as vfs/refresh walks it: empty
+// segments dropped, so "/tv/Show/" and "tv//Show" are "tv/Show", and "" or
+// "/" is the root (the target's rewrite maps the mount point to "").
 std::string vfs_dir(const std::string& folder);
 
 class VfsRefreshTarget final : public TargetBase {

@@ -43,8 +43,9 @@ TEST_CASE("a real rclone refreshes existing folders, the root included, and the 
   auto target = make<Target>("rclone", Role::target, {{"url", rclone->url()}}, host);
 
   CHECK(target->stage() == scanhook::Stage::prepare);
-  const auto results = target->scan(folders({"/tv/Show/Season 1", "tv/Show/", "/", ""}));
-  REQUIRE(results.size() == 4);
+  const auto results =
+      target->scan(folders({"/tv/Show/Season 1", "tv/Show/", "/", "", "//tv//Show"}));
+  REQUIRE(results.size() == 5);
   for (const auto& result : results) {
     CHECK(result.status == Status::ok);
     CHECK(result.reason == "");
@@ -152,6 +153,20 @@ TEST_CASE("rclone not running makes the target unavailable", "[rclone]") {
   CHECK_THAT(results[0].reason,
              Catch::Matchers::EndsWith("(is it running with --rc and --rc-addr matching url?)"));
   CHECK(target->probe().status == Status::unavailable);
+}
+
+TEST_CASE("a url that is not rclone's remote control pauses the target and says so", "[rclone]") {
+  // What `rclone serve http` answers on the address it serves files on.
+  FakeHttpServer files([](const RecordedRequest&) {
+    return HttpReply{405, "text/plain; charset=utf-8", "Method Not Allowed\n", {}};
+  });
+  RecordingHost host;
+  auto target = make<Target>("rclone", Role::target, {{"url", files.url()}}, host);
+  const auto result = target->scan(folders({"/tv/Show"}))[0];
+  CHECK(result.status == Status::unavailable);
+  CHECK(result.reason == files.url() +
+                             " answered HTTP 405 without rclone's JSON error: url must be rclone's "
+                             "--rc-addr, not the address it serves files on");
 }
 
 TEST_CASE("an rclone with no VFS, or not the one named by fs, says what to set", "[rclone]") {

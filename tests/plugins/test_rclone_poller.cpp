@@ -210,3 +210,17 @@ TEST_CASE("a listing that could not be stored is stored whole by the next poll",
   poller(*rclone, remote, host)->poll();  // a restart finds all three stored
   CHECK(host.submitted().empty());
 }
+
+TEST_CASE("a remote rclone cannot list is logged with rclone's reason, and nothing is recorded",
+          "[rclone]") {
+  TempDir remote("scanhook-remote");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  const std::string missing = (remote.path() / "not-there").string();
+  auto source = make<PollingSource>("rclone", Role::source,
+                                    {{"url", rclone->url()}, {"remote", missing}}, host);
+  CHECK(source->poll() == 5s);
+  CHECK(host.logged("cannot list " + missing +
+                    ": rclone answered HTTP 404: error in ListJSON: directory not found"));
+  CHECK(host.stored().empty());
+}
