@@ -1,8 +1,10 @@
 #include "listing_store.hpp"
 
-#include <charconv>
 #include <cstdio>
+#include <type_traits>
 #include <vector>
+
+#include "scanhook/config_value.hpp"
 
 namespace scanhook::rclone {
 
@@ -17,32 +19,28 @@ std::string bucket_key(std::uint32_t bucket) {
   return kBucketPrefix + std::string(hex);
 }
 
-template <class Int>
-void append_number(std::string& out, Int value) {
-  char text[24];
-  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
-  out.append(text, end);
-}
-
 // One line per file: "<size> <mod_time_ns> <path bytes> <path>\n"; the
 // length prefix lets a path hold any byte.
 void append_entry(std::string& out, const FileEntry& entry) {
-  append_number(out, entry.size);
+  out += std::to_string(entry.size);
   out += ' ';
-  append_number(out, entry.mod_time_ns);
+  out += std::to_string(entry.mod_time_ns);
   out += ' ';
-  append_number(out, entry.path.size());
+  out += std::to_string(entry.path.size());
   out += ' ';
   out.append(entry.path);
   out += '\n';
 }
 
+// Reads a decimal number ending in `stop` at `pos`; advances past `stop`.
 template <class Int>
 bool read_number(std::string_view text, std::size_t& pos, char stop, Int& value) {
-  const auto result = std::from_chars(text.data() + pos, text.data() + text.size(), value);
-  if (result.ec != std::errc() || result.ptr == text.data() + text.size() || *result.ptr != stop)
-    return false;
-  pos = static_cast<std::size_t>(result.ptr - text.data()) + 1;
+  const auto end = text.find(stop, pos);
+  if (end == std::string_view::npos) return false;
+  const auto number = parse_integer(text.substr(pos, end - pos));
+  if (!number || (std::is_unsigned_v<Int> && *number < 0)) return false;
+  value = static_cast<Int>(*number);
+  pos = end + 1;
   return true;
 }
 
