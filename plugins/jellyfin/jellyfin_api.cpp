@@ -4,10 +4,10 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include <set>
 #include <stdexcept>
 
 #include "scanhook/support/http_client.hpp"
+#include "scanhook/support/media_item_type.hpp"
 
 namespace scanhook::jellyfin {
 
@@ -52,14 +52,8 @@ std::optional<ItemPath> parse_item_lookup(const std::string& body) {
   if (path.empty()) return std::nullopt;
   const bool is_folder = item->has("IsFolder")
                              ? item->getValue<bool>("IsFolder")
-                             : !is_file_type(item->optValue<std::string>("Type", ""));
+                             : !support::is_file_item_type(item->optValue<std::string>("Type", ""));
   return ItemPath{path, !is_folder};
-}
-
-bool is_file_type(const std::string& item_type) {
-  static const std::set<std::string> kFileTypes = {
-      "Episode", "Movie", "Audio", "AudioBook", "Book", "MusicVideo", "Video", "Trailer", "Photo"};
-  return kFileTypes.count(item_type) != 0;
 }
 
 }  // namespace scanhook::jellyfin

@@ -32,7 +32,4 @@ struct ItemPath {
 // nullopt when it lists none or the item has no path. Throws on another shape.
 std::optional<ItemPath> parse_item_lookup(const std::string& body);
 
-// Item types that are one file on disk (others are folders: Series, Season, MusicAlbum...).
-bool is_file_type(const std::string& item_type);
-
 }  // namespace scanhook::jellyfin

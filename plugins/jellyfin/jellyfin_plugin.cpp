@@ -24,9 +24,9 @@ constexpr ConfigKey kConfigKeys[] = {
     {"server_token", ConfigType::secret, nullptr, scanhook::kWebhookSource, true,
      "an API key from Jellyfin's Dashboard > API Keys, used to look up the file of an ItemId "
      "(the section's `token` is the token webhooks must send to scanhook)"},
-    support::kTimeoutKey,
-    support::kVerifyTlsKey,
-    support::kCaFileKey,
+    support::timeout_key(support::kServerKinds),
+    support::verify_tls_key(support::kServerKinds),
+    support::ca_file_key(support::kServerKinds),
     support::kLibraryRefreshKey,
 };
 

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "jellyfin_api.hpp"
+#include "scanhook/support/media_item_type.hpp"
 
 namespace scanhook::jellyfin {
 
@@ -51,7 +52,7 @@ WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
   std::string path = text_field(*payload, "Path");
   if (path.empty()) path = text_field(*payload, "ItemPath");
   if (!path.empty()) {
-    const bool is_file = is_file_type(text_field(*payload, "ItemType"));
+    const bool is_file = support::is_file_item_type(text_field(*payload, "ItemType"));
     return WebhookOutcome::accepted({{path, is_file, kind, 0}}, type + " " + path);
   }
   if (item_id.empty())

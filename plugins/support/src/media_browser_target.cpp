@@ -15,7 +15,11 @@ MediaBrowserTarget::MediaBrowserTarget(std::shared_ptr<const ServerApi> api,
 
 Discovery MediaBrowserTarget::discover() const {
   const auto response = api_->get(routes_.libraries);
-  const Result result = api_->verdict(response, "GET " + routes_.libraries);
+  Result result = api_->verdict(response, "GET " + routes_.libraries);
+  if (response.status == 404 && !routes_.not_found_hint.empty()) {
+    // Rejecting every folder for a wrong url would lose them; pause the target instead.
+    result = Result::unavailable(result.reason + ": " + routes_.not_found_hint);
+  }
   if (result.status != Status::ok) return {result, {}};
   try {
     return {Result::ok(), routes_.parse_libraries(response.body)};

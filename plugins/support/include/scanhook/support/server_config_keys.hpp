@@ -1,5 +1,7 @@
 // Config keys every media-server plugin (Plex, Jellyfin, Emby) declares the
 // same way; each plugin adds its own url and token keys with its own help.
+// `kinds`: the sections that talk to the server (a target scans; a webhook
+// source may look items up on the same server).
 #pragma once
 
 #include <cstdint>
@@ -9,29 +11,31 @@
 
 namespace scanhook::support {
 
-// The target scans; the webhook source looks items up on the same server.
 inline constexpr std::uint32_t kServerKinds = kTarget | kWebhookSource;
 
-inline constexpr ConfigKey kTimeoutKey{
-    "timeout", ConfigType::duration,
-    "15s",     kServerKinds,
-    false,     "how long to wait for the server to answer one request before giving up"};
-inline constexpr ConfigKey kVerifyTlsKey{
-    "verify_tls",
-    ConfigType::boolean,
-    "true",
-    kServerKinds,
-    false,
-    "check the server's HTTPS certificate; false accepts any certificate (only on a network you "
-    "trust; prefer ca_file)"};
-inline constexpr ConfigKey kCaFileKey{
-    "ca_file",
-    ConfigType::path,
-    nullptr,
-    kServerKinds,
-    false,
-    "PEM file with a CA certificate to trust for an https:// url, e.g. the one that signed a "
-    "self-signed server certificate"};
+constexpr ConfigKey timeout_key(std::uint32_t kinds) {
+  return {"timeout", ConfigType::duration,
+          "15s",     kinds,
+          false,     "how long to wait for the server to answer one request before giving up"};
+}
+constexpr ConfigKey verify_tls_key(std::uint32_t kinds) {
+  return {"verify_tls",
+          ConfigType::boolean,
+          "true",
+          kinds,
+          false,
+          "check the server's HTTPS certificate; false accepts any certificate (only on a network "
+          "you trust; prefer ca_file)"};
+}
+constexpr ConfigKey ca_file_key(std::uint32_t kinds) {
+  return {"ca_file",
+          ConfigType::path,
+          nullptr,
+          kinds,
+          false,
+          "PEM file with a CA certificate to trust for an https:// url, e.g. the one that signed a "
+          "self-signed server certificate"};
+}
 inline constexpr ConfigKey kLibraryRefreshKey{
     "library_refresh",
     ConfigType::duration,
