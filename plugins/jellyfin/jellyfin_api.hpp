@@ -14,6 +14,9 @@ namespace scanhook::jellyfin {
 inline constexpr const char* kProduct = "Jellyfin";
 inline constexpr const char* kPublicInfo = "/System/Info/Public";
 inline constexpr const char* kVirtualFolders = "/Library/VirtualFolders";
+inline constexpr const char* kNotFoundHint =
+    "does url include Jellyfin's base path (Dashboard > Networking > Base URL), e.g. "
+    "http://host:8096/jellyfin?";
 
 // Authorization: MediaBrowser Token="..." (accepted with legacy auth off, 10.12+).
 HeaderList auth_headers(const std::string& token);

@@ -43,7 +43,8 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
         std::move(api),
         support::MediaBrowserRoutes{scanhook::jellyfin::kPublicInfo,
                                     scanhook::jellyfin::kVirtualFolders,
-                                    scanhook::jellyfin::parse_virtual_folders},
+                                    scanhook::jellyfin::parse_virtual_folders,
+                                    scanhook::jellyfin::kNotFoundHint},
         args.config->duration("library_refresh"));
   return std::make_unique<scanhook::jellyfin::JellyfinWebhook>(std::move(api));
 }
