@@ -41,10 +41,9 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   if (target)
     return std::make_unique<support::MediaBrowserTarget>(
         std::move(api),
-        support::MediaBrowserRoutes{scanhook::jellyfin::kPublicInfo,
-                                    scanhook::jellyfin::kVirtualFolders,
-                                    scanhook::jellyfin::parse_virtual_folders,
-                                    scanhook::jellyfin::kNotFoundHint},
+        support::MediaBrowserRoutes{
+            scanhook::jellyfin::kPublicInfo, scanhook::jellyfin::kVirtualFolders,
+            scanhook::jellyfin::parse_virtual_folders, scanhook::jellyfin::kNotFoundHint},
         args.config->duration("library_refresh"));
   return std::make_unique<scanhook::jellyfin::JellyfinWebhook>(std::move(api));
 }
