@@ -20,7 +20,8 @@ bool constant_time_equals(const std::string& a, const std::string& b) {
 
 std::optional<BasicCredentials> basic_credentials(const HttpRequest& request) {
   const auto header = request.header("Authorization");
-  if (!header || header->size() < 6 || !iequals(header->substr(0, 6), "basic ")) return std::nullopt;
+  if (!header || header->size() < 6 || !iequals(header->substr(0, 6), "basic "))
+    return std::nullopt;
   std::istringstream encoded(header->substr(6));
   Poco::Base64Decoder decoder(encoded);
   std::string decoded;

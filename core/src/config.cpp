@@ -153,9 +153,9 @@ std::string check_value(ConfigType type, const std::string& value) {
     case ConfigType::boolean:
       return parse_boolean(value) ? "" : "expected true or false, found \"" + value + "\"";
     case ConfigType::duration:
-      return parse_duration(value) ? ""
-                                   : "expected a duration such as 90s, 10m or 1h, found \"" +
-                                         value + "\"";
+      return parse_duration(value)
+                 ? ""
+                 : "expected a duration such as 90s, 10m or 1h, found \"" + value + "\"";
     case ConfigType::url: {
       try {
         const Poco::URI uri(value);
@@ -225,7 +225,8 @@ class Validator {
       config.queue = CoreSettings(read_core({"queue", 0, {}}, queue_keys()));
 
     for (const auto& [stem, message] : catalog_.rejected())
-      if (!used_plugins.count(stem)) config.warnings.push_back(message + " (not used by the configuration: skipped)");
+      if (!used_plugins.count(stem))
+        config.warnings.push_back(message + " (not used by the configuration: skipped)");
     if (!errors_.empty()) {
       std::string all;
       for (const auto& line : errors_) all += line + "\n";
@@ -259,7 +260,8 @@ class Validator {
       if (entry.key == key + "_file") {
         std::ifstream in(entry.value);
         if (!in) {
-          error(entry.line, section.name, entry.key, "cannot read the file \"" + entry.value + "\"");
+          error(entry.line, section.name, entry.key,
+                "cannot read the file \"" + entry.value + "\"");
           return std::nullopt;
         }
         std::ostringstream text;
@@ -307,8 +309,7 @@ class Validator {
       }
       if (!key->repeatable && first_line.count(entry.key)) {
         error(entry.line, section.name, entry.key,
-              "set twice (first on line " + std::to_string(first_line[entry.key]) +
-                  "): keep one");
+              "set twice (first on line " + std::to_string(first_line[entry.key]) + "): keep one");
         continue;
       }
       first_line[entry.key] = entry.line;
@@ -349,9 +350,12 @@ class Validator {
     const std::string role_word = section.name.substr(0, dot);
     const std::string instance = dot == std::string::npos ? "" : section.name.substr(dot + 1);
     Role role;
-    if (role_word == "source") role = Role::source;
-    else if (role_word == "target") role = Role::target;
-    else if (role_word == "service") role = Role::service;
+    if (role_word == "source")
+      role = Role::source;
+    else if (role_word == "target")
+      role = Role::target;
+    else if (role_word == "service")
+      role = Role::service;
     else {
       error(section.line, section.name, "",
             "unknown section: expected [server], [queue], [source.NAME], [target.NAME] or "
@@ -359,8 +363,8 @@ class Validator {
                 did_you_mean(role_word, {"server", "queue", "source", "target", "service"}));
       return std::nullopt;
     }
-    if (instance.empty() || instance.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") !=
-                                std::string::npos) {
+    if (instance.empty() ||
+        instance.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
       error(section.line, section.name, "",
             "an instance name is lowercase letters, digits, _ and -, e.g. [" + role_word +
                 ".sonarr4k]");
@@ -388,8 +392,10 @@ class Validator {
     config.plugin = plugin;
     switch (role) {
       case Role::source:
-        if (plugin->offers(kWebhookSource)) config.kind = kWebhookSource;
-        else if (plugin->offers(kPollingSource)) config.kind = kPollingSource;
+        if (plugin->offers(kWebhookSource))
+          config.kind = kWebhookSource;
+        else if (plugin->offers(kPollingSource))
+          config.kind = kPollingSource;
         else {
           error(section.line, section.name, "plugin",
                 "plugin " + plugin_name + " offers no source: use it in a [target." + instance +
@@ -412,7 +418,8 @@ class Validator {
     for (std::uint32_t i = 0; i < d.config_key_count; ++i) {
       const ConfigKey& key = d.config_keys[i];
       if ((key.applies_to & config.kind) == 0) continue;
-      if (std::any_of(keys.begin(), keys.end(), [&](const AcceptedKey& k) { return k.name == key.name; }))
+      if (std::any_of(keys.begin(), keys.end(),
+                      [&](const AcceptedKey& k) { return k.name == key.name; }))
         continue;  // the core's key of the same name wins
       plugin_keys.insert(key.name);
       keys.push_back({key.name, key.type, key.default_value ? key.default_value : "",
@@ -426,8 +433,10 @@ class Validator {
     std::map<std::string, std::string> plugin_values;
     std::map<std::string, std::vector<std::string>> core_values;
     for (auto& [key, list] : values) {
-      if (plugin_keys.count(key)) plugin_values[key] = list.empty() ? "" : list.back();
-      else core_values[key] = std::move(list);
+      if (plugin_keys.count(key))
+        plugin_values[key] = list.empty() ? "" : list.back();
+      else
+        core_values[key] = std::move(list);
     }
     config.plugin_config = ConfigView(std::move(plugin_values));
     config.settings = CoreSettings(std::move(core_values));

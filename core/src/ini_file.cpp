@@ -52,7 +52,8 @@ IniFile parse_ini(const std::string& text, const std::string& path) {
     if (equals == std::string::npos)
       throw ConfigError(where + "expected key = value, found \"" + line + "\"");
     if (file.sections.empty())
-      throw ConfigError(where + "key before any [section]: put it under [server] or another section");
+      throw ConfigError(where +
+                        "key before any [section]: put it under [server] or another section");
     const std::string key = lower(trim(line.substr(0, equals)));
     if (key.empty()) throw ConfigError(where + "a key is missing before '='");
     file.sections.back().entries.push_back({key, trim(line.substr(equals + 1)), number});

@@ -1,9 +1,7 @@
 // scanhookd: the daemon's entry point.
-#include <iostream>
+#include "scanhook/core/daemon.hpp"
 
-#include "scanhook/core/version.hpp"
-
-int main() {
-  std::cout << "scanhookd " << scanhook::core::kVersion << "\n";
-  return 0;
+int main(int argc, char** argv) {
+  scanhook::core::Daemon daemon;
+  return daemon.run(argc, argv);
 }

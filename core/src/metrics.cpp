@@ -12,7 +12,9 @@ void Counter::add(double amount) {
   }
 }
 
-double Counter::value() const { return value_.load(); }
+double Counter::value() const {
+  return value_.load();
+}
 
 Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), counts_(bounds_.size() + 1, 0) {}

@@ -27,8 +27,9 @@ PluginCatalog PluginCatalog::scan(const std::filesystem::path& folder) {
     auto library = std::get<std::shared_ptr<const PluginLibrary>>(std::move(outcome));
     const std::string name = library->name();
     if (const auto existing = catalog.loaded_.find(name); existing != catalog.loaded_.end()) {
-      catalog.rejected_[stem] = "plugin " + file.string() + " rejected: expected one plugin named " +
-                                name + ", found a second one (first in " +
+      catalog.rejected_[stem] = "plugin " + file.string() +
+                                " rejected: expected one plugin named " + name +
+                                ", found a second one (first in " +
                                 existing->second->file().string() + "): remove one of them";
       continue;
     }

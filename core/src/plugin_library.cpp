@@ -18,8 +18,8 @@ std::string sdk_version(std::uint16_t major, std::uint16_t minor) {
 bool is_plugin_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name)
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '_'))
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
       return false;
   return true;
 }
@@ -85,7 +85,8 @@ std::string explain_load_failure(const std::string& reason) {
   const auto undefined = reason.find("undefined symbol: ");
   if (undefined != std::string::npos)
     return "it needs the symbol " + reason.substr(undefined + 18) +
-           ", which nothing loaded provides: rebuild the plugin with -Wl,--no-undefined and link what it uses";
+           ", which nothing loaded provides: rebuild the plugin with -Wl,--no-undefined and link "
+           "what it uses";
   if (reason.find("invalid ELF header") != std::string::npos ||
       reason.find("file too short") != std::string::npos)
     return "it is not a shared library (" + reason + "): remove it from the plugin folder";
@@ -134,9 +135,8 @@ std::shared_ptr<Instance> PluginLibrary::create(Kind kind, const std::string& in
   }
   // The deleter holds the library: it is unloaded only after the last instance.
   auto self = shared_from_this();
-  return std::shared_ptr<Instance>(result.instance, [self](Instance* made) {
-    self->descriptor_->destroy(made);
-  });
+  return std::shared_ptr<Instance>(result.instance,
+                                   [self](Instance* made) { self->descriptor_->destroy(made); });
 }
 
 }  // namespace scanhook::core

@@ -48,5 +48,4 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("log", "1.0.0", "Logs every scan it receives", scanhook::kTarget, kConfigKeys,
-                make)
+SCANHOOK_PLUGIN("log", "1.0.0", "Logs every scan it receives", scanhook::kTarget, kConfigKeys, make)

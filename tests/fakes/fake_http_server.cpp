@@ -38,7 +38,8 @@ class FakeRequestHandler final : public Poco::Net::HTTPRequestHandler {
     const Poco::URI uri(request.getURI());
     recorded.path = uri.getPath();
     recorded.raw_query = uri.getRawQuery();
-    for (const auto& [key, value] : uri.getQueryParameters()) recorded.query.emplace_back(key, value);
+    for (const auto& [key, value] : uri.getQueryParameters())
+      recorded.query.emplace_back(key, value);
     for (const auto& [key, value] : request) recorded.headers.emplace_back(key, value);
     std::ostringstream body;
     Poco::StreamCopier::copyStream(request.stream(), body);
@@ -67,7 +68,8 @@ namespace {
 class FakeHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit FakeHandlerFactory(FakeHttpServer& server) : server_(server) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new FakeRequestHandler(server_);
   }
 
@@ -77,15 +79,22 @@ class FakeHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-FakeHttpServer::FakeHttpServer(Handler handler) : handler_(std::move(handler)) { start(); }
+FakeHttpServer::FakeHttpServer(Handler handler) : handler_(std::move(handler)) {
+  start();
+}
 
-FakeHttpServer::~FakeHttpServer() { stop(); }
+FakeHttpServer::~FakeHttpServer() {
+  stop();
+}
 
-std::string FakeHttpServer::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string FakeHttpServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
 
 void FakeHttpServer::start() {
   Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress("127.0.0.1", port_), /*reuseAddress=*/true);
+  socket.bind(Poco::Net::SocketAddress("127.0.0.1", port_), /*reuseAddress=*/true,
+              /*reusePort=*/false);
   socket.listen(64);
   port_ = socket.address().port();
   auto params = new Poco::Net::HTTPServerParams;
@@ -111,8 +120,10 @@ void FakeHttpServer::stop() {
 }
 
 void FakeHttpServer::set_down(bool down) {
-  if (down) stop();
-  else if (!server_) start();
+  if (down)
+    stop();
+  else if (!server_)
+    start();
 }
 
 HttpReply FakeHttpServer::answer(const RecordedRequest& request) {

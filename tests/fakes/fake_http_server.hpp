@@ -48,7 +48,8 @@ class FakeHttpServer {
 
   std::vector<RecordedRequest> requests() const;
   // Requests whose method and path match exactly.
-  std::vector<RecordedRequest> requests_to(const std::string& method, const std::string& path) const;
+  std::vector<RecordedRequest> requests_to(const std::string& method,
+                                           const std::string& path) const;
   void clear_requests();
 
   // Down: the port is closed (connection refused). Up again on the same port.

@@ -22,6 +22,7 @@ TEST_CASE("the log target logs each folder it is asked to scan and answers ok", 
 
 TEST_CASE("the log target refuses a key it does not declare, with a suggestion", "[log]") {
   RecordingHost host;
-  CHECK_THROWS_WITH(make<scanhook::Target>("log", Role::target, {{"prefx", "x"}}, host),
-                    Catch::Matchers::Contains("[target.log] prefx: unknown key (did you mean 'prefix'?)"));
+  CHECK_THROWS_WITH(
+      make<scanhook::Target>("log", Role::target, {{"prefx", "x"}}, host),
+      Catch::Matchers::Contains("[target.log] prefx: unknown key (did you mean 'prefix'?)"));
 }

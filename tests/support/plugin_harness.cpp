@@ -26,7 +26,8 @@ std::shared_ptr<Instance> make_instance(const std::string& plugin, core::Role ro
                                         const IniLines& lines, Host& host,
                                         const std::string& instance) {
   const std::string name = instance.empty() ? plugin : instance;
-  std::string ini = "[" + std::string(core::role_name(role)) + "." + name + "]\nplugin = " + plugin + "\n";
+  std::string ini =
+      "[" + std::string(core::role_name(role)) + "." + name + "]\nplugin = " + plugin + "\n";
   for (const auto& [key, value] : lines) ini += key + " = " + value + "\n";
 
   const auto catalog = core::PluginCatalog::scan(SCANHOOK_PLUGIN_BUILD_DIR);

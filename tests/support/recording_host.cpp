@@ -33,8 +33,10 @@ std::vector<std::string> RecordingHost::keys(const std::string& prefix) noexcept
 bool RecordingHost::store_all(const std::vector<KeyValueChange>& changes) noexcept {
   std::lock_guard lock(mutex_);
   for (const auto& [key, value] : changes) {
-    if (value) store_[key] = *value;
-    else store_.erase(key);
+    if (value)
+      store_[key] = *value;
+    else
+      store_.erase(key);
   }
   return true;
 }

@@ -13,7 +13,10 @@ using scanhook::support::HttpClient;
 TEST_CASE("the plugin HTTP client sends method, path, headers and body, and reads the answer",
           "[http_client]") {
   FakeHttpServer server([](const RecordedRequest& request) {
-    return HttpReply{201, "text/plain", request.method + " " + request.path + " " + request.body, {{"X-Reply", "yes"}}};
+    return HttpReply{201,
+                     "text/plain",
+                     request.method + " " + request.path + " " + request.body,
+                     {{"X-Reply", "yes"}}};
   });
   HttpClient client(server.url() + "/prefix/", {});
   const auto response = client.send("POST", "/a/b?x=1", {{"X-Token", "t"}}, "hello", "text/plain");
@@ -26,7 +29,9 @@ TEST_CASE("the plugin HTTP client sends method, path, headers and body, and read
 }
 
 TEST_CASE("answers map to what the dispatcher should do", "[http_client]") {
-  FakeHttpServer server([](const RecordedRequest&) { return HttpReply{200, "text/plain", "ok", {}}; });
+  FakeHttpServer server([](const RecordedRequest&) {
+    return HttpReply{200, "text/plain", "ok", {}};
+  });
   HttpClient client(server.url(), {std::chrono::milliseconds(2000), true, ""});
   CHECK(classify(client.send("GET", "/"), "Fake").status == Status::ok);
 
@@ -53,7 +58,9 @@ TEST_CASE("answers map to what the dispatcher should do", "[http_client]") {
 }
 
 TEST_CASE("a slow server times out as unavailable", "[http_client]") {
-  FakeHttpServer server([](const RecordedRequest&) { return HttpReply{200, "text/plain", "ok", {}}; });
+  FakeHttpServer server([](const RecordedRequest&) {
+    return HttpReply{200, "text/plain", "ok", {}};
+  });
   server.set_delay(std::chrono::milliseconds(1500));
   HttpClient client(server.url(), {std::chrono::milliseconds(300), true, ""});
   const auto response = client.send("GET", "/");

@@ -37,10 +37,10 @@ TEST_CASE("a sound plugin loads and names itself", "[loader]") {
 TEST_CASE("each broken plugin is refused with its own message naming the file and the fix",
           "[loader]") {
   using Catch::Matchers::Contains;
-  CHECK_THAT(rejection("not_elf"), Contains("not_elf.so") && Contains("not a shared library") &&
-                                       Contains("remove it"));
-  CHECK_THAT(rejection("no_descriptor"),
-             Contains("expected the symbol scanhook_plugin_v1") && Contains("not a scanhook plugin"));
+  CHECK_THAT(rejection("not_elf"),
+             Contains("not_elf.so") && Contains("not a shared library") && Contains("remove it"));
+  CHECK_THAT(rejection("no_descriptor"), Contains("expected the symbol scanhook_plugin_v1") &&
+                                             Contains("not a scanhook plugin"));
   CHECK_THAT(rejection("bad_magic"), Contains("bad_magic.so") && Contains("magic number"));
   CHECK_THAT(rejection("abi_major_next"),
              Contains("built against SDK 2.0; this scanhook speaks 1.x: rebuild the plugin"));
@@ -65,7 +65,8 @@ TEST_CASE("a plugin whose create throws reports its message, not a crash", "[loa
 }
 
 TEST_CASE("asking a plugin for a kind it does not offer is an error", "[loader]") {
-  auto library = std::get<std::shared_ptr<const PluginLibrary>>(PluginLibrary::load(fixture("good")));
+  auto library =
+      std::get<std::shared_ptr<const PluginLibrary>>(PluginLibrary::load(fixture("good")));
   scanhook::testing::RecordingHost host;
   std::string error;
   const scanhook::ConfigView config;
@@ -93,14 +94,12 @@ TEST_CASE("an instance keeps its library loaded after the library handle is gone
   CHECK(weak.expired());
 }
 
-TEST_CASE("the catalog refuses a second plugin of the same name and keeps the first",
-          "[loader]") {
+TEST_CASE("the catalog refuses a second plugin of the same name and keeps the first", "[loader]") {
   const auto catalog = scanhook::core::PluginCatalog::scan(SCANHOOK_FIXTURE_PLUGIN_DIR);
   REQUIRE(catalog.find("fixture") != nullptr);
   // abi_minor_next... are refused for their own reasons; of the sound ones
   // (create_fails, good), the second in file order is a duplicate.
-  CHECK_THAT(catalog.rejection_for("good"),
-             Catch::Matchers::Contains("found a second one") &&
-                 Catch::Matchers::Contains("create_fails.so"));
+  CHECK_THAT(catalog.rejection_for("good"), Catch::Matchers::Contains("found a second one") &&
+                                                Catch::Matchers::Contains("create_fails.so"));
   CHECK(catalog.rejected().size() == 9);
 }

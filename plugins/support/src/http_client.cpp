@@ -69,8 +69,8 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& targ
   try {
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     if (scheme_ == "https") {
-      auto tls = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_,
-                                                                 make_tls_context(options_));
+      auto tls =
+          std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, make_tls_context(options_));
       session = std::move(tls);
     } else {
       session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
@@ -79,8 +79,7 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& targ
         std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
     session->setTimeout(timeout, timeout, timeout);
 
-    Poco::Net::HTTPRequest request(method, path_prefix_ + target,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest request(method, path_prefix_ + target, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
       request.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -96,7 +95,8 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& targ
     response.body = content.str();
     for (const auto& [name, value] : answer) response.headers.emplace_back(name, value);
   } catch (const Poco::TimeoutException&) {
-    response.transport_error = "timed out after " + std::to_string(options_.timeout.count()) + " ms";
+    response.transport_error =
+        "timed out after " + std::to_string(options_.timeout.count()) + " ms";
   } catch (const Poco::Net::SSLException& error) {
     response.transport_error = "TLS error: " + error.displayText();
   } catch (const Poco::Exception& error) {

@@ -45,12 +45,18 @@ inline std::optional<std::chrono::milliseconds> parse_duration(std::string_view 
   const auto number = parse_integer(text.substr(0, digits));
   const std::string_view unit = text.substr(digits);
   std::int64_t factor = 0;
-  if (unit.empty() || unit == "s") factor = 1000;
-  else if (unit == "ms") factor = 1;
-  else if (unit == "m") factor = 60 * 1000;
-  else if (unit == "h") factor = 60 * 60 * 1000;
-  else if (unit == "d") factor = 24 * 60 * 60 * 1000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "s")
+    factor = 1000;
+  else if (unit == "ms")
+    factor = 1;
+  else if (unit == "m")
+    factor = 60 * 1000;
+  else if (unit == "h")
+    factor = 60 * 60 * 1000;
+  else if (unit == "d")
+    factor = 24 * 60 * 60 * 1000;
+  else
+    return std::nullopt;
   return std::chrono::milliseconds(*number * factor);
 }
 

@@ -40,23 +40,26 @@ void create_instance(const CreateArgs* args, CreateResult* result) noexcept {
   }
 }
 
-inline void destroy_instance(Instance* instance) noexcept { delete instance; }
+inline void destroy_instance(Instance* instance) noexcept {
+  delete instance;
+}
 
 }  // namespace detail
 }  // namespace scanhook
 
-#define SCANHOOK_PLUGIN(NAME, VERSION, SUMMARY, KINDS, CONFIG_KEYS, FACTORY)                    \
-  extern "C" __attribute__((visibility("default"))) const ::scanhook::Descriptor               \
-      scanhook_plugin_v1 = {::scanhook::kDescriptorMagic,                                      \
-                            sizeof(::scanhook::Descriptor),                                    \
-                            ::scanhook::kAbiMajor,                                             \
-                            ::scanhook::kAbiMinor,                                             \
-                            SCANHOOK_TOOLCHAIN_TAG,                                            \
-                            NAME,                                                              \
-                            VERSION,                                                           \
-                            SUMMARY,                                                           \
-                            KINDS,                                                             \
-                            std::data(CONFIG_KEYS),                                            \
-                            static_cast<std::uint32_t>(std::size(CONFIG_KEYS)),                \
-                            &::scanhook::detail::create_instance<FACTORY>,                     \
-                            &::scanhook::detail::destroy_instance};
+#define SCANHOOK_PLUGIN(NAME, VERSION, SUMMARY, KINDS, CONFIG_KEYS, FACTORY) \
+  extern "C" __attribute__((visibility("default")))                          \
+  const ::scanhook::Descriptor scanhook_plugin_v1 = {                        \
+      ::scanhook::kDescriptorMagic,                                          \
+      sizeof(::scanhook::Descriptor),                                        \
+      ::scanhook::kAbiMajor,                                                 \
+      ::scanhook::kAbiMinor,                                                 \
+      SCANHOOK_TOOLCHAIN_TAG,                                                \
+      NAME,                                                                  \
+      VERSION,                                                               \
+      SUMMARY,                                                               \
+      KINDS,                                                                 \
+      std::data(CONFIG_KEYS),                                                \
+      static_cast<std::uint32_t>(std::size(CONFIG_KEYS)),                    \
+      &::scanhook::detail::create_instance<FACTORY>,                         \
+      &::scanhook::detail::destroy_instance};

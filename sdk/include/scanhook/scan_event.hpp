@@ -18,7 +18,7 @@ inline const char* event_kind_name(EventKind kind) {
 }
 
 struct ScanEvent {
-  std::string path;  // as the sender wrote it; the core rewrites and checks it
+  std::string path;      // as the sender wrote it; the core rewrites and checks it
   bool is_file = false;  // a file's event becomes its folder's
   EventKind kind = EventKind::modified;
   int priority = 0;  // added to the source instance's `priority`

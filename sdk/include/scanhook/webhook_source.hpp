@@ -22,7 +22,9 @@ struct WebhookOutcome {
   static WebhookOutcome accepted(std::vector<ScanEvent> events, std::string message) {
     return {200, std::move(message), std::move(events), false};
   }
-  static WebhookOutcome ignored(std::string message) { return {200, std::move(message), {}, false}; }
+  static WebhookOutcome ignored(std::string message) {
+    return {200, std::move(message), {}, false};
+  }
   // A body that is not what this source understands: 400, kept for replay.
   static WebhookOutcome malformed(std::string message) {
     return {400, std::move(message), {}, true};

@@ -38,9 +38,8 @@ class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
 
   // Makes an instance; the returned pointer keeps this library loaded. On
   // failure returns null and sets `error` to the plugin's message.
-  std::shared_ptr<Instance> create(Kind kind, const std::string& instance,
-                                   const ConfigView& config, Host& host,
-                                   std::string& error) const;
+  std::shared_ptr<Instance> create(Kind kind, const std::string& instance, const ConfigView& config,
+                                   Host& host, std::string& error) const;
 
  private:
   PluginLibrary(std::filesystem::path file, std::unique_ptr<boost::dll::shared_library> library,

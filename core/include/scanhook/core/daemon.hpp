@@ -1,0 +1,45 @@
+// scanhookd: options, configuration, subsystems (started in order, torn down
+// in reverse) and the commands `plugins` and the daemon itself.
+#pragma once
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "scanhook/core/config.hpp"
+#include "scanhook/core/metrics.hpp"
+#include "scanhook/core/plugin_catalog.hpp"
+#include "scanhook/core/router.hpp"
+
+namespace scanhook::core {
+
+class Daemon : public Poco::Util::ServerApplication {
+ public:
+  Daemon();
+
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override;
+  void handleOption(const std::string& name, const std::string& value) override;
+  void initialize(Poco::Util::Application& self) override;
+  int main(const ArgVec& args) override;
+
+ private:
+  void print_help() const;
+  void load_configuration();
+  void add_daemon_subsystems();
+  int list_plugins() const;
+
+  bool stop_after_options_ = false;  // --help or --version answered
+  bool check_only_ = false;
+  std::string config_path_;  // empty: the built-in defaults
+  std::string command_;
+  std::optional<std::string> config_error_;
+  std::unique_ptr<PluginCatalog> catalog_;
+  std::unique_ptr<Config> config_;
+  Metrics metrics_;
+  Router router_;
+};
+
+}  // namespace scanhook::core

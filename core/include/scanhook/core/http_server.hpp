@@ -1,0 +1,59 @@
+// The daemon's HTTP server: Poco underneath, our Router on top, with body
+// limits, timeouts, JSON errors, access checks, an access log and metrics.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "scanhook/core/metrics.hpp"
+#include "scanhook/core/router.hpp"
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace scanhook::core {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 3030;  // 0: any free port (tests)
+  int threads = 16;
+  std::size_t max_body_size = 16 * 1024 * 1024;
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  bool access_log = true;
+};
+
+// Decides whether a request may use an Access::user route. The default
+// allows only when no credentials are configured.
+using UserCheck = std::function<bool(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics,
+             UserCheck user_check);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  void start();
+  // Stops accepting, lets running requests finish.
+  void stop();
+  unsigned short port() const { return port_; }
+
+ private:
+  HttpServerOptions options_;
+  const Router& router_;
+  Metrics& metrics_;
+  UserCheck user_check_;
+  unsigned short port_ = 0;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+// Splits "host:port"; throws ConfigError-like std::invalid_argument.
+std::pair<std::string, unsigned short> parse_listen_address(const std::string& listen);
+bool is_loopback_host(const std::string& host);
+
+}  // namespace scanhook::core

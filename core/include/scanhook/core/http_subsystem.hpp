@@ -1,0 +1,33 @@
+// The HTTP server as a Poco subsystem: listens last at start-up and stops
+// first at shutdown, so no request arrives while the engine is not running.
+#pragma once
+
+#include <Poco/Util/Subsystem.h>
+
+#include <memory>
+
+#include "scanhook/core/config.hpp"
+#include "scanhook/core/http_server.hpp"
+
+namespace scanhook::core {
+
+class HttpSubsystem final : public Poco::Util::Subsystem {
+ public:
+  HttpSubsystem(const Config& config, const Router& router, Metrics& metrics);
+  const char* name() const override { return "http"; }
+
+ protected:
+  void initialize(Poco::Util::Application& app) override;
+  void uninitialize() override;
+
+ private:
+  const Config& config_;
+  const Router& router_;
+  Metrics& metrics_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+// Basic with the [server] credentials; open when none are configured.
+UserCheck server_user_check(const CoreSettings& server);
+
+}  // namespace scanhook::core

@@ -1,0 +1,185 @@
+#include "scanhook/core/daemon.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "scanhook/core/default_config.hpp"
+#include "scanhook/core/http_subsystem.hpp"
+#include "scanhook/core/status_routes.hpp"
+#include "scanhook/core/version.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+void set_up_logging(const std::string& level) {
+  Poco::AutoPtr<Poco::PatternFormatter> pattern(
+      new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %q %s: %t"));
+  Poco::AutoPtr<Poco::FormattingChannel> channel(
+      new Poco::FormattingChannel(pattern, new Poco::ConsoleChannel));
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::root().setLevel(level);
+  Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+}
+
+std::string kind_list(std::uint32_t kinds) {
+  std::string out;
+  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService})
+    if (kinds & kind) out += (out.empty() ? "" : ", ") + std::string(kind_name(kind));
+  return out;
+}
+
+}  // namespace
+
+Daemon::Daemon() {
+  setUnixOptions(true);
+}
+
+void Daemon::defineOptions(Poco::Util::OptionSet& options) {
+  ServerApplication::defineOptions(options);
+  options.addOption(Poco::Util::Option("help", "h", "show this help and exit"));
+  options.addOption(Poco::Util::Option("version", "v", "print the version and exit"));
+  options.addOption(
+      Poco::Util::Option("config", "c", "the INI file (default: the built-in etc/scanhook.ini)")
+          .argument("FILE"));
+  options.addOption(Poco::Util::Option("check-config", "",
+                                       "validate the configuration and its plugins, then exit"));
+}
+
+void Daemon::handleOption(const std::string& name, const std::string& value) {
+  ServerApplication::handleOption(name, value);
+  if (name == "help") {
+    print_help();
+    stop_after_options_ = true;
+    stopOptionsProcessing();
+  } else if (name == "version") {
+    std::cout << "scanhookd " << kVersion << " (plugin SDK " << kAbiMajor << "." << kAbiMinor
+              << ", " << kToolchainTag << ")\n";
+    stop_after_options_ = true;
+    stopOptionsProcessing();
+  } else if (name == "config") {
+    config_path_ = value;
+  } else if (name == "check-config") {
+    check_only_ = true;
+  }
+}
+
+void Daemon::print_help() const {
+  Poco::Util::HelpFormatter help(options());
+  help.setCommand(commandName());
+  help.setUsage("[OPTIONS] [plugins]");
+  help.setHeader(
+      "scanhook relays \"files changed\" signals from media tools to partial library scans on "
+      "media servers, through a durable queue.\n\nCommands:\n"
+      "  (none)    run the daemon\n"
+      "  plugins   list the plugins in plugin_dir: name, version, kinds, file, and refusals\n\n"
+      "Options:");
+  help.setFooter("Exit codes: 0 ok, 64 usage error, 78 configuration error, 70 internal error.");
+  help.format(std::cout);
+}
+
+void Daemon::initialize(Poco::Util::Application& self) {
+  if (!stop_after_options_) {
+    load_configuration();
+    // Said before anything listens, so they lead the log.
+    if (!config_error_)
+      for (const auto& warning : config_->warnings) logger().warning(warning);
+    if (!config_error_ && command_.empty() && !check_only_) add_daemon_subsystems();
+  }
+  ServerApplication::initialize(self);
+}
+
+void Daemon::load_configuration() {
+  const ArgVec& arguments = argv();
+  // The first word after the options that is not an option is the command.
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& word = arguments[i];
+    if (word.empty() || word[0] == '-') {
+      if (word == "--config" || word == "-c") ++i;
+      continue;
+    }
+    command_ = word;
+    break;
+  }
+  try {
+    const IniFile ini = config_path_.empty()
+                            ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
+                            : read_ini_file(config_path_);
+    const std::filesystem::path beside_binary =
+        std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
+        "plugins";
+    const std::string plugin_dir = plugin_dir_of(ini, beside_binary.lexically_normal().string());
+    catalog_ = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugin_dir));
+    config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
+    set_up_logging(config_->server.string("log_level"));
+
+    const auto [host, port] = parse_listen_address(config_->server.string("listen"));
+    const bool has_credentials =
+        !config_->server.string("username").empty() || !config_->server.string("password").empty();
+    if (!is_loopback_host(host) && !has_credentials &&
+        !config_->server.boolean("allow_unauthenticated"))
+      throw ConfigError(ini.path + ": [server] listen: " + host +
+                        " is reachable from other machines and no username/password is set; "
+                        "set [server] username and password, or allow_unauthenticated = true");
+  } catch (const ConfigError& error) {
+    config_error_ = error.what();
+  } catch (const std::invalid_argument& error) {
+    config_error_ = std::string("[server] listen: ") + error.what();
+  }
+}
+
+void Daemon::add_daemon_subsystems() {
+  add_process_metrics(metrics_);
+  add_status_routes(router_, *catalog_, metrics_, [] { return true; });
+  addSubsystem(new HttpSubsystem(*config_, router_, metrics_));
+}
+
+int Daemon::list_plugins() const {
+  std::cout << "plugins in " << catalog_->folder().string() << ":\n";
+  for (const auto& [name, library] : catalog_->loaded()) {
+    const Descriptor& d = library->descriptor();
+    std::cout << "  " << name << " " << d.version << "  [" << kind_list(d.kinds) << "]  "
+              << library->file().string() << "\n      " << d.summary << "\n";
+  }
+  if (catalog_->loaded().empty()) std::cout << "  (none loaded)\n";
+  for (const auto& [stem, message] : catalog_->rejected())
+    std::cout << "  refused: " << message << "\n";
+  return EXIT_OK;
+}
+
+int Daemon::main(const ArgVec&) {
+  if (stop_after_options_) return EXIT_OK;
+  if (config_error_) {
+    std::cerr << "scanhookd: configuration error\n" << *config_error_;
+    if (config_error_->back() != '\n') std::cerr << "\n";
+    return EXIT_CONFIG;
+  }
+  if (command_ == "plugins") return list_plugins();
+  if (!command_.empty()) {
+    std::cerr << "scanhookd: unknown command \"" << command_ << "\" (try --help)\n";
+    return EXIT_USAGE;
+  }
+  if (check_only_) {
+    std::size_t counts[3] = {0, 0, 0};
+    for (const auto& instance : config_->instances) ++counts[static_cast<int>(instance.role)];
+    std::cout << "configuration OK: " << config_->file << " (" << counts[0] << " sources, "
+              << counts[1] << " targets, " << counts[2] << " services; plugins from "
+              << config_->plugin_dir << ")\n";
+    return EXIT_OK;
+  }
+  logger().information("scanhookd %s started with %s", std::string(kVersion), config_->file);
+  waitForTerminationRequest();
+  logger().information("stopping");
+  return EXIT_OK;
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,239 @@
+#include "scanhook/core/http_server.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "scanhook/config_value.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                            0.05,   0.1,   0.25,   0.5,   1,    2.5};
+
+// Reads at most `limit` bytes of the body; false when there is more.
+bool read_body(std::istream& in, std::size_t limit, std::string& body) {
+  body.clear();
+  char buffer[8192];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > limit) return false;
+  }
+  return true;
+}
+
+HttpReply with_header(HttpReply reply, const std::string& name, const std::string& value) {
+  reply.headers.emplace_back(name, value);
+  return reply;
+}
+
+class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  RoutedRequestHandler(const HttpServerOptions& options, const Router& router, Metrics& metrics,
+                       const UserCheck& user_check)
+      : options_(options), router_(router), metrics_(metrics), user_check_(user_check) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& in,
+                     Poco::Net::HTTPServerResponse& out) override {
+    const auto started = std::chrono::steady_clock::now();
+    std::string route_label = "unmatched";
+    HttpRequest request;
+    request.method = in.getMethod();
+    request.remote_address = in.clientAddress().toString();
+    const HttpReply reply = answer(in, request, route_label);
+
+    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    for (const auto& [name, value] : reply.headers) out.set(name, value);
+    out.set("X-Content-Type-Options", "nosniff");
+    if (reply.status == 413 || reply.status == 400) out.setKeepAlive(false);
+    if (reply.status == 204 || reply.status == 304 || request.method == "HEAD") {
+      out.setContentLength(0);
+      out.send();
+    } else {
+      out.setContentType(reply.content_type);
+      out.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+      out.send() << reply.body;
+    }
+
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics_
+        .counter("scanhook_http_requests_total", "HTTP requests answered",
+                 {{"route", route_label}, {"status", std::to_string(reply.status)}})
+        .add();
+    metrics_
+        .histogram("scanhook_http_request_duration_seconds", "Time to answer an HTTP request",
+                   kLatencyBounds, {{"route", route_label}})
+        .observe(seconds);
+    if (options_.access_log) {
+      // The query is left out: it may carry a token.
+      Poco::Logger::get("scanhook.http")
+          .information("%s \"%s %s\" %d %z %.1fms", request.remote_address, request.method,
+                       request.path.empty() ? in.getURI() : request.path, reply.status,
+                       reply.body.size(), seconds * 1000);
+    }
+  }
+
+ private:
+  HttpReply answer(Poco::Net::HTTPServerRequest& in, HttpRequest& request,
+                   std::string& route_label) {
+    try {
+      const Poco::URI uri(in.getURI());
+      request.path = uri.getPath();
+      for (const auto& [key, value] : uri.getQueryParameters())
+        request.query.emplace_back(key, value);
+    } catch (const Poco::Exception& error) {
+      return json_error(400, "the request URI is not valid: " + error.message());
+    }
+    for (const auto& [name, value] : in) request.headers.emplace_back(name, value);
+
+    if (in.hasContentLength() &&
+        in.getContentLength64() > static_cast<Poco::Int64>(options_.max_body_size))
+      return body_too_large();
+    // Without a length or chunking there is no body (reading would wait for close).
+    if ((in.hasContentLength() || in.getChunkedTransferEncoding()) &&
+        !read_body(in.stream(), options_.max_body_size, request.body))
+      return body_too_large();
+
+    const RouteLookup lookup = router_.find(request.method, request.path);
+    if (lookup.route == nullptr) {
+      if (!lookup.allowed_methods.empty()) {
+        std::string allow;
+        for (const auto& method : lookup.allowed_methods)
+          allow += (allow.empty() ? "" : ", ") + method;
+        return with_header(json_error(405, request.method + " is not allowed here; use " + allow),
+                           "Allow", allow);
+      }
+      return json_error(404, "no such route: " + request.path);
+    }
+    route_label = lookup.route->pattern;
+    if (lookup.route->access == Access::user && !user_check_(request))
+      return with_header(json_error(401, "authentication required"), "WWW-Authenticate",
+                         "Basic realm=\"scanhook\", charset=\"UTF-8\"");
+    try {
+      return lookup.route->handler(request, lookup.params);
+    } catch (const std::exception& error) {
+      Poco::Logger::get("scanhook.http")
+          .error("%s %s failed: %s", request.method, request.path, std::string(error.what()));
+      return json_error(500, "internal error; see the daemon's log");
+    }
+  }
+
+  HttpReply body_too_large() const {
+    return json_error(413, "the request body is larger than max_body_size (" +
+                               std::to_string(options_.max_body_size) + " bytes)");
+  }
+
+  const HttpServerOptions& options_;
+  const Router& router_;
+  Metrics& metrics_;
+  const UserCheck& user_check_;
+};
+
+class RoutedHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  RoutedHandlerFactory(const HttpServerOptions& options, const Router& router, Metrics& metrics,
+                       const UserCheck& user_check)
+      : options_(options), router_(router), metrics_(metrics), user_check_(user_check) {}
+
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new RoutedRequestHandler(options_, router_, metrics_, user_check_);
+  }
+
+ private:
+  const HttpServerOptions& options_;
+  const Router& router_;
+  Metrics& metrics_;
+  const UserCheck& user_check_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics,
+                       UserCheck user_check)
+    : options_(std::move(options)),
+      router_(router),
+      metrics_(metrics),
+      user_check_(std::move(user_check)) {}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+void HttpServer::start() {
+  Poco::Net::ServerSocket socket;
+  // SO_REUSEPORT stays off: a second daemon on the same port must fail, not share it.
+  socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
+              /*reusePort=*/false);
+  socket.listen(256);
+  port_ = socket.address().port();
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(options_.threads);
+  params->setMaxQueued(1024);
+  params->setKeepAlive(true);
+  params->setMaxKeepAliveRequests(0);
+  const Poco::Timespan timeout(
+      std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
+  params->setTimeout(timeout);
+  params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+  server_ = std::make_unique<Poco::Net::HTTPServer>(
+      new RoutedHandlerFactory(options_, router_, metrics_, user_check_), socket, params);
+  server_->start();
+}
+
+void HttpServer::stop() {
+  if (!server_) return;
+  server_->stopAll(false);
+  // Let requests in flight finish (they may be committing a webhook).
+  for (int i = 0; i < 100 && server_->currentConnections() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  server_.reset();
+}
+
+std::pair<std::string, unsigned short> parse_listen_address(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    throw std::invalid_argument("listen must be address:port, e.g. 127.0.0.1:3030; found \"" +
+                                listen + "\"");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const auto port = parse_integer(listen.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535)
+    throw std::invalid_argument("listen has no valid port (0-65535): \"" + listen + "\"");
+  try {
+    Poco::Net::IPAddress parsed(host);
+  } catch (const Poco::Exception&) {
+    if (host != "localhost")
+      throw std::invalid_argument("listen needs an IP address (or localhost), found \"" + host +
+                                  "\"");
+  }
+  return {host, static_cast<unsigned short>(*port)};
+}
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  try {
+    return Poco::Net::IPAddress(host).isLoopback();
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,48 @@
+#include "scanhook/core/http_subsystem.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Util/Application.h>
+
+#include "scanhook/core/auth.hpp"
+
+namespace scanhook::core {
+
+UserCheck server_user_check(const CoreSettings& server) {
+  const std::string username = server.string("username");
+  const std::string password = server.string("password");
+  return [username, password](const HttpRequest& request) {
+    if (username.empty() && password.empty()) return true;
+    return basic_matches(request, username, password);
+  };
+}
+
+HttpSubsystem::HttpSubsystem(const Config& config, const Router& router, Metrics& metrics)
+    : config_(config), router_(router), metrics_(metrics) {}
+
+void HttpSubsystem::initialize(Poco::Util::Application& app) {
+  const auto [host, port] = parse_listen_address(config_.server.string("listen"));
+  HttpServerOptions options;
+  options.host = host;
+  options.port = port;
+  options.threads = static_cast<int>(config_.server.integer("threads"));
+  options.max_body_size = static_cast<std::size_t>(config_.server.integer("max_body_size"));
+  options.timeout = config_.server.duration("request_timeout");
+  options.access_log = config_.server.boolean("access_log");
+  server_ =
+      std::make_unique<HttpServer>(options, router_, metrics_, server_user_check(config_.server));
+  try {
+    server_->start();
+  } catch (const Poco::Exception& error) {
+    throw Poco::IOException("cannot listen on " + config_.server.string("listen") + ": " +
+                            error.displayText() +
+                            " (is another scanhookd running? change [server] listen)");
+  }
+  app.logger().information("listening on http://%s:%hu", host, server_->port());
+}
+
+void HttpSubsystem::uninitialize() {
+  if (server_) server_->stop();
+  server_.reset();
+}
+
+}  // namespace scanhook::core

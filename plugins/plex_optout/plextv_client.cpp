@@ -1,0 +1,149 @@
+#include "plextv_client.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/DOM/DOMParser.h>
+#include <Poco/DOM/Document.h>
+#include <Poco/DOM/Element.h>
+#include <Poco/DOM/NodeList.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/SAX/XMLReader.h>
+
+namespace scanhook::plex_optout {
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kXml = "application/xml";
+
+std::optional<PlexTvError> failure_of(const support::HttpResponse& response) {
+  using Kind = PlexTvError::Kind;
+  if (!response.answered())
+    return PlexTvError{Kind::no_answer, 0, "plex.tv did not answer: " + response.transport_error};
+  if (response.success()) return std::nullopt;
+  const std::string message = "plex.tv answered HTTP " + std::to_string(response.status);
+  if (response.status == 401) return PlexTvError{Kind::unauthorized, 401, message};
+  if (response.status == 404) return PlexTvError{Kind::not_found, 404, message};
+  return PlexTvError{Kind::refused, response.status, message};
+}
+
+PlexTvError unreadable(const std::string& what) {
+  return {PlexTvError::Kind::unreadable, 200, "plex.tv sent " + what + " scanhook cannot read"};
+}
+
+std::string string_field(const Poco::JSON::Object& object, const std::string& name) {
+  if (!object.has(name) || object.isNull(name)) return {};
+  return object.getValue<std::string>(name);
+}
+
+PlexTvAnswer<Pin> parse_pin(const std::string& body) {
+  try {
+    const auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+    Pin pin;
+    pin.id = object->getValue<std::int64_t>("id");
+    pin.code = object->getValue<std::string>("code");
+    pin.expires_at = string_field(*object, "expiresAt");
+    pin.expires_in = object->has("expiresIn") ? object->getValue<std::int64_t>("expiresIn") : 0;
+    pin.auth_token = string_field(*object, "authToken");
+    if (pin.id <= 0 || pin.code.empty()) return unreadable("a PIN");
+    return pin;
+  } catch (const Poco::Exception&) {
+    return unreadable("a PIN");
+  } catch (const std::exception&) {
+    return unreadable("a PIN");
+  }
+}
+
+PlexTvAnswer<Account> parse_account(const std::string& body) {
+  try {
+    const auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+    Account account{string_field(*object, "uuid"), string_field(*object, "username")};
+    if (account.uuid.empty()) return unreadable("an account without a uuid");
+    return account;
+  } catch (const Poco::Exception&) {
+    return unreadable("an account");
+  } catch (const std::exception&) {
+    return unreadable("an account");
+  }
+}
+
+PlexTvAnswer<std::vector<OptOut>> parse_opt_outs(const std::string& body) {
+  try {
+    Poco::XML::DOMParser parser;
+    // plex.tv has no use for entities; refusing them keeps the parser from reaching out.
+    parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
+    parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
+    const Poco::AutoPtr<Poco::XML::Document> document = parser.parseString(body);
+    const Poco::AutoPtr<Poco::XML::NodeList> nodes = document->getElementsByTagName("optOut");
+    std::vector<OptOut> opt_outs;
+    for (unsigned long i = 0; i < nodes->length(); ++i) {
+      const auto* element = static_cast<const Poco::XML::Element*>(nodes->item(i));
+      OptOut opt_out{element->getAttribute("key"), element->getAttribute("value")};
+      if (opt_out.key.empty()) return unreadable("an opt-out without a key");
+      opt_outs.push_back(std::move(opt_out));
+    }
+    return opt_outs;
+  } catch (const Poco::Exception&) {
+    return unreadable("an opt-out list");
+  }
+}
+
+}  // namespace
+
+PlexTvClient::PlexTvClient(const std::string& base_url, support::HttpOptions options,
+                           ClientIdentity identity)
+    : http_(base_url, std::move(options)), identity_(std::move(identity)) {}
+
+support::HttpResponse PlexTvClient::send(const std::string& method, const std::string& target,
+                                         const std::string& accept,
+                                         const std::string& token) const {
+  HeaderList headers = {{"Accept", accept},
+                        {"X-Plex-Client-Identifier", identity_.client_id},
+                        {"X-Plex-Product", identity_.product},
+                        {"X-Plex-Version", identity_.version},
+                        {"X-Plex-Device-Name", identity_.product}};
+  if (!token.empty()) headers.emplace_back("X-Plex-Token", token);
+  return http_.send(method, target, headers);
+}
+
+PlexTvAnswer<Pin> PlexTvClient::create_pin() const {
+  const auto response = send("POST", "/api/v2/pins?strong=true", kJson, "");
+  if (auto error = failure_of(response)) return *error;
+  return parse_pin(response.body);
+}
+
+PlexTvAnswer<Pin> PlexTvClient::check_pin(std::int64_t id) const {
+  const auto response = send("GET", "/api/v2/pins/" + std::to_string(id), kJson, "");
+  if (auto error = failure_of(response)) return *error;
+  return parse_pin(response.body);
+}
+
+PlexTvAnswer<Account> PlexTvClient::account(const std::string& token) const {
+  const auto response = send("GET", "/api/v2/user", kJson, token);
+  if (auto error = failure_of(response)) return *error;
+  return parse_account(response.body);
+}
+
+PlexTvAnswer<std::vector<OptOut>> PlexTvClient::opt_outs(const std::string& token,
+                                                         const std::string& uuid) const {
+  const auto response =
+      send("GET", "/api/v2/user/" + support::url_encode(uuid) + "/settings/opt_outs", kXml, token);
+  if (auto error = failure_of(response)) return *error;
+  return parse_opt_outs(response.body);
+}
+
+PlexTvAnswer<std::monostate> PlexTvClient::set_opt_out(const std::string& token,
+                                                       const std::string& uuid,
+                                                       const std::string& key,
+                                                       const std::string& value) const {
+  const auto response = send("POST",
+                             "/api/v2/user/" + support::url_encode(uuid) +
+                                 "/settings/opt_outs?key=" + support::url_encode(key) +
+                                 "&value=" + support::url_encode(value),
+                             kXml, token);
+  if (auto error = failure_of(response)) return *error;
+  return std::monostate{};
+}
+
+}  // namespace scanhook::plex_optout

@@ -1,0 +1,143 @@
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <filesystem>
+
+#include "scanhook/support/http_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/plugin_harness.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::testing::DaemonProcess;
+using scanhook::testing::run_scanhookd;
+using scanhook::testing::TempDir;
+
+namespace {
+
+const std::string kMinimalIni =
+    "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n[queue]\nminimum_age = 0s\n"
+    "[target.log]\n";
+
+// A plugin folder holding the real log plugin and some broken fixtures.
+std::filesystem::path plugin_dir_with(const TempDir& dir,
+                                      const std::vector<std::string>& fixtures) {
+  const auto plugins = dir.path() / "plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::copy_file(scanhook::testing::plugin_file("log"), plugins / "log.so");
+  for (const auto& name : fixtures)
+    std::filesystem::copy_file(std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / (name + ".so"),
+                               plugins / (name + ".so"));
+  return plugins;
+}
+
+}  // namespace
+
+TEST_CASE("scanhookd --version and --help tell the truth", "[daemon]") {
+  auto result = run_scanhookd({"--version"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("scanhookd 0.1.0 (plugin SDK 1.0"));
+  result = run_scanhookd({"--help"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output,
+             Contains("--check-config") && Contains("plugins") && Contains("--config"));
+}
+
+TEST_CASE("scanhookd plugins lists the built plugins with their kinds", "[daemon]") {
+  const auto result = run_scanhookd({"plugins"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("  log 1.0.0  [target]  ") && Contains("log.so"));
+}
+
+TEST_CASE("check-config accepts the shipped INI and refuses a broken one with exit code 78",
+          "[daemon]") {
+  auto result =
+      run_scanhookd({"--check-config", "--config", SCANHOOK_SOURCE_DIR "/etc/scanhook.ini"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("configuration OK"));
+
+  TempDir dir;
+  const auto ini = dir.write("bad.ini", "[target.log]\nprefx = x\n");
+  result = run_scanhookd({"--check-config", "--config", ini.string()});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(
+      result.output,
+      Contains(ini.string() + ":2: [target.log] prefx: unknown key (did you mean 'prefix'?)"));
+
+  result = run_scanhookd({"--config", "/nonexistent/scanhook.ini"});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output,
+             Contains("/nonexistent/scanhook.ini: cannot read the configuration file"));
+}
+
+TEST_CASE("listening beyond loopback without credentials is refused unless allowed", "[daemon]") {
+  TempDir dir;
+  auto ini = dir.write("open.ini", "[server]\nlisten = 0.0.0.0:0\n[target.log]\n");
+  auto result = run_scanhookd({"--check-config", "--config", ini.string()});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output,
+             Contains("0.0.0.0 is reachable from other machines and no username/password is set"));
+
+  ini = dir.write("allowed.ini",
+                  "[server]\nlisten = 0.0.0.0:0\nallow_unauthenticated = true\n[target.log]\n");
+  CHECK(run_scanhookd({"--check-config", "--config", ini.string()}).exit_code == 0);
+}
+
+TEST_CASE("a broken plugin the configuration does not use is skipped with a warning", "[daemon]") {
+  TempDir dir;
+  const auto plugins = plugin_dir_with(dir, {"bad_magic", "abi_major_next"});
+  DaemonProcess daemon(dir.path(), "[server]\nlisten = 127.0.0.1:0\nplugin_dir = " +
+                                       plugins.string() + "\ndatabase = {dir}/db\n[target.log]\n");
+  REQUIRE(daemon.wait_until_listening());
+  const std::string output = daemon.output();
+  CHECK_THAT(output, Contains("bad_magic.so rejected: ") && Contains("magic number"));
+  CHECK_THAT(output, Contains("abi_major_next.so rejected: built against SDK 2.0; this scanhook "
+                              "speaks 1.x: rebuild the plugin"));
+}
+
+TEST_CASE("a broken plugin the configuration uses stops start-up with exit code 78", "[daemon]") {
+  TempDir dir;
+  const auto plugins = plugin_dir_with(dir, {"abi_major_next"});
+  const auto ini =
+      dir.write("scanhook.ini", "[server]\nlisten = 127.0.0.1:0\nplugin_dir = " + plugins.string() +
+                                    "\n[target.x]\nplugin = abi_major_next\n");
+  const auto result = run_scanhookd({"--config", ini.string()});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output, Contains("[target.x] plugin: plugin ") &&
+                                Contains("built against SDK 2.0; this scanhook speaks 1.x"));
+}
+
+TEST_CASE("the daemon answers /health and /metrics and stops cleanly on SIGTERM", "[daemon]") {
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), kMinimalIni);
+  REQUIRE(daemon.wait_until_listening());
+  scanhook::support::HttpClient client(daemon.url(), {});
+  const auto health = client.send("GET", "/health");
+  CHECK(health.status == 200);
+  CHECK_THAT(health.body,
+             Contains("\"status\":\"ok\"") && Contains("\"version\":\"0.1.0\"") &&
+                 Contains("{\"name\":\"log\",\"version\":\"1.0.0\",\"kinds\":[\"target\"]}"));
+  const auto metrics = client.send("GET", "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK_THAT(metrics.body,
+             Contains("# TYPE process_resident_memory_bytes gauge") &&
+                 Contains("scanhook_http_requests_total{route=\"/health\",status=\"200\"} 1"));
+
+  daemon.send_signal(SIGTERM);
+  CHECK(daemon.wait_for_exit() == std::optional<int>(0));
+  CHECK_THAT(daemon.output(), Contains("stopping"));
+}
+
+TEST_CASE("a second daemon on a taken port says so and exits non-zero", "[daemon]") {
+  TempDir dir;
+  DaemonProcess first(dir.path(), kMinimalIni);
+  REQUIRE(first.wait_until_listening());
+  TempDir other;
+  const auto ini = other.write("scanhook.ini",
+                               "[server]\nlisten = 127.0.0.1:" + std::to_string(first.port()) +
+                                   "\ndatabase = " + other.path().string() + "/db\n[target.log]\n");
+  const auto result = run_scanhookd({"--config", ini.string()});
+  CHECK(result.exit_code != 0);
+  CHECK_THAT(result.output, Contains("cannot listen on 127.0.0.1:" + std::to_string(first.port())));
+}

@@ -1,0 +1,142 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "scanhook/core/config.hpp"
+#include "scanhook/core/ini_file.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::core::ConfigError;
+using scanhook::core::parse_ini;
+using scanhook::core::PluginCatalog;
+using scanhook::core::Role;
+using scanhook::core::validate_config;
+
+namespace {
+
+// The fixture plugin (name "fixture") declares colour (string, default blue),
+// count (integer, default 3) and api_key (secret, required).
+const PluginCatalog& fixtures() {
+  static const PluginCatalog catalog = PluginCatalog::scan(SCANHOOK_FIXTURE_PLUGIN_DIR);
+  return catalog;
+}
+
+scanhook::core::Config validate(const std::string& text) {
+  return validate_config(parse_ini(text, "test.ini"), fixtures());
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    validate(text);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  FAIL("the configuration was accepted:\n" << text);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("the INI reader keeps repeated keys, drops comments and knows line numbers", "[config]") {
+  const auto ini = parse_ini(
+      "; comment\n[Source.Sonarr]\nrewrite = /a => /b ; inline\n# another\nrewrite = /c => /d\n"
+      "token = abc;def\n",
+      "x.ini");
+  REQUIRE(ini.sections.size() == 1);
+  const auto& section = ini.sections[0];
+  CHECK(section.name == "source.sonarr");
+  REQUIRE(section.entries.size() == 3);
+  CHECK(section.entries[0].value == "/a => /b");
+  CHECK(section.entries[1].line == 5);
+  CHECK(section.entries[2].value == "abc;def");
+}
+
+TEST_CASE("a malformed INI line is refused with file and line", "[config]") {
+  CHECK_THROWS_WITH(parse_ini("[server]\nlisten\n", "bad.ini"),
+                    "bad.ini:2: expected key = value, found \"listen\"");
+  CHECK_THROWS_WITH(parse_ini("listen = x\n", "bad.ini"),
+                    Contains("bad.ini:1: key before any [section]"));
+  CHECK_THROWS_WITH(parse_ini("[server\n", "bad.ini"), Contains("bad.ini:1: a section header"));
+}
+
+TEST_CASE("plugin keys get their defaults and the core's keys their own", "[config]") {
+  const auto config = validate("[target.paint]\nplugin = fixture\napi_key = k\ncount = 7\n");
+  const auto* paint = config.find(Role::target, "paint");
+  REQUIRE(paint != nullptr);
+  CHECK(paint->plugin_config.string("colour") == "blue");
+  CHECK(paint->plugin_config.integer("count") == 7);
+  CHECK(paint->plugin_config.string("api_key") == "k");
+  CHECK_FALSE(paint->plugin_config.has("rewrite"));
+  CHECK(config.server.string("listen") == "127.0.0.1:3030");
+  CHECK(config.queue.duration("minimum_age") == std::chrono::minutes(10));
+}
+
+TEST_CASE("an unknown key names file, line, section and key, with a suggestion", "[config]") {
+  CHECK_THAT(error_of("[target.paint]\nplugin = fixture\napi_key = k\ncolor = red\n"),
+             Contains("test.ini:4: [target.paint] color: unknown key (did you mean 'colour'?)"));
+  CHECK_THAT(error_of("[server]\nlisen = 1.2.3.4:5\n"),
+             Contains("test.ini:2: [server] lisen: unknown key (did you mean 'listen'?)"));
+}
+
+TEST_CASE("wrong types, missing required keys and repeats are each reported", "[config]") {
+  const std::string error = error_of(
+      "[target.paint]\nplugin = fixture\ncount = lots\n[queue]\nminimum_age = soon\n"
+      "[server]\naccess_log = maybe\nthreads = 2\nthreads = 3\n");
+  CHECK_THAT(error,
+             Contains("test.ini:3: [target.paint] count: expected a whole number, found \"lots\""));
+  CHECK_THAT(error, Contains("test.ini:1: [target.paint] api_key: required key is missing (or set "
+                             "api_key_file or api_key_env)"));
+  CHECK_THAT(
+      error,
+      Contains("test.ini:5: [queue] minimum_age: expected a duration such as 90s, 10m or 1h"));
+  CHECK_THAT(error, Contains("test.ini:7: [server] access_log: expected true or false"));
+  CHECK_THAT(error, Contains("test.ini:9: [server] threads: set twice (first on line 8)"));
+}
+
+TEST_CASE("regex and path values are checked", "[config]") {
+  CHECK_THAT(error_of("[target.log2]\nplugin = fixture\napi_key = k\nexclude = ([a-z\n"),
+             Contains("[target.log2] exclude: not a valid regular expression"));
+  CHECK_THAT(error_of("[queue]\nanchor = relative/file\n"),
+             Contains("[queue] anchor: expected an absolute path"));
+}
+
+TEST_CASE("a secret can come from a file or the environment instead of the INI", "[config]") {
+  scanhook::testing::TempDir dir;
+  const auto file = dir.write("key.txt", "from-file\n");
+  auto config =
+      validate("[target.paint]\nplugin = fixture\napi_key_file = " + file.string() + "\n");
+  CHECK(config.find(Role::target, "paint")->plugin_config.string("api_key") == "from-file");
+
+  ::setenv("SCANHOOK_TEST_SECRET", "from-env", 1);
+  config = validate("[target.paint]\nplugin = fixture\napi_key_env = SCANHOOK_TEST_SECRET\n");
+  CHECK(config.find(Role::target, "paint")->plugin_config.string("api_key") == "from-env");
+
+  CHECK_THAT(error_of("[target.paint]\nplugin = fixture\napi_key_env = SCANHOOK_TEST_UNSET_VAR\n"),
+             Contains("api_key_env: the environment variable SCANHOOK_TEST_UNSET_VAR is not set"));
+  CHECK_THAT(error_of("[target.paint]\nplugin = fixture\napi_key_file = /nonexistent/key\n"),
+             Contains("api_key_file: cannot read the file \"/nonexistent/key\""));
+}
+
+TEST_CASE("sections must be known, instances well named, plugins present", "[config]") {
+  CHECK_THAT(error_of("[targets.x]\n"),
+             Contains("[targets.x]: unknown section") && Contains("did you mean 'target'?"));
+  CHECK_THAT(error_of("[target.Bad Name]\n"), Contains("an instance name is lowercase letters"));
+  CHECK_THAT(error_of("[target.fixtur]\napi_key = k\n"),
+             Contains("[target.fixtur] plugin: no plugin named \"fixtur\"") &&
+                 Contains("(did you mean 'fixture'?)"));
+  CHECK_THAT(error_of("[source.paint]\nplugin = fixture\n"),
+             Contains("plugin fixture offers no source"));
+  CHECK_THAT(error_of("[server]\n[server]\n"), Contains("this section appears twice"));
+}
+
+TEST_CASE("a refused plugin the configuration uses is an error naming the refusal", "[config]") {
+  CHECK_THAT(error_of("[target.x]\nplugin = bad_magic\n"),
+             Contains("[target.x] plugin: plugin ") && Contains("bad_magic.so rejected"));
+}
+
+TEST_CASE("refused plugins the configuration does not use become warnings", "[config]") {
+  const auto config = validate("[server]\n");
+  CHECK(config.warnings.size() == fixtures().rejected().size());
+  CHECK_THAT(config.warnings.front(), Contains("not used by the configuration: skipped"));
+}

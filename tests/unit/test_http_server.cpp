@@ -1,0 +1,136 @@
+#include <catch2/catch.hpp>
+
+#include "scanhook/core/http_server.hpp"
+#include "scanhook/support/http_client.hpp"
+
+using scanhook::HttpReply;
+using scanhook::HttpRequest;
+using scanhook::core::Access;
+using scanhook::core::HttpServer;
+using scanhook::core::HttpServerOptions;
+using scanhook::core::Metrics;
+using scanhook::core::RouteParams;
+using scanhook::core::Router;
+using scanhook::support::HttpClient;
+
+namespace {
+
+struct RunningServer {
+  Router router;
+  Metrics metrics;
+  std::unique_ptr<HttpServer> server;
+
+  explicit RunningServer(std::size_t max_body = 1024) {
+    router.add("GET", "/open", Access::open, [](const HttpRequest&, const RouteParams&) {
+      return HttpReply{200, "text/plain", "open", {}};
+    });
+    router.add("POST", "/echo/{name}", Access::open,
+               [](const HttpRequest& request, const RouteParams& params) {
+                 return HttpReply{200,
+                                  "text/plain",
+                                  params.at("name") + ":" + request.body + ":" +
+                                      request.query_param("q").value_or("-"),
+                                  {}};
+               });
+    router.add("GET", "/private", Access::user, [](const HttpRequest&, const RouteParams&) {
+      return HttpReply{200, "text/plain", "secret", {}};
+    });
+    router.add("GET", "/boom", Access::open,
+               [](const HttpRequest&, const RouteParams&) -> HttpReply {
+                 throw std::runtime_error("kaboom");
+               });
+    router.add("GET", "/files/*", Access::open, [](const HttpRequest&, const RouteParams& params) {
+      return HttpReply{200, "text/plain", params.at("*"), {}};
+    });
+    HttpServerOptions options;
+    options.port = 0;
+    options.max_body_size = max_body;
+    options.access_log = false;
+    server = std::make_unique<HttpServer>(options, router, metrics, [](const HttpRequest& request) {
+      return request.header("Authorization") == std::optional<std::string>("Basic dTpw");
+    });
+    server->start();
+  }
+  HttpClient client() const {
+    return HttpClient("http://127.0.0.1:" + std::to_string(server->port()), {});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("routes get their parameters, decoded query and body", "[http]") {
+  RunningServer running;
+  const auto response =
+      running.client().send("POST", "/echo/sonarr4k?q=a%20b", {}, "payload", "text/plain");
+  CHECK(response.status == 200);
+  CHECK(response.body == "sonarr4k:payload:a b");
+  CHECK(running.client().send("GET", "/files/a/b/c").body == "a/b/c");
+}
+
+TEST_CASE("unknown routes, wrong methods and failing handlers answer JSON errors", "[http]") {
+  RunningServer running;
+  auto response = running.client().send("GET", "/missing");
+  CHECK(response.status == 404);
+  CHECK(response.body == R"({"error":"no such route: /missing"})");
+  CHECK(response.header("Content-Type") == std::optional<std::string>("application/json"));
+
+  response = running.client().send("DELETE", "/open");
+  CHECK(response.status == 405);
+  CHECK(response.header("Allow") == std::optional<std::string>("GET"));
+
+  response = running.client().send("GET", "/boom");
+  CHECK(response.status == 500);
+  CHECK(response.body == R"({"error":"internal error; see the daemon's log"})");
+}
+
+TEST_CASE("a body over the limit is refused with 413 before the handler runs", "[http]") {
+  RunningServer running(16);
+  const auto response =
+      running.client().send("POST", "/echo/x", {}, std::string(17, 'a'), "text/plain");
+  CHECK(response.status == 413);
+  CHECK(response.body ==
+        R"x({"error":"the request body is larger than max_body_size (16 bytes)"})x");
+  CHECK(running.client().send("POST", "/echo/x", {}, std::string(16, 'a'), "text/plain").status ==
+        200);
+}
+
+TEST_CASE("user routes need credentials and say how to give them", "[http]") {
+  RunningServer running;
+  auto response = running.client().send("GET", "/private");
+  CHECK(response.status == 401);
+  CHECK(response.header("WWW-Authenticate") ==
+        std::optional<std::string>("Basic realm=\"scanhook\", charset=\"UTF-8\""));
+  response = running.client().send("GET", "/private", {{"Authorization", "Basic dTpw"}});
+  CHECK(response.status == 200);
+  CHECK(response.body == "secret");
+}
+
+TEST_CASE("requests are counted by route and status for /metrics", "[http]") {
+  RunningServer running;
+  running.client().send("GET", "/open");
+  running.client().send("GET", "/open");
+  running.client().send("GET", "/missing");
+  const std::string text = running.metrics.render();
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       "scanhook_http_requests_total{route=\"/open\",status=\"200\"} 2"));
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       "scanhook_http_requests_total{route=\"unmatched\",status=\"404\"} 1"));
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       "scanhook_http_request_duration_seconds_count{route=\"/open\"} 2"));
+}
+
+TEST_CASE("listen addresses are parsed and loopback is recognised", "[http]") {
+  using scanhook::core::is_loopback_host;
+  using scanhook::core::parse_listen_address;
+  CHECK(parse_listen_address("127.0.0.1:3030") ==
+        std::make_pair(std::string("127.0.0.1"), static_cast<unsigned short>(3030)));
+  CHECK(parse_listen_address("[::1]:80").first == "::1");
+  CHECK_THROWS_WITH(parse_listen_address("3030"), Catch::Matchers::Contains("address:port"));
+  CHECK_THROWS_WITH(parse_listen_address("127.0.0.1:99999"),
+                    Catch::Matchers::Contains("no valid port"));
+  CHECK(is_loopback_host("127.0.0.1"));
+  CHECK(is_loopback_host("::1"));
+  CHECK(is_loopback_host("localhost"));
+  CHECK_FALSE(is_loopback_host("0.0.0.0"));
+  CHECK_FALSE(is_loopback_host("192.168.1.2"));
+}
