@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "scanhook/core/default_config.hpp"
+#include "scanhook/core/engine_subsystem.hpp"
 #include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/version.hpp"
@@ -139,7 +140,11 @@ void Daemon::load_configuration() {
 
 void Daemon::add_daemon_subsystems() {
   add_process_metrics(metrics_);
-  add_status_routes(router_, *catalog_, metrics_, [] { return true; });
+  // Subsystems start in this order and stop in reverse: the engine runs
+  // before the server listens and until it has stopped.
+  auto* engine = new EngineSubsystem(*config_, router_, metrics_);
+  addSubsystem(engine);
+  add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_ok(); });
   addSubsystem(new HttpSubsystem(*config_, router_, metrics_));
 }
 
