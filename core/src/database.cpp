@@ -20,8 +20,8 @@ std::string create_private(const std::filesystem::path& file) {
   std::error_code error;
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), error);
   if (error)
-    throw SqlError("cannot create the folder " + file.parent_path().string() + " for the database: " +
-                   error.message());
+    throw SqlError("cannot create the folder " + file.parent_path().string() +
+                   " for the database: " + error.message());
   const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     throw SqlError("cannot open the database " + file.string() + ": " + std::strerror(errno));

@@ -39,7 +39,7 @@ HeaderList from_json(const std::string& text) {
 }
 
 DeadLetter read_row(SqlStatement& row) {
-  return {row.integer(0),          row.text(1), row.integer(2), from_json(row.text(3)),
+  return {row.integer(0),         row.text(1), row.integer(2), from_json(row.text(3)),
           from_json(row.text(4)), row.text(5), row.text(6),    static_cast<int>(row.integer(7))};
 }
 
@@ -51,13 +51,13 @@ constexpr const char* kColumns =
 DeadLetters::DeadLetters(Database& database, std::size_t max_count, std::size_t max_bytes)
     : database_(database), max_count_(max_count), max_bytes_(max_bytes) {}
 
-std::optional<std::int64_t> DeadLetters::keep(const std::string& source,
-                                              const HttpRequest& request, const std::string& error,
-                                              Millis now) {
+std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const HttpRequest& request,
+                                              const std::string& error, Millis now) {
   if (request.body.size() > max_bytes_ || max_count_ == 0) return std::nullopt;
   return database_.write([&](SqlConnection& sql) {
-    sql.prepare("INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
+    sql.prepare(
+           "INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
         .bind(1, source)
         .bind(2, now)
         .bind(3, to_json(request.headers))
@@ -67,8 +67,9 @@ std::optional<std::int64_t> DeadLetters::keep(const std::string& source,
         .run();
     const std::int64_t id = sql.last_insert_id();
     // Oldest first, until both bounds hold; the new letter always fits.
-    sql.prepare("DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters ORDER BY id "
-                "DESC LIMIT -1 OFFSET ?1)")
+    sql.prepare(
+           "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters ORDER BY id "
+           "DESC LIMIT -1 OFFSET ?1)")
         .bind(1, static_cast<std::int64_t>(max_count_))
         .run();
     sql.prepare(R"sql(

@@ -18,9 +18,9 @@ Dispatcher::Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlo
     worker->stage = slot.target->stage();
     worker->max_batch = std::max<std::size_t>(slot.target->max_batch(), 1);
     for (Status status : {Status::ok, Status::retry, Status::unavailable, Status::rejected})
-      worker->delivered[static_cast<int>(status)] = &metrics.counter(
-          "scanhook_deliveries_total", "folders delivered to targets, by outcome",
-          {{"target", slot.name}, {"outcome", status_name(status)}});
+      worker->delivered[static_cast<int>(status)] =
+          &metrics.counter("scanhook_deliveries_total", "folders delivered to targets, by outcome",
+                           {{"target", slot.name}, {"outcome", status_name(status)}});
     worker->latency = &metrics.histogram(
         "scanhook_delivery_seconds", "how long a target took to answer a batch",
         {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}, {{"target", slot.name}});
@@ -29,7 +29,9 @@ Dispatcher::Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlo
   }
 }
 
-Dispatcher::~Dispatcher() { stop(); }
+Dispatcher::~Dispatcher() {
+  stop();
+}
 
 void Dispatcher::start() {
   for (auto& worker : workers_) {
@@ -172,7 +174,8 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     const CheckedPath path = intake_.target_path(worker.slot.name, due[i].path);
     deliveries[i] = {worker.slot.name, due[i], path.path, Result::ok(), picked_at, picked_at, 0};
     if (!path.ok()) {
-      deliveries[i].result = Result::rejected("the target's rewrite made a bad path: " + path.error);
+      deliveries[i].result =
+          Result::rejected("the target's rewrite made a bad path: " + path.error);
       continue;
     }
     folders.push_back({path.path, due[i].kind, due[i].priority});

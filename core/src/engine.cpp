@@ -24,9 +24,10 @@ std::unique_ptr<Intake> make_intake(const Config& config) {
       if (!origin.empty() && !config.find(Role::target, origin))
         throw EngineError("[" + instance.section + "] origin_target: there is no [target." +
                           origin + "]");
-      if (origin.empty() && config.find(Role::target, instance.instance)) origin = instance.instance;
-      sources.push_back({instance.instance, std::move(rules),
-                         static_cast<int>(s.integer("priority")), origin});
+      if (origin.empty() && config.find(Role::target, instance.instance))
+        origin = instance.instance;
+      sources.push_back(
+          {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
     }
   } catch (const std::invalid_argument& error) {
     throw EngineError(error.what());
@@ -127,8 +128,8 @@ Engine::~Engine() {
 
 Engine::Source& Engine::add_source_counters(Source& source, Metrics& metrics) {
   const Labels labels{{"source", source.name}};
-  source.received = &metrics.counter("scanhook_events_received_total",
-                                     "events received from sources", labels);
+  source.received =
+      &metrics.counter("scanhook_events_received_total", "events received from sources", labels);
   source.merged = &metrics.counter("scanhook_events_merged_total",
                                    "events merged into a folder already queued", labels);
   source.rejected = &metrics.counter("scanhook_events_rejected_total",

@@ -24,7 +24,9 @@ HttpReply json_reply(int status, const Object& object) {
   return {status, "application/json", out.str(), {}};
 }
 
-Object::Ptr object() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Object::Ptr object() {
+  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 
 // ?limit= and ?offset=, checked.
 struct Page {
@@ -71,7 +73,9 @@ HttpReply with_dead_letter(HttpReply reply, std::optional<std::int64_t> id) {
   return reply;
 }
 
-const char* stage_name(Stage stage) { return stage == Stage::prepare ? "prepare" : "scan"; }
+const char* stage_name(Stage stage) {
+  return stage == Stage::prepare ? "prepare" : "scan";
+}
 
 std::vector<std::string> form_values(const std::string& body, const std::string& name) {
   std::vector<std::string> values;
@@ -141,8 +145,9 @@ HttpReply Engine::webhook_route(const std::string& name, const HttpRequest& requ
   Source& source = found->second;
   if (!webhook_allowed(request, source.token, config_.server.string("username"),
                        config_.server.string("password"))) {
-    HttpReply reply = json_error(401, "this webhook needs the source's token or the server's "
-                                      "credentials");
+    HttpReply reply = json_error(401,
+                                 "this webhook needs the source's token or the server's "
+                                 "credentials");
     reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
     return reply;
   }
@@ -322,8 +327,9 @@ HttpReply Engine::replay_route(const std::string& id_text) {
   if (!letter) return json_error(404, "no dead letter " + id_text);
   const auto found = sources_.find(letter->source);
   if (found == sources_.end() || !found->second.webhook)
-    return json_error(409, "the source " + letter->source +
-                               " is no longer a configured webhook source: nothing to replay it to");
+    return json_error(409,
+                      "the source " + letter->source +
+                          " is no longer a configured webhook source: nothing to replay it to");
   WebhookAnswer answer = run_webhook(found->second, DeadLetters::request_of(*letter));
   if (answer.succeeded) {
     dead_letters_.remove(*id);
@@ -412,14 +418,15 @@ void Engine::register_routes(Router& router) {
              [this](const HttpRequest& request, const RouteParams& params) {
                return webhook_route(params.at("source"), request);
              });
-  router.add("POST", "/api/scan", Access::user,
-             [this](const HttpRequest& request, const RouteParams&) { return scan_route(request); });
-  router.add("GET", "/api/queue", Access::user,
-             [this](const HttpRequest& request, const RouteParams&) { return queue_route(request); });
-  router.add("GET", "/api/history", Access::user,
-             [this](const HttpRequest& request, const RouteParams&) {
-               return history_route(request);
-             });
+  router.add(
+      "POST", "/api/scan", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return scan_route(request); });
+  router.add(
+      "GET", "/api/queue", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return queue_route(request); });
+  router.add(
+      "GET", "/api/history", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return history_route(request); });
   router.add("GET", "/api/targets", Access::user,
              [this](const HttpRequest&, const RouteParams&) { return targets_route(); });
   router.add("GET", "/api/deadletters", Access::user,
@@ -430,10 +437,9 @@ void Engine::register_routes(Router& router) {
              [this](const HttpRequest&, const RouteParams& params) {
                return replay_route(params.at("id"));
              });
-  router.add("POST", "/api/explain", Access::user,
-             [this](const HttpRequest& request, const RouteParams&) {
-               return explain_route(request);
-             });
+  router.add(
+      "POST", "/api/explain", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return explain_route(request); });
   for (const auto& [name, service] : services_) {
     Service* target = service.get();
     for (const char* method : {"GET", "POST", "PUT", "DELETE"})

@@ -7,7 +7,9 @@ namespace scanhook::core {
 EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics)
     : config_(config), router_(router), metrics_(metrics) {}
 
-bool EngineSubsystem::database_ok() { return engine_ && engine_->database_ok(); }
+bool EngineSubsystem::database_ok() {
+  return engine_ && engine_->database_ok();
+}
 
 void EngineSubsystem::initialize(Poco::Util::Application& app) {
   try {
@@ -17,8 +19,7 @@ void EngineSubsystem::initialize(Poco::Util::Application& app) {
   }
   engine_->register_routes(router_);
   engine_->start();
-  app.logger().information("queue in %s: %d folders waiting",
-                           config_.server.string("database"),
+  app.logger().information("queue in %s: %d folders waiting", config_.server.string("database"),
                            static_cast<int>(engine_->queue().folder_count()));
 }
 

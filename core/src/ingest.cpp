@@ -48,8 +48,10 @@ void Ingest::commit(std::deque<Pending>& batch) {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         receipts[i] = {true, 0, 0, ""};
         for (const auto& event : batch[i].events) {
-          if (queue_.enqueue(sql, event, now) == Enqueued::added) ++receipts[i].added;
-          else ++receipts[i].merged;
+          if (queue_.enqueue(sql, event, now) == Enqueued::added)
+            ++receipts[i].added;
+          else
+            ++receipts[i].merged;
         }
       }
     });

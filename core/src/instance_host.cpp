@@ -71,7 +71,8 @@ bool InstanceHost::store_all(const std::vector<KeyValueChange>& changes) noexcep
     database_.write([&](SqlConnection& sql) {
       for (const auto& [key, value] : changes) {
         if (value)
-          sql.prepare("INSERT OR REPLACE INTO plugin_store(instance, key, value) VALUES(?1, ?2, ?3)")
+          sql.prepare(
+                 "INSERT OR REPLACE INTO plugin_store(instance, key, value) VALUES(?1, ?2, ?3)")
               .bind(1, instance_)
               .bind(2, key)
               .bind(3, *value)

@@ -72,7 +72,8 @@ RewriteRule parse_rule(const std::string& text) {
   if (!from.empty() && from.front() == '~') {
     rule.regex = true;
     rule.from = from.substr(1);
-    if (rule.from.empty()) throw std::invalid_argument("rewrite \"" + text + "\" has an empty regex");
+    if (rule.from.empty())
+      throw std::invalid_argument("rewrite \"" + text + "\" has an empty regex");
     try {
       rule.pattern = std::regex(rule.from, std::regex::ECMAScript);
     } catch (const std::regex_error& error) {
@@ -160,12 +161,12 @@ Rewritten PathRules::rewrite(const std::string& path) const {
   for (const auto& rule : rewrites_) {
     if (rule.regex) {
       if (!std::regex_search(input, rule.pattern)) continue;
-      return {std::regex_replace(input, rule.pattern, rule.to,
-                                 std::regex_constants::format_first_only),
-              rule.text};
+      return {
+          std::regex_replace(input, rule.pattern, rule.to, std::regex_constants::format_first_only),
+          rule.text};
     }
-    const bool starts =
-        rule.windows ? iequals_prefix(input, rule.from) : input.compare(0, rule.from.size(), rule.from) == 0;
+    const bool starts = rule.windows ? iequals_prefix(input, rule.from)
+                                     : input.compare(0, rule.from.size(), rule.from) == 0;
     if (!starts) continue;
     if (input.size() != rule.from.size() && input[rule.from.size()] != '/' && rule.from != "/")
       continue;

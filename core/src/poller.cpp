@@ -8,9 +8,13 @@ namespace scanhook::core {
 Poller::Poller(std::string name, std::shared_ptr<PollingSource> source)
     : name_(std::move(name)), source_(std::move(source)) {}
 
-Poller::~Poller() { stop(); }
+Poller::~Poller() {
+  stop();
+}
 
-void Poller::start() { thread_ = std::thread([this] { run(); }); }
+void Poller::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Poller::stop() {
   {

@@ -54,8 +54,9 @@ Enqueued Queue::enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now
 
   const Millis due_at = now + minimum_age_.count();
   if (merged)  // the debounce clock restarts for every target that still owes it
-    sql.prepare("UPDATE deliveries SET priority = ?2, due_at = MAX(?3, next_attempt) "
-                "WHERE folder_id = ?1")
+    sql.prepare(
+           "UPDATE deliveries SET priority = ?2, due_at = MAX(?3, next_attempt) "
+           "WHERE folder_id = ?1")
         .bind(1, id)
         .bind(2, priority)
         .bind(3, due_at)
@@ -81,8 +82,9 @@ std::vector<DueFolder> Queue::due(const std::string& target, Millis now, std::si
       FROM deliveries d JOIN folders f ON f.id = d.folder_id
       WHERE d.target = ?1 AND d.due_at <= ?2)sql";
   if (!blocking.empty()) {
-    sql_text += " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.folder_id = d.folder_id AND "
-                "p.target IN (";
+    sql_text +=
+        " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.folder_id = d.folder_id AND "
+        "p.target IN (";
     for (std::size_t i = 0; i < blocking.size(); ++i)
       sql_text += (i ? ", ?" : "?") + std::to_string(i + 4);
     sql_text += "))";
@@ -107,8 +109,9 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
   const auto& result = delivery.result;
   switch (result.status) {
     case Status::retry:
-      sql.prepare("UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?3, "
-                  "due_at = MAX(due_at, ?3), last_error = ?4 WHERE folder_id = ?1 AND target = ?2")
+      sql.prepare(
+             "UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?3, "
+             "due_at = MAX(due_at, ?3), last_error = ?4 WHERE folder_id = ?1 AND target = ?2")
           .bind(1, folder.folder_id)
           .bind(2, delivery.target)
           .bind(3, delivery.retry_at)
@@ -131,8 +134,9 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
       .bind(3, folder.generation)
       .run();
   if (sql.changes() == 0)  // a newer event arrived while this scan ran: it stays, afresh
-    sql.prepare("UPDATE deliveries SET attempts = 0, next_attempt = 0, last_error = '' "
-                "WHERE folder_id = ?1 AND target = ?2")
+    sql.prepare(
+           "UPDATE deliveries SET attempts = 0, next_attempt = 0, last_error = '' "
+           "WHERE folder_id = ?1 AND target = ?2")
         .bind(1, folder.folder_id)
         .bind(2, delivery.target)
         .run();
@@ -150,8 +154,9 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
       .bind(8, delivery.finished - delivery.started)
       .bind(9, result.reason)
       .run();
-  sql.prepare("DELETE FROM folders WHERE id = ?1 AND NOT EXISTS "
-              "(SELECT 1 FROM deliveries WHERE folder_id = ?1)")
+  sql.prepare(
+         "DELETE FROM folders WHERE id = ?1 AND NOT EXISTS "
+         "(SELECT 1 FROM deliveries WHERE folder_id = ?1)")
       .bind(1, folder.folder_id)
       .run();
 }
@@ -176,8 +181,9 @@ std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, 
       sql.prepare("DELETE FROM deliveries WHERE target = ?1").bind(1, target).run();
       dropped += static_cast<std::size_t>(sql.changes());
     }
-    sql.execute("DELETE FROM folders WHERE NOT EXISTS "
-                "(SELECT 1 FROM deliveries WHERE folder_id = folders.id)");
+    sql.execute(
+        "DELETE FROM folders WHERE NOT EXISTS "
+        "(SELECT 1 FROM deliveries WHERE folder_id = folders.id)");
     return dropped;
   });
 }
@@ -190,7 +196,8 @@ std::size_t Queue::prune_history(Millis before) {
 }
 
 std::int64_t Queue::folder_count() {
-  return database_.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM folders"); });
+  return database_.read(
+      [](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM folders"); });
 }
 
 std::int64_t Queue::delivery_count(const std::string& target) {
@@ -223,9 +230,14 @@ std::vector<QueuedFolder> Queue::list(std::size_t limit, std::size_t offset) {
     query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
     while (query.step()) {
       ids.push_back(query.integer(0));
-      folders.push_back({query.text(1), static_cast<EventKind>(query.integer(2)),
-                         static_cast<int>(query.integer(3)), query.text(4), query.integer(5),
-                         query.integer(6), static_cast<int>(query.integer(7)), {}});
+      folders.push_back({query.text(1),
+                         static_cast<EventKind>(query.integer(2)),
+                         static_cast<int>(query.integer(3)),
+                         query.text(4),
+                         query.integer(5),
+                         query.integer(6),
+                         static_cast<int>(query.integer(7)),
+                         {}});
     }
     auto& deliveries = sql.prepare(
         "SELECT target, attempts, due_at, next_attempt, last_error FROM deliveries "
@@ -234,10 +246,9 @@ std::vector<QueuedFolder> Queue::list(std::size_t limit, std::size_t offset) {
       deliveries.reset();
       deliveries.bind(1, ids[i]);
       while (deliveries.step())
-        folders[i].deliveries.push_back({deliveries.text(0),
-                                         static_cast<int>(deliveries.integer(1)),
-                                         deliveries.integer(2), deliveries.integer(3),
-                                         deliveries.text(4)});
+        folders[i].deliveries.push_back(
+            {deliveries.text(0), static_cast<int>(deliveries.integer(1)), deliveries.integer(2),
+             deliveries.integer(3), deliveries.text(4)});
     }
     return folders;
   });

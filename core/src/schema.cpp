@@ -78,7 +78,9 @@ const std::vector<std::string>& migrations() {
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(migrations().size()); }
+int latest_schema_version() {
+  return static_cast<int>(migrations().size());
+}
 
 void migrate(SqlConnection& connection, int version) {
   const int current = static_cast<int>(connection.scalar("PRAGMA user_version"));

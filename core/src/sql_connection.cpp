@@ -41,8 +41,12 @@ std::int64_t SqlConnection::scalar(const std::string& sql) {
   return value;
 }
 
-int SqlConnection::changes() const { return sqlite3_changes(handle_); }
+int SqlConnection::changes() const {
+  return sqlite3_changes(handle_);
+}
 
-std::int64_t SqlConnection::last_insert_id() const { return sqlite3_last_insert_rowid(handle_); }
+std::int64_t SqlConnection::last_insert_id() const {
+  return sqlite3_last_insert_rowid(handle_);
+}
 
 }  // namespace scanhook::core

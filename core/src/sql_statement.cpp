@@ -18,7 +18,9 @@ SqlStatement::SqlStatement(sqlite3* db, const std::string& sql) : db_(db) {
     fail(db_, "cannot prepare \"" + sql + "\"");
 }
 
-SqlStatement::~SqlStatement() { sqlite3_finalize(statement_); }
+SqlStatement::~SqlStatement() {
+  sqlite3_finalize(statement_);
+}
 
 SqlStatement& SqlStatement::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(statement_, index, value) != SQLITE_OK) fail(db_, "cannot bind");

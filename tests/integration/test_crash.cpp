@@ -23,7 +23,8 @@ using scanhook::testing::TempDir;
 namespace {
 
 std::string ini(const std::string& delay, int batch) {
-  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = {dir}/plugins\n"
+  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = "
+         "{dir}/plugins\n"
          "access_log = false\nthreads = 8\n"
          "[queue]\nminimum_age = 0s\nidle_interval = 20ms\n"
          "[source.arr]\nplugin = recorder\n"
@@ -97,7 +98,7 @@ TEST_CASE("after SIGKILL mid-load every acknowledged event is delivered, in-flig
           }
           const int status = post(session, "/triggers/arr", "{\"paths\": [\"" + folder + "\"]}");
           if (status == 0) return;  // the daemon is gone
-          if (status != 200) {  // Catch2 assertions are not for other threads
+          if (status != 200) {      // Catch2 assertions are not for other threads
             ++not_ok;
             continue;
           }

@@ -79,9 +79,9 @@ TEST_CASE("a database from a newer scanhookd is refused with the reason", "[data
     SqlConnection future((dir / "new.db").string());
     future.execute("PRAGMA user_version = 99");
   }
-  REQUIRE_THROWS_WITH(Database(dir / "new.db"),
-                      Catch::Contains("schema version 99") &&
-                          Catch::Contains("written by a newer scanhookd"));
+  REQUIRE_THROWS_WITH(
+      Database(dir / "new.db"),
+      Catch::Contains("schema version 99") && Catch::Contains("written by a newer scanhookd"));
 }
 
 TEST_CASE("a write that throws is rolled back", "[database]") {

@@ -82,8 +82,9 @@ TEST_CASE("each due folder reaches each target once, in batches", "[dispatcher]"
   CHECK(sorted(plex->scanned()) == all);
   CHECK(sorted(emby->scanned()) == all);
   CHECK(rig.queue.history(100, 0).size() == 10);
-  CHECK(rig.metrics.counter("scanhook_deliveries_total", "", {{"target", "plex"}, {"outcome", "ok"}})
-            .value() == 5);
+  CHECK(
+      rig.metrics.counter("scanhook_deliveries_total", "", {{"target", "plex"}, {"outcome", "ok"}})
+          .value() == 5);
 }
 
 TEST_CASE("a retry answer backs off and delivers later", "[dispatcher]") {
@@ -158,8 +159,7 @@ TEST_CASE("prepare-stage targets finish a folder before scan-stage targets start
   CHECK(order == std::vector<std::string>{"rclone", "rclone", "plex"});
 }
 
-TEST_CASE("an event during an in-flight delivery is delivered again afterwards",
-          "[dispatcher]") {
+TEST_CASE("an event during an in-flight delivery is delivered again afterwards", "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   Rig* rig_ptr = nullptr;
   bool first = true;

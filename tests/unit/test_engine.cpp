@@ -25,9 +25,10 @@ struct EngineRig {
     std::filesystem::copy_file(scanhook::testing::plugin_file("log"), plugins / "log.so");
     std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
                                plugins / "recorder.so");
-    std::string ini = "[server]\ndatabase = {dir}/db/scanhook.db\n[queue]\nminimum_age = 0\n"
-                      "idle_interval = 20ms\nretry_initial = 20ms\n" +
-                      sections;
+    std::string ini =
+        "[server]\ndatabase = {dir}/db/scanhook.db\n[queue]\nminimum_age = 0\n"
+        "idle_interval = 20ms\nretry_initial = 20ms\n" +
+        sections;
     for (std::size_t at; (at = ini.find("{dir}")) != std::string::npos;)
       ini.replace(at, 5, dir.path().string());
     catalog = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugins));
@@ -73,17 +74,18 @@ const std::string kRecorder =
 
 TEST_CASE("a webhook's file events become one scan of their folder", "[engine]") {
   EngineRig rig(kRecorder);
-  const auto reply =
-      rig.call("POST", "/triggers/arr",
-               R"({"paths": ["C:\\TV\\Show\\S01\\a.mkv", "C:\\TV\\Show\\S01\\b.mkv"], "files": true})");
+  const auto reply = rig.call(
+      "POST", "/triggers/arr",
+      R"({"paths": ["C:\\TV\\Show\\S01\\a.mkv", "C:\\TV\\Show\\S01\\b.mkv"], "files": true})");
   CHECK(reply.status == 200);
   CHECK(reply.body == R"({"message":"recorded","queued":1,"merged":1,"filtered":0})");
   rig.engine->start();
   REQUIRE(rig.wait_until_queue_empty());
   CHECK(rig.recorded() == std::vector<std::string>{"/data/tv/Show/S01"});
   const auto history = rig.call("GET", "/api/history");
-  CHECK_THAT(history.body, Contains(R"("folder":"/mnt/tv/Show/S01","target":"rec",)"
-                                    R"("target_path":"/data/tv/Show/S01","outcome":"ok","attempts":1)"));
+  CHECK_THAT(history.body,
+             Contains(R"("folder":"/mnt/tv/Show/S01","target":"rec",)"
+                      R"("target_path":"/data/tv/Show/S01","outcome":"ok","attempts":1)"));
 }
 
 TEST_CASE("a body the source does not understand gets a 400 and is kept; replay re-runs it",
@@ -113,7 +115,8 @@ TEST_CASE("a path refused at the door is a 400 naming the rule, kept, and replay
   CHECK_THAT(reply.body, Contains("it is a Windows path; add a rewrite rule for its drive") &&
                              Contains(R"("dead_letter":1)"));
   CHECK(rig.engine->queue().folder_count() == 0);
-  CHECK(rig.metrics.counter("scanhook_events_rejected_total", "", {{"source", "arr"}}).value() == 1);
+  CHECK(rig.metrics.counter("scanhook_events_rejected_total", "", {{"source", "arr"}}).value() ==
+        1);
 }
 
 TEST_CASE("a source's token is required when set", "[engine]") {
@@ -122,17 +125,19 @@ TEST_CASE("a source's token is required when set", "[engine]") {
   CHECK(refused.status == 401);
   CHECK(refused.body ==
         R"({"error":"this webhook needs the source's token or the server's credentials"})");
-  CHECK(rig.call("POST", "/triggers/arr", R"({"paths": ["/tv/A"]})", {{"token", "s3cret"}}).status ==
-        200);
+  CHECK(
+      rig.call("POST", "/triggers/arr", R"({"paths": ["/tv/A"]})", {{"token", "s3cret"}}).status ==
+      200);
   CHECK(rig.call("POST", "/triggers/nope", "{}").body ==
         R"({"error":"no webhook source named \"nope\""})");
 }
 
 TEST_CASE("an event is not sent back to the target of its own server unless scan_origin",
           "[engine]") {
-  EngineRig rig("[source.rec]\nplugin = recorder\n"
-                "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
-                "[target.log]\n");
+  EngineRig rig(
+      "[source.rec]\nplugin = recorder\n"
+      "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
+      "[target.log]\n");
   const auto reply = rig.call("POST", "/triggers/rec", R"({"paths": ["/tv/A"]})");
   CHECK(reply.body == R"({"message":"recorded","queued":1,"merged":0,"filtered":0})");
   const auto queued = rig.call("GET", "/api/queue");
@@ -144,7 +149,8 @@ TEST_CASE("/api/scan, the manual trigger and paging check their input", "[engine
   EngineRig rig("[target.log]\n");
   CHECK(rig.call("POST", "/api/scan", "{").status == 400);
   CHECK_THAT(rig.call("POST", "/api/scan", "{").body, Contains("the body is not valid JSON"));
-  CHECK(rig.call("POST", "/api/scan", "[]").body == R"({"error":"the body must be a JSON object"})");
+  CHECK(rig.call("POST", "/api/scan", "[]").body ==
+        R"({"error":"the body must be a JSON object"})");
   CHECK(rig.call("POST", "/api/scan", R"({"paths": []})").body ==
         R"({"error":"\"paths\" must be a non-empty array of absolute paths"})");
   CHECK(rig.call("POST", "/api/scan", R"({"paths": [3]})").body ==
@@ -173,19 +179,21 @@ TEST_CASE("/api/scan, the manual trigger and paging check their input", "[engine
 
 TEST_CASE("explain shows each step and what each target would send", "[engine]") {
   EngineRig rig(kRecorder + "[target.log]\nexclude = ^/mnt/tv/Kids\n");
-  const auto reply = rig.call("POST", "/api/explain",
-                              R"({"path": "C:\\TV\\Kids\\S01\\e.mkv", "source": "arr", "is_file": true})");
+  const auto reply =
+      rig.call("POST", "/api/explain",
+               R"({"path": "C:\\TV\\Kids\\S01\\e.mkv", "source": "arr", "is_file": true})");
   CHECK(reply.status == 200);
-  CHECK(reply.body ==
-        R"({"input":"C:\\TV\\Kids\\S01\\e.mkv","source":"arr",)"
-        R"("rewrite":{"rule":"C:\\TV => /mnt/tv","result":"/mnt/tv/Kids/S01/e.mkv"},)"
-        R"("door":{"ok":true,"error":"","path":"/mnt/tv/Kids/S01/e.mkv"},)"
-        R"("filter":{"accepted":true,"reason":""},"folder":"/mnt/tv/Kids/S01",)"
-        R"("targets":[{"target":"rec","path":"/data/tv/Kids/S01","rewrite_rule":"/mnt/tv => /data/tv",)"
-        R"("accepted":true,"reason":"","stage":"scan","explain":{"verdict":"ok","reason":"",)"
-        R"("library":"recorder","requests":[{"method":"APPEND","url":"/data/tv/Kids/S01","body":""}]}},)"
-        R"({"target":"log","path":"/mnt/tv/Kids/S01","rewrite_rule":"","accepted":false,)"
-        R"("reason":"excluded by exclude = ^/mnt/tv/Kids","stage":"scan"}],"queued":true})");
+  CHECK(
+      reply.body ==
+      R"({"input":"C:\\TV\\Kids\\S01\\e.mkv","source":"arr",)"
+      R"("rewrite":{"rule":"C:\\TV => /mnt/tv","result":"/mnt/tv/Kids/S01/e.mkv"},)"
+      R"("door":{"ok":true,"error":"","path":"/mnt/tv/Kids/S01/e.mkv"},)"
+      R"("filter":{"accepted":true,"reason":""},"folder":"/mnt/tv/Kids/S01",)"
+      R"("targets":[{"target":"rec","path":"/data/tv/Kids/S01","rewrite_rule":"/mnt/tv => /data/tv",)"
+      R"("accepted":true,"reason":"","stage":"scan","explain":{"verdict":"ok","reason":"",)"
+      R"("library":"recorder","requests":[{"method":"APPEND","url":"/data/tv/Kids/S01","body":""}]}},)"
+      R"({"target":"log","path":"/mnt/tv/Kids/S01","rewrite_rule":"","accepted":false,)"
+      R"("reason":"excluded by exclude = ^/mnt/tv/Kids","stage":"scan"}],"queued":true})");
   CHECK(rig.call("POST", "/api/explain", R"({"source": "arr"})").body ==
         R"({"error":"\"path\" must be a string: the path as the source would send it"})");
   CHECK(rig.call("POST", "/api/explain", R"({"path": "/x", "source": "ar"})").body ==

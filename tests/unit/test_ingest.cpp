@@ -22,9 +22,9 @@ Intake plain_intake(std::vector<SourceRules> sources = {}) {
 
 TEST_CASE("two file events in one folder become one scan of the folder", "[ingest]") {
   const Intake intake = plain_intake();
-  const auto admitted = intake.admit(
-      "sonarr", {{"/tv/Show/Season 1/a.mkv", true, EventKind::created, 0},
-                 {"/tv/Show/Season 1/b.mkv", true, EventKind::created, 0}});
+  const auto admitted =
+      intake.admit("sonarr", {{"/tv/Show/Season 1/a.mkv", true, EventKind::created, 0},
+                              {"/tv/Show/Season 1/b.mkv", true, EventKind::created, 0}});
   REQUIRE(admitted.error.empty());
   TempDir dir;
   Database database(dir / "db");
@@ -74,7 +74,9 @@ TEST_CASE("an event is not sent back to its source's origin target", "[ingest]")
   CHECK(plan.targets[1].accepted);
 
   Intake scanning_origin({plex_source}, {{"plex", {}, true}});
-  CHECK(scanning_origin.plan("plex", {"/tv/Show", false, EventKind::modified, 0}).targets[0].accepted);
+  CHECK(scanning_origin.plan("plex", {"/tv/Show", false, EventKind::modified, 0})
+            .targets[0]
+            .accepted);
 }
 
 TEST_CASE("a target's rewrite and filters decide whether it gets a folder", "[ingest]") {
@@ -101,9 +103,11 @@ TEST_CASE("concurrent requests share commits and every one is answered after its
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        const auto receipt = ingest.submit(
-            {{"/tv/" + std::to_string(t) + "/" + std::to_string(i), EventKind::modified, 0, "s",
-              {"plex"}}});
+        const auto receipt = ingest.submit({{"/tv/" + std::to_string(t) + "/" + std::to_string(i),
+                                             EventKind::modified,
+                                             0,
+                                             "s",
+                                             {"plex"}}});
         // Answered only once its row is readable.
         if (receipt.committed && queue.folder_count() > 0) ++committed;
       }

@@ -4,8 +4,7 @@
 
 using namespace scanhook::core;
 
-TEST_CASE("the door refuses relative paths, '..' segments and NUL, naming the rule",
-          "[paths]") {
+TEST_CASE("the door refuses relative paths, '..' segments and NUL, naming the rule", "[paths]") {
   CHECK(check_path("tv/Show").error == "the path is not absolute (it must start with /)");
   CHECK(check_path("/tv/../etc").error == "the path has a \"..\" segment");
   CHECK(check_path("/tv/..").error == "the path has a \"..\" segment");
@@ -50,8 +49,7 @@ TEST_CASE("a regex rewrite replaces its match with capture groups", "[paths]") {
   CHECK(rules.rewrite("/data/music/x").path == "/data/music/x");
 }
 
-TEST_CASE("Windows paths are rewritten to POSIX by a drive prefix rule, ignoring case",
-          "[paths]") {
+TEST_CASE("Windows paths are rewritten to POSIX by a drive prefix rule, ignoring case", "[paths]") {
   const PathRules rules({"C:\\TV => /mnt/tv", "\\\\nas\\movies => /mnt/movies"}, {}, {});
   CHECK(rules.rewrite("C:\\TV\\Show\\Season 1").path == "/mnt/tv/Show/Season 1");
   CHECK(rules.rewrite("c:\\tv\\Show").path == "/mnt/tv/Show");

@@ -45,8 +45,10 @@ TEST_CASE("events for one folder merge into one row", "[queue]") {
   QueueFixture f;
   Enqueued first{}, second{};
   f.database.write([&](SqlConnection& sql) {
-    first = f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 100);
-    second = f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 101);
+    first =
+        f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 100);
+    second =
+        f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 101);
   });
   CHECK(first == Enqueued::added);
   CHECK(second == Enqueued::merged);
@@ -136,8 +138,8 @@ TEST_CASE("an event during an in-flight delivery is not lost (generation)", "[qu
 TEST_CASE("a rejected folder is recorded with its reason and not retried", "[queue]") {
   QueueFixture f;
   f.add("/tv/Show", 10);
-  f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::rejected("no library holds /tv/Show"),
-           30);
+  f.finish("plex", f.queue.due("plex", 20, 10, {})[0],
+           Result::rejected("no library holds /tv/Show"), 30);
   CHECK(f.due_paths("plex", 1'000'000).empty());
   const auto history = f.queue.history(10, 0);
   REQUIRE(history.size() == 1);
@@ -178,8 +180,7 @@ TEST_CASE("a folder a blocking (prepare) target still owes is not due for scan t
   f.add("/tv/Other", 10, {"plex"});
   CHECK(f.due_paths("plex", 20, {"rclone"}) == std::vector<std::string>{"/tv/Other"});
   f.finish("rclone", f.queue.due("rclone", 20, 10, {})[0], Result::ok(), 30);
-  CHECK(f.due_paths("plex", 40, {"rclone"}) ==
-        std::vector<std::string>{"/tv/Show", "/tv/Other"});
+  CHECK(f.due_paths("plex", 40, {"rclone"}) == std::vector<std::string>{"/tv/Show", "/tv/Other"});
 }
 
 TEST_CASE("a batch is limited and ordered by priority then due time", "[queue]") {

@@ -17,7 +17,8 @@ class Logger;
 namespace scanhook::core {
 
 // Submits a source's events; true once committed.
-using SubmitFunction = std::function<bool(const std::string& source, const std::vector<ScanEvent>&)>;
+using SubmitFunction =
+    std::function<bool(const std::string& source, const std::vector<ScanEvent>&)>;
 
 class InstanceHost final : public Host {
  public:
