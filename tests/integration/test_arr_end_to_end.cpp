@@ -98,6 +98,9 @@ class Rig {
   }
 
   bool listening() { return daemon_->wait_until_listening(); }
+  bool wait_for_output(const std::string& text) {
+    return daemon_->wait_for_output(text, std::chrono::seconds(5));
+  }
   std::string output() const { return daemon_->output(); }
 
   Reply call(const std::string& method, const std::string& uri, const std::string& body = "",
@@ -388,8 +391,33 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     CHECK(rig.delivered(0).empty());
 
     // The access log shows the route, never the pass.
+    CHECK(rig.wait_for_output("\"PUT /{secret}\" 405"));
     const std::string output = rig.output();
-    CHECK_THAT(output, Contains("\"POST /{secret}\" 200") && Contains("\"PUT /{secret}\" 405"));
+    CHECK_THAT(output, Contains("\"POST /{secret}\" 200") && Contains("\"GET /{secret}\" 200"));
     CHECK(output.find(kPass) == std::string::npos);
   }
+}
+
+TEST_CASE("check-config refuses a bad plex_autoscan key with exit code 78, without the pass",
+          "[arr][end_to_end]") {
+  TempDir dir;
+  const auto ini = dir.write("bad.ini",
+                             "[server]\nplex_autoscan_pass = my pass!\n[target.log]\n"
+                             "[source.sonarr]\n");
+  auto result = scanhook::testing::run_scanhookd({"--check-config", "--config", ini.string()});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output,
+             Contains(ini.string() +
+                      ": [server] plex_autoscan_pass: it is a URL path segment, so use 8 or more "
+                      "of the characters A-Z a-z 0-9 - . _ ~"));
+  CHECK(result.output.find("my pass!") == std::string::npos);
+
+  const auto unknown = dir.write("unknown.ini", "[server]\nplex_autoscan_pass = " + kPass +
+                                                    "\nplex_autoscan_sonarr = sonar\n[target.log]\n"
+                                                    "[source.sonarr]\n");
+  result = scanhook::testing::run_scanhookd({"--check-config", "--config", unknown.string()});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output,
+             Contains(unknown.string() + ": [server] plex_autoscan_sonarr: there is no webhook "
+                                         "source [source.sonar]"));
 }
