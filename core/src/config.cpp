@@ -43,6 +43,14 @@ const std::vector<CoreKey>& server_keys() {
       {"access_log", ConfigType::boolean, "true", false, "log one line per HTTP request"},
       {"log_level", ConfigType::string, "information", false,
        "debug, information, warning or error"},
+      {"plex_autoscan_pass", ConfigType::secret, "", false,
+       "plex_autoscan's SERVER_PASS: serves POST /<pass> and its manual form (empty: off)"},
+      {"plex_autoscan_sonarr", ConfigType::string, "", false,
+       "the source that gets Sonarr payloads sent to /<pass> (default: the first sonarr source)"},
+      {"plex_autoscan_radarr", ConfigType::string, "", false,
+       "the source that gets Radarr payloads sent to /<pass> (default: the first radarr source)"},
+      {"plex_autoscan_lidarr", ConfigType::string, "", false,
+       "the source that gets Lidarr payloads sent to /<pass> (default: the first lidarr source)"},
   };
   return keys;
 }

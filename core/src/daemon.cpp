@@ -15,6 +15,7 @@
 #include "scanhook/core/default_config.hpp"
 #include "scanhook/core/engine_subsystem.hpp"
 #include "scanhook/core/http_subsystem.hpp"
+#include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/version.hpp"
@@ -138,6 +139,11 @@ void Daemon::load_configuration() {
     catalog_ = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugin_dir));
     config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
     set_up_logging(config_->server.string("log_level"));
+    try {
+      plex_autoscan_settings(*config_);  // so --check-config sees a bad plex_autoscan_* key
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError(ini.path + ": " + error.what());
+    }
 
     const auto [host, port] = parse_listen_address(config_->server.string("listen"));
     const bool has_credentials =

@@ -100,6 +100,16 @@ Engine::Engine(const Config& config, Metrics& metrics)
   dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
                                              dispatch_settings(config.queue), metrics);
   wake_ = dispatcher_.get();
+  try {
+    plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
+        plex_autoscan_settings(config),
+        [this](const std::string& source, const HttpRequest& request) {
+          return deliver(sources_.at(source), request);
+        },
+        [this](const ScanEvent& event) { return queue_manual({event}); });
+  } catch (const std::invalid_argument& error) {
+    throw EngineError(error.what());
+  }
 
   // The gauges outlive the engine in the registry: they read through a
   // holder that the destructor empties.

@@ -2,13 +2,13 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/URI.h>
 
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/auth.hpp"
 #include "scanhook/core/engine.hpp"
+#include "scanhook/core/form_body.hpp"
 #include "scanhook/core/suggestion.hpp"
 
 namespace scanhook::core {
@@ -77,27 +77,6 @@ const char* stage_name(Stage stage) {
   return stage == Stage::prepare ? "prepare" : "scan";
 }
 
-std::vector<std::string> form_values(const std::string& body, const std::string& name) {
-  std::vector<std::string> values;
-  std::size_t start = 0;
-  while (start <= body.size()) {
-    auto end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    const std::string pair = body.substr(start, end - start);
-    const auto equals = pair.find('=');
-    std::string key = pair.substr(0, equals), value;
-    if (equals != std::string::npos) value = pair.substr(equals + 1);
-    std::replace(key.begin(), key.end(), '+', ' ');
-    std::replace(value.begin(), value.end(), '+', ' ');
-    std::string decoded_key, decoded_value;
-    Poco::URI::decode(key, decoded_key);
-    Poco::URI::decode(value, decoded_value);
-    if (decoded_key == name) values.push_back(decoded_value);
-    start = end + 1;
-  }
-  return values;
-}
-
 constexpr const char* kManualForm = R"html(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>scanhook: manual scan</title></head>
 <body><h1>Scan folders</h1>
@@ -153,9 +132,13 @@ HttpReply Engine::webhook_route(const std::string& name, const HttpRequest& requ
   }
   if (!source.webhook)
     return json_error(405, "the source " + name + " is polled: it takes no webhooks");
+  return deliver(source, request);
+}
+
+HttpReply Engine::deliver(Source& source, const HttpRequest& request) {
   WebhookAnswer answer = run_webhook(source, request);
   std::optional<std::int64_t> letter;
-  if (answer.keep) letter = dead_letters_.keep(name, request, answer.error, now_millis());
+  if (answer.keep) letter = dead_letters_.keep(source.name, request, answer.error, now_millis());
   return with_dead_letter(std::move(answer.reply), letter);
 }
 
@@ -166,7 +149,8 @@ HttpReply Engine::manual_route(const HttpRequest& request) {
     reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
     return reply;
   }
-  if (request.method == "GET") return {200, "text/html; charset=utf-8", kManualForm, {}};
+  if (request.method == "GET" || request.method == "HEAD")
+    return {200, "text/html; charset=utf-8", kManualForm, {}};
   std::vector<std::string> dirs;
   for (const auto& [key, value] : request.query)
     if (key == "dir") dirs.push_back(value);
@@ -175,6 +159,10 @@ HttpReply Engine::manual_route(const HttpRequest& request) {
   if (dirs.empty()) return json_error(400, "give at least one folder: ?dir=/path (repeatable)");
   std::vector<ScanEvent> events;
   for (const auto& dir : dirs) events.push_back({dir, false, EventKind::modified, 0});
+  return queue_manual(events);
+}
+
+HttpReply Engine::queue_manual(const std::vector<ScanEvent>& events) {
   const Submission submission = submit(kManualSource, events);
   if (submission.status != 200) return json_error(submission.status, submission.error);
   auto body = object();
@@ -412,12 +400,17 @@ void Engine::register_routes(Router& router) {
   const auto manual = [this](const HttpRequest& request, const RouteParams&) {
     return manual_route(request);
   };
+  // The *arr apps send POST or PUT (their webhook's Method setting); autoscan's
+  // manual trigger took any method but GET as a scan.
   router.add("GET", "/triggers/manual", Access::webhook, manual);
-  router.add("POST", "/triggers/manual", Access::webhook, manual);
-  router.add("POST", "/triggers/{source}", Access::webhook,
-             [this](const HttpRequest& request, const RouteParams& params) {
-               return webhook_route(params.at("source"), request);
-             });
+  for (const char* method : {"POST", "PUT"}) {
+    router.add(method, "/triggers/manual", Access::webhook, manual);
+    router.add(method, "/triggers/{source}", Access::webhook,
+               [this](const HttpRequest& request, const RouteParams& params) {
+                 return webhook_route(params.at("source"), request);
+               });
+  }
+  plex_autoscan_->register_routes(router);
   router.add(
       "POST", "/api/scan", Access::user,
       [this](const HttpRequest& request, const RouteParams&) { return scan_route(request); });

@@ -52,10 +52,11 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
                      Poco::Net::HTTPServerResponse& out) override {
     const auto started = std::chrono::steady_clock::now();
     std::string route_label = "unmatched";
+    std::string logged_path;  // the path as logs show it (a secret route's is redacted)
     HttpRequest request;
     request.method = in.getMethod();
     request.remote_address = in.clientAddress().toString();
-    const HttpReply reply = answer(in, request, route_label);
+    const HttpReply reply = answer(in, request, route_label, logged_path);
 
     out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     for (const auto& [name, value] : reply.headers) out.set(name, value);
@@ -84,14 +85,14 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
       // The query is left out: it may carry a token.
       Poco::Logger::get("scanhook.http")
           .information("%s \"%s %s\" %d %z %.1fms", request.remote_address, request.method,
-                       request.path.empty() ? in.getURI() : request.path, reply.status,
+                       logged_path.empty() ? in.getURI() : logged_path, reply.status,
                        reply.body.size(), seconds * 1000);
     }
   }
 
  private:
-  HttpReply answer(Poco::Net::HTTPServerRequest& in, HttpRequest& request,
-                   std::string& route_label) {
+  HttpReply answer(Poco::Net::HTTPServerRequest& in, HttpRequest& request, std::string& route_label,
+                   std::string& logged_path) {
     try {
       const Poco::URI uri(in.getURI());
       request.path = uri.getPath();
@@ -100,6 +101,8 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
     } catch (const Poco::Exception& error) {
       return json_error(400, "the request URI is not valid: " + error.message());
     }
+    const RouteLookup lookup = router_.find(request.method, request.path);
+    logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
     for (const auto& [name, value] : in) request.headers.emplace_back(name, value);
 
     if (in.hasContentLength() &&
@@ -110,7 +113,6 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
         !read_body(in.stream(), options_.max_body_size, request.body))
       return body_too_large();
 
-    const RouteLookup lookup = router_.find(request.method, request.path);
     if (lookup.route == nullptr) {
       if (!lookup.allowed_methods.empty()) {
         std::string allow;
@@ -129,7 +131,7 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
       return lookup.route->handler(request, lookup.params);
     } catch (const std::exception& error) {
       Poco::Logger::get("scanhook.http")
-          .error("%s %s failed: %s", request.method, request.path, std::string(error.what()));
+          .error("%s %s failed: %s", request.method, logged_path, std::string(error.what()));
       return json_error(500, "internal error; see the daemon's log");
     }
   }

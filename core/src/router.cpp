@@ -1,6 +1,9 @@
 #include "scanhook/core/router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "scanhook/core/auth.hpp"
 
 namespace scanhook::core {
 
@@ -19,8 +22,10 @@ std::vector<std::string> split_path(const std::string& path) {
   return segments;
 }
 
-bool match(const std::string& pattern, const std::string& path, RouteParams& params) {
-  const auto want = split_path(pattern);
+// `holds_secret` is set when the path carries the route's secret, even if the
+// rest does not match (so a near miss is not logged either).
+bool match(const Route& route, const std::string& path, RouteParams& params, bool& holds_secret) {
+  const auto want = split_path(route.pattern);
   const auto have = split_path(path);
   params.clear();
   for (std::size_t i = 0; i < want.size(); ++i) {
@@ -31,7 +36,10 @@ bool match(const std::string& pattern, const std::string& path, RouteParams& par
       return true;
     }
     if (i >= have.size()) return false;
-    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}')
+    if (!route.secret.empty() && want[i] == "{secret}") {
+      if (!constant_time_equals(have[i], route.secret)) return false;
+      holds_secret = true;
+    } else if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}')
       params[want[i].substr(1, want[i].size() - 2)] = have[i];
     else if (want[i] != have[i])
       return false;
@@ -43,17 +51,27 @@ bool match(const std::string& pattern, const std::string& path, RouteParams& par
 
 void Router::add(const std::string& method, const std::string& pattern, Access access,
                  RouteHandler handler) {
-  routes_.push_back({method, pattern, access, std::move(handler)});
+  routes_.push_back({method, pattern, access, std::move(handler), {}});
+}
+
+void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
+                        Access access, RouteHandler handler) {
+  if (secret.empty() || pattern.find("{secret}") == std::string::npos)
+    throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
+  routes_.push_back({method, pattern, access, std::move(handler), std::move(secret)});
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {
   RouteLookup lookup;
   RouteParams params;
   for (const auto& route : routes_) {
-    if (!match(route.pattern, path, params)) continue;
+    bool holds_secret = false;
+    const bool matched = match(route, path, params, holds_secret);
+    if (holds_secret) lookup.redacted_path = route.pattern + (matched ? "" : "/...");
+    if (!matched) continue;
     if (route.method == method || (method == "HEAD" && route.method == "GET")) {
       lookup.route = &route;
-      lookup.params = params;
+      lookup.params = std::move(params);
       return lookup;
     }
     if (std::find(lookup.allowed_methods.begin(), lookup.allowed_methods.end(), route.method) ==

@@ -18,6 +18,7 @@
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/router.hpp"
@@ -85,7 +86,10 @@ class Engine {
   Source& add_source_counters(Source& source, Metrics& metrics);
   WebhookAnswer run_webhook(Source& source, const HttpRequest& request);
   HttpReply webhook_route(const std::string& name, const HttpRequest& request);
+  // Runs an authorised request through a webhook source; keeps a dead letter when it fails.
+  HttpReply deliver(Source& source, const HttpRequest& request);
   HttpReply manual_route(const HttpRequest& request);
+  HttpReply queue_manual(const std::vector<ScanEvent>& events);
   HttpReply scan_route(const HttpRequest& request);
   HttpReply queue_route(const HttpRequest& request);
   HttpReply history_route(const HttpRequest& request);
@@ -107,6 +111,7 @@ class Engine {
   std::map<std::string, std::shared_ptr<Service>> services_;
   std::vector<std::unique_ptr<Poller>> pollers_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<PlexAutoscanRoutes> plex_autoscan_;
   bool started_ = false;
   struct GaugeQueue {
     std::mutex mutex;

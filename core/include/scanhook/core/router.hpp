@@ -1,5 +1,6 @@
 // Maps a method and path to a handler. Patterns are literal segments,
-// {name} for one segment, and a final * for the rest of the path.
+// {name} for one segment, and a final * for the rest of the path. A route
+// with a secret matches its {secret} segment only when it equals the secret.
 #pragma once
 
 #include <functional>
@@ -26,18 +27,25 @@ struct Route {
   std::string pattern;
   Access access;
   RouteHandler handler;
+  std::string secret;  // non-empty: the {secret} segment must equal it (constant-time)
 };
 
 struct RouteLookup {
   const Route* route = nullptr;  // null: no route
   RouteParams params;
   std::vector<std::string> allowed_methods;  // set when the path exists with other methods
+  // Set when the path holds a route's secret: what logs show instead of the path.
+  std::string redacted_path;
 };
 
 class Router {
  public:
   void add(const std::string& method, const std::string& pattern, Access access,
            RouteHandler handler);
+  // A route whose {secret} segment is a credential (e.g. plex_autoscan's
+  // /{secret}): compared in constant time, and never logged.
+  void add_secret(const std::string& method, const std::string& pattern, std::string secret,
+                  Access access, RouteHandler handler);
   RouteLookup find(const std::string& method, const std::string& path) const;
 
  private:
