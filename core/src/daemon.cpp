@@ -14,8 +14,10 @@
 
 #include "scanhook/core/default_config.hpp"
 #include "scanhook/core/http_subsystem.hpp"
+#include "scanhook/core/login_routes.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/version.hpp"
+#include "scanhook/core/web_routes.hpp"
 
 namespace scanhook::core {
 
@@ -140,7 +142,14 @@ void Daemon::load_configuration() {
 void Daemon::add_daemon_subsystems() {
   add_process_metrics(metrics_);
   add_status_routes(router_, *catalog_, metrics_, [] { return true; });
-  addSubsystem(new HttpSubsystem(*config_, router_, metrics_));
+  user_auth_ = std::make_unique<UserAuth>(config_->server.string("username"),
+                                          config_->server.string("password"));
+  add_login_routes(router_, *user_auth_);
+  add_web_routes(router_, *user_auth_, *config_);
+  addSubsystem(new HttpSubsystem(*config_, router_, metrics_, [auth = user_auth_.get()](
+                                                                  const HttpRequest& request) {
+    return auth->check(request);
+  }));
 }
 
 int Daemon::list_plugins() const {
