@@ -146,10 +146,9 @@ void Daemon::add_daemon_subsystems() {
                                           config_->server.string("password"));
   add_login_routes(router_, *user_auth_);
   add_web_routes(router_, *user_auth_, *config_);
-  addSubsystem(new HttpSubsystem(*config_, router_, metrics_, [auth = user_auth_.get()](
-                                                                  const HttpRequest& request) {
-    return auth->check(request);
-  }));
+  addSubsystem(new HttpSubsystem(
+      *config_, router_, metrics_,
+      [auth = user_auth_.get()](const HttpRequest& request) { return auth->check(request); }));
 }
 
 int Daemon::list_plugins() const {

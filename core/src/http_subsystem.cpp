@@ -3,7 +3,6 @@
 #include <Poco/Exception.h>
 #include <Poco/Util/Application.h>
 
-
 namespace scanhook::core {
 
 HttpSubsystem::HttpSubsystem(const Config& config, const Router& router, Metrics& metrics,

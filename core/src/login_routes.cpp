@@ -24,7 +24,10 @@ std::string html_escape(const std::string& text) {
 }
 
 HttpReply redirect(const std::string& location) {
-  return {303, "text/plain; charset=utf-8", "", {{"Location", location}, {"Cache-Control", "no-store"}}};
+  return {303,
+          "text/plain; charset=utf-8",
+          "",
+          {{"Location", location}, {"Cache-Control", "no-store"}}};
 }
 
 // login.html with the message (if any) in its alert slot.
@@ -66,19 +69,20 @@ std::string form_field(const std::string& body, const std::string& name) {
 }
 
 void add_login_routes(Router& router, UserAuth& auth) {
-  router.add("GET", "/login", Access::open, [&auth](const HttpRequest& request, const RouteParams&) {
-    if (!auth.login_required() || auth.session_of(request)) return redirect("/");
-    return login_page(200, "");
-  });
+  router.add("GET", "/login", Access::open,
+             [&auth](const HttpRequest& request, const RouteParams&) {
+               if (!auth.login_required() || auth.session_of(request)) return redirect("/");
+               return login_page(200, "");
+             });
 
   router.add("POST", "/login", Access::open,
              [&auth](const HttpRequest& request, const RouteParams&) {
                if (is_cross_site(request)) return login_page(403, "cross-site login refused");
                if (!auth.login_required()) return redirect("/");
                if (const auto wait = auth.login_limiter().wait_time(request.remote_address)) {
-                 HttpReply reply = login_page(
-                     429, "Too many failed logins from your address: try again in " +
-                              std::to_string(wait->count()) + " seconds.");
+                 HttpReply reply =
+                     login_page(429, "Too many failed logins from your address: try again in " +
+                                         std::to_string(wait->count()) + " seconds.");
                  reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
                  return reply;
                }
@@ -99,7 +103,8 @@ void add_login_routes(Router& router, UserAuth& auth) {
 
   router.add("POST", "/logout", Access::user,
              [&auth](const HttpRequest& request, const RouteParams&) {
-               if (const auto id = cookie_value(request, kSessionCookie)) auth.sessions().remove(*id);
+               if (const auto id = cookie_value(request, kSessionCookie))
+                 auth.sessions().remove(*id);
                return HttpReply{200,
                                 "application/json",
                                 "{\"signed_out\":true}",

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-
 namespace scanhook::core {
 
 std::string random_token() {

@@ -46,8 +46,7 @@ UserVerdict UserAuth::check(const HttpRequest& request) {
   if (basic_credentials(request)) {
     if (login_required() && basic_matches(request, username_, password_))
       return {UserVerdict::allowed, "", false};
-    if (login_required())
-      return {UserVerdict::needs_login, "wrong username or password", true};
+    if (login_required()) return {UserVerdict::needs_login, "wrong username or password", true};
   }
 
   if (const auto session = session_of(request)) {
@@ -75,7 +74,8 @@ bool is_state_changing(const std::string& method) {
 }
 
 bool is_cross_site(const HttpRequest& request) {
-  if (const auto site = request.header("Sec-Fetch-Site"); site && iequals(trim(*site), "cross-site"))
+  if (const auto site = request.header("Sec-Fetch-Site");
+      site && iequals(trim(*site), "cross-site"))
     return true;
   const auto origin = request.header("Origin");
   if (!origin) return false;

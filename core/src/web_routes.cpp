@@ -24,19 +24,18 @@ void add_web_routes(Router& router, UserAuth& auth, const Config& config) {
                return asset_reply(*asset, request);
              });
 
-  router.add("GET", "/api/services", Access::user,
-             [&config](const HttpRequest&, const RouteParams&) {
-               std::string body = "{\"services\":[";
-               bool first = true;
-               for (const auto& instance : config.instances) {
-                 if (instance.role != Role::service) continue;
-                 body += std::string(first ? "" : ",") +
-                         "{\"instance\":" + json_quote(instance.instance) +
-                         ",\"plugin\":" + json_quote(instance.plugin->name()) + "}";
-                 first = false;
-               }
-               return HttpReply{200, "application/json", body + "]}", {}};
-             });
+  router.add(
+      "GET", "/api/services", Access::user, [&config](const HttpRequest&, const RouteParams&) {
+        std::string body = "{\"services\":[";
+        bool first = true;
+        for (const auto& instance : config.instances) {
+          if (instance.role != Role::service) continue;
+          body += std::string(first ? "" : ",") + "{\"instance\":" + json_quote(instance.instance) +
+                  ",\"plugin\":" + json_quote(instance.plugin->name()) + "}";
+          first = false;
+        }
+        return HttpReply{200, "application/json", body + "]}", {}};
+      });
 }
 
 }  // namespace scanhook::core

@@ -34,8 +34,8 @@ struct UserVerdict {
     refused,      // 403: authenticated, but CSRF token or origin wrong
   };
   Outcome outcome = allowed;
-  std::string message;            // said in the JSON error
-  bool basic_challenge = false;   // 401 with WWW-Authenticate: Basic (not for the UI's fetches)
+  std::string message;           // said in the JSON error
+  bool basic_challenge = false;  // 401 with WWW-Authenticate: Basic (not for the UI's fetches)
 };
 
 // Decides whether a request may use an Access::user route.

@@ -13,8 +13,7 @@ namespace scanhook::core {
 
 class HttpSubsystem final : public Poco::Util::Subsystem {
  public:
-  HttpSubsystem(const Config& config, const Router& router, Metrics& metrics,
-                UserCheck user_check);
+  HttpSubsystem(const Config& config, const Router& router, Metrics& metrics, UserCheck user_check);
   const char* name() const override { return "http"; }
 
  protected:
