@@ -32,6 +32,7 @@ std::vector<std::string> RecordingHost::keys(const std::string& prefix) noexcept
 
 bool RecordingHost::store_all(const std::vector<KeyValueChange>& changes) noexcept {
   std::lock_guard lock(mutex_);
+  if (fail_stores_) return false;
   for (const auto& [key, value] : changes) {
     if (value)
       store_[key] = *value;
@@ -71,6 +72,11 @@ void RecordingHost::clear_submitted() {
 void RecordingHost::fail_submits(bool fail) {
   std::lock_guard lock(mutex_);
   fail_submits_ = fail;
+}
+
+void RecordingHost::fail_stores(bool fail) {
+  std::lock_guard lock(mutex_);
+  fail_stores_ = fail;
 }
 
 }  // namespace scanhook::testing

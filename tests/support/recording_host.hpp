@@ -27,6 +27,8 @@ class RecordingHost final : public Host {
   void clear_submitted();
   // Makes submit() fail, as when the database is unavailable.
   void fail_submits(bool fail);
+  // Makes store_all() fail and write nothing, as when the database is unavailable.
+  void fail_stores(bool fail);
 
  private:
   mutable std::mutex mutex_;
@@ -34,6 +36,7 @@ class RecordingHost final : public Host {
   std::vector<std::pair<LogLevel, std::string>> logs_;
   std::map<std::string, std::string> store_;
   bool fail_submits_ = false;
+  bool fail_stores_ = false;
 };
 
 }  // namespace scanhook::testing

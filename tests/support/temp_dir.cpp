@@ -3,13 +3,18 @@
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
+#include <system_error>
+#include <vector>
 
 namespace scanhook::testing {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "scanhook-test-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
+TempDir::TempDir(const std::string& stem) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (stem + "-XXXXXX")).string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (::mkdtemp(buffer.data()) == nullptr)
+    throw std::runtime_error("cannot create a temp folder from " + pattern);
+  path_ = buffer.data();
 }
 
 TempDir::~TempDir() {
@@ -21,8 +26,9 @@ std::filesystem::path TempDir::write(const std::string& relative,
                                      const std::string& content) const {
   const auto file = path_ / relative;
   std::filesystem::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary);
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << content;
+  if (!out) throw std::runtime_error("cannot write " + file.string());
   return file;
 }
 

@@ -1,4 +1,4 @@
-// A fresh folder under /tmp, removed with everything in it at scope exit.
+// A fresh folder under the system temp dir for one test, removed at the end.
 #pragma once
 
 #include <filesystem>
@@ -8,13 +8,13 @@ namespace scanhook::testing {
 
 class TempDir {
  public:
-  TempDir();
+  explicit TempDir(const std::string& stem = "scanhook-test");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  // Writes `content` to path()/relative (creating folders) and returns the full path.
+  // Writes `content` to <path>/<relative>, creating folders on the way.
   std::filesystem::path write(const std::string& relative, const std::string& content) const;
 
  private:

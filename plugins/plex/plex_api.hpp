@@ -1,0 +1,35 @@
+// Plex Media Server's side of the wire: its auth header, routes, and the JSON
+// answers scanhook reads (sections, item metadata, identity).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scanhook/http.hpp"
+#include "scanhook/scan_event.hpp"
+#include "scanhook/support/library_match.hpp"
+
+namespace scanhook::plex {
+
+inline constexpr const char* kProduct = "Plex";
+inline constexpr const char* kIdentity = "/identity";
+inline constexpr const char* kSections = "/library/sections";
+
+HeaderList auth_headers(const std::string& token);
+
+// GET /library/sections/{key}/refresh?path=<folder, url-encoded>
+std::string refresh_route(const std::string& section_key, const std::string& folder);
+// GET /library/metadata/{ratingKey}
+std::string metadata_route(const std::string& rating_key);
+
+// {"MediaContainer":{"Directory":[{key, title, Location:[{path}]}]}}. Throws on another shape.
+std::vector<support::Library> parse_sections(const std::string& body);
+
+// An item's files (Media[].Part[].file), or its folders (Location[].path) for
+// shows; empty when it has neither. Throws when the body is not metadata.
+std::vector<ScanEvent> parse_item_paths(const std::string& body);
+
+// MediaContainer.machineIdentifier of GET /identity. Throws when absent.
+std::string parse_machine_identifier(const std::string& body);
+
+}  // namespace scanhook::plex

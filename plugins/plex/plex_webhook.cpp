@@ -1,0 +1,106 @@
+#include "plex_webhook.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "plex_api.hpp"
+#include "scanhook/support/form_field.hpp"
+
+namespace scanhook::plex {
+
+namespace {
+
+std::string text_field(const Poco::JSON::Object::Ptr& object, const std::string& name) {
+  if (!object || !object->has(name) || object->isNull(name)) return {};
+  return object->get(name).toString();
+}
+
+}  // namespace
+
+std::optional<std::string> PlexWebhook::machine_identifier() {
+  std::lock_guard lock(mutex_);
+  if (machine_identifier_) return machine_identifier_;
+  const auto response = api_->get_public(kIdentity);
+  if (!response.success()) return std::nullopt;
+  try {
+    machine_identifier_ = parse_machine_identifier(response.body);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return machine_identifier_;
+}
+
+WebhookOutcome PlexWebhook::lookup_failed(const std::string& what,
+                                          const support::HttpResponse& response,
+                                          const std::string& request) {
+  const std::string message =
+      "could not look up " + what + ": " + api_->verdict(response, request).reason;
+  api_->host().log(LogLevel::error,
+                   message + " (Plex does not resend webhooks: the event is lost)");
+  // 503: Plex could not be reached; 502: it answered, but not usefully.
+  return WebhookOutcome::failed(response.answered() ? 502 : 503, message);
+}
+
+WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
+  std::string json = request.body;
+  if (support::is_form(request.content_type())) {
+    std::optional<std::string> payload;
+    try {
+      payload = support::form_field(request.body, request.content_type(), "payload");
+    } catch (const std::runtime_error& error) {
+      return WebhookOutcome::malformed(error.what());
+    }
+    if (!payload) return WebhookOutcome::malformed("the form has no field \"payload\"");
+    json = *payload;
+  }
+  Poco::JSON::Object::Ptr payload;
+  try {
+    const auto parsed = Poco::JSON::Parser().parse(json);
+    if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
+      payload = parsed.extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception&) {
+  }
+  if (!payload) return WebhookOutcome::malformed("the payload is not Plex's JSON object");
+  const std::string event = text_field(payload, "event");
+  if (event.empty()) return WebhookOutcome::malformed("the payload has no event");
+  if (event != "library.new") return WebhookOutcome::ignored(event + " changes no files");
+
+  const auto metadata = payload->getObject("Metadata");
+  const std::string rating_key = text_field(metadata, "ratingKey");
+  if (rating_key.empty())
+    return WebhookOutcome::malformed("library.new without Metadata.ratingKey");
+  const std::string title = text_field(metadata, "title");
+
+  // Plex sends every server of the account to the same webhook URL; ratingKeys
+  // are only meaningful on the server that sent them.
+  const std::string sender = text_field(payload->getObject("Server"), "uuid");
+  if (!sender.empty()) {
+    const auto ours = machine_identifier();
+    if (ours && *ours != sender)
+      return WebhookOutcome::ignored("library.new from another Plex server (" + sender +
+                                     "), not the one at " + api_->url(""));
+  }
+
+  const std::string route = metadata_route(rating_key);
+  const auto response = api_->get(route);
+  if (response.status == 404)
+    return WebhookOutcome::ignored("Plex no longer has item " + rating_key + " (" + title + ")");
+  if (!response.success()) return lookup_failed("item " + rating_key, response, "GET " + route);
+  std::vector<ScanEvent> events;
+  try {
+    events = parse_item_paths(response.body);
+  } catch (const std::exception& error) {
+    return WebhookOutcome::failed(502,
+                                  "Plex answered GET " + route +
+                                      " with something that is not item metadata: " + error.what());
+  }
+  if (events.empty())
+    return WebhookOutcome::ignored("Plex item " + rating_key + " (" + title +
+                                   ") has no file or folder");
+  for (auto& event_path : events) event_path.kind = EventKind::created;
+  return WebhookOutcome::accepted(std::move(events),
+                                  "library.new " + title + " (item " + rating_key + ")");
+}
+
+}  // namespace scanhook::plex

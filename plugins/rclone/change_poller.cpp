@@ -1,0 +1,112 @@
+#include "change_poller.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include "listing_diff.hpp"
+#include "listing_parser.hpp"
+#include "scanhook/http.hpp"
+
+namespace scanhook::rclone {
+
+namespace {
+
+constexpr std::chrono::milliseconds kFirstBackoff{std::chrono::seconds(5)};
+
+}  // namespace
+
+ChangePoller::ChangePoller(RcClient rc, PollSettings settings, Host& host)
+    : PollingSourceBase(std::max(settings.interval, kFirstBackoff)),
+      rc_(std::move(rc)),
+      settings_(std::move(settings)),
+      host_(host),
+      store_(host) {}
+
+std::optional<Listing> ChangePoller::fetch() {
+  // filesOnly and noMimeType keep the answer (and rclone's work) small.
+  const std::string body = "{\"fs\":" + json_quote(settings_.remote) +
+                           ",\"remote\":\"\",\"opt\":{\"recurse\":true,\"filesOnly\":true,"
+                           "\"noMimeType\":true}}";
+  const auto response = rc_.call("operations/list", body);
+  if (!response.success()) {
+    back_off("cannot list " + settings_.remote + ": " + rc_.failure(response).reason);
+    return std::nullopt;
+  }
+  try {
+    Listing listing = parse_listing(response.body);
+    listing.sort();
+    return listing;
+  } catch (const std::runtime_error& error) {
+    back_off("cannot read the listing of " + settings_.remote + ": " + error.what());
+    return std::nullopt;
+  }
+}
+
+std::chrono::milliseconds ChangePoller::back_off(const std::string& reason) {
+  if (backoff_.count() == 0)
+    host_.log(LogLevel::warning,
+              reason + " (keeping the previous listing; retrying with backoff, logged once)");
+  backoff_ = std::min(settings_.interval, backoff_.count() == 0 ? kFirstBackoff : backoff_ * 2);
+  return backoff_;
+}
+
+void ChangePoller::persist(const Listing& listing, const std::set<std::uint32_t>& buckets) {
+  const bool saved = persist_all_ ? store_.save_all(listing, settings_.remote)
+                                  : store_.save_buckets(listing, settings_.remote, buckets);
+  if (!saved)
+    host_.log(LogLevel::warning,
+              "could not store the listing of " + settings_.remote +
+                  ": a restart before the next successful store may report changes again");
+  persist_all_ = !saved;
+}
+
+std::chrono::milliseconds ChangePoller::on_poll() {
+  if (!loaded_) {
+    baseline_ = store_.load(settings_.remote);
+    loaded_ = true;
+    if (baseline_)
+      host_.log(LogLevel::info, "resuming from the stored listing of " + settings_.remote + " (" +
+                                    std::to_string(baseline_->size()) + " files)");
+  }
+  auto listing = fetch();
+  if (!listing) return backoff_;
+  if (backoff_.count() != 0) host_.log(LogLevel::info, "rclone answers again: polling resumes");
+  backoff_ = std::chrono::milliseconds{0};
+
+  if (!baseline_) {
+    persist_all_ = true;
+    persist(*listing, {});
+    host_.log(LogLevel::info, "recorded a baseline of " + std::to_string(listing->size()) +
+                                  " files of " + settings_.remote +
+                                  "; changes from now on are reported");
+    baseline_ = std::move(listing);
+    return settings_.interval;
+  }
+
+  std::vector<ScanEvent> events;
+  std::set<std::uint32_t> buckets;
+  diff_listings(*baseline_, *listing, [&](const FileEntry& entry, EventKind kind) {
+    events.push_back({settings_.path_prefix + "/" + std::string(entry.path), true, kind, 0});
+    buckets.insert(ListingStore::bucket_of(entry.path));
+  });
+  if (events.empty()) {
+    if (persist_all_) persist(*listing, {});
+    return settings_.interval;
+  }
+  if (!host_.submit(events)) {
+    host_.log(LogLevel::warning,
+              "could not queue " + std::to_string(events.size()) + " changes of " +
+                  settings_.remote +
+                  ": keeping the previous listing, they are found again next poll");
+    return settings_.interval;
+  }
+  persist(*listing, buckets);
+  host_.log(LogLevel::info,
+            "queued " + std::to_string(events.size()) + " changes of " + settings_.remote);
+  baseline_ = std::move(listing);
+  return settings_.interval;
+}
+
+}  // namespace scanhook::rclone

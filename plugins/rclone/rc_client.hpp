@@ -1,0 +1,44 @@
+// rclone's remote control as the plugin uses it: every call a POST with a JSON
+// body, Basic auth when credentials are set, and rclone's error answers turned
+// into messages a user can act on.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "scanhook/result.hpp"
+#include "scanhook/support/http_client.hpp"
+
+namespace scanhook::rclone {
+
+struct RcSettings {
+  std::string url;  // "http://127.0.0.1:5572"
+  std::string username;
+  std::string password;
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  std::string ca_file;
+};
+
+class RcClient {
+ public:
+  // Throws std::invalid_argument when the URL is not an http(s) URL.
+  explicit RcClient(RcSettings settings);
+
+  // POST <url>/<method> with a JSON body, e.g. call("vfs/refresh", R"({"dir":"tv"})").
+  support::HttpResponse call(const std::string& method, const std::string& json_body) const;
+  // The URL of a method with any user:password@ left out, for explanations.
+  std::string public_url(const std::string& method) const;
+  // What an unsuccessful answer means for the dispatcher, in words that say
+  // what to fix: refused connection, credentials, --rc-no-auth, rclone's error.
+  Result failure(const support::HttpResponse& response) const;
+
+  // The "error" text of rclone's JSON error answer, or "" when there is none.
+  static std::string error_of(const support::HttpResponse& response);
+
+ private:
+  RcSettings settings_;
+  support::HttpClient http_;
+  HeaderList headers_;
+};
+
+}  // namespace scanhook::rclone

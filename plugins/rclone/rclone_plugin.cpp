@@ -1,0 +1,110 @@
+// The `rclone` plugin: a prepare-stage target that refreshes an rclone
+// mount's VFS before the media servers scan, and a polling source that
+// reports the changes of any rclone remote. Both talk to rclone's --rc.
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "change_poller.hpp"
+#include "rc_client.hpp"
+#include "scanhook/scanhook.hpp"
+#include "vfs_refresh_target.hpp"
+
+namespace {
+
+using scanhook::ConfigKey;
+using scanhook::ConfigType;
+using scanhook::kPollingSource;
+using scanhook::kTarget;
+
+constexpr std::uint32_t kBoth = kPollingSource | kTarget;
+
+constexpr ConfigKey kConfigKeys[] = {
+    {"url", ConfigType::url, "http://127.0.0.1:5572", kBoth, false,
+     "rclone's remote control address (--rc-addr)"},
+    {"username", ConfigType::string, "", kBoth, false, "rclone's --rc-user (HTTP Basic)"},
+    {"password", ConfigType::secret, "", kBoth, false, "rclone's --rc-pass (HTTP Basic)"},
+    {"ca_file", ConfigType::string, "", kBoth, false,
+     "PEM CA to trust when url is https (rclone's --rc-cert)"},
+    {"timeout", ConfigType::duration, "30s", kTarget, false, "time allowed for one vfs/refresh"},
+    {"fs", ConfigType::string, "", kTarget, false,
+     "the VFS to refresh, as vfs/list names it; needed when rclone serves several"},
+    {"recursive", ConfigType::boolean, "false", kTarget, false,
+     "refresh the whole tree under each folder, not only the folder"},
+    {"missing_retries", ConfigType::integer, "5", kTarget, false,
+     "retries of a folder rclone does not have yet before it is rejected"},
+    {"missing_retry_after", ConfigType::duration, "1m", kTarget, false,
+     "wait between those retries (0: the queue's backoff)"},
+    {"max_batch", ConfigType::integer, "50", kTarget, false, "folders per vfs/refresh call"},
+    {"remote", ConfigType::string, nullptr, kPollingSource, true,
+     "the rclone remote to watch, e.g. gdrive:Media (a configured remote or a local path)"},
+    {"interval", ConfigType::duration, "5m", kPollingSource, false, "time between two listings"},
+    {"path_prefix", ConfigType::string, "", kPollingSource, false,
+     "reported paths are <path_prefix>/<path in the remote>, e.g. /mnt/remote"},
+    {"list_timeout", ConfigType::duration, "10m", kPollingSource, false,
+     "time allowed for one full listing of the remote"},
+};
+
+std::chrono::seconds whole_seconds(std::chrono::milliseconds duration) {
+  return std::chrono::duration_cast<std::chrono::seconds>(duration);
+}
+
+scanhook::rclone::RcClient make_rc(const scanhook::ConfigView& config,
+                                   std::chrono::milliseconds timeout) {
+  try {
+    return scanhook::rclone::RcClient({config.string("url"), config.string("username"),
+                                       config.string("password"), timeout,
+                                       config.string("ca_file")});
+  } catch (const std::invalid_argument& error) {
+    throw std::runtime_error(std::string("url: ") + error.what());
+  }
+}
+
+std::unique_ptr<scanhook::Instance> make_target(const scanhook::CreateArgs& args) {
+  const auto& config = *args.config;
+  scanhook::rclone::RefreshSettings settings;
+  settings.fs = config.string("fs");
+  settings.recursive = config.boolean("recursive");
+  const auto retries = config.integer("missing_retries");
+  if (retries < 0 || retries > 1000)
+    throw std::runtime_error("missing_retries must be between 0 and 1000, not " +
+                             std::to_string(retries));
+  settings.missing_retries = static_cast<int>(retries);
+  settings.missing_retry_after = whole_seconds(config.duration("missing_retry_after"));
+  const auto batch = config.integer("max_batch");
+  if (batch < 1 || batch > 1000)
+    throw std::runtime_error("max_batch must be between 1 and 1000, not " + std::to_string(batch));
+  settings.max_batch = static_cast<std::size_t>(batch);
+  return std::make_unique<scanhook::rclone::VfsRefreshTarget>(
+      args.instance, make_rc(config, config.duration("timeout")), settings, *args.host);
+}
+
+std::unique_ptr<scanhook::Instance> make_poller(const scanhook::CreateArgs& args) {
+  const auto& config = *args.config;
+  scanhook::rclone::PollSettings settings;
+  settings.remote = config.string("remote");
+  if (settings.remote.empty())
+    throw std::runtime_error("remote is empty: name the rclone remote to watch, e.g. gdrive:Media");
+  settings.interval = config.duration("interval");
+  if (settings.interval < std::chrono::seconds(1))
+    throw std::runtime_error("interval must be at least 1s");
+  settings.path_prefix = config.string("path_prefix");
+  while (!settings.path_prefix.empty() && settings.path_prefix.back() == '/')
+    settings.path_prefix.pop_back();
+  if (!config.string("path_prefix").empty() && config.string("path_prefix")[0] != '/')
+    throw std::runtime_error("path_prefix must be an absolute path such as /mnt/remote, not \"" +
+                             config.string("path_prefix") + "\"");
+  return std::make_unique<scanhook::rclone::ChangePoller>(
+      make_rc(config, config.duration("list_timeout")), settings, *args.host);
+}
+
+std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
+  if (args.kind == kTarget) return make_target(args);
+  return make_poller(args);
+}
+
+}  // namespace
+
+SCANHOOK_PLUGIN("rclone", "1.0.0",
+                "Refreshes an rclone mount's VFS before scans; polls any rclone remote for changes",
+                kPollingSource | kTarget, kConfigKeys, make)

@@ -1,0 +1,50 @@
+// A media server's library list, discovered lazily (scanhook starts while the
+// server is down), kept for a while, and rediscovered when it is stale or a
+// folder matches no library (a library may have been added since).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanhook/result.hpp"
+#include "scanhook/support/library_match.hpp"
+
+namespace scanhook::support {
+
+// One discovery: ok with the libraries, or why they could not be read.
+struct Discovery {
+  Result result;
+  std::vector<Library> libraries;
+};
+
+class LibraryCache {
+ public:
+  using Discover = std::function<Discovery()>;
+  using Clock = std::chrono::steady_clock;
+
+  LibraryCache(Discover discover, std::chrono::milliseconds lifetime, std::string product);
+
+  // The libraries, discovered now when never read or older than the lifetime.
+  Discovery current();
+  // Discovers now, whatever the age.
+  Discovery refresh();
+
+  // The libraries owning `folder`. When it matches none and `may_rediscover`
+  // is set (then cleared), the list is read again once before rejecting:
+  // callers allow one rediscovery per batch so a batch of strays costs one call.
+  LibraryMatch resolve(const std::string& folder, bool& may_rediscover);
+
+ private:
+  Discover discover_;
+  std::chrono::milliseconds lifetime_;
+  std::string product_;
+  std::mutex mutex_;
+  std::optional<std::vector<Library>> libraries_;
+  Clock::time_point read_at_;
+};
+
+}  // namespace scanhook::support

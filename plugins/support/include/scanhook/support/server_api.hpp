@@ -1,0 +1,62 @@
+// An authenticated connection to one media server (Plex, Jellyfin, Emby):
+// sends requests with the product's auth headers, and turns answers into
+// Results, logging loudly once when the server rejects the token.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "scanhook/config_view.hpp"
+#include "scanhook/host.hpp"
+#include "scanhook/http.hpp"
+#include "scanhook/result.hpp"
+#include "scanhook/support/http_client.hpp"
+
+namespace scanhook::support {
+
+// Connection settings read from a plugin's section: `url`, the token under
+// `token_key`, `timeout`, `verify_tls`, `ca_file`. Throws std::runtime_error
+// with a message for the user when they do not fit together.
+struct ServerSettings {
+  std::string url;
+  std::string token;
+  HttpOptions http;
+};
+ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key);
+
+class ServerApi {
+ public:
+  // `section` ("target.plex") and `token_key` ("token") tell the user what to fix.
+  ServerApi(std::string product, std::string section, std::string token_key,
+            const ServerSettings& settings, HeaderList auth_headers, Host& host);
+
+  // With the auth headers and Accept: application/json.
+  HttpResponse get(const std::string& target) const;
+  HttpResponse post_json(const std::string& target, const std::string& body) const;
+  // Without credentials (identity and public info routes).
+  HttpResponse get_public(const std::string& target) const;
+
+  // classify(), with a "token rejected" reason and one error log line (until
+  // the next success) when the server answers 401 or 403. `request` names
+  // what was asked, e.g. "GET /library/sections".
+  Result verdict(const HttpResponse& response, const std::string& request) const;
+
+  // base url + target: what explain shows (the token travels in a header).
+  std::string url(const std::string& target) const;
+  const std::string& product() const { return product_; }
+  Host& host() const { return host_; }
+
+ private:
+  // An authenticated success re-arms the loud log for the next rejection.
+  HttpResponse accepted_token(HttpResponse response) const;
+
+  std::string product_;
+  std::string section_;
+  std::string token_key_;
+  HttpClient client_;
+  HeaderList auth_headers_;
+  Host& host_;
+  mutable std::atomic<bool> token_rejected_{false};
+};
+
+}  // namespace scanhook::support

@@ -1,0 +1,75 @@
+#include "scanhook/support/media_browser_target.hpp"
+
+#include <exception>
+
+#include "scanhook/support/media_updated.hpp"
+
+namespace scanhook::support {
+
+MediaBrowserTarget::MediaBrowserTarget(std::shared_ptr<const ServerApi> api,
+                                       MediaBrowserRoutes routes,
+                                       std::chrono::milliseconds library_refresh)
+    : api_(std::move(api)),
+      routes_(std::move(routes)),
+      libraries_([this] { return discover(); }, library_refresh, api_->product()) {}
+
+Discovery MediaBrowserTarget::discover() const {
+  const auto response = api_->get(routes_.libraries);
+  Result result = api_->verdict(response, "GET " + routes_.libraries);
+  if (response.status == 404 && !routes_.not_found_hint.empty()) {
+    // Rejecting every folder for a wrong url would lose them; pause the target instead.
+    result = Result::unavailable(result.reason + ": " + routes_.not_found_hint);
+  }
+  if (result.status != Status::ok) return {result, {}};
+  try {
+    return {Result::ok(), routes_.parse_libraries(response.body)};
+  } catch (const std::exception& error) {
+    return {Result::unavailable(
+                api_->product() + " answered GET " + routes_.libraries +
+                " with something that is not its library list (is url right?): " + error.what()),
+            {}};
+  }
+}
+
+std::vector<Result> MediaBrowserTarget::on_scan(const std::vector<ScanFolder>& folders) {
+  std::vector<Result> results(folders.size());
+  std::vector<ScanFolder> updates;
+  std::vector<std::size_t> update_indexes;
+  bool may_rediscover = true;
+  for (std::size_t i = 0; i < folders.size(); ++i) {
+    const LibraryMatch match = libraries_.resolve(folders[i].path, may_rediscover);
+    if (match.verdict.status == Status::rejected) {
+      results[i] = match.verdict;
+      continue;
+    }
+    if (match.verdict.status != Status::ok) {
+      // The library list could not be read: the server is the problem, not the folder.
+      return std::vector<Result>(folders.size(), match.verdict);
+    }
+    updates.push_back(folders[i]);
+    update_indexes.push_back(i);
+  }
+  if (updates.empty()) return results;
+  const auto response = api_->post_json(kMediaUpdated, media_updated_body(updates));
+  const Result sent = api_->verdict(response, std::string("POST ") + kMediaUpdated);
+  for (const std::size_t i : update_indexes) results[i] = sent;
+  return results;
+}
+
+Result MediaBrowserTarget::on_probe() {
+  const Result info =
+      api_->verdict(api_->get_public(routes_.public_info), "GET " + routes_.public_info);
+  if (info.status != Status::ok) return info;
+  return libraries_.refresh().result;  // proves the token too
+}
+
+Explanation MediaBrowserTarget::on_explain(const ScanFolder& folder) {
+  bool may_rediscover = true;
+  const LibraryMatch match = libraries_.resolve(folder.path, may_rediscover);
+  if (match.verdict.status != Status::ok) return {match.verdict, {}, {}};
+  return {Result::ok(),
+          library_titles(match.libraries),
+          {{"POST", api_->url(kMediaUpdated), media_updated_body({folder})}}};
+}
+
+}  // namespace scanhook::support

@@ -1,0 +1,104 @@
+#include "scanhook/support/server_api.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace scanhook::support {
+
+ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key) {
+  ServerSettings settings;
+  settings.url = config.string("url");
+  settings.token = config.string(token_key);
+  settings.http.timeout = config.duration("timeout", settings.http.timeout);
+  settings.http.verify_tls = config.boolean("verify_tls", true);
+  settings.http.ca_file = config.string("ca_file");
+
+  Poco::URI uri;
+  try {
+    uri = Poco::URI(settings.url);
+  } catch (const Poco::Exception& error) {
+    throw std::runtime_error("url: not a URL: " + settings.url + " (" + error.message() + ")");
+  }
+  if (!uri.getRawQuery().empty() || !uri.getFragment().empty())
+    throw std::runtime_error(
+        "url: give only scheme, host, port and path prefix, without ?query "
+        "or #fragment: " +
+        settings.url);
+  if (settings.token.empty())
+    throw std::runtime_error(token_key + ": the server's API token is empty");
+  if (settings.http.timeout.count() <= 0) throw std::runtime_error("timeout: must be above zero");
+  const bool https = uri.getScheme() == "https";
+  if (!settings.http.ca_file.empty()) {
+    if (!https)
+      throw std::runtime_error("ca_file: only used with an https:// url, and the url is " +
+                               settings.url);
+    if (!settings.http.verify_tls)
+      throw std::runtime_error(
+          "ca_file and verify_tls = false contradict each other: keep "
+          "ca_file to trust that CA, or drop it to accept any certificate");
+    if (!std::ifstream(settings.http.ca_file))
+      throw std::runtime_error("ca_file: cannot read " + settings.http.ca_file);
+  }
+  return settings;
+}
+
+ServerApi::ServerApi(std::string product, std::string section, std::string token_key,
+                     const ServerSettings& settings, HeaderList auth_headers, Host& host)
+    : product_(std::move(product)),
+      section_(std::move(section)),
+      token_key_(std::move(token_key)),
+      client_(settings.url, settings.http),
+      auth_headers_(std::move(auth_headers)),
+      host_(host) {
+  if (!settings.http.verify_tls && settings.url.rfind("https://", 0) == 0)
+    host_.log(LogLevel::warning, "[" + section_ + "] verify_tls = false: any certificate is " +
+                                     "accepted from " + settings.url);
+}
+
+HttpResponse ServerApi::get(const std::string& target) const {
+  HeaderList headers = auth_headers_;
+  headers.emplace_back("Accept", "application/json");
+  return accepted_token(client_.send("GET", target, headers));
+}
+
+HttpResponse ServerApi::post_json(const std::string& target, const std::string& body) const {
+  HeaderList headers = auth_headers_;
+  headers.emplace_back("Accept", "application/json");
+  return accepted_token(client_.send("POST", target, headers, body, "application/json"));
+}
+
+HttpResponse ServerApi::accepted_token(HttpResponse response) const {
+  if (response.success()) token_rejected_ = false;
+  return response;
+}
+
+HttpResponse ServerApi::get_public(const std::string& target) const {
+  return client_.send("GET", target, {{"Accept", "application/json"}});
+}
+
+Result ServerApi::verdict(const HttpResponse& response, const std::string& request) const {
+  Result result = classify(response, product_);
+  if (response.status == 401 || response.status == 403) {
+    result.reason = product_ + " rejected the token (HTTP " + std::to_string(response.status) +
+                    " on " + request + "): check " + token_key_ + " in [" + section_ + "]";
+    if (!token_rejected_.exchange(true))
+      host_.log(LogLevel::error,
+                "[" + section_ + "] TOKEN REJECTED by " + product_ + " at " + client_.base_url() +
+                    " (HTTP " + std::to_string(response.status) + " on " + request +
+                    "): nothing reaches " + product_ + " until " + token_key_ + " is fixed");
+    return result;
+  }
+  if (!result.reason.empty() && result.status != Status::ok) result.reason += " on " + request;
+  return result;
+}
+
+std::string ServerApi::url(const std::string& target) const {
+  std::string base = client_.base_url();
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + target;
+}
+
+}  // namespace scanhook::support

@@ -1,0 +1,100 @@
+#include "fakes/fake_jellyfin.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+namespace scanhook::fakes {
+
+namespace {
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+
+std::string to_json(const Poco::Dynamic::Var& value) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::condense(value, out);
+  return out.str();
+}
+
+}  // namespace
+
+std::string media_browser_token(const std::string& header) {
+  const std::string scheme = "MediaBrowser ";
+  if (header.compare(0, scheme.size(), scheme) != 0) return {};
+  const auto start = header.find("Token=\"");
+  if (start == std::string::npos) return {};
+  const auto value = start + 7;
+  const auto end = header.find('"', value);
+  return end == std::string::npos ? std::string{} : header.substr(value, end - value);
+}
+
+FakeJellyfin::FakeJellyfin(std::string api_key)
+    : FakeMediaBrowser(""), api_key_(std::move(api_key)) {}
+
+// Stop serving before the members the handler reads go away.
+FakeJellyfin::~FakeJellyfin() {
+  set_down(true);
+}
+
+void FakeJellyfin::set_api_key(std::string api_key) {
+  std::lock_guard lock(auth_mutex_);
+  api_key_ = std::move(api_key);
+}
+
+void FakeJellyfin::set_legacy_authorization(bool enabled) {
+  std::lock_guard lock(auth_mutex_);
+  legacy_authorization_ = enabled;
+}
+
+bool FakeJellyfin::authorized(const RecordedRequest& request) const {
+  std::lock_guard lock(auth_mutex_);
+  for (const char* header : {"Authorization", "X-Emby-Authorization"})
+    if (const auto value = request.header(header))
+      if (media_browser_token(*value) == api_key_) return true;
+  if (!legacy_authorization_) return false;
+  return request.header("X-Emby-Token") == api_key_ ||
+         query_param_nocase(request, "api_key") == api_key_;
+}
+
+HttpReply FakeJellyfin::handle(const RecordedRequest& request) {
+  const std::string route = *route_of(request);
+  if (request.method == "GET" && is_route(route, "/System/Info/Public")) {
+    Poco::JSON::Object info(Poco::JSON_PRESERVE_KEY_ORDER);
+    info.set("LocalAddress", url());
+    info.set("ServerName", "jellyfin-test");
+    info.set("Version", "10.10.7");
+    info.set("ProductName", "Jellyfin Server");
+    info.set("OperatingSystem", "");
+    info.set("Id", "4c1f8cbd2b6a4e1d9f0e6a0d3c9b8a71");
+    info.set("StartupWizardCompleted", true);
+    return {200, kJson, to_json(info), {}};
+  }
+  const bool known = is_route(route, "/Library/VirtualFolders") ||
+                     is_route(route, "/Library/Media/Updated") || is_route(route, "/Items");
+  if (!known) return {404, "", "", {}};
+  if (!authorized(request)) return {401, "", "", {}};
+  if (request.method == "GET" && is_route(route, "/Library/VirtualFolders")) {
+    Poco::JSON::Array folders;
+    for (const auto& library : libraries()) {
+      Poco::JSON::Object folder(Poco::JSON_PRESERVE_KEY_ORDER);
+      folder.set("Name", library.title);
+      Poco::JSON::Array locations;
+      for (const auto& location : library.locations) locations.add(location);
+      folder.set("Locations", locations);
+      folder.set("CollectionType", library.type);
+      folder.set("ItemId", library.key);
+      folder.set("PrimaryImageItemId", library.key);
+      folder.set("RefreshStatus", "Idle");
+      folders.add(folder);
+    }
+    return {200, kJson, to_json(folders), {}};
+  }
+  if (request.method == "POST" && is_route(route, "/Library/Media/Updated"))
+    return media_updated(request);
+  if (request.method == "GET" && is_route(route, "/Items")) return items(request);
+  return {405, "", "", {}};
+}
+
+}  // namespace scanhook::fakes

@@ -1,0 +1,58 @@
+// A fake Plex Media Server: X-Plex-Token auth (header or query, 401 without),
+// XML answers unless Accept: application/json, /identity, the sections with
+// their Location paths, partial refreshes (GET or POST; 404 for an unknown
+// section or a PUT), and item metadata with Media/Part files.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "fakes/fake_http_server.hpp"
+#include "fakes/fake_library.hpp"
+
+namespace scanhook::fakes {
+
+struct FakePlexItem {
+  std::string rating_key;
+  std::string type;  // episode, movie, show, season, track
+  std::string title;
+  std::vector<std::string> files;      // Media[].Part[].file
+  std::vector<std::string> locations;  // Location[].path (shows)
+};
+
+struct PlexRefresh {
+  std::string section;
+  std::string path;  // decoded; "" for a whole-section refresh
+};
+
+class FakePlex final : public FakeHttpServer {
+ public:
+  static constexpr const char* kMachineIdentifier = "3f9c1e5a7b2d4c6e8f0a1b2c3d4e5f60a7b8c9d0";
+
+  explicit FakePlex(std::string token);
+  ~FakePlex() override;
+
+  void set_token(std::string token);
+  void set_sections(std::vector<FakeLibrary> sections);
+  void add_item(FakePlexItem item);
+
+  // Every accepted refresh, in order.
+  std::vector<PlexRefresh> refreshes() const;
+
+ private:
+  HttpReply handle(const RecordedRequest& request);
+  bool authorized(const RecordedRequest& request) const;
+  HttpReply sections_reply(bool json) const;
+  HttpReply refresh(const RecordedRequest& request, const std::string& section);
+  HttpReply metadata_reply(const std::string& rating_key, bool json) const;
+
+  mutable std::mutex mutex_;
+  std::string token_;
+  std::vector<FakeLibrary> sections_;
+  std::map<std::string, FakePlexItem> items_;
+  std::vector<PlexRefresh> refreshes_;
+};
+
+}  // namespace scanhook::fakes

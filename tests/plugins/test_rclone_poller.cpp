@@ -1,0 +1,226 @@
+// The rclone polling source against a real `rclone rcd` listing a local temp
+// folder as the remote: exactly the expected events, a silent first poll,
+// restarts without duplicates, and a baseline that advances only when queued.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "scanhook/polling_source.hpp"
+#include "support/plugin_harness.hpp"
+#include "support/rclone_process.hpp"
+#include "support/recording_host.hpp"
+#include "support/temp_dir.hpp"
+
+using scanhook::EventKind;
+using scanhook::LogLevel;
+using scanhook::PollingSource;
+using scanhook::core::Role;
+using scanhook::testing::free_port;
+using scanhook::testing::make;
+using scanhook::testing::RcloneProcess;
+using scanhook::testing::RecordingHost;
+using scanhook::testing::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> described(const std::vector<scanhook::ScanEvent>& events) {
+  std::vector<std::string> lines;
+  for (const auto& event : events)
+    lines.push_back(std::string(scanhook::event_kind_name(event.kind)) + " " + event.path +
+                    (event.is_file ? "" : " (folder)"));
+  return lines;
+}
+
+std::shared_ptr<PollingSource> poller(const RcloneProcess& rclone, const TempDir& remote,
+                                      RecordingHost& host) {
+  return make<PollingSource>("rclone", Role::source,
+                             {{"url", rclone.url()},
+                              {"remote", remote.path().string()},
+                              {"interval", "90s"},
+                              {"path_prefix", "/mnt/remote/"}},
+                             host, "gdrive");
+}
+
+std::size_t warnings(const RecordingHost& host) {
+  std::size_t count = 0;
+  for (const auto& [level, message] : host.logs()) count += level == LogLevel::warning;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("polling a remote reports created, modified and deleted files after a silent first poll",
+          "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/Show/S01E01.mkv", "one");
+  remote.write("tv/Show/S01E02.mkv", "two");
+  const auto touched = remote.write("movies/Film (2020)/film.mkv", "film");
+  remote.write("movies/Old (1999)/old.mkv", "old");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+
+  CHECK(source->poll() == 90s);
+  CHECK(host.submitted().empty());
+  CHECK(host.logged("recorded a baseline of 4 files of " + remote.path().string()));
+  CHECK(host.stored().at("listing/summary") == "1 4\n" + remote.path().string());
+
+  CHECK(source->poll() == 90s);
+  CHECK(host.submitted().empty());
+
+  remote.write("tv/Show/S01E03.mkv", "three");            // created
+  remote.write("tv/Show/S01E01.mkv", "one, re-encoded");  // size changes
+  std::filesystem::last_write_time(touched, std::filesystem::last_write_time(touched) - 1h);
+  std::filesystem::remove_all(remote.path() / "movies/Old (1999)");  // deleted
+  CHECK(source->poll() == 90s);
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"modified /mnt/remote/movies/Film (2020)/film.mkv",
+                                 "deleted /mnt/remote/movies/Old (1999)/old.mkv",
+                                 "modified /mnt/remote/tv/Show/S01E01.mkv",
+                                 "created /mnt/remote/tv/Show/S01E03.mkv"});
+
+  host.clear_submitted();
+  CHECK(source->poll() == 90s);
+  CHECK(host.submitted().empty());
+  CHECK(host.stored().at("listing/summary") == "1 4\n" + remote.path().string());
+}
+
+TEST_CASE("a restarted poller resumes from the stored listing: no duplicates, no flood",
+          "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/Show/S01E01.mkv", "one");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  poller(*rclone, remote, host)->poll();  // baseline, then the daemon stops
+  remote.write("tv/Show/S01E02.mkv", "two");
+
+  auto restarted = poller(*rclone, remote, host);
+  restarted->poll();
+  CHECK(
+      host.logged("resuming from the stored listing of " + remote.path().string() + " (1 files)"));
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"created /mnt/remote/tv/Show/S01E02.mkv"});
+
+  host.clear_submitted();
+  auto again = poller(*rclone, remote, host);
+  again->poll();
+  CHECK(host.submitted().empty());
+}
+
+TEST_CASE("when the events cannot be queued the baseline stays and the next poll reports them",
+          "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/Show/S01E01.mkv", "one");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+  source->poll();
+  const auto baseline = host.stored();
+
+  remote.write("tv/Show/S01E02.mkv", "two");
+  host.fail_submits(true);
+  CHECK(source->poll() == 90s);
+  CHECK(host.logged("could not queue 1 changes of " + remote.path().string() +
+                    ": keeping the previous listing, they are found again next poll"));
+  CHECK(host.stored() == baseline);
+
+  host.fail_submits(false);
+  source->poll();
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"created /mnt/remote/tv/Show/S01E02.mkv"});
+  CHECK(host.stored() != baseline);
+}
+
+TEST_CASE("rclone down: the poller logs once, backs off, and keeps its baseline", "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/Show/S01E01.mkv", "one");
+  RecordingHost host;
+  auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  const std::string url = rclone->url();
+  auto source = poller(*rclone, remote, host);
+  source->poll();
+  const auto baseline = host.stored();
+  rclone->stop();
+
+  CHECK(source->poll() == 5s);
+  CHECK(source->poll() == 10s);
+  CHECK(source->poll() == 20s);
+  CHECK(warnings(host) == 1);
+  CHECK(host.logged("cannot list " + remote.path().string() + ": rclone at " + url +
+                    " did not answer: "));
+  CHECK(host.stored() == baseline);
+  CHECK(host.submitted().empty());
+}
+
+TEST_CASE("rclone without --rc-no-auth or credentials: the poller says what to set", "[rclone]") {
+  TempDir remote("scanhook-remote");
+  const auto rclone = RcloneProcess::rcd({});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+  CHECK(source->poll() == 5s);
+  CHECK(host.logged(
+      "cannot list " + remote.path().string() +
+      ": rclone refused the call (HTTP 403: authentication must be set up on the rc server to use "
+      "\"operations/list\" or the --rc-no-auth flag must be in use): set username and password "
+      "here and --rc-user/--rc-pass on rclone, or start rclone with --rc-no-auth"));
+}
+
+TEST_CASE("polling with --rc-user/--rc-pass credentials lists the remote", "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("a.mkv", "a");
+  const auto rclone = RcloneProcess::rcd({"--rc-user", "scan", "--rc-pass", "s3cret"});
+  RecordingHost host;
+  auto source = make<PollingSource>("rclone", Role::source,
+                                    {{"url", rclone->url()},
+                                     {"remote", remote.path().string()},
+                                     {"username", "scan"},
+                                     {"password", "s3cret"}},
+                                    host);
+  CHECK(source->poll() == 5min);
+  remote.write("b.mkv", "b");
+  source->poll();
+  CHECK(described(host.submitted()) == std::vector<std::string>{"created /b.mkv"});
+}
+
+TEST_CASE("a listing that could not be stored is stored whole by the next poll", "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/A/1.mkv", "1");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+  source->poll();
+
+  remote.write("tv/B/2.mkv", "2");
+  host.fail_stores(true);
+  source->poll();
+  CHECK(described(host.submitted()) == std::vector<std::string>{"created /mnt/remote/tv/B/2.mkv"});
+  CHECK(host.logged("could not store the listing of " + remote.path().string()));
+  CHECK(host.stored().at("listing/summary") == "1 1\n" + remote.path().string());
+
+  host.fail_stores(false);
+  host.clear_submitted();
+  remote.write("movies/C/3.mkv", "3");
+  source->poll();
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"created /mnt/remote/movies/C/3.mkv"});
+  CHECK(host.stored().at("listing/summary") == "1 3\n" + remote.path().string());
+
+  host.clear_submitted();
+  poller(*rclone, remote, host)->poll();  // a restart finds all three stored
+  CHECK(host.submitted().empty());
+}
+
+TEST_CASE("a remote rclone cannot list is logged with rclone's reason, and nothing is recorded",
+          "[rclone]") {
+  TempDir remote("scanhook-remote");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  const std::string missing = (remote.path() / "not-there").string();
+  auto source = make<PollingSource>("rclone", Role::source,
+                                    {{"url", rclone->url()}, {"remote", missing}}, host);
+  CHECK(source->poll() == 5s);
+  CHECK(host.logged("cannot list " + missing +
+                    ": rclone answered HTTP 404: error in ListJSON: directory not found"));
+  CHECK(host.stored().empty());
+}
