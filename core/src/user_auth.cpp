@@ -74,13 +74,13 @@ bool is_state_changing(const std::string& method) {
 }
 
 bool is_cross_site(const HttpRequest& request) {
-  if (const auto site = request.header("Sec-Fetch-Site");
-      site && iequals(trim(*site), "cross-site"))
-    return true;
+  // Sec-Fetch-Site is set by the browser itself and is the better witness: with
+  // Referrer-Policy: no-referrer, a same-origin form post says Origin: null.
+  if (const auto site = request.header("Sec-Fetch-Site")) return iequals(trim(*site), "cross-site");
   const auto origin = request.header("Origin");
   if (!origin) return false;
   const auto scheme_end = origin->find("://");
-  if (scheme_end == std::string::npos) return true;  // "null" and the like
+  if (scheme_end == std::string::npos) return true;  // "null" from an older browser
   const std::string origin_host = origin->substr(scheme_end + 3);
   return !iequals(origin_host, trim(request.header("Host").value_or("")));
 }

@@ -17,7 +17,7 @@ export class ApiError extends Error {
 }
 
 export async function loadSession() {
-  const session = await request('GET', '/api/session');
+  const session = (await request('GET', '/api/session')).body;
   csrfToken = session.csrf_token;
   return session;
 }

@@ -42,7 +42,7 @@ class UserAuth {
 // POST, PUT, PATCH, DELETE (anything but GET, HEAD, OPTIONS).
 bool is_state_changing(const std::string& method);
 // The browser says it comes from another site: Sec-Fetch-Site: cross-site, or
-// an Origin that is not this Host.
+// (browsers without Sec-Fetch-Site) an Origin that is not this Host.
 bool is_cross_site(const HttpRequest& request);
 std::optional<std::string> cookie_value(const HttpRequest& request, const std::string& name);
 // Set-Cookie values that set and clear the session cookie.
