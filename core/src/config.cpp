@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/path_rules.hpp"
 #include "scanhook/core/suggestion.hpp"
 
 namespace scanhook::core {
@@ -52,6 +53,19 @@ const std::vector<CoreKey>& queue_keys() {
        "how long a folder waits after its last event before it is scanned"},
       {"anchor", ConfigType::path, nullptr, true,
        "a file that must exist before anything is dispatched (repeatable)"},
+      {"retry_initial", ConfigType::duration, "30s", false,
+       "wait before the first retry of a folder; doubles (with jitter) on each retry"},
+      {"retry_max", ConfigType::duration, "1h", false, "longest wait between two retries"},
+      {"probe_interval", ConfigType::duration, "30s", false,
+       "how often an unavailable target is probed until it answers"},
+      {"idle_interval", ConfigType::duration, "1s", false,
+       "how often an idle target looks for folders that became due"},
+      {"history_retention", ConfigType::duration, "30d", false,
+       "how long finished deliveries stay in the history"},
+      {"dead_letter_count", ConfigType::integer, "100", false,
+       "most webhook bodies kept as dead letters (the oldest go first)"},
+      {"dead_letter_bytes", ConfigType::integer, "67108864", false,
+       "most bytes of webhook bodies kept as dead letters"},
   };
   return keys;
 }
@@ -59,18 +73,28 @@ const std::vector<CoreKey>& queue_keys() {
 const std::vector<CoreKey>& instance_keys(Role role) {
   static const std::vector<CoreKey> source = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
-      {"rewrite", ConfigType::string, nullptr, true, "FROM => TO path rewrite (repeatable)"},
+      {"rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
       {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
       {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
       {"priority", ConfigType::integer, "0", false, "added to each event's priority"},
       {"token", ConfigType::secret, "", false,
        "token a webhook must send (X-Scanhook-Token header or ?token=)"},
+      {"origin_target", ConfigType::string, "", false,
+       "the target this source's events come from, never sent back to it (default: the target "
+       "of the same instance name)"},
   };
   static const std::vector<CoreKey> target = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
-      {"rewrite", ConfigType::string, nullptr, true, "FROM => TO path rewrite (repeatable)"},
+      {"rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
       {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
       {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
+      {"scan_delay", ConfigType::duration, "0s", false, "pause between two scans of this target"},
+      {"scan_origin", ConfigType::boolean, "false", false,
+       "also scan folders whose events came from this target's own source"},
+      {"required", ConfigType::boolean, "true", false,
+       "prepare-stage targets: the scan stage waits for this one even while it is unavailable"},
   };
   static const std::vector<CoreKey> service = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
@@ -401,6 +425,10 @@ class Validator {
       keys.push_back({key.name, key.type, key.default_value ? key.default_value : "",
                       key.default_value != nullptr, false, key.required, true});
     }
+    for (const auto& entry : section.entries)
+      if (entry.key == "rewrite" && role != Role::service)
+        if (const std::string problem = PathRules::check_rule(entry.value); !problem.empty())
+          error(entry.line, section.name, entry.key, problem);
     auto values = read_keys(section, keys);
     std::map<std::string, std::string> plugin_values;
     std::map<std::string, std::vector<std::string>> core_values;

@@ -13,8 +13,10 @@
 #include <iostream>
 
 #include "scanhook/core/default_config.hpp"
+#include "scanhook/core/engine_subsystem.hpp"
 #include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/login_routes.hpp"
+#include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/version.hpp"
 #include "scanhook/core/web_routes.hpp"
@@ -55,6 +57,11 @@ void Daemon::defineOptions(Poco::Util::OptionSet& options) {
           .argument("FILE"));
   options.addOption(Poco::Util::Option("check-config", "",
                                        "validate the configuration and its plugins, then exit"));
+  options.addOption(
+      Poco::Util::Option("service", "", "plex-sources: which [service.NAME] (if several)")
+          .argument("NAME"));
+  options.addOption(Poco::Util::Option(
+      "managed", "", "plex-sources disable-all: opt_out_managed where Plex allows it"));
 }
 
 void Daemon::handleOption(const std::string& name, const std::string& value) {
@@ -72,18 +79,24 @@ void Daemon::handleOption(const std::string& name, const std::string& value) {
     config_path_ = value;
   } else if (name == "check-config") {
     check_only_ = true;
+  } else if (name == "service") {
+    plex_sources_.service = value;
+  } else if (name == "managed") {
+    plex_sources_.managed = true;
   }
 }
 
 void Daemon::print_help() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[OPTIONS] [plugins]");
+  help.setUsage("[OPTIONS] [plugins | plex-sources ACTION]");
   help.setHeader(
       "scanhook relays \"files changed\" signals from media tools to partial library scans on "
       "media servers, through a durable queue.\n\nCommands:\n"
       "  (none)    run the daemon\n"
-      "  plugins   list the plugins in plugin_dir: name, version, kinds, file, and refusals\n\n"
+      "  plugins   list the plugins in plugin_dir: name, version, kinds, file, and refusals\n"
+      "  plex-sources login | logout | status | list | set KEY VALUE | disable-all\n"
+      "            Plex Online Media Sources (needs a [service.NAME] with plugin = plex_optout)\n\n"
       "Options:");
   help.setFooter("Exit codes: 0 ok, 64 usage error, 78 configuration error, 70 internal error.");
   help.format(std::cout);
@@ -102,15 +115,19 @@ void Daemon::initialize(Poco::Util::Application& self) {
 
 void Daemon::load_configuration() {
   const ArgVec& arguments = argv();
-  // The first word after the options that is not an option is the command.
+  // Words that are not options (nor an option's argument) are the command and its words.
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& word = arguments[i];
     if (word.empty() || word[0] == '-') {
-      if (word == "--config" || word == "-c") ++i;
+      if (word == "--config" || word == "-c" || word == "--service" || word == "--pidfile" ||
+          word == "--umask")
+        ++i;
       continue;
     }
-    command_ = word;
-    break;
+    if (command_.empty())
+      command_ = word;
+    else
+      plex_sources_.words.push_back(word);
   }
   try {
     const IniFile ini = config_path_.empty()
@@ -141,7 +158,11 @@ void Daemon::load_configuration() {
 
 void Daemon::add_daemon_subsystems() {
   add_process_metrics(metrics_);
-  add_status_routes(router_, *catalog_, metrics_, [] { return true; });
+  // Subsystems start in this order and stop in reverse: the engine runs
+  // before the server listens and until it has stopped.
+  auto* engine = new EngineSubsystem(*config_, router_, metrics_);
+  addSubsystem(engine);
+  add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_ok(); });
   user_auth_ = std::make_unique<UserAuth>(config_->server.string("username"),
                                           config_->server.string("password"));
   add_login_routes(router_, *user_auth_);
@@ -172,6 +193,8 @@ int Daemon::main(const ArgVec&) {
     return EXIT_CONFIG;
   }
   if (command_ == "plugins") return list_plugins();
+  if (command_ == "plex-sources")
+    return run_plex_sources_command(*config_, plex_sources_, std::cout, std::cerr);
   if (!command_.empty()) {
     std::cerr << "scanhookd: unknown command \"" << command_ << "\" (try --help)\n";
     return EXIT_USAGE;

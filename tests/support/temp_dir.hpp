@@ -14,6 +14,7 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
   // Writes `content` to <path>/<relative>, creating folders on the way.
   std::filesystem::path write(const std::string& relative, const std::string& content) const;
 

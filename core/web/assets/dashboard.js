@@ -5,16 +5,9 @@ import { clear, h, message, timeNode } from './dom.js';
 
 const REFRESH_MS = 3000;
 
-// The list in a paged answer, whatever the engine calls it.
-export function itemsOf(data, ...names) {
-  if (Array.isArray(data)) return data;
-  for (const name of [...names, 'items']) if (data && Array.isArray(data[name])) return data[name];
-  return [];
-}
-
+// ok / retrying / unavailable from the engine's running / paused / blocked.
 export function targetState(target) {
-  if (target.state) return target.state;
-  if (target.paused) return 'unavailable';
+  if (target.state === 'paused' || target.state === 'blocked' || target.paused) return 'unavailable';
   if (target.last_error) return 'retrying';
   return 'ok';
 }
@@ -56,23 +49,25 @@ export async function renderDashboard(main) {
     const now = Date.now();
 
     if (queue.status === 'fulfilled') {
-      const folders = itemsOf(queue.value, 'folders', 'queue');
-      const dueAt = (folder) => Math.min(...(folder.deliveries || []).map((d) => d.due_at || d.next_attempt || 0), Infinity);
+      const folders = queue.value.folders;
+      // A delivery is due once its debounce (due_at) and any retry wait (next_attempt) are over.
+      const dueAt = (folder) => Math.min(...folder.deliveries.map((d) => Math.max(d.due_at, d.next_attempt)));
       const due = folders.filter((f) => dueAt(f) <= now);
       const waiting = folders.filter((f) => dueAt(f) > now);
-      const depth = queue.value.total ?? queue.value.depth ?? folders.length;
+      const depth = queue.value.total;
       stats.append(
         stat('Queued folders', depth, 'queue-depth'),
-        stat('Due now', queue.value.due ?? due.length, 'queue-due'),
-        stat('Waiting', queue.value.waiting ?? waiting.length, 'queue-waiting'));
+        stat('Due now', due.length, 'queue-due'),
+        stat('Waiting', waiting.length, 'queue-waiting'));
+      if (queue.value.blocked) grid.append(message(`Deliveries are held: ${queue.value.blocked}`, 'error'));
       grid.append(section('queue-title', 'Queue', table('Queued folders',
         ['Folder', 'Source', 'Targets', 'Due', 'Events'],
         folders.map((f) => [
-          h('code', { class: 'path' }, f.path || f.folder),
-          f.source || '',
-          (f.deliveries || []).map((d) => h('span', { class: 'tag' }, d.target)),
+          h('code', { class: 'path' }, f.path),
+          f.source,
+          f.deliveries.map((d) => h('span', { class: 'tag' }, d.target)),
           dueAt(f) <= now ? h('span', { class: 'badge badge-ok' }, 'due') : timeNode(dueAt(f)),
-          String(f.events ?? ''),
+          String(f.events),
         ]), 'The queue is empty.')));
     } else {
       grid.append(section('queue-title', 'Queue', failed('the queue', queue.reason)));
@@ -81,10 +76,11 @@ export async function renderDashboard(main) {
     if (targets.status === 'fulfilled') {
       grid.append(section('targets-title', 'Targets', table('Targets',
         ['Target', 'State', 'Queued', 'Last error'],
-        itemsOf(targets.value, 'targets').map((t) => {
+        targets.value.targets.map((t) => {
           const state = targetState(t);
-          return [t.name || t.target, h('span', { class: `badge badge-${state}` }, state),
-            String(t.queued ?? ''), t.last_error ? h('span', { class: 'error-text' }, t.last_error) : '—'];
+          const why = t.blocked || t.last_error;
+          return [t.name, h('span', { class: `badge badge-${state}` }, state),
+            String(t.queued), why ? h('span', { class: 'error-text' }, why) : '—'];
         }), 'No targets are configured.')));
     } else {
       grid.append(section('targets-title', 'Targets', failed('the targets', targets.reason)));
@@ -93,7 +89,7 @@ export async function renderDashboard(main) {
     if (history.status === 'fulfilled') {
       grid.append(section('history-title', 'Recent scans', table('Recent scans',
         ['Finished', 'Folder', 'Target', 'Outcome'],
-        itemsOf(history.value, 'history', 'entries').map((e) => [
+        history.value.history.map((e) => [
           timeNode(e.finished_at), h('code', { class: 'path' }, e.target_path || e.folder), e.target,
           h('span', { class: `badge badge-${e.outcome === 'ok' ? 'ok' : 'unavailable'}`, title: e.reason || '' }, e.outcome),
         ]), 'Nothing scanned yet.')));

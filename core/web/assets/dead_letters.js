@@ -2,7 +2,6 @@
 // (headers, body, error) and replay once the cause is fixed.
 import { get, post } from './api.js';
 import { clear, h, message, timeNode } from './dom.js';
-import { itemsOf } from './dashboard.js';
 
 export async function renderDeadLetters(main) {
   const status = h('div', { class: 'messages', 'aria-live': 'polite' });
@@ -16,7 +15,7 @@ export async function renderDeadLetters(main) {
     clear(listArea);
     let letters;
     try {
-      letters = itemsOf(await get('/api/deadletters'), 'dead_letters', 'deadletters');
+      letters = (await get('/api/deadletters')).dead_letters;
     } catch (error) {
       listArea.append(message(`Could not load the dead letters: ${error.message}`, 'error'));
       return;
@@ -32,7 +31,7 @@ export async function renderDeadLetters(main) {
         h('td', {}, timeNode(letter.received_at)),
         h('td', {}, letter.source),
         h('td', { class: 'error-text' }, letter.error),
-        h('td', {}, String(letter.attempts ?? '')),
+        h('td', {}, String(letter.attempts)),
         h('td', { class: 'actions' },
           h('button', { type: 'button', class: 'button button-small', onclick: () => inspect(letter) }, 'Inspect'),
           h('button', { type: 'button', class: 'button button-small', onclick: () => replay(letter) }, 'Replay'))))))));
@@ -40,7 +39,9 @@ export async function renderDeadLetters(main) {
 
   function inspect(letter) {
     clear(detail);
-    const pairs = (list) => (list || []).map((pair) => Array.isArray(pair) ? `${pair[0]}: ${pair[1]}` : `${pair.name}: ${pair.value}`).join('\n');
+    // headers: {"Name": "value"}; query: [["name", "value"], ...]
+    const pairs = (list) => (Array.isArray(list) ? list : Object.entries(list || {}))
+      .map(([name, value]) => `${name}: ${value}`).join('\n');
     let body = letter.body || '';
     try {
       body = JSON.stringify(JSON.parse(body), null, 2);
@@ -61,7 +62,7 @@ export async function renderDeadLetters(main) {
     clear(status);
     try {
       const result = await post(`/api/deadletters/${letter.id}/replay`);
-      status.append(message(result.message || `Dead letter ${letter.id} replayed.`, 'success'));
+      status.append(message(`Dead letter ${letter.id} replayed: ${result.message || 'accepted'} (${result.queued ?? 0} queued).`, 'success'));
       clear(detail);
     } catch (error) {
       status.append(message(`Replay of ${letter.id} failed: ${error.message}`, 'error'));

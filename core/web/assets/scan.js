@@ -16,7 +16,7 @@ export async function renderScan(main) {
     if (!list().length) return status.append(message('Enter at least one path.', 'error'));
     for (const path of list()) {
       try {
-        explanation.append(renderPlan(path, await post('/api/explain', { path, source: 'manual' })));
+        explanation.append(renderPlan(path, await post('/api/explain', { path, source: 'api' })));
       } catch (error) {
         explanation.append(message(`${path}: ${error.message}`, 'error'));
       }
@@ -29,7 +29,7 @@ export async function renderScan(main) {
     if (!list().length) return status.append(message('Enter at least one path.', 'error'));
     try {
       const result = await post('/api/scan', { paths: list() });
-      status.append(message(result.message || summary(result, list().length), 'success'));
+      status.append(message(summary(result), result.queued || result.merged ? 'success' : 'error'));
     } catch (error) {
       status.append(message(error.message, 'error'));
     }
@@ -45,36 +45,49 @@ export async function renderScan(main) {
   main.append(h('div', { class: 'page-header' }, h('h1', {}, 'Manual scan')), status, form, explanation);
 }
 
-function summary(result, count) {
-  if (typeof result.added === 'number')
-    return `Queued: ${result.added} added, ${result.merged ?? 0} merged, ${result.filtered ?? 0} filtered.`;
-  return `Queued ${count} path${count === 1 ? '' : 's'}.`;
+function summary(result) {
+  const parts = [`${result.queued} queued`];
+  if (result.merged) parts.push(`${result.merged} merged with folders already waiting`);
+  if (result.filtered) parts.push(`${result.filtered} filtered out (no target takes them)`);
+  return `Scan requested: ${parts.join(', ')}.`;
 }
 
-// One path's plan; unknown fields are shown as they come.
+// One path's plan, step by step as /api/explain answers it.
 export function renderPlan(path, plan) {
   const rows = [];
   const add = (label, value) => {
     if (value !== undefined && value !== null && value !== '') rows.push(h('dt', {}, label), h('dd', {}, value));
   };
-  add('Input', h('code', {}, plan.input ?? path));
-  if (plan.error) add('Refused', h('span', { class: 'error-text' }, plan.error));
-  if (plan.rewritten && plan.rewritten !== plan.input)
-    add('Rewritten', h('span', {}, h('code', {}, plan.rewritten), plan.rewrite_rule ? ` (rule ${plan.rewrite_rule})` : ''));
-  add('Folder', plan.folder ? h('code', {}, plan.folder) : null);
-  if (plan.source_filter) add('Source filter', typeof plan.source_filter === 'object'
-    ? (plan.source_filter.reason || (plan.source_filter.included === false ? 'excluded' : 'passes'))
-    : String(plan.source_filter));
-  const targets = (plan.targets || []).map((t) => h('li', { class: 'plan-target' },
-    h('strong', {}, t.target || t.name), ' ',
-    h('span', { class: `badge badge-${t.accepted === false ? 'unavailable' : 'ok'}` }, t.accepted === false ? 'skipped' : 'scans'),
-    t.path ? [' ', h('code', {}, t.path)] : null,
-    t.reason ? h('p', { class: 'muted small' }, t.reason) : null,
-    t.library ? h('p', { class: 'small' }, `Library: ${t.library}`) : null,
-    (t.requests || []).length ? h('pre', { class: 'requests' },
-      t.requests.map((r) => `${r.method} ${r.url}${r.body ? `\n${r.body}` : ''}`).join('\n')) : null));
+  add('Input', h('code', {}, plan.input));
+  if (plan.rewrite && plan.rewrite.rule)
+    add('Rewritten', h('span', {}, h('code', {}, plan.rewrite.result), ` (rule ${plan.rewrite.rule})`));
+  else add('Rewritten', 'no rewrite rule matched');
+  if (plan.door && !plan.door.ok) add('Refused', h('span', { class: 'error-text' }, plan.door.error));
+  if (plan.door && plan.door.ok) {
+    add('Filters', plan.filter.accepted
+      ? 'passes the source\'s include/exclude rules'
+      : h('span', { class: 'error-text' }, plan.filter.reason || 'filtered out'));
+    add('Folder scanned', h('code', {}, plan.folder));
+  }
+  const targets = (plan.targets || []).map((t) => {
+    const explained = t.explain || {};
+    const requests = explained.requests || [];
+    return h('li', { class: 'plan-target' },
+      h('div', { class: 'plan-target-head' },
+        h('strong', {}, t.target), ' ',
+        h('span', { class: `badge badge-${t.accepted ? 'ok' : 'unavailable'}` }, t.accepted ? 'scans' : 'skips'),
+        t.path ? [' ', h('code', { class: 'path' }, t.path)] : null),
+      t.rewrite_rule ? h('p', { class: 'muted small' }, `Target rewrite: ${t.rewrite_rule}`) : null,
+      t.reason ? h('p', { class: 'muted small' }, t.reason) : null,
+      explained.library ? h('p', { class: 'small' }, `Library: ${explained.library}`) : null,
+      explained.verdict && explained.verdict !== 'ok'
+        ? h('p', { class: 'error-text small' }, `${explained.verdict}: ${explained.reason}`) : null,
+      requests.length ? h('pre', { class: 'requests', 'aria-label': `Requests to ${t.target}` },
+        requests.map((r) => `${r.method} ${r.url}${r.body ? `\n${r.body}` : ''}`).join('\n')) : null);
+  });
   return h('article', { class: 'card plan', 'aria-label': `What happens to ${path}` },
-    h('h3', {}, h('code', {}, path)),
+    h('h3', {}, h('code', {}, path), ' ',
+      h('span', { class: `badge badge-${plan.queued ? 'ok' : 'unavailable'}` }, plan.queued ? 'would be queued' : 'would not be queued')),
     h('dl', { class: 'plan-steps' }, rows),
-    targets.length ? h('ul', { class: 'plan-targets' }, targets) : h('p', { class: 'muted' }, 'No target scans this path.'));
+    targets.length ? h('ul', { class: 'plan-targets' }, targets) : h('p', { class: 'muted' }, 'No target takes this path.'));
 }

@@ -10,6 +10,7 @@
 
 #include "scanhook/core/config.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/plugin_catalog.hpp"
 #include "scanhook/core/router.hpp"
 #include "scanhook/core/user_auth.hpp"
@@ -36,6 +37,7 @@ class Daemon : public Poco::Util::ServerApplication {
   bool check_only_ = false;
   std::string config_path_;  // empty: the built-in defaults
   std::string command_;
+  PlexSourcesOptions plex_sources_;
   std::optional<std::string> config_error_;
   std::unique_ptr<PluginCatalog> catalog_;
   std::unique_ptr<Config> config_;

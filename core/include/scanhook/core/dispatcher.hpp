@@ -1,0 +1,106 @@
+// Delivers due folders to targets: one thread per target, batches of up to
+// max_batch(), backoff on `retry`, pause-and-probe on `unavailable`, history
+// for everything that leaves the queue. Prepare-stage targets finish a folder
+// before scan-stage targets start it; a missing anchor file stops everything.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "scanhook/core/backoff.hpp"
+#include "scanhook/core/intake.hpp"
+#include "scanhook/core/metrics.hpp"
+#include "scanhook/core/queue.hpp"
+#include "scanhook/target.hpp"
+
+namespace Poco {
+class Logger;
+}
+
+namespace scanhook::core {
+
+struct TargetSlot {
+  std::string name;
+  std::shared_ptr<Target> target;
+  std::chrono::milliseconds scan_delay{0};
+  bool required = true;  // prepare stage: scan targets wait for it even while it is paused
+};
+
+struct DispatchSettings {
+  BackoffPolicy backoff;
+  std::chrono::milliseconds probe_interval{30'000};
+  std::chrono::milliseconds idle_interval{1'000};
+  std::vector<std::string> anchors;
+};
+
+// What /api/targets shows of one target.
+struct TargetState {
+  std::string name;
+  Stage stage = Stage::scan;
+  bool paused = false;
+  std::string last_error;
+  Millis next_attempt = 0;  // paused: the next probe
+  Millis last_delivery = 0;
+  std::int64_t queued = 0;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
+             DispatchSettings settings, Metrics& metrics);
+  ~Dispatcher();
+
+  void start();
+  void stop();  // waits for batches in flight
+  // Events were committed: idle targets look at once.
+  void wake();
+
+  std::vector<TargetState> states();
+  // Why nothing is dispatched (a missing anchor), or "".
+  std::string blocked_reason() const;
+
+ private:
+  struct Worker {
+    TargetSlot slot;
+    Stage stage = Stage::scan;
+    std::size_t max_batch = 1;
+    std::thread thread;
+    // Guarded by Dispatcher::mutex_.
+    bool paused = false;
+    std::string last_error;
+    Millis next_probe = 0;
+    Millis last_delivery = 0;
+    Counter* delivered[4] = {};  // by Status
+    Histogram* latency = nullptr;
+  };
+
+  void run(Worker& worker);
+  bool deliver_batch(Worker& worker);  // false when nothing was due
+  void probe(Worker& worker);
+  std::vector<std::string> blocking_for(const Worker& worker);
+  std::string missing_anchor() const;
+  // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.
+  bool sleep(std::chrono::milliseconds duration, bool idle);
+
+  Queue& queue_;
+  const Intake& intake_;
+  DispatchSettings settings_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Poco::Logger& logger_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::uint64_t wakes_ = 0;
+  bool stopping_ = false;
+  std::string blocked_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace scanhook::core

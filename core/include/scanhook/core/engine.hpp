@@ -1,0 +1,118 @@
+// The engine: the database, the queue, ingest, the dispatcher, dead letters
+// and every configured plugin instance, with the routes that reach them.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "scanhook/core/config.hpp"
+#include "scanhook/core/database.hpp"
+#include "scanhook/core/dead_letters.hpp"
+#include "scanhook/core/dispatcher.hpp"
+#include "scanhook/core/ingest.hpp"
+#include "scanhook/core/instance_host.hpp"
+#include "scanhook/core/intake.hpp"
+#include "scanhook/core/metrics.hpp"
+#include "scanhook/core/poller.hpp"
+#include "scanhook/core/queue.hpp"
+#include "scanhook/core/router.hpp"
+#include "scanhook/scanhook.hpp"
+
+namespace scanhook::core {
+
+// The built-in sources: the manual form and POST /api/scan.
+inline constexpr const char* kManualSource = "manual";
+inline constexpr const char* kApiSource = "api";
+
+// A plugin refused its configuration, or the database cannot be opened.
+class EngineError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What became of a batch of events from one source.
+struct Submission {
+  int status = 200;  // 200, 400 (a path refused at the door), 503 (not committed)
+  std::string error;
+  std::size_t added = 0;
+  std::size_t merged = 0;
+  std::size_t filtered = 0;
+};
+
+class Engine {
+ public:
+  // Opens the database and creates every instance; throws EngineError.
+  Engine(const Config& config, Metrics& metrics);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // The core routes: /triggers/..., /api/... (user), and each service's /api/<instance>/*.
+  void register_routes(Router& router);
+  void start();
+  void stop();
+  bool database_ok() { return database_.healthy(); }
+
+  // Checks, rewrites, filters and commits a source's events (Host::submit and the routes).
+  Submission submit(const std::string& source, const std::vector<ScanEvent>& events);
+
+  Queue& queue() { return queue_; }
+  Dispatcher& dispatcher() { return *dispatcher_; }
+
+ private:
+  struct Source {
+    std::string name;
+    std::shared_ptr<Instance> instance;
+    WebhookSource* webhook = nullptr;  // null for a polling source
+    std::string token;
+    Counter* received = nullptr;
+    Counter* merged = nullptr;
+    Counter* rejected = nullptr;
+    Counter* filtered = nullptr;
+  };
+  struct WebhookAnswer {
+    HttpReply reply;
+    bool succeeded = false;
+    std::string error;  // why it failed, for a dead letter
+    bool keep = false;  // keep the request as a dead letter
+  };
+
+  Source& add_source_counters(Source& source, Metrics& metrics);
+  WebhookAnswer run_webhook(Source& source, const HttpRequest& request);
+  HttpReply webhook_route(const std::string& name, const HttpRequest& request);
+  HttpReply manual_route(const HttpRequest& request);
+  HttpReply scan_route(const HttpRequest& request);
+  HttpReply queue_route(const HttpRequest& request);
+  HttpReply history_route(const HttpRequest& request);
+  HttpReply targets_route();
+  HttpReply dead_letters_route(const HttpRequest& request);
+  HttpReply replay_route(const std::string& id);
+  HttpReply explain_route(const HttpRequest& request);
+
+  const Config& config_;
+  Database database_;
+  Queue queue_;
+  DeadLetters dead_letters_;
+  std::unique_ptr<Intake> intake_;
+  std::atomic<Dispatcher*> wake_{nullptr};
+  Ingest ingest_;
+  std::vector<std::unique_ptr<InstanceHost>> hosts_;
+  std::map<std::string, Source> sources_;  // configured, plus the built-in "manual" and "api"
+  std::vector<TargetSlot> targets_;
+  std::map<std::string, std::shared_ptr<Service>> services_;
+  std::vector<std::unique_ptr<Poller>> pollers_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  bool started_ = false;
+  struct GaugeQueue {
+    std::mutex mutex;
+    Queue* queue = nullptr;
+  };
+  std::shared_ptr<GaugeQueue> gauge_queue_;
+};
+
+}  // namespace scanhook::core

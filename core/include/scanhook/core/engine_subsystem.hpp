@@ -1,0 +1,34 @@
+// The engine as a Poco subsystem: started before the HTTP server listens and
+// stopped after it has stopped, so every accepted request finds it running.
+#pragma once
+
+#include <Poco/Util/Subsystem.h>
+
+#include <memory>
+
+#include "scanhook/core/config.hpp"
+#include "scanhook/core/engine.hpp"
+#include "scanhook/core/metrics.hpp"
+#include "scanhook/core/router.hpp"
+
+namespace scanhook::core {
+
+class EngineSubsystem final : public Poco::Util::Subsystem {
+ public:
+  EngineSubsystem(const Config& config, Router& router, Metrics& metrics);
+  const char* name() const override { return "engine"; }
+  // False before start-up and when the database cannot be queried.
+  bool database_ok();
+
+ protected:
+  void initialize(Poco::Util::Application& app) override;
+  void uninitialize() override;
+
+ private:
+  const Config& config_;
+  Router& router_;
+  Metrics& metrics_;
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace scanhook::core

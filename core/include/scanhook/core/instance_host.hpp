@@ -1,0 +1,40 @@
+// The Host a plugin instance gets: a Poco logger named "scanhook.<instance>",
+// submission through the core's ingest, and its own slice of the
+// plugin_store table (other instances' keys are out of reach).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "scanhook/core/database.hpp"
+#include "scanhook/host.hpp"
+
+namespace Poco {
+class Logger;
+}
+
+namespace scanhook::core {
+
+// Submits a source's events; true once committed.
+using SubmitFunction =
+    std::function<bool(const std::string& source, const std::vector<ScanEvent>&)>;
+
+class InstanceHost final : public Host {
+ public:
+  InstanceHost(std::string instance, Database& database, SubmitFunction submit);
+
+  void log(LogLevel level, const std::string& message) noexcept override;
+  bool submit(const std::vector<ScanEvent>& events) noexcept override;
+  std::optional<std::string> load(const std::string& key) noexcept override;
+  std::vector<std::string> keys(const std::string& prefix) noexcept override;
+  bool store_all(const std::vector<KeyValueChange>& changes) noexcept override;
+
+ private:
+  std::string instance_;
+  Database& database_;
+  SubmitFunction submit_;
+  Poco::Logger& logger_;
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,78 @@
+// Paths at the door (check_path) and one instance's rewrite and
+// include/exclude rules (PathRules).
+//
+// Rewrite rules, tried in order, the first that matches applies:
+//   FROM => TO       prefix: FROM matches the whole path or a leading part
+//                    ending at a '/', e.g. "/data/tv => /mnt/tv" maps
+//                    /data/tv/Show to /mnt/tv/Show but not /data/tvshows.
+//   ~REGEX => TO     ECMAScript regex searched in the path; the first match is
+//                    replaced by TO, where $1..$9 are capture groups and $& the match.
+// Windows paths ("C:\TV\Show", "\\nas\tv\Show") have their backslashes turned
+// into '/' before any rule sees them, and a prefix FROM written as a Windows
+// path matches without regard to case: "C:\TV => /mnt/tv" maps
+// "c:\tv\Show\S01" to /mnt/tv/Show/S01.
+// include/exclude are ECMAScript regexes searched in the rewritten path: a
+// path is kept when it matches some include (or there is none) and no exclude.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace scanhook::core {
+
+struct CheckedPath {
+  std::string path;   // normalised: single slashes, no '.' segments, no trailing slash
+  std::string error;  // the rule it failed, or "" when it is fine
+  bool ok() const { return error.empty(); }
+};
+
+// Absolute, no ".." segment, no NUL; normalised when it passes.
+CheckedPath check_path(const std::string& path);
+
+// The folder of a file path ("/tv/Show/a.mkv" → "/tv/Show"; "/a" → "/").
+std::string parent_folder(const std::string& path);
+
+// "C:\x", "c:/x" or "\\server\share": a path from a Windows machine.
+bool is_windows_path(const std::string& path);
+
+struct RewriteRule {
+  std::string text;  // as written, for messages and explain
+  bool regex = false;
+  std::string from;  // prefix (normalised) or the regex source
+  std::string to;
+  bool windows = false;  // a prefix written as a Windows path: matched ignoring case
+  std::regex pattern;
+};
+
+struct Rewritten {
+  std::string path;
+  std::string rule;  // the rule that applied, "" for none
+};
+
+struct FilterVerdict {
+  bool accepted = true;
+  std::string reason;  // why it was dropped ("excluded by ...", "matches no include ...")
+};
+
+class PathRules {
+ public:
+  PathRules() = default;
+  // Throws std::invalid_argument naming the bad rule.
+  PathRules(const std::vector<std::string>& rewrites, const std::vector<std::string>& includes,
+            const std::vector<std::string>& excludes);
+
+  // "" when `text` is a valid rewrite rule, else what is wrong with it.
+  static std::string check_rule(const std::string& text);
+
+  Rewritten rewrite(const std::string& path) const;
+  FilterVerdict filter(const std::string& path) const;
+
+ private:
+  std::vector<RewriteRule> rewrites_;
+  std::vector<std::pair<std::string, std::regex>> includes_;
+  std::vector<std::pair<std::string, std::regex>> excludes_;
+};
+
+}  // namespace scanhook::core

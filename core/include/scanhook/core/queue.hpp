@@ -1,0 +1,128 @@
+// The durable queue: one row per folder, one delivery row per target that
+// still owes the folder a scan, and the history of what left. Functions taking
+// a SqlConnection run inside the caller's transaction (Database::write), so a
+// batch of events or results shares one commit.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "scanhook/core/database.hpp"
+#include "scanhook/result.hpp"
+#include "scanhook/scan_event.hpp"
+
+namespace scanhook::core {
+
+using Millis = std::int64_t;  // milliseconds since the Unix epoch
+Millis now_millis();
+
+// One event, checked and rewritten for the queue: a folder and who scans it.
+struct QueuedEvent {
+  std::string folder;
+  EventKind kind = EventKind::modified;
+  int priority = 0;
+  std::string source;
+  std::vector<std::string> targets;
+};
+
+enum class Enqueued { added, merged };
+
+// A folder one target owes a scan, as picked for a batch.
+struct DueFolder {
+  std::int64_t folder_id = 0;
+  std::string path;
+  EventKind kind = EventKind::modified;
+  int priority = 0;
+  std::int64_t generation = 0;  // the delivery's generation when picked
+  int attempts = 0;
+  Millis first_event = 0;
+};
+
+struct PendingDelivery {
+  std::string target;
+  int attempts = 0;
+  Millis due_at = 0;
+  Millis next_attempt = 0;
+  std::string last_error;
+};
+
+struct QueuedFolder {
+  std::string path;
+  EventKind kind = EventKind::modified;
+  int priority = 0;
+  std::string source;
+  Millis first_event = 0;
+  Millis last_event = 0;
+  int events = 0;
+  std::vector<PendingDelivery> deliveries;
+};
+
+struct HistoryEntry {
+  std::int64_t id = 0;
+  std::string folder;
+  std::string target;
+  std::string target_path;
+  std::string outcome;  // ok, rejected, dropped
+  int attempts = 0;
+  Millis queued_at = 0;
+  Millis finished_at = 0;
+  std::int64_t duration_ms = 0;
+  std::string reason;
+};
+
+// What a target's scan of one folder came to, for Queue::record.
+struct Delivery {
+  std::string target;
+  DueFolder folder;
+  std::string target_path;
+  Result result;
+  Millis started = 0;
+  Millis finished = 0;
+  Millis retry_at = 0;  // for Status::retry
+};
+
+class Queue {
+ public:
+  // Applies `minimum_age` to every queued delivery if it changed since the
+  // last start.
+  Queue(Database& database, std::chrono::milliseconds minimum_age);
+
+  Database& database() { return database_; }
+  std::chrono::milliseconds minimum_age() const { return minimum_age_; }
+
+  // Adds the event or merges it into its folder's row: highest priority wins,
+  // the debounce clock restarts, the generation moves on.
+  Enqueued enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now);
+
+  // Up to `limit` folders due for `target`, highest priority first, then
+  // longest due; a folder that a `blocking` target still owes is skipped.
+  std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
+                             const std::vector<std::string>& blocking);
+
+  // ok/rejected: the delivery leaves (unless a newer event came meanwhile) with
+  // a history row; retry: attempts+1 and the next attempt; unavailable: the
+  // error is kept. The folder row goes when no target owes it anything.
+  void record(SqlConnection& sql, const Delivery& delivery);
+
+  // Removes deliveries owed to targets not in `configured`, each with a
+  // history row; returns how many.
+  std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now);
+  std::size_t prune_history(Millis before);
+
+  std::int64_t folder_count();
+  std::int64_t delivery_count(const std::string& target);
+  // The earliest due_at among deliveries due at `now`, or 0.
+  Millis oldest_due(Millis now);
+  std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset);
+  std::vector<HistoryEntry> history(std::size_t limit, std::size_t offset,
+                                    const std::string& target = "");
+
+ private:
+  Database& database_;
+  std::chrono::milliseconds minimum_age_;
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,38 @@
+// An open SQLite connection (a Poco::Data::SQLite session) with a cache of
+// prepared statements. Not thread-safe: Database serialises every use.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "scanhook/core/sql_statement.hpp"
+
+struct sqlite3;
+
+namespace scanhook::core {
+
+class SqlConnection {
+ public:
+  explicit SqlConnection(const std::string& file);
+
+  // The statement for `sql`, reset with its bindings cleared; prepared on first use.
+  SqlStatement& prepare(const std::string& sql);
+  // Runs one or more statements that return nothing.
+  void execute(const std::string& sql);
+  // The first column of the first row of `sql` as an integer (0 when no row).
+  std::int64_t scalar(const std::string& sql);
+
+  int changes() const;
+  std::int64_t last_insert_id() const;
+
+ private:
+  Poco::Data::Session session_;
+  sqlite3* handle_;
+  std::map<std::string, std::unique_ptr<SqlStatement>> statements_;
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,74 @@
+#include "scanhook/core/database.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "scanhook/core/schema.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+// The queue holds paths of the user's library and plugins keep tokens in
+// their store: the file is the owner's only. SQLite gives its -wal and -shm
+// files the database file's mode.
+std::string create_private(const std::filesystem::path& file) {
+  std::error_code error;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), error);
+  if (error)
+    throw SqlError("cannot create the folder " + file.parent_path().string() +
+                   " for the database: " + error.message());
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    throw SqlError("cannot open the database " + file.string() + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);
+  ::close(fd);
+  return file.string();
+}
+
+}  // namespace
+
+Database::Database(const std::filesystem::path& file)
+    : file_(file), connection_(create_private(file)) {
+  connection_.execute("PRAGMA busy_timeout = 5000");
+  auto& mode = connection_.prepare("PRAGMA journal_mode = WAL");
+  const std::string journal = mode.step() ? mode.text(0) : "";
+  mode.reset();
+  if (journal != "wal")
+    throw SqlError("cannot put the database " + file.string() + " in WAL mode (got \"" + journal +
+                   "\")");
+  // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so a power
+  // cut could lose a webhook we already answered 2xx. Group commit shares one
+  // fsync between all requests waiting, which keeps FULL affordable.
+  connection_.execute("PRAGMA synchronous = FULL");
+  connection_.execute("PRAGMA foreign_keys = ON");
+  migrate(connection_, latest_schema_version());
+}
+
+int Database::schema_version() {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(connection_.scalar("PRAGMA user_version"));
+}
+
+bool Database::healthy() noexcept {
+  try {
+    std::lock_guard lock(mutex_);
+    return connection_.scalar("SELECT 1") == 1;
+  } catch (...) {
+    return false;
+  }
+}
+
+void Database::rollback() noexcept {
+  try {
+    connection_.execute("ROLLBACK");
+  } catch (...) {
+    // Nothing left to undo when the failure already ended the transaction.
+  }
+}
+
+}  // namespace scanhook::core

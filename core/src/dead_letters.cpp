@@ -1,0 +1,133 @@
+#include "scanhook/core/dead_letters.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+namespace scanhook::core {
+
+namespace {
+
+bool is_credential(const std::string& name) {
+  return iequals(name, "Authorization") || iequals(name, "Cookie") ||
+         iequals(name, "X-Scanhook-Token") || iequals(name, "token");
+}
+
+std::string to_json(const HeaderList& pairs) {
+  Poco::JSON::Array array;
+  for (const auto& [name, value] : pairs) {
+    if (is_credential(name)) continue;
+    Poco::JSON::Array pair;
+    pair.add(name);
+    pair.add(value);
+    array.add(pair);
+  }
+  std::ostringstream out;
+  array.stringify(out);
+  return out.str();
+}
+
+HeaderList from_json(const std::string& text) {
+  HeaderList pairs;
+  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const auto pair = array->getArray(static_cast<unsigned>(i));
+    pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
+  }
+  return pairs;
+}
+
+DeadLetter read_row(SqlStatement& row) {
+  return {row.integer(0),         row.text(1), row.integer(2), from_json(row.text(3)),
+          from_json(row.text(4)), row.text(5), row.text(6),    static_cast<int>(row.integer(7))};
+}
+
+constexpr const char* kColumns =
+    "SELECT id, source, received_at, headers, query, body, error, attempts FROM dead_letters ";
+
+}  // namespace
+
+DeadLetters::DeadLetters(Database& database, std::size_t max_count, std::size_t max_bytes)
+    : database_(database), max_count_(max_count), max_bytes_(max_bytes) {}
+
+std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const HttpRequest& request,
+                                              const std::string& error, Millis now) {
+  if (request.body.size() > max_bytes_ || max_count_ == 0) return std::nullopt;
+  return database_.write([&](SqlConnection& sql) {
+    sql.prepare(
+           "INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, source)
+        .bind(2, now)
+        .bind(3, to_json(request.headers))
+        .bind(4, to_json(request.query))
+        .bind_blob(5, request.body)
+        .bind(6, error)
+        .run();
+    const std::int64_t id = sql.last_insert_id();
+    // Oldest first, until both bounds hold; the new letter always fits.
+    sql.prepare(
+           "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters ORDER BY id "
+           "DESC LIMIT -1 OFFSET ?1)")
+        .bind(1, static_cast<std::int64_t>(max_count_))
+        .run();
+    sql.prepare(R"sql(
+        DELETE FROM dead_letters WHERE id IN (
+          SELECT id FROM (SELECT id, SUM(length(body)) OVER (ORDER BY id DESC) AS total
+                          FROM dead_letters)
+          WHERE total > ?1))sql")
+        .bind(1, static_cast<std::int64_t>(max_bytes_))
+        .run();
+    return id;
+  });
+}
+
+std::vector<DeadLetter> DeadLetters::list(std::size_t limit, std::size_t offset) {
+  return database_.read([&](SqlConnection& sql) {
+    auto& query = sql.prepare(std::string(kColumns) + "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
+    query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
+    std::vector<DeadLetter> letters;
+    while (query.step()) letters.push_back(read_row(query));
+    return letters;
+  });
+}
+
+std::optional<DeadLetter> DeadLetters::find(std::int64_t id) {
+  return database_.read([&](SqlConnection& sql) -> std::optional<DeadLetter> {
+    auto& query = sql.prepare(std::string(kColumns) + "WHERE id = ?1");
+    query.bind(1, id);
+    std::optional<DeadLetter> letter;
+    if (query.step()) letter = read_row(query);
+    query.reset();
+    return letter;
+  });
+}
+
+void DeadLetters::remove(std::int64_t id) {
+  database_.write([&](SqlConnection& sql) {
+    sql.prepare("DELETE FROM dead_letters WHERE id = ?1").bind(1, id).run();
+  });
+}
+
+void DeadLetters::failed_again(std::int64_t id, const std::string& error) {
+  database_.write([&](SqlConnection& sql) {
+    sql.prepare("UPDATE dead_letters SET error = ?2, attempts = attempts + 1 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, error)
+        .run();
+  });
+}
+
+HttpRequest DeadLetters::request_of(const DeadLetter& letter) {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = "/triggers/" + letter.source;
+  request.headers = letter.headers;
+  request.query = letter.query;
+  request.body = letter.body;
+  request.remote_address = "replay";
+  return request;
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,178 @@
+#include "scanhook/core/engine.hpp"
+
+#include <Poco/Logger.h>
+
+#include "scanhook/core/suggestion.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+std::unique_ptr<Intake> make_intake(const Config& config) {
+  std::vector<SourceRules> sources;
+  std::vector<TargetRules> targets;
+  try {
+    for (const auto& instance : config.instances) {
+      if (instance.role == Role::service) continue;
+      const auto& s = instance.settings;
+      PathRules rules(s.list("rewrite"), s.list("include"), s.list("exclude"));
+      if (instance.role == Role::target) {
+        targets.push_back({instance.instance, std::move(rules), s.boolean("scan_origin")});
+        continue;
+      }
+      std::string origin = s.string("origin_target");
+      if (!origin.empty() && !config.find(Role::target, origin))
+        throw EngineError("[" + instance.section + "] origin_target: there is no [target." +
+                          origin + "]");
+      if (origin.empty() && config.find(Role::target, instance.instance))
+        origin = instance.instance;
+      sources.push_back(
+          {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
+    }
+  } catch (const std::invalid_argument& error) {
+    throw EngineError(error.what());
+  }
+  return std::make_unique<Intake>(std::move(sources), std::move(targets));
+}
+
+DispatchSettings dispatch_settings(const CoreSettings& queue) {
+  DispatchSettings settings;
+  settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
+  settings.probe_interval = queue.duration("probe_interval");
+  settings.idle_interval = queue.duration("idle_interval");
+  settings.anchors = queue.list("anchor");
+  return settings;
+}
+
+}  // namespace
+
+Engine::Engine(const Config& config, Metrics& metrics)
+    : config_(config),
+      database_(config.server.string("database")),
+      queue_(database_, config.queue.duration("minimum_age")),
+      dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
+                    static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"))),
+      intake_(make_intake(config)),
+      ingest_(queue_, [this] {
+        if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+      }) {
+  for (const char* builtin : {kManualSource, kApiSource}) {
+    Source& source = sources_[builtin];
+    source.name = builtin;
+    add_source_counters(source, metrics);
+  }
+  for (const auto& instance : config.instances) {
+    hosts_.push_back(std::make_unique<InstanceHost>(
+        instance.instance, database_,
+        [this](const std::string& source, const std::vector<ScanEvent>& events) {
+          return submit(source, events).status == 200;
+        }));
+    std::string error;
+    auto made = instance.plugin->create(instance.kind, instance.instance, instance.plugin_config,
+                                        *hosts_.back(), error);
+    if (!made)
+      throw EngineError("[" + instance.section + "] the plugin " + instance.plugin->name() +
+                        " refused the configuration: " + error);
+    switch (instance.role) {
+      case Role::source: {
+        Source& source = sources_[instance.instance];
+        source.name = instance.instance;
+        source.instance = made;
+        source.token = instance.settings.string("token");
+        add_source_counters(source, metrics);
+        if (instance.kind == kWebhookSource)
+          source.webhook = static_cast<WebhookSource*>(made.get());
+        else
+          pollers_.push_back(std::make_unique<Poller>(
+              instance.instance, std::static_pointer_cast<PollingSource>(made)));
+        break;
+      }
+      case Role::target:
+        targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
+                            instance.settings.duration("scan_delay"),
+                            instance.settings.boolean("required")});
+        break;
+      case Role::service:
+        services_[instance.instance] = std::static_pointer_cast<Service>(made);
+        break;
+    }
+  }
+  dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
+                                             dispatch_settings(config.queue), metrics);
+  wake_ = dispatcher_.get();
+
+  // The gauges outlive the engine in the registry: they read through a
+  // holder that the destructor empties.
+  gauge_queue_ = std::make_shared<GaugeQueue>();
+  gauge_queue_->queue = &queue_;
+  auto holder = gauge_queue_;
+  metrics.gauge("scanhook_queue_depth", "folders waiting for at least one target", [holder] {
+    std::lock_guard lock(holder->mutex);
+    return holder->queue ? static_cast<double>(holder->queue->folder_count()) : 0.0;
+  });
+  metrics.gauge("scanhook_oldest_due_seconds",
+                "how long the longest-waiting due delivery has been due", [holder] {
+                  std::lock_guard lock(holder->mutex);
+                  if (!holder->queue) return 0.0;
+                  const Millis now = now_millis();
+                  const Millis oldest = holder->queue->oldest_due(now);
+                  return oldest == 0 ? 0.0 : static_cast<double>(now - oldest) / 1000.0;
+                });
+}
+
+Engine::~Engine() {
+  stop();
+  std::lock_guard lock(gauge_queue_->mutex);
+  gauge_queue_->queue = nullptr;
+}
+
+Engine::Source& Engine::add_source_counters(Source& source, Metrics& metrics) {
+  const Labels labels{{"source", source.name}};
+  source.received =
+      &metrics.counter("scanhook_events_received_total", "events received from sources", labels);
+  source.merged = &metrics.counter("scanhook_events_merged_total",
+                                   "events merged into a folder already queued", labels);
+  source.rejected = &metrics.counter("scanhook_events_rejected_total",
+                                     "events refused at the door (bad path)", labels);
+  source.filtered = &metrics.counter("scanhook_events_filtered_total",
+                                     "events no target takes (filters, loop rule)", labels);
+  return source;
+}
+
+void Engine::start() {
+  if (started_) return;
+  started_ = true;
+  std::set<std::string> configured;
+  for (const auto& target : targets_) configured.insert(target.name);
+  auto& logger = Poco::Logger::get("scanhook.engine");
+  if (const auto dropped = queue_.drop_targets_except(configured, now_millis()))
+    logger.warning(std::to_string(dropped) +
+                   " queued deliveries were for targets no longer configured: dropped (see the "
+                   "history)");
+  queue_.prune_history(now_millis() - config_.queue.duration("history_retention").count());
+  dispatcher_->start();
+  for (auto& poller : pollers_) poller->start();
+}
+
+void Engine::stop() {
+  for (auto& poller : pollers_) poller->stop();
+  if (dispatcher_) dispatcher_->stop();
+}
+
+Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {
+  const auto found = sources_.find(source_name);
+  Source* source = found == sources_.end() ? nullptr : &found->second;
+  if (source) source->received->add(static_cast<double>(events.size()));
+  IntakeResult admitted = intake_->admit(source_name, events);
+  if (!admitted.error.empty()) {
+    if (source) source->rejected->add(static_cast<double>(events.size()));
+    return {400, admitted.error, 0, 0, 0};
+  }
+  if (source) source->filtered->add(static_cast<double>(admitted.filtered));
+  const IngestReceipt receipt = ingest_.submit(std::move(admitted.events));
+  if (!receipt.committed) return {503, receipt.error, 0, 0, 0};
+  if (source) source->merged->add(static_cast<double>(receipt.merged));
+  return {200, "", receipt.added, receipt.merged, admitted.filtered};
+}
+
+}  // namespace scanhook::core

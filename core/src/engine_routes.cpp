@@ -1,0 +1,455 @@
+// The engine's HTTP surface: triggers, the manual form, and the JSON API.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+#include "scanhook/config_value.hpp"
+#include "scanhook/core/auth.hpp"
+#include "scanhook/core/engine.hpp"
+#include "scanhook/core/suggestion.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+HttpReply json_reply(int status, const Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return {status, "application/json", out.str(), {}};
+}
+
+Object::Ptr object() {
+  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+
+// ?limit= and ?offset=, checked.
+struct Page {
+  std::size_t limit = 100;
+  std::size_t offset = 0;
+  std::string error;
+};
+
+Page page_of(const HttpRequest& request) {
+  Page page;
+  if (const auto limit = request.query_param("limit")) {
+    const auto value = parse_integer(*limit);
+    if (!value || *value < 1 || *value > 1000)
+      return {0, 0, "limit must be a whole number from 1 to 1000, not \"" + *limit + "\""};
+    page.limit = static_cast<std::size_t>(*value);
+  }
+  if (const auto offset = request.query_param("offset")) {
+    const auto value = parse_integer(*offset);
+    if (!value || *value < 0)
+      return {0, 0, "offset must be a whole number from 0, not \"" + *offset + "\""};
+    page.offset = static_cast<std::size_t>(*value);
+  }
+  return page;
+}
+
+// The body as a JSON object, or an error saying what is wrong with it.
+Object::Ptr json_body(const HttpRequest& request, std::string& error) {
+  Poco::Dynamic::Var parsed;
+  try {
+    parsed = Poco::JSON::Parser().parse(request.body);
+  } catch (const Poco::Exception& e) {
+    error = "the body is not valid JSON: " + e.message();
+    return nullptr;
+  }
+  if (parsed.type() == typeid(Object::Ptr)) return parsed.extract<Object::Ptr>();
+  error = "the body must be a JSON object";
+  return nullptr;
+}
+
+HttpReply with_dead_letter(HttpReply reply, std::optional<std::int64_t> id) {
+  if (!id || reply.body.empty() || reply.body.back() != '}') return reply;
+  reply.body.pop_back();
+  reply.body += ",\"dead_letter\":" + std::to_string(*id) + "}";
+  return reply;
+}
+
+const char* stage_name(Stage stage) {
+  return stage == Stage::prepare ? "prepare" : "scan";
+}
+
+std::vector<std::string> form_values(const std::string& body, const std::string& name) {
+  std::vector<std::string> values;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    auto end = body.find('&', start);
+    if (end == std::string::npos) end = body.size();
+    const std::string pair = body.substr(start, end - start);
+    const auto equals = pair.find('=');
+    std::string key = pair.substr(0, equals), value;
+    if (equals != std::string::npos) value = pair.substr(equals + 1);
+    std::replace(key.begin(), key.end(), '+', ' ');
+    std::replace(value.begin(), value.end(), '+', ' ');
+    std::string decoded_key, decoded_value;
+    Poco::URI::decode(key, decoded_key);
+    Poco::URI::decode(value, decoded_value);
+    if (decoded_key == name) values.push_back(decoded_value);
+    start = end + 1;
+  }
+  return values;
+}
+
+constexpr const char* kManualForm = R"html(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>scanhook: manual scan</title></head>
+<body><h1>Scan folders</h1>
+<form method="post" action="/triggers/manual">
+<label for="dir">Folder (absolute path)</label>
+<input id="dir" name="dir" size="80" required placeholder="/mnt/media/tv/Show/Season 1">
+<button type="submit">Queue scan</button>
+</form>
+<p>Also: <code>POST /triggers/manual?dir=/a&amp;dir=/b</code></p>
+</body></html>
+)html";
+
+}  // namespace
+
+Engine::WebhookAnswer Engine::run_webhook(Source& source, const HttpRequest& request) {
+  WebhookOutcome outcome = source.webhook->handle(request);
+  if (outcome.status < 200 || outcome.status > 599) {
+    const std::string why = "the " + source.name + " plugin answered an invalid status " +
+                            std::to_string(outcome.status) + ": " + outcome.message;
+    return {json_error(500, why), false, why, true};
+  }
+  if (outcome.status >= 300) {
+    const bool keep = outcome.keep_as_dead_letter || outcome.status >= 500;
+    return {json_error(outcome.status, outcome.message), false, outcome.message, keep};
+  }
+  const Submission submission = submit(source.name, outcome.events);
+  if (submission.status != 200)
+    return {json_error(submission.status, submission.error), false, submission.error, true};
+  auto body = object();
+  body->set("message", outcome.message);
+  body->set("queued", submission.added);
+  body->set("merged", submission.merged);
+  body->set("filtered", submission.filtered);
+  return {json_reply(outcome.status, *body), true, "", false};
+}
+
+HttpReply Engine::webhook_route(const std::string& name, const HttpRequest& request) {
+  const auto found = sources_.find(name);
+  if (found == sources_.end() || !found->second.instance) {
+    std::vector<std::string> names;
+    for (const auto& [candidate, source] : sources_)
+      if (source.webhook) names.push_back(candidate);
+    return json_error(404, "no webhook source named \"" + name + "\"" + did_you_mean(name, names));
+  }
+  Source& source = found->second;
+  if (!webhook_allowed(request, source.token, config_.server.string("username"),
+                       config_.server.string("password"))) {
+    HttpReply reply = json_error(401,
+                                 "this webhook needs the source's token or the server's "
+                                 "credentials");
+    reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
+    return reply;
+  }
+  if (!source.webhook)
+    return json_error(405, "the source " + name + " is polled: it takes no webhooks");
+  WebhookAnswer answer = run_webhook(source, request);
+  std::optional<std::int64_t> letter;
+  if (answer.keep) letter = dead_letters_.keep(name, request, answer.error, now_millis());
+  return with_dead_letter(std::move(answer.reply), letter);
+}
+
+HttpReply Engine::manual_route(const HttpRequest& request) {
+  if (!webhook_allowed(request, "", config_.server.string("username"),
+                       config_.server.string("password"))) {
+    HttpReply reply = json_error(401, "the manual trigger needs the server's credentials");
+    reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
+    return reply;
+  }
+  if (request.method == "GET") return {200, "text/html; charset=utf-8", kManualForm, {}};
+  std::vector<std::string> dirs;
+  for (const auto& [key, value] : request.query)
+    if (key == "dir") dirs.push_back(value);
+  if (request.content_type().find("application/x-www-form-urlencoded") != std::string::npos)
+    for (auto& dir : form_values(request.body, "dir")) dirs.push_back(std::move(dir));
+  if (dirs.empty()) return json_error(400, "give at least one folder: ?dir=/path (repeatable)");
+  std::vector<ScanEvent> events;
+  for (const auto& dir : dirs) events.push_back({dir, false, EventKind::modified, 0});
+  const Submission submission = submit(kManualSource, events);
+  if (submission.status != 200) return json_error(submission.status, submission.error);
+  auto body = object();
+  body->set("queued", submission.added);
+  body->set("merged", submission.merged);
+  body->set("filtered", submission.filtered);
+  return json_reply(200, *body);
+}
+
+HttpReply Engine::scan_route(const HttpRequest& request) {
+  std::string error;
+  const auto body = json_body(request, error);
+  if (!body) return json_error(400, error);
+  const auto paths = body->getArray("paths");
+  if (!paths || paths->size() == 0)
+    return json_error(400, "\"paths\" must be a non-empty array of absolute paths");
+  std::vector<ScanEvent> events;
+  for (std::size_t i = 0; i < paths->size(); ++i) {
+    const auto value = paths->get(static_cast<unsigned>(i));
+    if (!value.isString())
+      return json_error(400, "\"paths\"[" + std::to_string(i) + "] must be a string");
+    events.push_back({value.extract<std::string>(), false, EventKind::modified, 0});
+  }
+  const Submission submission = submit(kApiSource, events);
+  if (submission.status != 200) return json_error(submission.status, submission.error);
+  auto reply = object();
+  reply->set("queued", submission.added);
+  reply->set("merged", submission.merged);
+  reply->set("filtered", submission.filtered);
+  return json_reply(200, *reply);
+}
+
+HttpReply Engine::queue_route(const HttpRequest& request) {
+  const Page page = page_of(request);
+  if (!page.error.empty()) return json_error(400, page.error);
+  auto body = object();
+  body->set("total", queue_.folder_count());
+  body->set("limit", page.limit);
+  body->set("offset", page.offset);
+  body->set("blocked", dispatcher_->blocked_reason());
+  Array::Ptr folders = new Array;
+  for (const auto& folder : queue_.list(page.limit, page.offset)) {
+    auto item = object();
+    item->set("path", folder.path);
+    item->set("kind", event_kind_name(folder.kind));
+    item->set("priority", folder.priority);
+    item->set("source", folder.source);
+    item->set("first_event", folder.first_event);
+    item->set("last_event", folder.last_event);
+    item->set("events", folder.events);
+    Array::Ptr deliveries = new Array;
+    for (const auto& delivery : folder.deliveries) {
+      auto d = object();
+      d->set("target", delivery.target);
+      d->set("attempts", delivery.attempts);
+      d->set("due_at", delivery.due_at);
+      d->set("next_attempt", delivery.next_attempt);
+      d->set("last_error", delivery.last_error);
+      deliveries->add(d);
+    }
+    item->set("deliveries", deliveries);
+    folders->add(item);
+  }
+  body->set("folders", folders);
+  return json_reply(200, *body);
+}
+
+HttpReply Engine::history_route(const HttpRequest& request) {
+  const Page page = page_of(request);
+  if (!page.error.empty()) return json_error(400, page.error);
+  const std::string target = request.query_param("target").value_or("");
+  auto body = object();
+  body->set("limit", page.limit);
+  body->set("offset", page.offset);
+  Array::Ptr entries = new Array;
+  for (const auto& entry : queue_.history(page.limit, page.offset, target)) {
+    auto item = object();
+    item->set("id", entry.id);
+    item->set("folder", entry.folder);
+    item->set("target", entry.target);
+    item->set("target_path", entry.target_path);
+    item->set("outcome", entry.outcome);
+    item->set("attempts", entry.attempts);
+    item->set("queued_at", entry.queued_at);
+    item->set("finished_at", entry.finished_at);
+    item->set("duration_ms", entry.duration_ms);
+    item->set("reason", entry.reason);
+    entries->add(item);
+  }
+  body->set("history", entries);
+  return json_reply(200, *body);
+}
+
+HttpReply Engine::targets_route() {
+  const std::string blocked = dispatcher_->blocked_reason();
+  Array::Ptr targets = new Array;
+  for (const auto& state : dispatcher_->states()) {
+    auto item = object();
+    item->set("name", state.name);
+    item->set("stage", stage_name(state.stage));
+    item->set("state", !blocked.empty() ? "blocked" : state.paused ? "paused" : "running");
+    item->set("paused", state.paused);
+    item->set("blocked", blocked);
+    item->set("last_error", state.last_error);
+    item->set("next_attempt", state.next_attempt);
+    item->set("last_delivery", state.last_delivery);
+    item->set("queued", state.queued);
+    targets->add(item);
+  }
+  auto body = object();
+  body->set("targets", targets);
+  return json_reply(200, *body);
+}
+
+HttpReply Engine::dead_letters_route(const HttpRequest& request) {
+  const Page page = page_of(request);
+  if (!page.error.empty()) return json_error(400, page.error);
+  Array::Ptr letters = new Array;
+  for (const auto& letter : dead_letters_.list(page.limit, page.offset)) {
+    auto item = object();
+    item->set("id", letter.id);
+    item->set("source", letter.source);
+    item->set("received_at", letter.received_at);
+    item->set("error", letter.error);
+    item->set("attempts", letter.attempts);
+    auto headers = object();
+    for (const auto& [name, value] : letter.headers) headers->set(name, value);
+    item->set("headers", headers);
+    Array::Ptr query = new Array;
+    for (const auto& [name, value] : letter.query) {
+      Array::Ptr pair = new Array;
+      pair->add(name);
+      pair->add(value);
+      query->add(pair);
+    }
+    item->set("query", query);
+    item->set("body", letter.body);
+    letters->add(item);
+  }
+  auto body = object();
+  body->set("dead_letters", letters);
+  return json_reply(200, *body);
+}
+
+HttpReply Engine::replay_route(const std::string& id_text) {
+  const auto id = parse_integer(id_text);
+  if (!id || *id <= 0)
+    return json_error(400, "a dead letter id is a positive whole number, not \"" + id_text + "\"");
+  const auto letter = dead_letters_.find(*id);
+  if (!letter) return json_error(404, "no dead letter " + id_text);
+  const auto found = sources_.find(letter->source);
+  if (found == sources_.end() || !found->second.webhook)
+    return json_error(409,
+                      "the source " + letter->source +
+                          " is no longer a configured webhook source: nothing to replay it to");
+  WebhookAnswer answer = run_webhook(found->second, DeadLetters::request_of(*letter));
+  if (answer.succeeded) {
+    dead_letters_.remove(*id);
+    return answer.reply;
+  }
+  dead_letters_.failed_again(*id, answer.error);
+  return with_dead_letter(std::move(answer.reply), *id);
+}
+
+HttpReply Engine::explain_route(const HttpRequest& request) {
+  std::string error;
+  const auto body = json_body(request, error);
+  if (!body) return json_error(400, error);
+  if (!body->has("path") || !body->get("path").isString())
+    return json_error(400, "\"path\" must be a string: the path as the source would send it");
+  const std::string source = body->optValue<std::string>("source", kApiSource);
+  if (!sources_.count(source)) {
+    std::vector<std::string> names;
+    for (const auto& [name, s] : sources_) names.push_back(name);
+    return json_error(400, "no source named \"" + source + "\"" + did_you_mean(source, names));
+  }
+  const bool is_file = body->optValue<bool>("is_file", false);
+  const EventPlan plan =
+      intake_->plan(source, {body->getValue<std::string>("path"), is_file, EventKind::modified, 0});
+
+  auto reply = object();
+  reply->set("input", plan.input);
+  reply->set("source", source);
+  auto rewrite = object();
+  rewrite->set("rule", plan.rewrite_rule);
+  rewrite->set("result", plan.rewritten);
+  reply->set("rewrite", rewrite);
+  auto door = object();
+  door->set("ok", plan.error.empty());
+  door->set("error", plan.error);
+  door->set("path", plan.checked);
+  reply->set("door", door);
+  auto filter = object();
+  filter->set("accepted", plan.error.empty() && plan.source_filter.accepted);
+  filter->set("reason", plan.source_filter.reason);
+  reply->set("filter", filter);
+  reply->set("folder", plan.folder);
+  Array::Ptr targets = new Array;
+  for (const auto& target_plan : plan.targets) {
+    auto item = object();
+    item->set("target", target_plan.target);
+    item->set("path", target_plan.path);
+    item->set("rewrite_rule", target_plan.rewrite_rule);
+    item->set("accepted", target_plan.accepted);
+    item->set("reason", target_plan.reason);
+    for (const auto& slot : targets_) {
+      if (slot.name != target_plan.target) continue;
+      item->set("stage", stage_name(slot.target->stage()));
+      if (!target_plan.accepted) break;
+      const Explanation explanation =
+          slot.target->explain({target_plan.path, EventKind::modified, 0});
+      auto explained = object();
+      explained->set("verdict", status_name(explanation.verdict.status));
+      explained->set("reason", explanation.verdict.reason);
+      explained->set("library", explanation.library);
+      Array::Ptr requests = new Array;
+      for (const auto& planned : explanation.requests) {
+        auto r = object();
+        r->set("method", planned.method);
+        r->set("url", planned.url);
+        r->set("body", planned.body);
+        requests->add(r);
+      }
+      explained->set("requests", requests);
+      item->set("explain", explained);
+    }
+    targets->add(item);
+  }
+  reply->set("targets", targets);
+  reply->set("queued", plan.queued());
+  return json_reply(200, *reply);
+}
+
+void Engine::register_routes(Router& router) {
+  const auto manual = [this](const HttpRequest& request, const RouteParams&) {
+    return manual_route(request);
+  };
+  router.add("GET", "/triggers/manual", Access::webhook, manual);
+  router.add("POST", "/triggers/manual", Access::webhook, manual);
+  router.add("POST", "/triggers/{source}", Access::webhook,
+             [this](const HttpRequest& request, const RouteParams& params) {
+               return webhook_route(params.at("source"), request);
+             });
+  router.add(
+      "POST", "/api/scan", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return scan_route(request); });
+  router.add(
+      "GET", "/api/queue", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return queue_route(request); });
+  router.add(
+      "GET", "/api/history", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return history_route(request); });
+  router.add("GET", "/api/targets", Access::user,
+             [this](const HttpRequest&, const RouteParams&) { return targets_route(); });
+  router.add("GET", "/api/deadletters", Access::user,
+             [this](const HttpRequest& request, const RouteParams&) {
+               return dead_letters_route(request);
+             });
+  router.add("POST", "/api/deadletters/{id}/replay", Access::user,
+             [this](const HttpRequest&, const RouteParams& params) {
+               return replay_route(params.at("id"));
+             });
+  router.add(
+      "POST", "/api/explain", Access::user,
+      [this](const HttpRequest& request, const RouteParams&) { return explain_route(request); });
+  for (const auto& [name, service] : services_) {
+    Service* target = service.get();
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"})
+      router.add(method, "/api/" + name + "/*", Access::user,
+                 [target](const HttpRequest& request, const RouteParams& params) {
+                   HttpRequest relative = request;
+                   relative.path = params.count("*") ? params.at("*") : "";
+                   return target->handle(relative);
+                 });
+  }
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,31 @@
+#include "scanhook/core/engine_subsystem.hpp"
+
+#include <Poco/Util/Application.h>
+
+namespace scanhook::core {
+
+EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics)
+    : config_(config), router_(router), metrics_(metrics) {}
+
+bool EngineSubsystem::database_ok() {
+  return engine_ && engine_->database_ok();
+}
+
+void EngineSubsystem::initialize(Poco::Util::Application& app) {
+  try {
+    engine_ = std::make_unique<Engine>(config_, metrics_);
+  } catch (const std::exception& error) {
+    throw Poco::ApplicationException(std::string("cannot start the engine: ") + error.what());
+  }
+  engine_->register_routes(router_);
+  engine_->start();
+  app.logger().information("queue in %s: %d folders waiting", config_.server.string("database"),
+                           static_cast<int>(engine_->queue().folder_count()));
+}
+
+void EngineSubsystem::uninitialize() {
+  if (engine_) engine_->stop();
+  engine_.reset();
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,94 @@
+#include "scanhook/core/instance_host.hpp"
+
+#include <Poco/Logger.h>
+
+namespace scanhook::core {
+
+InstanceHost::InstanceHost(std::string instance, Database& database, SubmitFunction submit)
+    : instance_(std::move(instance)),
+      database_(database),
+      submit_(std::move(submit)),
+      logger_(Poco::Logger::get("scanhook." + instance_)) {}
+
+void InstanceHost::log(LogLevel level, const std::string& message) noexcept {
+  try {
+    switch (level) {
+      case LogLevel::debug: logger_.debug(message); break;
+      case LogLevel::info: logger_.information(message); break;
+      case LogLevel::warning: logger_.warning(message); break;
+      case LogLevel::error: logger_.error(message); break;
+    }
+  } catch (...) {
+    // A log channel that fails must not take the plugin down.
+  }
+}
+
+bool InstanceHost::submit(const std::vector<ScanEvent>& events) noexcept {
+  try {
+    return submit_(instance_, events);
+  } catch (const std::exception& error) {
+    log(LogLevel::error, std::string("submit failed: ") + error.what());
+    return false;
+  }
+}
+
+std::optional<std::string> InstanceHost::load(const std::string& key) noexcept {
+  try {
+    return database_.read([&](SqlConnection& sql) -> std::optional<std::string> {
+      auto& query = sql.prepare("SELECT value FROM plugin_store WHERE instance = ?1 AND key = ?2");
+      query.bind(1, instance_).bind(2, key);
+      std::optional<std::string> value;
+      if (query.step()) value = query.text(0);
+      query.reset();
+      return value;
+    });
+  } catch (const std::exception& error) {
+    log(LogLevel::error, std::string("cannot read the store: ") + error.what());
+    return std::nullopt;
+  }
+}
+
+std::vector<std::string> InstanceHost::keys(const std::string& prefix) noexcept {
+  try {
+    return database_.read([&](SqlConnection& sql) {
+      // substr, not LIKE: a prefix may hold % or _.
+      auto& query = sql.prepare(
+          "SELECT key FROM plugin_store WHERE instance = ?1 AND substr(key, 1, length(?2)) = ?2 "
+          "ORDER BY key");
+      query.bind(1, instance_).bind(2, prefix);
+      std::vector<std::string> found;
+      while (query.step()) found.push_back(query.text(0));
+      return found;
+    });
+  } catch (const std::exception& error) {
+    log(LogLevel::error, std::string("cannot read the store: ") + error.what());
+    return {};
+  }
+}
+
+bool InstanceHost::store_all(const std::vector<KeyValueChange>& changes) noexcept {
+  try {
+    database_.write([&](SqlConnection& sql) {
+      for (const auto& [key, value] : changes) {
+        if (value)
+          sql.prepare(
+                 "INSERT OR REPLACE INTO plugin_store(instance, key, value) VALUES(?1, ?2, ?3)")
+              .bind(1, instance_)
+              .bind(2, key)
+              .bind(3, *value)
+              .run();
+        else
+          sql.prepare("DELETE FROM plugin_store WHERE instance = ?1 AND key = ?2")
+              .bind(1, instance_)
+              .bind(2, key)
+              .run();
+      }
+    });
+    return true;
+  } catch (const std::exception& error) {
+    log(LogLevel::error, std::string("cannot write the store: ") + error.what());
+    return false;
+  }
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,192 @@
+#include "scanhook/core/path_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace scanhook::core {
+
+namespace {
+
+std::string trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return {};
+  const auto end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string with_forward_slashes(std::string path) {
+  std::replace(path.begin(), path.end(), '\\', '/');
+  return path;
+}
+
+// Collapses "//", drops "." segments and a trailing '/'; keeps a leading '/'
+// or a Windows drive ("C:") as it is.
+std::string normalise(const std::string& path) {
+  std::string out;
+  std::size_t start = 0;
+  const bool absolute = !path.empty() && path.front() == '/';
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    const std::string segment = path.substr(start, slash - start);
+    if (!segment.empty() && segment != ".") {
+      if (!out.empty() || absolute) out += '/';
+      out += segment;
+    }
+    start = slash + 1;
+  }
+  if (out.empty() && absolute) out = "/";
+  return out;
+}
+
+bool has_dot_dot(const std::string& path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    if (path.compare(start, slash - start, "..") == 0 && slash - start == 2) return true;
+    start = slash + 1;
+  }
+  return false;
+}
+
+bool iequals_prefix(const std::string& text, const std::string& prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i])))
+      return false;
+  return true;
+}
+
+RewriteRule parse_rule(const std::string& text) {
+  const auto arrow = text.find("=>");
+  if (arrow == std::string::npos)
+    throw std::invalid_argument("rewrite \"" + text +
+                                "\" has no \"=>\": write FROM => TO or ~REGEX => TO");
+  RewriteRule rule;
+  rule.text = text;
+  std::string from = trim(text.substr(0, arrow));
+  rule.to = trim(text.substr(arrow + 2));
+  if (!from.empty() && from.front() == '~') {
+    rule.regex = true;
+    rule.from = from.substr(1);
+    if (rule.from.empty())
+      throw std::invalid_argument("rewrite \"" + text + "\" has an empty regex");
+    try {
+      rule.pattern = std::regex(rule.from, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+      throw std::invalid_argument("rewrite \"" + text + "\": not a valid regular expression (" +
+                                  error.what() + ")");
+    }
+    return rule;
+  }
+  rule.windows = is_windows_path(from);
+  rule.from = normalise(with_forward_slashes(from));
+  if (rule.from.empty() || (!rule.windows && rule.from.front() != '/'))
+    throw std::invalid_argument("rewrite \"" + text +
+                                "\": FROM must be an absolute path (or a Windows path such as "
+                                "C:\\TV), or ~REGEX for a regex rule");
+  if (rule.to.empty() || rule.to.front() != '/')
+    throw std::invalid_argument("rewrite \"" + text + "\": TO must be an absolute path");
+  rule.to = normalise(rule.to);
+  return rule;
+}
+
+std::vector<std::pair<std::string, std::regex>> compile_all(const std::vector<std::string>& texts,
+                                                            const char* key) {
+  std::vector<std::pair<std::string, std::regex>> compiled;
+  for (const auto& text : texts) {
+    try {
+      compiled.emplace_back(text, std::regex(text, std::regex::ECMAScript));
+    } catch (const std::regex_error& error) {
+      throw std::invalid_argument(std::string(key) + " \"" + text +
+                                  "\": not a valid regular expression (" + error.what() + ")");
+    }
+  }
+  return compiled;
+}
+
+}  // namespace
+
+bool is_windows_path(const std::string& path) {
+  if (path.size() >= 3 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':' &&
+      (path[2] == '\\' || path[2] == '/'))
+    return true;
+  return path.size() >= 2 && path[0] == '\\' && path[1] == '\\';
+}
+
+CheckedPath check_path(const std::string& path) {
+  if (path.empty()) return {path, "the path is empty"};
+  if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
+  if (is_windows_path(path))
+    return {path,
+            "the path is not absolute: it is a Windows path; add a rewrite rule for its drive "
+            "such as \"" +
+                path.substr(0, 2) + "\\ => /mnt/...\" to the source"};
+  if (path.front() != '/') return {path, "the path is not absolute (it must start with /)"};
+  if (has_dot_dot(path)) return {path, "the path has a \"..\" segment"};
+  return {normalise(path), ""};
+}
+
+std::string parent_folder(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+PathRules::PathRules(const std::vector<std::string>& rewrites,
+                     const std::vector<std::string>& includes,
+                     const std::vector<std::string>& excludes)
+    : includes_(compile_all(includes, "include")), excludes_(compile_all(excludes, "exclude")) {
+  for (const auto& text : rewrites) rewrites_.push_back(parse_rule(text));
+}
+
+std::string PathRules::check_rule(const std::string& text) {
+  try {
+    parse_rule(text);
+    return {};
+  } catch (const std::invalid_argument& error) {
+    return error.what();
+  }
+}
+
+Rewritten PathRules::rewrite(const std::string& path) const {
+  const bool windows = is_windows_path(path);
+  // NUL and ".." are refused whatever a rule would make of them.
+  if (path.find('\0') != std::string::npos) return {path, ""};
+  const std::string input = windows ? normalise(with_forward_slashes(path)) : normalise(path);
+  if (has_dot_dot(input)) return {path, ""};
+  for (const auto& rule : rewrites_) {
+    if (rule.regex) {
+      if (!std::regex_search(input, rule.pattern)) continue;
+      return {
+          std::regex_replace(input, rule.pattern, rule.to, std::regex_constants::format_first_only),
+          rule.text};
+    }
+    const bool starts = rule.windows ? iequals_prefix(input, rule.from)
+                                     : input.compare(0, rule.from.size(), rule.from) == 0;
+    if (!starts) continue;
+    if (input.size() != rule.from.size() && input[rule.from.size()] != '/' && rule.from != "/")
+      continue;
+    std::string rest = input.substr(rule.from.size());
+    if (rule.from == "/") rest = input;
+    return {normalise(rule.to + rest), rule.text};
+  }
+  // An unmapped Windows path stays as received, so the door refuses it.
+  return {path, ""};
+}
+
+FilterVerdict PathRules::filter(const std::string& path) const {
+  for (const auto& [text, pattern] : excludes_)
+    if (std::regex_search(path, pattern)) return {false, "excluded by exclude = " + text};
+  if (includes_.empty()) return {};
+  for (const auto& [text, pattern] : includes_)
+    if (std::regex_search(path, pattern)) return {};
+  std::string all;
+  for (const auto& include : includes_) all += (all.empty() ? "" : ", ") + include.first;
+  return {false, "matches no include (" + all + ")"};
+}
+
+}  // namespace scanhook::core

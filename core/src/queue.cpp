@@ -1,0 +1,276 @@
+#include "scanhook/core/queue.hpp"
+
+namespace scanhook::core {
+
+Millis now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Queue::Queue(Database& database, std::chrono::milliseconds minimum_age)
+    : database_(database), minimum_age_(minimum_age) {
+  const std::string age = std::to_string(minimum_age.count());
+  database_.write([&](SqlConnection& sql) {
+    auto& stored = sql.prepare("SELECT value FROM meta WHERE key = 'minimum_age'");
+    const std::string before = stored.step() ? stored.text(0) : "";
+    stored.reset();
+    if (before == age) return;
+    sql.prepare(
+           "UPDATE deliveries SET due_at = MAX((SELECT last_event FROM folders WHERE id = "
+           "folder_id) + ?1, next_attempt)")
+        .bind(1, minimum_age.count())
+        .run();
+    sql.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('minimum_age', ?1)")
+        .bind(1, age)
+        .run();
+  });
+}
+
+Enqueued Queue::enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now) {
+  auto& upsert = sql.prepare(R"sql(
+      INSERT INTO folders(path, kind, priority, source, first_event, last_event, events, generation)
+      VALUES(?1, ?2, ?3, ?4, ?5, ?5, 1, 1)
+      ON CONFLICT(path) DO UPDATE SET
+        kind = CASE WHEN kind = excluded.kind THEN kind ELSE ?6 END,
+        priority = MAX(priority, excluded.priority),
+        source = excluded.source,
+        last_event = excluded.last_event,
+        events = events + 1,
+        generation = generation + 1
+      RETURNING id, priority, generation, events)sql");
+  upsert.bind(1, event.folder)
+      .bind(2, static_cast<std::int64_t>(event.kind))
+      .bind(3, static_cast<std::int64_t>(event.priority))
+      .bind(4, event.source)
+      .bind(5, now)
+      .bind(6, static_cast<std::int64_t>(EventKind::modified));
+  if (!upsert.step()) throw SqlError("the folder upsert returned no row");
+  const std::int64_t id = upsert.integer(0);
+  const std::int64_t priority = upsert.integer(1);
+  const std::int64_t generation = upsert.integer(2);
+  const bool merged = upsert.integer(3) > 1;
+  upsert.run();
+
+  const Millis due_at = now + minimum_age_.count();
+  if (merged)  // the debounce clock restarts for every target that still owes it
+    sql.prepare(
+           "UPDATE deliveries SET priority = ?2, due_at = MAX(?3, next_attempt) "
+           "WHERE folder_id = ?1")
+        .bind(1, id)
+        .bind(2, priority)
+        .bind(3, due_at)
+        .run();
+  auto& deliver = sql.prepare(R"sql(
+      INSERT INTO deliveries(folder_id, target, generation, priority, due_at)
+      VALUES(?1, ?2, ?3, ?4, ?5)
+      ON CONFLICT(folder_id, target) DO UPDATE SET
+        generation = excluded.generation,
+        priority = excluded.priority,
+        due_at = MAX(excluded.due_at, next_attempt))sql");
+  for (const auto& target : event.targets) {
+    deliver.reset();
+    deliver.bind(1, id).bind(2, target).bind(3, generation).bind(4, priority).bind(5, due_at).run();
+  }
+  return merged ? Enqueued::merged : Enqueued::added;
+}
+
+std::vector<DueFolder> Queue::due(const std::string& target, Millis now, std::size_t limit,
+                                  const std::vector<std::string>& blocking) {
+  std::string sql_text = R"sql(
+      SELECT d.folder_id, f.path, f.kind, d.priority, d.generation, d.attempts, f.first_event
+      FROM deliveries d JOIN folders f ON f.id = d.folder_id
+      WHERE d.target = ?1 AND d.due_at <= ?2)sql";
+  if (!blocking.empty()) {
+    sql_text +=
+        " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.folder_id = d.folder_id AND "
+        "p.target IN (";
+    for (std::size_t i = 0; i < blocking.size(); ++i)
+      sql_text += (i ? ", ?" : "?") + std::to_string(i + 4);
+    sql_text += "))";
+  }
+  sql_text += " ORDER BY d.priority DESC, d.due_at LIMIT ?3";
+  return database_.read([&](SqlConnection& sql) {
+    auto& query = sql.prepare(sql_text);
+    query.bind(1, target).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
+    for (std::size_t i = 0; i < blocking.size(); ++i)
+      query.bind(static_cast<int>(i + 4), blocking[i]);
+    std::vector<DueFolder> found;
+    while (query.step())
+      found.push_back({query.integer(0), query.text(1), static_cast<EventKind>(query.integer(2)),
+                       static_cast<int>(query.integer(3)), query.integer(4),
+                       static_cast<int>(query.integer(5)), query.integer(6)});
+    return found;
+  });
+}
+
+void Queue::record(SqlConnection& sql, const Delivery& delivery) {
+  const auto& folder = delivery.folder;
+  const auto& result = delivery.result;
+  switch (result.status) {
+    case Status::retry:
+      sql.prepare(
+             "UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?3, "
+             "due_at = MAX(due_at, ?3), last_error = ?4 WHERE folder_id = ?1 AND target = ?2")
+          .bind(1, folder.folder_id)
+          .bind(2, delivery.target)
+          .bind(3, delivery.retry_at)
+          .bind(4, result.reason)
+          .run();
+      return;
+    case Status::unavailable:
+      sql.prepare("UPDATE deliveries SET last_error = ?3 WHERE folder_id = ?1 AND target = ?2")
+          .bind(1, folder.folder_id)
+          .bind(2, delivery.target)
+          .bind(3, result.reason)
+          .run();
+      return;
+    case Status::ok:
+    case Status::rejected: break;
+  }
+  sql.prepare("DELETE FROM deliveries WHERE folder_id = ?1 AND target = ?2 AND generation = ?3")
+      .bind(1, folder.folder_id)
+      .bind(2, delivery.target)
+      .bind(3, folder.generation)
+      .run();
+  if (sql.changes() == 0)  // a newer event arrived while this scan ran: it stays, afresh
+    sql.prepare(
+           "UPDATE deliveries SET attempts = 0, next_attempt = 0, last_error = '' "
+           "WHERE folder_id = ?1 AND target = ?2")
+        .bind(1, folder.folder_id)
+        .bind(2, delivery.target)
+        .run();
+  sql.prepare(R"sql(
+      INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, finished_at,
+                          duration_ms, reason)
+      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql")
+      .bind(1, folder.path)
+      .bind(2, delivery.target)
+      .bind(3, delivery.target_path)
+      .bind(4, std::string(status_name(result.status)))
+      .bind(5, static_cast<std::int64_t>(folder.attempts + 1))
+      .bind(6, folder.first_event)
+      .bind(7, delivery.finished)
+      .bind(8, delivery.finished - delivery.started)
+      .bind(9, result.reason)
+      .run();
+  sql.prepare(
+         "DELETE FROM folders WHERE id = ?1 AND NOT EXISTS "
+         "(SELECT 1 FROM deliveries WHERE folder_id = ?1)")
+      .bind(1, folder.folder_id)
+      .run();
+}
+
+std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, Millis now) {
+  return database_.write([&](SqlConnection& sql) {
+    auto& query = sql.prepare("SELECT DISTINCT target FROM deliveries");
+    std::vector<std::string> targets;
+    while (query.step()) targets.push_back(query.text(0));
+    std::size_t dropped = 0;
+    for (const auto& target : targets) {
+      if (configured.count(target)) continue;
+      sql.prepare(R"sql(
+          INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at,
+                              finished_at, duration_ms, reason)
+          SELECT f.path, d.target, f.path, 'dropped', d.attempts, f.first_event, ?2, 0,
+                 'the target is no longer configured'
+          FROM deliveries d JOIN folders f ON f.id = d.folder_id WHERE d.target = ?1)sql")
+          .bind(1, target)
+          .bind(2, now)
+          .run();
+      sql.prepare("DELETE FROM deliveries WHERE target = ?1").bind(1, target).run();
+      dropped += static_cast<std::size_t>(sql.changes());
+    }
+    sql.execute(
+        "DELETE FROM folders WHERE NOT EXISTS "
+        "(SELECT 1 FROM deliveries WHERE folder_id = folders.id)");
+    return dropped;
+  });
+}
+
+std::size_t Queue::prune_history(Millis before) {
+  return database_.write([&](SqlConnection& sql) {
+    sql.prepare("DELETE FROM history WHERE finished_at < ?1").bind(1, before).run();
+    return static_cast<std::size_t>(sql.changes());
+  });
+}
+
+std::int64_t Queue::folder_count() {
+  return database_.read(
+      [](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM folders"); });
+}
+
+std::int64_t Queue::delivery_count(const std::string& target) {
+  return database_.read([&](SqlConnection& sql) {
+    auto& query = sql.prepare("SELECT COUNT(*) FROM deliveries WHERE target = ?1");
+    query.bind(1, target);
+    const std::int64_t count = query.step() ? query.integer(0) : 0;
+    query.reset();
+    return count;
+  });
+}
+
+Millis Queue::oldest_due(Millis now) {
+  return database_.read([&](SqlConnection& sql) {
+    auto& query = sql.prepare("SELECT MIN(due_at) FROM deliveries WHERE due_at <= ?1");
+    query.bind(1, now);
+    const Millis oldest = query.step() && !query.is_null(0) ? query.integer(0) : 0;
+    query.reset();
+    return oldest;
+  });
+}
+
+std::vector<QueuedFolder> Queue::list(std::size_t limit, std::size_t offset) {
+  return database_.read([&](SqlConnection& sql) {
+    std::vector<std::int64_t> ids;
+    std::vector<QueuedFolder> folders;
+    auto& query = sql.prepare(
+        "SELECT id, path, kind, priority, source, first_event, last_event, events FROM folders "
+        "ORDER BY id LIMIT ?1 OFFSET ?2");
+    query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
+    while (query.step()) {
+      ids.push_back(query.integer(0));
+      folders.push_back({query.text(1),
+                         static_cast<EventKind>(query.integer(2)),
+                         static_cast<int>(query.integer(3)),
+                         query.text(4),
+                         query.integer(5),
+                         query.integer(6),
+                         static_cast<int>(query.integer(7)),
+                         {}});
+    }
+    auto& deliveries = sql.prepare(
+        "SELECT target, attempts, due_at, next_attempt, last_error FROM deliveries "
+        "WHERE folder_id = ?1 ORDER BY target");
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      deliveries.reset();
+      deliveries.bind(1, ids[i]);
+      while (deliveries.step())
+        folders[i].deliveries.push_back(
+            {deliveries.text(0), static_cast<int>(deliveries.integer(1)), deliveries.integer(2),
+             deliveries.integer(3), deliveries.text(4)});
+    }
+    return folders;
+  });
+}
+
+std::vector<HistoryEntry> Queue::history(std::size_t limit, std::size_t offset,
+                                         const std::string& target) {
+  return database_.read([&](SqlConnection& sql) {
+    auto& query = sql.prepare(
+        "SELECT id, folder, target, target_path, outcome, attempts, queued_at, finished_at, "
+        "duration_ms, reason FROM history WHERE (?3 = '' OR target = ?3) "
+        "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
+    query.bind(1, static_cast<std::int64_t>(limit))
+        .bind(2, static_cast<std::int64_t>(offset))
+        .bind(3, target);
+    std::vector<HistoryEntry> entries;
+    while (query.step())
+      entries.push_back({query.integer(0), query.text(1), query.text(2), query.text(3),
+                         query.text(4), static_cast<int>(query.integer(5)), query.integer(6),
+                         query.integer(7), query.integer(8), query.text(9)});
+    return entries;
+  });
+}
+
+}  // namespace scanhook::core

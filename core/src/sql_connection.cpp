@@ -1,0 +1,52 @@
+#include "scanhook/core/sql_connection.hpp"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <sqlite3.h>
+
+namespace scanhook::core {
+
+namespace {
+
+Poco::Data::Session open_session(const std::string& file) {
+  Poco::Data::SQLite::Connector::registerConnector();
+  return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, file);
+}
+
+}  // namespace
+
+SqlConnection::SqlConnection(const std::string& file)
+    : session_(open_session(file)), handle_(Poco::Data::SQLite::Utility::dbHandle(session_)) {}
+
+SqlStatement& SqlConnection::prepare(const std::string& sql) {
+  auto& slot = statements_[sql];
+  if (!slot) slot = std::make_unique<SqlStatement>(handle_, sql);
+  slot->reset();
+  return *slot;
+}
+
+void SqlConnection::execute(const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(handle_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw SqlError("cannot run \"" + sql + "\": " + message);
+  }
+}
+
+std::int64_t SqlConnection::scalar(const std::string& sql) {
+  auto& statement = prepare(sql);
+  const std::int64_t value = statement.step() ? statement.integer(0) : 0;
+  statement.reset();
+  return value;
+}
+
+int SqlConnection::changes() const {
+  return sqlite3_changes(handle_);
+}
+
+std::int64_t SqlConnection::last_insert_id() const {
+  return sqlite3_last_insert_rowid(handle_);
+}
+
+}  // namespace scanhook::core

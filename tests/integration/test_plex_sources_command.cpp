@@ -1,0 +1,115 @@
+#include <catch2/catch.hpp>
+
+#include "fakes/fake_plex_tv.hpp"
+#include "support/daemon_process.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::fakes::FakePlexTv;
+using scanhook::testing::DaemonProcess;
+using scanhook::testing::run_scanhookd;
+using scanhook::testing::TempDir;
+
+namespace {
+
+std::string ini_for(const FakePlexTv& plex_tv) {
+  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
+         "[service.plex_optout]\nplextv_url = " +
+         plex_tv.url() + "\n";
+}
+
+// Signs in through `plex-sources login`, approving the PIN at the fake.
+void sign_in(const TempDir& dir, FakePlexTv& plex_tv, const std::string& token) {
+  DaemonProcess login(dir.path(), ini_for(plex_tv), {"plex-sources", "login"});
+  REQUIRE(login.wait_for_output("Waiting for approval"));
+  CHECK_THAT(login.output(), Contains("https://app.plex.tv/auth#?clientID="));
+  REQUIRE(plex_tv.last_pin_id());
+  plex_tv.approve(*plex_tv.last_pin_id(), token);
+  REQUIRE(login.wait_for_exit(std::chrono::seconds(10)) == std::optional<int>(0));
+  CHECK_THAT(login.output(), Contains("Signed in to plex.tv as alice."));
+}
+
+scanhook::testing::CommandResult plex_sources(const TempDir& dir, std::vector<std::string> words) {
+  std::vector<std::string> args = {"--config", (dir.path() / "scanhook.ini").string(),
+                                   "plex-sources"};
+  args.insert(args.end(), words.begin(), words.end());
+  return run_scanhookd(args);
+}
+
+}  // namespace
+
+TEST_CASE("plex-sources signs in with a PIN, lists, sets and disables sources", "[plex-sources]") {
+  FakePlexTv plex_tv;
+  const auto account = plex_tv.add_account("token-alice", "alice");
+  plex_tv.set_empty_until_changed(false);
+  TempDir dir;
+  sign_in(dir, plex_tv, "token-alice");
+
+  auto result = plex_sources(dir, {"status"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("Signed in to plex.tv as alice."));
+
+  result = plex_sources(dir, {"list"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("Online Media Sources of alice:") &&
+                                Contains("opt_in           tv.plex.provider.music      Music"));
+
+  result = plex_sources(dir, {"set", "tv.plex.provider.music", "opt_out"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("Music (tv.plex.provider.music) is now opt_out."));
+  CHECK(plex_tv.opt_outs(account.uuid).at("tv.plex.provider.music") == "opt_out");
+
+  result = plex_sources(dir, {"set", "tv.plex.provider.music", "opt_out_managed"});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("Music cannot be opt_out_managed"));
+
+  result = plex_sources(dir, {"disable-all"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("already_off") && Contains("Disabled 5 sources"));
+  for (const auto& [key, value] : plex_tv.opt_outs(account.uuid)) {
+    INFO(key);
+    CHECK(value == "opt_out");
+  }
+
+  result = plex_sources(dir, {"logout"});
+  CHECK(result.exit_code == 0);
+  result = plex_sources(dir, {"list"});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output,
+             Contains("not signed in") && Contains("Sign in with: scanhookd plex-sources login"));
+}
+
+TEST_CASE("plex-sources reports a failing source and a revoked token", "[plex-sources]") {
+  FakePlexTv plex_tv;
+  const auto account = plex_tv.add_account("token-alice", "alice");
+  TempDir dir;
+  sign_in(dir, plex_tv, "token-alice");
+
+  plex_tv.fail_key("tv.plex.provider.news", 500);
+  auto result = plex_sources(dir, {"disable-all"});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("failed      tv.plex.provider.news") && Contains("1 failed"));
+  CHECK(plex_tv.opt_outs(account.uuid).at("tv.plex.provider.news") == "opt_in");
+
+  plex_tv.revoke("token-alice");
+  result = plex_sources(dir, {"list"});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("the Plex token was revoked"));
+}
+
+TEST_CASE("plex-sources explains its usage and a missing service", "[plex-sources]") {
+  FakePlexTv plex_tv;
+  TempDir dir;
+  dir.write("scanhook.ini", "[server]\ndatabase = " + (dir.path() / "db").string() + "\n");
+  auto result = plex_sources(dir, {"list"});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output, Contains("no [service.NAME] with plugin = plex_optout"));
+
+  dir.write("scanhook.ini", "[server]\ndatabase = " + (dir.path() / "db").string() +
+                                "\n[service.plex_optout]\nplextv_url = " + plex_tv.url() + "\n");
+  result = plex_sources(dir, {"set", "tv.plex.provider.music"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("usage: scanhookd plex-sources"));
+  result = plex_sources(dir, {"explode"});
+  CHECK(result.exit_code == 64);
+}

@@ -1,0 +1,97 @@
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include "scanhook/core/database.hpp"
+#include "scanhook/core/queue.hpp"
+#include "scanhook/core/schema.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace scanhook::core;
+using scanhook::testing::TempDir;
+
+namespace {
+
+std::vector<std::string> tables(SqlConnection& sql) {
+  std::vector<std::string> names;
+  auto& query = sql.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  while (query.step()) names.push_back(query.text(0));
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("a new database is private, in WAL mode with full sync, at the latest schema",
+          "[database]") {
+  TempDir dir;
+  Database database(dir / "state" / "scanhook.db");
+  struct stat info {};
+  REQUIRE(::stat((dir / "state" / "scanhook.db").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  CHECK(database.schema_version() == latest_schema_version());
+  database.read([](SqlConnection& sql) {
+    auto& mode = sql.prepare("PRAGMA journal_mode");
+    REQUIRE(mode.step());
+    CHECK(mode.text(0) == "wal");
+    mode.reset();
+    CHECK(sql.scalar("PRAGMA synchronous") == 2);  // FULL
+    CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
+                                                  "history", "meta", "plugin_store"});
+  });
+  CHECK(database.healthy());
+}
+
+TEST_CASE("a database is upgraded from each earlier schema version, keeping its rows",
+          "[database]") {
+  for (int version = 1; version < latest_schema_version(); ++version) {
+    DYNAMIC_SECTION("from version " << version) {
+      TempDir dir;
+      const auto file = dir / "old.db";
+      {
+        SqlConnection old(file.string());
+        migrate(old, version);
+        CHECK(old.scalar("PRAGMA user_version") == version);
+        old.execute(
+            "INSERT INTO folders(path, kind, priority, source, first_event, last_event, events, "
+            "generation) VALUES('/tv/Show', 1, 3, 'sonarr', 10, 20, 2, 2);"
+            "INSERT INTO deliveries(folder_id, target, generation, priority, due_at) "
+            "VALUES(1, 'plex', 2, 3, 20);");
+      }
+      Database upgraded(file);
+      CHECK(upgraded.schema_version() == latest_schema_version());
+      Queue queue(upgraded, std::chrono::milliseconds(0));
+      const auto due = queue.due("plex", 1000, 10, {});
+      REQUIRE(due.size() == 1);
+      CHECK(due[0].path == "/tv/Show");
+      CHECK(due[0].priority == 3);
+      CHECK(due[0].generation == 2);
+      upgraded.read([](SqlConnection& sql) {
+        CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
+                                                      "history", "meta", "plugin_store"});
+      });
+    }
+  }
+}
+
+TEST_CASE("a database from a newer scanhookd is refused with the reason", "[database]") {
+  TempDir dir;
+  {
+    SqlConnection future((dir / "new.db").string());
+    future.execute("PRAGMA user_version = 99");
+  }
+  REQUIRE_THROWS_WITH(
+      Database(dir / "new.db"),
+      Catch::Contains("schema version 99") && Catch::Contains("written by a newer scanhookd"));
+}
+
+TEST_CASE("a write that throws is rolled back", "[database]") {
+  TempDir dir;
+  Database database(dir / "db");
+  REQUIRE_THROWS_AS(database.write([](SqlConnection& sql) {
+    sql.execute("INSERT INTO meta(key, value) VALUES('x', 'y')");
+    throw std::runtime_error("boom");
+  }),
+                    std::runtime_error);
+  CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) ==
+        0);
+}

@@ -1,0 +1,198 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <thread>
+
+#include "scanhook/core/dispatcher.hpp"
+#include "scanhook/core/ingest.hpp"
+#include "support/scripted_target.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace scanhook::core;
+using scanhook::EventKind;
+using scanhook::Result;
+using scanhook::Stage;
+using scanhook::testing::ScriptedTarget;
+using scanhook::testing::TempDir;
+using std::chrono::milliseconds;
+
+namespace {
+
+// A queue, its ingest and a dispatcher over in-process targets, fast intervals.
+struct Rig {
+  explicit Rig(std::vector<std::pair<std::string, std::shared_ptr<ScriptedTarget>>> named,
+               DispatchSettings settings = fast(), std::vector<bool> required = {})
+      : database(dir / "db"), queue(database, milliseconds(0)) {
+    std::vector<TargetRules> rules;
+    std::vector<TargetSlot> slots;
+    for (std::size_t i = 0; i < named.size(); ++i) {
+      rules.push_back({named[i].first, {}, false});
+      slots.push_back({named[i].first, named[i].second, milliseconds(0),
+                       i < required.size() ? required[i] : true});
+    }
+    intake = std::make_unique<Intake>(std::vector<SourceRules>{}, rules);
+    dispatcher = std::make_unique<Dispatcher>(queue, *intake, slots, settings, metrics);
+    ingest = std::make_unique<Ingest>(queue, [this] { dispatcher->wake(); });
+  }
+  ~Rig() { dispatcher->stop(); }
+
+  static DispatchSettings fast() {
+    DispatchSettings s;
+    s.backoff = {milliseconds(20), milliseconds(100)};
+    s.probe_interval = milliseconds(20);
+    s.idle_interval = milliseconds(20);
+    return s;
+  }
+  void add(const std::string& folder) {
+    std::vector<std::string> all;
+    for (const auto& t : intake->targets()) all.push_back(t.name);
+    REQUIRE(ingest->submit({{folder, EventKind::modified, 0, "s", all}}).committed);
+  }
+  bool wait_until_empty(int timeout_ms = 5000) {
+    for (int waited = 0; waited < timeout_ms; waited += 5) {
+      if (queue.folder_count() == 0) return true;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    return false;
+  }
+
+  TempDir dir;
+  Database database;
+  Queue queue;
+  Metrics metrics;
+  std::unique_ptr<Intake> intake;
+  std::unique_ptr<Dispatcher> dispatcher;
+  std::unique_ptr<Ingest> ingest;
+};
+
+}  // namespace
+
+TEST_CASE("each due folder reaches each target once, in batches", "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>(Stage::scan, 2);
+  auto emby = std::make_shared<ScriptedTarget>(Stage::scan, 10);
+  Rig rig({{"plex", plex}, {"emby", emby}});
+  for (int i = 0; i < 5; ++i) rig.add("/tv/" + std::to_string(i));
+  rig.dispatcher->start();
+  REQUIRE(rig.wait_until_empty());
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const std::vector<std::string> all{"/tv/0", "/tv/1", "/tv/2", "/tv/3", "/tv/4"};
+  CHECK(sorted(plex->scanned()) == all);
+  CHECK(sorted(emby->scanned()) == all);
+  CHECK(rig.queue.history(100, 0).size() == 10);
+  CHECK(
+      rig.metrics.counter("scanhook_deliveries_total", "", {{"target", "plex"}, {"outcome", "ok"}})
+          .value() == 5);
+}
+
+TEST_CASE("a retry answer backs off and delivers later", "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  plex->answer({Result::retry("503"), Result::retry("503")});
+  Rig rig({{"plex", plex}});
+  rig.add("/tv/A");
+  rig.dispatcher->start();
+  REQUIRE(rig.wait_until_empty());
+  CHECK(plex->scanned() == std::vector<std::string>{"/tv/A", "/tv/A", "/tv/A"});
+  const auto history = rig.queue.history(10, 0);
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].outcome == "ok");
+  CHECK(history[0].attempts == 3);
+}
+
+TEST_CASE("an unavailable target is paused, probed, and resumes; others are not delayed",
+          "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  auto emby = std::make_shared<ScriptedTarget>();
+  plex->answer({Result::unavailable("connection refused")});
+  plex->set_probe(Result::unavailable("connection refused"));
+  Rig rig({{"plex", plex}, {"emby", emby}});
+  rig.add("/tv/A");
+  rig.dispatcher->start();
+  REQUIRE(emby->wait_for_scans(1));
+  for (int i = 0; i < 200 && plex->probes() < 2; ++i) std::this_thread::sleep_for(milliseconds(5));
+  CHECK(plex->probes() >= 2);
+  const auto states = rig.dispatcher->states();
+  CHECK(states[0].paused);
+  CHECK(states[0].last_error == "connection refused");
+  CHECK(states[0].queued == 1);
+  CHECK(rig.queue.folder_count() == 1);
+  plex->set_probe(Result::ok());
+  REQUIRE(rig.wait_until_empty());
+  CHECK(plex->scanned() == std::vector<std::string>{"/tv/A", "/tv/A"});
+  CHECK(emby->scanned() == std::vector<std::string>{"/tv/A"});
+  CHECK_FALSE(rig.dispatcher->states()[0].paused);
+}
+
+TEST_CASE("a rejected folder is not retried and its reason is in the history", "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  plex->answer({Result::rejected("no library holds /tv/A")});
+  Rig rig({{"plex", plex}});
+  rig.add("/tv/A");
+  rig.dispatcher->start();
+  REQUIRE(rig.wait_until_empty());
+  std::this_thread::sleep_for(milliseconds(60));
+  CHECK(plex->scanned() == std::vector<std::string>{"/tv/A"});
+  CHECK(rig.queue.history(10, 0)[0].reason == "no library holds /tv/A");
+}
+
+TEST_CASE("prepare-stage targets finish a folder before scan-stage targets start it",
+          "[dispatcher]") {
+  auto rclone = std::make_shared<ScriptedTarget>(Stage::prepare);
+  auto plex = std::make_shared<ScriptedTarget>(Stage::scan);
+  std::vector<std::string> order;
+  std::mutex order_mutex;
+  rclone->on_scan([&] {
+    std::lock_guard lock(order_mutex);
+    order.push_back("rclone");
+  });
+  plex->on_scan([&] {
+    std::lock_guard lock(order_mutex);
+    order.push_back("plex");
+  });
+  rclone->answer({Result::retry("busy")});
+  Rig rig({{"plex", plex}, {"rclone", rclone}});
+  rig.add("/tv/A");
+  rig.dispatcher->start();
+  REQUIRE(rig.wait_until_empty());
+  CHECK(order == std::vector<std::string>{"rclone", "rclone", "plex"});
+}
+
+TEST_CASE("an event during an in-flight delivery is delivered again afterwards", "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  Rig* rig_ptr = nullptr;
+  bool first = true;
+  plex->on_scan([&] {
+    if (!first) return;
+    first = false;
+    rig_ptr->add("/tv/A");  // the same folder changes while it is being scanned
+  });
+  Rig rig({{"plex", plex}});
+  rig_ptr = &rig;
+  rig.add("/tv/A");
+  rig.dispatcher->start();
+  REQUIRE(plex->wait_for_scans(2));
+  REQUIRE(rig.wait_until_empty());
+  CHECK(plex->scanned() == std::vector<std::string>{"/tv/A", "/tv/A"});
+}
+
+TEST_CASE("a missing anchor stops dispatching and says why", "[dispatcher]") {
+  TempDir mount;
+  const auto anchor = (mount / ".mounted").string();
+  auto plex = std::make_shared<ScriptedTarget>();
+  DispatchSettings settings = Rig::fast();
+  settings.anchors = {anchor};
+  Rig rig({{"plex", plex}}, settings);
+  rig.add("/tv/A");
+  rig.dispatcher->start();
+  for (int i = 0; i < 200 && rig.dispatcher->blocked_reason().empty(); ++i)
+    std::this_thread::sleep_for(milliseconds(5));
+  CHECK(rig.dispatcher->blocked_reason() ==
+        "the anchor " + anchor + " is missing (is the media mount up?): nothing is dispatched");
+  std::this_thread::sleep_for(milliseconds(60));
+  CHECK(plex->scanned().empty());
+  std::ofstream(anchor) << "";
+  REQUIRE(rig.wait_until_empty());
+  CHECK(rig.dispatcher->blocked_reason().empty());
+}

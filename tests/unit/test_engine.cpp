@@ -1,0 +1,219 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <thread>
+
+#include "scanhook/core/engine.hpp"
+#include "scanhook/core/ini_file.hpp"
+#include "scanhook/core/plugin_catalog.hpp"
+#include "support/plugin_harness.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace scanhook::core;
+using Catch::Matchers::Contains;
+using scanhook::HttpReply;
+using scanhook::HttpRequest;
+using scanhook::testing::TempDir;
+
+namespace {
+
+// An engine on an INI ("{dir}" → a temp folder) with the log and recorder plugins.
+struct EngineRig {
+  explicit EngineRig(const std::string& sections) {
+    const auto plugins = dir.path() / "plugins";
+    std::filesystem::create_directories(plugins);
+    std::filesystem::copy_file(scanhook::testing::plugin_file("log"), plugins / "log.so");
+    std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
+                               plugins / "recorder.so");
+    std::string ini =
+        "[server]\ndatabase = {dir}/db/scanhook.db\n[queue]\nminimum_age = 0\n"
+        "idle_interval = 20ms\nretry_initial = 20ms\n" +
+        sections;
+    for (std::size_t at; (at = ini.find("{dir}")) != std::string::npos;)
+      ini.replace(at, 5, dir.path().string());
+    catalog = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugins));
+    config = std::make_unique<Config>(validate_config(parse_ini(ini, "test.ini"), *catalog));
+    engine = std::make_unique<Engine>(*config, metrics);
+    engine->register_routes(router);
+  }
+
+  HttpReply call(const std::string& method, const std::string& path, const std::string& body = "",
+                 scanhook::HeaderList query = {}, scanhook::HeaderList headers = {}) {
+    const auto found = router.find(method, path);
+    REQUIRE(found.route != nullptr);
+    HttpRequest request{method, path, std::move(query), std::move(headers), body, "127.0.0.1"};
+    return found.route->handler(request, found.params);
+  }
+  std::vector<std::string> recorded(const std::string& name = "record") {
+    std::ifstream in(dir.path() / name);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+  bool wait_until_queue_empty() {
+    for (int i = 0; i < 1000; ++i) {
+      if (engine->queue().folder_count() == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+
+  TempDir dir;
+  Metrics metrics;
+  Router router;
+  std::unique_ptr<PluginCatalog> catalog;
+  std::unique_ptr<Config> config;
+  std::unique_ptr<Engine> engine;
+};
+
+const std::string kRecorder =
+    "[source.arr]\nplugin = recorder\nrewrite = C:\\TV => /mnt/tv\n"
+    "[target.rec]\nplugin = recorder\nrecord = {dir}/record\nrewrite = /mnt/tv => /data/tv\n";
+
+}  // namespace
+
+TEST_CASE("a webhook's file events become one scan of their folder", "[engine]") {
+  EngineRig rig(kRecorder);
+  const auto reply = rig.call(
+      "POST", "/triggers/arr",
+      R"({"paths": ["C:\\TV\\Show\\S01\\a.mkv", "C:\\TV\\Show\\S01\\b.mkv"], "files": true})");
+  CHECK(reply.status == 200);
+  CHECK(reply.body == R"({"message":"recorded","queued":1,"merged":1,"filtered":0})");
+  rig.engine->start();
+  REQUIRE(rig.wait_until_queue_empty());
+  CHECK(rig.recorded() == std::vector<std::string>{"/data/tv/Show/S01"});
+  const auto history = rig.call("GET", "/api/history");
+  CHECK_THAT(history.body,
+             Contains(R"("folder":"/mnt/tv/Show/S01","target":"rec",)"
+                      R"("target_path":"/data/tv/Show/S01","outcome":"ok","attempts":1)"));
+}
+
+TEST_CASE("a body the source does not understand gets a 400 and is kept; replay re-runs it",
+          "[engine]") {
+  EngineRig rig(kRecorder);
+  const auto reply = rig.call("POST", "/triggers/arr", "not json", {},
+                              {{"Content-Type", "text/plain"}, {"Authorization", "Basic eDp5"}});
+  CHECK(reply.status == 400);
+  CHECK(reply.body == R"({"error":"expected {\"paths\": [...]}","dead_letter":1})");
+  const auto listed = rig.call("GET", "/api/deadletters");
+  CHECK_THAT(listed.body, Contains(R"("id":1,"source":"arr")") &&
+                              Contains(R"("error":"expected {\"paths\": [...]}")") &&
+                              Contains(R"("headers":{"Content-Type":"text/plain"})") &&
+                              Contains(R"("body":"not json")"));
+  const auto replay = rig.call("POST", "/api/deadletters/1/replay");
+  CHECK(replay.status == 400);
+  CHECK(replay.body == R"({"error":"expected {\"paths\": [...]}","dead_letter":1})");
+  CHECK(rig.call("POST", "/api/deadletters/7/replay").body == R"({"error":"no dead letter 7"})");
+  CHECK(rig.call("POST", "/api/deadletters/x/replay").status == 400);
+}
+
+TEST_CASE("a path refused at the door is a 400 naming the rule, kept, and replayable after a fix",
+          "[engine]") {
+  EngineRig rig(kRecorder);
+  const auto reply = rig.call("POST", "/triggers/arr", R"({"paths": ["D:\\Movies\\Film"]})");
+  CHECK(reply.status == 400);
+  CHECK_THAT(reply.body, Contains("it is a Windows path; add a rewrite rule for its drive") &&
+                             Contains(R"("dead_letter":1)"));
+  CHECK(rig.engine->queue().folder_count() == 0);
+  CHECK(rig.metrics.counter("scanhook_events_rejected_total", "", {{"source", "arr"}}).value() ==
+        1);
+}
+
+TEST_CASE("a source's token is required when set", "[engine]") {
+  EngineRig rig("[source.arr]\nplugin = recorder\ntoken = s3cret\n[target.log]\n");
+  const auto refused = rig.call("POST", "/triggers/arr", R"({"paths": ["/tv/A"]})");
+  CHECK(refused.status == 401);
+  CHECK(refused.body ==
+        R"({"error":"this webhook needs the source's token or the server's credentials"})");
+  CHECK(
+      rig.call("POST", "/triggers/arr", R"({"paths": ["/tv/A"]})", {{"token", "s3cret"}}).status ==
+      200);
+  CHECK(rig.call("POST", "/triggers/nope", "{}").body ==
+        R"({"error":"no webhook source named \"nope\""})");
+}
+
+TEST_CASE("an event is not sent back to the target of its own server unless scan_origin",
+          "[engine]") {
+  EngineRig rig(
+      "[source.rec]\nplugin = recorder\n"
+      "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
+      "[target.log]\n");
+  const auto reply = rig.call("POST", "/triggers/rec", R"({"paths": ["/tv/A"]})");
+  CHECK(reply.body == R"({"message":"recorded","queued":1,"merged":0,"filtered":0})");
+  const auto queued = rig.call("GET", "/api/queue");
+  CHECK_THAT(queued.body, Contains(R"("deliveries":[{"target":"log",)"));
+  CHECK_THAT(queued.body, !Contains(R"("target":"rec")"));
+}
+
+TEST_CASE("/api/scan, the manual trigger and paging check their input", "[engine]") {
+  EngineRig rig("[target.log]\n");
+  CHECK(rig.call("POST", "/api/scan", "{").status == 400);
+  CHECK_THAT(rig.call("POST", "/api/scan", "{").body, Contains("the body is not valid JSON"));
+  CHECK(rig.call("POST", "/api/scan", "[]").body ==
+        R"({"error":"the body must be a JSON object"})");
+  CHECK(rig.call("POST", "/api/scan", R"({"paths": []})").body ==
+        R"({"error":"\"paths\" must be a non-empty array of absolute paths"})");
+  CHECK(rig.call("POST", "/api/scan", R"({"paths": [3]})").body ==
+        R"({"error":"\"paths\"[0] must be a string"})");
+  CHECK(rig.call("POST", "/api/scan", R"({"paths": ["/tv/A", "/tv/A/"]})").body ==
+        R"({"queued":1,"merged":1,"filtered":0})");
+
+  const auto form = rig.call("GET", "/triggers/manual");
+  CHECK(form.content_type == "text/html; charset=utf-8");
+  CHECK_THAT(form.body, Contains(R"(<form method="post" action="/triggers/manual">)"));
+  CHECK(rig.call("POST", "/triggers/manual", "", {{"dir", "/tv/B"}, {"dir", "/tv/C"}}).body ==
+        R"({"queued":2,"merged":0,"filtered":0})");
+  CHECK(rig.call("POST", "/triggers/manual", "dir=%2Ftv%2FD+E", {},
+                 {{"Content-Type", "application/x-www-form-urlencoded"}})
+            .body == R"({"queued":1,"merged":0,"filtered":0})");
+  CHECK(rig.call("POST", "/triggers/manual").body ==
+        R"j({"error":"give at least one folder: ?dir=/path (repeatable)"})j");
+
+  CHECK(rig.call("GET", "/api/queue", "", {{"limit", "0"}}).body ==
+        R"({"error":"limit must be a whole number from 1 to 1000, not \"0\""})");
+  const auto page = rig.call("GET", "/api/queue", "", {{"limit", "2"}, {"offset", "1"}});
+  CHECK_THAT(page.body, Contains(R"({"total":4,"limit":2,"offset":1,"blocked":"",)") &&
+                            Contains(R"("path":"/tv/B")") && Contains(R"("path":"/tv/C")") &&
+                            !Contains(R"("path":"/tv/A")"));
+}
+
+TEST_CASE("explain shows each step and what each target would send", "[engine]") {
+  EngineRig rig(kRecorder + "[target.log]\nexclude = ^/mnt/tv/Kids\n");
+  const auto reply =
+      rig.call("POST", "/api/explain",
+               R"({"path": "C:\\TV\\Kids\\S01\\e.mkv", "source": "arr", "is_file": true})");
+  CHECK(reply.status == 200);
+  CHECK(
+      reply.body ==
+      R"({"input":"C:\\TV\\Kids\\S01\\e.mkv","source":"arr",)"
+      R"("rewrite":{"rule":"C:\\TV => /mnt/tv","result":"/mnt/tv/Kids/S01/e.mkv"},)"
+      R"("door":{"ok":true,"error":"","path":"/mnt/tv/Kids/S01/e.mkv"},)"
+      R"("filter":{"accepted":true,"reason":""},"folder":"/mnt/tv/Kids/S01",)"
+      R"("targets":[{"target":"rec","path":"/data/tv/Kids/S01","rewrite_rule":"/mnt/tv => /data/tv",)"
+      R"("accepted":true,"reason":"","stage":"scan","explain":{"verdict":"ok","reason":"",)"
+      R"("library":"recorder","requests":[{"method":"APPEND","url":"/data/tv/Kids/S01","body":""}]}},)"
+      R"({"target":"log","path":"/mnt/tv/Kids/S01","rewrite_rule":"","accepted":false,)"
+      R"("reason":"excluded by exclude = ^/mnt/tv/Kids","stage":"scan"}],"queued":true})");
+  CHECK(rig.call("POST", "/api/explain", R"({"source": "arr"})").body ==
+        R"({"error":"\"path\" must be a string: the path as the source would send it"})");
+  CHECK(rig.call("POST", "/api/explain", R"({"path": "/x", "source": "ar"})").body ==
+        R"j({"error":"no source named \"ar\" (did you mean 'arr'?)"})j");
+}
+
+TEST_CASE("each plugin instance sees only its own keys", "[engine]") {
+  TempDir dir;
+  Database database(dir / "db");
+  const SubmitFunction none = [](const std::string&, const std::vector<scanhook::ScanEvent>&) {
+    return false;
+  };
+  InstanceHost a("a", database, none), b("b", database, none);
+  CHECK(a.store_all({{"token", "A"}, {"sec%1", "x"}, {"sec_2", "y"}}));
+  CHECK(b.store("token", "B"));
+  CHECK(a.load("token") == "A");
+  CHECK(b.load("token") == "B");
+  CHECK(a.keys("sec%") == std::vector<std::string>{"sec%1"});
+  CHECK(b.keys("").size() == 1);
+  CHECK(a.erase("token"));
+  CHECK_FALSE(a.load("token"));
+  CHECK(b.load("token") == "B");
+}

@@ -1,0 +1,119 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "scanhook/core/ingest.hpp"
+#include "scanhook/core/intake.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace scanhook::core;
+using scanhook::EventKind;
+using scanhook::ScanEvent;
+using scanhook::testing::TempDir;
+
+namespace {
+
+Intake plain_intake(std::vector<SourceRules> sources = {}) {
+  return Intake(std::move(sources), {{"plex", {}, false}});
+}
+
+}  // namespace
+
+TEST_CASE("two file events in one folder become one scan of the folder", "[ingest]") {
+  const Intake intake = plain_intake();
+  const auto admitted =
+      intake.admit("sonarr", {{"/tv/Show/Season 1/a.mkv", true, EventKind::created, 0},
+                              {"/tv/Show/Season 1/b.mkv", true, EventKind::created, 0}});
+  REQUIRE(admitted.error.empty());
+  TempDir dir;
+  Database database(dir / "db");
+  Queue queue(database, std::chrono::milliseconds(0));
+  Ingest ingest(queue, nullptr);
+  const auto receipt = ingest.submit(admitted.events);
+  CHECK(receipt.committed);
+  CHECK(receipt.added == 1);
+  CHECK(receipt.merged == 1);
+  const auto due = queue.due("plex", now_millis() + 1, 10, {});
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].path == "/tv/Show/Season 1");
+}
+
+TEST_CASE("one bad path refuses the whole request, naming the rule and the path", "[ingest]") {
+  const Intake intake = plain_intake();
+  const auto admitted =
+      intake.admit("sonarr", {{"/tv/ok", false, EventKind::modified, 0},
+                              {"/tv/../etc/passwd", true, EventKind::modified, 0}});
+  CHECK(admitted.events.empty());
+  CHECK(admitted.error == "the path has a \"..\" segment: \"/tv/../etc/passwd\"");
+}
+
+TEST_CASE("the source's rewrite, filters and priority apply before the queue", "[ingest]") {
+  SourceRules sonarr{"sonarr", PathRules({"C:\\TV => /mnt/tv"}, {}, {"\\.partial$"}), 4, ""};
+  const Intake intake = plain_intake({sonarr});
+  const auto admitted =
+      intake.admit("sonarr", {{"C:\\TV\\Show\\S01\\e1.mkv", true, EventKind::created, 1},
+                              {"C:\\TV\\Show\\S01\\e1.partial", true, EventKind::created, 0}});
+  REQUIRE(admitted.error.empty());
+  CHECK(admitted.filtered == 1);
+  REQUIRE(admitted.events.size() == 1);
+  CHECK(admitted.events[0].folder == "/mnt/tv/Show/S01");
+  CHECK(admitted.events[0].priority == 5);
+  CHECK(admitted.events[0].targets == std::vector<std::string>{"plex"});
+}
+
+TEST_CASE("an event is not sent back to its source's origin target", "[ingest]") {
+  SourceRules plex_source{"plex", {}, 0, "plex"};
+  Intake intake({plex_source}, {{"plex", {}, false}, {"emby", {}, false}});
+  const auto plan = intake.plan("plex", {"/tv/Show", false, EventKind::modified, 0});
+  REQUIRE(plan.targets.size() == 2);
+  CHECK_FALSE(plan.targets[0].accepted);
+  CHECK(plan.targets[0].reason ==
+        "the event came from this target's own server (origin_target of plex); set scan_origin "
+        "= true to scan it anyway");
+  CHECK(plan.targets[1].accepted);
+
+  Intake scanning_origin({plex_source}, {{"plex", {}, true}});
+  CHECK(scanning_origin.plan("plex", {"/tv/Show", false, EventKind::modified, 0})
+            .targets[0]
+            .accepted);
+}
+
+TEST_CASE("a target's rewrite and filters decide whether it gets a folder", "[ingest]") {
+  Intake intake({}, {{"plex", PathRules({"/mnt/tv => /data/tv"}, {"^/data/tv/"}, {}), false},
+                     {"emby", PathRules({}, {}, {"^/mnt/tv/Kids"}), false}});
+  const auto plan = intake.plan("x", {"/mnt/tv/Kids/Show", false, EventKind::modified, 0});
+  CHECK(plan.targets[0].accepted);
+  CHECK(plan.targets[0].path == "/data/tv/Kids/Show");
+  CHECK_FALSE(plan.targets[1].accepted);
+  CHECK(plan.targets[1].reason == "excluded by exclude = ^/mnt/tv/Kids");
+  CHECK(intake.target_path("plex", "/mnt/tv/A").path == "/data/tv/A");
+}
+
+TEST_CASE("concurrent requests share commits and every one is answered after its commit",
+          "[ingest]") {
+  TempDir dir;
+  Database database(dir / "db");
+  Queue queue(database, std::chrono::milliseconds(0));
+  std::atomic<int> commits{0};
+  Ingest ingest(queue, [&] { ++commits; });
+  constexpr int kThreads = 8, kPerThread = 25;
+  std::atomic<int> committed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const auto receipt = ingest.submit({{"/tv/" + std::to_string(t) + "/" + std::to_string(i),
+                                             EventKind::modified,
+                                             0,
+                                             "s",
+                                             {"plex"}}});
+        // Answered only once its row is readable.
+        if (receipt.committed && queue.folder_count() > 0) ++committed;
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  CHECK(committed == kThreads * kPerThread);
+  CHECK(queue.folder_count() == kThreads * kPerThread);
+  CHECK(commits <= kThreads * kPerThread);
+}

@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+
+#include "scanhook/core/path_rules.hpp"
+
+using namespace scanhook::core;
+
+TEST_CASE("the door refuses relative paths, '..' segments and NUL, naming the rule", "[paths]") {
+  CHECK(check_path("tv/Show").error == "the path is not absolute (it must start with /)");
+  CHECK(check_path("/tv/../etc").error == "the path has a \"..\" segment");
+  CHECK(check_path("/tv/..").error == "the path has a \"..\" segment");
+  CHECK(check_path(std::string("/tv/a\0b", 7)).error == "the path contains a NUL byte");
+  CHECK(check_path("").error == "the path is empty");
+  CHECK(check_path("C:\\TV\\Show").error ==
+        "the path is not absolute: it is a Windows path; add a rewrite rule for its drive such "
+        "as \"C:\\ => /mnt/...\" to the source");
+  CHECK(check_path("/tv/..hidden/a..b").ok());
+}
+
+TEST_CASE("the door normalises double slashes, '.' segments and a trailing slash", "[paths]") {
+  CHECK(check_path("//tv///Show/./Season 1/").path == "/tv/Show/Season 1");
+  CHECK(check_path("/").path == "/");
+  CHECK(check_path("/tv/Show").path == "/tv/Show");
+}
+
+TEST_CASE("a file's folder is its parent", "[paths]") {
+  CHECK(parent_folder("/tv/Show/Season 1/a.mkv") == "/tv/Show/Season 1");
+  CHECK(parent_folder("/a.mkv") == "/");
+}
+
+TEST_CASE("a prefix rewrite matches at a '/' boundary only", "[paths]") {
+  const PathRules rules({"/data/tv => /mnt/tv"}, {}, {});
+  CHECK(rules.rewrite("/data/tv/Show/S01").path == "/mnt/tv/Show/S01");
+  CHECK(rules.rewrite("/data/tv/Show/S01").rule == "/data/tv => /mnt/tv");
+  CHECK(rules.rewrite("/data/tv").path == "/mnt/tv");
+  CHECK(rules.rewrite("/data/tvshows/x").path == "/data/tvshows/x");
+  CHECK(rules.rewrite("/data/tvshows/x").rule.empty());
+}
+
+TEST_CASE("rewrite rules are tried in order and the first match applies", "[paths]") {
+  const PathRules rules({"/data/tv/anime => /anime", "/data/tv => /mnt/tv", "/mnt => /other"}, {},
+                        {});
+  CHECK(rules.rewrite("/data/tv/anime/x").path == "/anime/x");
+  CHECK(rules.rewrite("/data/tv/x").path == "/mnt/tv/x");
+}
+
+TEST_CASE("a regex rewrite replaces its match with capture groups", "[paths]") {
+  const PathRules rules({"~^/data/(tv|movies)/([^/]+) => /mnt/$1/by-name/$2"}, {}, {});
+  CHECK(rules.rewrite("/data/tv/Show/Season 1").path == "/mnt/tv/by-name/Show/Season 1");
+  CHECK(rules.rewrite("/data/music/x").path == "/data/music/x");
+}
+
+TEST_CASE("Windows paths are rewritten to POSIX by a drive prefix rule, ignoring case", "[paths]") {
+  const PathRules rules({"C:\\TV => /mnt/tv", "\\\\nas\\movies => /mnt/movies"}, {}, {});
+  CHECK(rules.rewrite("C:\\TV\\Show\\Season 1").path == "/mnt/tv/Show/Season 1");
+  CHECK(rules.rewrite("c:\\tv\\Show").path == "/mnt/tv/Show");
+  CHECK(rules.rewrite("C:/TV/Show").path == "/mnt/tv/Show");
+  CHECK(rules.rewrite("\\\\nas\\movies\\Film (2020)").path == "/mnt/movies/Film (2020)");
+  // An unmapped Windows path stays as it came, so the door refuses it.
+  CHECK(rules.rewrite("D:\\TV\\Show").path == "D:\\TV\\Show");
+  CHECK_FALSE(check_path(rules.rewrite("D:\\TV\\Show").path).ok());
+}
+
+TEST_CASE("a bad rewrite rule is refused with what is wrong", "[paths]") {
+  CHECK(PathRules::check_rule("/a /b") ==
+        "rewrite \"/a /b\" has no \"=>\": write FROM => TO or ~REGEX => TO");
+  CHECK(PathRules::check_rule("a => /b") ==
+        "rewrite \"a => /b\": FROM must be an absolute path (or a Windows path such as C:\\TV), "
+        "or ~REGEX for a regex rule");
+  CHECK(PathRules::check_rule("/a => b") == "rewrite \"/a => b\": TO must be an absolute path");
+  CHECK_THAT(PathRules::check_rule("~(unclosed => /b"),
+             Catch::StartsWith("rewrite \"~(unclosed => /b\": not a valid regular expression"));
+  CHECK(PathRules::check_rule("/a => /b").empty());
+  CHECK_THROWS_WITH(PathRules({"nonsense"}, {}, {}), Catch::Contains("has no \"=>\""));
+}
+
+TEST_CASE("exclude wins over include, and includes restrict", "[paths]") {
+  const PathRules rules({}, {"^/tv/", "^/movies/"}, {"/Extras(/|$)"});
+  CHECK(rules.filter("/tv/Show").accepted);
+  CHECK(rules.filter("/movies/Film").accepted);
+  const auto excluded = rules.filter("/tv/Show/Extras");
+  CHECK_FALSE(excluded.accepted);
+  CHECK(excluded.reason == "excluded by exclude = /Extras(/|$)");
+  const auto outside = rules.filter("/music/Album");
+  CHECK_FALSE(outside.accepted);
+  CHECK(outside.reason == "matches no include (^/tv/, ^/movies/)");
+  CHECK(PathRules().filter("/anything").accepted);
+}

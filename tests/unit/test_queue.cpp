@@ -1,0 +1,234 @@
+#include <catch2/catch.hpp>
+
+#include "scanhook/core/queue.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace scanhook::core;
+using scanhook::EventKind;
+using scanhook::Result;
+using scanhook::testing::TempDir;
+using std::chrono::milliseconds;
+
+namespace {
+
+struct QueueFixture {
+  explicit QueueFixture(milliseconds minimum_age = milliseconds(0))
+      : database(dir / "queue.db"), queue(database, minimum_age) {}
+
+  void add(const std::string& folder, Millis now, std::vector<std::string> targets = {"plex"},
+           int priority = 0, EventKind kind = EventKind::modified) {
+    database.write([&](SqlConnection& sql) {
+      queue.enqueue(sql, {folder, kind, priority, "sonarr", std::move(targets)}, now);
+    });
+  }
+  void finish(const std::string& target, const DueFolder& folder, Result result, Millis now,
+              Millis retry_at = 0) {
+    database.write([&](SqlConnection& sql) {
+      queue.record(sql, {target, folder, folder.path, std::move(result), now, now + 5, retry_at});
+    });
+  }
+  std::vector<std::string> due_paths(const std::string& target, Millis now,
+                                     std::vector<std::string> blocking = {}) {
+    std::vector<std::string> paths;
+    for (const auto& folder : queue.due(target, now, 100, blocking)) paths.push_back(folder.path);
+    return paths;
+  }
+
+  TempDir dir;
+  Database database;
+  Queue queue;
+};
+
+}  // namespace
+
+TEST_CASE("events for one folder merge into one row", "[queue]") {
+  QueueFixture f;
+  Enqueued first{}, second{};
+  f.database.write([&](SqlConnection& sql) {
+    first =
+        f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 100);
+    second =
+        f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 101);
+  });
+  CHECK(first == Enqueued::added);
+  CHECK(second == Enqueued::merged);
+  CHECK(f.queue.folder_count() == 1);
+  const auto listed = f.queue.list(10, 0);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].events == 2);
+  CHECK(listed[0].kind == EventKind::created);
+  CHECK(f.due_paths("plex", 200) == std::vector<std::string>{"/tv/Show/Season 1"});
+}
+
+TEST_CASE("the highest priority of merged events wins", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/A", 100, {"plex"}, 5);
+  f.add("/tv/A", 101, {"plex"}, 1);
+  f.add("/tv/B", 102, {"plex"}, 3);
+  const auto due = f.queue.due("plex", 200, 10, {});
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].path == "/tv/A");
+  CHECK(due[0].priority == 5);
+  CHECK(due[1].path == "/tv/B");
+}
+
+TEST_CASE("a repeat event for a folder restarts its debounce clock", "[queue]") {
+  QueueFixture f(milliseconds(1000));
+  f.add("/tv/Show", 0);
+  CHECK(f.due_paths("plex", 999).empty());
+  f.add("/tv/Show", 500);
+  CHECK(f.due_paths("plex", 1200).empty());
+  CHECK(f.due_paths("plex", 1500) == std::vector<std::string>{"/tv/Show"});
+}
+
+TEST_CASE("mixed event kinds on one folder become 'modified'", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 0, {"plex"}, 0, EventKind::created);
+  f.add("/tv/Show", 1, {"plex"}, 0, EventKind::deleted);
+  CHECK(f.queue.list(1, 0)[0].kind == EventKind::modified);
+}
+
+TEST_CASE("an ok delivery leaves the queue with a history row", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10);
+  const auto due = f.queue.due("plex", 20, 10, {});
+  REQUIRE(due.size() == 1);
+  f.finish("plex", due[0], Result::ok(), 30);
+  CHECK(f.queue.folder_count() == 0);
+  CHECK(f.due_paths("plex", 40).empty());
+  const auto history = f.queue.history(10, 0);
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].folder == "/tv/Show");
+  CHECK(history[0].target == "plex");
+  CHECK(history[0].outcome == "ok");
+  CHECK(history[0].attempts == 1);
+  CHECK(history[0].queued_at == 10);
+  CHECK(history[0].finished_at == 35);
+  CHECK(history[0].duration_ms == 5);
+}
+
+TEST_CASE("each target keeps its own delivery state", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10, {"plex", "emby"});
+  f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::ok(), 30);
+  CHECK(f.due_paths("plex", 40).empty());
+  CHECK(f.due_paths("emby", 40) == std::vector<std::string>{"/tv/Show"});
+  CHECK(f.queue.folder_count() == 1);
+  f.finish("emby", f.queue.due("emby", 50, 10, {})[0], Result::ok(), 60);
+  CHECK(f.queue.folder_count() == 0);
+}
+
+TEST_CASE("an event during an in-flight delivery is not lost (generation)", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10);
+  const auto in_flight = f.queue.due("plex", 20, 10, {});
+  REQUIRE(in_flight.size() == 1);
+  f.add("/tv/Show", 25);  // arrives while the scan runs
+  f.finish("plex", in_flight[0], Result::ok(), 30);
+  const auto again = f.queue.due("plex", 40, 10, {});
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].path == "/tv/Show");
+  CHECK(again[0].generation == in_flight[0].generation + 1);
+  CHECK(again[0].attempts == 0);
+  f.finish("plex", again[0], Result::ok(), 50);
+  CHECK(f.queue.folder_count() == 0);
+  CHECK(f.queue.history(10, 0).size() == 2);
+}
+
+TEST_CASE("a rejected folder is recorded with its reason and not retried", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10);
+  f.finish("plex", f.queue.due("plex", 20, 10, {})[0],
+           Result::rejected("no library holds /tv/Show"), 30);
+  CHECK(f.due_paths("plex", 1'000'000).empty());
+  const auto history = f.queue.history(10, 0);
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].outcome == "rejected");
+  CHECK(history[0].reason == "no library holds /tv/Show");
+}
+
+TEST_CASE("a retried folder waits until its next attempt and counts attempts", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10);
+  f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::retry("Plex answered 503"), 30,
+           5000);
+  CHECK(f.due_paths("plex", 4999).empty());
+  const auto due = f.queue.due("plex", 5000, 10, {});
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].attempts == 1);
+  const auto listed = f.queue.list(10, 0);
+  CHECK(listed[0].deliveries[0].last_error == "Plex answered 503");
+  CHECK(listed[0].deliveries[0].next_attempt == 5000);
+  f.finish("plex", due[0], Result::ok(), 6000);
+  CHECK(f.queue.history(1, 0)[0].attempts == 2);
+}
+
+TEST_CASE("an unavailable answer keeps the folder queued with the error", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10);
+  f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::unavailable("connection refused"),
+           30);
+  CHECK(f.due_paths("plex", 40) == std::vector<std::string>{"/tv/Show"});
+  CHECK(f.queue.list(10, 0)[0].deliveries[0].last_error == "connection refused");
+  CHECK(f.queue.history(10, 0).empty());
+}
+
+TEST_CASE("a folder a blocking (prepare) target still owes is not due for scan targets",
+          "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10, {"rclone", "plex"});
+  f.add("/tv/Other", 10, {"plex"});
+  CHECK(f.due_paths("plex", 20, {"rclone"}) == std::vector<std::string>{"/tv/Other"});
+  f.finish("rclone", f.queue.due("rclone", 20, 10, {})[0], Result::ok(), 30);
+  CHECK(f.due_paths("plex", 40, {"rclone"}) == std::vector<std::string>{"/tv/Show", "/tv/Other"});
+}
+
+TEST_CASE("a batch is limited and ordered by priority then due time", "[queue]") {
+  QueueFixture f;
+  for (int i = 0; i < 5; ++i) f.add("/tv/" + std::to_string(i), 10 + i, {"plex"}, i == 3 ? 9 : 0);
+  const auto due = f.queue.due("plex", 100, 3, {});
+  REQUIRE(due.size() == 3);
+  CHECK(due[0].path == "/tv/3");
+  CHECK(due[1].path == "/tv/0");
+  CHECK(due[2].path == "/tv/1");
+}
+
+TEST_CASE("deliveries of a target no longer configured are dropped with history", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10, {"plex", "gone"});
+  f.add("/tv/Other", 10, {"gone"});
+  CHECK(f.queue.drop_targets_except({"plex"}, 50) == 2);
+  CHECK(f.queue.folder_count() == 1);
+  const auto history = f.queue.history(10, 0);
+  REQUIRE(history.size() == 2);
+  CHECK(history[0].outcome == "dropped");
+  CHECK(history[0].reason == "the target is no longer configured");
+}
+
+TEST_CASE("a changed minimum_age applies to folders already queued", "[queue]") {
+  TempDir dir;
+  {
+    Database database(dir / "q.db");
+    Queue queue(database, milliseconds(0));
+    database.write([&](SqlConnection& sql) {
+      queue.enqueue(sql, {"/tv/Show", EventKind::modified, 0, "s", {"plex"}}, 1000);
+    });
+    CHECK(queue.due("plex", 1000, 10, {}).size() == 1);
+  }
+  Database database(dir / "q.db");
+  Queue queue(database, milliseconds(600'000));
+  CHECK(queue.due("plex", 1000 + 599'999, 10, {}).empty());
+  CHECK(queue.due("plex", 1000 + 600'000, 10, {}).size() == 1);
+}
+
+TEST_CASE("history older than the retention is pruned", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/A", 10);
+  f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::ok(), 100);
+  f.add("/tv/B", 200);
+  f.finish("plex", f.queue.due("plex", 300, 10, {})[0], Result::ok(), 1000);
+  CHECK(f.queue.prune_history(500) == 1);
+  const auto history = f.queue.history(10, 0);
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].folder == "/tv/B");
+}
