@@ -87,6 +87,7 @@ before(async () => {
     `password = ${PASSWORD}`,
     '[queue]',
     'minimum_age = 10m', // a manual scan stays in the queue for the dashboard
+    '[source.sonarr]',
     '[target.log]',
     '[service.plex_optout]',
     `plextv_url = ${fake.url}`,
@@ -102,6 +103,7 @@ before(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
     viewport: { width: 1200, height: 860 },
+    reducedMotion: 'reduce', // switches settle at once for screenshots
   });
   page = browser.pages()[0] || await browser.newPage();
   page.setDefaultTimeout(5000);
@@ -218,8 +220,33 @@ test('manual scan: explain, queue, and the dashboard shows the folder', async ()
   await shoot('dashboard');
 });
 
-test('dead letters page lists nothing yet', async () => {
+test('dead letters: an unreadable webhook is listed, inspected and replayed', async () => {
   await page.getByRole('link', { name: 'Dead letters' }).click();
   await page.getByText('No dead letters.').waitFor();
+  const webhook = await fetch(`${daemon.url}/triggers/sonarr`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
+    body: '{"eventType": "Download", "series": ',
+  });
+  assert.equal(webhook.status, 400);
+  await page.reload();
+  await page.getByRole('cell', { name: 'sonarr', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Inspect' }).click();
+  const detail = page.locator('#dead-letter-detail');
+  await detail.getByRole('heading', { name: /^Dead letter \d+ from sonarr$/ }).waitFor();
+  assert.equal(await detail.locator('pre.body').textContent(), '{"eventType": "Download", "series": ');
   await shoot('dead-letters');
+  await detail.getByRole('button', { name: 'Replay' }).click();
+  await page.getByRole('alert').filter({ hasText: /^Replay of \d+ failed: / }).waitFor();
+});
+
+test('a token revoked at plex.tv returns the page to "Connect with Plex" with the reason', async () => {
+  await page.getByRole('link', { name: 'Online Media Sources' }).click();
+  const music = page.getByRole('switch', { name: 'Music' });
+  await music.waitFor();
+  await control('POST', 'revoke');
+  await music.click();
+  await page.getByRole('heading', { name: 'Not connected to plex.tv' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'the Plex token was revoked or has expired' }).waitFor();
+  await page.getByRole('button', { name: 'Connect with Plex' }).waitFor();
 });

@@ -160,8 +160,8 @@ TEST_CASE("cross-site changes are refused even with good credentials", "[session
   // A same-origin form post under Referrer-Policy: no-referrer says Origin: null.
   CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "same-origin"}, {"Origin", "null"}})))
             .outcome == UserVerdict::allowed);
-  CHECK(auth.check(request("POST",
-                           with({{"Sec-Fetch-Site", "cross-site"}, {"Origin", "http://127.0.0.1:3030"}})))
+  CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "cross-site"},
+                                         {"Origin", "http://127.0.0.1:3030"}})))
             .outcome == UserVerdict::refused);
   // Reading is not a change.
   CHECK(auth.check(request("GET", with({{"Sec-Fetch-Site", "cross-site"}}))).outcome ==

@@ -6,6 +6,7 @@
 //   POST /__fake/fail?key=K&status=500    changing K answers that status
 //   POST /__fake/clear-failures
 //   POST /__fake/listed                   list the sources before any change
+//   POST /__fake/revoke                   alice's token stops working (401)
 //   GET  /__fake/opt-outs                 alice's sources: {"key": "value", ...}
 #include <signal.h>
 
@@ -50,6 +51,10 @@ class Control {
     }
     if (request.method == "POST" && request.path == "/__fake/listed") {
       plextv_.set_empty_until_changed(false);
+      return {200, "application/json", "{}", {}};
+    }
+    if (request.method == "POST" && request.path == "/__fake/revoke") {
+      plextv_.revoke(kToken);
       return {200, "application/json", "{}", {}};
     }
     if (request.method == "GET" && request.path == "/__fake/opt-outs") {
