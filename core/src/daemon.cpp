@@ -164,7 +164,9 @@ void Daemon::add_daemon_subsystems() {
   addSubsystem(engine);
   add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_ok(); });
   user_auth_ = std::make_unique<UserAuth>(config_->server.string("username"),
-                                          config_->server.string("password"));
+                                          config_->server.string("password"),
+                                          std::chrono::duration_cast<std::chrono::seconds>(
+                                              config_->server.duration("session_idle_timeout")));
   add_login_routes(router_, *user_auth_);
   add_web_routes(router_, *user_auth_, *config_);
   addSubsystem(new HttpSubsystem(

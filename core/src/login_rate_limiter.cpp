@@ -2,6 +2,10 @@
 
 namespace scanhook::core {
 
+namespace {
+constexpr std::size_t kSweepAt = 10000;
+}  // namespace
+
 std::string address_without_port(const std::string& address) {
   if (!address.empty() && address.front() == '[') {
     const auto close = address.find(']');
@@ -40,6 +44,13 @@ std::optional<std::chrono::seconds> LoginRateLimiter::wait_time(const std::strin
 void LoginRateLimiter::record_failure(const std::string& address) {
   const auto now = clock_();
   std::lock_guard lock(mutex_);
+  // Many guessing addresses: drop those whose failures have all aged out.
+  if (failures_.size() >= kSweepAt) {
+    for (auto it = failures_.begin(); it != failures_.end();) {
+      forget_old(it->second, now);
+      it = it->second.empty() ? failures_.erase(it) : std::next(it);
+    }
+  }
   auto& failures = failures_[address_without_port(address)];
   forget_old(failures, now);
   failures.push_back(now);

@@ -222,3 +222,22 @@ TEST_CASE("without credentials the UI needs no login, but its session still need
   CHECK(response.body.find("\"login_required\":false") != std::string::npos);
   CHECK(running.send("POST", "/logout", cookie).status == 403);
 }
+
+TEST_CASE("the engine's changes through a session need its CSRF token too", "[web_ui]") {
+  RunningDaemon running(kIni + "[queue]\nminimum_age = 10m\n");
+  const std::string id = session_id(running.login("s3cret"));
+  const std::string csrf =
+      json_string(running.send("GET", "/api/session", {{"Cookie", "scanhook_session=" + id}}).body,
+                  "csrf_token");
+  const std::string body = R"({"paths":["/media/tv/Show"]})";
+  auto response = running.send("POST", "/api/scan", {{"Cookie", "scanhook_session=" + id}}, body,
+                               "application/json");
+  CHECK(response.status == 403);
+  CHECK(running.send("GET", "/api/queue", {{"Cookie", "scanhook_session=" + id}})
+            .body.find("\"total\":0") != std::string::npos);
+  response = running.send("POST", "/api/scan",
+                          {{"Cookie", "scanhook_session=" + id}, {"X-CSRF-Token", csrf}}, body,
+                          "application/json");
+  CHECK(response.status == 200);
+  CHECK(response.body == R"({"queued":1,"merged":0,"filtered":0})");
+}
