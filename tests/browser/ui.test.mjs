@@ -142,6 +142,9 @@ test('connect with Plex: the PIN is shown, then approved at plex.tv', async () =
   await page.getByRole('link', { name: 'Online Media Sources' }).click();
   await page.getByRole('heading', { name: 'Not connected to plex.tv' }).waitFor();
   await page.getByRole('button', { name: 'Connect with Plex' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('status').filter({ hasText: 'Cancelled: nothing was connected.' }).waitFor();
+  await page.getByRole('button', { name: 'Connect with Plex' }).click();
   const code = page.locator('.pin-code');
   await code.waitFor();
   assert.match(await code.textContent(), /^[A-Z0-9]{4,}$/i);

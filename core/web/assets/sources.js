@@ -84,13 +84,17 @@ export async function renderSources(main, instance) {
         say('Cancelled: nothing was connected.');
       },
     }, 'Cancel');
+    // A strong PIN (25 characters) is not for typing: the link carries it.
+    const strong = pin.code.length > 8;
     body.append(h('section', { class: 'card pin-card', 'aria-labelledby': 'pin-title' },
       h('h2', { id: 'pin-title' }, 'Connect with Plex'),
       h('ol', { class: 'steps' },
-        h('li', {}, 'Open ', h('a', { href: pin.auth_url, target: '_blank', rel: 'noopener noreferrer', id: 'plex-link' }, 'app.plex.tv'),
+        h('li', {}, 'Open ', h('a', { href: pin.auth_url, target: '_blank', rel: 'noopener noreferrer' }, 'app.plex.tv'),
           ' and sign in with the Plex account to manage.'),
-        h('li', {}, 'If Plex asks for a code, enter this one:')),
-      h('p', { class: 'pin-code', 'aria-label': `PIN code ${pin.code.split('').join(' ')}` }, pin.code),
+        h('li', {}, strong
+          ? 'Approve the sign-in there; the link already carries this PIN:'
+          : 'If Plex asks for a code, enter this one:')),
+      h('p', { class: strong ? 'pin-code pin-code-long' : 'pin-code', 'aria-label': `PIN ${pin.code.split('').join(' ')}` }, pin.code),
       waiting,
       h('div', { class: 'actions' },
         h('a', { class: 'button button-primary', href: pin.auth_url, target: '_blank', rel: 'noopener noreferrer' }, 'Open app.plex.tv'),
