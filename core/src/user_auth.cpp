@@ -76,7 +76,9 @@ bool is_state_changing(const std::string& method) {
 bool is_cross_site(const HttpRequest& request) {
   // Sec-Fetch-Site is set by the browser itself and is the better witness: with
   // Referrer-Policy: no-referrer, a same-origin form post says Origin: null.
-  if (const auto site = request.header("Sec-Fetch-Site")) return iequals(trim(*site), "cross-site");
+  // "same-site" is another origin too (e.g. another port on this host): the UI is same-origin only.
+  if (const auto site = request.header("Sec-Fetch-Site"))
+    return iequals(trim(*site), "cross-site") || iequals(trim(*site), "same-site");
   const auto origin = request.header("Origin");
   if (!origin) return false;
   const auto scheme_end = origin->find("://");

@@ -149,7 +149,10 @@ TEST_CASE("cross-site changes are refused even with good credentials", "[session
         UserVerdict::allowed);
   CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "same-origin"}}))).outcome ==
         UserVerdict::allowed);
+  CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "none"}}))).outcome ==
+        UserVerdict::allowed);
   for (const auto& extra : std::vector<scanhook::HeaderList>{{{"Sec-Fetch-Site", "cross-site"}},
+                                                             {{"Sec-Fetch-Site", "same-site"}},
                                                              {{"Origin", "http://evil.example"}},
                                                              {{"Origin", "http://127.0.0.1:3031"}},
                                                              {{"Origin", "null"}}}) {

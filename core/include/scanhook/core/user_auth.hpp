@@ -41,8 +41,8 @@ class UserAuth {
 
 // POST, PUT, PATCH, DELETE (anything but GET, HEAD, OPTIONS).
 bool is_state_changing(const std::string& method);
-// The browser says it comes from another site: Sec-Fetch-Site: cross-site, or
-// (browsers without Sec-Fetch-Site) an Origin that is not this Host.
+// The browser says it comes from another origin: Sec-Fetch-Site cross-site or
+// same-site, or (browsers without Sec-Fetch-Site) an Origin that is not this Host.
 bool is_cross_site(const HttpRequest& request);
 std::optional<std::string> cookie_value(const HttpRequest& request, const std::string& name);
 // Set-Cookie values that set and clear the session cookie.
