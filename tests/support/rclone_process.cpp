@@ -1,5 +1,6 @@
 #include "support/rclone_process.hpp"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <fcntl.h>
@@ -26,6 +27,21 @@ using namespace std::chrono_literals;
 // Exits of rclone that mean "try another port": it could not listen.
 bool lost_port_race(const std::string& log) {
   return log.find("address already in use") != std::string::npos;
+}
+
+// The Authorization header for the --rc-user/--rc-pass among `args`, if any.
+HeaderList basic_auth_from(const std::vector<std::string>& args) {
+  std::string user, pass;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--rc-user") user = args[i + 1];
+    if (args[i] == "--rc-pass") pass = args[i + 1];
+  }
+  if (user.empty() && pass.empty()) return {};
+  std::ostringstream encoded;
+  Poco::Base64Encoder encoder(encoded);
+  encoder << user << ":" << pass;
+  encoder.close();
+  return {{"Authorization", "Basic " + encoded.str()}};
 }
 
 }  // namespace
@@ -100,6 +116,7 @@ void RcloneProcess::start(std::vector<std::string> args) {
     }
 
     const support::HttpClient client(url(), {200ms, true, ""});
+    const HeaderList credentials = basic_auth_from(args);
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
       int status = 0;
@@ -107,7 +124,11 @@ void RcloneProcess::start(std::vector<std::string> args) {
         pid_ = -1;
         break;
       }
-      if (client.send("POST", "/rc/noop").answered()) return;
+      // Another test's rclone may hold the port: only our own pid counts as started.
+      const auto answer = client.send("POST", "/core/pid", credentials);
+      if (answer.success() &&
+          answer.body.find("\"pid\": " + std::to_string(pid_)) != std::string::npos)
+        return;
       std::this_thread::sleep_for(20ms);
     }
     const std::string output = log_text();
