@@ -35,6 +35,8 @@ const std::vector<CoreKey>& server_keys() {
        "SQLite file (relative paths start at the working directory)"},
       {"username", ConfigType::string, "", false, "HTTP Basic user for the API and UI"},
       {"password", ConfigType::secret, "", false, "HTTP Basic password for the API and UI"},
+      {"session_idle_timeout", ConfigType::duration, "12h", false,
+       "a web UI session ends after this long without a request"},
       {"allow_unauthenticated", ConfigType::boolean, "false", false,
        "allow listening on a non-loopback address without credentials"},
       {"max_body_size", ConfigType::integer, "16777216", false, "largest request body in bytes"},

@@ -15,10 +15,12 @@
 #include "scanhook/core/default_config.hpp"
 #include "scanhook/core/engine_subsystem.hpp"
 #include "scanhook/core/http_subsystem.hpp"
+#include "scanhook/core/login_routes.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/version.hpp"
+#include "scanhook/core/web_routes.hpp"
 
 namespace scanhook::core {
 
@@ -167,7 +169,15 @@ void Daemon::add_daemon_subsystems() {
   auto* engine = new EngineSubsystem(*config_, router_, metrics_);
   addSubsystem(engine);
   add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_ok(); });
-  addSubsystem(new HttpSubsystem(*config_, router_, metrics_));
+  user_auth_ = std::make_unique<UserAuth>(config_->server.string("username"),
+                                          config_->server.string("password"),
+                                          std::chrono::duration_cast<std::chrono::seconds>(
+                                              config_->server.duration("session_idle_timeout")));
+  add_login_routes(router_, *user_auth_);
+  add_web_routes(router_, *user_auth_, *config_);
+  addSubsystem(new HttpSubsystem(
+      *config_, router_, metrics_,
+      [auth = user_auth_.get()](const HttpRequest& request) { return auth->check(request); }));
 }
 
 int Daemon::list_plugins() const {

@@ -435,7 +435,7 @@ void Engine::register_routes(Router& router) {
       [this](const HttpRequest& request, const RouteParams&) { return explain_route(request); });
   for (const auto& [name, service] : services_) {
     Service* target = service.get();
-    for (const char* method : {"GET", "POST", "PUT", "DELETE"})
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"})
       router.add(method, "/api/" + name + "/*", Access::user,
                  [target](const HttpRequest& request, const RouteParams& params) {
                    HttpRequest relative = request;

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/security_headers.hpp"
 
 namespace scanhook::core {
 
@@ -58,9 +59,15 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
     request.remote_address = in.clientAddress().toString();
     const HttpReply reply = answer(in, request, route_label, logged_path);
 
-    out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    for (const auto& [name, value] : reply.headers) out.set(name, value);
-    out.set("X-Content-Type-Options", "nosniff");
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    for (const auto& [name, value] : security_headers()) out.set(name, value);
+    // Several Set-Cookie headers must stay separate; add, not set.
+    for (const auto& [name, value] : reply.headers) {
+      if (iequals(name, "Set-Cookie"))
+        out.add(name, value);
+      else
+        out.set(name, value);
+    }
     if (reply.status == 413 || reply.status == 400) out.setKeepAlive(false);
     if (reply.status == 204 || reply.status == 304 || request.method == "HEAD") {
       out.setContentLength(0);
@@ -124,9 +131,17 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
       return json_error(404, "no such route: " + request.path);
     }
     route_label = lookup.route->pattern;
-    if (lookup.route->access == Access::user && !user_check_(request))
-      return with_header(json_error(401, "authentication required"), "WWW-Authenticate",
-                         "Basic realm=\"scanhook\", charset=\"UTF-8\"");
+    if (lookup.route->access == Access::user) {
+      const UserVerdict verdict = user_check_(request);
+      if (verdict.outcome == UserVerdict::refused) return json_error(403, verdict.message);
+      if (verdict.outcome == UserVerdict::needs_login) {
+        HttpReply reply = json_error(401, verdict.message);
+        if (verdict.basic_challenge)
+          reply.headers.emplace_back("WWW-Authenticate",
+                                     "Basic realm=\"scanhook\", charset=\"UTF-8\"");
+        return reply;
+      }
+    }
     try {
       return lookup.route->handler(request, lookup.params);
     } catch (const std::exception& error) {

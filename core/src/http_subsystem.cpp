@@ -3,21 +3,11 @@
 #include <Poco/Exception.h>
 #include <Poco/Util/Application.h>
 
-#include "scanhook/core/auth.hpp"
-
 namespace scanhook::core {
 
-UserCheck server_user_check(const CoreSettings& server) {
-  const std::string username = server.string("username");
-  const std::string password = server.string("password");
-  return [username, password](const HttpRequest& request) {
-    if (username.empty() && password.empty()) return true;
-    return basic_matches(request, username, password);
-  };
-}
-
-HttpSubsystem::HttpSubsystem(const Config& config, const Router& router, Metrics& metrics)
-    : config_(config), router_(router), metrics_(metrics) {}
+HttpSubsystem::HttpSubsystem(const Config& config, const Router& router, Metrics& metrics,
+                             UserCheck user_check)
+    : config_(config), router_(router), metrics_(metrics), user_check_(std::move(user_check)) {}
 
 void HttpSubsystem::initialize(Poco::Util::Application& app) {
   const auto [host, port] = parse_listen_address(config_.server.string("listen"));
@@ -28,8 +18,7 @@ void HttpSubsystem::initialize(Poco::Util::Application& app) {
   options.max_body_size = static_cast<std::size_t>(config_.server.integer("max_body_size"));
   options.timeout = config_.server.duration("request_timeout");
   options.access_log = config_.server.boolean("access_log");
-  server_ =
-      std::make_unique<HttpServer>(options, router_, metrics_, server_user_check(config_.server));
+  server_ = std::make_unique<HttpServer>(options, router_, metrics_, user_check_);
   try {
     server_->start();
   } catch (const Poco::Exception& error) {

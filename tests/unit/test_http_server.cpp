@@ -47,7 +47,12 @@ struct RunningServer {
     options.max_body_size = max_body;
     options.access_log = false;
     server = std::make_unique<HttpServer>(options, router, metrics, [](const HttpRequest& request) {
-      return request.header("Authorization") == std::optional<std::string>("Basic dTpw");
+      using scanhook::core::UserVerdict;
+      if (request.header("Authorization") == std::optional<std::string>("Basic dTpw"))
+        return UserVerdict{UserVerdict::allowed, "", false};
+      if (request.header("X-Test-Refuse"))
+        return UserVerdict{UserVerdict::refused, "refused for the test", false};
+      return UserVerdict{UserVerdict::needs_login, "authentication required", true};
     });
     server->start();
   }
@@ -103,6 +108,10 @@ TEST_CASE("user routes need credentials and say how to give them", "[http]") {
   response = running.client().send("GET", "/private", {{"Authorization", "Basic dTpw"}});
   CHECK(response.status == 200);
   CHECK(response.body == "secret");
+  response = running.client().send("GET", "/private", {{"X-Test-Refuse", "1"}});
+  CHECK(response.status == 403);
+  CHECK(response.body == R"({"error":"refused for the test"})");
+  CHECK_FALSE(response.header("WWW-Authenticate"));
 }
 
 TEST_CASE("requests are counted by route and status for /metrics", "[http]") {

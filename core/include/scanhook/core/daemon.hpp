@@ -13,6 +13,7 @@
 #include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/plugin_catalog.hpp"
 #include "scanhook/core/router.hpp"
+#include "scanhook/core/user_auth.hpp"
 
 namespace scanhook::core {
 
@@ -42,6 +43,7 @@ class Daemon : public Poco::Util::ServerApplication {
   std::unique_ptr<Config> config_;
   Metrics metrics_;
   Router router_;
+  std::unique_ptr<UserAuth> user_auth_;  // read by the HTTP server's threads
 };
 
 }  // namespace scanhook::core

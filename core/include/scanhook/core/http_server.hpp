@@ -26,9 +26,20 @@ struct HttpServerOptions {
   bool access_log = true;
 };
 
-// Decides whether a request may use an Access::user route. The default
-// allows only when no credentials are configured.
-using UserCheck = std::function<bool(const HttpRequest&)>;
+// What the user check decided for a request to an Access::user route.
+struct UserVerdict {
+  enum Outcome {
+    allowed,
+    needs_login,  // 401: no or wrong credentials, or the session expired
+    refused,      // 403: authenticated, but CSRF token or origin wrong
+  };
+  Outcome outcome = allowed;
+  std::string message;           // said in the JSON error
+  bool basic_challenge = false;  // 401 with WWW-Authenticate: Basic (not for the UI's fetches)
+};
+
+// Decides whether a request may use an Access::user route.
+using UserCheck = std::function<UserVerdict(const HttpRequest&)>;
 
 class HttpServer {
  public:

@@ -13,7 +13,7 @@ namespace scanhook::core {
 
 class HttpSubsystem final : public Poco::Util::Subsystem {
  public:
-  HttpSubsystem(const Config& config, const Router& router, Metrics& metrics);
+  HttpSubsystem(const Config& config, const Router& router, Metrics& metrics, UserCheck user_check);
   const char* name() const override { return "http"; }
 
  protected:
@@ -24,10 +24,8 @@ class HttpSubsystem final : public Poco::Util::Subsystem {
   const Config& config_;
   const Router& router_;
   Metrics& metrics_;
+  UserCheck user_check_;
   std::unique_ptr<HttpServer> server_;
 };
-
-// Basic with the [server] credentials; open when none are configured.
-UserCheck server_user_check(const CoreSettings& server);
 
 }  // namespace scanhook::core

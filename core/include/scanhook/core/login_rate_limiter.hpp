@@ -1,0 +1,42 @@
+// Slows password guessing: after `limit` failed logins from one address
+// within `window`, that address is refused until the oldest failure ages out.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace scanhook::core {
+
+class LoginRateLimiter {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+  LoginRateLimiter(std::size_t limit, std::chrono::seconds window,
+                   Clock clock = std::chrono::steady_clock::now);
+
+  // How long the address must wait before trying again; nullopt: it may try now.
+  std::optional<std::chrono::seconds> wait_time(const std::string& address);
+  void record_failure(const std::string& address);
+  void record_success(const std::string& address);
+
+ private:
+  void forget_old(std::deque<std::chrono::steady_clock::time_point>& failures,
+                  std::chrono::steady_clock::time_point now) const;
+
+  std::size_t limit_;
+  std::chrono::seconds window_;
+  Clock clock_;
+  std::mutex mutex_;
+  std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
+};
+
+// The host part of "host:port" / "[v6]:port", so every port of a client counts together.
+std::string address_without_port(const std::string& address);
+
+}  // namespace scanhook::core

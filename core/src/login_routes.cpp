@@ -1,0 +1,127 @@
+#include "scanhook/core/login_routes.hpp"
+
+#include <Poco/URI.h>
+
+#include "scanhook/core/web_assets.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+HttpReply redirect(const std::string& location) {
+  return {303,
+          "text/plain; charset=utf-8",
+          "",
+          {{"Location", location}, {"Cache-Control", "no-store"}}};
+}
+
+// login.html with the message (if any) in its alert slot.
+HttpReply login_page(int status, const std::string& message) {
+  const WebAsset* page = find_web_asset("login.html");
+  if (page == nullptr) return json_error(500, "the login page is missing from this build");
+  std::string html(page->body);
+  const std::string slot = "<!--message-->";
+  if (const auto at = html.find(slot); at != std::string::npos && !message.empty())
+    html.replace(at, slot.size(),
+                 "<p class=\"alert alert-error\" role=\"alert\">" + html_escape(message) + "</p>");
+  return {status, "text/html; charset=utf-8", html, {{"Cache-Control", "no-store"}}};
+}
+
+}  // namespace
+
+std::string form_field(const std::string& body, const std::string& name) {
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const auto end = std::min(body.find('&', start), body.size());
+    const std::string pair = body.substr(start, end - start);
+    const auto equals = pair.find('=');
+    std::string key = pair.substr(0, equals);
+    std::string value = equals == std::string::npos ? "" : pair.substr(equals + 1);
+    for (auto* part : {&key, &value})
+      for (char& c : *part)
+        if (c == '+') c = ' ';
+    std::string decoded_key, decoded_value;
+    try {
+      Poco::URI::decode(key, decoded_key);
+      Poco::URI::decode(value, decoded_value);
+    } catch (const std::exception&) {
+      return "";
+    }
+    if (decoded_key == name) return decoded_value;
+    start = end + 1;
+  }
+  return "";
+}
+
+void add_login_routes(Router& router, UserAuth& auth) {
+  router.add("GET", "/login", Access::open,
+             [&auth](const HttpRequest& request, const RouteParams&) {
+               if (!auth.login_required() || auth.session_of(request)) return redirect("/");
+               return login_page(200, "");
+             });
+
+  router.add("POST", "/login", Access::open,
+             [&auth](const HttpRequest& request, const RouteParams&) {
+               if (is_cross_site(request)) return login_page(403, "cross-site login refused");
+               if (!auth.login_required()) return redirect("/");
+               if (const auto wait = auth.login_limiter().wait_time(request.remote_address)) {
+                 HttpReply reply =
+                     login_page(429, "Too many failed logins from your address: try again in " +
+                                         std::to_string(wait->count()) + " seconds.");
+                 reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
+                 return reply;
+               }
+               const std::string username = form_field(request.body, "username");
+               if (!auth.credentials_match(username, form_field(request.body, "password"))) {
+                 auth.login_limiter().record_failure(request.remote_address);
+                 return login_page(401, "Wrong username or password.");
+               }
+               auth.login_limiter().record_success(request.remote_address);
+               // A fresh id at every login: an id planted before login is never promoted.
+               if (const auto old = cookie_value(request, kSessionCookie))
+                 auth.sessions().remove(*old);
+               const Session session = auth.sessions().create(username);
+               HttpReply reply = redirect("/");
+               reply.headers.emplace_back("Set-Cookie", session_cookie_header(session));
+               return reply;
+             });
+
+  router.add("POST", "/logout", Access::user,
+             [&auth](const HttpRequest& request, const RouteParams&) {
+               if (const auto id = cookie_value(request, kSessionCookie))
+                 auth.sessions().remove(*id);
+               return HttpReply{200,
+                                "application/json",
+                                "{\"signed_out\":true}",
+                                {{"Set-Cookie", cleared_session_cookie_header()}}};
+             });
+
+  router.add("GET", "/api/session", Access::user,
+             [&auth](const HttpRequest& request, const RouteParams&) {
+               const auto session = auth.session_of(request);
+               const std::string user = session ? session->user : "";
+               // Basic callers have no session and need no token.
+               const std::string body =
+                   std::string("{\"user\":") + (user.empty() ? "null" : json_quote(user)) +
+                   ",\"csrf_token\":" + (session ? json_quote(session->csrf_token) : "null") +
+                   ",\"login_required\":" + (auth.login_required() ? "true" : "false") + "}";
+               return HttpReply{200, "application/json", body, {{"Cache-Control", "no-store"}}};
+             });
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,255 @@
+// The web UI in a real headless Chromium against a real scanhookd and the
+// fake plex.tv (tests/fakes/programs/fake_plex_tv_server.cpp).
+// Env: SCANHOOKD, FAKE_PLEX_TV_SERVER, SCANHOOK_BUILD_DIR (set by CTest).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const buildDir = process.env.SCANHOOK_BUILD_DIR || path.resolve('../../build');
+const scanhookd = process.env.SCANHOOKD || path.join(buildDir, 'bin/scanhookd');
+const fakeServer = process.env.FAKE_PLEX_TV_SERVER || path.join(buildDir, 'tests/fake_plex_tv_server');
+const screenshots = path.join(buildDir, 'screenshots');
+const USER = 'admin';
+const PASSWORD = 'correct horse battery';
+const MUSIC = 'tv.plex.provider.music';
+const PODCASTS = 'tv.plex.provider.podcasts';
+const NEWS = 'tv.plex.provider.news';
+
+let dir;
+let fake; // { process, url, control }
+let daemon; // { process, url, output }
+let browser; // the persistent context
+let page;
+
+// Starts a program and resolves with the first stdout match of `pattern`.
+function startProgram(file, args, pattern) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${file} did not start:\n${output}`)), 15000);
+    const read = (chunk) => {
+      output += chunk;
+      const match = output.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, match, output: () => output });
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${file} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function control(method, route) {
+  const response = await fetch(`${fake.control}/__fake/${route}`, { method });
+  const body = await response.json();
+  assert.equal(response.status, 200, JSON.stringify(body));
+  return body;
+}
+
+// Polls until `check` returns a truthy value (short steps, bounded).
+async function eventually(check, what, timeout = 5000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+async function shoot(name) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'scanhook-browser-'));
+  mkdirSync(screenshots, { recursive: true });
+  const started = await startProgram(fakeServer, [], /fake plex\.tv on (\S+) control (\S+)/);
+  fake = { process: started.child, url: started.match[1], control: started.match[2] };
+  await control('POST', 'listed');
+
+  const ini = path.join(dir, 'scanhook.ini');
+  writeFileSync(ini, [
+    '[server]',
+    'listen = 127.0.0.1:0',
+    `database = ${dir}/scanhook.db`,
+    `username = ${USER}`,
+    `password = ${PASSWORD}`,
+    '[queue]',
+    'minimum_age = 10m', // a manual scan stays in the queue for the dashboard
+    '[source.sonarr]',
+    '[target.log]',
+    '[service.plex_optout]',
+    `plextv_url = ${fake.url}`,
+    'timeout = 5s',
+    '',
+  ].join('\n'));
+  const running = await startProgram(scanhookd, ['--config', ini], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  daemon = { process: running.child, url: running.match[1], output: running.output };
+
+  // A fresh profile in the temp folder for every run.
+  browser = await chromium.launchPersistentContext(path.join(dir, 'chromium'), {
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1200, height: 860 },
+    reducedMotion: 'reduce', // switches settle at once for screenshots
+  });
+  page = browser.pages()[0] || await browser.newPage();
+  page.setDefaultTimeout(5000);
+});
+
+after(async () => {
+  await browser?.close();
+  daemon?.process.kill('SIGTERM');
+  fake?.process.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('log in with the [server] credentials', async () => {
+  await page.goto(`${daemon.url}/`);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.getByLabel('Username').fill(USER);
+  await page.getByLabel('Password').fill('wrong');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Wrong username or password.' }).waitFor();
+  await shoot('login');
+
+  await page.getByLabel('Username').fill(USER);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/');
+  const cookies = await browser.cookies();
+  const session = cookies.find((c) => c.name === 'scanhook_session');
+  assert.ok(session, 'a session cookie is set');
+  assert.equal(session.httpOnly, true);
+  assert.equal(session.sameSite, 'Strict');
+  await page.getByText('Signed in as admin').waitFor();
+});
+
+test('connect with Plex: the PIN is shown, then approved at plex.tv', async () => {
+  await page.getByRole('link', { name: 'Online Media Sources' }).click();
+  await page.getByRole('heading', { name: 'Not connected to plex.tv' }).waitFor();
+  await page.getByRole('button', { name: 'Connect with Plex' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('status').filter({ hasText: 'Cancelled: nothing was connected.' }).waitFor();
+  await page.getByRole('button', { name: 'Connect with Plex' }).click();
+  const code = page.locator('.pin-code');
+  await code.waitFor();
+  assert.match(await code.textContent(), /^[A-Z0-9]{4,}$/i);
+  const link = page.getByRole('link', { name: 'Open app.plex.tv' });
+  assert.match(await link.getAttribute('href'), /^https:\/\/app\.plex\.tv\/auth#\?clientID=.+&code=/);
+  await page.getByText('Waiting for you to approve the PIN at plex.tv…').waitFor();
+  await shoot('online-media-sources-pin');
+
+  await control('POST', 'approve');
+  await page.getByText('Connected to plex.tv as alice.').waitFor();
+  await page.getByRole('switch', { name: 'Music' }).waitFor();
+  const switches = page.getByRole('switch');
+  assert.equal(await switches.count(), 6);
+  for (let i = 0; i < 6; ++i) assert.equal(await switches.nth(i).getAttribute('aria-checked'), 'true');
+});
+
+test('a switch turns its source off at plex.tv', async () => {
+  const podcasts = page.getByRole('switch', { name: 'Podcasts' });
+  await podcasts.click();
+  assert.equal(await podcasts.getAttribute('aria-checked'), 'false');
+  await eventually(async () => (await control('GET', 'opt-outs'))[PODCASTS] === 'opt_out', 'podcasts opt_out at the fake');
+  await eventually(async () => !(await podcasts.isDisabled()), 'the switch to settle');
+  assert.equal(await podcasts.getAttribute('aria-checked'), 'false');
+  const news = page.getByRole('switch', { name: 'News' });
+  await news.click();
+  await eventually(async () => (await control('GET', 'opt-outs'))[NEWS] === 'opt_out', 'news opt_out at the fake');
+  await eventually(async () => !(await news.isDisabled()), 'the switch to settle');
+  await shoot('online-media-sources');
+});
+
+test('a failure at plex.tv shows an error and the switch rolls back', async () => {
+  await control('POST', `fail?key=${MUSIC}&status=500`);
+  const music = page.getByRole('switch', { name: 'Music' });
+  assert.equal(await music.getAttribute('aria-checked'), 'true');
+  await music.click();
+  const row = page.locator(`li[data-key="${MUSIC}"]`);
+  await row.getByRole('alert').filter({ hasText: 'Could not turn Music off' }).waitFor();
+  assert.equal(await music.getAttribute('aria-checked'), 'true');
+  assert.equal((await control('GET', 'opt-outs'))[MUSIC], 'opt_in');
+  await page.locator('.messages [role="alert"]', { hasText: 'Music was not changed' }).waitFor();
+  await shoot('online-media-sources-error');
+  await control('POST', 'clear-failures');
+});
+
+test('disable all asks first, then reports the count', async () => {
+  await page.getByRole('button', { name: 'Disable all' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Disable all Online Media Sources?' });
+  await dialog.waitFor();
+  await shoot('online-media-sources-confirm');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal((await control('GET', 'opt-outs'))[MUSIC], 'opt_in');
+
+  await page.getByRole('button', { name: 'Disable all' }).click();
+  await dialog.getByRole('button', { name: 'Disable all' }).click();
+  await page.getByRole('status').filter({ hasText: 'Disabled 4 sources, 2 already off' }).waitFor();
+  const states = await control('GET', 'opt-outs');
+  for (const value of Object.values(states)) assert.equal(value, 'opt_out');
+  const switches = page.getByRole('switch');
+  for (let i = 0; i < 6; ++i) assert.equal(await switches.nth(i).getAttribute('aria-checked'), 'false');
+  await shoot('online-media-sources-disabled');
+});
+
+test('manual scan: explain, queue, and the dashboard shows the folder', async () => {
+  await page.getByRole('link', { name: 'Manual scan' }).click();
+  await page.getByLabel('Paths', { exact: true }).fill('/media/tv/Some Show/Season 01');
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await page.getByRole('article', { name: 'What happens to /media/tv/Some Show/Season 01' }).waitFor();
+  await shoot('manual-scan');
+  await page.getByRole('button', { name: 'Queue scan' }).click();
+  await page.locator('.alert-success').waitFor();
+
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('cell', { name: '/media/tv/Some Show/Season 01' }).waitFor();
+  assert.equal(await page.locator('#queue-depth').textContent(), '1');
+  await shoot('dashboard');
+});
+
+test('dead letters: an unreadable webhook is listed, inspected and replayed', async () => {
+  await page.getByRole('link', { name: 'Dead letters' }).click();
+  await page.getByText('No dead letters.').waitFor();
+  const webhook = await fetch(`${daemon.url}/triggers/sonarr`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
+    body: '{"eventType": "Download", "series": ',
+  });
+  assert.equal(webhook.status, 400);
+  await page.reload();
+  await page.getByRole('cell', { name: 'sonarr', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Inspect' }).click();
+  const detail = page.locator('#dead-letter-detail');
+  await detail.getByRole('heading', { name: /^Dead letter \d+ from sonarr$/ }).waitFor();
+  assert.equal(await detail.locator('pre.body').textContent(), '{"eventType": "Download", "series": ');
+  await shoot('dead-letters');
+  await detail.getByRole('button', { name: 'Replay' }).click();
+  await page.getByRole('alert').filter({ hasText: /^Replay of \d+ failed: / }).waitFor();
+});
+
+test('a token revoked at plex.tv returns the page to "Connect with Plex" with the reason', async () => {
+  await page.getByRole('link', { name: 'Online Media Sources' }).click();
+  const music = page.getByRole('switch', { name: 'Music' });
+  await music.waitFor();
+  await control('POST', 'revoke');
+  await music.click();
+  await page.getByRole('heading', { name: 'Not connected to plex.tv' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'the Plex token was revoked or has expired' }).waitFor();
+  await page.getByRole('button', { name: 'Connect with Plex' }).waitFor();
+});

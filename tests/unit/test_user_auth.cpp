@@ -1,0 +1,193 @@
+#include <catch2/catch.hpp>
+
+#include "scanhook/core/login_routes.hpp"
+#include "scanhook/core/user_auth.hpp"
+
+using scanhook::HttpRequest;
+using scanhook::core::address_without_port;
+using scanhook::core::LoginRateLimiter;
+using scanhook::core::SessionStore;
+using scanhook::core::UserAuth;
+using scanhook::core::UserVerdict;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct FakeClock {
+  std::chrono::steady_clock::time_point now{};
+  auto function() {
+    return [this] { return now; };
+  }
+};
+
+HttpRequest request(const std::string& method, scanhook::HeaderList headers) {
+  HttpRequest r;
+  r.method = method;
+  r.path = "/api/x";
+  r.headers = std::move(headers);
+  r.remote_address = "127.0.0.1:5555";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("sessions get distinct 256-bit ids and CSRF tokens and end after idling", "[session]") {
+  FakeClock clock;
+  SessionStore store(60s, 1000, clock.function());
+  const auto a = store.create("admin");
+  const auto b = store.create("admin");
+  CHECK(a.id.size() == 64);
+  CHECK(a.csrf_token.size() == 64);
+  CHECK(a.id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(a.id != b.id);
+  CHECK(a.id != a.csrf_token);
+
+  clock.now += 59s;
+  REQUIRE(store.find(a.id));
+  CHECK(store.find(a.id)->csrf_token == a.csrf_token);
+  clock.now += 59s;  // used 59 s ago: still alive (idle time restarts on use)
+  CHECK(store.find(a.id));
+  CHECK_FALSE(store.find(b.id));  // idle 118 s
+  clock.now += 61s;
+  CHECK_FALSE(store.find(a.id));
+  CHECK_FALSE(store.find(""));
+}
+
+TEST_CASE("removed sessions are gone, and the oldest goes when the store is full", "[session]") {
+  FakeClock clock;
+  SessionStore store(1h, 2, clock.function());
+  const auto first = store.create("u");
+  clock.now += 1s;
+  const auto second = store.create("u");
+  clock.now += 1s;
+  const auto third = store.create("u");
+  CHECK(store.size() == 2);
+  CHECK_FALSE(store.find(first.id));
+  CHECK(store.find(second.id));
+  store.remove(second.id);
+  CHECK_FALSE(store.find(second.id));
+  CHECK(store.find(third.id));
+}
+
+TEST_CASE("five failed logins a minute from one address are allowed, the sixth waits",
+          "[session]") {
+  FakeClock clock;
+  LoginRateLimiter limiter(5, 60s, clock.function());
+  for (int i = 0; i < 5; ++i) {
+    CHECK_FALSE(limiter.wait_time("10.0.0.1:4000"));
+    limiter.record_failure("10.0.0.1:" + std::to_string(4000 + i));  // any port: same client
+    clock.now += 10s;
+  }
+  // The first failure was 50 s ago: 10 s to wait.
+  CHECK(limiter.wait_time("10.0.0.1:9999") == std::optional<std::chrono::seconds>(10s));
+  CHECK_FALSE(limiter.wait_time("10.0.0.2:4000"));
+  clock.now += 10s;
+  CHECK_FALSE(limiter.wait_time("10.0.0.1:4000"));
+
+  limiter.record_failure("10.0.0.3:1");
+  limiter.record_success("10.0.0.3:2");
+  for (int i = 0; i < 4; ++i) limiter.record_failure("10.0.0.3:1");
+  CHECK_FALSE(limiter.wait_time("10.0.0.3:1"));  // success cleared the count
+  CHECK(address_without_port("[::1]:80") == "::1");
+  CHECK(address_without_port("::1") == "::1");
+  CHECK(address_without_port("192.168.1.2:80") == "192.168.1.2");
+}
+
+TEST_CASE("Basic needs no CSRF token; a session needs it on every change", "[session]") {
+  UserAuth auth("admin", "secret");
+  const std::string basic = "Basic YWRtaW46c2VjcmV0";  // admin:secret
+  CHECK(auth.check(request("POST", {{"Authorization", basic}})).outcome == UserVerdict::allowed);
+  auto verdict = auth.check(request("GET", {{"Authorization", "Basic YWRtaW46d3Jvbmc="}}));
+  CHECK(verdict.outcome == UserVerdict::needs_login);
+  CHECK(verdict.message == "wrong username or password");
+  CHECK(verdict.basic_challenge);
+
+  const auto session = auth.sessions().create("admin");
+  const std::string cookie = "theme=dark; scanhook_session=" + session.id;
+  CHECK(auth.check(request("GET", {{"Cookie", cookie}})).outcome == UserVerdict::allowed);
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    verdict = auth.check(request(method, {{"Cookie", cookie}}));
+    CHECK(verdict.outcome == UserVerdict::refused);
+    CHECK(verdict.message ==
+          "missing or wrong CSRF token: send the X-CSRF-Token header from GET /api/session");
+    CHECK(auth.check(request(method, {{"Cookie", cookie},
+                                      {"X-CSRF-Token", "0" + session.csrf_token.substr(1)}}))
+              .outcome == UserVerdict::refused);
+    CHECK(auth.check(request(method, {{"Cookie", cookie}, {"X-CSRF-Token", session.csrf_token}}))
+              .outcome == UserVerdict::allowed);
+  }
+}
+
+TEST_CASE("without a login the browser gets no Basic prompt; an ended session says so",
+          "[session]") {
+  UserAuth auth("admin", "secret");
+  auto verdict = auth.check(request("GET", {}));
+  CHECK(verdict.outcome == UserVerdict::needs_login);
+  CHECK(verdict.message == "authentication required: log in, or use HTTP Basic");
+  CHECK(verdict.basic_challenge);
+  verdict = auth.check(request("GET", {{"Sec-Fetch-Mode", "cors"}}));
+  CHECK_FALSE(verdict.basic_challenge);
+  verdict = auth.check(request("GET", {{"Cookie", "scanhook_session=gone"}}));
+  CHECK(verdict.outcome == UserVerdict::needs_login);
+  CHECK(verdict.message == "your session has ended: log in again");
+}
+
+TEST_CASE("cross-site changes are refused even with good credentials", "[session]") {
+  UserAuth auth("admin", "secret");
+  const std::string basic = "Basic YWRtaW46c2VjcmV0";
+  const auto session = auth.sessions().create("admin");
+  const scanhook::HeaderList good = {{"Host", "127.0.0.1:3030"},
+                                     {"Authorization", basic},
+                                     {"Cookie", "scanhook_session=" + session.id},
+                                     {"X-CSRF-Token", session.csrf_token}};
+  auto with = [&](scanhook::HeaderList extra) {
+    auto headers = good;
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return headers;
+  };
+  CHECK(auth.check(request("POST", with({{"Origin", "http://127.0.0.1:3030"}}))).outcome ==
+        UserVerdict::allowed);
+  CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "same-origin"}}))).outcome ==
+        UserVerdict::allowed);
+  CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "none"}}))).outcome ==
+        UserVerdict::allowed);
+  for (const auto& extra : std::vector<scanhook::HeaderList>{{{"Sec-Fetch-Site", "cross-site"}},
+                                                             {{"Sec-Fetch-Site", "same-site"}},
+                                                             {{"Origin", "http://evil.example"}},
+                                                             {{"Origin", "http://127.0.0.1:3031"}},
+                                                             {{"Origin", "null"}}}) {
+    const auto verdict = auth.check(request("POST", with(extra)));
+    CHECK(verdict.outcome == UserVerdict::refused);
+    CHECK(verdict.message == "cross-site request refused");
+  }
+  // A same-origin form post under Referrer-Policy: no-referrer says Origin: null.
+  CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "same-origin"}, {"Origin", "null"}})))
+            .outcome == UserVerdict::allowed);
+  CHECK(auth.check(request("POST", with({{"Sec-Fetch-Site", "cross-site"},
+                                         {"Origin", "http://127.0.0.1:3030"}})))
+            .outcome == UserVerdict::refused);
+  // Reading is not a change.
+  CHECK(auth.check(request("GET", with({{"Sec-Fetch-Site", "cross-site"}}))).outcome ==
+        UserVerdict::allowed);
+}
+
+TEST_CASE("with no credentials anyone on loopback may call, but a session still needs CSRF",
+          "[session]") {
+  UserAuth auth("", "");
+  CHECK_FALSE(auth.login_required());
+  CHECK(auth.check(request("POST", {})).outcome == UserVerdict::allowed);
+  const auto session = auth.sessions().create("");
+  CHECK(auth.check(request("POST", {{"Cookie", "scanhook_session=" + session.id}})).outcome ==
+        UserVerdict::refused);
+  CHECK(auth.check(request("POST", {{"Origin", "http://evil.example"}, {"Host", "127.0.0.1:1"}}))
+            .outcome == UserVerdict::refused);
+}
+
+TEST_CASE("form fields are decoded", "[session]") {
+  using scanhook::core::form_field;
+  const std::string body = "username=ad%20min&password=p%26ss+word%3D&x";
+  CHECK(form_field(body, "username") == "ad min");
+  CHECK(form_field(body, "password") == "p&ss word=");
+  CHECK(form_field(body, "x").empty());
+  CHECK(form_field(body, "missing").empty());
+}
