@@ -1,13 +1,9 @@
 #include "emby_webhook.hpp"
 
-#include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
-#include <stdexcept>
-
-#include "scanhook/support/form_field.hpp"
 #include "scanhook/support/media_item_type.hpp"
+#include "scanhook/support/webhook_json.hpp"
 
 namespace scanhook::emby {
 
@@ -21,25 +17,9 @@ std::string text_field(const Poco::JSON::Object& object, const std::string& name
 }  // namespace
 
 WebhookOutcome EmbyWebhook::on_request(const HttpRequest& request) {
-  std::string json = request.body;
-  if (support::is_form(request.content_type())) {
-    std::optional<std::string> data;
-    try {
-      data = support::form_field(request.body, request.content_type(), "data");
-    } catch (const std::runtime_error& error) {
-      return WebhookOutcome::malformed(error.what());
-    }
-    if (!data) return WebhookOutcome::malformed("the form has no field \"data\" with Emby's JSON");
-    json = *data;
-  }
-  Poco::JSON::Object::Ptr payload;
-  try {
-    const auto parsed = Poco::JSON::Parser().parse(json);
-    if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
-      payload = parsed.extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception&) {
-  }
-  if (!payload) return WebhookOutcome::malformed("the body is not Emby's JSON object");
+  const auto json = support::read_webhook_json(request, "data", "Emby");
+  if (!json.object) return WebhookOutcome::malformed(json.error);
+  const Poco::JSON::Object::Ptr& payload = json.object;
   const std::string event = text_field(*payload, "Event");
   if (event.empty()) return WebhookOutcome::malformed("the body has no Event");
   if (event == "system.notificationtest")

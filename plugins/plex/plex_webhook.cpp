@@ -1,11 +1,9 @@
 #include "plex_webhook.hpp"
 
-#include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include "plex_api.hpp"
-#include "scanhook/support/form_field.hpp"
+#include "scanhook/support/webhook_json.hpp"
 
 namespace scanhook::plex {
 
@@ -43,25 +41,9 @@ WebhookOutcome PlexWebhook::lookup_failed(const std::string& what,
 }
 
 WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
-  std::string json = request.body;
-  if (support::is_form(request.content_type())) {
-    std::optional<std::string> payload;
-    try {
-      payload = support::form_field(request.body, request.content_type(), "payload");
-    } catch (const std::runtime_error& error) {
-      return WebhookOutcome::malformed(error.what());
-    }
-    if (!payload) return WebhookOutcome::malformed("the form has no field \"payload\"");
-    json = *payload;
-  }
-  Poco::JSON::Object::Ptr payload;
-  try {
-    const auto parsed = Poco::JSON::Parser().parse(json);
-    if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
-      payload = parsed.extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception&) {
-  }
-  if (!payload) return WebhookOutcome::malformed("the payload is not Plex's JSON object");
+  const auto json = support::read_webhook_json(request, "payload", "Plex");
+  if (!json.object) return WebhookOutcome::malformed(json.error);
+  const Poco::JSON::Object::Ptr& payload = json.object;
   const std::string event = text_field(payload, "event");
   if (event.empty()) return WebhookOutcome::malformed("the payload has no event");
   if (event != "library.new") return WebhookOutcome::ignored(event + " changes no files");

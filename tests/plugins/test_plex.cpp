@@ -301,7 +301,7 @@ TEST_CASE("plex webhooks that cannot be read are kept as dead letters", "[plex][
               "multipart/form-data; boundary=b"));
   CHECK(no_payload.status == 400);
   CHECK(no_payload.keep_as_dead_letter);
-  CHECK(no_payload.message == "the form has no field \"payload\"");
+  CHECK(no_payload.message == "the form has no field \"payload\" with Plex's JSON");
 
   const auto broken =
       source->handle(webhook("--b\r\nnot a part", "multipart/form-data; boundary=b"));
