@@ -381,6 +381,17 @@ class Validator {
       return std::nullopt;
     }
 
+    // A service answers under /api/<instance>/: it must not shadow the core's own routes.
+    static const std::set<std::string> kCoreApiNames = {
+        "deadletters", "explain", "history", "queue", "scan", "services", "session", "targets"};
+    if (role == Role::service && kCoreApiNames.count(instance)) {
+      error(section.line, section.name, "",
+            "a service cannot be named \"" + instance + "\": /api/" + instance +
+                " is one of scanhook's own routes; choose another name, e.g. [service.plex_" +
+                instance + "]");
+      return std::nullopt;
+    }
+
     std::string plugin_name = instance;
     for (const auto& entry : section.entries)
       if (entry.key == "plugin") plugin_name = entry.value;

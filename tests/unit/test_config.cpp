@@ -140,3 +140,10 @@ TEST_CASE("refused plugins the configuration does not use become warnings", "[co
   CHECK(config.warnings.size() == fixtures().rejected().size());
   CHECK_THAT(config.warnings.front(), Contains("not used by the configuration: skipped"));
 }
+
+TEST_CASE("a service may not take the name of one of the core's /api routes", "[config]") {
+  CHECK_THAT(
+      error_of("[service.queue]\nplugin = fixture\n"),
+      Contains("test.ini:1: [service.queue]: a service cannot be named \"queue\": /api/queue "
+               "is one of scanhook's own routes"));
+}
