@@ -392,6 +392,13 @@ class Validator {
       return std::nullopt;
     }
 
+    if (role == Role::source && instance == "manual") {
+      error(section.line, section.name, "",
+            "a source cannot be named \"manual\": /triggers/manual is scanhook's built-in manual "
+            "trigger; choose another name");
+      return std::nullopt;
+    }
+
     std::string plugin_name = instance;
     for (const auto& entry : section.entries)
       if (entry.key == "plugin") plugin_name = entry.value;

@@ -147,3 +147,8 @@ TEST_CASE("a service may not take the name of one of the core's /api routes", "[
       Contains("test.ini:1: [service.queue]: a service cannot be named \"queue\": /api/queue "
                "is one of scanhook's own routes"));
 }
+
+TEST_CASE("a source may not be named manual: that trigger is built in", "[config]") {
+  CHECK_THAT(error_of("[source.manual]\nplugin = fixture\n"),
+             Contains("[source.manual]: a source cannot be named \"manual\""));
+}
