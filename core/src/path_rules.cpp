@@ -88,7 +88,9 @@ RewriteRule parse_rule(const std::string& text) {
     throw std::invalid_argument("rewrite \"" + text +
                                 "\": FROM must be an absolute path (or a Windows path such as "
                                 "C:\\TV), or ~REGEX for a regex rule");
-  if (rule.to.empty() || rule.to.front() != '/')
+  // An empty TO strips FROM: "/mnt/remote =>" maps /mnt/remote/tv to /tv (rclone's VFS root).
+  if (rule.to.empty()) rule.to = "/";
+  if (rule.to.front() != '/')
     throw std::invalid_argument("rewrite \"" + text + "\": TO must be an absolute path");
   rule.to = normalise(rule.to);
   return rule;

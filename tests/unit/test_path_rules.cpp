@@ -36,6 +36,14 @@ TEST_CASE("a prefix rewrite matches at a '/' boundary only", "[paths]") {
   CHECK(rules.rewrite("/data/tvshows/x").rule.empty());
 }
 
+TEST_CASE("an empty TO strips the prefix, leaving the root for the prefix itself", "[paths]") {
+  const PathRules rules({"/mnt/remote =>"}, {}, {});
+  CHECK(rules.rewrite("/mnt/remote/tv/Show").path == "/tv/Show");
+  CHECK(rules.rewrite("/mnt/remote").path == "/");
+  CHECK(rules.rewrite("/mnt/remotely/x").path == "/mnt/remotely/x");
+  CHECK(PathRules::check_rule("/mnt/remote =>").empty());
+}
+
 TEST_CASE("rewrite rules are tried in order and the first match applies", "[paths]") {
   const PathRules rules({"/data/tv/anime => /anime", "/data/tv => /mnt/tv", "/mnt => /other"}, {},
                         {});
