@@ -205,6 +205,108 @@ TEST_CASE("a Plex library.new webhook rescans Jellyfin and Emby, never Plex itse
   CHECK(lookups[0].header("X-Plex-Token") == kPlexToken);
 }
 
+TEST_CASE("a Plex webhook whose lookup fails is a dead letter, replayed once Plex answers",
+          "[e2e][media]") {
+  MediaServers servers;
+  servers.plex.add_item(
+      {"5123",
+       "episode",
+       "The Long Night",
+       {kNorthernLights + "/Northern Lights (2019) - S02E03 - The Long Night.mkv"},
+       {}});
+  servers.plex.set_down(true);
+  TempDir dir;
+  DaemonProcess daemon(
+      dir.path(), servers.ini("[source.plex]\nurl = " + servers.plex.url() +
+                              "\nserver_token = " + kPlexToken + "\ntoken = " + kHookToken + "\n"));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto refused = client.post(
+      "/triggers/plex?token=" + kHookToken, read_test_data("plex/library_new.multipart"),
+      "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
+  CHECK(refused.status == 503);
+  CHECK_THAT(refused.body, Contains("could not look up item 5123: Plex did not answer"));
+  const auto letters = client.get_json("/api/deadletters")->getArray("dead_letters");
+  REQUIRE(letters->size() == 1);
+  const auto letter = letters->getObject(0);
+  CHECK(letter->getValue<std::string>("source") == "plex");
+  CHECK_THAT(letter->getValue<std::string>("error"), Contains("could not look up item 5123"));
+  CHECK(client.queued_folders() == 0);
+
+  servers.plex.set_down(false);
+  const auto replayed = client.post(
+      "/api/deadletters/" + std::to_string(letter->getValue<int>("id")) + "/replay", "", "");
+  REQUIRE(replayed.status == 200);
+  CHECK_THAT(replayed.body, Contains("\"queued\":1"));
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+  const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
+  CHECK(servers.jellyfin.media_updates() == created);
+  CHECK(servers.emby.media_updates() == created);
+  CHECK(servers.plex.refreshes().empty());
+  CHECK(client.get_json("/api/deadletters")->getArray("dead_letters")->size() == 0);
+}
+
+TEST_CASE("Jellyfin's and Emby's webhooks rescan the two other servers, never their own",
+          "[e2e][media]") {
+  struct Case {
+    std::string origin;
+    std::string fixture;
+    std::string content_type;
+  };
+  const auto webhook = GENERATE(
+      Case{"jellyfin", "jellyfin/item_added_all_properties.json", "text/plain; charset=utf-8"},
+      Case{"emby", "emby/library_new.json", "application/json"});
+  MediaServers servers;
+  const std::string server_keys =
+      webhook.origin == "jellyfin"
+          ? "url = " + servers.jellyfin.url() + "\nserver_token = " + kJellyfinKey + "\n"
+          : "";
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini("[source." + webhook.origin + "]\n" + server_keys +
+                                               "token = " + kHookToken + "\n"));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer = client.post("/triggers/" + webhook.origin + "?token=" + kHookToken,
+                                  read_test_data(webhook.fixture), webhook.content_type);
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":1"));
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+
+  const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
+  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kNorthernLights});
+  CHECK(servers.jellyfin.media_updates() ==
+        (webhook.origin == "jellyfin" ? std::vector<std::vector<MediaUpdate>>{} : created));
+  CHECK(servers.emby.media_updates() ==
+        (webhook.origin == "emby" ? std::vector<std::vector<MediaUpdate>>{} : created));
+}
+
+TEST_CASE("Plex answering 429 with Retry-After is retried after that wait, then scanned once",
+          "[e2e][media]") {
+  MediaServers servers;
+  servers.plex.fail_with(429, 1);
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini());
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client);
+  REQUIRE(eventually([&] { return !servers.plex.requests().empty(); }));
+  const auto refused_at = servers.plex.requests().front().received;
+  servers.plex.clear_failure();
+  REQUIRE(eventually([&] { return queue_empty(client); }, std::chrono::seconds(3)));
+  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  // retry_initial is 100ms: only Retry-After explains a wait of a second.
+  const auto requests = servers.plex.requests();
+  REQUIRE(requests.size() >= 2);
+  CHECK(requests[1].received - refused_at >= std::chrono::milliseconds(950));
+  const auto history = client.get_json("/api/history?target=plex")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<int>("attempts") == 2);
+  CHECK(client.target_state("plex")->getValue<bool>("paused") == false);
+}
+
 TEST_CASE("a rejected Plex token pauses Plex loudly until the token is accepted again",
           "[e2e][media]") {
   MediaServers servers;
