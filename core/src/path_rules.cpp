@@ -4,6 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "scanhook/core/utf8_text.hpp"
+
 namespace scanhook::core {
 
 namespace {
@@ -122,6 +124,8 @@ bool is_windows_path(const std::string& path) {
 CheckedPath check_path(const std::string& path) {
   if (path.empty()) return {path, "the path is empty"};
   if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
+  // Plex's URLs and Jellyfin's and Emby's JSON carry UTF-8 only, and so do scanhook's answers.
+  if (!is_utf8(path)) return {path, "the path is not valid UTF-8"};
   if (is_windows_path(path))
     return {path,
             "the path is not absolute: it is a Windows path; add a rewrite rule for its drive "

@@ -36,6 +36,15 @@ std::size_t sequence_length(const std::string& bytes, std::size_t at) {
 
 }  // namespace
 
+bool is_utf8(const std::string& bytes) {
+  for (std::size_t at = 0; at < bytes.size();) {
+    const std::size_t length = sequence_length(bytes, at);
+    if (length == 0) return false;
+    at += length;
+  }
+  return true;
+}
+
 std::string utf8_text(const std::string& bytes) {
   std::string text;
   text.reserve(bytes.size());

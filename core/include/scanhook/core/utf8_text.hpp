@@ -6,6 +6,9 @@
 
 namespace scanhook::core {
 
+// True when `bytes` is valid UTF-8 (RFC 3629).
+bool is_utf8(const std::string& bytes);
+
 // `bytes` with each byte that is not part of a valid UTF-8 sequence replaced
 // by U+FFFD; valid UTF-8 comes back unchanged.
 std::string utf8_text(const std::string& bytes);
