@@ -147,9 +147,9 @@ TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when 
 
   // Plex and Emby get both folders at once, while Jellyfin is paused.
   REQUIRE(
-      eventually([&] { return servers.plex.refreshes().size() == 2; }, std::chrono::seconds(2)));
+      eventually([&] { return servers.plex.refreshes().size() == 2; }, std::chrono::seconds(3)));
   REQUIRE(eventually([&] { return all_updates(servers.emby.media_updates()).size() == 2; },
-                     std::chrono::seconds(2)));
+                     std::chrono::seconds(3)));
   REQUIRE(eventually([&] { return client.target_state("jellyfin")->getValue<bool>("paused"); }));
   const auto jellyfin = client.target_state("jellyfin");
   CHECK(jellyfin->getValue<std::string>("state") == "paused");
@@ -333,7 +333,7 @@ TEST_CASE("a rejected Plex token pauses Plex loudly until the token is accepted 
   CHECK(client.target_state("plex")->getValue<std::string>("state") == "running");
 }
 
-TEST_CASE("a folder in no library is rejected with the reason; explain shows the Plex request",
+TEST_CASE("a folder in no library is rejected with the reason, and explain shows the Plex request",
           "[e2e][media]") {
   MediaServers servers;
   TempDir dir;

@@ -201,7 +201,7 @@ TEST_CASE("rclone down with required = false: Plex goes ahead, rclone catches up
   const DaemonClient client(daemon.url());
 
   post_sonarr_download(client);
-  REQUIRE(eventually([&] { return rig.plex.refreshes().size() == 1; }, std::chrono::seconds(2)));
+  REQUIRE(eventually([&] { return rig.plex.refreshes().size() == 1; }, std::chrono::seconds(3)));
   CHECK(refreshed(rig.plex) == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(client.target_state("rclone")->getValue<bool>("paused"));
   CHECK(client.target_state("rclone")->getValue<int>("queued") == 1);
