@@ -98,8 +98,8 @@ std::string plex_ini(const FakePlex& plex) {
 std::string staged_ini(const RecordingProxy& proxy, const FakePlex& plex, bool required) {
   return queue_ini() + "[source.sonarr]\ntoken = " + kHookToken +
          "\nrewrite = /tv => /mnt/remote/tv\n[target.rclone]\nurl = " + proxy.url() +
-         "\nrewrite = /mnt/remote =>\nrequired = " + (required ? "true" : "false") + "\n" +
-         plex_ini(plex);
+         "\nrewrite = /mnt/remote =>\nmissing_retry_after = 0s\nrequired = " +
+         (required ? "true" : "false") + "\n" + plex_ini(plex);
 }
 
 struct StagedRig {
@@ -108,13 +108,15 @@ struct StagedRig {
   std::unique_ptr<RecordingProxy> proxy;
   FakePlex plex{kPlexToken};
 
-  StagedRig() {
-    remote.write(kSeveranceDir + "/Severance - S02E01.mkv", "video");
+  explicit StagedRig(bool uploaded = true) {
+    if (uploaded) upload();
     rclone = RcloneProcess::serve_http(remote.path().string(), {"--rc-no-auth"});
     // Slow enough that a Plex refresh sent without waiting for rclone comes first.
     proxy = std::make_unique<RecordingProxy>(rclone->url(), std::chrono::milliseconds(300));
     plex.set_sections({{"2", "TV Shows", "show", {"/mnt/remote/tv"}}});
   }
+
+  void upload() const { remote.write(kSeveranceDir + "/Severance - S02E01.mkv", "video"); }
 };
 
 void post_sonarr_download(const DaemonClient& client) {
@@ -165,6 +167,40 @@ TEST_CASE("a Sonarr import refreshes rclone's VFS before Plex scans the folder",
   const auto refresh = only_refresh(*rig.proxy);
   CHECK(refreshed(rig.plex) == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
+}
+
+TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then both go",
+          "[e2e][rclone]") {
+  StagedRig rig(false);
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, true));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client);
+  // "retry 1 of 5", or a later one on a slow machine.
+  const std::string waiting =
+      "\"" + kSeveranceDir + "\" does not exist in rclone's VFS yet (retry ";
+  REQUIRE(eventually([&] {
+    return client.target_state("rclone")->getValue<std::string>("last_error").rfind(waiting, 0) ==
+           0;
+  }));
+  CHECK_THAT(client.target_state("rclone")->getValue<std::string>("last_error"),
+             Contains(" of 5; the upload may still be arriving)"));
+  CHECK(rig.plex.refreshes().empty());
+  rig.upload();
+
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+  const auto refreshes = rig.proxy->calls_to("/vfs/refresh");
+  REQUIRE(refreshes.size() >= 2);
+  CHECK_THAT(refreshes.back().answer, Contains("\"" + kSeveranceDir + "\": \"OK\""));
+  CHECK(refreshed(rig.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(plex_refreshed_at(rig.plex) >= refreshes.back().answered);
+  const auto history = client.get_json("/api/history?target=rclone")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<std::string>("outcome") == "ok");
+  CHECK(history->getObject(0)->getValue<std::string>("target_path") == "/tv/Severance/Season 02");
+  CHECK(history->getObject(0)->getValue<int>("attempts") >= 2);
 }
 
 TEST_CASE("rclone down with required = true: Plex waits for it", "[e2e][rclone]") {
