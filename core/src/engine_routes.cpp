@@ -10,6 +10,7 @@
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/form_body.hpp"
 #include "scanhook/core/suggestion.hpp"
+#include "scanhook/core/utf8_text.hpp"
 
 namespace scanhook::core {
 
@@ -286,20 +287,22 @@ HttpReply Engine::dead_letters_route(const HttpRequest& request) {
     item->set("id", letter.id);
     item->set("source", letter.source);
     item->set("received_at", letter.received_at);
-    item->set("error", letter.error);
+    item->set("error", utf8_text(letter.error));
     item->set("attempts", letter.attempts);
     auto headers = object();
-    for (const auto& [name, value] : letter.headers) headers->set(name, value);
+    for (const auto& [name, value] : letter.headers)
+      headers->set(utf8_text(name), utf8_text(value));
     item->set("headers", headers);
     Array::Ptr query = new Array;
     for (const auto& [name, value] : letter.query) {
       Array::Ptr pair = new Array;
-      pair->add(name);
-      pair->add(value);
+      pair->add(utf8_text(name));
+      pair->add(utf8_text(value));
       query->add(pair);
     }
     item->set("query", query);
-    item->set("body", letter.body);
+    // What a request held need not be UTF-8 (a Plex thumbnail); replay sends the stored bytes.
+    item->set("body", utf8_text(letter.body));
     letters->add(item);
   }
   auto body = object();

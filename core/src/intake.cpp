@@ -1,5 +1,7 @@
 #include "scanhook/core/intake.hpp"
 
+#include "scanhook/core/utf8_text.hpp"
+
 namespace scanhook::core {
 
 bool EventPlan::queued() const {
@@ -30,8 +32,9 @@ EventPlan Intake::plan(const std::string& source, const ScanEvent& event) const 
   plan.rewrite_rule = rewritten.rule;
   const CheckedPath checked = check_path(rewritten.path);
   if (!checked.ok()) {
-    plan.error = checked.error + ": \"" + event.path + "\"" +
-                 (rewritten.rule.empty() ? "" : " (rewritten to \"" + rewritten.path + "\")");
+    plan.error =
+        checked.error + ": \"" + utf8_text(event.path) + "\"" +
+        (rewritten.rule.empty() ? "" : " (rewritten to \"" + utf8_text(rewritten.path) + "\")");
     return plan;
   }
   plan.checked = checked.path;

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "scanhook/core/utf8_text.hpp"
+
 namespace scanhook::core {
 
 namespace {
@@ -88,7 +90,9 @@ RewriteRule parse_rule(const std::string& text) {
     throw std::invalid_argument("rewrite \"" + text +
                                 "\": FROM must be an absolute path (or a Windows path such as "
                                 "C:\\TV), or ~REGEX for a regex rule");
-  if (rule.to.empty() || rule.to.front() != '/')
+  // An empty TO strips FROM: "/mnt/remote =>" maps /mnt/remote/tv to /tv (rclone's VFS root).
+  if (rule.to.empty()) rule.to = "/";
+  if (rule.to.front() != '/')
     throw std::invalid_argument("rewrite \"" + text + "\": TO must be an absolute path");
   rule.to = normalise(rule.to);
   return rule;
@@ -120,6 +124,8 @@ bool is_windows_path(const std::string& path) {
 CheckedPath check_path(const std::string& path) {
   if (path.empty()) return {path, "the path is empty"};
   if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
+  // Plex's URLs and Jellyfin's and Emby's JSON carry UTF-8 only, and so do scanhook's answers.
+  if (!is_utf8(path)) return {path, "the path is not valid UTF-8"};
   if (is_windows_path(path))
     return {path,
             "the path is not absolute: it is a Windows path; add a rewrite rule for its drive "

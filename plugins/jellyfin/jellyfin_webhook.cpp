@@ -70,7 +70,10 @@ WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
   if (!response.success()) {
     const Result why = api_->verdict(response, "GET " + lookup);
     const std::string message = "could not look up item " + item_id + ": " + why.reason;
-    api_->host().log(LogLevel::error, message + " (Jellyfin does not resend webhooks)");
+    api_->host().log(LogLevel::error,
+                     message +
+                         " (Jellyfin does not resend webhooks: the request is kept as a dead " +
+                         "letter, replay it once Jellyfin answers)");
     return WebhookOutcome::failed(response.answered() ? 502 : 503, message);
   }
   std::optional<ItemPath> found;

@@ -35,7 +35,9 @@ WebhookOutcome PlexWebhook::lookup_failed(const std::string& what,
   const std::string message =
       "could not look up " + what + ": " + api_->verdict(response, request).reason;
   api_->host().log(LogLevel::error,
-                   message + " (Plex does not resend webhooks: the event is lost)");
+                   message +
+                       " (Plex does not resend webhooks: the request is kept as a dead letter, " +
+                       "replay it once Plex answers)");
   // 503: Plex could not be reached; 502: it answered, but not usefully.
   return WebhookOutcome::failed(response.answered() ? 502 : 503, message);
 }

@@ -1,7 +1,7 @@
 // Plex's webhooks → scan events. Plex posts multipart/form-data with the JSON
 // in the field `payload` (and a JPEG `thumb` for some events). library.new
 // names only the item's ratingKey: its files come from the configured Plex.
-// Plex never resends a webhook, so a failed lookup is answered 5xx and logged.
+// Plex never resends a webhook: a failed lookup is answered 5xx (kept as a dead letter).
 #pragma once
 
 #include <memory>

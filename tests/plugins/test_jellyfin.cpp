@@ -382,7 +382,9 @@ TEST_CASE("a jellyfin webhook whose lookup fails answers 5xx and logs", "[jellyf
       down.message,
       Catch::Matchers::StartsWith(
           "could not look up item 9a1be3c56f2d4d8ea7b01c2d3e4f5a6b: Jellyfin did not answer"));
-  CHECK(host.logged("(Jellyfin does not resend webhooks)"));
+  CHECK(host.logged(
+      "(Jellyfin does not resend webhooks: the request is kept as a dead letter, replay it once "
+      "Jellyfin answers)"));
 }
 
 TEST_CASE("a jellyfin source needs the server's url and API key, beside its own webhook token",

@@ -324,7 +324,9 @@ TEST_CASE("a plex library.new whose lookup fails answers 5xx and logs the loss",
   CHECK(refused.message ==
         "could not look up item 5123: Plex rejected the token (HTTP 401 on GET "
         "/library/metadata/5123): check server_token in [source.plex]");
-  CHECK(host.logged("(Plex does not resend webhooks: the event is lost)"));
+  CHECK(host.logged(
+      "(Plex does not resend webhooks: the request is kept as a dead letter, replay it once Plex "
+      "answers)"));
 
   plex.set_down(true);
   const auto down = source->handle(webhook(read_test_data("plex/library_new.multipart")));

@@ -148,7 +148,7 @@ TEST_CASE("the client identifier is made once, kept in the host store and reused
   CHECK(other_host.stored().at("client_id") != client_id);
 }
 
-TEST_CASE("a pending PIN polls as pending; once approved it signs in without showing the token",
+TEST_CASE("a pending PIN polls as pending, and once approved it signs in without showing the token",
           "[plex_optout]") {
   OptOutFixture f;
   const auto account = f.plextv.add_account(kToken, "alice");

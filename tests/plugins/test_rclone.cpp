@@ -218,7 +218,7 @@ TEST_CASE("several active VFSes and no fs: the target lists them and names the k
         "parameter): set fs in [target.rclone] to one of: gdrive:Media, s3:bucket");
 }
 
-TEST_CASE("a batch is one vfs/refresh with dir, dir2, ...; the root gets a call of its own",
+TEST_CASE("a batch is one vfs/refresh with dir, dir2, ..., and the root gets a call of its own",
           "[rclone]") {
   FakeHttpServer rclone([](const RecordedRequest& request) {
     if (request.body.find("\"dir\"") == std::string::npos)

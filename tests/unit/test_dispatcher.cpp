@@ -112,7 +112,7 @@ TEST_CASE("a retry answer backs off and delivers later", "[dispatcher]") {
   CHECK(history[0].attempts == 3);
 }
 
-TEST_CASE("an unavailable target is paused, probed, and resumes; others are not delayed",
+TEST_CASE("an unavailable target is paused, probed, and resumes, and others are not delayed",
           "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   auto emby = std::make_shared<ScriptedTarget>();

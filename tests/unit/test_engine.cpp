@@ -88,7 +88,7 @@ TEST_CASE("a webhook's file events become one scan of their folder", "[engine]")
                       R"("target_path":"/data/tv/Show/S01","outcome":"ok","attempts":1)"));
 }
 
-TEST_CASE("a body the source does not understand gets a 400 and is kept; replay re-runs it",
+TEST_CASE("a body the source does not understand gets a 400 and is kept, and replay re-runs it",
           "[engine]") {
   EngineRig rig(kRecorder);
   const auto reply = rig.call("POST", "/triggers/arr", "not json", {},

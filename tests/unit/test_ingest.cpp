@@ -48,6 +48,13 @@ TEST_CASE("one bad path refuses the whole request, naming the rule and the path"
   CHECK(admitted.error == "the path has a \"..\" segment: \"/tv/../etc/passwd\"");
 }
 
+TEST_CASE("a path that is not UTF-8 is refused, shown with U+FFFD in the error", "[ingest]") {
+  const Intake intake = plain_intake();
+  const auto admitted = intake.admit("sonarr", {{"/tv/caf\xE9", false, EventKind::modified, 0}});
+  CHECK(admitted.events.empty());
+  CHECK(admitted.error == "the path is not valid UTF-8: \"/tv/caf\xEF\xBF\xBD\"");
+}
+
 TEST_CASE("the source's rewrite, filters and priority apply before the queue", "[ingest]") {
   SourceRules sonarr{"sonarr", PathRules({"C:\\TV => /mnt/tv"}, {}, {"\\.partial$"}), 4, ""};
   const Intake intake = plain_intake({sonarr});

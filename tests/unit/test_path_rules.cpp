@@ -10,6 +10,8 @@ TEST_CASE("the door refuses relative paths, '..' segments and NUL, naming the ru
   CHECK(check_path("/tv/..").error == "the path has a \"..\" segment");
   CHECK(check_path(std::string("/tv/a\0b", 7)).error == "the path contains a NUL byte");
   CHECK(check_path("").error == "the path is empty");
+  CHECK(check_path("/tv/caf\xE9").error == "the path is not valid UTF-8");
+  CHECK(check_path("/tv/caf\xC3\xA9").ok());
   CHECK(check_path("C:\\TV\\Show").error ==
         "the path is not absolute: it is a Windows path; add a rewrite rule for its drive such "
         "as \"C:\\ => /mnt/...\" to the source");
@@ -34,6 +36,14 @@ TEST_CASE("a prefix rewrite matches at a '/' boundary only", "[paths]") {
   CHECK(rules.rewrite("/data/tv").path == "/mnt/tv");
   CHECK(rules.rewrite("/data/tvshows/x").path == "/data/tvshows/x");
   CHECK(rules.rewrite("/data/tvshows/x").rule.empty());
+}
+
+TEST_CASE("an empty TO strips the prefix, leaving the root for the prefix itself", "[paths]") {
+  const PathRules rules({"/mnt/remote =>"}, {}, {});
+  CHECK(rules.rewrite("/mnt/remote/tv/Show").path == "/tv/Show");
+  CHECK(rules.rewrite("/mnt/remote").path == "/");
+  CHECK(rules.rewrite("/mnt/remotely/x").path == "/mnt/remotely/x");
+  CHECK(PathRules::check_rule("/mnt/remote =>").empty());
 }
 
 TEST_CASE("rewrite rules are tried in order and the first match applies", "[paths]") {

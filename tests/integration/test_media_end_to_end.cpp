@@ -1,0 +1,377 @@
+// Plex, Jellyfin and Emby end to end: webhooks into the real scanhookd (a
+// child process), scans out to the fake servers, the API watched meanwhile.
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+
+#include "fakes/fake_emby.hpp"
+#include "fakes/fake_jellyfin.hpp"
+#include "fakes/fake_plex.hpp"
+#include "support/daemon_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
+#include "support/plugin_harness.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::fakes::FakeEmby;
+using scanhook::fakes::FakeJellyfin;
+using scanhook::fakes::FakePlex;
+using scanhook::fakes::FakePlexItem;
+using scanhook::fakes::MediaUpdate;
+using scanhook::testing::DaemonClient;
+using scanhook::testing::DaemonProcess;
+using scanhook::testing::eventually;
+using scanhook::testing::read_test_data;
+using scanhook::testing::TempDir;
+
+namespace {
+
+const std::string kPlexToken = "plex-token-4f1a";
+const std::string kJellyfinKey = "jellyfin-key-9c2e";
+const std::string kEmbyKey = "emby-key-77d0";
+const std::string kHookToken = "hook-secret-31";
+
+// The folder of the episode in tests/data/sonarr/download.json.
+const std::string kSeverance = "/tv/Severance/Season 02";
+const std::string kSeveranceQuery = "path=%2Ftv%2FSeverance%2FSeason%2002";
+// The folder of item 5123, the episode of tests/data/plex/library_new.multipart.
+const std::string kNorthernLights = "/tv/Northern Lights (2019)/Season 02";
+
+// The three fake servers, each with a TV library at /tv and a film library at /films.
+struct MediaServers {
+  FakePlex plex{kPlexToken};
+  FakeJellyfin jellyfin{kJellyfinKey};
+  FakeEmby emby{kEmbyKey};
+
+  MediaServers() {
+    plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Films", "movie", {"/films"}}});
+    jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}},
+                            {"7e64e319657a9516ec78490da03edccb", "Films", "movies", {"/films"}}});
+    emby.set_libraries({{"4", "TV", "tvshows", {"/tv"}}, {"5", "Films", "movies", {"/films"}}});
+  }
+
+  // Short waits everywhere so a test takes a few seconds; `extra` adds sections.
+  std::string ini(const std::string& extra = "") const {
+    return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\naccess_log = false\n"
+           "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\n"
+           "retry_max = 1s\nprobe_interval = 100ms\n"
+           "[source.sonarr]\ntoken = " +
+           kHookToken + "\n[target.plex]\nurl = " + plex.url() + "\ntoken = " + kPlexToken +
+           "\n[target.jellyfin]\nurl = " + jellyfin.url() + "\ntoken = " + kJellyfinKey +
+           "\n[target.emby]\nurl = " + emby.url() + "/emby\ntoken = " + kEmbyKey + "\n" + extra;
+  }
+};
+
+// Every folder Jellyfin or Emby was sent, over all its Media/Updated calls.
+std::vector<MediaUpdate> all_updates(const std::vector<std::vector<MediaUpdate>>& calls) {
+  std::vector<MediaUpdate> all;
+  for (const auto& call : calls) all.insert(all.end(), call.begin(), call.end());
+  std::sort(all.begin(), all.end(),
+            [](const MediaUpdate& a, const MediaUpdate& b) { return a.path < b.path; });
+  return all;
+}
+
+std::vector<std::string> refreshed(const FakePlex& plex) {
+  std::vector<std::string> lines;
+  for (const auto& refresh : plex.refreshes())
+    lines.push_back("section " + refresh.section + " " + refresh.path);
+  return lines;
+}
+
+void post_sonarr_download(const DaemonClient& client) {
+  const auto answer = client.post("/triggers/sonarr?token=" + kHookToken,
+                                  read_test_data("sonarr/download.json"), "application/json");
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":1"));
+}
+
+bool queue_empty(const DaemonClient& client) {
+  return client.queued_folders() == 0;
+}
+
+}  // namespace
+
+TEST_CASE("a Sonarr import reaches Plex, Jellyfin and Emby once each, with their own auth",
+          "[e2e][media]") {
+  MediaServers servers;
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini());
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client);
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+
+  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  const auto plex_calls = servers.plex.requests_to("GET", "/library/sections/2/refresh");
+  REQUIRE(plex_calls.size() == 1);
+  CHECK(plex_calls[0].raw_query == kSeveranceQuery);
+  CHECK(plex_calls[0].header("X-Plex-Token") == kPlexToken);
+
+  const std::vector<std::vector<MediaUpdate>> created{{{kSeverance, "Created"}}};
+  CHECK(servers.jellyfin.media_updates() == created);
+  const auto jellyfin_calls = servers.jellyfin.requests_to("POST", "/Library/Media/Updated");
+  REQUIRE(jellyfin_calls.size() == 1);
+  CHECK(jellyfin_calls[0].header("Authorization") == "MediaBrowser Token=\"" + kJellyfinKey + "\"");
+  CHECK(jellyfin_calls[0].header("X-Emby-Token") == std::nullopt);
+
+  CHECK(servers.emby.media_updates() == created);
+  const auto emby_calls = servers.emby.requests_to("POST", "/emby/Library/Media/Updated");
+  REQUIRE(emby_calls.size() == 1);
+  CHECK(emby_calls[0].header("X-Emby-Token") == kEmbyKey);
+
+  for (const char* target : {"plex", "jellyfin", "emby"}) {
+    const auto history = client.get_json(std::string("/api/history?target=") + target);
+    const auto entries = history->getArray("history");
+    REQUIRE(entries->size() == 1);
+    CHECK(entries->getObject(0)->getValue<std::string>("folder") == kSeverance);
+    CHECK(entries->getObject(0)->getValue<std::string>("outcome") == "ok");
+  }
+}
+
+TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when it returns",
+          "[e2e][media]") {
+  MediaServers servers;
+  servers.jellyfin.set_down(true);
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini());
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client);
+  REQUIRE(client.post("/api/scan", "{\"paths\": [\"/tv/Severance/Season 01\"]}", "application/json")
+              .status == 200);
+
+  // Plex and Emby get both folders at once, while Jellyfin is paused.
+  REQUIRE(
+      eventually([&] { return servers.plex.refreshes().size() == 2; }, std::chrono::seconds(3)));
+  REQUIRE(eventually([&] { return all_updates(servers.emby.media_updates()).size() == 2; },
+                     std::chrono::seconds(3)));
+  REQUIRE(eventually([&] { return client.target_state("jellyfin")->getValue<bool>("paused"); }));
+  const auto jellyfin = client.target_state("jellyfin");
+  CHECK(jellyfin->getValue<std::string>("state") == "paused");
+  CHECK(jellyfin->getValue<std::string>("last_error") ==
+        "Jellyfin did not answer: Connection refused on GET /Library/VirtualFolders");
+  CHECK(jellyfin->getValue<int>("queued") == 2);
+  CHECK(client.target_state("plex")->getValue<std::string>("state") == "running");
+  CHECK_THAT(daemon.output(), Contains("target jellyfin is unavailable (Jellyfin did not answer"));
+  CHECK(servers.jellyfin.requests().empty());
+
+  servers.jellyfin.set_down(false);
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+  const std::vector<MediaUpdate> both{{"/tv/Severance/Season 01", "Modified"},
+                                      {kSeverance, "Created"}};
+  CHECK(all_updates(servers.jellyfin.media_updates()) == both);
+  CHECK(all_updates(servers.emby.media_updates()) == both);
+  CHECK(refreshed(servers.plex) ==
+        std::vector<std::string>{"section 2 " + kSeverance, "section 2 /tv/Severance/Season 01"});
+  CHECK(client.target_state("jellyfin")->getValue<std::string>("state") == "running");
+  CHECK_THAT(daemon.output(), Contains("target jellyfin answers again: deliveries resume"));
+}
+
+TEST_CASE("a Plex library.new webhook rescans Jellyfin and Emby, never Plex itself",
+          "[e2e][media]") {
+  MediaServers servers;
+  servers.plex.add_item(
+      {"5123",
+       "episode",
+       "The Long Night",
+       {kNorthernLights + "/Northern Lights (2019) - S02E03 - The Long Night.mkv"},
+       {}});
+  TempDir dir;
+  DaemonProcess daemon(
+      dir.path(), servers.ini("[source.plex]\nurl = " + servers.plex.url() +
+                              "\nserver_token = " + kPlexToken + "\ntoken = " + kHookToken + "\n"));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer = client.post(
+      "/triggers/plex?token=" + kHookToken, read_test_data("plex/library_new.multipart"),
+      "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":1"));
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+
+  const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
+  CHECK(servers.jellyfin.media_updates() == created);
+  CHECK(servers.emby.media_updates() == created);
+  CHECK(servers.plex.refreshes().empty());
+  CHECK(client.get_json("/api/history?target=plex")->getArray("history")->size() == 0);
+  const auto lookups = servers.plex.requests_to("GET", "/library/metadata/5123");
+  REQUIRE(lookups.size() == 1);
+  CHECK(lookups[0].header("X-Plex-Token") == kPlexToken);
+}
+
+TEST_CASE("a Plex webhook whose lookup fails is a dead letter, replayed once Plex answers",
+          "[e2e][media]") {
+  MediaServers servers;
+  servers.plex.add_item(
+      {"5123",
+       "episode",
+       "The Long Night",
+       {kNorthernLights + "/Northern Lights (2019) - S02E03 - The Long Night.mkv"},
+       {}});
+  servers.plex.set_down(true);
+  TempDir dir;
+  DaemonProcess daemon(
+      dir.path(), servers.ini("[source.plex]\nurl = " + servers.plex.url() +
+                              "\nserver_token = " + kPlexToken + "\ntoken = " + kHookToken + "\n"));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto refused = client.post(
+      "/triggers/plex?token=" + kHookToken, read_test_data("plex/library_new.multipart"),
+      "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
+  CHECK(refused.status == 503);
+  CHECK_THAT(refused.body, Contains("could not look up item 5123: Plex did not answer"));
+  const auto letters = client.get_json("/api/deadletters")->getArray("dead_letters");
+  REQUIRE(letters->size() == 1);
+  const auto letter = letters->getObject(0);
+  CHECK(letter->getValue<std::string>("source") == "plex");
+  CHECK_THAT(letter->getValue<std::string>("error"), Contains("could not look up item 5123"));
+  CHECK(client.queued_folders() == 0);
+
+  servers.plex.set_down(false);
+  const auto replayed = client.post(
+      "/api/deadletters/" + std::to_string(letter->getValue<int>("id")) + "/replay", "", "");
+  REQUIRE(replayed.status == 200);
+  CHECK_THAT(replayed.body, Contains("\"queued\":1"));
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+  const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
+  CHECK(servers.jellyfin.media_updates() == created);
+  CHECK(servers.emby.media_updates() == created);
+  CHECK(servers.plex.refreshes().empty());
+  CHECK(client.get_json("/api/deadletters")->getArray("dead_letters")->size() == 0);
+}
+
+TEST_CASE("Jellyfin's and Emby's webhooks rescan the two other servers, never their own",
+          "[e2e][media]") {
+  struct Case {
+    std::string origin;
+    std::string fixture;
+    std::string content_type;
+  };
+  const auto webhook = GENERATE(
+      Case{"jellyfin", "jellyfin/item_added_all_properties.json", "text/plain; charset=utf-8"},
+      Case{"emby", "emby/library_new.json", "application/json"});
+  MediaServers servers;
+  const std::string server_keys =
+      webhook.origin == "jellyfin"
+          ? "url = " + servers.jellyfin.url() + "\nserver_token = " + kJellyfinKey + "\n"
+          : "";
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini("[source." + webhook.origin + "]\n" + server_keys +
+                                               "token = " + kHookToken + "\n"));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer = client.post("/triggers/" + webhook.origin + "?token=" + kHookToken,
+                                  read_test_data(webhook.fixture), webhook.content_type);
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":1"));
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+
+  const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
+  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kNorthernLights});
+  CHECK(servers.jellyfin.media_updates() ==
+        (webhook.origin == "jellyfin" ? std::vector<std::vector<MediaUpdate>>{} : created));
+  CHECK(servers.emby.media_updates() ==
+        (webhook.origin == "emby" ? std::vector<std::vector<MediaUpdate>>{} : created));
+}
+
+TEST_CASE("Plex answering 429 with Retry-After is retried after that wait, then scanned once",
+          "[e2e][media]") {
+  MediaServers servers;
+  servers.plex.fail_with(429, 1);
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini());
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client);
+  REQUIRE(eventually([&] { return !servers.plex.requests().empty(); }));
+  const auto refused_at = servers.plex.requests().front().received;
+  servers.plex.clear_failure();
+  REQUIRE(eventually([&] { return queue_empty(client); }, std::chrono::seconds(3)));
+  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  // retry_initial is 100ms: only Retry-After explains a wait of a second.
+  const auto requests = servers.plex.requests();
+  REQUIRE(requests.size() >= 2);
+  CHECK(requests[1].received - refused_at >= std::chrono::milliseconds(950));
+  const auto history = client.get_json("/api/history?target=plex")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<int>("attempts") == 2);
+  CHECK(client.target_state("plex")->getValue<bool>("paused") == false);
+}
+
+TEST_CASE("a rejected Plex token pauses Plex loudly until the token is accepted again",
+          "[e2e][media]") {
+  MediaServers servers;
+  servers.plex.set_token("a-token-scanhook-does-not-have");
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini());
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client);
+  REQUIRE(eventually([&] { return client.target_state("plex")->getValue<bool>("paused"); }));
+  CHECK(client.target_state("plex")->getValue<std::string>("last_error") ==
+        "Plex rejected the token (HTTP 401 on GET /library/sections): check token in "
+        "[target.plex]");
+  CHECK_THAT(daemon.output(),
+             Contains("[target.plex] TOKEN REJECTED by Plex at " + servers.plex.url() +
+                      " (HTTP 401 on GET /library/sections)"));
+  REQUIRE(eventually([&] { return servers.jellyfin.media_updates().size() == 1; }));
+  CHECK(servers.plex.refreshes().empty());
+
+  servers.plex.set_token(kPlexToken);
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(client.target_state("plex")->getValue<std::string>("state") == "running");
+}
+
+TEST_CASE("a folder in no library is rejected with the reason, and explain shows the Plex request",
+          "[e2e][media]") {
+  MediaServers servers;
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini());
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  REQUIRE(
+      client.post("/api/scan", "{\"paths\": [\"/music/Low/Double Negative\"]}", "application/json")
+          .status == 200);
+  REQUIRE(eventually([&] { return queue_empty(client); }));
+  const auto history = client.get_json("/api/history?target=plex")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<std::string>("folder") == "/music/Low/Double Negative");
+  CHECK(history->getObject(0)->getValue<std::string>("outcome") == "rejected");
+  CHECK(history->getObject(0)->getValue<std::string>("reason") ==
+        "/music/Low/Double Negative is in no Plex library (libraries: TV Shows (/tv); Films "
+        "(/films))");
+  CHECK(servers.plex.refreshes().empty());
+
+  const auto explained = client.post_json(
+      "/api/explain", "{\"path\": \"" + kSeverance + "\", \"source\": \"sonarr\"}");
+  const auto targets = explained->getArray("targets");
+  REQUIRE(targets->size() == 3);
+  const auto plex = targets->getObject(0);
+  CHECK(plex->getValue<std::string>("target") == "plex");
+  CHECK(plex->getValue<std::string>("path") == kSeverance);
+  const auto plan = plex->getObject("explain");
+  CHECK(plan->getValue<std::string>("verdict") == "ok");
+  CHECK(plan->getValue<std::string>("library") == "TV Shows (section 2)");
+  const auto requests = plan->getArray("requests");
+  REQUIRE(requests->size() == 1);
+  CHECK(requests->getObject(0)->getValue<std::string>("method") == "GET");
+  CHECK(requests->getObject(0)->getValue<std::string>("url") ==
+        servers.plex.url() + "/library/sections/2/refresh?" + kSeveranceQuery);
+  std::ostringstream text;
+  explained->stringify(text);
+  CHECK_THAT(text.str(), !Contains(kPlexToken) && !Contains(kJellyfinKey) && !Contains(kEmbyKey));
+  // Explaining sends nothing.
+  CHECK(servers.plex.refreshes().empty());
+}
