@@ -64,7 +64,7 @@ void check_security_headers(const HttpResponse& response) {
 
 }  // namespace
 
-TEST_CASE("the UI sends a visitor to the login page; a login gives a session cookie", "[web_ui]") {
+TEST_CASE("the UI sends a visitor to the login page, a login gives a session cookie", "[web_ui]") {
   RunningDaemon running;
   auto response = running.send("GET", "/");
   CHECK(response.status == 303);
@@ -98,7 +98,7 @@ TEST_CASE("the UI sends a visitor to the login page; a login gives a session coo
   CHECK(json_string(response.body, "csrf_token").size() == 64);
 }
 
-TEST_CASE("changes need the session's CSRF token; logout ends the session", "[web_ui]") {
+TEST_CASE("changes need the session's CSRF token, logout ends the session", "[web_ui]") {
   RunningDaemon running;
   const std::string id = session_id(running.login("s3cret"));
   const HeaderList cookie = {{"Cookie", "scanhook_session=" + id}};

@@ -93,7 +93,7 @@ TEST_CASE("five failed logins a minute from one address are allowed, the sixth w
   CHECK(address_without_port("192.168.1.2:80") == "192.168.1.2");
 }
 
-TEST_CASE("Basic needs no CSRF token; a session needs it on every change", "[session]") {
+TEST_CASE("Basic needs no CSRF token, a session needs it on every change", "[session]") {
   UserAuth auth("admin", "secret");
   const std::string basic = "Basic YWRtaW46c2VjcmV0";  // admin:secret
   CHECK(auth.check(request("POST", {{"Authorization", basic}})).outcome == UserVerdict::allowed);
@@ -118,7 +118,7 @@ TEST_CASE("Basic needs no CSRF token; a session needs it on every change", "[ses
   }
 }
 
-TEST_CASE("without a login the browser gets no Basic prompt; an ended session says so",
+TEST_CASE("without a login the browser gets no Basic prompt, an ended session says so",
           "[session]") {
   UserAuth auth("admin", "secret");
   auto verdict = auth.check(request("GET", {}));
