@@ -3,7 +3,7 @@
 // keep-alive connections (one request in flight on each); a request that
 // finds every connection busy waits, and its latency still counts from its
 // scheduled time (no coordinated omission). The body's "{n}" becomes the
-// request's number, so every request can name a new folder.
+// request's number (every "{n}"), so every request can name a new folder.
 //
 // Usage: open_loop PORT PATH [rate=2000] [seconds=10] [connections=64] [body]
 //   POSTs BODY (application/json) when given, else GETs. The first second is
@@ -56,8 +56,9 @@ int connect_to(unsigned short port) {
 std::string request_text(const std::string& path, const std::string& body, std::size_t number) {
   if (body.empty()) return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   std::string filled = body;
-  if (const auto at = filled.find("{n}"); at != std::string::npos)
-    filled.replace(at, 3, std::to_string(number));
+  const std::string tag = std::to_string(number);
+  for (auto at = filled.find("{n}"); at != std::string::npos; at = filled.find("{n}", at))
+    filled.replace(at, 3, tag);
   return "POST " + path +
          " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
          std::to_string(filled.size()) + "\r\n\r\n" + filled;
