@@ -33,9 +33,15 @@ std::string create_private(const std::filesystem::path& file) {
 }  // namespace
 
 Database::Database(const std::filesystem::path& file)
-    : file_(file), connection_(create_private(file)) {
-  connection_.execute("PRAGMA busy_timeout = 5000");
-  auto& mode = connection_.prepare("PRAGMA journal_mode = WAL");
+    : file_(file), writer_(create_private(file)), reader_(open_migrated(writer_, file)) {
+  reader_.execute("PRAGMA busy_timeout = 5000");
+  reader_.execute("PRAGMA synchronous = FULL");
+  reader_.execute("PRAGMA foreign_keys = ON");
+}
+
+std::string Database::open_migrated(SqlConnection& writer, const std::filesystem::path& file) {
+  writer.execute("PRAGMA busy_timeout = 5000");
+  auto& mode = writer.prepare("PRAGMA journal_mode = WAL");
   const std::string journal = mode.step() ? mode.text(0) : "";
   mode.reset();
   if (journal != "wal")
@@ -44,20 +50,20 @@ Database::Database(const std::filesystem::path& file)
   // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so a power
   // cut could lose a webhook we already answered 2xx. Group commit shares one
   // fsync between all requests waiting, which keeps FULL affordable.
-  connection_.execute("PRAGMA synchronous = FULL");
-  connection_.execute("PRAGMA foreign_keys = ON");
-  migrate(connection_, latest_schema_version());
+  writer.execute("PRAGMA synchronous = FULL");
+  writer.execute("PRAGMA foreign_keys = ON");
+  migrate(writer, latest_schema_version());
+  return file.string();
 }
 
 int Database::schema_version() {
-  std::lock_guard lock(mutex_);
-  return static_cast<int>(connection_.scalar("PRAGMA user_version"));
+  return read(
+      [](SqlConnection& sql) { return static_cast<int>(sql.scalar("PRAGMA user_version")); });
 }
 
 bool Database::healthy() noexcept {
   try {
-    std::lock_guard lock(mutex_);
-    return connection_.scalar("SELECT 1") == 1;
+    return read([](SqlConnection& sql) { return sql.scalar("SELECT 1") == 1; });
   } catch (...) {
     return false;
   }
@@ -65,7 +71,7 @@ bool Database::healthy() noexcept {
 
 void Database::rollback() noexcept {
   try {
-    connection_.execute("ROLLBACK");
+    writer_.execute("ROLLBACK");
   } catch (...) {
     // Nothing left to undo when the failure already ended the transaction.
   }

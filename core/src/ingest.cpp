@@ -1,5 +1,7 @@
 #include "scanhook/core/ingest.hpp"
 
+#include <utility>
+
 namespace scanhook::core {
 
 Ingest::Ingest(Queue& queue, std::function<void()> on_commit)
@@ -16,38 +18,48 @@ Ingest::~Ingest() {
 
 IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {
   if (events.empty()) return {true, 0, 0, ""};
-  std::future<IngestReceipt> receipt;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return {false, 0, 0, "scanhookd is shutting down"};
-    pending_.push_back({std::move(events), {}});
-    receipt = pending_.back().receipt.get_future();
-  }
-  wake_.notify_one();
-  return receipt.get();
+  std::unique_lock lock(mutex_);
+  if (stopping_) return {false, 0, 0, "scanhookd is shutting down"};
+  const std::shared_ptr<Batch> batch = open_;
+  const std::size_t index = batch->requests.size();
+  batch->requests.push_back(std::move(events));
+  if (index == 0) wake_.notify_one();  // the committer waits for a batch's first request
+  batch->finished.wait(lock, [&] { return batch->done; });
+  return std::move(batch->receipts[index]);
+}
+
+std::size_t Ingest::waiting() {
+  std::lock_guard lock(mutex_);
+  return open_->requests.size();
 }
 
 void Ingest::run() {
   for (;;) {
-    std::deque<Pending> batch;
+    std::shared_ptr<Batch> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-      if (pending_.empty()) return;  // stopping, and everything submitted is committed
-      batch.swap(pending_);
+      wake_.wait(lock, [this] { return stopping_ || !open_->requests.empty(); });
+      if (open_->requests.empty()) return;  // stopping, and everything submitted is committed
+      batch = std::exchange(open_, std::make_shared<Batch>());
     }
-    commit(batch);
+    commit(*batch);
+    {
+      std::lock_guard lock(mutex_);
+      batch->done = true;
+    }
+    batch->finished.notify_all();
+    if (on_commit_) on_commit_();
   }
 }
 
-void Ingest::commit(std::deque<Pending>& batch) {
-  std::vector<IngestReceipt> receipts(batch.size());
+void Ingest::commit(Batch& batch) {
+  auto& receipts = batch.receipts;
+  receipts.assign(batch.requests.size(), {true, 0, 0, ""});
   try {
     const Millis now = now_millis();
     queue_.database().write([&](SqlConnection& sql) {
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        receipts[i] = {true, 0, 0, ""};
-        for (const auto& event : batch[i].events) {
+      for (std::size_t i = 0; i < batch.requests.size(); ++i) {
+        for (const auto& event : batch.requests[i]) {
           if (queue_.enqueue(sql, event, now) == Enqueued::added)
             ++receipts[i].added;
           else
@@ -59,8 +71,6 @@ void Ingest::commit(std::deque<Pending>& batch) {
     for (auto& receipt : receipts)
       receipt = {false, 0, 0, std::string("the queue could not store the events: ") + error.what()};
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].receipt.set_value(receipts[i]);
-  if (on_commit_) on_commit_();
 }
 
 }  // namespace scanhook::core

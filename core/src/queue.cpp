@@ -1,5 +1,7 @@
 #include "scanhook/core/queue.hpp"
 
+#include <limits>
+
 namespace scanhook::core {
 
 Millis now_millis() {
@@ -77,29 +79,49 @@ Enqueued Queue::enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now
 
 std::vector<DueFolder> Queue::due(const std::string& target, Millis now, std::size_t limit,
                                   const std::vector<std::string>& blocking) {
+  // One index range of deliveries_due(target, priority, due_at) per priority
+  // level, highest first: a single query ordered by priority would walk every
+  // not-yet-due row of the higher levels, so an idle target's look (each
+  // commit, each idle_interval) would grow with the queue.
   std::string sql_text = R"sql(
       SELECT d.folder_id, f.path, f.kind, d.priority, d.generation, d.attempts, f.first_event
       FROM deliveries d JOIN folders f ON f.id = d.folder_id
-      WHERE d.target = ?1 AND d.due_at <= ?2)sql";
+      WHERE d.target = ?1 AND d.priority = ?4 AND d.due_at <= ?2)sql";
   if (!blocking.empty()) {
     sql_text +=
         " AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.folder_id = d.folder_id AND "
         "p.target IN (";
     for (std::size_t i = 0; i < blocking.size(); ++i)
-      sql_text += (i ? ", ?" : "?") + std::to_string(i + 4);
+      sql_text += (i ? ", ?" : "?") + std::to_string(i + 5);
     sql_text += "))";
   }
-  sql_text += " ORDER BY d.priority DESC, d.due_at LIMIT ?3";
+  sql_text += " ORDER BY d.due_at LIMIT ?3";
   return database_.read([&](SqlConnection& sql) {
-    auto& query = sql.prepare(sql_text);
-    query.bind(1, target).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
-    for (std::size_t i = 0; i < blocking.size(); ++i)
-      query.bind(static_cast<int>(i + 4), blocking[i]);
     std::vector<DueFolder> found;
-    while (query.step())
-      found.push_back({query.integer(0), query.text(1), static_cast<EventKind>(query.integer(2)),
-                       static_cast<int>(query.integer(3)), query.integer(4),
-                       static_cast<int>(query.integer(5)), query.integer(6)});
+    auto& next_level = sql.prepare(
+        "SELECT priority FROM deliveries WHERE target = ?1 AND priority < ?2 "
+        "ORDER BY priority DESC LIMIT 1");
+    auto& query = sql.prepare(sql_text);
+    std::int64_t below = std::numeric_limits<std::int64_t>::max();
+    while (found.size() < limit) {
+      next_level.reset();
+      next_level.bind(1, target).bind(2, below);
+      if (!next_level.step()) break;
+      below = next_level.integer(0);
+      query.reset();
+      query.bind(1, target)
+          .bind(2, now)
+          .bind(3, static_cast<std::int64_t>(limit - found.size()))
+          .bind(4, below);
+      for (std::size_t i = 0; i < blocking.size(); ++i)
+        query.bind(static_cast<int>(i + 5), blocking[i]);
+      while (query.step())
+        found.push_back({query.integer(0), query.text(1), static_cast<EventKind>(query.integer(2)),
+                         static_cast<int>(query.integer(3)), query.integer(4),
+                         static_cast<int>(query.integer(5)), query.integer(6)});
+    }
+    next_level.reset();
+    query.reset();
     return found;
   });
 }

@@ -41,6 +41,12 @@ std::int64_t SqlConnection::scalar(const std::string& sql) {
   return value;
 }
 
+void SqlConnection::reset_all() noexcept {
+  for (sqlite3_stmt* statement = sqlite3_next_stmt(handle_, nullptr); statement != nullptr;
+       statement = sqlite3_next_stmt(handle_, statement))
+    if (sqlite3_stmt_busy(statement)) sqlite3_reset(statement);
+}
+
 int SqlConnection::changes() const {
   return sqlite3_changes(handle_);
 }

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/schema.hpp"
@@ -94,4 +97,42 @@ TEST_CASE("a write that throws is rolled back", "[database]") {
                     std::runtime_error);
   CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) ==
         0);
+}
+
+TEST_CASE("a read does not wait for a write in progress and sees the last commit", "[database]") {
+  TempDir dir;
+  Database database(dir / "db");
+  database.write([](SqlConnection& sql) { sql.execute("INSERT INTO meta VALUES('a', '1')"); });
+  std::atomic<bool> writing{false}, read_done{false};
+  std::thread writer([&] {
+    database.write([&](SqlConnection& sql) {
+      sql.execute("INSERT INTO meta VALUES('b', '2')");
+      writing = true;
+      // Holds the write transaction open until the read has finished.
+      while (!read_done) std::this_thread::yield();
+    });
+  });
+  while (!writing) std::this_thread::yield();
+  CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) ==
+        1);  // 'a' only: 'b' is not committed yet
+  read_done = true;
+  writer.join();
+  CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) ==
+        2);
+}
+
+TEST_CASE("a read that stops part-way does not keep later reads on its snapshot", "[database]") {
+  TempDir dir;
+  Database database(dir / "db");
+  database.write([](SqlConnection& sql) {
+    sql.execute("INSERT INTO meta VALUES('a', '1'); INSERT INTO meta VALUES('b', '2')");
+  });
+  const std::string first = database.read([](SqlConnection& sql) {
+    auto& keys = sql.prepare("SELECT key FROM meta ORDER BY key");
+    return keys.step() ? keys.text(0) : std::string{};  // left on its first row
+  });
+  CHECK(first == "a");
+  database.write([](SqlConnection& sql) { sql.execute("INSERT INTO meta VALUES('c', '3')"); });
+  CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) ==
+        3);
 }

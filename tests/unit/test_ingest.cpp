@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "scanhook/core/ingest.hpp"
@@ -123,4 +124,40 @@ TEST_CASE("concurrent requests share commits and every one is answered after its
   CHECK(committed == kThreads * kPerThread);
   CHECK(queue.folder_count() == kThreads * kPerThread);
   CHECK(commits <= kThreads * kPerThread);
+}
+
+TEST_CASE("requests arriving during a commit wait for the next one and share it", "[ingest]") {
+  TempDir dir;
+  Database database(dir / "db");
+  Queue queue(database, std::chrono::milliseconds(0));
+  std::atomic<int> commits{0};
+  std::atomic<bool> release{false};
+  std::optional<Ingest> ingest;
+  ingest.emplace(queue, [&] {
+    // Hold the committer after the first commit until three requests wait.
+    if (++commits == 1)
+      while (!release) std::this_thread::yield();
+  });
+  auto event = [](const std::string& folder) {
+    return std::vector<QueuedEvent>{{folder, EventKind::modified, 0, "s", {"plex"}}};
+  };
+  std::vector<IngestReceipt> receipts(4);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { receipts[0] = ingest->submit(event("/tv/first")); });
+  while (commits == 0) std::this_thread::yield();
+  for (int i = 1; i < 4; ++i)
+    threads.emplace_back(
+        [&, i] { receipts[i] = ingest->submit(event("/tv/next" + std::to_string(i))); });
+  while (ingest->waiting() != 3) std::this_thread::yield();
+  CHECK(queue.folder_count() == 1);  // the three are not committed yet
+  release = true;
+  for (auto& thread : threads) thread.join();
+  CHECK(ingest->waiting() == 0);
+  ingest.reset();  // the committer has finished: its count is final
+  CHECK(commits == 2);
+  for (const auto& receipt : receipts) {
+    CHECK(receipt.committed);
+    CHECK(receipt.added == 1);
+  }
+  CHECK(queue.folder_count() == 4);
 }

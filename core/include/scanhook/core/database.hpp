@@ -1,5 +1,8 @@
 // The daemon's SQLite database: opened private (0600), in WAL mode with full
-// fsync, migrated to the latest schema. Every use is serialised here.
+// fsync, migrated to the latest schema. Two connections: writes are
+// serialised on one, reads on the other, so a reader (the dispatcher, the
+// API, /health) never waits for a commit's fsync (WAL readers see the last
+// committed state while a writer works).
 #pragma once
 
 #include <filesystem>
@@ -20,15 +23,15 @@ class Database {
   // fsynced) when fn returns, rolled back when it throws.
   template <class Fn>
   auto write(Fn&& fn) {
-    std::lock_guard lock(mutex_);
-    connection_.execute("BEGIN IMMEDIATE");
+    std::lock_guard lock(write_mutex_);
+    writer_.execute("BEGIN IMMEDIATE");
     try {
-      if constexpr (std::is_void_v<decltype(fn(connection_))>) {
-        fn(connection_);
-        connection_.execute("COMMIT");
+      if constexpr (std::is_void_v<decltype(fn(writer_))>) {
+        fn(writer_);
+        writer_.execute("COMMIT");
       } else {
-        auto result = fn(connection_);
-        connection_.execute("COMMIT");
+        auto result = fn(writer_);
+        writer_.execute("COMMIT");
         return result;
       }
     } catch (...) {
@@ -38,10 +41,16 @@ class Database {
   }
 
   // Runs `fn(SqlConnection&)` for reading (each statement sees committed data).
+  // Statements fn left part-way are reset afterwards: an unfinished one would
+  // hold its snapshot, and later reads would not see newer commits.
   template <class Fn>
   auto read(Fn&& fn) {
-    std::lock_guard lock(mutex_);
-    return fn(connection_);
+    std::lock_guard lock(read_mutex_);
+    struct Finish {
+      SqlConnection& sql;
+      ~Finish() { sql.reset_all(); }
+    } finish{reader_};
+    return fn(reader_);
   }
 
   const std::filesystem::path& file() const { return file_; }
@@ -50,11 +59,16 @@ class Database {
   bool healthy() noexcept;
 
  private:
+  // Puts the file in WAL mode with full sync and migrates it; returns its name
+  // for the read connection.
+  static std::string open_migrated(SqlConnection& writer, const std::filesystem::path& file);
   void rollback() noexcept;
 
   std::filesystem::path file_;
-  std::mutex mutex_;
-  SqlConnection connection_;
+  std::mutex write_mutex_;
+  SqlConnection writer_;
+  std::mutex read_mutex_;
+  SqlConnection reader_;
 };
 
 }  // namespace scanhook::core

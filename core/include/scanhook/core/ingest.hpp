@@ -1,11 +1,12 @@
 // Group commit: every request's events wait here until a commit holds them;
 // requests that arrive while one commit is being fsynced share the next one.
+// The waiters of one commit are woken together (one broadcast per commit, not
+// one wake-up call per request: the committer is the serial part).
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
-#include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,20 +33,25 @@ class Ingest {
 
   // Blocks until the events are committed (or could not be).
   IngestReceipt submit(std::vector<QueuedEvent> events);
+  // Requests waiting for the next commit (not the one being written).
+  std::size_t waiting();
 
  private:
-  struct Pending {
-    std::vector<QueuedEvent> events;
-    std::promise<IngestReceipt> receipt;
+  // The requests one commit holds.
+  struct Batch {
+    std::vector<std::vector<QueuedEvent>> requests;
+    std::vector<IngestReceipt> receipts;  // one per request, once done
+    bool done = false;                    // guarded by Ingest::mutex_
+    std::condition_variable finished;
   };
   void run();
-  void commit(std::deque<Pending>& batch);
+  void commit(Batch& batch);
 
   Queue& queue_;
   std::function<void()> on_commit_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Pending> pending_;
+  std::shared_ptr<Batch> open_ = std::make_shared<Batch>();  // collecting requests
   bool stopping_ = false;
   std::thread committer_;
 };

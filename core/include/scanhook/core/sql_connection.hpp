@@ -26,6 +26,9 @@ class SqlConnection {
   // The first column of the first row of `sql` as an integer (0 when no row).
   std::int64_t scalar(const std::string& sql);
 
+  // Resets every statement left part-way (ending its read snapshot).
+  void reset_all() noexcept;
+
   int changes() const;
   std::int64_t last_insert_id() const;
 
