@@ -2,25 +2,14 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <sstream>
 
 #include "fakes/fake_jellyfin.hpp"
 
+#include "fakes/wire_format.hpp"
+
 namespace scanhook::fakes {
-
-namespace {
-
-constexpr const char* kJson = "application/json; charset=utf-8";
-
-std::string to_json(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::condense(value, out);
-  return out.str();
-}
-
-}  // namespace
 
 FakeEmby::FakeEmby(std::string api_key) : FakeMediaBrowser("/emby"), api_key_(std::move(api_key)) {}
 
@@ -52,7 +41,7 @@ HttpReply FakeEmby::handle(const RecordedRequest& request) {
     info.set("ServerName", "emby-test");
     info.set("Version", "4.8.10.0");
     info.set("Id", "7b1e0d9c5a4f4e3d8c2b1a0f9e8d7c6b");
-    return {200, kJson, to_json(info), {}};
+    return {200, kJsonContentType, to_json(info), {}};
   }
   const bool known = is_route(*route, "/Library/SelectableMediaFolders") ||
                      is_route(*route, "/Library/VirtualFolders") ||
@@ -78,7 +67,7 @@ HttpReply FakeEmby::handle(const RecordedRequest& request) {
       folder.set("SubFolders", subfolders);
       folders.add(folder);
     }
-    return {200, kJson, to_json(folders), {}};
+    return {200, kJsonContentType, to_json(folders), {}};
   }
   if (request.method == "GET" && is_route(*route, "/Library/VirtualFolders")) {
     Poco::JSON::Array folders;
@@ -92,7 +81,7 @@ HttpReply FakeEmby::handle(const RecordedRequest& request) {
       folder.set("ItemId", library.key);
       folders.add(folder);
     }
-    return {200, kJson, to_json(folders), {}};
+    return {200, kJsonContentType, to_json(folders), {}};
   }
   if (request.method == "POST" && is_route(*route, "/Library/Media/Updated"))
     return media_updated(request);

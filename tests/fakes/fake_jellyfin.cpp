@@ -2,23 +2,12 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <sstream>
 
+#include "fakes/wire_format.hpp"
+
 namespace scanhook::fakes {
-
-namespace {
-
-constexpr const char* kJson = "application/json; charset=utf-8";
-
-std::string to_json(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::condense(value, out);
-  return out.str();
-}
-
-}  // namespace
 
 std::string media_browser_token(const std::string& header) {
   const std::string scheme = "MediaBrowser ";
@@ -69,7 +58,7 @@ HttpReply FakeJellyfin::handle(const RecordedRequest& request) {
     info.set("OperatingSystem", "");
     info.set("Id", "4c1f8cbd2b6a4e1d9f0e6a0d3c9b8a71");
     info.set("StartupWizardCompleted", true);
-    return {200, kJson, to_json(info), {}};
+    return {200, kJsonContentType, to_json(info), {}};
   }
   const bool known = is_route(route, "/Library/VirtualFolders") ||
                      is_route(route, "/Library/Media/Updated") || is_route(route, "/Items");
@@ -89,7 +78,7 @@ HttpReply FakeJellyfin::handle(const RecordedRequest& request) {
       folder.set("RefreshStatus", "Idle");
       folders.add(folder);
     }
-    return {200, kJson, to_json(folders), {}};
+    return {200, kJsonContentType, to_json(folders), {}};
   }
   if (request.method == "POST" && is_route(route, "/Library/Media/Updated"))
     return media_updated(request);

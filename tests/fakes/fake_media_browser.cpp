@@ -4,20 +4,15 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/String.h>
 
 #include <sstream>
 
+#include "fakes/wire_format.hpp"
+
 namespace scanhook::fakes {
 
 namespace {
-
-std::string to_json(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::condense(value, out);
-  return out.str();
-}
 
 // ASP.NET's validation answer.
 HttpReply problem(const std::string& detail) {

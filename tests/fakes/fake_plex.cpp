@@ -2,44 +2,22 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <sstream>
+
+#include "fakes/wire_format.hpp"
 
 namespace scanhook::fakes {
 
 namespace {
 
-constexpr const char* kJson = "application/json";
+// Plex answers JSON without a charset.
+constexpr const char* kPlexJson = "application/json";
 constexpr const char* kXml = "text/xml;charset=utf-8";
 constexpr const char* kVersion = "1.41.3.9314-a0bfb8370";
 
-std::string to_json(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::condense(value, out);
-  return out.str();
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string xml_document(const std::string& content) {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + content;
-}
-
-bool wants_json(const RecordedRequest& request) {
-  return request.header("Accept").value_or("").find("application/json") != std::string::npos;
 }
 
 HttpReply unauthorized() {
@@ -113,7 +91,7 @@ HttpReply FakePlex::handle(const RecordedRequest& request) {
       container.set("version", kVersion);
       Poco::JSON::Object root;
       root.set("MediaContainer", container);
-      return {200, kJson, to_json(root), {}};
+      return {200, kPlexJson, to_json(root), {}};
     }
     return {200,
             kXml,
@@ -185,7 +163,7 @@ HttpReply FakePlex::sections_reply(bool json) const {
     container.set("Directory", directories);
     Poco::JSON::Object root;
     root.set("MediaContainer", container);
-    return {200, kJson, to_json(root), {}};
+    return {200, kPlexJson, to_json(root), {}};
   }
   std::string xml = "<MediaContainer size=\"" + std::to_string(sections_.size()) +
                     "\" allowSync=\"0\" title1=\"Plex Library\">\n";
@@ -267,7 +245,7 @@ HttpReply FakePlex::metadata_reply(const std::string& rating_key, bool json) con
     container.set("Metadata", list);
     Poco::JSON::Object root;
     root.set("MediaContainer", container);
-    return {200, kJson, to_json(root), {}};
+    return {200, kPlexJson, to_json(root), {}};
   }
   const std::string tag = item.type == "show" || item.type == "season" ? "Directory" : "Video";
   std::string xml =

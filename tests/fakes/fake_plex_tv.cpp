@@ -8,6 +8,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include "fakes/wire_format.hpp"
+
 namespace scanhook::fakes {
 
 namespace {
@@ -16,33 +18,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 constexpr const char* kMusicKey = "tv.plex.provider.music";
-
-bool wants_json(const RecordedRequest& request) {
-  return request.header("Accept").value_or("").find("application/json") != std::string::npos;
-}
-
-std::string stringify(const Poco::Dynamic::Var& value) {
-  std::ostringstream text;
-  if (value.type() == typeid(Object::Ptr))
-    value.extract<Object::Ptr>()->stringify(text);
-  else
-    value.extract<Array::Ptr>()->stringify(text);
-  return text.str();
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // One element with attributes, or plex.tv's JSON object with the same fields.
 struct Fields {
@@ -66,7 +41,7 @@ const std::string kXmlHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
 HttpReply reply_with(const RecordedRequest& request, int status, const std::string& tag,
                      const Fields& fields) {
-  if (wants_json(request)) return {status, "application/json", stringify(fields.json()), {}};
+  if (wants_json(request)) return {status, "application/json", to_json(fields.json()), {}};
   return {status, "application/xml", kXmlHeader + fields.xml(tag) + "\n", {}};
 }
 
@@ -79,7 +54,7 @@ HttpReply plex_error(const RecordedRequest& request, int status, int code,
     errors->add(error.json());
     Object::Ptr body = new Object;
     body->set("errors", errors);
-    return {status, "application/json", stringify(body), {}};
+    return {status, "application/json", to_json(body), {}};
   }
   return {
       status, "application/xml", kXmlHeader + "<errors>" + error.xml("error") + "</errors>\n", {}};
@@ -298,7 +273,7 @@ HttpReply FakePlexTv::opt_outs_route(const RecordedRequest& request, const std::
     if (listed)
       for (const auto& key : source_keys())
         items->add(Fields{{{"key", key}, {"value", settings.values.at(key)}}}.json());
-    return {200, "application/json", stringify(items), {}};
+    return {200, "application/json", to_json(items), {}};
   }
   std::string xml = kXmlHeader + "<optOuts>\n";
   if (listed)
