@@ -86,7 +86,7 @@ TEST_CASE("json tree: malformed text is refused saying what is wrong", "[json]")
   CHECK(parsed(std::string(256, '[') + std::string(256, ']')).type(0) == Type::array);
 }
 
-TEST_CASE("arr payload: dotted fields; null reads as absent; non-objects in arrays are empty",
+TEST_CASE("arr payload: dotted fields, null reads as absent, non-objects in arrays are empty",
           "[json]") {
   std::string error;
   const auto payload = ArrPayload::parse(
