@@ -112,7 +112,9 @@ int main(int argc, char** argv) {
 
   const int poller = ::epoll_create1(EPOLL_CLOEXEC);
   std::vector<Connection> connections(static_cast<std::size_t>(connection_count));
-  std::vector<Connection*> idle;
+  // Least recently used first: a connection left idle for longer than the
+  // server's keep-alive timeout (10 s) would be closed under the generator.
+  std::deque<Connection*> idle;
   for (auto& connection : connections) {
     connection.fd = connect_to(port);
     epoll_event event{};
@@ -137,8 +139,8 @@ int main(int argc, char** argv) {
     const auto now = Clock::now();
     for (; next <= now && next < last; next += interval) backlog.push_back(next);
     while (!backlog.empty() && !idle.empty()) {
-      Connection* connection = idle.back();
-      idle.pop_back();
+      Connection* connection = idle.front();
+      idle.pop_front();
       connection->busy = true;
       connection->scheduled = backlog.front();
       connection->counted = backlog.front() >= counted_from;

@@ -67,6 +67,18 @@ Object::Ptr json_body(const HttpRequest& request, std::string& error) {
   return nullptr;
 }
 
+// Every ingest's answer, {"message":..,"queued":..,"merged":..,"filtered":..}
+// ("message" only from a webhook): written directly, not through a Poco::JSON::Object.
+HttpReply submission_reply(int status, const Submission& submission,
+                           const std::string* message = nullptr) {
+  std::string body = "{";
+  if (message) body += "\"message\":" + json_quote(*message) + ",";
+  body += "\"queued\":" + std::to_string(submission.added) +
+          ",\"merged\":" + std::to_string(submission.merged) +
+          ",\"filtered\":" + std::to_string(submission.filtered) + "}";
+  return {status, "application/json", std::move(body), {}};
+}
+
 HttpReply with_dead_letter(HttpReply reply, std::optional<std::int64_t> id) {
   if (!id || reply.body.empty() || reply.body.back() != '}') return reply;
   reply.body.pop_back();
@@ -106,12 +118,7 @@ Engine::WebhookAnswer Engine::run_webhook(Source& source, const HttpRequest& req
   const Submission submission = submit(source.name, outcome.events);
   if (submission.status != 200)
     return {json_error(submission.status, submission.error), false, submission.error, true};
-  auto body = object();
-  body->set("message", outcome.message);
-  body->set("queued", submission.added);
-  body->set("merged", submission.merged);
-  body->set("filtered", submission.filtered);
-  return {json_reply(outcome.status, *body), true, "", false};
+  return {submission_reply(outcome.status, submission, &outcome.message), true, "", false};
 }
 
 HttpReply Engine::webhook_route(const std::string& name, const HttpRequest& request) {
@@ -166,11 +173,7 @@ HttpReply Engine::manual_route(const HttpRequest& request) {
 HttpReply Engine::queue_manual(const std::vector<ScanEvent>& events) {
   const Submission submission = submit(kManualSource, events);
   if (submission.status != 200) return json_error(submission.status, submission.error);
-  auto body = object();
-  body->set("queued", submission.added);
-  body->set("merged", submission.merged);
-  body->set("filtered", submission.filtered);
-  return json_reply(200, *body);
+  return submission_reply(200, submission);
 }
 
 HttpReply Engine::scan_route(const HttpRequest& request) {
@@ -189,11 +192,7 @@ HttpReply Engine::scan_route(const HttpRequest& request) {
   }
   const Submission submission = submit(kApiSource, events);
   if (submission.status != 200) return json_error(submission.status, submission.error);
-  auto reply = object();
-  reply->set("queued", submission.added);
-  reply->set("merged", submission.merged);
-  reply->set("filtered", submission.filtered);
-  return json_reply(200, *reply);
+  return submission_reply(200, submission);
 }
 
 HttpReply Engine::queue_route(const HttpRequest& request) {

@@ -13,8 +13,10 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <shared_mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/security_headers.hpp"
@@ -27,8 +29,10 @@ const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 
                                             0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
 // Reads at most `limit` bytes of the body; false when there is more.
-bool read_body(std::istream& in, std::size_t limit, std::string& body) {
+// `expected` (the Content-Length, if any) sizes the string once.
+bool read_body(std::istream& in, std::size_t limit, std::size_t expected, std::string& body) {
   body.clear();
+  body.reserve(std::min(expected, limit) + 1);
   char buffer[8192];
   while (in) {
     in.read(buffer, sizeof buffer);
@@ -38,6 +42,55 @@ bool read_body(std::istream& in, std::size_t limit, std::string& body) {
   return true;
 }
 
+// The request counter of each (route, status) and the latency histogram of
+// each route, looked up in the registry once: Metrics::counter() builds a
+// label map and takes the registry's lock, too much for every request.
+class RequestMetrics {
+ public:
+  explicit RequestMetrics(Metrics& metrics) : metrics_(metrics) {}
+
+  void record(const std::string& route, int status, double seconds) {
+    Slot* slot = find(route, status);
+    if (slot == nullptr) slot = add(route, status);
+    slot->requests->add();
+    slot->latency->observe(seconds);
+  }
+
+ private:
+  struct Slot {
+    Counter* requests;
+    Histogram* latency;
+  };
+
+  // Into a thread's own buffer: no allocation once it has grown.
+  static const std::string& key_of(const std::string& route, int status) {
+    thread_local std::string key;
+    key.assign(std::to_string(status)).append(1, ' ').append(route);
+    return key;
+  }
+
+  Slot* find(const std::string& route, int status) {
+    const std::string& key = key_of(route, status);
+    std::shared_lock lock(mutex_);
+    const auto found = slots_.find(key);
+    return found == slots_.end() ? nullptr : &found->second;
+  }
+
+  Slot* add(const std::string& route, int status) {
+    Slot slot{
+        &metrics_.counter("scanhook_http_requests_total", "HTTP requests answered",
+                          {{"route", route}, {"status", std::to_string(status)}}),
+        &metrics_.histogram("scanhook_http_request_duration_seconds",
+                            "Time to answer an HTTP request", kLatencyBounds, {{"route", route}})};
+    std::unique_lock lock(mutex_);
+    return &slots_.emplace(key_of(route, status), slot).first->second;
+  }
+
+  Metrics& metrics_;
+  std::shared_mutex mutex_;
+  std::unordered_map<std::string, Slot> slots_;  // nodes: a Slot* stays valid
+};
+
 HttpReply with_header(HttpReply reply, const std::string& name, const std::string& value) {
   reply.headers.emplace_back(name, value);
   return reply;
@@ -45,8 +98,8 @@ HttpReply with_header(HttpReply reply, const std::string& name, const std::strin
 
 class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  RoutedRequestHandler(const HttpServerOptions& options, const Router& router, Metrics& metrics,
-                       const UserCheck& user_check)
+  RoutedRequestHandler(const HttpServerOptions& options, const Router& router,
+                       RequestMetrics& metrics, const UserCheck& user_check)
       : options_(options), router_(router), metrics_(metrics), user_check_(user_check) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in,
@@ -80,14 +133,7 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_
-        .counter("scanhook_http_requests_total", "HTTP requests answered",
-                 {{"route", route_label}, {"status", std::to_string(reply.status)}})
-        .add();
-    metrics_
-        .histogram("scanhook_http_request_duration_seconds", "Time to answer an HTTP request",
-                   kLatencyBounds, {{"route", route_label}})
-        .observe(seconds);
+    metrics_.record(route_label, reply.status, seconds);
     if (options_.access_log) {
       // The query is left out: it may carry a token.
       Poco::Logger::get("scanhook.http")
@@ -117,7 +163,9 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
       return body_too_large();
     // Without a length or chunking there is no body (reading would wait for close).
     if ((in.hasContentLength() || in.getChunkedTransferEncoding()) &&
-        !read_body(in.stream(), options_.max_body_size, request.body))
+        !read_body(in.stream(), options_.max_body_size,
+                   in.hasContentLength() ? static_cast<std::size_t>(in.getContentLength64()) : 0,
+                   request.body))
       return body_too_large();
 
     if (lookup.route == nullptr) {
@@ -158,7 +206,7 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
 
   const HttpServerOptions& options_;
   const Router& router_;
-  Metrics& metrics_;
+  RequestMetrics& metrics_;
   const UserCheck& user_check_;
 };
 
@@ -176,7 +224,7 @@ class RoutedHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  private:
   const HttpServerOptions& options_;
   const Router& router_;
-  Metrics& metrics_;
+  RequestMetrics metrics_;  // lives as long as the server (Poco owns the factory)
   const UserCheck& user_check_;
 };
 

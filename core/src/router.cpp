@@ -24,9 +24,9 @@ std::vector<std::string> split_path(const std::string& path) {
 
 // `holds_secret` is set when the path carries the route's secret, even if the
 // rest does not match (so a near miss is not logged either).
-bool match(const Route& route, const std::string& path, RouteParams& params, bool& holds_secret) {
-  const auto want = split_path(route.pattern);
-  const auto have = split_path(path);
+bool match(const Route& route, const std::vector<std::string>& have, RouteParams& params,
+           bool& holds_secret) {
+  const auto& want = route.segments;
   params.clear();
   for (std::size_t i = 0; i < want.size(); ++i) {
     if (want[i] == "*") {
@@ -51,22 +51,24 @@ bool match(const Route& route, const std::string& path, RouteParams& params, boo
 
 void Router::add(const std::string& method, const std::string& pattern, Access access,
                  RouteHandler handler) {
-  routes_.push_back({method, pattern, access, std::move(handler), {}});
+  routes_.push_back({method, pattern, access, std::move(handler), {}, split_path(pattern)});
 }
 
 void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
                         Access access, RouteHandler handler) {
   if (secret.empty() || pattern.find("{secret}") == std::string::npos)
     throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
-  routes_.push_back({method, pattern, access, std::move(handler), std::move(secret)});
+  routes_.push_back(
+      {method, pattern, access, std::move(handler), std::move(secret), split_path(pattern)});
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {
   RouteLookup lookup;
   RouteParams params;
+  const auto segments = split_path(path);
   for (const auto& route : routes_) {
     bool holds_secret = false;
-    const bool matched = match(route, path, params, holds_secret);
+    const bool matched = match(route, segments, params, holds_secret);
     if (holds_secret) lookup.redacted_path = route.pattern + (matched ? "" : "/...");
     if (!matched) continue;
     if (route.method == method || (method == "HEAD" && route.method == "GET")) {

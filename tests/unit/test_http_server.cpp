@@ -126,6 +126,19 @@ TEST_CASE("requests are counted by route and status for /metrics", "[http]") {
                        "scanhook_http_requests_total{route=\"unmatched\",status=\"404\"} 1"));
   CHECK_THAT(text, Catch::Matchers::Contains(
                        "scanhook_http_request_duration_seconds_count{route=\"/open\"} 2"));
+  // The server keeps the metric objects it found: later requests still count
+  // in the registry's, each status apart.
+  running.client().send("GET", "/open");
+  running.client().send("GET", "/private");
+  const std::string later = running.metrics.render();
+  CHECK_THAT(later, Catch::Matchers::Contains(
+                        "scanhook_http_requests_total{route=\"/open\",status=\"200\"} 3"));
+  CHECK_THAT(later, Catch::Matchers::Contains(
+                        "scanhook_http_requests_total{route=\"/private\",status=\"401\"} 1"));
+  CHECK_THAT(later, Catch::Matchers::Contains(
+                        "scanhook_http_request_duration_seconds_count{route=\"/open\"} 3"));
+  CHECK_THAT(later, Catch::Matchers::Contains(
+                        "scanhook_http_request_duration_seconds_count{route=\"/private\"} 1"));
 }
 
 TEST_CASE("listen addresses are parsed and loopback is recognised", "[http]") {

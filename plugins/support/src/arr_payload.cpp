@@ -1,23 +1,13 @@
 #include "scanhook/support/arr_payload.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
+#include <string_view>
 
 namespace scanhook::support {
 
-namespace {
-
-Poco::JSON::Object::Ptr as_object(const Poco::Dynamic::Var& value) {
-  if (value.type() == typeid(Poco::JSON::Object::Ptr))
-    return value.extract<Poco::JSON::Object::Ptr>();
-  return {};
-}
-
-}  // namespace
+using Type = JsonTree::Type;
 
 std::optional<ArrPayload> ArrPayload::parse(const std::string& body, std::string& error) {
-  // Checked first: Poco's messages for these say nothing useful.
+  // Checked first: a parser's messages for these say nothing useful.
   const auto first = body.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) {
     error = "body is empty";
@@ -27,58 +17,56 @@ std::optional<ArrPayload> ArrPayload::parse(const std::string& body, std::string
     error = "body is not a JSON object";
     return std::nullopt;
   }
-  Poco::Dynamic::Var root;
-  try {
-    Poco::JSON::Parser parser;
-    root = parser.parse(body);
-  } catch (const Poco::Exception& failure) {
-    error = "body is not valid JSON: " + failure.message();
+  std::string why;
+  auto tree = JsonTree::parse(body, why);
+  if (!tree) {
+    error = "body is not valid JSON: " + why;
     return std::nullopt;
   }
-  return ArrPayload(as_object(root));
+  return ArrPayload(std::make_shared<const JsonTree>(std::move(*tree)), 0);
 }
 
-Poco::Dynamic::Var ArrPayload::find(const std::string& field) const {
-  Poco::JSON::Object::Ptr current = object_;
-  std::string::size_type start = 0;
-  while (!current.isNull()) {
-    const auto dot = field.find('.', start);
-    const std::string key = field.substr(start, dot == std::string::npos ? dot : dot - start);
-    const Poco::Dynamic::Var value = current->get(key);
-    if (dot == std::string::npos) return value;
-    current = as_object(value);
-    start = dot + 1;
+std::uint32_t ArrPayload::find(const std::string& field) const {
+  std::uint32_t current = node_;
+  std::string_view rest = field;
+  while (current != JsonTree::kNone) {
+    const auto dot = rest.find('.');
+    current = tree_->member(current, rest.substr(0, dot));
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
   }
-  return {};
+  // JSON null reads as absent, as it did with Poco (an empty Var).
+  if (current != JsonTree::kNone && tree_->type(current) == Type::null) return JsonTree::kNone;
+  return current;
 }
 
 std::optional<std::string> ArrPayload::text(const std::string& field) const {
-  const auto value = find(field);
-  if (!value.isString()) return std::nullopt;
-  auto result = value.extract<std::string>();
-  if (result.empty()) return std::nullopt;
-  return result;
+  const auto node = find(field);
+  if (node == JsonTree::kNone || tree_->type(node) != Type::string || tree_->value(node).empty())
+    return std::nullopt;
+  return tree_->value(node);
 }
 
 std::optional<bool> ArrPayload::flag(const std::string& field) const {
-  const auto value = find(field);
-  if (value.type() != typeid(bool)) return std::nullopt;
-  return value.extract<bool>();
+  const auto node = find(field);
+  if (node == JsonTree::kNone || tree_->type(node) != Type::boolean) return std::nullopt;
+  return tree_->value(node) == "true";
 }
 
 std::optional<ArrPayload> ArrPayload::object(const std::string& field) const {
-  auto found = as_object(find(field));
-  if (found.isNull()) return std::nullopt;
-  return ArrPayload(std::move(found));
+  const auto node = find(field);
+  if (node == JsonTree::kNone || tree_->type(node) != Type::object) return std::nullopt;
+  return ArrPayload(tree_, node);
 }
 
 std::optional<std::vector<ArrPayload>> ArrPayload::objects(const std::string& field) const {
-  const auto value = find(field);
-  if (value.type() != typeid(Poco::JSON::Array::Ptr)) return std::nullopt;
-  const auto array = value.extract<Poco::JSON::Array::Ptr>();
+  const auto node = find(field);
+  if (node == JsonTree::kNone || tree_->type(node) != Type::array) return std::nullopt;
   std::vector<ArrPayload> elements;
-  if (array.isNull()) return elements;
-  for (const auto& element : *array) elements.emplace_back(as_object(element));
+  for (auto element = tree_->first_child(node); element < tree_->end(node);
+       element = tree_->end(element))
+    elements.push_back(
+        ArrPayload(tree_, tree_->type(element) == Type::object ? element : JsonTree::kNone));
   return elements;
 }
 

@@ -28,6 +28,7 @@ struct Route {
   Access access;
   RouteHandler handler;
   std::string secret;  // non-empty: the {secret} segment must equal it (constant-time)
+  std::vector<std::string> segments;  // the pattern split at '/', once
 };
 
 struct RouteLookup {

@@ -2,12 +2,13 @@
 // field names ("series.path") so each plugin only names the fields it needs.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Object.h>
+#include "scanhook/support/json_tree.hpp"
 
 namespace scanhook::support {
 
@@ -16,10 +17,7 @@ class ArrPayload {
   // The body as a JSON object, or nullopt with `error` saying what is wrong.
   static std::optional<ArrPayload> parse(const std::string& body, std::string& error);
 
-  // A null object: every lookup finds nothing.
-  explicit ArrPayload(Poco::JSON::Object::Ptr object) : object_(std::move(object)) {}
-
-  bool has(const std::string& field) const { return !find(field).isEmpty(); }
+  bool has(const std::string& field) const { return find(field) != JsonTree::kNone; }
   // A non-empty string, or nullopt.
   std::optional<std::string> text(const std::string& field) const;
   // A JSON boolean, or nullopt (deletedFiles is a bool in some events, a list in others).
@@ -29,9 +27,15 @@ class ArrPayload {
   std::optional<std::vector<ArrPayload>> objects(const std::string& field) const;
 
  private:
-  Poco::Dynamic::Var find(const std::string& field) const;
+  // `node` is an object of `tree`, or JsonTree::kNone: a null object, where
+  // every lookup finds nothing.
+  ArrPayload(std::shared_ptr<const JsonTree> tree, std::uint32_t node)
+      : tree_(std::move(tree)), node_(node) {}
+  // The node at a dotted path; kNone when absent or JSON null.
+  std::uint32_t find(const std::string& field) const;
 
-  Poco::JSON::Object::Ptr object_;
+  std::shared_ptr<const JsonTree> tree_;
+  std::uint32_t node_;
 };
 
 }  // namespace scanhook::support
