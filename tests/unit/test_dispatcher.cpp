@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "scanhook/core/dispatcher.hpp"
@@ -21,14 +22,15 @@ namespace {
 // A queue, its ingest and a dispatcher over in-process targets, fast intervals.
 struct Rig {
   explicit Rig(std::vector<std::pair<std::string, std::shared_ptr<ScriptedTarget>>> named,
-               DispatchSettings settings = fast(), std::vector<bool> required = {})
+               DispatchSettings settings = fast(), std::vector<bool> required = {},
+               milliseconds scan_delay = milliseconds(0))
       : database(dir / "db"), queue(database, milliseconds(0)) {
     std::vector<TargetRules> rules;
     std::vector<TargetSlot> slots;
     for (std::size_t i = 0; i < named.size(); ++i) {
       rules.push_back({named[i].first, {}, false});
-      slots.push_back({named[i].first, named[i].second, milliseconds(0),
-                       i < required.size() ? required[i] : true});
+      slots.push_back(
+          {named[i].first, named[i].second, scan_delay, i < required.size() ? required[i] : true});
     }
     intake = std::make_unique<Intake>(std::vector<SourceRules>{}, rules);
     dispatcher = std::make_unique<Dispatcher>(queue, *intake, slots, settings, metrics);
@@ -206,4 +208,22 @@ TEST_CASE("a missing anchor stops dispatching and says why", "[dispatcher]") {
   std::ofstream(anchor) << "";
   REQUIRE(rig.wait_until_empty());
   CHECK(rig.dispatcher->blocked_reason().empty());
+}
+
+TEST_CASE("scan_delay spaces out the scans of one target", "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>(Stage::scan, 1);
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> scans;
+  plex->on_scan([&] {
+    std::lock_guard lock(mutex);
+    scans.push_back(std::chrono::steady_clock::now());
+  });
+  Rig rig({{"plex", plex}}, Rig::fast(), {}, milliseconds(250));
+  for (int i = 0; i < 3; ++i) rig.add("/tv/" + std::to_string(i));
+  rig.dispatcher->start();
+  REQUIRE(plex->wait_for_scans(3));
+  std::lock_guard lock(mutex);
+  REQUIRE(scans.size() == 3);
+  CHECK(scans[1] - scans[0] >= milliseconds(250));
+  CHECK(scans[2] - scans[1] >= milliseconds(250));
 }
