@@ -53,8 +53,14 @@ Engine::Engine(const Config& config, Metrics& metrics)
       dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
                     static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"))),
       intake_(make_intake(config)),
-      ingest_(queue_, [this] {
-        if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+      // What a commit queues is due minimum_age later at the earliest; an idle
+      // target looks again within idle_interval anyway, and a target woken
+      // before anything is due only goes back to sleep. So the wake-up (a
+      // thread switch and a read transaction per commit) is only worth it when
+      // minimum_age is shorter than idle_interval.
+      ingest_(queue_, [this, wake_idle = config.queue.duration("minimum_age") <
+                                         config.queue.duration("idle_interval")] {
+        if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle) dispatcher->wake();
       }) {
   for (const char* builtin : {kManualSource, kApiSource}) {
     Source& source = sources_[builtin];

@@ -4,12 +4,12 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/URI.h>
 
 #include <chrono>
@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/http_connection.hpp"
 #include "scanhook/core/security_headers.hpp"
 
 namespace scanhook::core {
@@ -248,7 +249,8 @@ void HttpServer::start() {
               /*reusePort=*/false);
   socket.listen(256);
   port_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;
+  // An AutoPtr: the server and the connection factory each keep a reference.
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(options_.threads);
   params->setMaxQueued(1024);
   params->setKeepAlive(true);
@@ -257,18 +259,21 @@ void HttpServer::start() {
       std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
   params->setTimeout(timeout);
   params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-  server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new RoutedHandlerFactory(options_, router_, metrics_, user_check_), socket, params);
+  connections_ = new HttpConnectionFactory(
+      params, new RoutedHandlerFactory(options_, router_, metrics_, user_check_));
+  server_ = std::make_unique<Poco::Net::TCPServer>(connections_, socket, params);
   server_->start();
 }
 
 void HttpServer::stop() {
   if (!server_) return;
-  server_->stopAll(false);
+  server_->stop();
+  connections_->stop_all();
   // Let requests in flight finish (they may be committing a webhook).
   for (int i = 0; i < 100 && server_->currentConnections() > 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   server_.reset();
+  connections_ = nullptr;
 }
 
 std::pair<std::string, unsigned short> parse_listen_address(const std::string& listen) {

@@ -18,13 +18,17 @@ Ingest::~Ingest() {
 
 IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {
   if (events.empty()) return {true, 0, 0, ""};
-  std::unique_lock lock(mutex_);
-  if (stopping_) return {false, 0, 0, "scanhookd is shutting down"};
-  const std::shared_ptr<Batch> batch = open_;
-  const std::size_t index = batch->requests.size();
-  batch->requests.push_back(std::move(events));
+  std::shared_ptr<Batch> batch;
+  std::size_t index = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return {false, 0, 0, "scanhookd is shutting down"};
+    batch = open_;
+    index = batch->requests.size();
+    batch->requests.push_back(std::move(events));
+  }
   if (index == 0) wake_.notify_one();  // the committer waits for a batch's first request
-  batch->finished.wait(lock, [&] { return batch->done; });
+  batch->done.wait();
   return std::move(batch->receipts[index]);
 }
 
@@ -43,11 +47,7 @@ void Ingest::run() {
       batch = std::exchange(open_, std::make_shared<Batch>());
     }
     commit(*batch);
-    {
-      std::lock_guard lock(mutex_);
-      batch->done = true;
-    }
-    batch->finished.notify_all();
+    batch->done.set();
     if (on_commit_) on_commit_();
   }
 }

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <chrono>
+
 #include "scanhook/core/http_server.hpp"
 #include "scanhook/support/http_client.hpp"
 
@@ -42,6 +47,10 @@ struct RunningServer {
     router.add("GET", "/files/*", Access::open, [](const HttpRequest&, const RouteParams& params) {
       return HttpReply{200, "text/plain", params.at("*"), {}};
     });
+    router.add("GET", "/cookies", Access::open, [](const HttpRequest&, const RouteParams&) {
+      return HttpReply{
+          200, "text/plain", "two cookies", {{"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}}};
+    });
     HttpServerOptions options;
     options.port = 0;
     options.max_body_size = max_body;
@@ -60,6 +69,59 @@ struct RunningServer {
     return HttpClient("http://127.0.0.1:" + std::to_string(server->port()), {});
   }
 };
+
+// A raw connection: sends bytes as given and reads what comes back.
+struct RawConnection {
+  Poco::Net::StreamSocket socket;
+
+  explicit RawConnection(unsigned short port)
+      : socket(Poco::Net::SocketAddress("127.0.0.1", port)) {
+    socket.setReceiveTimeout(Poco::Timespan(5, 0));
+  }
+  void send(const std::string& bytes) {
+    socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  }
+  // Reads until `count` complete responses (headers + Content-Length body) are in.
+  std::string read_responses(int count) {
+    std::string text;
+    char buffer[4096];
+    while (complete_responses(text) < count) {
+      const int got = socket.receiveBytes(buffer, sizeof buffer);
+      if (got <= 0) break;
+      text.append(buffer, static_cast<std::size_t>(got));
+    }
+    return text;
+  }
+  // Reads until the server closes the connection.
+  std::string read_to_close() {
+    std::string text;
+    char buffer[4096];
+    for (int got; (got = socket.receiveBytes(buffer, sizeof buffer)) > 0;)
+      text.append(buffer, static_cast<std::size_t>(got));
+    return text;
+  }
+
+ private:
+  static int complete_responses(const std::string& text) {
+    int count = 0;
+    for (std::size_t at = 0;;) {
+      const auto end = text.find("\r\n\r\n", at);
+      if (end == std::string::npos) return count;
+      std::size_t length = 0;
+      const auto field = text.find("Content-Length: ", at);
+      if (field != std::string::npos && field < end) length = std::stoul(text.substr(field + 16));
+      if (text.size() < end + 4 + length) return count;
+      at = end + 4 + length;
+      ++count;
+    }
+  }
+};
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
 
 }  // namespace
 
@@ -155,4 +217,66 @@ TEST_CASE("listen addresses are parsed and loopback is recognised", "[http]") {
   CHECK(is_loopback_host("localhost"));
   CHECK_FALSE(is_loopback_host("0.0.0.0"));
   CHECK_FALSE(is_loopback_host("192.168.1.2"));
+}
+
+TEST_CASE("one keep-alive connection serves requests one after another and pipelined", "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("GET /open HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string text = connection.read_responses(1);
+  CHECK(text.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(text.substr(text.size() - 4) == "open");
+  // Two requests in one write: the second is already in the server's buffer
+  // when the first is answered, and must not wait for more bytes.
+  connection.send(
+      "POST /echo/a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+      "GET /files/b/c HTTP/1.1\r\nHost: x\r\n\r\n");
+  text = connection.read_responses(2);
+  CHECK(occurrences(text, "HTTP/1.1 200 OK\r\n") == 2);
+  const auto first = text.find("\r\n\r\na:hi:-");
+  const auto second = text.find("\r\n\r\nb/c");
+  CHECK(first != std::string::npos);
+  CHECK(second != std::string::npos);
+  CHECK(first < second);
+}
+
+TEST_CASE("HEAD answers the headers with no body, and Set-Cookie headers and the body arrive whole",
+          "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("HEAD /open HTTP/1.1\r\nHost: x\r\n\r\nGET /cookies HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string text = connection.read_responses(2);
+  const auto head_end = text.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  const std::string head = text.substr(0, head_end);
+  CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK_THAT(head, Catch::Matchers::Contains("Content-Length: 0"));
+  // The next bytes are the second response: HEAD's answer has no body.
+  const std::string rest = text.substr(head_end + 4);
+  CHECK(rest.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK_THAT(rest, Catch::Matchers::Contains("\r\nSet-Cookie: a=1\r\n"));
+  CHECK_THAT(rest, Catch::Matchers::Contains("\r\nSet-Cookie: b=2\r\n"));
+  CHECK_THAT(rest, Catch::Matchers::Contains("\r\nContent-Length: 11\r\n"));
+  CHECK(rest.substr(rest.size() - 15) == "\r\n\r\ntwo cookies");
+}
+
+TEST_CASE("a request that is not HTTP gets 400 and the connection closes", "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send(std::string(100, 'X') + " /open HTTP/1.1\r\n\r\n");  // no such method
+  const std::string text = connection.read_to_close();
+  CHECK(text.rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0);
+  CHECK_THAT(text, Catch::Matchers::Contains("\r\nConnection: Close\r\n"));
+}
+
+TEST_CASE("stop() closes idle keep-alive connections at once", "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("GET /open HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(connection.read_responses(1).substr(0, 15) == "HTTP/1.1 200 OK");
+  // The connection now waits for a next request (keep-alive timeout 10 s).
+  const auto started = std::chrono::steady_clock::now();
+  running.server->stop();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  CHECK(connection.read_to_close().empty());
 }

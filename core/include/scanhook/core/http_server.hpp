@@ -12,10 +12,12 @@
 #include "scanhook/core/router.hpp"
 
 namespace Poco::Net {
-class HTTPServer;
+class TCPServer;
 }
 
 namespace scanhook::core {
+
+class HttpConnectionFactory;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -60,7 +62,8 @@ class HttpServer {
   Metrics& metrics_;
   UserCheck user_check_;
   unsigned short port_ = 0;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
+  HttpConnectionFactory* connections_ = nullptr;  // owned by server_
 };
 
 // Splits "host:port"; throws ConfigError-like std::invalid_argument.

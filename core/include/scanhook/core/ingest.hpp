@@ -1,7 +1,8 @@
 // Group commit: every request's events wait here until a commit holds them;
 // requests that arrive while one commit is being fsynced share the next one.
-// The waiters of one commit are woken together (one broadcast per commit, not
-// one wake-up call per request: the committer is the serial part).
+// The waiters of one commit are woken together (one futex wake per commit, not
+// one wake-up call per request: the committer is the serial part), and each
+// waiter is woken once: it re-takes no mutex on its way out.
 #pragma once
 
 #include <condition_variable>
@@ -12,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/queue.hpp"
 
 namespace scanhook::core {
@@ -39,10 +41,9 @@ class Ingest {
  private:
   // The requests one commit holds.
   struct Batch {
-    std::vector<std::vector<QueuedEvent>> requests;
-    std::vector<IngestReceipt> receipts;  // one per request, once done
-    bool done = false;                    // guarded by Ingest::mutex_
-    std::condition_variable finished;
+    std::vector<std::vector<QueuedEvent>> requests;  // guarded by mutex_ while open_
+    std::vector<IngestReceipt> receipts;             // one per request, once done
+    CompletionFlag done;
   };
   void run();
   void commit(Batch& batch);
