@@ -29,10 +29,7 @@ constexpr ConfigKey kConfigKeys[] = {
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   if (args.kind != scanhook::kTarget) return std::make_unique<scanhook::emby::EmbyWebhook>();
-  const auto settings = support::read_server_settings(*args.config, "token");
-  auto api = std::make_shared<const support::ServerApi>(
-      scanhook::emby::kProduct, std::string("target.") + args.instance, "token", settings,
-      scanhook::emby::auth_headers(settings.token), *args.host);
+  auto api = support::make_server_api(scanhook::emby::kProduct, args, scanhook::emby::auth_headers);
   return std::make_unique<support::MediaBrowserTarget>(
       std::move(api),
       support::MediaBrowserRoutes{scanhook::emby::kPublicInfo, scanhook::emby::kMediaFolders,

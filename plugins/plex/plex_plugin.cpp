@@ -31,14 +31,8 @@ constexpr ConfigKey kConfigKeys[] = {
 };
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
-  const bool target = args.kind == scanhook::kTarget;
-  const std::string token_key = target ? "token" : "server_token";
-  const auto settings = support::read_server_settings(*args.config, token_key);
-  const std::string section = std::string(target ? "target." : "source.") + args.instance;
-  auto api = std::make_shared<const support::ServerApi>(
-      scanhook::plex::kProduct, section, token_key, settings,
-      scanhook::plex::auth_headers(settings.token), *args.host);
-  if (target)
+  auto api = support::make_server_api(scanhook::plex::kProduct, args, scanhook::plex::auth_headers);
+  if (args.kind == scanhook::kTarget)
     return std::make_unique<scanhook::plex::PlexTarget>(std::move(api),
                                                         args.config->duration("library_refresh"));
   return std::make_unique<scanhook::plex::PlexWebhook>(std::move(api));

@@ -101,4 +101,14 @@ std::string ServerApi::url(const std::string& target) const {
   return base + target;
 }
 
+std::shared_ptr<const ServerApi> make_server_api(const std::string& product, const CreateArgs& args,
+                                                 AuthHeaders auth_headers) {
+  const bool target = args.kind == kTarget;
+  const std::string token_key = target ? "token" : "server_token";
+  const ServerSettings settings = read_server_settings(*args.config, token_key);
+  const std::string section = std::string(target ? "target." : "source.") + args.instance;
+  return std::make_shared<const ServerApi>(product, section, token_key, settings,
+                                           auth_headers(settings.token), *args.host);
+}
+
 }  // namespace scanhook::support

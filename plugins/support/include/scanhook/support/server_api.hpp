@@ -4,8 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <string>
 
+#include "scanhook/abi.hpp"
 #include "scanhook/config_view.hpp"
 #include "scanhook/host.hpp"
 #include "scanhook/http.hpp"
@@ -58,5 +60,12 @@ class ServerApi {
   Host& host_;
   mutable std::atomic<bool> token_rejected_{false};
 };
+
+// The connection of one plugin instance to its server. A target authenticates
+// with its `token`; a webhook source with `server_token`, because its `token`
+// is the secret webhooks must send to scanhook.
+using AuthHeaders = HeaderList (*)(const std::string& token);
+std::shared_ptr<const ServerApi> make_server_api(const std::string& product, const CreateArgs& args,
+                                                 AuthHeaders auth_headers);
 
 }  // namespace scanhook::support
