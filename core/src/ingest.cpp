@@ -1,19 +1,25 @@
 #include "scanhook/core/ingest.hpp"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace scanhook::core {
 
 Ingest::Ingest(Queue& queue, std::function<void()> on_commit)
-    : queue_(queue), on_commit_(std::move(on_commit)), committer_([this] { run(); }) {}
+    : queue_(queue),
+      on_commit_(std::move(on_commit)),
+      committer_([this] { run_committer(); }),
+      syncer_([this] { run_syncer(); }) {}
 
 Ingest::~Ingest() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_committer_.notify_all();
   committer_.join();
+  syncer_.join();
 }
 
 IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {
@@ -27,7 +33,7 @@ IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {
     index = batch->requests.size();
     batch->requests.push_back(std::move(events));
   }
-  if (index == 0) wake_.notify_one();  // the committer waits for a batch's first request
+  if (index == 0) wake_committer_.notify_one();  // the committer waits for a batch's first request
   batch->done.wait();
   return std::move(batch->receipts[index]);
 }
@@ -37,17 +43,41 @@ std::size_t Ingest::waiting() {
   return open_->requests.size();
 }
 
-void Ingest::run() {
+void Ingest::run_committer() {
+  pthread_setname_np(pthread_self(), "committer");  // as top -H and perf show it
   for (;;) {
     std::shared_ptr<Batch> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !open_->requests.empty(); });
-      if (open_->requests.empty()) return;  // stopping, and everything submitted is committed
+      wake_committer_.wait(lock, [this] { return stopping_ || !open_->requests.empty(); });
+      if (open_->requests.empty()) {  // stopping, and everything submitted is committed
+        committer_done_ = true;
+        break;
+      }
       batch = std::exchange(open_, std::make_shared<Batch>());
     }
     commit(*batch);
-    batch->done.set();
+    {
+      std::lock_guard lock(mutex_);
+      committed_.push_back(std::move(batch));
+    }
+    wake_syncer_.notify_one();
+  }
+  wake_syncer_.notify_one();
+}
+
+void Ingest::run_syncer() {
+  pthread_setname_np(pthread_self(), "syncer");
+  for (;;) {
+    std::vector<std::shared_ptr<Batch>> batches;
+    {
+      std::unique_lock lock(mutex_);
+      wake_syncer_.wait(lock, [this] { return committer_done_ || !committed_.empty(); });
+      if (committed_.empty()) return;  // the committer is done, and so is every fsync
+      batches.swap(committed_);
+    }
+    sync(batches);
+    for (const auto& batch : batches) batch->done.set();
     if (on_commit_) on_commit_();
   }
 }
@@ -57,7 +87,7 @@ void Ingest::commit(Batch& batch) {
   receipts.assign(batch.requests.size(), {true, 0, 0, ""});
   try {
     const Millis now = now_millis();
-    queue_.database().write([&](SqlConnection& sql) {
+    queue_.database().write_unsynced([&](SqlConnection& sql) {
       for (std::size_t i = 0; i < batch.requests.size(); ++i) {
         for (const auto& event : batch.requests[i]) {
           if (queue_.enqueue(sql, event, now) == Enqueued::added)
@@ -70,6 +100,20 @@ void Ingest::commit(Batch& batch) {
   } catch (const std::exception& error) {
     for (auto& receipt : receipts)
       receipt = {false, 0, 0, std::string("the queue could not store the events: ") + error.what()};
+  }
+}
+
+// One fsync for every batch committed so far. If it fails, no request of
+// theirs is told its events are stored.
+void Ingest::sync(std::vector<std::shared_ptr<Batch>>& batches) {
+  try {
+    queue_.database().sync();
+  } catch (const std::exception& error) {
+    for (const auto& batch : batches)
+      for (auto& receipt : batch->receipts)
+        if (receipt.committed)
+          receipt = {false, 0, 0,
+                     std::string("the queue could not make the events durable: ") + error.what()};
   }
 }
 

@@ -4,11 +4,28 @@
 #include <Poco/Data/SQLite/Utility.h>
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace scanhook::core {
 
 namespace {
 
+// Before the first connection opens: SQLite's own per-connection mutexes
+// are off (Database already serialises each connection's use: SQLite's
+// "multi-thread" mode), and so is its allocation bookkeeping, which takes a
+// global mutex on every malloc. Both showed in the committer's profile.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sqlite3_shutdown();
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+  });
+}
+
 Poco::Data::Session open_session(const std::string& file) {
+  configure_sqlite_once();
   Poco::Data::SQLite::Connector::registerConnector();
   return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, file);
 }
@@ -18,11 +35,15 @@ Poco::Data::Session open_session(const std::string& file) {
 SqlConnection::SqlConnection(const std::string& file)
     : session_(open_session(file)), handle_(Poco::Data::SQLite::Utility::dbHandle(session_)) {}
 
-SqlStatement& SqlConnection::prepare(const std::string& sql) {
-  auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<SqlStatement>(handle_, sql);
-  slot->reset();
-  return *slot;
+SqlStatement& SqlConnection::prepare(std::string_view sql) {
+  auto found = statements_.find(sql);
+  if (found == statements_.end()) {
+    std::string text(sql);
+    auto statement = std::make_unique<SqlStatement>(handle_, text);
+    found = statements_.emplace(std::move(text), std::move(statement)).first;
+  }
+  found->second->reset();
+  return *found->second;
 }
 
 void SqlConnection::execute(const std::string& sql) {

@@ -1,7 +1,7 @@
-// A one-shot flag that many threads wait on. set() wakes them all with one
-// futex call, and a woken waiter returns without re-taking any mutex (a
-// condition variable's broadcast makes every waiter queue again on its mutex:
-// a second sleep and wake-up per waiter).
+// A one-shot flag that many threads wait on. set() wakes one waiter, which
+// wakes all the others with one futex call, and a woken waiter returns
+// without re-taking any mutex (a condition variable's broadcast makes every
+// waiter queue again on its mutex: a second sleep and wake-up per waiter).
 #pragma once
 
 #include <atomic>
@@ -15,7 +15,10 @@ class CompletionFlag {
   void set();
 
  private:
-  std::atomic<int> state_{0};  // the futex word: 1 once set
+  static constexpr int kUnset = 0;
+  static constexpr int kSet = 1;        // set; the other waiters not yet woken
+  static constexpr int kBroadcast = 2;  // set, and every waiter woken
+  std::atomic<int> state_{kUnset};      // the futex word
 };
 
 }  // namespace scanhook::core

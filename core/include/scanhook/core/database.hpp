@@ -1,8 +1,15 @@
-// The daemon's SQLite database: opened private (0600), in WAL mode with full
-// fsync, migrated to the latest schema. Two connections: writes are
-// serialised on one, reads on the other, so a reader (the dispatcher, the
-// API, /health) never waits for a commit's fsync (WAL readers see the last
-// committed state while a writer works).
+// The daemon's SQLite database: opened private (0600), in WAL mode, migrated
+// to the latest schema. Two connections: writes are serialised on one, reads
+// on the other, so a reader (the dispatcher, the API, /health) never waits for
+// a commit's fsync (WAL readers see the last committed state while a writer
+// works).
+//
+// Durability: SQLite runs with synchronous = NORMAL, which writes a commit to
+// the WAL without an fsync, and sync() is the fsync (fdatasync of the WAL
+// file). write() calls it before returning, so a write() is as durable as
+// with synchronous = FULL. The ingest pipeline commits with write_unsynced()
+// and calls sync() from another thread before it answers: the fsync of one
+// group of commits then overlaps the next group's SQL work.
 #pragma once
 
 #include <filesystem>
@@ -19,10 +26,24 @@ class Database {
   // message when it cannot be opened or migrated.
   explicit Database(const std::filesystem::path& file);
 
-  // Runs `fn(SqlConnection&)` in one write transaction: committed (and
-  // fsynced) when fn returns, rolled back when it throws.
+  // Runs `fn(SqlConnection&)` in one write transaction: committed and
+  // durable (fsynced) when write returns, rolled back when fn throws.
   template <class Fn>
   auto write(Fn&& fn) {
+    if constexpr (std::is_void_v<decltype(fn(writer_))>) {
+      write_unsynced(std::forward<Fn>(fn));
+      sync();
+    } else {
+      auto result = write_unsynced(std::forward<Fn>(fn));
+      sync();
+      return result;
+    }
+  }
+
+  // As write(), but durable only once sync() has run after it returns
+  // (readers see the commit at once). For the ingest's group commit.
+  template <class Fn>
+  auto write_unsynced(Fn&& fn) {
     std::lock_guard lock(write_mutex_);
     writer_.execute("BEGIN IMMEDIATE");
     try {
@@ -53,14 +74,18 @@ class Database {
     return fn(reader_);
   }
 
+  // Makes every transaction committed so far durable: fdatasync of the WAL
+  // file. Safe to call from any thread, during writes. Throws SqlError.
+  void sync();
+
   const std::filesystem::path& file() const { return file_; }
   int schema_version();
   // True when a trivial query succeeds.
   bool healthy() noexcept;
 
  private:
-  // Puts the file in WAL mode with full sync and migrates it; returns its name
-  // for the read connection.
+  // Puts the file in WAL mode and migrates it; returns its name for the read
+  // connection.
   static std::string open_migrated(SqlConnection& writer, const std::filesystem::path& file);
   void rollback() noexcept;
 

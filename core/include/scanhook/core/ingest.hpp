@@ -1,8 +1,11 @@
-// Group commit: every request's events wait here until a commit holds them;
-// requests that arrive while one commit is being fsynced share the next one.
-// The waiters of one commit are woken together (one futex wake per commit, not
-// one wake-up call per request: the committer is the serial part), and each
-// waiter is woken once: it re-takes no mutex on its way out.
+// Group commit: every request's events wait here until a commit holds them
+// and an fsync made it durable. Two threads form a pipeline: the committer
+// writes each batch of requests in one transaction (without an fsync) and
+// hands it on; the syncer fsyncs the WAL once for every batch handed on so
+// far and then wakes their requests. So one batch's fsync overlaps the next
+// batch's SQL work, and requests arriving meanwhile share the next commit.
+// The waiters of one batch are woken together (CompletionFlag: no wake-up call
+// per request in the serial part), and each waiter is woken once.
 #pragma once
 
 #include <condition_variable>
@@ -27,13 +30,13 @@ struct IngestReceipt {
 
 class Ingest {
  public:
-  // `on_commit` runs after each commit (the dispatcher's wake-up).
+  // `on_commit` runs after each commit is durable (the dispatcher's wake-up).
   Ingest(Queue& queue, std::function<void()> on_commit);
   ~Ingest();
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;
 
-  // Blocks until the events are committed (or could not be).
+  // Blocks until the events are committed and durable (or could not be).
   IngestReceipt submit(std::vector<QueuedEvent> events);
   // Requests waiting for the next commit (not the one being written).
   std::size_t waiting();
@@ -45,16 +48,22 @@ class Ingest {
     std::vector<IngestReceipt> receipts;             // one per request, once done
     CompletionFlag done;
   };
-  void run();
+  void run_committer();
+  void run_syncer();
   void commit(Batch& batch);
+  void sync(std::vector<std::shared_ptr<Batch>>& batches);
 
   Queue& queue_;
   std::function<void()> on_commit_;
   std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_committer_;
+  std::condition_variable wake_syncer_;
   std::shared_ptr<Batch> open_ = std::make_shared<Batch>();  // collecting requests
+  std::vector<std::shared_ptr<Batch>> committed_;            // written, waiting for the fsync
   bool stopping_ = false;
+  bool committer_done_ = false;  // stopping, and every request submitted is committed
   std::thread committer_;
+  std::thread syncer_;
 };
 
 }  // namespace scanhook::core

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "scanhook/core/sql_statement.hpp"
 
@@ -19,8 +20,9 @@ class SqlConnection {
  public:
   explicit SqlConnection(const std::string& file);
 
-  // The statement for `sql`, reset with its bindings cleared; prepared on first use.
-  SqlStatement& prepare(const std::string& sql);
+  // The statement for `sql`, reset with its bindings cleared; prepared on first
+  // use. Looked up without copying `sql` (the queue's hot path calls it per event).
+  SqlStatement& prepare(std::string_view sql);
   // Runs one or more statements that return nothing.
   void execute(const std::string& sql);
   // The first column of the first row of `sql` as an integer (0 when no row).
@@ -35,7 +37,7 @@ class SqlConnection {
  private:
   Poco::Data::Session session_;
   sqlite3* handle_;
-  std::map<std::string, std::unique_ptr<SqlStatement>> statements_;
+  std::map<std::string, std::unique_ptr<SqlStatement>, std::less<>> statements_;
 };
 
 }  // namespace scanhook::core
