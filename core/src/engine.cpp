@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/suggestion.hpp"
 
 namespace scanhook::core {
@@ -176,19 +177,27 @@ void Engine::stop() {
 }
 
 Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {
+  return wait_for_callback<Submission>(
+      [&](SubmissionDone done) { submit_async(source_name, events, std::move(done)); });
+}
+
+void Engine::submit_async(const std::string& source_name, const std::vector<ScanEvent>& events,
+                          SubmissionDone done) {
   const auto found = sources_.find(source_name);
   Source* source = found == sources_.end() ? nullptr : &found->second;
   if (source) source->received->add(static_cast<double>(events.size()));
   IntakeResult admitted = intake_->admit(source_name, events);
   if (!admitted.error.empty()) {
     if (source) source->rejected->add(static_cast<double>(events.size()));
-    return {400, admitted.error, 0, 0, 0};
+    return done({400, admitted.error, 0, 0, 0});
   }
   if (source) source->filtered->add(static_cast<double>(admitted.filtered));
-  const IngestReceipt receipt = ingest_.submit(std::move(admitted.events));
-  if (!receipt.committed) return {503, receipt.error, 0, 0, 0};
-  if (source) source->merged->add(static_cast<double>(receipt.merged));
-  return {200, "", receipt.added, receipt.merged, admitted.filtered};
+  ingest_.submit_async(std::move(admitted.events), [source, filtered = admitted.filtered,
+                                                    done = std::move(done)](IngestReceipt receipt) {
+    if (!receipt.committed) return done({503, receipt.error, 0, 0, 0});
+    if (source) source->merged->add(static_cast<double>(receipt.merged));
+    done({200, "", receipt.added, receipt.merged, filtered});
+  });
 }
 
 }  // namespace scanhook::core

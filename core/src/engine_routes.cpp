@@ -7,6 +7,7 @@
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/auth.hpp"
+#include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/form_body.hpp"
 #include "scanhook/core/suggestion.hpp"
@@ -104,30 +105,42 @@ constexpr const char* kManualForm = R"html(<!doctype html>
 
 }  // namespace
 
-Engine::WebhookAnswer Engine::run_webhook(Source& source, const HttpRequest& request) {
+void Engine::run_webhook_async(Source& source, const HttpRequest& request,
+                               std::function<void(WebhookAnswer)> done) {
   WebhookOutcome outcome = source.webhook->handle(request);
   if (outcome.status < 200 || outcome.status > 599) {
     const std::string why = "the " + source.name + " plugin answered an invalid status " +
                             std::to_string(outcome.status) + ": " + outcome.message;
-    return {json_error(500, why), false, why, true};
+    return done({json_error(500, why), false, why, true});
   }
   if (outcome.status >= 300) {
     const bool keep = outcome.keep_as_dead_letter || outcome.status >= 500;
-    return {json_error(outcome.status, outcome.message), false, outcome.message, keep};
+    return done({json_error(outcome.status, outcome.message), false, outcome.message, keep});
   }
-  const Submission submission = submit(source.name, outcome.events);
-  if (submission.status != 200)
-    return {json_error(submission.status, submission.error), false, submission.error, true};
-  return {submission_reply(outcome.status, submission, &outcome.message), true, "", false};
+  submit_async(source.name, outcome.events,
+               [done = std::move(done), status = outcome.status,
+                message = std::move(outcome.message)](const Submission& submission) {
+                 if (submission.status != 200)
+                   return done({json_error(submission.status, submission.error), false,
+                                submission.error, true});
+                 done({submission_reply(status, submission, &message), true, "", false});
+               });
 }
 
-HttpReply Engine::webhook_route(const std::string& name, const HttpRequest& request) {
+Engine::WebhookAnswer Engine::run_webhook(Source& source, const HttpRequest& request) {
+  return wait_for_callback<WebhookAnswer>(
+      [&](auto done) { run_webhook_async(source, request, std::move(done)); });
+}
+
+void Engine::webhook_route(const std::string& name, const HttpRequest& request,
+                           const Respond& respond) {
   const auto found = sources_.find(name);
   if (found == sources_.end() || !found->second.instance) {
     std::vector<std::string> names;
     for (const auto& [candidate, source] : sources_)
       if (source.webhook) names.push_back(candidate);
-    return json_error(404, "no webhook source named \"" + name + "\"" + did_you_mean(name, names));
+    return respond(
+        json_error(404, "no webhook source named \"" + name + "\"" + did_you_mean(name, names)));
   }
   Source& source = found->second;
   if (!webhook_allowed(request, source.token, config_.server.string("username"),
@@ -136,63 +149,81 @@ HttpReply Engine::webhook_route(const std::string& name, const HttpRequest& requ
                                  "this webhook needs the source's token or the server's "
                                  "credentials");
     reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
-    return reply;
+    return respond(std::move(reply));
   }
   if (!source.webhook)
-    return json_error(405, "the source " + name + " is polled: it takes no webhooks");
-  return deliver(source, request);
+    return respond(json_error(405, "the source " + name + " is polled: it takes no webhooks"));
+  deliver_async(source, request, respond);
+}
+
+void Engine::deliver_async(Source& source, const HttpRequest& request, ReplyDone done) {
+  // The answer may come after the route returned: a failed one keeps this copy.
+  auto kept = std::make_shared<const HttpRequest>(request);
+  run_webhook_async(source, request,
+                    [this, &source, kept, done = std::move(done)](WebhookAnswer answer) {
+                      std::optional<std::int64_t> letter;
+                      if (answer.keep)
+                        letter = dead_letters_.keep(source.name, *kept, answer.error, now_millis());
+                      done(with_dead_letter(std::move(answer.reply), letter));
+                    });
 }
 
 HttpReply Engine::deliver(Source& source, const HttpRequest& request) {
-  WebhookAnswer answer = run_webhook(source, request);
-  std::optional<std::int64_t> letter;
-  if (answer.keep) letter = dead_letters_.keep(source.name, request, answer.error, now_millis());
-  return with_dead_letter(std::move(answer.reply), letter);
+  return wait_for_callback<HttpReply>(
+      [&](ReplyDone done) { deliver_async(source, request, std::move(done)); });
 }
 
-HttpReply Engine::manual_route(const HttpRequest& request) {
+void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
   if (!webhook_allowed(request, "", config_.server.string("username"),
                        config_.server.string("password"))) {
     HttpReply reply = json_error(401, "the manual trigger needs the server's credentials");
     reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
-    return reply;
+    return respond(std::move(reply));
   }
   if (request.method == "GET" || request.method == "HEAD")
-    return {200, "text/html; charset=utf-8", kManualForm, {}};
+    return respond({200, "text/html; charset=utf-8", kManualForm, {}});
   std::vector<std::string> dirs;
   for (const auto& [key, value] : request.query)
     if (key == "dir") dirs.push_back(value);
   if (request.content_type().find("application/x-www-form-urlencoded") != std::string::npos)
     for (auto& dir : form_values(request.body, "dir")) dirs.push_back(std::move(dir));
-  if (dirs.empty()) return json_error(400, "give at least one folder: ?dir=/path (repeatable)");
+  if (dirs.empty())
+    return respond(json_error(400, "give at least one folder: ?dir=/path (repeatable)"));
   std::vector<ScanEvent> events;
   for (const auto& dir : dirs) events.push_back({dir, false, EventKind::modified, 0});
-  return queue_manual(events);
+  queue_manual_async(events, respond);
+}
+
+void Engine::queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done) {
+  submit_async(kManualSource, events, [done = std::move(done)](const Submission& submission) {
+    done(submission.status == 200 ? submission_reply(200, submission)
+                                  : json_error(submission.status, submission.error));
+  });
 }
 
 HttpReply Engine::queue_manual(const std::vector<ScanEvent>& events) {
-  const Submission submission = submit(kManualSource, events);
-  if (submission.status != 200) return json_error(submission.status, submission.error);
-  return submission_reply(200, submission);
+  return wait_for_callback<HttpReply>(
+      [&](ReplyDone done) { queue_manual_async(events, std::move(done)); });
 }
 
-HttpReply Engine::scan_route(const HttpRequest& request) {
+void Engine::scan_route(const HttpRequest& request, const Respond& respond) {
   std::string error;
   const auto body = json_body(request, error);
-  if (!body) return json_error(400, error);
+  if (!body) return respond(json_error(400, error));
   const auto paths = body->getArray("paths");
   if (!paths || paths->size() == 0)
-    return json_error(400, "\"paths\" must be a non-empty array of absolute paths");
+    return respond(json_error(400, "\"paths\" must be a non-empty array of absolute paths"));
   std::vector<ScanEvent> events;
   for (std::size_t i = 0; i < paths->size(); ++i) {
     const auto value = paths->get(static_cast<unsigned>(i));
     if (!value.isString())
-      return json_error(400, "\"paths\"[" + std::to_string(i) + "] must be a string");
+      return respond(json_error(400, "\"paths\"[" + std::to_string(i) + "] must be a string"));
     events.push_back({value.extract<std::string>(), false, EventKind::modified, 0});
   }
-  const Submission submission = submit(kApiSource, events);
-  if (submission.status != 200) return json_error(submission.status, submission.error);
-  return submission_reply(200, submission);
+  submit_async(kApiSource, events, [respond](const Submission& submission) {
+    respond(submission.status == 200 ? submission_reply(200, submission)
+                                     : json_error(submission.status, submission.error));
+  });
 }
 
 HttpReply Engine::queue_route(const HttpRequest& request) {
@@ -399,23 +430,25 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
 }
 
 void Engine::register_routes(Router& router) {
-  const auto manual = [this](const HttpRequest& request, const RouteParams&) {
-    return manual_route(request);
-  };
+  // The ingest routes answer once their events are durable (deferred: no
+  // thread waits for the commit).
+  const auto manual = [this](const HttpRequest& request, const RouteParams&,
+                             const Respond& respond) { manual_route(request, respond); };
   // The *arr apps send POST or PUT (their webhook's Method setting); autoscan's
   // manual trigger took any method but GET as a scan.
-  router.add("GET", "/triggers/manual", Access::webhook, manual);
+  router.add_deferred("GET", "/triggers/manual", Access::webhook, manual);
   for (const char* method : {"POST", "PUT"}) {
-    router.add(method, "/triggers/manual", Access::webhook, manual);
-    router.add(method, "/triggers/{source}", Access::webhook,
-               [this](const HttpRequest& request, const RouteParams& params) {
-                 return webhook_route(params.at("source"), request);
-               });
+    router.add_deferred(method, "/triggers/manual", Access::webhook, manual);
+    router.add_deferred(
+        method, "/triggers/{source}", Access::webhook,
+        [this](const HttpRequest& request, const RouteParams& params, const Respond& respond) {
+          webhook_route(params.at("source"), request, respond);
+        });
   }
   plex_autoscan_->register_routes(router);
-  router.add(
-      "POST", "/api/scan", Access::user,
-      [this](const HttpRequest& request, const RouteParams&) { return scan_route(request); });
+  router.add_deferred("POST", "/api/scan", Access::user,
+                      [this](const HttpRequest& request, const RouteParams&,
+                             const Respond& respond) { scan_route(request, respond); });
   router.add(
       "GET", "/api/queue", Access::user,
       [this](const HttpRequest& request, const RouteParams&) { return queue_route(request); });

@@ -1,6 +1,5 @@
 #include "scanhook/core/http_connection.hpp"
 
-#include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
@@ -63,38 +62,39 @@ class HttpConnection final : public Poco::Net::TCPServerConnection {
     KeepAliveSession session(socket(), params);
     while (!stopped_ && session.next_request()) {
       std::lock_guard lock(serving_);
-      if (stopped_) break;
+      if (stopped_ || !finish_previous()) break;
       try {
         Poco::Net::HTTPServerResponseImpl response(session);
         Poco::Net::HTTPServerRequestImpl request(response, session, params);
-        response.setDate(Poco::Timestamp());
-        response.setVersion(request.getVersion());
-        response.setKeepAlive(params->getKeepAlive() && request.getKeepAlive());
-        const std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
-            factory_.handlers_->createRequestHandler(request));
-        try {
-          if (request.getExpectContinue() &&
-              response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
-            response.sendContinue();
-          handler->handleRequest(request, response);
-          session.setKeepAlive(params->getKeepAlive() && response.getKeepAlive());
-        } catch (const Poco::Exception&) {
-          if (!response.sent())
-            send_error(session, Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
-          throw;  // the connection ends, as with Poco's own
-        }
+        const bool keep_alive = params->getKeepAlive() && request.getKeepAlive();
+        session.setKeepAlive(keep_alive);
+        previous_ = std::make_shared<ReplyWriter>(
+            socket(), ReplyFraming{request.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0,
+                                   keep_alive, request.getMethod() == "HEAD"});
+        if (request.getExpectContinue()) response.sendContinue();
+        factory_.answer_(request, previous_);
       } catch (const Poco::Net::NoMessageException&) {
         break;  // the client closed the connection
       } catch (const Poco::Net::MessageException&) {
-        send_error(session, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+        answer_and_close(json_error(400, "the request is not valid HTTP"));
+        break;
+      } catch (const Poco::Exception&) {
+        // Reading the request failed part-way (timeout, reset): as with Poco's
+        // own connection, answer 500 if nothing was answered, and end.
+        answer_and_close(json_error(500, "the request could not be read"));
+        break;
       }
     }
+    std::lock_guard lock(serving_);
+    finish_previous();
   }
 
-  // Waits for the request being answered, then closes the connection.
+  // Lets the request being answered finish (its reply, even a deferred one,
+  // is written), then closes the connection.
   void stop() {
     stopped_ = true;
     std::lock_guard lock(serving_);
+    finish_previous();
     try {
       socket().shutdown();
     } catch (...) {  // already closed by the peer: nothing to stop
@@ -102,27 +102,31 @@ class HttpConnection final : public Poco::Net::TCPServerConnection {
   }
 
  private:
-  static void send_error(Poco::Net::HTTPServerSession& session,
-                         Poco::Net::HTTPResponse::HTTPStatus status) {
-    try {
-      Poco::Net::HTTPServerResponseImpl response(session);
-      response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-      response.setStatusAndReason(status);
-      response.setKeepAlive(false);
-      response.send();
-      session.setKeepAlive(false);
-    } catch (const Poco::Exception&) {  // the peer is gone
-    }
+  // Waits for the last request's reply and writes it; false when the
+  // connection must close. Called with serving_ held.
+  bool finish_previous() {
+    if (!previous_) return true;
+    const bool keep_open = previous_->finish();
+    previous_.reset();
+    return keep_open;
+  }
+
+  // The connection ends after this reply (ignored if the request was answered).
+  void answer_and_close(const HttpReply& reply) {
+    if (!previous_)
+      previous_ = std::make_shared<ReplyWriter>(socket(), ReplyFraming{false, false, false});
+    previous_->send(reply);
   }
 
   HttpConnectionFactory& factory_;
   std::atomic<bool> stopped_;
-  std::mutex serving_;  // held while a request is answered
+  std::mutex serving_;                     // held while a request is read and answered
+  std::shared_ptr<ReplyWriter> previous_;  // the last request's reply, perhaps not yet given
 };
 
 HttpConnectionFactory::HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                                             Poco::Net::HTTPRequestHandlerFactory::Ptr handlers)
-    : params_(std::move(params)), handlers_(std::move(handlers)) {}
+                                             AnswerRequest answer)
+    : params_(std::move(params)), answer_(std::move(answer)) {}
 
 Poco::Net::TCPServerConnection* HttpConnectionFactory::createConnection(
     const Poco::Net::StreamSocket& socket) {

@@ -2,17 +2,16 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <shared_mutex>
 #include <stdexcept>
 #include <thread>
@@ -92,112 +91,138 @@ class RequestMetrics {
   std::unordered_map<std::string, Slot> slots_;  // nodes: a Slot* stays valid
 };
 
+// The security headers a reply does not set itself (its own value wins).
+void add_security_headers(HttpReply& reply) {
+  for (const auto& [name, value] : security_headers()) {
+    const bool own =
+        std::any_of(reply.headers.begin(), reply.headers.end(),
+                    [&name = name](const auto& header) { return iequals(header.first, name); });
+    if (!own) reply.headers.emplace_back(name, value);
+  }
+}
+
 HttpReply with_header(HttpReply reply, const std::string& name, const std::string& value) {
   reply.headers.emplace_back(name, value);
   return reply;
 }
 
-class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
+// Reads each request into an HttpRequest, routes it, checks access, and
+// hands the route a Respond whose reply goes to the request's ReplyWriter,
+// with the security headers, the request metrics and the access log line.
+class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
  public:
-  RoutedRequestHandler(const HttpServerOptions& options, const Router& router,
-                       RequestMetrics& metrics, const UserCheck& user_check)
-      : options_(options), router_(router), metrics_(metrics), user_check_(user_check) {}
+  RoutedAnswerer(HttpServerOptions options, const Router& router, Metrics& metrics,
+                 const UserCheck& user_check)
+      : options_(std::move(options)), router_(router), metrics_(metrics), user_check_(user_check) {}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& in,
-                     Poco::Net::HTTPServerResponse& out) override {
+  void answer(Poco::Net::HTTPServerRequest& in, const std::shared_ptr<ReplyWriter>& writer) {
     const auto started = std::chrono::steady_clock::now();
-    std::string route_label = "unmatched";
-    std::string logged_path;  // the path as logs show it (a secret route's is redacted)
     HttpRequest request;
     request.method = in.getMethod();
     request.remote_address = in.clientAddress().toString();
-    const HttpReply reply = answer(in, request, route_label, logged_path);
+    std::string logged_path;  // the path as logs show it (a secret route's is redacted)
+    Routed routed = read_and_route(in, request, logged_path);
+    if (logged_path.empty()) logged_path = in.getURI().substr(0, in.getURI().find('?'));
+    const std::string route_label = routed.route ? routed.route->pattern : "unmatched";
 
-    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    for (const auto& [name, value] : security_headers()) out.set(name, value);
-    // Several Set-Cookie headers must stay separate; add, not set.
-    for (const auto& [name, value] : reply.headers) {
-      if (iequals(name, "Set-Cookie"))
-        out.add(name, value);
-      else
-        out.set(name, value);
+    // May run on another thread after this connection is gone: it keeps what it uses.
+    const Respond respond([self = shared_from_this(), writer, method = request.method,
+                           remote = request.remote_address, route_label, started,
+                           logged_path](HttpReply reply) {
+      add_security_headers(reply);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      self->metrics_.record(route_label, reply.status, seconds);
+      if (self->options_.access_log) {
+        // The query is left out: it may carry a token.
+        Poco::Logger::get("scanhook.http")
+            .information("%s \"%s %s\" %d %z %.1fms", remote, method, logged_path, reply.status,
+                         reply.body.size(), seconds * 1000);
+      }
+      writer->send(reply);
+    });
+    if (routed.early_reply) {
+      respond(std::move(*routed.early_reply));
+      return;
     }
-    if (reply.status == 413 || reply.status == 400) out.setKeepAlive(false);
-    if (reply.status == 204 || reply.status == 304 || request.method == "HEAD") {
-      out.setContentLength(0);
-      out.send();
-    } else {
-      out.setContentType(reply.content_type);
-      out.setContentLength(static_cast<std::streamsize>(reply.body.size()));
-      out.send() << reply.body;
-    }
-
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_.record(route_label, reply.status, seconds);
-    if (options_.access_log) {
-      // The query is left out: it may carry a token.
+    try {
+      routed.route->handler(request, routed.params, respond);
+    } catch (const std::exception& error) {
       Poco::Logger::get("scanhook.http")
-          .information("%s \"%s %s\" %d %z %.1fms", request.remote_address, request.method,
-                       logged_path.empty() ? in.getURI() : logged_path, reply.status,
-                       reply.body.size(), seconds * 1000);
+          .error("%s %s failed: %s", request.method, logged_path, std::string(error.what()));
+      respond(json_error(500, "internal error; see the daemon's log"));
     }
   }
 
  private:
-  HttpReply answer(Poco::Net::HTTPServerRequest& in, HttpRequest& request, std::string& route_label,
-                   std::string& logged_path) {
+  struct Routed {
+    const Route* route = nullptr;  // the matched route, if any
+    RouteParams params;
+    std::optional<HttpReply> early_reply;  // refused before the route runs
+  };
+
+  // Reads the request (URI, headers, body) and finds its route; or the reply
+  // that refuses it (bad URI, body too large, no such route, access).
+  Routed read_and_route(Poco::Net::HTTPServerRequest& in, HttpRequest& request,
+                        std::string& logged_path) {
+    Routed routed;
     try {
       const Poco::URI uri(in.getURI());
       request.path = uri.getPath();
       for (const auto& [key, value] : uri.getQueryParameters())
         request.query.emplace_back(key, value);
     } catch (const Poco::Exception& error) {
-      return json_error(400, "the request URI is not valid: " + error.message());
+      routed.early_reply = json_error(400, "the request URI is not valid: " + error.message());
+      return routed;
     }
     const RouteLookup lookup = router_.find(request.method, request.path);
     logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
     for (const auto& [name, value] : in) request.headers.emplace_back(name, value);
 
     if (in.hasContentLength() &&
-        in.getContentLength64() > static_cast<Poco::Int64>(options_.max_body_size))
-      return body_too_large();
+        in.getContentLength64() > static_cast<Poco::Int64>(options_.max_body_size)) {
+      routed.early_reply = body_too_large();
+      return routed;
+    }
     // Without a length or chunking there is no body (reading would wait for close).
     if ((in.hasContentLength() || in.getChunkedTransferEncoding()) &&
         !read_body(in.stream(), options_.max_body_size,
                    in.hasContentLength() ? static_cast<std::size_t>(in.getContentLength64()) : 0,
-                   request.body))
-      return body_too_large();
+                   request.body)) {
+      routed.early_reply = body_too_large();
+      return routed;
+    }
 
     if (lookup.route == nullptr) {
       if (!lookup.allowed_methods.empty()) {
         std::string allow;
         for (const auto& method : lookup.allowed_methods)
           allow += (allow.empty() ? "" : ", ") + method;
-        return with_header(json_error(405, request.method + " is not allowed here; use " + allow),
-                           "Allow", allow);
+        routed.early_reply = with_header(
+            json_error(405, request.method + " is not allowed here; use " + allow), "Allow", allow);
+      } else {
+        routed.early_reply = json_error(404, "no such route: " + request.path);
       }
-      return json_error(404, "no such route: " + request.path);
+      return routed;
     }
-    route_label = lookup.route->pattern;
+    routed.route = lookup.route;  // labels the metrics, also when access is refused
     if (lookup.route->access == Access::user) {
       const UserVerdict verdict = user_check_(request);
-      if (verdict.outcome == UserVerdict::refused) return json_error(403, verdict.message);
+      if (verdict.outcome == UserVerdict::refused) {
+        routed.early_reply = json_error(403, verdict.message);
+        return routed;
+      }
       if (verdict.outcome == UserVerdict::needs_login) {
         HttpReply reply = json_error(401, verdict.message);
         if (verdict.basic_challenge)
           reply.headers.emplace_back("WWW-Authenticate",
                                      "Basic realm=\"scanhook\", charset=\"UTF-8\"");
-        return reply;
+        routed.early_reply = std::move(reply);
+        return routed;
       }
     }
-    try {
-      return lookup.route->handler(request, lookup.params);
-    } catch (const std::exception& error) {
-      Poco::Logger::get("scanhook.http")
-          .error("%s %s failed: %s", request.method, logged_path, std::string(error.what()));
-      return json_error(500, "internal error; see the daemon's log");
-    }
+    routed.params = lookup.params;
+    return routed;
   }
 
   HttpReply body_too_large() const {
@@ -205,27 +230,9 @@ class RoutedRequestHandler final : public Poco::Net::HTTPRequestHandler {
                                std::to_string(options_.max_body_size) + " bytes)");
   }
 
-  const HttpServerOptions& options_;
+  const HttpServerOptions options_;
   const Router& router_;
-  RequestMetrics& metrics_;
-  const UserCheck& user_check_;
-};
-
-class RoutedHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  RoutedHandlerFactory(const HttpServerOptions& options, const Router& router, Metrics& metrics,
-                       const UserCheck& user_check)
-      : options_(options), router_(router), metrics_(metrics), user_check_(user_check) {}
-
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new RoutedRequestHandler(options_, router_, metrics_, user_check_);
-  }
-
- private:
-  const HttpServerOptions& options_;
-  const Router& router_;
-  RequestMetrics metrics_;  // lives as long as the server (Poco owns the factory)
+  RequestMetrics metrics_;
   const UserCheck& user_check_;
 };
 
@@ -259,8 +266,12 @@ void HttpServer::start() {
       std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
   params->setTimeout(timeout);
   params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-  connections_ = new HttpConnectionFactory(
-      params, new RoutedHandlerFactory(options_, router_, metrics_, user_check_));
+  auto answerer = std::make_shared<RoutedAnswerer>(options_, router_, metrics_, user_check_);
+  connections_ =
+      new HttpConnectionFactory(params, [answerer](Poco::Net::HTTPServerRequest& request,
+                                                   const std::shared_ptr<ReplyWriter>& writer) {
+        answerer->answer(request, writer);
+      });
   server_ = std::make_unique<Poco::Net::TCPServer>(connections_, socket, params);
   server_->start();
 }

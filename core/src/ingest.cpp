@@ -1,5 +1,7 @@
 #include "scanhook/core/ingest.hpp"
 
+#include "scanhook/core/completion_flag.hpp"
+
 #include <pthread.h>
 
 #include <utility>
@@ -23,19 +25,24 @@ Ingest::~Ingest() {
 }
 
 IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {
-  if (events.empty()) return {true, 0, 0, ""};
-  std::shared_ptr<Batch> batch;
-  std::size_t index = 0;
+  return wait_for_callback<IngestReceipt>(
+      [&](Done done) { submit_async(std::move(events), std::move(done)); });
+}
+
+void Ingest::submit_async(std::vector<QueuedEvent> events, Done done) {
+  if (events.empty()) return done({true, 0, 0, ""});
+  bool first = false;
   {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return {false, 0, 0, "scanhookd is shutting down"};
-    batch = open_;
-    index = batch->requests.size();
-    batch->requests.push_back(std::move(events));
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+      lock.unlock();
+      return done({false, 0, 0, "scanhookd is shutting down"});
+    }
+    first = open_->requests.empty();
+    open_->requests.push_back(std::move(events));
+    open_->done.push_back(std::move(done));
   }
-  if (index == 0) wake_committer_.notify_one();  // the committer waits for a batch's first request
-  batch->done.wait();
-  return std::move(batch->receipts[index]);
+  if (first) wake_committer_.notify_one();  // the committer waits for a batch's first request
 }
 
 std::size_t Ingest::waiting() {
@@ -57,6 +64,7 @@ void Ingest::run_committer() {
       batch = std::exchange(open_, std::make_shared<Batch>());
     }
     commit(*batch);
+    ++commits_;
     {
       std::lock_guard lock(mutex_);
       committed_.push_back(std::move(batch));
@@ -77,7 +85,9 @@ void Ingest::run_syncer() {
       batches.swap(committed_);
     }
     sync(batches);
-    for (const auto& batch : batches) batch->done.set();
+    for (const auto& batch : batches)
+      for (std::size_t i = 0; i < batch->done.size(); ++i)
+        batch->done[i](std::move(batch->receipts[i]));
     if (on_commit_) on_commit_();
   }
 }

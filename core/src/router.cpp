@@ -47,10 +47,21 @@ bool match(const Route& route, const std::vector<std::string>& have, RouteParams
   return want.size() == have.size();
 }
 
+DeferredRouteHandler answering_at_once(RouteHandler handler) {
+  return
+      [handler = std::move(handler)](const HttpRequest& request, const RouteParams& params,
+                                     const Respond& respond) { respond(handler(request, params)); };
+}
+
 }  // namespace
 
 void Router::add(const std::string& method, const std::string& pattern, Access access,
                  RouteHandler handler) {
+  add_deferred(method, pattern, access, answering_at_once(std::move(handler)));
+}
+
+void Router::add_deferred(const std::string& method, const std::string& pattern, Access access,
+                          DeferredRouteHandler handler) {
   routes_.push_back({method, pattern, access, std::move(handler), {}, split_path(pattern)});
 }
 
@@ -58,8 +69,8 @@ void Router::add_secret(const std::string& method, const std::string& pattern, s
                         Access access, RouteHandler handler) {
   if (secret.empty() || pattern.find("{secret}") == std::string::npos)
     throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
-  routes_.push_back(
-      {method, pattern, access, std::move(handler), std::move(secret), split_path(pattern)});
+  routes_.push_back({method, pattern, access, answering_at_once(std::move(handler)),
+                     std::move(secret), split_path(pattern)});
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {

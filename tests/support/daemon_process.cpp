@@ -139,6 +139,9 @@ std::optional<int> DaemonProcess::wait_for_exit(std::chrono::milliseconds timeou
     const pid_t done = ::waitpid(pid_, &status, WNOHANG);
     if (done == pid_) {
       exit_code_ = decode_status(status);
+      // What it wrote last may still be in the pipe: output() must hold it.
+      std::unique_lock lock(mutex_);
+      changed_.wait_for(lock, std::chrono::seconds(5), [&] { return closed_; });
       return exit_code_;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <thread>
 
+#include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/ini_file.hpp"
 #include "scanhook/core/plugin_catalog.hpp"
@@ -42,7 +43,9 @@ struct EngineRig {
     const auto found = router.find(method, path);
     REQUIRE(found.route != nullptr);
     HttpRequest request{method, path, std::move(query), std::move(headers), body, "127.0.0.1"};
-    return found.route->handler(request, found.params);
+    return scanhook::core::wait_for_callback<HttpReply>([&](auto done) {
+      found.route->handler(request, found.params, scanhook::core::Respond(std::move(done)));
+    });
   }
   std::vector<std::string> recorded(const std::string& name = "record") {
     std::ifstream in(dir.path() / name);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
@@ -130,34 +131,90 @@ TEST_CASE("requests arriving during a commit wait for the next one and share it"
   TempDir dir;
   Database database(dir / "db");
   Queue queue(database, std::chrono::milliseconds(0));
-  std::atomic<int> commits{0};
-  std::atomic<bool> release{false};
-  std::optional<Ingest> ingest;
-  ingest.emplace(queue, [&] {
-    // Hold the committer after the first commit until three requests wait.
-    if (++commits == 1)
+  Ingest ingest(queue, nullptr);
+  // Another writer holds the database, so the committer is stuck on its first batch.
+  std::atomic<bool> holding{false}, release{false};
+  std::thread writer([&] {
+    database.write([&](SqlConnection&) {
+      holding = true;
       while (!release) std::this_thread::yield();
+    });
   });
-  auto event = [](const std::string& folder) {
-    return std::vector<QueuedEvent>{{folder, EventKind::modified, 0, "s", {"plex"}}};
-  };
+  while (!holding) std::this_thread::yield();
+
+  std::atomic<int> answered{0};
   std::vector<IngestReceipt> receipts(4);
-  std::vector<std::thread> threads;
-  threads.emplace_back([&] { receipts[0] = ingest->submit(event("/tv/first")); });
-  while (commits == 0) std::this_thread::yield();
-  for (int i = 1; i < 4; ++i)
-    threads.emplace_back(
-        [&, i] { receipts[i] = ingest->submit(event("/tv/next" + std::to_string(i))); });
-  while (ingest->waiting() != 3) std::this_thread::yield();
-  CHECK(queue.folder_count() == 1);  // the three are not committed yet
+  auto submit = [&](int i) {
+    ingest.submit_async({{"/tv/" + std::to_string(i), EventKind::modified, 0, "s", {"plex"}}},
+                        [&, i](IngestReceipt receipt) {
+                          receipts[i] = std::move(receipt);
+                          ++answered;
+                        });
+  };
+  submit(0);
+  while (ingest.waiting() != 0) std::this_thread::yield();  // the committer took it
+  for (int i = 1; i < 4; ++i) submit(i);
+  CHECK(ingest.waiting() == 3);
+  CHECK(answered == 0);
+  CHECK(queue.folder_count() == 0);
   release = true;
-  for (auto& thread : threads) thread.join();
-  CHECK(ingest->waiting() == 0);
-  ingest.reset();  // the committer has finished: its count is final
-  CHECK(commits == 2);
+  writer.join();
+  while (answered != 4) std::this_thread::yield();
+  CHECK(ingest.commits() == 2);  // the first request's, then the three together
   for (const auto& receipt : receipts) {
     CHECK(receipt.committed);
     CHECK(receipt.added == 1);
   }
   CHECK(queue.folder_count() == 4);
+}
+
+TEST_CASE("an asynchronous request is answered once its events are committed and readable",
+          "[ingest]") {
+  TempDir dir;
+  Database database(dir / "db");
+  Queue queue(database, std::chrono::milliseconds(0));
+  Ingest ingest(queue, nullptr);
+  std::atomic<bool> answered{false};
+  std::atomic<std::size_t> visible{0};
+  ingest.submit_async({{"/tv/a", EventKind::modified, 0, "s", {"plex"}},
+                       {"/tv/b", EventKind::modified, 0, "s", {"plex"}},
+                       {"/tv/a", EventKind::modified, 0, "s", {"plex"}}},
+                      [&](IngestReceipt receipt) {
+                        CHECK(receipt.committed);
+                        CHECK(receipt.added == 2);
+                        CHECK(receipt.merged == 1);
+                        visible = queue.folder_count();
+                        answered = true;
+                      });
+  while (!answered) std::this_thread::yield();
+  CHECK(visible == 2);
+}
+
+TEST_CASE("a request with no events is answered at once, without a commit", "[ingest]") {
+  TempDir dir;
+  Database database(dir / "db");
+  Queue queue(database, std::chrono::milliseconds(0));
+  auto ingest = std::make_unique<Ingest>(queue, nullptr);
+  bool answered = false;
+  ingest->submit_async({}, [&](IngestReceipt receipt) {
+    CHECK(receipt.committed);
+    CHECK(receipt.added == 0);
+    answered = true;
+  });
+  CHECK(answered);  // on this thread, before submit_async returned
+  CHECK(ingest->commits() == 0);
+}
+
+TEST_CASE("events that cannot be made durable are not acknowledged", "[ingest]") {
+  TempDir dir;
+  Database database(dir / "db");
+  Queue queue(database, std::chrono::milliseconds(0));
+  Ingest ingest(queue, nullptr);
+  REQUIRE(ingest.submit({{"/tv/a", EventKind::modified, 0, "s", {"plex"}}}).committed);
+  // Without its WAL file on disk, a commit would not survive a restart.
+  std::filesystem::remove(dir / "db-wal");
+  const auto receipt = ingest.submit({{"/tv/b", EventKind::modified, 0, "s", {"plex"}}});
+  CHECK_FALSE(receipt.committed);
+  CHECK_THAT(receipt.error, Catch::Matchers::Contains("could not make the events durable") &&
+                                Catch::Matchers::Contains("db-wal"));
 }

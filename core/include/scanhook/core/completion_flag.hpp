@@ -1,12 +1,18 @@
-// A one-shot flag that many threads wait on. set() wakes one waiter, which
-// wakes all the others with one futex call, and a woken waiter returns
-// without re-taking any mutex (a condition variable's broadcast makes every
-// waiter queue again on its mutex: a second sleep and wake-up per waiter).
+// A one-shot flag that many threads wait on. set() wakes them all with one
+// futex call, and a woken waiter returns without re-taking any mutex (a
+// condition variable's broadcast makes every waiter queue again on its mutex:
+// a second sleep and wake-up per waiter).
 #pragma once
 
 #include <atomic>
+#include <utility>
 
 namespace scanhook::core {
+
+// Runs `start(done)`, where `done(result)` may be called on any thread (or
+// inside start), and returns the result once it is.
+template <class Result, class Start>
+Result wait_for_callback(Start&& start);
 
 class CompletionFlag {
  public:
@@ -15,10 +21,19 @@ class CompletionFlag {
   void set();
 
  private:
-  static constexpr int kUnset = 0;
-  static constexpr int kSet = 1;        // set; the other waiters not yet woken
-  static constexpr int kBroadcast = 2;  // set, and every waiter woken
-  std::atomic<int> state_{kUnset};      // the futex word
+  std::atomic<int> state_{0};  // the futex word: 1 once set
 };
+
+template <class Result, class Start>
+Result wait_for_callback(Start&& start) {
+  Result result{};
+  CompletionFlag received;
+  start([&result, &received](Result given) {
+    result = std::move(given);
+    received.set();
+  });
+  received.wait();
+  return result;
+}
 
 }  // namespace scanhook::core

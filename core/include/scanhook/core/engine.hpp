@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,8 +60,14 @@ class Engine {
   void stop();
   bool database_ok() { return database_.healthy(); }
 
+  using SubmissionDone = std::function<void(Submission)>;
+
   // Checks, rewrites, filters and commits a source's events (Host::submit and the routes).
   Submission submit(const std::string& source, const std::vector<ScanEvent>& events);
+  // The same without waiting: `done` runs once the events are durable, on the
+  // ingest's syncer thread (or at once, when they are refused).
+  void submit_async(const std::string& source, const std::vector<ScanEvent>& events,
+                    SubmissionDone done);
 
   Queue& queue() { return queue_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
@@ -83,14 +90,22 @@ class Engine {
     bool keep = false;  // keep the request as a dead letter
   };
 
+  using ReplyDone = std::function<void(HttpReply)>;
+
   Source& add_source_counters(Source& source, Metrics& metrics);
+  // The answers below come once the events are durable (see submit_async);
+  // each has a form that waits for it, for the callers that need the reply.
+  void run_webhook_async(Source& source, const HttpRequest& request,
+                         std::function<void(WebhookAnswer)> done);
   WebhookAnswer run_webhook(Source& source, const HttpRequest& request);
-  HttpReply webhook_route(const std::string& name, const HttpRequest& request);
+  void webhook_route(const std::string& name, const HttpRequest& request, const Respond& respond);
   // Runs an authorised request through a webhook source; keeps a dead letter when it fails.
+  void deliver_async(Source& source, const HttpRequest& request, ReplyDone done);
   HttpReply deliver(Source& source, const HttpRequest& request);
-  HttpReply manual_route(const HttpRequest& request);
+  void manual_route(const HttpRequest& request, const Respond& respond);
+  void queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done);
   HttpReply queue_manual(const std::vector<ScanEvent>& events);
-  HttpReply scan_route(const HttpRequest& request);
+  void scan_route(const HttpRequest& request, const Respond& respond);
   HttpReply queue_route(const HttpRequest& request);
   HttpReply history_route(const HttpRequest& request);
   HttpReply targets_route();

@@ -2,12 +2,14 @@
 // and an fsync made it durable. Two threads form a pipeline: the committer
 // writes each batch of requests in one transaction (without an fsync) and
 // hands it on; the syncer fsyncs the WAL once for every batch handed on so
-// far and then wakes their requests. So one batch's fsync overlaps the next
-// batch's SQL work, and requests arriving meanwhile share the next commit.
-// The waiters of one batch are woken together (CompletionFlag: no wake-up call
-// per request in the serial part), and each waiter is woken once.
+// far and then tells each request its receipt. So one batch's fsync overlaps
+// the next batch's SQL work, and requests arriving meanwhile share the next
+// commit. A request either waits (submit) or leaves a callback
+// (submit_async: the HTTP routes, which then answer from the syncer, so that
+// no thread sleeps per request waiting for the commit).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -16,7 +18,6 @@
 #include <thread>
 #include <vector>
 
-#include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/queue.hpp"
 
 namespace scanhook::core {
@@ -36,17 +37,26 @@ class Ingest {
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;
 
+  using Done = std::function<void(IngestReceipt)>;
+
   // Blocks until the events are committed and durable (or could not be).
   IngestReceipt submit(std::vector<QueuedEvent> events);
+  // Calls `done` once the events are durable (or could not be), on the
+  // syncer's thread, or at once on this one when there is nothing to commit or
+  // the ingest is stopping. `done` must be quick: the syncer answers every
+  // request of its batch in turn.
+  void submit_async(std::vector<QueuedEvent> events, Done done);
   // Requests waiting for the next commit (not the one being written).
   std::size_t waiting();
+  // Transactions written so far (each holds one batch of requests).
+  std::size_t commits() const { return commits_.load(); }
 
  private:
   // The requests one commit holds.
   struct Batch {
     std::vector<std::vector<QueuedEvent>> requests;  // guarded by mutex_ while open_
-    std::vector<IngestReceipt> receipts;             // one per request, once done
-    CompletionFlag done;
+    std::vector<Done> done;                          // one per request
+    std::vector<IngestReceipt> receipts;             // one per request, once committed
   };
   void run_committer();
   void run_syncer();
@@ -62,6 +72,7 @@ class Ingest {
   std::vector<std::shared_ptr<Batch>> committed_;            // written, waiting for the fsync
   bool stopping_ = false;
   bool committer_done_ = false;  // stopping, and every request submitted is committed
+  std::atomic<std::size_t> commits_{0};
   std::thread committer_;
   std::thread syncer_;
 };

@@ -8,12 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/respond.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
 
 using RouteParams = std::map<std::string, std::string>;  // "*" holds the rest, if any
+// A route that answers before it returns.
 using RouteHandler = std::function<HttpReply(const HttpRequest&, const RouteParams&)>;
+// A route that may answer later, from any thread, through `respond`.
+using DeferredRouteHandler =
+    std::function<void(const HttpRequest&, const RouteParams&, const Respond& respond)>;
 
 // Who may call a route; the HTTP server enforces it before the handler runs.
 enum class Access {
@@ -26,8 +31,8 @@ struct Route {
   std::string method;
   std::string pattern;
   Access access;
-  RouteHandler handler;
-  std::string secret;  // non-empty: the {secret} segment must equal it (constant-time)
+  DeferredRouteHandler handler;  // a RouteHandler's reply is given at once
+  std::string secret;            // non-empty: the {secret} segment must equal it (constant-time)
   std::vector<std::string> segments;  // the pattern split at '/', once
 };
 
@@ -43,6 +48,8 @@ class Router {
  public:
   void add(const std::string& method, const std::string& pattern, Access access,
            RouteHandler handler);
+  void add_deferred(const std::string& method, const std::string& pattern, Access access,
+                    DeferredRouteHandler handler);
   // A route whose {secret} segment is a credential (e.g. plex_autoscan's
   // /{secret}): compared in constant time, and never logged.
   void add_secret(const std::string& method, const std::string& pattern, std::string secret,
