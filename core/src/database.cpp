@@ -9,6 +9,8 @@
 
 #include "scanhook/core/schema.hpp"
 
+#include <sqlite3.h>
+
 namespace scanhook::core {
 
 namespace {
@@ -49,9 +51,24 @@ void sync_directory(const std::filesystem::path& file) {
 }  // namespace
 
 Database::Database(const std::filesystem::path& file)
-    : file_(file), writer_(create_private(file)), reader_(open_migrated(writer_, file)) {
+    : file_(file),
+      writer_(create_private(file)),
+      reader_(open_migrated(writer_, file)),
+      checkpointer_(file.string()) {
   reader_.execute("PRAGMA busy_timeout = 5000");
   reader_.execute("PRAGMA foreign_keys = ON");
+  checkpointer_.execute("PRAGMA busy_timeout = 5000");
+  // A connection opens the file, and sees that it is in WAL mode, at its first
+  // read; until then a checkpoint through it does nothing.
+  checkpointer_.scalar("SELECT COUNT(*) FROM sqlite_master");
+  // Replaces SQLite's own automatic checkpoints (see database.hpp).
+  sqlite3_wal_hook(
+      writer_.handle(),
+      [](void* frames, sqlite3*, const char*, int pages) {
+        static_cast<std::atomic<int>*>(frames)->store(pages, std::memory_order_relaxed);
+        return SQLITE_OK;
+      },
+      &wal_frames_);
   // The migrations' commits, and the WAL file's own name: SQLite makes a new
   // WAL's directory entry durable only at its first fsync of the WAL, which
   // with synchronous = NORMAL waits for the first checkpoint.
@@ -93,6 +110,19 @@ void Database::sync() {
   const int error = errno;
   ::close(fd);
   if (synced != 0) throw SqlError("cannot fsync " + wal + ": " + std::strerror(error));
+  checkpoint_if_due();
+}
+
+void Database::checkpoint_if_due() {
+  if (wal_frames_.load(std::memory_order_relaxed) < kCheckpointFrames) return;
+  std::unique_lock lock(checkpoint_mutex_, std::try_to_lock);
+  if (!lock) return;  // another thread is at it
+  // PASSIVE: copies what it can without waiting for the writer or readers;
+  // the writer starts the WAL over once all of it was copied.
+  int in_wal = 0, copied = 0;
+  if (sqlite3_wal_checkpoint_v2(checkpointer_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &in_wal,
+                                &copied) == SQLITE_OK)
+    wal_frames_.store(0, std::memory_order_relaxed);
 }
 
 int Database::schema_version() {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "scanhook/core/database.hpp"
@@ -135,4 +136,22 @@ TEST_CASE("a read that stops part-way does not keep later reads on its snapshot"
   database.write([](SqlConnection& sql) { sql.execute("INSERT INTO meta VALUES('c', '3')"); });
   CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) ==
         3);
+}
+
+TEST_CASE("a commit leaves the checkpoint to sync(), which runs it once the WAL is large",
+          "[database]") {
+  TempDir dir;
+  Database database(dir / "db");
+  const auto main_file_size = [&] { return std::filesystem::file_size(dir / "db"); };
+  const auto before = main_file_size();
+  // About 1,200 pages of 4 KiB: past the 1,000-page mark.
+  database.write_unsynced([](SqlConnection& sql) {
+    for (int i = 0; i < 1200; ++i)
+      sql.prepare("INSERT INTO meta VALUES(?1, zeroblob(4000))").bind(1, std::to_string(i)).run();
+  });
+  CHECK(main_file_size() == before);  // all of it still in the WAL
+  database.sync();
+  CHECK(main_file_size() > before + 1000 * 4000);
+  CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) >=
+        1200);
 }

@@ -10,8 +10,14 @@
 // with synchronous = FULL. The ingest pipeline commits with write_unsynced()
 // and calls sync() from another thread before it answers: the fsync of one
 // group of commits then overlaps the next group's SQL work.
+//
+// Checkpoints (copying the WAL into the database file) are sync()'s too, on a
+// connection of their own, once the WAL holds kCheckpointFrames pages: SQLite
+// would run them inside the commit that crossed the mark, on the writer, which
+// for the ingest is the serial committer.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <type_traits>
@@ -75,7 +81,8 @@ class Database {
   }
 
   // Makes every transaction committed so far durable: fdatasync of the WAL
-  // file. Safe to call from any thread, during writes. Throws SqlError.
+  // file; then a checkpoint if one is due. Safe to call from any thread,
+  // during writes. Throws SqlError.
   void sync();
 
   const std::filesystem::path& file() const { return file_; }
@@ -84,16 +91,22 @@ class Database {
   bool healthy() noexcept;
 
  private:
+  static constexpr int kCheckpointFrames = 1000;  // as SQLite's own default
+
   // Puts the file in WAL mode and migrates it; returns its name for the read
   // connection.
   static std::string open_migrated(SqlConnection& writer, const std::filesystem::path& file);
   void rollback() noexcept;
+  void checkpoint_if_due();
 
   std::filesystem::path file_;
   std::mutex write_mutex_;
   SqlConnection writer_;
   std::mutex read_mutex_;
   SqlConnection reader_;
+  std::mutex checkpoint_mutex_;
+  SqlConnection checkpointer_;
+  std::atomic<int> wal_frames_{0};  // pages in the WAL after the last commit
 };
 
 }  // namespace scanhook::core

@@ -32,6 +32,7 @@ class SqlConnection {
   void reset_all() noexcept;
 
   int changes() const;
+  sqlite3* handle() const { return handle_; }
   std::int64_t last_insert_id() const;
 
  private:
