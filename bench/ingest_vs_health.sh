@@ -2,9 +2,9 @@
 # Durable ingest vs /health against one running scanhookd, alternating
 # (/health, /api/scan, Sonarr webhook) for ROUNDS rounds of SECONDS each, 64
 # connections; prints each run and the medians. Run from the repository root:
-#   sh bench/ingest_vs_health.sh [port=38222] [rounds=3] [seconds=5]
+#   sh bench/ingest_vs_health.sh [port=18222] [rounds=3] [seconds=5]
 set -eu
-port=${1:-38222}; rounds=${2:-3}; seconds=${3:-5}
+port=${1:-18222}; rounds=${2:-3}; seconds=${3:-5}
 url=http://127.0.0.1:$port
 out=$(mktemp -d)
 run() {  # name, wrk arguments...

@@ -5,7 +5,6 @@
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Timestamp.h>
 #include <poll.h>
 
 #include <atomic>

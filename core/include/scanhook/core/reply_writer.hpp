@@ -34,8 +34,6 @@ class ReplyWriter {
 
   // Any thread, once (later calls are ignored).
   void send(const HttpReply& reply);
-  // True once send() has run.
-  bool answered() const { return answered_.load(std::memory_order_acquire); }
   // The connection's thread: waits for send(), writes what it left, and says
   // whether the connection may serve another request.
   bool finish();
@@ -43,7 +41,7 @@ class ReplyWriter {
  private:
   Poco::Net::StreamSocket socket_;  // a reference: the descriptor stays open while we hold it
   ReplyFraming framing_;
-  std::atomic<bool> answered_{false};
+  std::atomic<bool> answered_{false};  // send() has been called
   CompletionFlag sent_;
   std::string unsent_;      // what the socket did not take at once
   bool keep_open_ = false;  // set before sent_
