@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 
 #include "scanhook/core/schema.hpp"
 
@@ -138,12 +139,25 @@ bool Database::healthy() noexcept {
   }
 }
 
+void Database::watch_transactions(TransactionWatcher* watcher) {
+  std::lock_guard lock(write_mutex_);
+  if (watcher && watcher_)
+    throw std::logic_error("the database's transactions are already watched");
+  watcher_ = watcher;
+}
+
+void Database::commit() {
+  writer_.execute("COMMIT");
+  if (watcher_) watcher_->committed();
+}
+
 void Database::rollback() noexcept {
   try {
     writer_.execute("ROLLBACK");
   } catch (...) {
     // Nothing left to undo when the failure already ended the transaction.
   }
+  if (watcher_) watcher_->rolled_back();
 }
 
 }  // namespace scanhook::core

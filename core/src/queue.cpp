@@ -27,32 +27,69 @@ Queue::Queue(Database& database, std::chrono::milliseconds minimum_age)
         .bind(1, age)
         .run();
   });
+  database_.read([&](SqlConnection& sql) {
+    auto& folders = sql.prepare("SELECT id, path FROM folders");
+    while (folders.step()) index_.add(FolderIndex::hash(folders.text(1)), folders.integer(0));
+  });
+  index_.committed();
+  database_.watch_transactions(&index_);
 }
 
-Enqueued Queue::enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now) {
-  auto& upsert = sql.prepare(R"sql(
-      INSERT INTO folders(path, kind, priority, source, first_event, last_event, events, generation)
-      VALUES(?1, ?2, ?3, ?4, ?5, ?5, 1, 1)
-      ON CONFLICT(path) DO UPDATE SET
-        kind = CASE WHEN kind = excluded.kind THEN kind ELSE ?6 END,
-        priority = MAX(priority, excluded.priority),
-        source = excluded.source,
-        last_event = excluded.last_event,
-        events = events + 1,
-        generation = generation + 1
-      RETURNING id, priority, generation, events)sql");
-  upsert.bind(1, event.folder)
+Queue::~Queue() {
+  database_.watch_transactions(nullptr);
+}
+
+std::optional<Queue::FolderRow> Queue::merge_into_queued(SqlConnection& sql,
+                                                         const QueuedEvent& event, Millis now,
+                                                         std::uint64_t hash) {
+  std::optional<FolderRow> row;
+  index_.find(hash, [&](std::int64_t id) {
+    auto& merge = sql.prepare(R"sql(
+        UPDATE folders SET
+          kind = CASE WHEN kind = ?3 THEN kind ELSE ?4 END,
+          priority = MAX(priority, ?5),
+          source = ?6,
+          last_event = ?7,
+          events = events + 1,
+          generation = generation + 1
+        WHERE id = ?1 AND path = ?2
+        RETURNING priority, generation)sql");
+    merge.bind(1, id)
+        .bind(2, event.folder)
+        .bind(3, static_cast<std::int64_t>(event.kind))
+        .bind(4, static_cast<std::int64_t>(EventKind::modified))
+        .bind(5, static_cast<std::int64_t>(event.priority))
+        .bind(6, event.source)
+        .bind(7, now);
+    if (!merge.step()) return false;  // another path with the same hash
+    row = FolderRow{id, merge.integer(0), merge.integer(1)};
+    merge.run();
+    return true;
+  });
+  return row;
+}
+
+Queue::FolderRow Queue::add_folder(SqlConnection& sql, const QueuedEvent& event, Millis now,
+                                   std::uint64_t hash) {
+  sql.prepare(R"sql(
+      INSERT INTO folders(path, kind, priority, source, first_event, last_event, events,
+                          generation)
+      VALUES(?1, ?2, ?3, ?4, ?5, ?5, 1, 1))sql")
+      .bind(1, event.folder)
       .bind(2, static_cast<std::int64_t>(event.kind))
       .bind(3, static_cast<std::int64_t>(event.priority))
       .bind(4, event.source)
       .bind(5, now)
-      .bind(6, static_cast<std::int64_t>(EventKind::modified));
-  if (!upsert.step()) throw SqlError("the folder upsert returned no row");
-  const std::int64_t id = upsert.integer(0);
-  const std::int64_t priority = upsert.integer(1);
-  const std::int64_t generation = upsert.integer(2);
-  const bool merged = upsert.integer(3) > 1;
-  upsert.run();
+      .run();
+  const std::int64_t id = sql.last_insert_id();
+  index_.add(hash, id);
+  return {id, event.priority, 1};
+}
+
+Enqueued Queue::enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now) {
+  const std::uint64_t hash = FolderIndex::hash(event.folder);
+  const auto merged = merge_into_queued(sql, event, now, hash);
+  const auto [id, priority, generation] = merged ? *merged : add_folder(sql, event, now, hash);
 
   const Millis due_at = now + minimum_age_.count();
   if (merged)  // the debounce clock restarts for every target that still owes it
@@ -181,6 +218,7 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
          "(SELECT 1 FROM deliveries WHERE folder_id = ?1)")
       .bind(1, folder.folder_id)
       .run();
+  if (sql.changes() > 0) index_.remove(FolderIndex::hash(folder.path), folder.folder_id);
 }
 
 std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, Millis now) {
@@ -203,9 +241,10 @@ std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, 
       sql.prepare("DELETE FROM deliveries WHERE target = ?1").bind(1, target).run();
       dropped += static_cast<std::size_t>(sql.changes());
     }
-    sql.execute(
+    auto& orphans = sql.prepare(
         "DELETE FROM folders WHERE NOT EXISTS "
-        "(SELECT 1 FROM deliveries WHERE folder_id = folders.id)");
+        "(SELECT 1 FROM deliveries WHERE folder_id = folders.id) RETURNING id, path");
+    while (orphans.step()) index_.remove(FolderIndex::hash(orphans.text(1)), orphans.integer(0));
     return dropped;
   });
 }

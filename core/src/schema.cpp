@@ -72,6 +72,26 @@ const std::vector<std::string>& migrations() {
           error TEXT NOT NULL,
           attempts INTEGER NOT NULL DEFAULT 1);
       )sql",
+      // 5: folders without SQLite's index on path: the queue finds a folder by
+      // path through its own in-memory index (folder_index.hpp). Row ids stay,
+      // as deliveries refer to them.
+      R"sql(
+        CREATE TABLE folders_by_id(
+          id INTEGER PRIMARY KEY,
+          path TEXT NOT NULL,
+          kind INTEGER NOT NULL,
+          priority INTEGER NOT NULL,
+          source TEXT NOT NULL,
+          first_event INTEGER NOT NULL,
+          last_event INTEGER NOT NULL,
+          events INTEGER NOT NULL,
+          generation INTEGER NOT NULL);
+        INSERT INTO folders_by_id
+          SELECT id, path, kind, priority, source, first_event, last_event, events, generation
+          FROM folders;
+        DROP TABLE folders;
+        ALTER TABLE folders_by_id RENAME TO folders;
+      )sql",
   };
   return steps;
 }

@@ -69,6 +69,11 @@ TEST_CASE("a database is upgraded from each earlier schema version, keeping its 
       CHECK(due[0].path == "/tv/Show");
       CHECK(due[0].priority == 3);
       CHECK(due[0].generation == 2);
+      upgraded.write([&](SqlConnection& sql) {  // the upgraded row is found by its path
+        CHECK(queue.enqueue(sql, {"/tv/Show", scanhook::EventKind::modified, 0, "s", {"plex"}},
+                            30) == Enqueued::merged);
+      });
+      CHECK(queue.folder_count() == 1);
       upgraded.read([](SqlConnection& sql) {
         CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
                                                       "history", "meta", "plugin_store"});
@@ -98,6 +103,29 @@ TEST_CASE("a write that throws is rolled back", "[database]") {
                     std::runtime_error);
   CHECK(database.read([](SqlConnection& sql) { return sql.scalar("SELECT COUNT(*) FROM meta"); }) ==
         0);
+}
+
+TEST_CASE("the transaction watcher hears of each commit and each rollback", "[database]") {
+  struct Counter : Database::TransactionWatcher {
+    int commits = 0, rollbacks = 0;
+    void committed() override { ++commits; }
+    void rolled_back() override { ++rollbacks; }
+  } counter, another;
+  TempDir dir;
+  Database database(dir / "db");
+  database.watch_transactions(&counter);
+  CHECK_THROWS_AS(database.watch_transactions(&another), std::logic_error);
+  database.write([](SqlConnection& sql) { sql.execute("INSERT INTO meta VALUES('a', 'b')"); });
+  CHECK_THROWS(database.write([](SqlConnection& sql) {
+    sql.execute("INSERT INTO meta VALUES('c', 'd')");
+    sql.execute("INSERT INTO meta VALUES('a', 'again')");  // the key is taken: throws
+  }));
+  CHECK(counter.commits == 1);
+  CHECK(counter.rollbacks == 1);
+  database.watch_transactions(nullptr);
+  database.write([](SqlConnection& sql) { sql.execute("DELETE FROM meta"); });
+  CHECK(counter.commits == 1);
+  database.watch_transactions(&another);
 }
 
 TEST_CASE("a read does not wait for a write in progress and sees the last commit", "[database]") {

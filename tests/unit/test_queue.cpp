@@ -205,6 +205,68 @@ TEST_CASE("deliveries of a target no longer configured are dropped with history"
   CHECK(history[0].reason == "the target is no longer configured");
 }
 
+TEST_CASE("a folder whose row was dropped is queued afresh by its next event", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10, {"gone"});
+  f.queue.drop_targets_except({"plex"}, 50);
+  CHECK(f.queue.folder_count() == 0);
+  Enqueued again{};
+  f.database.write([&](SqlConnection& sql) {
+    again = f.queue.enqueue(sql, {"/tv/Show", EventKind::modified, 0, "s", {"plex"}}, 60);
+  });
+  CHECK(again == Enqueued::added);
+  CHECK(f.due_paths("plex", 100) == std::vector<std::string>{"/tv/Show"});
+}
+
+TEST_CASE(
+    "a folder's next event merges into its row after a rolled-back delivery and after a "
+    "restart",
+    "[queue]") {
+  TempDir dir;
+  {
+    Database database(dir / "q.db");
+    Queue queue(database, milliseconds(0));
+    database.write([&](SqlConnection& sql) {
+      queue.enqueue(sql, {"/tv/Show", EventKind::modified, 0, "s", {"plex"}}, 10);
+    });
+    const auto due = queue.due("plex", 20, 10, {});
+    REQUIRE(due.size() == 1);
+    // The delivery's record (which deletes the folder's row) rolls back: the
+    // row stays, and so must the index's entry for it.
+    CHECK_THROWS(database.write([&](SqlConnection& sql) {
+      queue.record(sql, {"plex", due[0], due[0].path, Result::ok(), 20, 25, 0});
+      throw std::runtime_error("the commit failed");
+    }));
+    database.write([&](SqlConnection& sql) {
+      CHECK(queue.enqueue(sql, {"/tv/Show", EventKind::modified, 0, "s", {"plex"}}, 30) ==
+            Enqueued::merged);
+    });
+    // A folder added in a transaction that rolls back leaves nothing behind.
+    CHECK_THROWS(database.write([&](SqlConnection& sql) {
+      queue.enqueue(sql, {"/tv/Gone", EventKind::modified, 0, "s", {"plex"}}, 30);
+      throw std::runtime_error("the commit failed");
+    }));
+    database.write([&](SqlConnection& sql) {
+      CHECK(queue.enqueue(sql, {"/tv/Other", EventKind::modified, 0, "s", {"plex"}}, 40) ==
+            Enqueued::added);
+      CHECK(queue.enqueue(sql, {"/tv/Gone", EventKind::modified, 0, "s", {"plex"}}, 40) ==
+            Enqueued::added);
+    });
+    CHECK(queue.folder_count() == 3);
+  }
+  Database database(dir / "q.db");
+  Queue queue(database, milliseconds(0));  // indexes the queued folders again
+  database.write([&](SqlConnection& sql) {
+    for (const char* folder : {"/tv/Show", "/tv/Other", "/tv/Gone"})
+      CHECK(queue.enqueue(sql, {folder, EventKind::modified, 0, "s", {"plex"}}, 50) ==
+            Enqueued::merged);
+  });
+  CHECK(queue.folder_count() == 3);
+  const auto listed = queue.list(10, 0);
+  REQUIRE(listed.size() == 3);
+  CHECK(listed[0].events == 3);
+}
+
 TEST_CASE("a changed minimum_age applies to folders already queued", "[queue]") {
   TempDir dir;
   {

@@ -28,6 +28,14 @@ namespace scanhook::core {
 
 class Database {
  public:
+  // Told how each write transaction ended, inside it (under the write lock).
+  class TransactionWatcher {
+   public:
+    virtual ~TransactionWatcher() = default;
+    virtual void committed() = 0;
+    virtual void rolled_back() = 0;
+  };
+
   // Creates the file (and its folder) if needed. Throws SqlError with a clear
   // message when it cannot be opened or migrated.
   explicit Database(const std::filesystem::path& file);
@@ -55,10 +63,10 @@ class Database {
     try {
       if constexpr (std::is_void_v<decltype(fn(writer_))>) {
         fn(writer_);
-        writer_.execute("COMMIT");
+        commit();
       } else {
         auto result = fn(writer_);
-        writer_.execute("COMMIT");
+        commit();
         return result;
       }
     } catch (...) {
@@ -66,6 +74,10 @@ class Database {
       throw;
     }
   }
+
+  // One watcher at a time (the queue's folder index); nullptr for none. Throws
+  // std::logic_error when another is already watching.
+  void watch_transactions(TransactionWatcher* watcher);
 
   // Runs `fn(SqlConnection&)` for reading (each statement sees committed data).
   // Statements fn left part-way are reset afterwards: an unfinished one would
@@ -96,6 +108,7 @@ class Database {
   // Puts the file in WAL mode and migrates it; returns its name for the read
   // connection.
   static std::string open_migrated(SqlConnection& writer, const std::filesystem::path& file);
+  void commit();
   void rollback() noexcept;
   void checkpoint_if_due();
 
@@ -107,6 +120,7 @@ class Database {
   std::mutex checkpoint_mutex_;
   SqlConnection checkpointer_;
   std::atomic<int> wal_frames_{0};  // pages in the WAL after the last commit
+  TransactionWatcher* watcher_ = nullptr;
 };
 
 }  // namespace scanhook::core

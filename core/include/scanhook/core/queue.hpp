@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "scanhook/core/database.hpp"
+#include "scanhook/core/folder_index.hpp"
 #include "scanhook/result.hpp"
 #include "scanhook/scan_event.hpp"
 
@@ -87,8 +89,12 @@ struct Delivery {
 class Queue {
  public:
   // Applies `minimum_age` to every queued delivery if it changed since the
-  // last start.
+  // last start, and indexes the queued folders by path. One Queue per
+  // Database at a time (it watches the database's transactions).
   Queue(Database& database, std::chrono::milliseconds minimum_age);
+  ~Queue();
+  Queue(const Queue&) = delete;
+  Queue& operator=(const Queue&) = delete;
 
   Database& database() { return database_; }
   std::chrono::milliseconds minimum_age() const { return minimum_age_; }
@@ -121,8 +127,20 @@ class Queue {
                                     const std::string& target = "");
 
  private:
+  struct FolderRow {
+    std::int64_t id;
+    std::int64_t priority;
+    std::int64_t generation;
+  };
+  // The event merged into its folder's queued row, if the folder is queued.
+  std::optional<FolderRow> merge_into_queued(SqlConnection& sql, const QueuedEvent& event,
+                                             Millis now, std::uint64_t hash);
+  FolderRow add_folder(SqlConnection& sql, const QueuedEvent& event, Millis now,
+                       std::uint64_t hash);
+
   Database& database_;
   std::chrono::milliseconds minimum_age_;
+  FolderIndex index_;  // path -> folders.id, for merging events (see folder_index.hpp)
 };
 
 }  // namespace scanhook::core
