@@ -56,7 +56,9 @@ void Ingest::run_committer() {
     std::shared_ptr<Batch> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_committer_.wait(lock, [this] { return stopping_ || !open_->requests.empty(); });
+      // At most one batch ahead of the syncer (see ingest.hpp).
+      wake_committer_.wait(
+          lock, [this] { return (stopping_ || !open_->requests.empty()) && !committed_; });
       if (open_->requests.empty()) {  // stopping, and everything submitted is committed
         committer_done_ = true;
         break;
@@ -67,7 +69,7 @@ void Ingest::run_committer() {
     ++commits_;
     {
       std::lock_guard lock(mutex_);
-      committed_.push_back(std::move(batch));
+      committed_ = std::move(batch);
     }
     wake_syncer_.notify_one();
   }
@@ -77,17 +79,17 @@ void Ingest::run_committer() {
 void Ingest::run_syncer() {
   pthread_setname_np(pthread_self(), "syncer");
   for (;;) {
-    std::vector<std::shared_ptr<Batch>> batches;
+    std::shared_ptr<Batch> batch;
     {
       std::unique_lock lock(mutex_);
-      wake_syncer_.wait(lock, [this] { return committer_done_ || !committed_.empty(); });
-      if (committed_.empty()) return;  // the committer is done, and so is every fsync
-      batches.swap(committed_);
+      wake_syncer_.wait(lock, [this] { return committer_done_ || committed_; });
+      if (!committed_) return;  // the committer is done, and so is every fsync
+      batch = std::move(committed_);
     }
-    sync(batches);
-    for (const auto& batch : batches)
-      for (std::size_t i = 0; i < batch->done.size(); ++i)
-        batch->done[i](std::move(batch->receipts[i]));
+    wake_committer_.notify_one();  // the next batch may be committed during this fsync
+    sync(*batch);
+    for (std::size_t i = 0; i < batch->done.size(); ++i)
+      batch->done[i](std::move(batch->receipts[i]));
     if (on_commit_) on_commit_();
   }
 }
@@ -113,17 +115,15 @@ void Ingest::commit(Batch& batch) {
   }
 }
 
-// One fsync for every batch committed so far. If it fails, no request of
-// theirs is told its events are stored.
-void Ingest::sync(std::vector<std::shared_ptr<Batch>>& batches) {
+// If the fsync fails, no request of the batch is told its events are stored.
+void Ingest::sync(Batch& batch) {
   try {
     queue_.database().sync();
   } catch (const std::exception& error) {
-    for (const auto& batch : batches)
-      for (auto& receipt : batch->receipts)
-        if (receipt.committed)
-          receipt = {false, 0, 0,
-                     std::string("the queue could not make the events durable: ") + error.what()};
+    for (auto& receipt : batch.receipts)
+      if (receipt.committed)
+        receipt = {false, 0, 0,
+                   std::string("the queue could not make the events durable: ") + error.what()};
   }
 }
 

@@ -168,6 +168,40 @@ TEST_CASE("requests arriving during a commit wait for the next one and share it"
   CHECK(queue.folder_count() == 4);
 }
 
+TEST_CASE("the committer stays one batch ahead of the fsync, so later requests share one commit",
+          "[ingest]") {
+  TempDir dir;
+  Database database(dir / "db");
+  Queue queue(database, std::chrono::milliseconds(0));
+  Ingest ingest(queue, nullptr);
+  // The first request's answer holds the syncer (answers run on it).
+  std::atomic<bool> syncer_held{false}, release{false};
+  std::atomic<int> answered{0};
+  auto submit = [&](int i, bool hold) {
+    ingest.submit_async({{"/tv/" + std::to_string(i), EventKind::modified, 0, "s", {"plex"}}},
+                        [&, hold](IngestReceipt receipt) {
+                          CHECK(receipt.committed);
+                          if (hold) {
+                            syncer_held = true;
+                            while (!release) std::this_thread::yield();
+                          }
+                          ++answered;
+                        });
+  };
+  submit(0, true);
+  while (!syncer_held) std::this_thread::yield();
+  submit(1, false);  // committed while the syncer is held...
+  while (ingest.commits() != 2) std::this_thread::yield();
+  for (int i = 2; i < 5; ++i) submit(i, false);  // ...but these wait for it
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(ingest.commits() == 2);
+  CHECK(ingest.waiting() == 3);
+  release = true;
+  while (answered != 5) std::this_thread::yield();
+  CHECK(ingest.commits() == 3);
+  CHECK(queue.folder_count() == 5);
+}
+
 TEST_CASE("an asynchronous request is answered once its events are committed and readable",
           "[ingest]") {
   TempDir dir;

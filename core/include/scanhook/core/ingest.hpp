@@ -1,10 +1,12 @@
 // Group commit: every request's events wait here until a commit holds them
 // and an fsync made it durable. Two threads form a pipeline: the committer
 // writes each batch of requests in one transaction (without an fsync) and
-// hands it on; the syncer fsyncs the WAL once for every batch handed on so
-// far and then tells each request its receipt. So one batch's fsync overlaps
-// the next batch's SQL work, and requests arriving meanwhile share the next
-// commit. A request either waits (submit) or leaves a callback
+// hands it on; the syncer fsyncs the WAL and then tells each request its
+// receipt. So one batch's fsync overlaps the next batch's SQL work, and
+// requests arriving meanwhile share the commit after that: the committer
+// stays at most one batch ahead of the syncer, as each commit rewrites the
+// last pages of the queue's tables, and fewer, larger commits write fewer
+// WAL pages per request. A request either waits (submit) or leaves a callback
 // (submit_async: the HTTP routes, which then answer from the syncer, so that
 // no thread sleeps per request waiting for the commit).
 #pragma once
@@ -61,7 +63,7 @@ class Ingest {
   void run_committer();
   void run_syncer();
   void commit(Batch& batch);
-  void sync(std::vector<std::shared_ptr<Batch>>& batches);
+  void sync(Batch& batch);
 
   Queue& queue_;
   std::function<void()> on_commit_;
@@ -69,7 +71,7 @@ class Ingest {
   std::condition_variable wake_committer_;
   std::condition_variable wake_syncer_;
   std::shared_ptr<Batch> open_ = std::make_shared<Batch>();  // collecting requests
-  std::vector<std::shared_ptr<Batch>> committed_;            // written, waiting for the fsync
+  std::shared_ptr<Batch> committed_;  // written, waiting for the fsync (at most one)
   bool stopping_ = false;
   bool committer_done_ = false;  // stopping, and every request submitted is committed
   std::atomic<std::size_t> commits_{0};
