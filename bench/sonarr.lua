@@ -1,17 +1,28 @@
 -- wrk script: POST a real Sonarr "Download" webhook (tests/data/sonarr/download.json)
 -- to /triggers/sonarr, its series folder renamed per request so every
--- request queues a new folder (no coalescing). Run wrk from the repository root.
--- Each thread cycles through `count` requests (default 100,000, about 400 MB
--- per thread); see request_pool.lua.
-local pool = dofile("bench/request_pool.lua")
+-- request queues a new folder (no coalescing). Run wrk from the repository
+-- root; see unique_requests.lua.
+local unique = dofile("bench/unique_requests.lua")
 
 init = function(args)
   local file = assert(io.open("tests/data/sonarr/download.json", "rb"))
   local template = file:read("*a")
   file:close()
-  pool.fill(tonumber(args[1]) or 100000, function(number)
+  -- The body cut at each mention of the series folder, to be joined again
+  -- with a renamed folder (table.concat: no pattern matching per request).
+  local folder = '"/tv/Severance'
+  local pieces, from = {}, 1
+  while true do
+    local at = template:find(folder, from, true)
+    if not at then break end
+    pieces[#pieces + 1] = template:sub(from, at - 1)
+    from = at + #folder
+  end
+  pieces[#pieces + 1] = template:sub(from)
+  assert(#pieces > 1, "the Sonarr fixture no longer mentions " .. folder)
+  unique.requests(function(number)
     local tag = string.format("%d-%d", math.random(1, 1e9), number)
-    local body = template:gsub('"/tv/Severance', '"/tv/Severance ' .. tag)
+    local body = table.concat(pieces, folder .. " " .. tag)
     return wrk.format("POST", "/triggers/sonarr", {["Content-Type"] = "application/json"}, body)
   end)
 end
