@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "scanhook/support/arr_payload.hpp"
 #include "scanhook/support/json_tree.hpp"
 #include "support/plugin_harness.hpp"
@@ -59,6 +61,22 @@ TEST_CASE("json tree: escapes decode to UTF-8, a repeated key reads its last val
   CHECK(tree.value(tree.member(0, "k")) == "last");
   const auto escaped_key = parsed(R"({"\u0041": 1})");
   CHECK(escaped_key.value(escaped_key.member(0, "A")) == "1");
+}
+
+TEST_CASE("json tree: values stay readable after the text is gone and the tree has moved",
+          "[json]") {
+  auto text = std::make_unique<std::string>(
+      R"({"a\tb": "x\ny", "plain": "z", "c": ["\u00e9", "w\"v", 2], "d": "e"})");
+  auto tree = std::make_shared<const JsonTree>(parsed(*text));
+  text.reset();
+  CHECK(tree->value(tree->member(0, "a\tb")) == "x\ny");
+  CHECK(tree->value(tree->member(0, "plain")) == "z");
+  const auto list = tree->member(0, "c");
+  std::vector<std::string> values;
+  for (auto e = tree->first_child(list); e < tree->end(list); e = tree->end(e))
+    values.emplace_back(tree->value(e));
+  CHECK(values == std::vector<std::string>{"\xc3\xa9", "w\"v", "2"});
+  CHECK(tree->value(tree->member(0, "d")) == "e");
 }
 
 TEST_CASE("json tree: malformed text is refused saying what is wrong", "[json]") {

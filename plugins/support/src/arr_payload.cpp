@@ -44,7 +44,7 @@ std::optional<std::string> ArrPayload::text(const std::string& field) const {
   const auto node = find(field);
   if (node == JsonTree::kNone || tree_->type(node) != Type::string || tree_->value(node).empty())
     return std::nullopt;
-  return tree_->value(node);
+  return std::string(tree_->value(node));
 }
 
 std::optional<bool> ArrPayload::flag(const std::string& field) const {

@@ -50,11 +50,11 @@ void append_utf8(std::string& out, std::uint32_t code) {
 
 class JsonTree::Reader {
  public:
-  Reader(std::string_view text, std::vector<Node>& nodes) : text_(text), nodes_(nodes) {}
+  explicit Reader(JsonTree& tree) : text_(tree.text_), tree_(tree) {}
 
   void document() {
     skip_space();
-    value(std::string(), 0);
+    value(Span{}, 0);
     skip_space();
     if (at_ < text_.size()) fail("unexpected byte " + byte_text(text_[at_]) + " after the value");
   }
@@ -74,41 +74,43 @@ class JsonTree::Reader {
     return false;
   }
 
-  void add(Type type, std::string key) { nodes_.push_back({type, 0, std::move(key), {}}); }
+  Node& add(Type type, Span key) { return tree_.nodes_.emplace_back(Node{type, 0, key, {}}); }
 
-  void value(std::string key, int depth) {
+  // The text from `start` to here.
+  Span since(std::size_t start) const {
+    return {static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(at_ - start), false};
+  }
+
+  void value(Span key, int depth) {
     if (at_ >= text_.size()) fail("unexpected end of text, expected a value");
     const char c = text_[at_];
-    const auto node = static_cast<std::uint32_t>(nodes_.size());
+    const auto node = static_cast<std::uint32_t>(tree_.nodes_.size());
+    const std::size_t start = at_;
     if (c == '{') {
       if (depth >= kMaxDepth) fail("nesting is deeper than " + std::to_string(kMaxDepth));
-      add(Type::object, std::move(key));
+      add(Type::object, key);
       ++at_;
       members(depth + 1);
     } else if (c == '[') {
       if (depth >= kMaxDepth) fail("nesting is deeper than " + std::to_string(kMaxDepth));
-      add(Type::array, std::move(key));
+      add(Type::array, key);
       ++at_;
       elements(depth + 1);
     } else if (c == '"') {
-      add(Type::string, std::move(key));
       ++at_;
-      string(nodes_[node].value);
+      const Span text = string();
+      add(Type::string, key).value = text;
     } else if (c == '-' || is_digit(c)) {
-      add(Type::number, std::move(key));
-      number(nodes_[node].value);
-    } else if (literal("true")) {
-      add(Type::boolean, std::move(key));
-      nodes_[node].value = "true";
-    } else if (literal("false")) {
-      add(Type::boolean, std::move(key));
-      nodes_[node].value = "false";
+      number();
+      add(Type::number, key).value = since(start);
+    } else if (literal("true") || literal("false")) {
+      add(Type::boolean, key).value = since(start);
     } else if (literal("null")) {
-      add(Type::null, std::move(key));
+      add(Type::null, key);
     } else {
       fail("unexpected byte " + byte_text(c) + " in value");
     }
-    nodes_[node].end = static_cast<std::uint32_t>(nodes_.size());
+    tree_.nodes_[node].end = static_cast<std::uint32_t>(tree_.nodes_.size());
   }
 
   bool literal(std::string_view word) {
@@ -122,12 +124,11 @@ class JsonTree::Reader {
     if (take('}')) return;
     for (;;) {
       if (!take('"')) fail("expected '\"' to start a member name");
-      std::string key;
-      string(key);
+      const Span key = string();
       skip_space();
       if (!take(':')) fail("expected ':' after member name");
       skip_space();
-      value(std::move(key), depth);
+      value(key, depth);
       skip_space();
       if (take('}')) return;
       if (!take(',')) fail("expected ',' or '}' after member value");
@@ -139,7 +140,7 @@ class JsonTree::Reader {
     skip_space();
     if (take(']')) return;
     for (;;) {
-      value(std::string(), depth);
+      value(Span{}, depth);
       skip_space();
       if (take(']')) return;
       if (!take(',')) fail("expected ',' or ']' after array element");
@@ -147,20 +148,39 @@ class JsonTree::Reader {
     }
   }
 
-  // After the opening quote; appends the decoded text to `out`.
-  void string(std::string& out) {
+  // After the opening quote, up to and past the closing one: the string as it
+  // is in the text, or, if it holds an escape, decoded into the tree's
+  // decoded_.
+  Span string() {
+    const std::size_t start = at_;
+    plain_run();
+    if (at_ < text_.size() && text_[at_] == '"') {
+      const Span plain = since(start);
+      ++at_;
+      return plain;
+    }
+    std::string& out = tree_.decoded_;
+    const std::size_t decoded_start = out.size();
+    out.append(text_.data() + start, at_ - start);
     for (;;) {
-      const std::size_t start = at_;
-      while (at_ < text_.size() && text_[at_] != '"' && text_[at_] != '\\' &&
-             static_cast<unsigned char>(text_[at_]) >= 0x20)
-        ++at_;
-      out.append(text_.data() + start, at_ - start);
       if (at_ >= text_.size()) fail("unexpected end of text in a string");
       const char c = text_[at_++];
-      if (c == '"') return;
+      if (c == '"') break;
       if (c != '\\') fail("control character " + byte_text(c) + " in a string");
       escape(out);
+      const std::size_t run = at_;
+      plain_run();
+      out.append(text_.data() + run, at_ - run);
     }
+    return {static_cast<std::uint32_t>(decoded_start),
+            static_cast<std::uint32_t>(out.size() - decoded_start), true};
+  }
+
+  // Past the bytes a string holds as they are (no quote, escape or control).
+  void plain_run() {
+    while (at_ < text_.size() && text_[at_] != '"' && text_[at_] != '\\' &&
+           static_cast<unsigned char>(text_[at_]) >= 0x20)
+      ++at_;
   }
 
   void escape(std::string& out) {
@@ -209,8 +229,7 @@ class JsonTree::Reader {
   }
 
   // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-  void number(std::string& out) {
-    const std::size_t start = at_;
+  void number() {
     take('-');
     if (take('0')) {
     } else if (at_ < text_.size() && is_digit(text_[at_])) {
@@ -229,7 +248,6 @@ class JsonTree::Reader {
         fail("invalid number: a digit must follow the exponent");
       digits();
     }
-    out.assign(text_.data() + start, at_ - start);
   }
 
   void digits() {
@@ -237,15 +255,20 @@ class JsonTree::Reader {
   }
 
   std::string_view text_;
-  std::vector<Node>& nodes_;
+  JsonTree& tree_;
   std::size_t at_ = 0;
 };
 
 std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& error) {
+  if (text.size() > UINT32_MAX) {
+    error = "the text is longer than 4 GiB";
+    return std::nullopt;
+  }
   JsonTree tree;
-  tree.nodes_.reserve(64);
+  tree.text_ = text;
+  tree.nodes_.reserve(text.size() / 16);  // about one node per 16 bytes in *arr webhooks
   try {
-    Reader(text, tree.nodes_).document();
+    Reader(tree).document();
   } catch (const Malformed& malformed) {
     error = malformed.what();
     return std::nullopt;
@@ -257,7 +280,7 @@ std::uint32_t JsonTree::member(std::uint32_t object, std::string_view key) const
   if (object >= nodes_.size() || nodes_[object].type != Type::object) return kNone;
   std::uint32_t found = kNone;
   for (std::uint32_t child = object + 1; child < nodes_[object].end; child = nodes_[child].end)
-    if (nodes_[child].key == key) found = child;
+    if (view(nodes_[child].key) == key) found = child;
   return found;
 }
 

@@ -22,21 +22,36 @@ class JsonTree {
   // descendant, so the next sibling of node i is end(i).
   Type type(std::uint32_t node) const { return nodes_[node].type; }
   // A string's decoded value; a number's text; "true"/"false" for a boolean.
-  const std::string& value(std::uint32_t node) const { return nodes_[node].value; }
+  // Valid as long as the tree.
+  std::string_view value(std::uint32_t node) const { return view(nodes_[node].value); }
   std::uint32_t first_child(std::uint32_t node) const { return node + 1; }
   std::uint32_t end(std::uint32_t node) const { return nodes_[node].end; }
   // The member of an object called `key` (the last one if repeated), or kNone.
   std::uint32_t member(std::uint32_t object, std::string_view key) const;
 
  private:
+  // Where a key or value is: in the text itself when it holds no escape (most
+  // do, and then parsing copies and allocates nothing for it), else in
+  // decoded_. Offsets rather than pointers, so that moving the tree is safe.
+  struct Span {
+    std::uint32_t at = 0;
+    std::uint32_t size = 0;
+    bool decoded = false;
+  };
   struct Node {
     Type type;
     std::uint32_t end;
-    std::string key;  // for an object's member
-    std::string value;
+    Span key;  // for an object's member
+    Span value;
   };
   class Reader;
 
+  std::string_view view(Span span) const {
+    return std::string_view((span.decoded ? decoded_ : text_).data() + span.at, span.size);
+  }
+
+  std::string text_;     // a copy of the parsed text
+  std::string decoded_;  // the strings that held escapes, decoded, one after another
   std::vector<Node> nodes_;
 };
 
