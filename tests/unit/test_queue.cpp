@@ -283,6 +283,21 @@ TEST_CASE("a changed minimum_age applies to folders already queued", "[queue]") 
   CHECK(queue.due("plex", 1000 + 600'000, 10, {}).size() == 1);
 }
 
+TEST_CASE("the oldest due delivery is found across targets and priority levels", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/A", 100, {"plex"}, 0);
+  f.add("/tv/B", 50, {"jellyfin"}, 5);
+  f.add("/tv/C", 500, {"plex", "jellyfin"}, 9);
+  CHECK(f.queue.oldest_due(40) == 0);  // nothing due yet
+  CHECK(f.queue.oldest_due(60) == 50);
+  CHECK(f.queue.oldest_due(1000) == 50);
+  // B's retry moves it past A.
+  f.finish("jellyfin", f.queue.due("jellyfin", 60, 1, {})[0], Result::retry("busy"), 60, 2000);
+  CHECK(f.queue.oldest_due(1000) == 100);
+  f.finish("plex", f.queue.due("plex", 1000, 10, {})[1], Result::ok(), 1000);  // A, below C
+  CHECK(f.queue.oldest_due(1000) == 500);
+}
+
 TEST_CASE("history older than the retention is pruned", "[queue]") {
   QueueFixture f;
   f.add("/tv/A", 10);

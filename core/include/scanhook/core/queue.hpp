@@ -137,6 +137,10 @@ class Queue {
                                              Millis now, std::uint64_t hash);
   FolderRow add_folder(SqlConnection& sql, const QueuedEvent& event, Millis now,
                        std::uint64_t hash);
+  // The highest priority level below `below` at which `target` is owed
+  // anything (an index seek), or nullopt.
+  static std::optional<std::int64_t> next_priority(SqlConnection& sql, const std::string& target,
+                                                   std::int64_t below);
 
   Database& database_;
   std::chrono::milliseconds minimum_age_;
