@@ -3,8 +3,7 @@
 local unique = dofile("bench/unique_requests.lua")
 
 init = function(args)
-  unique.requests(function(number)
-    local body = string.format('{"paths": ["/mnt/tv/Show %d/Season %d"]}', math.random(1, 1e9), number)
-    return wrk.format("POST", "/api/scan", {["Content-Type"] = "application/json"}, body)
+  unique.requests("POST", "/api/scan", {["Content-Type"] = "application/json"}, function(number)
+    return string.format('{"paths": ["/mnt/tv/Show %010d/Season %013d"]}', math.random(1, 1e9), number)
   end)
 end

@@ -20,9 +20,9 @@ init = function(args)
   end
   pieces[#pieces + 1] = template:sub(from)
   assert(#pieces > 1, "the Sonarr fixture no longer mentions " .. folder)
-  unique.requests(function(number)
-    local tag = string.format("%d-%d", math.random(1, 1e9), number)
-    local body = table.concat(pieces, folder .. " " .. tag)
-    return wrk.format("POST", "/triggers/sonarr", {["Content-Type"] = "application/json"}, body)
+  local headers = {["Content-Type"] = "application/json"}
+  unique.requests("POST", "/triggers/sonarr", headers, function(number)
+    local tag = string.format("%010d-%013d", math.random(1, 1e9), number)
+    return table.concat(pieces, folder .. " " .. tag)
   end)
 end
