@@ -20,6 +20,14 @@ Intake plain_intake(std::vector<SourceRules> sources = {}) {
   return Intake(std::move(sources), {{"plex", {}, false}});
 }
 
+// A queue on a fresh database, and an ingest into it.
+struct IngestFixture {
+  TempDir dir;
+  Database database{dir / "db"};
+  Queue queue{database, std::chrono::milliseconds(0)};
+  Ingest ingest{queue, nullptr};
+};
+
 }  // namespace
 
 TEST_CASE("two file events in one folder become one scan of the folder", "[ingest]") {
@@ -127,11 +135,9 @@ TEST_CASE("concurrent requests share commits and every one is answered after its
   CHECK(commits <= kThreads * kPerThread);
 }
 
-TEST_CASE("requests arriving during a commit wait for the next one and share it", "[ingest]") {
-  TempDir dir;
-  Database database(dir / "db");
-  Queue queue(database, std::chrono::milliseconds(0));
-  Ingest ingest(queue, nullptr);
+TEST_CASE_METHOD(IngestFixture,
+                 "requests arriving during a commit wait for the next one and share it",
+                 "[ingest]") {
   // Another writer holds the database, so the committer is stuck on its first batch.
   std::atomic<bool> holding{false}, release{false};
   std::thread writer([&] {
@@ -168,12 +174,10 @@ TEST_CASE("requests arriving during a commit wait for the next one and share it"
   CHECK(queue.folder_count() == 4);
 }
 
-TEST_CASE("the committer stays one batch ahead of the fsync, so later requests share one commit",
-          "[ingest]") {
-  TempDir dir;
-  Database database(dir / "db");
-  Queue queue(database, std::chrono::milliseconds(0));
-  Ingest ingest(queue, nullptr);
+TEST_CASE_METHOD(
+    IngestFixture,
+    "the committer stays one batch ahead of the fsync, so later requests share one commit",
+    "[ingest]") {
   // The first request's answer holds the syncer (answers run on it).
   std::atomic<bool> syncer_held{false}, release{false};
   std::atomic<int> answered{0};
@@ -202,12 +206,9 @@ TEST_CASE("the committer stays one batch ahead of the fsync, so later requests s
   CHECK(queue.folder_count() == 5);
 }
 
-TEST_CASE("an asynchronous request is answered once its events are committed and readable",
-          "[ingest]") {
-  TempDir dir;
-  Database database(dir / "db");
-  Queue queue(database, std::chrono::milliseconds(0));
-  Ingest ingest(queue, nullptr);
+TEST_CASE_METHOD(IngestFixture,
+                 "an asynchronous request is answered once its events are committed and readable",
+                 "[ingest]") {
   std::atomic<bool> answered{false};
   std::atomic<std::size_t> visible{0};
   ingest.submit_async({{"/tv/a", EventKind::modified, 0, "s", {"plex"}},
@@ -239,11 +240,8 @@ TEST_CASE("a request with no events is answered at once, without a commit", "[in
   CHECK(ingest->commits() == 0);
 }
 
-TEST_CASE("events that cannot be made durable are not acknowledged", "[ingest]") {
-  TempDir dir;
-  Database database(dir / "db");
-  Queue queue(database, std::chrono::milliseconds(0));
-  Ingest ingest(queue, nullptr);
+TEST_CASE_METHOD(IngestFixture, "events that cannot be made durable are not acknowledged",
+                 "[ingest]") {
   REQUIRE(ingest.submit({{"/tv/a", EventKind::modified, 0, "s", {"plex"}}}).committed);
   // Without its WAL file on disk, a commit would not survive a restart.
   std::filesystem::remove(dir / "db-wal");
