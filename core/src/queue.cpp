@@ -12,7 +12,11 @@ Millis now_millis() {
 }
 
 Queue::Queue(Database& database, std::chrono::milliseconds minimum_age)
-    : database_(database), minimum_age_(minimum_age) {
+    : lock_(database.file().string() + "-queue.lock",
+            "the queue in " + database.file().string() +
+                " is in use by another scanhookd: stop it, or give this one another database"),
+      database_(database),
+      minimum_age_(minimum_age) {
   const std::string age = std::to_string(minimum_age.count());
   database_.write([&](SqlConnection& sql) {
     auto& stored = sql.prepare("SELECT value FROM meta WHERE key = 'minimum_age'");

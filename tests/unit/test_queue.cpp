@@ -309,3 +309,16 @@ TEST_CASE("history older than the retention is pruned", "[queue]") {
   REQUIRE(history.size() == 1);
   CHECK(history[0].folder == "/tv/B");
 }
+
+TEST_CASE("a second queue on the same database file is refused while the first runs", "[queue]") {
+  TempDir dir;
+  Database first_database(dir / "q.db");
+  Database second_database(dir / "q.db");  // as another scanhookd would open it
+  {
+    Queue first(first_database, milliseconds(0));
+    REQUIRE_THROWS_WITH(Queue(second_database, milliseconds(0)),
+                        Catch::Contains("is in use by another scanhookd"));
+  }
+  Queue second(second_database, milliseconds(0));  // the first one is gone
+  CHECK(second.folder_count() == 0);
+}

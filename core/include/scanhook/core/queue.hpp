@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scanhook/core/database.hpp"
+#include "scanhook/core/file_lock.hpp"
 #include "scanhook/core/folder_index.hpp"
 #include "scanhook/result.hpp"
 #include "scanhook/scan_event.hpp"
@@ -90,7 +91,9 @@ class Queue {
  public:
   // Applies `minimum_age` to every queued delivery if it changed since the
   // last start, and indexes the queued folders by path. One Queue per
-  // Database at a time (it watches the database's transactions).
+  // database file at a time, in any process (the index is this process's):
+  // it locks `<database>-queue.lock`, and throws FileLockError if another
+  // Queue holds it.
   Queue(Database& database, std::chrono::milliseconds minimum_age);
   ~Queue();
   Queue(const Queue&) = delete;
@@ -142,6 +145,7 @@ class Queue {
   static std::optional<std::int64_t> next_priority(SqlConnection& sql, const std::string& target,
                                                    std::int64_t below);
 
+  FileLock lock_;
   Database& database_;
   std::chrono::milliseconds minimum_age_;
   FolderIndex index_;  // path -> folders.id, for merging events (see folder_index.hpp)
