@@ -166,13 +166,13 @@ void Daemon::add_daemon_subsystems() {
   add_process_metrics(metrics_);
   // Subsystems start in this order and stop in reverse: the engine runs
   // before the server listens and until it has stopped.
-  auto* engine = new EngineSubsystem(*config_, router_, metrics_);
-  addSubsystem(engine);
-  add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_ok(); });
   user_auth_ = std::make_unique<UserAuth>(config_->server.string("username"),
                                           config_->server.string("password"),
                                           std::chrono::duration_cast<std::chrono::seconds>(
                                               config_->server.duration("session_idle_timeout")));
+  auto* engine = new EngineSubsystem(*config_, router_, metrics_, user_auth_->login_limiter());
+  addSubsystem(engine);
+  add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_ok(); });
   add_login_routes(router_, *user_auth_);
   add_web_routes(router_, *user_auth_, *config_);
   addSubsystem(new HttpSubsystem(

@@ -47,8 +47,9 @@ DispatchSettings dispatch_settings(const CoreSettings& queue) {
 
 }  // namespace
 
-Engine::Engine(const Config& config, Metrics& metrics)
+Engine::Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_limiter)
     : config_(config),
+      login_limiter_(login_limiter),
       database_(config.server.string("database")),
       queue_(database_, config.queue.duration("minimum_age")),
       dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),

@@ -132,6 +132,31 @@ Engine::WebhookAnswer Engine::run_webhook(Source& source, const HttpRequest& req
       [&](auto done) { run_webhook_async(source, request, std::move(done)); });
 }
 
+std::optional<HttpReply> Engine::refuse_caller(const HttpRequest& request, const std::string& token,
+                                               const std::string& message) {
+  const std::string& username = config_.server.string("username");
+  const std::string& password = config_.server.string("password");
+  const bool counted = login_limiter_ && (!username.empty() || !password.empty()) &&
+                       basic_credentials(request).has_value();
+  if (counted) {
+    if (const auto wait = login_limiter_->wait_time(request.remote_address)) {
+      HttpReply reply = json_error(429, too_many_logins_message(*wait));
+      reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
+      return reply;
+    }
+  }
+  if (webhook_allowed(request, token, username, password)) {
+    if (counted && basic_matches(request, username, password))
+      login_limiter_->record_success(request.remote_address);
+    return std::nullopt;
+  }
+  if (counted && !basic_matches(request, username, password))
+    login_limiter_->record_failure(request.remote_address);
+  HttpReply reply = json_error(401, message);
+  reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
+  return reply;
+}
+
 void Engine::webhook_route(const std::string& name, const HttpRequest& request,
                            const Respond& respond) {
   const auto found = sources_.find(name);
@@ -143,14 +168,10 @@ void Engine::webhook_route(const std::string& name, const HttpRequest& request,
         json_error(404, "no webhook source named \"" + name + "\"" + did_you_mean(name, names)));
   }
   Source& source = found->second;
-  if (!webhook_allowed(request, source.token, config_.server.string("username"),
-                       config_.server.string("password"))) {
-    HttpReply reply = json_error(401,
-                                 "this webhook needs the source's token or the server's "
-                                 "credentials");
-    reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
-    return respond(std::move(reply));
-  }
+  if (auto refusal =
+          refuse_caller(request, source.token,
+                        "this webhook needs the source's token or the server's credentials"))
+    return respond(std::move(*refusal));
   if (!source.webhook)
     return respond(json_error(405, "the source " + name + " is polled: it takes no webhooks"));
   deliver_async(source, request, respond);
@@ -174,12 +195,9 @@ HttpReply Engine::deliver(Source& source, const HttpRequest& request) {
 }
 
 void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
-  if (!webhook_allowed(request, "", config_.server.string("username"),
-                       config_.server.string("password"))) {
-    HttpReply reply = json_error(401, "the manual trigger needs the server's credentials");
-    reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
-    return respond(std::move(reply));
-  }
+  if (auto refusal =
+          refuse_caller(request, "", "the manual trigger needs the server's credentials"))
+    return respond(std::move(*refusal));
   if (request.method == "GET" || request.method == "HEAD")
     return respond({200, "text/html; charset=utf-8", kManualForm, {}});
   std::vector<std::string> dirs;

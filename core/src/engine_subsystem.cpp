@@ -4,8 +4,9 @@
 
 namespace scanhook::core {
 
-EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics)
-    : config_(config), router_(router), metrics_(metrics) {}
+EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
+                                 LoginRateLimiter& login_limiter)
+    : config_(config), router_(router), metrics_(metrics), login_limiter_(login_limiter) {}
 
 bool EngineSubsystem::database_ok() {
   return engine_ && engine_->database_ok();
@@ -13,7 +14,7 @@ bool EngineSubsystem::database_ok() {
 
 void EngineSubsystem::initialize(Poco::Util::Application& app) {
   try {
-    engine_ = std::make_unique<Engine>(config_, metrics_);
+    engine_ = std::make_unique<Engine>(config_, metrics_, &login_limiter_);
   } catch (const std::exception& error) {
     throw Poco::ApplicationException(std::string("cannot start the engine: ") + error.what());
   }

@@ -212,6 +212,11 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
         routed.early_reply = json_error(403, verdict.message);
         return routed;
       }
+      if (verdict.outcome == UserVerdict::too_many_attempts) {
+        routed.early_reply = with_header(json_error(429, verdict.message), "Retry-After",
+                                         std::to_string(verdict.retry_after.count()));
+        return routed;
+      }
       if (verdict.outcome == UserVerdict::needs_login) {
         HttpReply reply = json_error(401, verdict.message);
         if (verdict.basic_challenge)

@@ -58,6 +58,11 @@ void LoginRateLimiter::record_failure(const std::string& address) {
   while (failures.size() > limit_) failures.pop_front();
 }
 
+std::string too_many_logins_message(std::chrono::seconds wait) {
+  return "Too many failed logins from your address: try again in " + std::to_string(wait.count()) +
+         " seconds.";
+}
+
 void LoginRateLimiter::record_success(const std::string& address) {
   std::lock_guard lock(mutex_);
   failures_.erase(address_without_port(address));

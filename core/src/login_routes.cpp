@@ -80,9 +80,7 @@ void add_login_routes(Router& router, UserAuth& auth) {
                if (is_cross_site(request)) return login_page(403, "cross-site login refused");
                if (!auth.login_required()) return redirect("/");
                if (const auto wait = auth.login_limiter().wait_time(request.remote_address)) {
-                 HttpReply reply =
-                     login_page(429, "Too many failed logins from your address: try again in " +
-                                         std::to_string(wait->count()) + " seconds.");
+                 HttpReply reply = login_page(429, too_many_logins_message(*wait));
                  reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
                  return reply;
                }

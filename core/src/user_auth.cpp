@@ -6,9 +6,6 @@ namespace scanhook::core {
 
 namespace {
 
-constexpr std::size_t kLoginAttempts = 5;
-constexpr std::chrono::seconds kLoginWindow{60};
-
 std::string trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
   if (first == std::string::npos) return "";
@@ -22,7 +19,7 @@ UserAuth::UserAuth(std::string username, std::string password,
     : username_(std::move(username)),
       password_(std::move(password)),
       sessions_(session_idle_timeout),
-      login_limiter_(kLoginAttempts, kLoginWindow) {}
+      login_limiter_(LoginRateLimiter::kAttempts, LoginRateLimiter::kWindow) {}
 
 bool UserAuth::credentials_match(const std::string& username, const std::string& password) const {
   // Both compared, always, so a wrong user name takes as long as a wrong password.
@@ -43,10 +40,15 @@ UserVerdict UserAuth::check(const HttpRequest& request) {
     return {UserVerdict::refused, "cross-site request refused", false};
 
   // Scripts: Basic needs no CSRF token (a browser never adds it on its own to a cross-site call).
-  if (basic_credentials(request)) {
-    if (login_required() && basic_matches(request, username_, password_))
+  if (basic_credentials(request) && login_required()) {
+    if (const auto wait = login_limiter_.wait_time(request.remote_address))
+      return {UserVerdict::too_many_attempts, too_many_logins_message(*wait), false, *wait};
+    if (basic_matches(request, username_, password_)) {
+      login_limiter_.record_success(request.remote_address);
       return {UserVerdict::allowed, "", false};
-    if (login_required()) return {UserVerdict::needs_login, "wrong username or password", true};
+    }
+    login_limiter_.record_failure(request.remote_address);
+    return {UserVerdict::needs_login, "wrong username or password", true};
   }
 
   if (const auto session = session_of(request)) {

@@ -20,21 +20,21 @@ namespace {
 
 // An engine on an INI ("{dir}" → a temp folder) with the log and recorder plugins.
 struct EngineRig {
-  explicit EngineRig(const std::string& sections) {
+  // `server`: more [server] keys.
+  explicit EngineRig(const std::string& sections, const std::string& server = "") {
     const auto plugins = dir.path() / "plugins";
     std::filesystem::create_directories(plugins);
     std::filesystem::copy_file(scanhook::testing::plugin_file("log"), plugins / "log.so");
     std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
                                plugins / "recorder.so");
-    std::string ini =
-        "[server]\ndatabase = {dir}/db/scanhook.db\n[queue]\nminimum_age = 0\n"
-        "idle_interval = 20ms\nretry_initial = 20ms\n" +
-        sections;
+    std::string ini = "[server]\ndatabase = {dir}/db/scanhook.db\n" + server +
+                      "[queue]\nminimum_age = 0\nidle_interval = 20ms\nretry_initial = 20ms\n" +
+                      sections;
     for (std::size_t at; (at = ini.find("{dir}")) != std::string::npos;)
       ini.replace(at, 5, dir.path().string());
     catalog = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugins));
     config = std::make_unique<Config>(validate_config(parse_ini(ini, "test.ini"), *catalog));
-    engine = std::make_unique<Engine>(*config, metrics);
+    engine = std::make_unique<Engine>(*config, metrics, &login_limiter);
     engine->register_routes(router);
   }
 
@@ -63,6 +63,7 @@ struct EngineRig {
 
   TempDir dir;
   Metrics metrics;
+  LoginRateLimiter login_limiter{LoginRateLimiter::kAttempts, LoginRateLimiter::kWindow};
   Router router;
   std::unique_ptr<PluginCatalog> catalog;
   std::unique_ptr<Config> config;
@@ -133,6 +134,28 @@ TEST_CASE("a source's token is required when set", "[engine]") {
       200);
   CHECK(rig.call("POST", "/triggers/nope", "{}").body ==
         R"({"error":"no webhook source named \"nope\""})");
+}
+
+TEST_CASE("failed Basic logins on the trigger routes are limited per address, tokens still work",
+          "[engine]") {
+  EngineRig rig("[source.arr]\nplugin = recorder\ntoken = s3cret\n[target.log]\n",
+                "username = admin\npassword = secret\n");
+  const std::string body = R"({"paths": ["/tv/A"]})";
+  const scanhook::HeaderList wrong{{"Authorization", "Basic YWRtaW46d3Jvbmc="}};  // admin:wrong
+  const scanhook::HeaderList right{{"Authorization", "Basic YWRtaW46c2VjcmV0"}};  // admin:secret
+  for (int i = 0; i < 4; ++i)
+    CHECK(rig.call("POST", "/triggers/arr", body, {}, wrong).status == 401);
+  CHECK(rig.call("POST", "/triggers/arr", body, {}, right).status == 200);  // clears the count
+  for (int i = 0; i < 5; ++i)
+    CHECK(rig.call("POST", "/triggers/manual", "", {{"dir", "/tv/B"}}, wrong).status == 401);
+  for (const char* path : {"/triggers/arr", "/triggers/manual"}) {
+    const auto limited = rig.call("POST", path, body, {{"dir", "/tv/B"}}, right);
+    CHECK(limited.status == 429);
+    CHECK_THAT(limited.body, Contains("Too many failed logins from your address: try again in"));
+    CHECK(limited.headers.size() == 1);
+    CHECK(limited.headers.at(0).first == "Retry-After");
+  }
+  CHECK(rig.call("POST", "/triggers/arr", body, {{"token", "s3cret"}}).status == 200);
 }
 
 TEST_CASE("an event is not sent back to the target of its own server unless scan_origin",

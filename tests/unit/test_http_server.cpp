@@ -61,6 +61,9 @@ struct RunningServer {
         return UserVerdict{UserVerdict::allowed, "", false};
       if (request.header("X-Test-Refuse"))
         return UserVerdict{UserVerdict::refused, "refused for the test", false};
+      if (request.header("X-Test-Limit"))
+        return UserVerdict{UserVerdict::too_many_attempts, "limited for the test", false,
+                           std::chrono::seconds(42)};
       return UserVerdict{UserVerdict::needs_login, "authentication required", true};
     });
     server->start();
@@ -174,6 +177,10 @@ TEST_CASE("user routes need credentials and say how to give them", "[http]") {
   CHECK(response.status == 403);
   CHECK(response.body == R"({"error":"refused for the test"})");
   CHECK_FALSE(response.header("WWW-Authenticate"));
+  response = running.client().send("GET", "/private", {{"X-Test-Limit", "1"}});
+  CHECK(response.status == 429);
+  CHECK(response.body == R"({"error":"limited for the test"})");
+  CHECK(response.header("Retry-After") == std::optional<std::string>("42"));
 }
 
 TEST_CASE("requests are counted by route and status for /metrics", "[http]") {

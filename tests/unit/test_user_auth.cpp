@@ -120,6 +120,20 @@ TEST_CASE("Basic needs no CSRF token, a session needs it on every change", "[ses
   }
 }
 
+TEST_CASE("failed Basic logins are limited per address like the login form's", "[session]") {
+  UserAuth auth("admin", "secret");
+  const std::string right = "Basic YWRtaW46c2VjcmV0", wrong = "Basic YWRtaW46d3Jvbmc=";
+  for (int i = 0; i < 5; ++i)
+    CHECK(auth.check(request("GET", {{"Authorization", wrong}})).outcome ==
+          UserVerdict::needs_login);
+  const auto verdict = auth.check(request("GET", {{"Authorization", right}}));
+  CHECK(verdict.outcome == UserVerdict::too_many_attempts);
+  CHECK(verdict.retry_after.count() > 0);
+  CHECK(verdict.message == scanhook::core::too_many_logins_message(verdict.retry_after));
+  // The form counts the same failures.
+  CHECK(auth.login_limiter().wait_time("127.0.0.1:5555").has_value());
+}
+
 TEST_CASE("without a login the browser gets no Basic prompt, an ended session says so",
           "[session]") {
   UserAuth auth("admin", "secret");

@@ -18,6 +18,7 @@
 #include "scanhook/core/ingest.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
+#include "scanhook/core/login_rate_limiter.hpp"
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/poller.hpp"
@@ -49,7 +50,9 @@ struct Submission {
 class Engine {
  public:
   // Opens the database and creates every instance; throws EngineError.
-  Engine(const Config& config, Metrics& metrics);
+  // `login_limiter`, if given, counts the webhook and manual trigger routes'
+  // failed HTTP Basic logins with the rest (the daemon's one limiter).
+  Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_limiter = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -98,6 +101,10 @@ class Engine {
   void run_webhook_async(Source& source, const HttpRequest& request,
                          std::function<void(WebhookAnswer)> done);
   WebhookAnswer run_webhook(Source& source, const HttpRequest& request);
+  // The 401 saying `message` (or a 429) for a caller that is neither the
+  // [server] user nor holds `token` (if any); nullopt if allowed.
+  std::optional<HttpReply> refuse_caller(const HttpRequest& request, const std::string& token,
+                                         const std::string& message);
   void webhook_route(const std::string& name, const HttpRequest& request, const Respond& respond);
   // Runs an authorised request through a webhook source; keeps a dead letter when it fails.
   void deliver_async(Source& source, const HttpRequest& request, ReplyDone done);
@@ -114,6 +121,7 @@ class Engine {
   HttpReply explain_route(const HttpRequest& request);
 
   const Config& config_;
+  LoginRateLimiter* login_limiter_;
   Database database_;
   Queue queue_;
   DeadLetters dead_letters_;

@@ -15,7 +15,8 @@ namespace scanhook::core {
 
 class EngineSubsystem final : public Poco::Util::Subsystem {
  public:
-  EngineSubsystem(const Config& config, Router& router, Metrics& metrics);
+  EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
+                  LoginRateLimiter& login_limiter);
   const char* name() const override { return "engine"; }
   // False before start-up and when the database cannot be queried.
   bool database_ok();
@@ -28,6 +29,7 @@ class EngineSubsystem final : public Poco::Util::Subsystem {
   const Config& config_;
   Router& router_;
   Metrics& metrics_;
+  LoginRateLimiter& login_limiter_;
   std::unique_ptr<Engine> engine_;
 };
 

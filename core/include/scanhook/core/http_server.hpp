@@ -32,12 +32,14 @@ struct HttpServerOptions {
 struct UserVerdict {
   enum Outcome {
     allowed,
-    needs_login,  // 401: no or wrong credentials, or the session expired
-    refused,      // 403: authenticated, but CSRF token or origin wrong
+    needs_login,        // 401: no or wrong credentials, or the session expired
+    refused,            // 403: authenticated, but CSRF token or origin wrong
+    too_many_attempts,  // 429: too many failed logins from the address, for retry_after
   };
   Outcome outcome = allowed;
   std::string message;           // said in the JSON error
   bool basic_challenge = false;  // 401 with WWW-Authenticate: Basic (not for the UI's fetches)
+  std::chrono::seconds retry_after{0};
 };
 
 // Decides whether a request may use an Access::user route.

@@ -1,5 +1,7 @@
 // Slows password guessing: after `limit` failed logins from one address
 // within `window`, that address is refused until the oldest failure ages out.
+// One limiter counts every way of logging in: the login form, HTTP Basic on
+// the API, and Basic on the webhook and manual trigger routes.
 #pragma once
 
 #include <chrono>
@@ -20,6 +22,9 @@ class LoginRateLimiter {
   LoginRateLimiter(std::size_t limit, std::chrono::seconds window,
                    Clock clock = std::chrono::steady_clock::now);
 
+  static constexpr std::size_t kAttempts = 5;
+  static constexpr std::chrono::seconds kWindow{60};
+
   // How long the address must wait before trying again; nullopt: it may try now.
   std::optional<std::chrono::seconds> wait_time(const std::string& address);
   void record_failure(const std::string& address);
@@ -35,6 +40,9 @@ class LoginRateLimiter {
   std::mutex mutex_;
   std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
 };
+
+// What a refused address is told.
+std::string too_many_logins_message(std::chrono::seconds wait);
 
 // The host part of "host:port" / "[v6]:port", so every port of a client counts together.
 std::string address_without_port(const std::string& address);

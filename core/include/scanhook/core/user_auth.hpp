@@ -20,11 +20,14 @@ class UserAuth {
   // No username and no password: no login (the daemon listens on loopback only).
   UserAuth(std::string username, std::string password,
            std::chrono::seconds session_idle_timeout = std::chrono::hours(12));
+  UserAuth(const UserAuth&) = delete;
+  UserAuth& operator=(const UserAuth&) = delete;
 
   bool login_required() const { return !username_.empty() || !password_.empty(); }
   bool credentials_match(const std::string& username, const std::string& password) const;
 
-  // The verdict for an Access::user route.
+  // The verdict for an Access::user route. Basic failures count against the
+  // address in login_limiter(), as failed logins.
   UserVerdict check(const HttpRequest& request);
   // The live session named by the request's cookie.
   std::optional<Session> session_of(const HttpRequest& request);
