@@ -95,7 +95,7 @@ void add_login_routes(Router& router, UserAuth& auth) {
                  auth.sessions().remove(*old);
                const Session session = auth.sessions().create(username);
                HttpReply reply = redirect("/");
-               reply.headers.emplace_back("Set-Cookie", session_cookie_header(session));
+               reply.headers.emplace_back("Set-Cookie", session_cookie_header(session, request));
                return reply;
              });
 
@@ -106,7 +106,7 @@ void add_login_routes(Router& router, UserAuth& auth) {
                return HttpReply{200,
                                 "application/json",
                                 "{\"signed_out\":true}",
-                                {{"Set-Cookie", cleared_session_cookie_header()}}};
+                                {{"Set-Cookie", cleared_session_cookie_header(request)}}};
              });
 
   router.add("GET", "/api/session", Access::user,

@@ -105,12 +105,38 @@ std::optional<std::string> cookie_value(const HttpRequest& request, const std::s
   return std::nullopt;
 }
 
-std::string session_cookie_header(const Session& session) {
-  return std::string(kSessionCookie) + "=" + session.id + "; HttpOnly; SameSite=Strict; Path=/";
+bool reached_over_https(const HttpRequest& request) {
+  // Several proxies list their hops comma-separated, the client's first.
+  const auto first_hop = [](const std::string& value) {
+    return trim(value.substr(0, value.find(',')));
+  };
+  if (const auto proto = request.header("X-Forwarded-Proto"))
+    return iequals(first_hop(*proto), "https");
+  if (const auto forwarded = request.header("Forwarded")) {
+    std::string element = first_hop(*forwarded);
+    for (std::size_t start = 0; start <= element.size();) {
+      const std::size_t end = std::min(element.find(';', start), element.size());
+      const std::string pair = trim(element.substr(start, end - start));
+      if (pair.size() > 6 && iequals(pair.substr(0, 6), "proto=")) {
+        std::string value = pair.substr(6);
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+          value = value.substr(1, value.size() - 2);
+        return iequals(value, "https");
+      }
+      start = end + 1;
+    }
+  }
+  return false;
 }
 
-std::string cleared_session_cookie_header() {
-  return std::string(kSessionCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0";
+std::string session_cookie_header(const Session& session, const HttpRequest& request) {
+  return std::string(kSessionCookie) + "=" + session.id + "; HttpOnly; SameSite=Strict; Path=/" +
+         (reached_over_https(request) ? "; Secure" : "");
+}
+
+std::string cleared_session_cookie_header(const HttpRequest& request) {
+  return std::string(kSessionCookie) + "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0" +
+         (reached_over_https(request) ? "; Secure" : "");
 }
 
 }  // namespace scanhook::core

@@ -13,7 +13,8 @@ void add_web_routes(Router& router, UserAuth& auth, const Config& config) {
       return HttpReply{303, "text/plain; charset=utf-8", "", {{"Location", "/login"}}};
     // No credentials: every visitor gets a session at once, so CSRF tokens still apply.
     HttpReply reply = asset_reply(*page, request);
-    reply.headers.emplace_back("Set-Cookie", session_cookie_header(auth.sessions().create("")));
+    reply.headers.emplace_back("Set-Cookie",
+                               session_cookie_header(auth.sessions().create(""), request));
     return reply;
   });
 

@@ -31,8 +31,8 @@ struct RunningDaemon {
                     const std::string& body = {}, const std::string& type = {}) const {
     return client().send(method, target, headers, body, type);
   }
-  HttpResponse login(const std::string& password) const {
-    return send("POST", "/login", {}, "username=admin&password=" + password,
+  HttpResponse login(const std::string& password, HeaderList headers = {}) const {
+    return send("POST", "/login", std::move(headers), "username=admin&password=" + password,
                 "application/x-www-form-urlencoded");
   }
 };
@@ -92,6 +92,11 @@ TEST_CASE("the UI sends a visitor to the login page, a login gives a session coo
   response = running.send("GET", "/", cookie);
   CHECK(response.status == 200);
   CHECK_THAT(response.body, Contains("<script type=\"module\" src=\"/assets/app.js\"></script>"));
+  // Behind a TLS-terminating proxy the cookie is Secure.
+  response = running.login("s3cret", {{"X-Forwarded-Proto", "https"}});
+  CHECK(response.header("Set-Cookie") ==
+        std::optional<std::string>("scanhook_session=" + session_id(response) +
+                                   "; HttpOnly; SameSite=Strict; Path=/; Secure"));
   response = running.send("GET", "/api/session", cookie);
   CHECK(response.status == 200);
   CHECK(json_string(response.body, "user") == "admin");

@@ -134,6 +134,30 @@ TEST_CASE("failed Basic logins are limited per address like the login form's", "
   CHECK(auth.login_limiter().wait_time("127.0.0.1:5555").has_value());
 }
 
+TEST_CASE("the session cookie is Secure when the proxy in front says the browser used HTTPS",
+          "[session]") {
+  using scanhook::core::reached_over_https;
+  using scanhook::core::session_cookie_header;
+  CHECK_FALSE(reached_over_https(request("GET", {})));
+  CHECK(reached_over_https(request("GET", {{"X-Forwarded-Proto", "https"}})));
+  CHECK(reached_over_https(request("GET", {{"X-Forwarded-Proto", " HTTPS , http"}})));
+  CHECK_FALSE(reached_over_https(request("GET", {{"X-Forwarded-Proto", "http, https"}})));
+  CHECK(reached_over_https(request("GET", {{"Forwarded", "for=1.2.3.4;proto=https;host=a"}})));
+  CHECK(reached_over_https(request("GET", {{"Forwarded", "Proto=\"https\", proto=http"}})));
+  CHECK_FALSE(reached_over_https(request("GET", {{"Forwarded", "for=1.2.3.4, proto=https"}})));
+  CHECK_FALSE(reached_over_https(request("GET", {{"Forwarded", "proto=http"}})));
+
+  UserAuth auth("admin", "secret");
+  const auto session = auth.sessions().create("admin");
+  CHECK(session_cookie_header(session, request("POST", {{"X-Forwarded-Proto", "https"}})) ==
+        "scanhook_session=" + session.id + "; HttpOnly; SameSite=Strict; Path=/; Secure");
+  CHECK(session_cookie_header(session, request("POST", {})) ==
+        "scanhook_session=" + session.id + "; HttpOnly; SameSite=Strict; Path=/");
+  CHECK(scanhook::core::cleared_session_cookie_header(
+            request("POST", {{"X-Forwarded-Proto", "https"}})) ==
+        "scanhook_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure");
+}
+
 TEST_CASE("without a login the browser gets no Basic prompt, an ended session says so",
           "[session]") {
   UserAuth auth("admin", "secret");

@@ -48,8 +48,13 @@ bool is_state_changing(const std::string& method);
 // same-site, or (browsers without Sec-Fetch-Site) an Origin that is not this Host.
 bool is_cross_site(const HttpRequest& request);
 std::optional<std::string> cookie_value(const HttpRequest& request, const std::string& name);
-// Set-Cookie values that set and clear the session cookie.
-std::string session_cookie_header(const Session& session);
-std::string cleared_session_cookie_header();
+// The browser reached scanhook over HTTPS, as the reverse proxy in front of
+// it says (X-Forwarded-Proto, or Forwarded's proto=; the client-facing hop).
+// Trusting the header is safe here: it only makes the cookie Secure.
+bool reached_over_https(const HttpRequest& request);
+// Set-Cookie values that set and clear the session cookie; Secure when the
+// request that gets them reached_over_https.
+std::string session_cookie_header(const Session& session, const HttpRequest& request);
+std::string cleared_session_cookie_header(const HttpRequest& request);
 
 }  // namespace scanhook::core
