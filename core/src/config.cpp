@@ -80,6 +80,18 @@ const std::vector<CoreKey>& queue_keys() {
   return keys;
 }
 
+// [manual]: what a source section says, for the built-in /triggers/manual.
+const std::vector<CoreKey>& manual_keys() {
+  static const std::vector<CoreKey> keys = {
+      {"rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
+      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
+      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
+      {"priority", ConfigType::integer, "0", false, "added to each folder's priority"},
+  };
+  return keys;
+}
+
 const std::vector<CoreKey>& instance_keys(Role role) {
   static const std::vector<CoreKey> source = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
@@ -223,6 +235,9 @@ class Validator {
         config.server = CoreSettings(read_core(section, server_keys()));
       } else if (section.name == "queue") {
         config.queue = CoreSettings(read_core(section, queue_keys()));
+      } else if (section.name == "manual") {
+        check_rewrites(section);
+        config.manual = CoreSettings(read_core(section, manual_keys()));
       } else if (auto instance = read_instance(section)) {
         used_plugins.insert(instance->plugin->name());
         config.instances.push_back(std::move(*instance));
@@ -233,6 +248,8 @@ class Validator {
       config.server = CoreSettings(read_core({"server", 0, {}}, server_keys()));
     if (!seen_sections.count("queue"))
       config.queue = CoreSettings(read_core({"queue", 0, {}}, queue_keys()));
+    if (!seen_sections.count("manual"))
+      config.manual = CoreSettings(read_core({"manual", 0, {}}, manual_keys()));
 
     for (const auto& [stem, message] : catalog_.rejected())
       if (!used_plugins.count(stem))
@@ -350,6 +367,14 @@ class Validator {
     return values;
   }
 
+  // Each rewrite rule of the section parses.
+  void check_rewrites(const IniSection& section) {
+    for (const auto& entry : section.entries)
+      if (entry.key == "rewrite")
+        if (const std::string problem = PathRules::check_rule(entry.value); !problem.empty())
+          error(entry.line, section.name, entry.key, problem);
+  }
+
   std::map<std::string, std::vector<std::string>> read_core(const IniSection& section,
                                                             const std::vector<CoreKey>& keys) {
     return read_keys(section, accepted_from(keys));
@@ -368,9 +393,10 @@ class Validator {
       role = Role::service;
     else {
       error(section.line, section.name, "",
-            "unknown section: expected [server], [queue], [source.NAME], [target.NAME] or "
-            "[service.NAME]" +
-                did_you_mean(role_word, {"server", "queue", "source", "target", "service"}));
+            "unknown section: expected [server], [queue], [manual], [source.NAME], "
+            "[target.NAME] or [service.NAME]" +
+                did_you_mean(role_word,
+                             {"server", "queue", "manual", "source", "target", "service"}));
       return std::nullopt;
     }
     if (instance.empty() ||
@@ -395,7 +421,8 @@ class Validator {
     if (role == Role::source && instance == "manual") {
       error(section.line, section.name, "",
             "a source cannot be named \"manual\": /triggers/manual is scanhook's built-in manual "
-            "trigger; choose another name");
+            "trigger (its rewrite, include, exclude and priority go in a [manual] section); "
+            "choose another name");
       return std::nullopt;
     }
 
@@ -453,10 +480,7 @@ class Validator {
       keys.push_back({key.name, key.type, key.default_value ? key.default_value : "",
                       key.default_value != nullptr, false, key.required, true});
     }
-    for (const auto& entry : section.entries)
-      if (entry.key == "rewrite" && role != Role::service)
-        if (const std::string problem = PathRules::check_rule(entry.value); !problem.empty())
-          error(entry.line, section.name, entry.key, problem);
+    if (role != Role::service) check_rewrites(section);
     auto values = read_keys(section, keys);
     std::map<std::string, std::string> plugin_values;
     std::map<std::string, std::vector<std::string>> core_values;

@@ -30,6 +30,11 @@ std::unique_ptr<Intake> make_intake(const Config& config) {
       sources.push_back(
           {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
     }
+    const CoreSettings& manual = config.manual;
+    sources.push_back(
+        {kManualSource,
+         PathRules(manual.list("rewrite"), manual.list("include"), manual.list("exclude")),
+         static_cast<int>(manual.integer("priority")), ""});
   } catch (const std::invalid_argument& error) {
     throw EngineError(error.what());
   }

@@ -150,5 +150,23 @@ TEST_CASE("a service may not take the name of one of the core's /api routes", "[
 
 TEST_CASE("a source may not be named manual: that trigger is built in", "[config]") {
   CHECK_THAT(error_of("[source.manual]\nplugin = fixture\n"),
-             Contains("[source.manual]: a source cannot be named \"manual\""));
+             Contains("[source.manual]: a source cannot be named \"manual\"") &&
+                 Contains("go in a [manual] section"));
+}
+
+TEST_CASE("[manual] holds the manual trigger's rewrites, filters and priority, checked",
+          "[config]") {
+  const auto config = validate(
+      "[manual]\nrewrite = /downloads => /mnt/tv\nrewrite = ~^/m/(.*) => /mnt/movies/$1\n"
+      "exclude = \\.partial$\npriority = 5\n");
+  CHECK(config.manual.list("rewrite") ==
+        std::vector<std::string>{"/downloads => /mnt/tv", "~^/m/(.*) => /mnt/movies/$1"});
+  CHECK(config.manual.list("exclude") == std::vector<std::string>{"\\.partial$"});
+  CHECK(config.manual.integer("priority") == 5);
+  CHECK(validate("").manual.integer("priority") == 0);  // absent: defaults
+  CHECK_THAT(error_of("[manual]\nrewrite = /downloads to /mnt/tv\n"),
+             Contains("test.ini:2: [manual] rewrite:"));
+  CHECK_THAT(error_of("[manual]\ntoken = x\n"),
+             Contains("test.ini:2: [manual] token: unknown key"));
+  CHECK_THAT(error_of("[manul]\n"), Contains("(did you mean 'manual'?)"));
 }

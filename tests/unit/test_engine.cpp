@@ -136,6 +136,21 @@ TEST_CASE("a source's token is required when set", "[engine]") {
         R"({"error":"no webhook source named \"nope\""})");
 }
 
+TEST_CASE("the manual trigger applies the [manual] rewrites, filters and priority", "[engine]") {
+  EngineRig rig(
+      "[manual]\nrewrite = /downloads => /mnt/tv\nexclude = /skip$\npriority = 7\n"
+      "[target.log]\n");
+  const auto reply = rig.call("POST", "/triggers/manual", "",
+                              {{"dir", "/downloads/Show/Season 1"}, {"dir", "/mnt/tv/skip"}});
+  CHECK(reply.status == 200);
+  CHECK(reply.body == R"({"queued":1,"merged":0,"filtered":1})");
+  const auto queued = rig.engine->queue().list(10, 0);
+  REQUIRE(queued.size() == 1);
+  CHECK(queued[0].path == "/mnt/tv/Show/Season 1");
+  CHECK(queued[0].priority == 7);
+  CHECK(queued[0].source == "manual");
+}
+
 TEST_CASE("failed Basic logins on the trigger routes are limited per address, tokens still work",
           "[engine]") {
   EngineRig rig("[source.arr]\nplugin = recorder\ntoken = s3cret\n[target.log]\n",

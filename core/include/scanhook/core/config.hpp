@@ -53,6 +53,7 @@ struct Config {
   std::string plugin_dir;
   CoreSettings server;
   CoreSettings queue;
+  CoreSettings manual;  // the built-in manual trigger's source rules
   std::vector<InstanceConfig> instances;
   std::vector<std::string> warnings;  // e.g. unused plugins that failed to load
 
@@ -69,6 +70,7 @@ struct CoreKey {
 };
 const std::vector<CoreKey>& server_keys();
 const std::vector<CoreKey>& queue_keys();
+const std::vector<CoreKey>& manual_keys();
 const std::vector<CoreKey>& instance_keys(Role role);
 
 // The [server] plugin_dir of an INI, before anything else is validated, so the
