@@ -62,6 +62,26 @@ void ChangePoller::persist(const Listing& listing, const std::set<std::uint32_t>
   persist_all_ = !saved;
 }
 
+bool ChangePoller::hold(std::size_t deleted) {
+  const bool too_many = settings_.max_deleted_percent < 100 && deleted >= kFewestHeld &&
+                        deleted * 100 > baseline_->size() * settings_.max_deleted_percent;
+  if (too_many && !holding_)
+    host_.log(LogLevel::warning,
+              "holding the changes of " + settings_.remote + ": " + std::to_string(deleted) +
+                  " of its " + std::to_string(baseline_->size()) +
+                  " files are gone since the last listing, more than max_deleted_percent = " +
+                  std::to_string(settings_.max_deleted_percent) +
+                  "%, which looks like a remote or mount failure; nothing is queued and the "
+                  "previous listing is kept (logged once). If the files really were deleted, "
+                  "raise max_deleted_percent (100: off) and restart");
+  if (!too_many && holding_)
+    host_.log(LogLevel::info, "the listing of " + settings_.remote +
+                                  " is within max_deleted_percent "
+                                  "again: polling resumes");
+  holding_ = too_many;
+  return too_many;
+}
+
 std::chrono::milliseconds ChangePoller::on_poll() {
   if (!loaded_) {
     baseline_ = store_.load(settings_.remote);
@@ -87,10 +107,13 @@ std::chrono::milliseconds ChangePoller::on_poll() {
 
   std::vector<ScanEvent> events;
   std::set<std::uint32_t> buckets;
+  std::size_t deleted = 0;
   diff_listings(*baseline_, *listing, [&](const FileEntry& entry, EventKind kind) {
     events.push_back({settings_.path_prefix + "/" + std::string(entry.path), true, kind, 0});
     buckets.insert(ListingStore::bucket_of(entry.path));
+    deleted += kind == EventKind::deleted;
   });
+  if (hold(deleted)) return settings_.interval;
   if (events.empty()) {
     if (persist_all_) persist(*listing, {});
     return settings_.interval;

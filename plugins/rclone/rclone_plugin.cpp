@@ -43,6 +43,8 @@ constexpr ConfigKey kConfigKeys[] = {
      "reported paths are <path_prefix>/<path in the remote>, e.g. /mnt/remote"},
     {"list_timeout", ConfigType::duration, "10m", kPollingSource, false,
      "time allowed for one full listing of the remote"},
+    {"max_deleted_percent", ConfigType::integer, "50", kPollingSource, false,
+     "a poll finding more of the remote's files gone than this is held, not queued (100: off)"},
 };
 
 std::chrono::seconds whole_seconds(std::chrono::milliseconds duration) {
@@ -94,6 +96,11 @@ std::unique_ptr<scanhook::Instance> make_poller(const scanhook::CreateArgs& args
   if (!config.string("path_prefix").empty() && config.string("path_prefix")[0] != '/')
     throw std::runtime_error("path_prefix must be an absolute path such as /mnt/remote, not \"" +
                              config.string("path_prefix") + "\"");
+  const auto max_deleted = config.integer("max_deleted_percent");
+  if (max_deleted < 1 || max_deleted > 100)
+    throw std::runtime_error("max_deleted_percent must be between 1 and 100 (100: off), not " +
+                             std::to_string(max_deleted));
+  settings.max_deleted_percent = static_cast<int>(max_deleted);
   return std::make_unique<scanhook::rclone::ChangePoller>(
       make_rc(config, config.duration("list_timeout")), settings, *args.host);
 }

@@ -279,4 +279,8 @@ TEST_CASE("the rclone plugin refuses a bad configuration with the key to fix", "
       make<scanhook::Instance>("rclone", Role::source,
                                {{"remote", "gdrive:"}, {"path_prefix", "mnt/remote"}}, host),
       Catch::Matchers::Contains("path_prefix must be an absolute path such as /mnt/remote"));
+  CHECK_THROWS_WITH(
+      make<scanhook::Instance>("rclone", Role::source,
+                               {{"remote", "gdrive:"}, {"max_deleted_percent", "0"}}, host),
+      Catch::Matchers::Contains("max_deleted_percent must be between 1 and 100 (100: off), not 0"));
 }

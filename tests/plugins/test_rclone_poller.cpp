@@ -33,13 +33,25 @@ std::vector<std::string> described(const std::vector<scanhook::ScanEvent>& event
 }
 
 std::shared_ptr<PollingSource> poller(const RcloneProcess& rclone, const TempDir& remote,
-                                      RecordingHost& host) {
+                                      RecordingHost& host,
+                                      const std::string& max_deleted_percent = "50") {
   return make<PollingSource>("rclone", Role::source,
                              {{"url", rclone.url()},
                               {"remote", remote.path().string()},
                               {"interval", "90s"},
-                              {"path_prefix", "/mnt/remote/"}},
+                              {"path_prefix", "/mnt/remote/"},
+                              {"max_deleted_percent", max_deleted_percent}},
                              host, "gdrive");
+}
+
+// `count` episodes E0.mkv, E1.mkv... in one season folder of the remote.
+void write_episodes(TempDir& remote, int count) {
+  for (int i = 0; i < count; ++i) remote.write("tv/Show/E" + std::to_string(i) + ".mkv", "x");
+}
+
+void remove_episodes(TempDir& remote, int count) {
+  for (int i = 0; i < count; ++i)
+    std::filesystem::remove(remote.path() / ("tv/Show/E" + std::to_string(i) + ".mkv"));
 }
 
 std::size_t warnings(const RecordingHost& host) {
@@ -130,6 +142,56 @@ TEST_CASE("when the events cannot be queued the baseline stays and the next poll
   CHECK(described(host.submitted()) ==
         std::vector<std::string>{"created /mnt/remote/tv/Show/S01E02.mkv"});
   CHECK(host.stored() != baseline);
+}
+
+TEST_CASE("a poll finding most of the remote gone is held, not queued, until it is allowed",
+          "[rclone]") {
+  TempDir remote("scanhook-remote");
+  write_episodes(remote, 20);
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+  source->poll();
+  const auto baseline = host.stored();
+
+  remove_episodes(remote, 15);  // 75% gone: a mount failure, as far as anyone can tell
+  remote.write("tv/Show/new.mkv", "n");
+  CHECK(source->poll() == 90s);
+  CHECK(source->poll() == 90s);
+  CHECK(host.submitted().empty());
+  CHECK(host.stored() == baseline);
+  CHECK(warnings(host) == 1);
+  CHECK(host.logged("holding the changes of " + remote.path().string() +
+                    ": 15 of its 20 files are gone since the last listing, more than "
+                    "max_deleted_percent = 50%"));
+
+  // The user says the deletions are real: the restarted poller reports them.
+  auto allowed = poller(*rclone, remote, host, "100");
+  allowed->poll();
+  CHECK(host.submitted().size() == 16);  // 15 deleted, 1 created
+  CHECK(host.stored() != baseline);
+}
+
+TEST_CASE("deletions within max_deleted_percent, or fewer than ten, are queued", "[rclone]") {
+  TempDir remote("scanhook-remote");
+  write_episodes(remote, 20);
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+  source->poll();
+  remove_episodes(remote, 10);  // 50%: not more than the limit
+  source->poll();
+  CHECK(host.submitted().size() == 10);
+
+  TempDir small("scanhook-remote");
+  write_episodes(small, 9);
+  RecordingHost small_host;
+  auto small_source = poller(*rclone, small, small_host);
+  small_source->poll();
+  remove_episodes(small, 9);  // all of it, but only nine files
+  small_source->poll();
+  CHECK(small_host.submitted().size() == 9);
+  CHECK(warnings(small_host) == 0);
 }
 
 TEST_CASE("rclone down: the poller logs once, backs off, and keeps its baseline", "[rclone]") {
