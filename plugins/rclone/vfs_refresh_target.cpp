@@ -81,11 +81,18 @@ std::string VfsRefreshTarget::refresh_body(const std::vector<std::string>& dirs,
 VfsRefreshTarget::Outcomes VfsRefreshTarget::refresh_call(const std::vector<std::string>& dirs,
                                                           bool recursive) {
   Outcomes outcomes;
-  const auto response = rc_.call("vfs/refresh", refresh_body(dirs, recursive));
+  auto response = rc_.call("vfs/refresh", refresh_body(dirs, recursive));
+  if (response.status == 500 && RcClient::error_of(response).find("VFS") != std::string::npos) {
+    const Result choice = check_vfs_choice();
+    if (choice.status != Status::ok) {
+      outcomes.failure = choice;
+      return outcomes;
+    }
+    // The VFS is there now: rclone was still starting it. Ask once more.
+    response = rc_.call("vfs/refresh", refresh_body(dirs, recursive));
+  }
   if (!response.success()) {
-    const bool vfs_choice =
-        response.status == 500 && RcClient::error_of(response).find("VFS") != std::string::npos;
-    outcomes.failure = vfs_choice ? check_vfs_choice() : rc_.failure(response);
+    outcomes.failure = rc_.failure(response);
     return outcomes;
   }
   const auto answer = parse_object(response.body);

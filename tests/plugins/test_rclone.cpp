@@ -2,6 +2,8 @@
 // and against a fake where real rclone cannot be made to answer that way.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include <filesystem>
 
 #include "fakes/fake_http_server.hpp"
@@ -216,6 +218,34 @@ TEST_CASE("several active VFSes and no fs: the target lists them and names the k
   CHECK(result.reason ==
         "rclone cannot tell which VFS to refresh (more than one VFS active - need \"fs\" "
         "parameter): set fs in [target.rclone] to one of: gdrive:Media, s3:bucket");
+}
+
+TEST_CASE("a VFS still starting when the refresh comes is asked again, not taken as refreshed",
+          "[rclone]") {
+  // rclone serve/mount registers its VFS a moment after the rc answers: until
+  // then vfs/refresh says "no VFS active" (vfs/rc.go), and vfs/stats may already work.
+  std::atomic<int> refreshes{0};
+  FakeHttpServer rclone([&](const RecordedRequest& request) {
+    if (request.path == "/vfs/stats") return HttpReply{200, "application/json", "{}", {}};
+    if (refreshes++ == 0)
+      return HttpReply{500,
+                       "application/json",
+                       R"({"error": "no VFS active and \"fs\" parameter not supplied", )"
+                       R"("input": {}, "path": "vfs/refresh", "status": 500})",
+                       {}};
+    return HttpReply{200,
+                     "application/json",
+                     R"({"result": {"tv/A": "OK", "tv/B": "file does not exist"}})",
+                     {}};
+  });
+  RecordingHost host;
+  auto target =
+      make<Target>("rclone", Role::target, {{"url", rclone.url()}, {"missing_retries", "1"}}, host);
+  const auto results = target->scan(folders({"/tv/A", "/tv/B"}));
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].status == Status::ok);
+  CHECK(results[1].status == Status::retry);
+  CHECK_THAT(results[1].reason, Catch::Matchers::Contains("does not exist in rclone's VFS yet"));
 }
 
 TEST_CASE("a batch is one vfs/refresh with dir, dir2, ..., and the root gets a call of its own",
