@@ -1,5 +1,6 @@
 #include "scanhook/core/folder_index.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -18,12 +19,18 @@ void FolderIndex::remove(std::uint64_t hash, std::int64_t id) {
   if (erase({hash, id})) uncommitted_.push_back({false, {hash, id}});
 }
 
+// Shrinking waits for a commit: within a transaction the table only grows
+// (see rolled_back()). A quarter of the growth threshold leaves room to grow
+// again before the next resize.
 void FolderIndex::committed() {
   uncommitted_.clear();
+  if (slots_.size() > kSmallest && size_ * 10 < slots_.size() * 7 / 4)
+    resize(std::max(kSmallest, slots_.size() / 2));
 }
 
 // Undone newest first, the table goes back through the sizes it had, so the
-// re-inserts never grow it (it never shrinks): nothing here allocates.
+// re-inserts never grow it (it shrinks only in committed()): nothing here
+// allocates.
 void FolderIndex::rolled_back() {
   for (auto change = uncommitted_.rbegin(); change != uncommitted_.rend(); ++change) {
     if (change->added)
@@ -35,7 +42,8 @@ void FolderIndex::rolled_back() {
 }
 
 void FolderIndex::insert(Slot entry) {
-  if ((size_ + 1) * 10 > slots_.size() * 7) grow();  // at most 70% full
+  if ((size_ + 1) * 10 > slots_.size() * 7)  // at most 70% full
+    resize(slots_.empty() ? kSmallest : slots_.size() * 2);
   std::size_t i = home(entry.hash);
   while (slots_[i].id != kEmpty) i = next(i);
   slots_[i] = entry;
@@ -64,9 +72,8 @@ bool FolderIndex::erase(Slot entry) {
   return true;
 }
 
-void FolderIndex::grow() {
-  const std::vector<Slot> old =
-      std::exchange(slots_, std::vector<Slot>(slots_.empty() ? 1024 : slots_.size() * 2));
+void FolderIndex::resize(std::size_t slots) {
+  const std::vector<Slot> old = std::exchange(slots_, std::vector<Slot>(slots));
   size_ = 0;
   for (const Slot& entry : old)
     if (entry.id != kEmpty) insert(entry);

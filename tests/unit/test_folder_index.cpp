@@ -96,3 +96,24 @@ TEST_CASE(
   CHECK(ids_under(index, 1).empty());
   CHECK(ids_under(index, 3) == std::set<std::int64_t>{30});
 }
+
+TEST_CASE("the folder index gives its memory back as the queue drains, at commits only",
+          "[folder_index]") {
+  FolderIndex index;
+  for (std::int64_t id = 1; id <= 10000; ++id) index.add(static_cast<std::uint64_t>(id) * 7, id);
+  index.committed();
+  const std::size_t full = index.capacity();
+  CHECK(full >= 16384);
+  for (std::int64_t id = 11; id <= 10000; ++id)
+    index.remove(static_cast<std::uint64_t>(id) * 7, id);
+  CHECK(index.capacity() == full);  // not within a transaction: a rollback re-inserts
+  index.rolled_back();
+  CHECK(index.size() == 10000);
+  for (std::int64_t id = 11; id <= 10000; ++id)
+    index.remove(static_cast<std::uint64_t>(id) * 7, id);
+  for (int commit = 0; commit < 10; ++commit) index.committed();
+  CHECK(index.capacity() == 1024);
+  CHECK(index.size() == 10);
+  for (std::int64_t id = 1; id <= 10; ++id)
+    CHECK(ids_under(index, static_cast<std::uint64_t>(id) * 7) == std::set<std::int64_t>{id});
+}

@@ -41,12 +41,14 @@ class FolderIndex : public Database::TransactionWatcher {
   void remove(std::uint64_t hash, std::int64_t id);
 
   std::size_t size() const { return size_; }
+  std::size_t capacity() const { return slots_.size(); }
 
   void committed() override;    // keeps the changes since the last commit
   void rolled_back() override;  // undoes them
 
  private:
   static constexpr std::int64_t kEmpty = 0;
+  static constexpr std::size_t kSmallest = 1024;  // slots
   struct Slot {
     std::uint64_t hash = 0;
     std::int64_t id = kEmpty;
@@ -60,7 +62,7 @@ class FolderIndex : public Database::TransactionWatcher {
   std::size_t next(std::size_t slot) const { return (slot + 1) & (slots_.size() - 1); }
   void insert(Slot entry);
   bool erase(Slot entry);
-  void grow();
+  void resize(std::size_t slots);  // a power of two, room for every entry
 
   std::vector<Slot> slots_;  // open addressing, linear probing; size a power of two
   std::size_t size_ = 0;
