@@ -72,6 +72,13 @@ std::vector<PlexRefresh> FakePlex::refreshes() const {
   return refreshes_;
 }
 
+std::vector<std::string> FakePlex::refreshed() const {
+  std::vector<std::string> lines;
+  for (const auto& refresh : refreshes())
+    lines.push_back("section " + refresh.section + " " + refresh.path);
+  return lines;
+}
+
 bool FakePlex::authorized(const RecordedRequest& request) const {
   std::lock_guard lock(mutex_);
   const auto token = request.header("X-Plex-Token");

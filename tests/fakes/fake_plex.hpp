@@ -40,6 +40,8 @@ class FakePlex final : public FakeHttpServer {
 
   // Every accepted refresh, in order.
   std::vector<PlexRefresh> refreshes() const;
+  // The same, each as "section <key> <path>", for comparisons that read well.
+  std::vector<std::string> refreshed() const;
 
  private:
   HttpReply handle(const RecordedRequest& request);

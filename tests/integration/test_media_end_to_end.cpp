@@ -13,6 +13,7 @@
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/sonarr_download.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -24,6 +25,7 @@ using scanhook::fakes::MediaUpdate;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
+using scanhook::testing::post_sonarr_download;
 using scanhook::testing::read_test_data;
 using scanhook::testing::TempDir;
 
@@ -65,6 +67,27 @@ struct MediaServers {
   }
 };
 
+// Item 5123, the episode tests/data/plex/library_new.multipart announces.
+const FakePlexItem kTheLongNight{
+    "5123",
+    "episode",
+    "The Long Night",
+    {kNorthernLights + "/Northern Lights (2019) - S02E03 - The Long Night.mkv"},
+    {}};
+
+// A [source.plex] that looks items up on the fake Plex.
+std::string plex_source(const FakePlex& plex) {
+  return "[source.plex]\nurl = " + plex.url() + "\nserver_token = " + kPlexToken +
+         "\ntoken = " + kHookToken + "\n";
+}
+
+// Plex's library.new webhook for item 5123, as Plex posts it.
+scanhook::support::HttpResponse post_plex_library_new(const DaemonClient& client) {
+  return client.post("/triggers/plex?token=" + kHookToken,
+                     read_test_data("plex/library_new.multipart"),
+                     "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
+}
+
 // Every folder Jellyfin or Emby was sent, over all its Media/Updated calls.
 std::vector<MediaUpdate> all_updates(const std::vector<std::vector<MediaUpdate>>& calls) {
   std::vector<MediaUpdate> all;
@@ -72,24 +95,6 @@ std::vector<MediaUpdate> all_updates(const std::vector<std::vector<MediaUpdate>>
   std::sort(all.begin(), all.end(),
             [](const MediaUpdate& a, const MediaUpdate& b) { return a.path < b.path; });
   return all;
-}
-
-std::vector<std::string> refreshed(const FakePlex& plex) {
-  std::vector<std::string> lines;
-  for (const auto& refresh : plex.refreshes())
-    lines.push_back("section " + refresh.section + " " + refresh.path);
-  return lines;
-}
-
-void post_sonarr_download(const DaemonClient& client) {
-  const auto answer = client.post("/triggers/sonarr?token=" + kHookToken,
-                                  read_test_data("sonarr/download.json"), "application/json");
-  REQUIRE(answer.status == 200);
-  CHECK_THAT(answer.body, Contains("\"queued\":1"));
-}
-
-bool queue_empty(const DaemonClient& client) {
-  return client.queued_folders() == 0;
 }
 
 }  // namespace
@@ -102,10 +107,10 @@ TEST_CASE("a Sonarr import reaches Plex, Jellyfin and Emby once each, with their
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  post_sonarr_download(client, kHookToken);
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
 
-  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(servers.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   const auto plex_calls = servers.plex.requests_to("GET", "/library/sections/2/refresh");
   REQUIRE(plex_calls.size() == 1);
   CHECK(plex_calls[0].raw_query == kSeveranceQuery);
@@ -141,7 +146,7 @@ TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when 
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
+  post_sonarr_download(client, kHookToken);
   REQUIRE(client.post("/api/scan", "{\"paths\": [\"/tv/Severance/Season 01\"]}", "application/json")
               .status == 200);
 
@@ -161,12 +166,12 @@ TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when 
   CHECK(servers.jellyfin.requests().empty());
 
   servers.jellyfin.set_down(false);
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
   const std::vector<MediaUpdate> both{{"/tv/Severance/Season 01", "Modified"},
                                       {kSeverance, "Created"}};
   CHECK(all_updates(servers.jellyfin.media_updates()) == both);
   CHECK(all_updates(servers.emby.media_updates()) == both);
-  CHECK(refreshed(servers.plex) ==
+  CHECK(servers.plex.refreshed() ==
         std::vector<std::string>{"section 2 " + kSeverance, "section 2 /tv/Severance/Season 01"});
   CHECK(client.target_state("jellyfin")->getValue<std::string>("state") == "running");
   CHECK_THAT(daemon.output(), Contains("target jellyfin answers again: deliveries resume"));
@@ -175,25 +180,16 @@ TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when 
 TEST_CASE("a Plex library.new webhook rescans Jellyfin and Emby, never Plex itself",
           "[e2e][media]") {
   MediaServers servers;
-  servers.plex.add_item(
-      {"5123",
-       "episode",
-       "The Long Night",
-       {kNorthernLights + "/Northern Lights (2019) - S02E03 - The Long Night.mkv"},
-       {}});
+  servers.plex.add_item(kTheLongNight);
   TempDir dir;
-  DaemonProcess daemon(
-      dir.path(), servers.ini("[source.plex]\nurl = " + servers.plex.url() +
-                              "\nserver_token = " + kPlexToken + "\ntoken = " + kHookToken + "\n"));
+  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  const auto answer = client.post(
-      "/triggers/plex?token=" + kHookToken, read_test_data("plex/library_new.multipart"),
-      "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
+  const auto answer = post_plex_library_new(client);
   REQUIRE(answer.status == 200);
   CHECK_THAT(answer.body, Contains("\"queued\":1"));
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
 
   const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
   CHECK(servers.jellyfin.media_updates() == created);
@@ -208,23 +204,14 @@ TEST_CASE("a Plex library.new webhook rescans Jellyfin and Emby, never Plex itse
 TEST_CASE("a Plex webhook whose lookup fails is a dead letter, replayed once Plex answers",
           "[e2e][media]") {
   MediaServers servers;
-  servers.plex.add_item(
-      {"5123",
-       "episode",
-       "The Long Night",
-       {kNorthernLights + "/Northern Lights (2019) - S02E03 - The Long Night.mkv"},
-       {}});
+  servers.plex.add_item(kTheLongNight);
   servers.plex.set_down(true);
   TempDir dir;
-  DaemonProcess daemon(
-      dir.path(), servers.ini("[source.plex]\nurl = " + servers.plex.url() +
-                              "\nserver_token = " + kPlexToken + "\ntoken = " + kHookToken + "\n"));
+  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  const auto refused = client.post(
-      "/triggers/plex?token=" + kHookToken, read_test_data("plex/library_new.multipart"),
-      "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
+  const auto refused = post_plex_library_new(client);
   CHECK(refused.status == 503);
   CHECK_THAT(refused.body, Contains("could not look up item 5123: Plex did not answer"));
   const auto letters = client.get_json("/api/deadletters")->getArray("dead_letters");
@@ -239,7 +226,7 @@ TEST_CASE("a Plex webhook whose lookup fails is a dead letter, replayed once Ple
       "/api/deadletters/" + std::to_string(letter->getValue<int>("id")) + "/replay", "", "");
   REQUIRE(replayed.status == 200);
   CHECK_THAT(replayed.body, Contains("\"queued\":1"));
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
   const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
   CHECK(servers.jellyfin.media_updates() == created);
   CHECK(servers.emby.media_updates() == created);
@@ -272,10 +259,10 @@ TEST_CASE("Jellyfin's and Emby's webhooks rescan the two other servers, never th
                                   read_test_data(webhook.fixture), webhook.content_type);
   REQUIRE(answer.status == 200);
   CHECK_THAT(answer.body, Contains("\"queued\":1"));
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
 
   const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
-  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kNorthernLights});
+  CHECK(servers.plex.refreshed() == std::vector<std::string>{"section 2 " + kNorthernLights});
   CHECK(servers.jellyfin.media_updates() ==
         (webhook.origin == "jellyfin" ? std::vector<std::vector<MediaUpdate>>{} : created));
   CHECK(servers.emby.media_updates() ==
@@ -291,12 +278,12 @@ TEST_CASE("Plex answering 429 with Retry-After is retried after that wait, then 
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
+  post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return !servers.plex.requests().empty(); }));
   const auto refused_at = servers.plex.requests().front().received;
   servers.plex.clear_failure();
-  REQUIRE(eventually([&] { return queue_empty(client); }, std::chrono::seconds(3)));
-  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  REQUIRE(eventually([&] { return client.queue_empty(); }, std::chrono::seconds(3)));
+  CHECK(servers.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   // retry_initial is 100ms: only Retry-After explains a wait of a second.
   const auto requests = servers.plex.requests();
   REQUIRE(requests.size() >= 2);
@@ -316,7 +303,7 @@ TEST_CASE("a rejected Plex token pauses Plex loudly until the token is accepted 
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
+  post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return client.target_state("plex")->getValue<bool>("paused"); }));
   CHECK(client.target_state("plex")->getValue<std::string>("last_error") ==
         "Plex rejected the token (HTTP 401 on GET /library/sections): check token in "
@@ -328,8 +315,8 @@ TEST_CASE("a rejected Plex token pauses Plex loudly until the token is accepted 
   CHECK(servers.plex.refreshes().empty());
 
   servers.plex.set_token(kPlexToken);
-  REQUIRE(eventually([&] { return queue_empty(client); }));
-  CHECK(refreshed(servers.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  CHECK(servers.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(client.target_state("plex")->getValue<std::string>("state") == "running");
 }
 
@@ -344,7 +331,7 @@ TEST_CASE("a folder in no library is rejected with the reason, and explain shows
   REQUIRE(
       client.post("/api/scan", "{\"paths\": [\"/music/Low/Double Negative\"]}", "application/json")
           .status == 200);
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
   const auto history = client.get_json("/api/history?target=plex")->getArray("history");
   REQUIRE(history->size() == 1);
   CHECK(history->getObject(0)->getValue<std::string>("folder") == "/music/Low/Double Negative");

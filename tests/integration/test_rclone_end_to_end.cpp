@@ -15,6 +15,7 @@
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/rclone_process.hpp"
+#include "support/sonarr_download.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -25,8 +26,8 @@ using scanhook::fakes::RecordedRequest;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
+using scanhook::testing::post_sonarr_download;
 using scanhook::testing::RcloneProcess;
-using scanhook::testing::read_test_data;
 using scanhook::testing::TempDir;
 using Clock = std::chrono::steady_clock;
 
@@ -119,24 +120,6 @@ struct StagedRig {
   void upload() const { remote.write(kSeveranceDir + "/Severance - S02E01.mkv", "video"); }
 };
 
-void post_sonarr_download(const DaemonClient& client) {
-  const auto answer = client.post("/triggers/sonarr?token=" + kHookToken,
-                                  read_test_data("sonarr/download.json"), "application/json");
-  REQUIRE(answer.status == 200);
-  CHECK_THAT(answer.body, Contains("\"queued\":1"));
-}
-
-bool queue_empty(const DaemonClient& client) {
-  return client.queued_folders() == 0;
-}
-
-std::vector<std::string> refreshed(const FakePlex& plex) {
-  std::vector<std::string> lines;
-  for (const auto& refresh : plex.refreshes())
-    lines.push_back("section " + refresh.section + " " + refresh.path);
-  return lines;
-}
-
 // The one vfs/refresh of the folder, answered OK by rclone.
 RecordingProxy::Call only_refresh(const RecordingProxy& proxy) {
   const auto calls = proxy.calls_to("/vfs/refresh");
@@ -162,10 +145,10 @@ TEST_CASE("a Sonarr import refreshes rclone's VFS before Plex scans the folder",
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  post_sonarr_download(client, kHookToken);
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
   const auto refresh = only_refresh(*rig.proxy);
-  CHECK(refreshed(rig.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
 }
 
@@ -177,7 +160,7 @@ TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then 
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
+  post_sonarr_download(client, kHookToken);
   // "retry 1 of 5", or a later one on a slow machine.
   const std::string waiting =
       "\"" + kSeveranceDir + "\" does not exist in rclone's VFS yet (retry ";
@@ -190,11 +173,11 @@ TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then 
   CHECK(rig.plex.refreshes().empty());
   rig.upload();
 
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
   const auto refreshes = rig.proxy->calls_to("/vfs/refresh");
   REQUIRE(refreshes.size() >= 2);
   CHECK_THAT(refreshes.back().answer, Contains("\"" + kSeveranceDir + "\": \"OK\""));
-  CHECK(refreshed(rig.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(plex_refreshed_at(rig.plex) >= refreshes.back().answered);
   const auto history = client.get_json("/api/history?target=rclone")->getArray("history");
   REQUIRE(history->size() == 1);
@@ -211,7 +194,7 @@ TEST_CASE("rclone down with required = true: Plex waits for it", "[e2e][rclone]"
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
+  post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return client.target_state("rclone")->getValue<bool>("paused"); }));
   CHECK_THAT(client.target_state("rclone")->getValue<std::string>("last_error"),
              Contains("rclone"));
@@ -221,9 +204,9 @@ TEST_CASE("rclone down with required = true: Plex waits for it", "[e2e][rclone]"
   CHECK(client.target_state("plex")->getValue<int>("queued") == 1);
 
   rig.proxy->set_down(false);
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
   const auto refresh = only_refresh(*rig.proxy);
-  CHECK(refreshed(rig.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
 }
 
@@ -236,15 +219,15 @@ TEST_CASE("rclone down with required = false: Plex goes ahead, rclone catches up
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
-  post_sonarr_download(client);
+  post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return rig.plex.refreshes().size() == 1; }, std::chrono::seconds(3)));
-  CHECK(refreshed(rig.plex) == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(client.target_state("rclone")->getValue<bool>("paused"));
   CHECK(client.target_state("rclone")->getValue<int>("queued") == 1);
   CHECK(rig.proxy->calls_to("/vfs/refresh").empty());
 
   rig.proxy->set_down(false);
-  REQUIRE(eventually([&] { return queue_empty(client); }));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
   only_refresh(*rig.proxy);
   CHECK(rig.plex.refreshes().size() == 1);
 }
@@ -268,7 +251,7 @@ TEST_CASE("a file new in an rclone remote between polls is scanned once, also ac
     remote.write("Show/Season 2/S02E01.mkv", "two");
     REQUIRE(eventually([&] { return plex.refreshes().size() == 1; }, std::chrono::seconds(4)));
     const DaemonClient client(daemon.url());
-    REQUIRE(eventually([&] { return queue_empty(client); }));
+    REQUIRE(eventually([&] { return client.queue_empty(); }));
     daemon.send_signal(SIGTERM);
     REQUIRE(daemon.wait_for_exit() == 0);
   }
@@ -280,8 +263,8 @@ TEST_CASE("a file new in an rclone remote between polls is scanned once, also ac
                                   " (2 files)"));
   REQUIRE(eventually([&] { return plex.refreshes().size() == 2; }, std::chrono::seconds(4)));
   const DaemonClient client(restarted.url());
-  REQUIRE(eventually([&] { return queue_empty(client); }));
-  CHECK(refreshed(plex) ==
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  CHECK(plex.refreshed() ==
         std::vector<std::string>{"section 2 /tv/Show/Season 2", "section 2 /tv/Show/Season 3"});
   CHECK_THAT(restarted.output(), !Contains("recorded a baseline"));
 }

@@ -26,6 +26,7 @@ class DaemonClient {
   Poco::JSON::Object::Ptr target_state(const std::string& name) const;
   // How many folders /api/queue holds.
   int queued_folders() const;
+  bool queue_empty() const { return queued_folders() == 0; }
 
  private:
   support::HttpClient client_;
