@@ -2,6 +2,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
 
 #include <sstream>
 
@@ -180,13 +181,23 @@ void Engine::webhook_route(const std::string& name, const HttpRequest& request,
 void Engine::deliver_async(Source& source, const HttpRequest& request, ReplyDone done) {
   // The answer may come after the route returned: a failed one keeps this copy.
   auto kept = std::make_shared<const HttpRequest>(request);
-  run_webhook_async(source, request,
-                    [this, &source, kept, done = std::move(done)](WebhookAnswer answer) {
-                      std::optional<std::int64_t> letter;
-                      if (answer.keep)
-                        letter = dead_letters_.keep(source.name, *kept, answer.error, now_millis());
-                      done(with_dead_letter(std::move(answer.reply), letter));
-                    });
+  run_webhook_async(
+      source, request, [this, &source, kept, done = std::move(done)](WebhookAnswer answer) {
+        std::optional<std::int64_t> letter;
+        // Runs on the ingest's syncer, after a failed commit perhaps:
+        // the database may refuse this write too, and the answer goes
+        // out all the same (without a dead letter's id).
+        if (answer.keep) {
+          try {
+            letter = dead_letters_.keep(source.name, *kept, answer.error, now_millis());
+          } catch (const std::exception& error) {
+            Poco::Logger::get("scanhook.engine")
+                .error("could not keep the %s webhook as a dead letter: %s", source.name,
+                       std::string(error.what()));
+          }
+        }
+        done(with_dead_letter(std::move(answer.reply), letter));
+      });
 }
 
 HttpReply Engine::deliver(Source& source, const HttpRequest& request) {

@@ -123,6 +123,18 @@ TEST_CASE("a path refused at the door is a 400 naming the rule, kept, and replay
         1);
 }
 
+TEST_CASE("a webhook the database cannot make durable is answered 503, the daemon stays up",
+          "[engine]") {
+  EngineRig rig(kRecorder);
+  REQUIRE(rig.call("POST", "/triggers/arr", R"({"paths": ["/mnt/tv/A"]})").status == 200);
+  // Without its WAL file the commit cannot be made durable, and keeping the
+  // request as a dead letter (a write of its own) fails the same way.
+  std::filesystem::remove(rig.dir.path() / "db" / "scanhook.db-wal");
+  const auto reply = rig.call("POST", "/triggers/arr", R"({"paths": ["/mnt/tv/B"]})");
+  CHECK(reply.status == 503);
+  CHECK_THAT(reply.body, Contains("could not make the events durable"));
+}
+
 TEST_CASE("a source's token is required when set", "[engine]") {
   EngineRig rig("[source.arr]\nplugin = recorder\ntoken = s3cret\n[target.log]\n");
   const auto refused = rig.call("POST", "/triggers/arr", R"({"paths": ["/tv/A"]})");

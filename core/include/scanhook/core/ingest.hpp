@@ -45,7 +45,7 @@ class Ingest {
   IngestReceipt submit(std::vector<QueuedEvent> events);
   // Calls `done` once the events are durable (or could not be), on the
   // syncer's thread, or at once on this one when there is nothing to commit or
-  // the ingest is stopping. `done` must be quick: the syncer answers every
+  // the ingest is stopping. `done` must be quick and must not throw: the syncer answers every
   // request of its batch in turn.
   void submit_async(std::vector<QueuedEvent> events, Done done);
   // Requests waiting for the next commit (not the one being written).
