@@ -72,6 +72,10 @@ class HttpConnection final : public Poco::Net::TCPServerConnection {
                                    keep_alive, request.getMethod() == "HEAD"});
         if (request.getExpectContinue()) response.sendContinue();
         factory_.answer_(request, previous_);
+        // A reply given already (every route's but the ingest's) is finished
+        // now: what the socket did not take at once would otherwise wait for a
+        // next request, which the client sends only once it has this reply.
+        if (previous_->sent() && !finish_previous()) break;
       } catch (const Poco::Net::NoMessageException&) {
         break;  // the client closed the connection
       } catch (const Poco::Net::MessageException&) {

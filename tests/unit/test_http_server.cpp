@@ -47,6 +47,9 @@ struct RunningServer {
     router.add("GET", "/files/*", Access::open, [](const HttpRequest&, const RouteParams& params) {
       return HttpReply{200, "text/plain", params.at("*"), {}};
     });
+    router.add("GET", "/big", Access::open, [](const HttpRequest&, const RouteParams&) {
+      return HttpReply{200, "text/plain", std::string(8 << 20, 'x'), {}};
+    });
     router.add("GET", "/cookies", Access::open, [](const HttpRequest&, const RouteParams&) {
       return HttpReply{
           200, "text/plain", "two cookies", {{"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}}};
@@ -181,6 +184,18 @@ TEST_CASE("user routes need credentials and say how to give them", "[http]") {
   CHECK(response.status == 429);
   CHECK(response.body == R"({"error":"limited for the test"})");
   CHECK(response.header("Retry-After") == std::optional<std::string>("42"));
+}
+
+TEST_CASE("a reply larger than the socket takes at once arrives whole, without a wait", "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());  // keep-alive, as browsers do
+  const auto started = std::chrono::steady_clock::now();
+  connection.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string text = connection.read_responses(1);
+  CHECK(text.size() > std::size_t{8} << 20);
+  CHECK(text.compare(text.size() - 4, 4, "xxxx") == 0);
+  // Its last part used to wait for the keep-alive timeout (10 s).
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
 }
 
 TEST_CASE("requests are counted by route and status for /metrics", "[http]") {

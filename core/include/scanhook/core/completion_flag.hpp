@@ -19,6 +19,8 @@ class CompletionFlag {
   // Returns once set() has been called; what set()'s caller wrote before is visible.
   void wait();
   void set();
+  // True once set() has been called; what its caller wrote before is visible.
+  bool is_set() const { return state_.load(std::memory_order_acquire) != 0; }
 
  private:
   std::atomic<int> state_{0};  // the futex word: 1 once set

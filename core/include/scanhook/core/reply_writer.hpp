@@ -37,6 +37,8 @@ class ReplyWriter {
   // The connection's thread: waits for send(), writes what it left, and says
   // whether the connection may serve another request.
   bool finish();
+  // send() is done (finish() would not wait for it).
+  bool sent() const { return sent_.is_set(); }
 
  private:
   Poco::Net::StreamSocket socket_;  // a reference: the descriptor stays open while we hold it
