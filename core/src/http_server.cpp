@@ -28,18 +28,23 @@ namespace {
 const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                             0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
-// Reads at most `limit` bytes of the body; false when there is more.
-// `expected` (the Content-Length, if any) sizes the string once.
-bool read_body(std::istream& in, std::size_t limit, std::size_t expected, std::string& body) {
+enum class BodyRead { complete, too_large, cut_short };
+
+// Reads at most `limit` bytes of the body. `expected` (the Content-Length, if
+// any) sizes the string, up to 1 MiB before any of it has arrived; a body
+// that ends before it, or a read that fails (timeout, reset), is cut short.
+BodyRead read_body(std::istream& in, std::size_t limit, std::optional<std::size_t> expected,
+                   std::string& body) {
   body.clear();
-  body.reserve(std::min(expected, limit) + 1);
+  body.reserve(std::min({expected.value_or(0), limit, std::size_t{1} << 20}) + 1);
   char buffer[8192];
   while (in) {
     in.read(buffer, sizeof buffer);
     body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (body.size() > limit) return false;
+    if (body.size() > limit) return BodyRead::too_large;
   }
-  return true;
+  if (in.bad() || (expected && body.size() != *expected)) return BodyRead::cut_short;
+  return BodyRead::complete;
 }
 
 // The request counter of each (route, status) and the latency histogram of
@@ -185,12 +190,20 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
       return routed;
     }
     // Without a length or chunking there is no body (reading would wait for close).
-    if ((in.hasContentLength() || in.getChunkedTransferEncoding()) &&
-        !read_body(in.stream(), options_.max_body_size,
-                   in.hasContentLength() ? static_cast<std::size_t>(in.getContentLength64()) : 0,
-                   request.body)) {
-      routed.early_reply = body_too_large();
-      return routed;
+    if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
+      const auto expected = in.hasContentLength()
+                                ? std::optional<std::size_t>(in.getContentLength64())
+                                : std::nullopt;
+      switch (read_body(in.stream(), options_.max_body_size, expected, request.body)) {
+        case BodyRead::complete: break;
+        case BodyRead::too_large: routed.early_reply = body_too_large(); return routed;
+        case BodyRead::cut_short:
+          routed.early_reply = json_error(
+              400, "the request body ended early (" + std::to_string(request.body.size()) +
+                       (expected ? " of " + std::to_string(*expected) : std::string()) +
+                       " bytes arrived)");
+          return routed;
+      }
     }
 
     if (lookup.route == nullptr) {

@@ -198,6 +198,18 @@ TEST_CASE("a reply larger than the socket takes at once arrives whole, without a
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
 }
 
+TEST_CASE("a body that ends before its Content-Length is refused, not handed to the route",
+          "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("POST /echo/cut HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+  connection.socket.shutdownSend();  // the client is gone after 10 bytes
+  const std::string text = connection.read_to_close();
+  CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+  CHECK_THAT(text, Catch::Matchers::Contains(
+                       R"x({"error":"the request body ended early (10 of 100 bytes arrived)"})x"));
+}
+
 TEST_CASE("requests are counted by route and status for /metrics", "[http]") {
   RunningServer running;
   running.client().send("GET", "/open");
