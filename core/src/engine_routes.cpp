@@ -214,8 +214,13 @@ void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
   std::vector<std::string> dirs;
   for (const auto& [key, value] : request.query)
     if (key == "dir") dirs.push_back(value);
-  if (request.content_type().find("application/x-www-form-urlencoded") != std::string::npos)
-    for (auto& dir : form_values(request.body, "dir")) dirs.push_back(std::move(dir));
+  if (request.content_type().find("application/x-www-form-urlencoded") != std::string::npos) {
+    try {
+      for (auto& dir : form_values(request.body, "dir")) dirs.push_back(std::move(dir));
+    } catch (const FormError& error) {
+      return respond(json_error(400, error.what()));
+    }
+  }
   if (dirs.empty())
     return respond(json_error(400, "give at least one folder: ?dir=/path (repeatable)"));
   std::vector<ScanEvent> events;

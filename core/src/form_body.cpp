@@ -1,5 +1,6 @@
 #include "scanhook/core/form_body.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -19,12 +20,21 @@ std::vector<std::string> form_values(const std::string& body, const std::string&
     std::replace(key.begin(), key.end(), '+', ' ');
     std::replace(value.begin(), value.end(), '+', ' ');
     std::string decoded_key, decoded_value;
-    Poco::URI::decode(key, decoded_key);
-    Poco::URI::decode(value, decoded_value);
+    try {
+      Poco::URI::decode(key, decoded_key);
+      Poco::URI::decode(value, decoded_value);
+    } catch (const Poco::Exception& error) {
+      throw FormError("the form body is not valid URL encoding: " + error.message());
+    }
     if (decoded_key == name) values.push_back(decoded_value);
     start = end + 1;
   }
   return values;
+}
+
+std::string form_field(const std::string& body, const std::string& name) {
+  auto values = form_values(body, name);
+  return values.empty() ? "" : std::move(values.front());
 }
 
 }  // namespace scanhook::core

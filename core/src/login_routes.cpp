@@ -1,7 +1,6 @@
 #include "scanhook/core/login_routes.hpp"
 
-#include <Poco/URI.h>
-
+#include "scanhook/core/form_body.hpp"
 #include "scanhook/core/web_assets.hpp"
 
 namespace scanhook::core {
@@ -44,30 +43,6 @@ HttpReply login_page(int status, const std::string& message) {
 
 }  // namespace
 
-std::string form_field(const std::string& body, const std::string& name) {
-  std::size_t start = 0;
-  while (start <= body.size()) {
-    const auto end = std::min(body.find('&', start), body.size());
-    const std::string pair = body.substr(start, end - start);
-    const auto equals = pair.find('=');
-    std::string key = pair.substr(0, equals);
-    std::string value = equals == std::string::npos ? "" : pair.substr(equals + 1);
-    for (auto* part : {&key, &value})
-      for (char& c : *part)
-        if (c == '+') c = ' ';
-    std::string decoded_key, decoded_value;
-    try {
-      Poco::URI::decode(key, decoded_key);
-      Poco::URI::decode(value, decoded_value);
-    } catch (const std::exception&) {
-      return "";
-    }
-    if (decoded_key == name) return decoded_value;
-    start = end + 1;
-  }
-  return "";
-}
-
 void add_login_routes(Router& router, UserAuth& auth) {
   router.add("GET", "/login", Access::open,
              [&auth](const HttpRequest& request, const RouteParams&) {
@@ -84,8 +59,14 @@ void add_login_routes(Router& router, UserAuth& auth) {
                  reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
                  return reply;
                }
-               const std::string username = form_field(request.body, "username");
-               if (!auth.credentials_match(username, form_field(request.body, "password"))) {
+               std::string username, password;
+               try {
+                 username = form_field(request.body, "username");
+                 password = form_field(request.body, "password");
+               } catch (const FormError& error) {
+                 return login_page(400, error.what());
+               }
+               if (!auth.credentials_match(username, password)) {
                  auth.login_limiter().record_failure(request.remote_address);
                  return login_page(401, "Wrong username or password.");
                }

@@ -119,10 +119,15 @@ HttpReply PlexAutoscanRoutes::form() {
 
 HttpReply PlexAutoscanRoutes::post(const HttpRequest& request) const {
   if (request.content_type().find("application/x-www-form-urlencoded") != std::string::npos) {
-    const auto event_type = form_values(request.body, "eventType");
+    std::vector<std::string> event_type, filepath;
+    try {
+      event_type = form_values(request.body, "eventType");
+      filepath = form_values(request.body, "filepath");
+    } catch (const FormError& error) {
+      return json_error(400, error.what());
+    }
     if (event_type.empty() || event_type.back() != "Manual")
       return json_error(400, "a form must be eventType=Manual with a filepath");
-    const auto filepath = form_values(request.body, "filepath");
     if (filepath.empty() || filepath.back().empty())
       return json_error(400, "a Manual scan needs a filepath");
     return manual(filepath.back());

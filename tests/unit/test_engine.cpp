@@ -219,6 +219,10 @@ TEST_CASE("/api/scan, the manual trigger and paging check their input", "[engine
   CHECK(rig.call("POST", "/triggers/manual", "dir=%2Ftv%2FD+E", {},
                  {{"Content-Type", "application/x-www-form-urlencoded"}})
             .body == R"({"queued":1,"merged":0,"filtered":0})");
+  const auto bad_escape = rig.call("POST", "/triggers/manual", "dir=%zz", {},
+                                   {{"Content-Type", "application/x-www-form-urlencoded"}});
+  CHECK(bad_escape.status == 400);
+  CHECK_THAT(bad_escape.body, Contains("the form body is not valid URL encoding"));
   CHECK(rig.call("POST", "/triggers/manual").body ==
         R"j({"error":"give at least one folder: ?dir=/path (repeatable)"})j");
 

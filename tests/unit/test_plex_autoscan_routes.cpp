@@ -140,6 +140,9 @@ TEST_CASE("plex_autoscan: the manual form posts eventType=Manual and a filepath"
   const auto not_manual = rig.post("eventType=Download&filepath=/tv/x", urlencoded);
   CHECK(not_manual.status == 400);
   CHECK(not_manual.body == R"({"error":"a form must be eventType=Manual with a filepath"})");
+  const auto bad_escape = rig.post("eventType=Manual&filepath=%zz", urlencoded);
+  CHECK(bad_escape.status == 400);
+  CHECK_THAT(bad_escape.body, Catch::Contains("the form body is not valid URL encoding"));
   CHECK(rig.manual.size() == 3);
   CHECK(rig.delivered.empty());
 }

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/login_routes.hpp"
+#include "scanhook/core/form_body.hpp"
 #include "scanhook/core/user_auth.hpp"
 
 using scanhook::HttpRequest;
@@ -223,11 +223,14 @@ TEST_CASE("with no credentials anyone on loopback may call, but a session still 
             .outcome == UserVerdict::refused);
 }
 
-TEST_CASE("form fields are decoded", "[session]") {
+TEST_CASE("form fields are decoded, and a bad %-escape is refused saying so", "[session]") {
   using scanhook::core::form_field;
   const std::string body = "username=ad%20min&password=p%26ss+word%3D&x";
   CHECK(form_field(body, "username") == "ad min");
   CHECK(form_field(body, "password") == "p&ss word=");
   CHECK(form_field(body, "x").empty());
   CHECK(form_field(body, "missing").empty());
+  CHECK_THROWS_AS(form_field("dir=%zz", "dir"), scanhook::core::FormError);
+  CHECK_THROWS_WITH(scanhook::core::form_values("a=1&dir=%zz", "a"),
+                    Catch::Contains("the form body is not valid URL encoding"));
 }

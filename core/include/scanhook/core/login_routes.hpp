@@ -9,7 +9,4 @@ namespace scanhook::core {
 
 void add_login_routes(Router& router, UserAuth& auth);
 
-// The value of one field of an application/x-www-form-urlencoded body.
-std::string form_field(const std::string& body, const std::string& name);
-
 }  // namespace scanhook::core
