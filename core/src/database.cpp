@@ -70,11 +70,14 @@ Database::Database(const std::filesystem::path& file)
         return SQLITE_OK;
       },
       &wal_frames_);
+  // Where SQLite keeps the WAL: beside the database file it opened, which is
+  // the target of `file` when that is a symbolic link.
+  wal_file_ = sqlite3_filename_wal(sqlite3_db_filename(writer_.handle(), "main"));
   // The migrations' commits, and the WAL file's own name: SQLite makes a new
   // WAL's directory entry durable only at its first fsync of the WAL, which
   // with synchronous = NORMAL waits for the first checkpoint.
   sync();
-  sync_directory(file_);
+  sync_directory(wal_file_);
 }
 
 std::string Database::open_migrated(SqlConnection& writer, const std::filesystem::path& file) {
@@ -104,13 +107,12 @@ void Database::sync() {
   // fdatasync works on the file, whichever descriptor wrote it: SQLite's
   // writes through its own descriptor are covered. The WAL file stays (and
   // keeps its inode) while the database is open.
-  const std::string wal = file_.string() + "-wal";
-  const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw SqlError("cannot open " + wal + " to fsync it: " + std::strerror(errno));
+  const int fd = ::open(wal_file_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw SqlError("cannot open " + wal_file_ + " to fsync it: " + std::strerror(errno));
   const int synced = ::fdatasync(fd);
   const int error = errno;
   ::close(fd);
-  if (synced != 0) throw SqlError("cannot fsync " + wal + ": " + std::strerror(error));
+  if (synced != 0) throw SqlError("cannot fsync " + wal_file_ + ": " + std::strerror(error));
   checkpoint_if_due();
 }
 

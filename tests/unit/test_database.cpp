@@ -93,6 +93,19 @@ TEST_CASE("a database from a newer scanhookd is refused with the reason", "[data
       Catch::Contains("schema version 99") && Catch::Contains("written by a newer scanhookd"));
 }
 
+TEST_CASE("a database opened through a symbolic link keeps and fsyncs its WAL beside the target",
+          "[database]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "real");
+  std::filesystem::create_directories(dir / "links");
+  { Database created(dir / "real" / "queue.db"); }
+  std::filesystem::create_symlink(dir / "real" / "queue.db", dir / "links" / "queue.db");
+  Database linked(dir / "links" / "queue.db");
+  linked.write([](SqlConnection& sql) { sql.execute("INSERT INTO meta VALUES('k', 'v')"); });
+  CHECK(std::filesystem::exists(dir / "real" / "queue.db-wal"));
+  CHECK_FALSE(std::filesystem::exists(dir / "links" / "queue.db-wal"));
+}
+
 TEST_CASE("a write that throws is rolled back", "[database]") {
   TempDir dir;
   Database database(dir / "db");

@@ -113,6 +113,7 @@ class Database {
   void checkpoint_if_due();
 
   std::filesystem::path file_;
+  std::string wal_file_;  // the WAL file as SQLite names it
   std::mutex write_mutex_;
   SqlConnection writer_;
   std::mutex read_mutex_;
