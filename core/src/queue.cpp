@@ -12,7 +12,8 @@ Millis now_millis() {
 }
 
 Queue::Queue(Database& database, std::chrono::milliseconds minimum_age)
-    : lock_(database.file().string() + "-queue.lock",
+    // Beside the file itself, whatever symbolic link led to it.
+    : lock_(std::filesystem::canonical(database.file()).string() + "-queue.lock",
             "the queue in " + database.file().string() +
                 " is in use by another scanhookd: stop it, or give this one another database"),
       database_(database),

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "scanhook/core/queue.hpp"
 #include "support/temp_dir.hpp"
 
@@ -313,7 +315,8 @@ TEST_CASE("history older than the retention is pruned", "[queue]") {
 TEST_CASE("a second queue on the same database file is refused while the first runs", "[queue]") {
   TempDir dir;
   Database first_database(dir / "q.db");
-  Database second_database(dir / "q.db");  // as another scanhookd would open it
+  std::filesystem::create_symlink(dir / "q.db", dir / "link.db");
+  Database second_database(dir / "link.db");  // as another scanhookd would, by another name
   {
     Queue first(first_database, milliseconds(0));
     REQUIRE_THROWS_WITH(Queue(second_database, milliseconds(0)),
