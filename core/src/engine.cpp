@@ -179,6 +179,10 @@ void Engine::start() {
 
 void Engine::stop() {
   for (auto& poller : pollers_) poller->stop();
+  // The ingest's last answers use the sources and wake the dispatcher: they
+  // go out while both are still here.
+  ingest_.stop();
+  wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
 }
 

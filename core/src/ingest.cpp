@@ -15,13 +15,17 @@ Ingest::Ingest(Queue& queue, std::function<void()> on_commit)
       syncer_([this] { run_syncer(); }) {}
 
 Ingest::~Ingest() {
+  stop();
+}
+
+void Ingest::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_committer_.notify_all();
-  committer_.join();
-  syncer_.join();
+  if (committer_.joinable()) committer_.join();
+  if (syncer_.joinable()) syncer_.join();
 }
 
 IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {

@@ -250,3 +250,22 @@ TEST_CASE_METHOD(IngestFixture, "events that cannot be made durable are not ackn
   CHECK_THAT(receipt.error, Catch::Matchers::Contains("could not make the events durable") &&
                                 Catch::Matchers::Contains("db-wal"));
 }
+
+TEST_CASE_METHOD(IngestFixture,
+                 "stop() answers every request submitted before it, and later ones at once",
+                 "[ingest]") {
+  std::atomic<int> committed{0};
+  for (int i = 0; i < 20; ++i)
+    ingest.submit_async({{"/tv/" + std::to_string(i), EventKind::modified, 0, "s", {"plex"}}},
+                        [&](IngestReceipt receipt) { committed += receipt.committed; });
+  ingest.stop();
+  CHECK(committed == 20);
+  CHECK(queue.folder_count() == 20);
+  std::optional<IngestReceipt> late;
+  ingest.submit_async({{"/tv/late", EventKind::modified, 0, "s", {"plex"}}},
+                      [&](IngestReceipt receipt) { late = std::move(receipt); });
+  REQUIRE(late);
+  CHECK_FALSE(late->committed);
+  CHECK(late->error == "scanhookd is shutting down");
+  ingest.stop();  // again: nothing to do
+}

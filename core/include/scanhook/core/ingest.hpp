@@ -39,6 +39,11 @@ class Ingest {
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;
 
+  // Commits and answers every request submitted so far, then ends the two
+  // threads; later requests are answered at once that scanhookd is shutting
+  // down. Calling it again does nothing; not from two threads at once.
+  void stop();
+
   using Done = std::function<void(IngestReceipt)>;
 
   // Blocks until the events are committed and durable (or could not be).
