@@ -20,6 +20,7 @@
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/http_connection.hpp"
 #include "scanhook/core/security_headers.hpp"
+#include "scanhook/core/utf8_text.hpp"
 
 namespace scanhook::core {
 
@@ -127,7 +128,6 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
     request.remote_address = in.clientAddress().toString();
     std::string logged_path;  // the path as logs show it (a secret route's is redacted)
     Routed routed = read_and_route(in, request, logged_path);
-    if (logged_path.empty()) logged_path = in.getURI().substr(0, in.getURI().find('?'));
     const std::string route_label = routed.route ? routed.route->pattern : "unmatched";
 
     // May run on another thread after this connection is gone: it keeps what it uses.
@@ -177,7 +177,10 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
       for (const auto& [key, value] : uri.getQueryParameters())
         request.query.emplace_back(key, value);
     } catch (const Poco::Exception& error) {
-      routed.early_reply = json_error(400, "the request URI is not valid: " + error.message());
+      // Not logged as sent: it may be a secret route's, unrecognised.
+      logged_path = "(an invalid URI)";
+      routed.early_reply =
+          json_error(400, "the request URI is not valid: " + utf8_text(error.message()));
       return routed;
     }
     const RouteLookup lookup = router_.find(request.method, request.path);
@@ -214,7 +217,7 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
         routed.early_reply = with_header(
             json_error(405, request.method + " is not allowed here; use " + allow), "Allow", allow);
       } else {
-        routed.early_reply = json_error(404, "no such route: " + request.path);
+        routed.early_reply = json_error(404, "no such route: " + utf8_text(request.path));
       }
       return routed;
     }

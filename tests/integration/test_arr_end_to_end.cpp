@@ -387,13 +387,15 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     CHECK(rig.call("POST", "/" + kPass.substr(1) + "0", read_test_data("sonarr/download.json"))
               .status == 404);
     CHECK(rig.call("PUT", url, "{}").status == 405);
+    CHECK(rig.call("GET", url + "?a=%zz").status == 400);  // an URI Poco cannot decode
     CHECK(rig.queued() == 0);
     CHECK(rig.delivered(0).empty());
 
     // The access log shows the route, never the pass.
     CHECK(rig.wait_for_output("\"PUT /{secret}\" 405"));
     const std::string output = rig.output();
-    CHECK_THAT(output, Contains("\"POST /{secret}\" 200") && Contains("\"GET /{secret}\" 200"));
+    CHECK_THAT(output, Contains("\"POST /{secret}\" 200") && Contains("\"GET /{secret}\" 200") &&
+                           Contains("\"GET (an invalid URI)\" 400"));
     CHECK(output.find(kPass) == std::string::npos);
   }
 }

@@ -145,6 +145,10 @@ TEST_CASE("unknown routes, wrong methods and failing handlers answer JSON errors
   auto response = running.client().send("GET", "/missing");
   CHECK(response.status == 404);
   CHECK(response.body == R"({"error":"no such route: /missing"})");
+  // A path that is not UTF-8 is answered in valid JSON all the same.
+  response = running.client().send("GET", "/caf%E9");
+  CHECK(response.status == 404);
+  CHECK(response.body == "{\"error\":\"no such route: /caf\xEF\xBF\xBD\"}");
   CHECK(response.header("Content-Type") == std::optional<std::string>("application/json"));
 
   response = running.client().send("DELETE", "/open");
