@@ -1,5 +1,6 @@
 #include "scanhook/core/http_connection.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
@@ -80,6 +81,11 @@ class HttpConnection final : public Poco::Net::TCPServerConnection {
         break;  // the client closed the connection
       } catch (const Poco::Net::MessageException&) {
         answer_and_close(json_error(400, "the request is not valid HTTP"));
+        break;
+      } catch (const Poco::SyntaxException&) {  // Poco's reading of Content-Length
+        answer_and_close(json_error(400,
+                                    "the request is not valid HTTP: a Content-Length that is "
+                                    "not a number"));
         break;
       } catch (const Poco::Exception&) {
         // Reading the request failed part-way (timeout, reset): as with Poco's

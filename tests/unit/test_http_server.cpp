@@ -214,6 +214,18 @@ TEST_CASE("a body that ends before its Content-Length is refused, not handed to 
                        R"x({"error":"the request body ended early (10 of 100 bytes arrived)"})x"));
 }
 
+TEST_CASE("a Content-Length that is not a number is a 400 saying so", "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+  const std::string text = connection.read_to_close();
+  CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+  CHECK_THAT(
+      text,
+      Catch::Matchers::Contains(
+          R"x({"error":"the request is not valid HTTP: a Content-Length that is not a number"})x"));
+}
+
 TEST_CASE("requests are counted by route and status for /metrics", "[http]") {
   RunningServer running;
   running.client().send("GET", "/open");
