@@ -146,6 +146,15 @@ void Daemon::load_configuration() {
     } catch (const std::invalid_argument& error) {
       throw ConfigError(ini.path + ": " + error.what());
     }
+    // Values of the right type that still cannot work.
+    if (config_->server.integer("threads") < 1)
+      throw ConfigError(ini.path + ": [server] threads: must be at least 1");
+    if (config_->server.integer("max_body_size") < 1)
+      throw ConfigError(ini.path + ": [server] max_body_size: must be at least 1 (bytes)");
+    if (config_->server.duration("session_idle_timeout") < std::chrono::seconds(1))
+      throw ConfigError(ini.path +
+                        ": [server] session_idle_timeout: must be at least 1s (every login "
+                        "would end at once)");
 
     const auto [host, port] = parse_listen_address(config_->server.string("listen"));
     const bool has_credentials =

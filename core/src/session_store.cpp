@@ -1,16 +1,25 @@
 #include "scanhook/core/session_store.hpp"
 
-#include <Poco/RandomStream.h>
+#include <sys/random.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 
 namespace scanhook::core {
 
 std::string random_token() {
-  // Poco's RandomInputStream reads /dev/urandom (getrandom) when available.
-  Poco::RandomInputStream random;
+  // The kernel's CSPRNG, or no token: Poco's RandomInputStream would fall
+  // back to a hash of the time and addresses when /dev/urandom cannot be opened.
   unsigned char bytes[32];
-  random.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+  for (std::size_t got = 0; got < sizeof bytes;) {
+    const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n > 0)
+      got += static_cast<std::size_t>(n);
+    else if (errno != EINTR)
+      throw std::runtime_error(std::string("getrandom failed: ") + std::strerror(errno));
+  }
   static const char* const kHex = "0123456789abcdef";
   std::string out;
   for (const unsigned char byte : bytes) {

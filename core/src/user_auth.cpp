@@ -39,7 +39,8 @@ UserVerdict UserAuth::check(const HttpRequest& request) {
   if (changes && is_cross_site(request))
     return {UserVerdict::refused, "cross-site request refused", false};
 
-  // Scripts: Basic needs no CSRF token (a browser never adds it on its own to a cross-site call).
+  // Scripts: Basic needs no CSRF token. A browser does resend remembered Basic
+  // credentials, but a cross-site change was refused above.
   if (basic_credentials(request) && login_required()) {
     if (const auto wait = login_limiter_.wait_time(request.remote_address))
       return {UserVerdict::too_many_attempts, too_many_logins_message(*wait), false, *wait};

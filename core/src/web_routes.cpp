@@ -11,7 +11,9 @@ void add_web_routes(Router& router, UserAuth& auth, const Config& config) {
     if (auth.session_of(request)) return asset_reply(*page, request);
     if (auth.login_required())
       return HttpReply{303, "text/plain; charset=utf-8", "", {{"Location", "/login"}}};
-    // No credentials: every visitor gets a session at once, so CSRF tokens still apply.
+    // No credentials: every visitor gets a session at once, so the UI works as
+    // with a login (its scripts read /api/session); cross-site changes are
+    // refused whatever the session (UserAuth::check).
     HttpReply reply = asset_reply(*page, request);
     reply.headers.emplace_back("Set-Cookie",
                                session_cookie_header(auth.sessions().create(""), request));

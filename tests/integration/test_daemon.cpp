@@ -65,6 +65,16 @@ TEST_CASE("check-config accepts the shipped INI and refuses a broken one with ex
       result.output,
       Contains(ini.string() + ":2: [target.log] prefx: unknown key (did you mean 'prefix'?)"));
 
+  for (const auto& [line, said] : std::vector<std::pair<std::string, std::string>>{
+           {"threads = 0", "[server] threads: must be at least 1"},
+           {"max_body_size = 0", "[server] max_body_size: must be at least 1"},
+           {"session_idle_timeout = 0s", "[server] session_idle_timeout: must be at least 1s"}}) {
+    const auto limits = dir.write("limits.ini", "[server]\n" + line + "\n[target.log]\n");
+    result = run_scanhookd({"--check-config", "--config", limits.string()});
+    CHECK(result.exit_code == 78);
+    CHECK_THAT(result.output, Contains(limits.string() + ": " + said));
+  }
+
   result = run_scanhookd({"--config", "/nonexistent/scanhook.ini"});
   CHECK(result.exit_code == 78);
   CHECK_THAT(result.output,

@@ -243,6 +243,7 @@ TEST_CASE("a VFS still starting when the refresh comes is asked again, not taken
       make<Target>("rclone", Role::target, {{"url", rclone.url()}, {"missing_retries", "1"}}, host);
   const auto results = target->scan(folders({"/tv/A", "/tv/B"}));
   REQUIRE(results.size() == 2);
+  CHECK(refreshes >= 2);  // asked again (and again for tv/B, after revealing its parent)
   CHECK(results[0].status == Status::ok);
   CHECK(results[1].status == Status::retry);
   CHECK_THAT(results[1].reason, Catch::Matchers::Contains("does not exist in rclone's VFS yet"));

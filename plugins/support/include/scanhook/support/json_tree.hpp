@@ -15,7 +15,7 @@ class JsonTree {
   enum class Type : std::uint8_t { null, boolean, number, string, array, object };
   static constexpr std::uint32_t kNone = UINT32_MAX;
 
-  // The parsed text, or nullopt with `error` saying what is wrong and where.
+  // The parsed text, or nullopt with `error` saying what is wrong.
   static std::optional<JsonTree> parse(std::string_view text, std::string& error);
 
   // Node 0 is the root. A node's children follow it; `end` is one past its last
