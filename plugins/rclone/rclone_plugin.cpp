@@ -44,7 +44,8 @@ constexpr ConfigKey kConfigKeys[] = {
     {"list_timeout", ConfigType::duration, "10m", kPollingSource, false,
      "time allowed for one full listing of the remote"},
     {"max_deleted_percent", ConfigType::integer, "50", kPollingSource, false,
-     "a poll finding more of the remote's files gone than this is held, not queued (100: off)"},
+     "percent: a poll finding more of the remote's files gone than this (and at least 10) is "
+     "held, not queued (100: off)"},
 };
 
 std::chrono::seconds whole_seconds(std::chrono::milliseconds duration) {

@@ -172,6 +172,26 @@ TEST_CASE("a poll finding most of the remote gone is held, not queued, until it 
   CHECK(host.stored() != baseline);
 }
 
+TEST_CASE("a held poll ends when the files are back: polling resumes without a restart",
+          "[rclone]") {
+  TempDir remote("scanhook-remote");
+  write_episodes(remote, 20);
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;
+  auto source = poller(*rclone, remote, host);
+  source->poll();
+  remove_episodes(remote, 15);
+  source->poll();
+  CHECK(host.submitted().empty());
+
+  write_episodes(remote, 15);  // the mount is back (the files rewritten: modified)
+  source->poll();
+  CHECK(host.logged("the listing of " + remote.path().string() +
+                    " is within max_deleted_percent again: polling resumes"));
+  CHECK(host.submitted().size() == 15);
+  for (const auto& event : host.submitted()) CHECK(event.kind == EventKind::modified);
+}
+
 TEST_CASE("deletions within max_deleted_percent, or fewer than ten, are queued", "[rclone]") {
   TempDir remote("scanhook-remote");
   write_episodes(remote, 20);
