@@ -151,8 +151,8 @@ std::optional<HttpReply> Engine::refuse_caller(const HttpRequest& request, const
       login_limiter_->record_success(request.remote_address);
     return std::nullopt;
   }
-  if (counted && !basic_matches(request, username, password))
-    login_limiter_->record_failure(request.remote_address);
+  // Refused with credentials given: they were wrong (right ones are allowed).
+  if (counted) login_limiter_->record_failure(request.remote_address);
   HttpReply reply = json_error(401, message);
   reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
   return reply;
