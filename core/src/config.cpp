@@ -418,6 +418,12 @@ class Validator {
       return std::nullopt;
     }
 
+    if (role == Role::source && instance == "api") {
+      error(section.line, section.name, "",
+            "a source cannot be named \"api\": it is the source of POST /api/scan and the web "
+            "UI's scans; choose another name");
+      return std::nullopt;
+    }
     if (role == Role::source && instance == "manual") {
       error(section.line, section.name, "",
             "a source cannot be named \"manual\": /triggers/manual is scanhook's built-in manual "

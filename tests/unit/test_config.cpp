@@ -148,10 +148,13 @@ TEST_CASE("a service may not take the name of one of the core's /api routes", "[
                "is one of scanhook's own routes"));
 }
 
-TEST_CASE("a source may not be named manual: that trigger is built in", "[config]") {
+TEST_CASE("a source may not be named manual or api: those sources are built in", "[config]") {
   CHECK_THAT(error_of("[source.manual]\nplugin = fixture\n"),
              Contains("[source.manual]: a source cannot be named \"manual\"") &&
                  Contains("go in a [manual] section"));
+  CHECK_THAT(error_of("[source.api]\nplugin = fixture\n"),
+             Contains("[source.api]: a source cannot be named \"api\": it is the source of POST "
+                      "/api/scan"));
 }
 
 TEST_CASE("[manual] holds the manual trigger's rewrites, filters and priority, checked",
