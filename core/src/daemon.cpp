@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "scanhook/core/database_check_command.hpp"
 #include "scanhook/core/default_config.hpp"
 #include "scanhook/core/engine_subsystem.hpp"
 #include "scanhook/core/http_subsystem.hpp"
@@ -19,6 +20,7 @@
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/status_routes.hpp"
+#include "scanhook/core/storage_fault.hpp"
 #include "scanhook/core/version.hpp"
 #include "scanhook/core/web_routes.hpp"
 
@@ -96,10 +98,13 @@ void Daemon::print_help() const {
       "media servers, through a durable queue.\n\nCommands:\n"
       "  (none)    run the daemon\n"
       "  plugins   list the plugins in plugin_dir: name, version, kinds, file, and refusals\n"
+      "  db check  check the database file without changing it (integrity, owner)\n"
       "  plex-sources login | logout | status | list | set KEY VALUE | disable-all\n"
       "            Plex Online Media Sources (needs a [service.NAME] with plugin = plex_optout)\n\n"
       "Options:");
-  help.setFooter("Exit codes: 0 ok, 64 usage error, 78 configuration error, 70 internal error.");
+  help.setFooter(
+      "Exit codes: 0 ok, 64 usage error, 65 damaged database, 73 cannot create the database, "
+      "74 disk or I/O error, 78 configuration error, 70 internal error.");
   help.format(std::cout);
 }
 
@@ -111,7 +116,15 @@ void Daemon::initialize(Poco::Util::Application& self) {
       for (const auto& warning : config_->warnings) logger().warning(warning);
     if (!config_error_ && command_.empty() && !check_only_) add_daemon_subsystems();
   }
-  ServerApplication::initialize(self);
+  try {
+    ServerApplication::initialize(self);
+  } catch (const SqlError& error) {
+    // Poco would answer 78 (configuration error), which systemd does not
+    // restart on; a full or read-only disk is not the configuration's fault.
+    const StorageFault fault = storage_fault(error);
+    logger().fatal("cannot open the database: %s\n%s", std::string(error.what()), remedy(fault));
+    startup_exit_code_ = exit_code(fault);
+  }
 }
 
 void Daemon::load_configuration() {
@@ -181,7 +194,7 @@ void Daemon::add_daemon_subsystems() {
                                               config_->server.duration("session_idle_timeout")));
   auto* engine = new EngineSubsystem(*config_, router_, metrics_, user_auth_->login_limiter());
   addSubsystem(engine);
-  add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_ok(); });
+  add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_status(); });
   add_login_routes(router_, *user_auth_);
   add_web_routes(router_, *user_auth_, *config_);
   addSubsystem(new HttpSubsystem(
@@ -204,12 +217,20 @@ int Daemon::list_plugins() const {
 
 int Daemon::main(const ArgVec&) {
   if (stop_after_options_) return EXIT_OK;
+  if (startup_exit_code_) return *startup_exit_code_;
   if (config_error_) {
     std::cerr << "scanhookd: configuration error\n" << *config_error_;
     if (config_error_->back() != '\n') std::cerr << "\n";
     return EXIT_CONFIG;
   }
   if (command_ == "plugins") return list_plugins();
+  if (command_ == "db") {
+    if (plex_sources_.words != std::vector<std::string>{"check"}) {
+      std::cerr << "scanhookd: usage: scanhookd db check [--config FILE]\n";
+      return EXIT_USAGE;
+    }
+    return run_database_check(config_->server.string("database"), std::cout, std::cerr);
+  }
   if (command_ == "plex-sources")
     return run_plex_sources_command(*config_, plex_sources_, std::cout, std::cerr);
   if (!command_.empty()) {

@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "scanhook/core/schema.hpp"
+#include "scanhook/core/storage_fault.hpp"
 
 #include <sqlite3.h>
 
@@ -24,10 +26,12 @@ std::string create_private(const std::filesystem::path& file) {
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), error);
   if (error)
     throw SqlError("cannot create the folder " + file.parent_path().string() +
-                   " for the database: " + error.message());
+                       " for the database: " + error.message(),
+                   0, error.value());
   const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
-    throw SqlError("cannot open the database " + file.string() + ": " + std::strerror(errno));
+    throw SqlError("cannot open the database " + file.string() + ": " + std::strerror(errno), 0,
+                   errno);
   ::fchmod(fd, 0600);
   ::close(fd);
   return file.string();
@@ -39,14 +43,48 @@ void sync_directory(const std::filesystem::path& file) {
       file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
   const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
-    throw SqlError("cannot open the database's folder " + folder.string() + ": " +
-                   std::strerror(errno));
+    throw SqlError(
+        "cannot open the database's folder " + folder.string() + ": " + std::strerror(errno), 0,
+        errno);
   const int synced = ::fsync(fd);
   const int error = errno;
   ::close(fd);
   if (synced != 0)
-    throw SqlError("cannot fsync the database's folder " + folder.string() + ": " +
-                   std::strerror(error));
+    throw SqlError(
+        "cannot fsync the database's folder " + folder.string() + ": " + std::strerror(error), 0,
+        error);
+}
+
+// Refuses a file that SQLite finds damaged (quick_check: every page and
+// index, without the slower cross-checks of integrity_check) or that belongs
+// to another program, and marks a new or older scanhook file as scanhook's.
+void check_identity(SqlConnection& sql, const std::filesystem::path& file) {
+  auto& check = sql.prepare("PRAGMA quick_check(5)");
+  std::string problems;
+  while (check.step()) {
+    const std::string line = check.text(0);
+    if (line != "ok") problems += "\n  " + line;
+  }
+  check.reset();
+  if (!problems.empty())
+    throw SqlError("the database " + file.string() + " is damaged:" + problems, SQLITE_CORRUPT);
+
+  const std::int64_t id = sql.scalar("PRAGMA application_id");
+  if (id == Database::kApplicationId) return;
+  const std::int64_t objects = sql.scalar("SELECT COUNT(*) FROM sqlite_master");
+  // Files from before the mark: scanhook's first table is meta, and its
+  // schema version counts from 1.
+  const bool older_scanhook =
+      sql.scalar(
+          "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+          "('meta', 'folders', 'deliveries')") == 3 &&
+      sql.scalar("PRAGMA user_version") > 0;
+  if (id != 0 || (objects > 0 && !older_scanhook))
+    throw ForeignDatabase("the database " + file.string() +
+                          " is a SQLite file of another program (application_id " +
+                          std::to_string(id) + ", " + std::to_string(objects) +
+                          " tables and indexes): scanhook leaves it untouched");
+  sql.execute("PRAGMA application_id = " + std::to_string(Database::kApplicationId));
 }
 
 }  // namespace
@@ -82,6 +120,7 @@ Database::Database(const std::filesystem::path& file)
 
 std::string Database::open_migrated(SqlConnection& writer, const std::filesystem::path& file) {
   writer.execute("PRAGMA busy_timeout = 5000");
+  check_identity(writer, file);
   auto& mode = writer.prepare("PRAGMA journal_mode = WAL");
   const std::string journal = mode.step() ? mode.text(0) : "";
   mode.reset();
@@ -109,11 +148,20 @@ void Database::sync() {
   // writes through its own descriptor are covered. The WAL file stays (and
   // keeps its inode) while the database is open.
   const int fd = ::open(wal_file_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw SqlError("cannot open " + wal_file_ + " to fsync it: " + std::strerror(errno));
+  if (fd < 0) {
+    const SqlError error("cannot open " + wal_file_ + " to fsync it: " + std::strerror(errno), 0,
+                         errno);
+    record_write_failure(error.what());
+    throw error;
+  }
   const int synced = ::fdatasync(fd);
   const int error = errno;
   ::close(fd);
-  if (synced != 0) throw SqlError("cannot fsync " + wal_file_ + ": " + std::strerror(error));
+  if (synced != 0) {
+    const SqlError failure("cannot fsync " + wal_file_ + ": " + std::strerror(error), 0, error);
+    record_write_failure(failure.what());
+    throw failure;
+  }
   checkpoint_if_due();
 }
 
@@ -135,11 +183,36 @@ int Database::schema_version() {
 }
 
 bool Database::healthy() noexcept {
+  // A small probe write could pass where the events' writes still fail (a
+  // nearly full disk), so the last real write decides.
+  if (last_write_failure()) return false;
   try {
     return read([](SqlConnection& sql) { return sql.scalar("SELECT 1") == 1; });
   } catch (...) {
     return false;
   }
+}
+
+std::optional<std::string> Database::last_write_failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return write_failure_;
+}
+
+void Database::record_write_failure(const std::string& message) noexcept {
+  try {
+    std::lock_guard lock(failure_mutex_);
+    write_failure_ = message;
+    write_failed_.store(true, std::memory_order_relaxed);
+  } catch (...) {
+    // Out of memory for the message: the write's own error still reaches its caller.
+  }
+}
+
+void Database::clear_write_failure() noexcept {
+  if (!write_failed_.load(std::memory_order_relaxed)) return;  // the usual case: no lock
+  std::lock_guard lock(failure_mutex_);
+  write_failure_.reset();
+  write_failed_.store(false, std::memory_order_relaxed);
 }
 
 void Database::watch_transactions(TransactionWatcher* watcher) {

@@ -8,13 +8,17 @@ EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& 
                                  LoginRateLimiter& login_limiter)
     : config_(config), router_(router), metrics_(metrics), login_limiter_(login_limiter) {}
 
-bool EngineSubsystem::database_ok() {
-  return engine_ && engine_->database_ok();
+DatabaseStatus EngineSubsystem::database_status() {
+  if (!engine_) return {};
+  const bool ok = engine_->database_ok();
+  return {ok, engine_->database_write_failure()};
 }
 
 void EngineSubsystem::initialize(Poco::Util::Application& app) {
   try {
     engine_ = std::make_unique<Engine>(config_, metrics_, &login_limiter_);
+  } catch (const SqlError&) {
+    throw;  // the daemon tells storage faults apart (storage_fault.hpp)
   } catch (const std::exception& error) {
     throw Poco::ApplicationException(std::string("cannot start the engine: ") + error.what());
   }

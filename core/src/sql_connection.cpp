@@ -51,7 +51,7 @@ void SqlConnection::execute(const std::string& sql) {
   if (sqlite3_exec(handle_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     const std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    throw SqlError("cannot run \"" + sql + "\": " + message);
+    throw SqlError("cannot run \"" + sql + "\": " + message, sqlite3_extended_errcode(handle_));
   }
 }
 

@@ -7,7 +7,7 @@ namespace scanhook::core {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw SqlError(what + ": " + sqlite3_errmsg(db));
+  throw SqlError(what + ": " + sqlite3_errmsg(db), sqlite3_extended_errcode(db));
 }
 
 }  // namespace
@@ -46,8 +46,9 @@ bool SqlStatement::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   const std::string message = sqlite3_errmsg(db_);
+  const int code = sqlite3_extended_errcode(db_);
   sqlite3_reset(statement_);
-  throw SqlError("cannot run \"" + std::string(sqlite3_sql(statement_)) + "\": " + message);
+  throw SqlError("cannot run \"" + std::string(sqlite3_sql(statement_)) + "\": " + message, code);
 }
 
 void SqlStatement::run() {

@@ -35,10 +35,11 @@ double read_proc_number(const char* file, int field) {
 }  // namespace
 
 void add_status_routes(Router& router, const PluginCatalog& catalog, Metrics& metrics,
-                       std::function<bool()> database_ok) {
+                       std::function<DatabaseStatus()> database_status) {
   router.add("GET", "/health", Access::open,
-             [&catalog, database_ok](const HttpRequest&, const RouteParams&) {
-               const bool database = database_ok();
+             [&catalog, database_status](const HttpRequest&, const RouteParams&) {
+               const DatabaseStatus status = database_status();
+               const bool database = status.ok;
                std::string plugins = "[";
                for (const auto& [name, library] : catalog.loaded()) {
                  const Descriptor& d = library->descriptor();
@@ -51,6 +52,9 @@ void add_status_routes(Router& router, const PluginCatalog& catalog, Metrics& me
                    std::string("{\"status\":") + (database ? "\"ok\"" : "\"degraded\"") +
                    ",\"version\":" + json_quote(kVersion) +
                    ",\"database\":" + (database ? "\"reachable\"" : "\"unreachable\"") +
+                   (status.last_write_failure
+                        ? ",\"last_write_error\":" + json_quote(*status.last_write_failure)
+                        : std::string()) +
                    ",\"plugins\":" + plugins + "}";
                return HttpReply{database ? 200 : 503, "application/json", body, {}};
              });

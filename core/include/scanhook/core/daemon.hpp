@@ -39,6 +39,7 @@ class Daemon : public Poco::Util::ServerApplication {
   std::string command_;
   PlexSourcesOptions plex_sources_;
   std::optional<std::string> config_error_;
+  std::optional<int> startup_exit_code_;  // the engine could not start (storage_fault.hpp)
   std::unique_ptr<PluginCatalog> catalog_;
   std::unique_ptr<Config> config_;
   Metrics metrics_;

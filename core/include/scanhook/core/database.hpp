@@ -20,14 +20,20 @@
 #include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <type_traits>
 
 #include "scanhook/core/sql_connection.hpp"
+#include "scanhook/core/storage_fault.hpp"
 
 namespace scanhook::core {
 
 class Database {
  public:
+  // scanhook's mark in the file header (PRAGMA application_id): "SCHK".
+  static constexpr std::int64_t kApplicationId = 0x5343484B;
+
   // Told how each write transaction ended, inside it (under the write lock).
   class TransactionWatcher {
    public:
@@ -37,7 +43,9 @@ class Database {
   };
 
   // Creates the file (and its folder) if needed. Throws SqlError with a clear
-  // message when it cannot be opened or migrated.
+  // message when it cannot be opened or migrated (storage_fault() tells what
+  // kind of trouble): a damaged file (PRAGMA quick_check) is refused, and so is
+  // a SQLite file of another program (ForeignDatabase, left untouched).
   explicit Database(const std::filesystem::path& file);
 
   // Runs `fn(SqlConnection&)` in one write transaction: committed and
@@ -64,11 +72,17 @@ class Database {
       if constexpr (std::is_void_v<decltype(fn(writer_))>) {
         fn(writer_);
         commit();
+        clear_write_failure();
       } else {
         auto result = fn(writer_);
         commit();
+        clear_write_failure();
         return result;
       }
+    } catch (const SqlError& error) {
+      rollback();
+      if (is_storage_failure(error)) record_write_failure(error.what());
+      throw;
     } catch (...) {
       rollback();
       throw;
@@ -99,8 +113,13 @@ class Database {
 
   const std::filesystem::path& file() const { return file_; }
   int schema_version();
-  // True when a trivial query succeeds.
+  // True when a trivial query succeeds and the last write reached the disk:
+  // after a write failed for a storage reason (disk full, I/O error), false
+  // until a later write succeeds.
   bool healthy() noexcept;
+  // The message of the last write that failed for a storage reason, until a
+  // later write reached the disk; nullopt when writes work.
+  std::optional<std::string> last_write_failure() const;
 
  private:
   static constexpr int kCheckpointFrames = 1000;  // as SQLite's own default
@@ -111,6 +130,8 @@ class Database {
   void commit();
   void rollback() noexcept;
   void checkpoint_if_due();
+  void record_write_failure(const std::string& message) noexcept;
+  void clear_write_failure() noexcept;
 
   std::filesystem::path file_;
   std::string wal_file_;  // the WAL file as SQLite names it
@@ -122,6 +143,11 @@ class Database {
   SqlConnection checkpointer_;
   std::atomic<int> wal_frames_{0};  // pages in the WAL after the last commit
   TransactionWatcher* watcher_ = nullptr;
+  // Set by a write that failed for a storage reason (a failed commit or
+  // fsync), cleared by the next commit that succeeds.
+  std::atomic<bool> write_failed_{false};
+  mutable std::mutex failure_mutex_;
+  std::optional<std::string> write_failure_;
 };
 
 }  // namespace scanhook::core

@@ -62,6 +62,9 @@ class Engine {
   void start();
   void stop();
   bool database_ok() { return database_.healthy(); }
+  std::optional<std::string> database_write_failure() const {
+    return database_.last_write_failure();
+  }
 
   using SubmissionDone = std::function<void(Submission)>;
 

@@ -10,6 +10,7 @@
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/router.hpp"
+#include "scanhook/core/status_routes.hpp"
 
 namespace scanhook::core {
 
@@ -18,8 +19,9 @@ class EngineSubsystem final : public Poco::Util::Subsystem {
   EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
                   LoginRateLimiter& login_limiter);
   const char* name() const override { return "engine"; }
-  // False before start-up and when the database cannot be queried.
-  bool database_ok();
+  // Not ok before start-up, when the database cannot be queried, and while
+  // writes fail.
+  DatabaseStatus database_status();
 
  protected:
   void initialize(Poco::Util::Application& app) override;

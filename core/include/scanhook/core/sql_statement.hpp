@@ -11,9 +11,20 @@ struct sqlite3_stmt;
 
 namespace scanhook::core {
 
+// A database failure as SQLite or the system said it: `code` is SQLite's
+// extended result code (SQLITE_FULL, SQLITE_IOERR_WRITE, SQLITE_CORRUPT...),
+// 0 when the failure came from a system call, whose errno is `os_error`
+// (0 when SQLite said it). storage_fault.hpp reads the two.
 class SqlError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit SqlError(const std::string& what, int code = 0, int os_error = 0)
+      : std::runtime_error(what), code_(code), os_error_(os_error) {}
+  int code() const noexcept { return code_; }
+  int os_error() const noexcept { return os_error_; }
+
+ private:
+  int code_;
+  int os_error_;
 };
 
 class SqlStatement {

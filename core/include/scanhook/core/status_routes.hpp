@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "scanhook/core/config.hpp"
@@ -10,9 +11,16 @@
 
 namespace scanhook::core {
 
-// `database_ok` answers whether the database can be queried right now.
+// The database as /health reports it.
+struct DatabaseStatus {
+  bool ok = false;  // it can be read, and written (see Database::healthy)
+  std::optional<std::string> last_write_failure;  // while writes fail
+};
+
+// GET /health answers 200 "ok" while `database_status` says ok, else 503
+// "degraded" with the last write failure.
 void add_status_routes(Router& router, const PluginCatalog& catalog, Metrics& metrics,
-                       std::function<bool()> database_ok);
+                       std::function<DatabaseStatus()> database_status);
 
 // Process gauges: resident memory, CPU seconds, open files, start time.
 void add_process_metrics(Metrics& metrics);
