@@ -173,7 +173,8 @@ int main() {
   std::printf("rclone answer: %.1f MiB of JSON\n", answer.size() / 1048576.0);
 
   const auto poll_runs = time_runs([&] {
-    Listing now = scanhook::rclone::parse_listing(answer);
+    scanhook::rclone::UntimedFiles untimed;
+    Listing now = scanhook::rclone::parse_listing(answer, untimed);
     now.sort();
     std::set<std::uint32_t> buckets;
     diff_to_events(before, now, buckets);

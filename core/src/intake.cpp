@@ -46,7 +46,7 @@ EventPlan Intake::plan(const std::string& source, const ScanEvent& event) const 
     target_plan.target = target.name;
     const Rewritten out = target.rules.rewrite(plan.folder);
     target_plan.rewrite_rule = out.rule;
-    const CheckedPath out_checked = check_path(out.path);
+    const CheckedPath out_checked = check_target_path(out.path);
     target_plan.path = out_checked.ok() ? out_checked.path : out.path;
     if (!out_checked.ok()) {
       target_plan.reason = "the target's rewrite made a bad path: " + out_checked.error;
@@ -88,8 +88,8 @@ IntakeResult Intake::admit(const std::string& source, const std::vector<ScanEven
 
 CheckedPath Intake::target_path(const std::string& target, const std::string& folder) const {
   for (const auto& rules : targets_)
-    if (rules.name == target) return check_path(rules.rules.rewrite(folder).path);
-  return check_path(folder);
+    if (rules.name == target) return check_target_path(rules.rules.rewrite(folder).path);
+  return check_target_path(folder);
 }
 
 }  // namespace scanhook::core

@@ -92,8 +92,17 @@ RewriteRule parse_rule(const std::string& text) {
                                 "C:\\TV), or ~REGEX for a regex rule");
   // An empty TO strips FROM: "/mnt/remote =>" maps /mnt/remote/tv to /tv (rclone's VFS root).
   if (rule.to.empty()) rule.to = "/";
+  // A media server on Windows: "/tv => T:\tv" or "/movies => \\nas\media\movies".
+  if (is_windows_path(rule.to)) {
+    const CheckedPath to = check_target_path(rule.to);
+    if (!to.ok()) throw std::invalid_argument("rewrite \"" + text + "\": TO: " + to.error);
+    rule.to = to.path;
+    return rule;
+  }
   if (rule.to.front() != '/')
-    throw std::invalid_argument("rewrite \"" + text + "\": TO must be an absolute path");
+    throw std::invalid_argument("rewrite \"" + text +
+                                "\": TO must be an absolute path, or a Windows path such as "
+                                "T:\\tv or \\\\nas\\media");
   rule.to = normalise(rule.to);
   return rule;
 }
@@ -134,6 +143,21 @@ CheckedPath check_path(const std::string& path) {
   if (path.front() != '/') return {path, "the path is not absolute (it must start with /)"};
   if (has_dot_dot(path)) return {path, "the path has a \"..\" segment"};
   return {normalise(path), ""};
+}
+
+CheckedPath check_target_path(const std::string& path) {
+  if (!is_windows_path(path)) return check_path(path);
+  if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
+  if (!is_utf8(path)) return {path, "the path is not valid UTF-8"};
+  const bool unc = path[0] == '\\';
+  // After the drive ("T:") it is absolute ("/tv/Show"); after a UNC path's "\\" relative.
+  const std::string rest = normalise(with_forward_slashes(path.substr(2)));
+  if (has_dot_dot(rest)) return {path, "the path has a \"..\" segment"};
+  if (unc && (rest.empty() || rest.front() == '/' || rest.find('/') == std::string::npos))
+    return {path, "a UNC path must name a server and a share (\\\\server\\share)"};
+  std::string out = unc ? "\\\\" : path.substr(0, 2);
+  for (const char c : rest) out += c == '/' ? '\\' : c;
+  return {out, ""};
 }
 
 std::string parent_folder(const std::string& path) {
@@ -178,6 +202,7 @@ Rewritten PathRules::rewrite(const std::string& path) const {
       continue;
     std::string rest = input.substr(rule.from.size());
     if (rule.from == "/") rest = input;
+    if (is_windows_path(rule.to)) return {check_target_path(rule.to + rest).path, rule.text};
     return {normalise(rule.to + rest), rule.text};
   }
   // An unmapped Windows path stays as received, so the door refuses it.

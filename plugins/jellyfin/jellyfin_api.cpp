@@ -39,6 +39,25 @@ std::string item_lookup(const std::string& item_id) {
   return "/Items?ids=" + support::url_encode(item_id) + "&Fields=Path";
 }
 
+std::string user_item_lookup(const std::string& user_id, const std::string& item_id) {
+  return "/Users/" + support::url_encode(user_id) + item_lookup(item_id);
+}
+
+std::optional<std::string> parse_administrator(const std::string& body) {
+  const auto parsed = Poco::JSON::Parser().parse(body);
+  if (parsed.type() != typeid(Poco::JSON::Array::Ptr))
+    throw std::runtime_error("expected a JSON array of users");
+  const auto users = parsed.extract<Poco::JSON::Array::Ptr>();
+  for (std::size_t i = 0; i < users->size(); ++i) {
+    const auto user = users->getObject(static_cast<unsigned>(i));
+    if (!user) throw std::runtime_error("a user entry is not an object");
+    const auto policy = user->getObject("Policy");
+    const std::string id = user->optValue<std::string>("Id", "");
+    if (policy && policy->optValue<bool>("IsAdministrator", false) && !id.empty()) return id;
+  }
+  return std::nullopt;
+}
+
 std::optional<ItemPath> parse_item_lookup(const std::string& body) {
   const auto parsed = Poco::JSON::Parser().parse(body);
   if (parsed.type() != typeid(Poco::JSON::Object::Ptr))

@@ -4,7 +4,6 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include "jellyfin_api.hpp"
 #include "scanhook/support/media_item_type.hpp"
 
 namespace scanhook::jellyfin {
@@ -12,7 +11,8 @@ namespace scanhook::jellyfin {
 namespace {
 
 constexpr const char* kTemplateHint =
-    "turn on \"Send All Properties\" for this webhook in Jellyfin (see the jellyfin plugin README)";
+    "use the template from the jellyfin plugin README, or turn on \"Send All Properties\" for this "
+    "webhook in Jellyfin";
 
 Poco::JSON::Object::Ptr parse_object(const std::string& body) {
   try {
@@ -29,7 +29,73 @@ std::string text_field(const Poco::JSON::Object& object, const std::string& name
   return object.get(name).toString();
 }
 
+// Jellyfin 10.8.0-10.8.7 throw on /Items with an API key and no user id.
+bool needs_user(const support::HttpResponse& response) {
+  return response.status == 500;
+}
+
 }  // namespace
+
+WebhookOutcome JellyfinWebhook::lookup_failed(const std::string& what,
+                                              const support::HttpResponse& response,
+                                              const std::string& request) const {
+  const std::string message =
+      "could not look up " + what + ": " + api_->verdict(response, request).reason;
+  api_->host().log(LogLevel::error,
+                   message + " (Jellyfin does not resend webhooks: the request is kept as a dead " +
+                       "letter, replay it once Jellyfin answers)");
+  return WebhookOutcome::failed(response.answered() ? 502 : 503, message);
+}
+
+support::HttpResponse JellyfinWebhook::get_item(const std::string& item_id, std::string& route) {
+  std::optional<std::string> user;
+  {
+    std::lock_guard lock(mutex_);
+    user = user_id_;
+  }
+  route = user ? user_item_lookup(*user, item_id) : item_lookup(item_id);
+  auto response = api_->get(route);
+  if (user || !needs_user(response)) return response;
+
+  // Jellyfin before 10.8.8: look items up as an administrator from now on.
+  const auto users = api_->get(kUsers);
+  if (!users.success()) {
+    route = kUsers;
+    return users;
+  }
+  try {
+    user = parse_administrator(users.body);
+  } catch (const std::exception&) {
+    user.reset();
+  }
+  if (!user) return response;  // the 500 stands, with its reason
+  {
+    std::lock_guard lock(mutex_);
+    user_id_ = user;
+  }
+  api_->host().log(LogLevel::info,
+                   "Jellyfin answered HTTP 500 to GET " + route +
+                       " (Jellyfin 10.8.0 to 10.8.7 need a user id there): items are looked up "
+                       "as administrator " +
+                       *user + " from now on");
+  route = user_item_lookup(*user, item_id);
+  return api_->get(route);
+}
+
+JellyfinWebhook::Lookup JellyfinWebhook::look_up(const std::string& item_id) {
+  std::string route;
+  const auto response = get_item(item_id, route);
+  if (!response.success())
+    return {std::nullopt, lookup_failed("item " + item_id, response, "GET " + route)};
+  try {
+    return {parse_item_lookup(response.body), std::nullopt};
+  } catch (const std::exception& error) {
+    return {std::nullopt,
+            WebhookOutcome::failed(
+                502, "Jellyfin answered GET " + route +
+                         " with something that is not an item list: " + error.what())};
+  }
+}
 
 WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
   const auto payload = parse_object(request.body);
@@ -40,53 +106,50 @@ WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
   if (type.empty())
     return WebhookOutcome::malformed("the body has no NotificationType: " +
                                      std::string(kTemplateHint));
-  EventKind kind;
-  if (type == "ItemAdded")
-    kind = EventKind::created;
-  else if (type == "ItemDeleted")
-    kind = EventKind::deleted;
-  else
+  if (type != "ItemAdded" && type != "ItemDeleted")
     return WebhookOutcome::ignored(type + " changes no files");
+  const bool deleted = type == "ItemDeleted";
 
   const std::string item_id = text_field(*payload, "ItemId");
-  std::string path = text_field(*payload, "Path");
-  if (path.empty()) path = text_field(*payload, "ItemPath");
+  const std::string item_type = text_field(*payload, "ItemType");
+  const std::string what =
+      (item_type.empty() ? "item" : item_type) + " \"" + text_field(*payload, "Name") + "\"";
+  const std::string path = text_field(*payload, "Path");
   if (!path.empty()) {
-    const bool is_file = support::is_file_item_type(text_field(*payload, "ItemType"));
-    return WebhookOutcome::accepted({{path, is_file, kind, 0}}, type + " " + path);
+    const bool is_file = support::is_file_item_type(item_type);
+    return WebhookOutcome::accepted(
+        {{path, is_file, deleted ? EventKind::deleted : EventKind::created, 0}}, type + " " + path);
   }
-  if (item_id.empty())
-    return WebhookOutcome::malformed(type + " without Path or ItemId: " + kTemplateHint);
-  if (kind == EventKind::deleted) {
-    // The item is gone from Jellyfin's database: only the body could have named its path.
-    const std::string why = "ItemDeleted for item " + item_id +
-                            " has no Path, and Jellyfin no longer knows the item: " + kTemplateHint;
-    api_->host().log(LogLevel::warning, why);
-    return WebhookOutcome::ignored(why);
+  if (item_id.empty()) return WebhookOutcome::malformed(type + " without ItemId: " + kTemplateHint);
+
+  if (!deleted) {
+    auto lookup = look_up(item_id);
+    if (lookup.failure) return std::move(*lookup.failure);
+    if (!lookup.found)
+      return WebhookOutcome::ignored("Jellyfin knows no item " + item_id + " with a path");
+    return WebhookOutcome::accepted(
+        {{lookup.found->path, lookup.found->is_file, EventKind::created, 0}},
+        type + " " + lookup.found->path);
   }
 
-  const std::string lookup = item_lookup(item_id);
-  const auto response = api_->get(lookup);
-  if (!response.success()) {
-    const Result why = api_->verdict(response, "GET " + lookup);
-    const std::string message = "could not look up item " + item_id + ": " + why.reason;
-    api_->host().log(LogLevel::error,
-                     message +
-                         " (Jellyfin does not resend webhooks: the request is kept as a dead " +
-                         "letter, replay it once Jellyfin answers)");
-    return WebhookOutcome::failed(response.answered() ? 502 : 503, message);
+  // The deleted item is gone from Jellyfin: scan the nearest parent it still knows.
+  for (const char* parent : {"SeasonId", "SeriesId"}) {
+    const std::string parent_id = text_field(*payload, parent);
+    if (parent_id.empty()) continue;
+    auto lookup = look_up(parent_id);
+    if (lookup.failure) return std::move(*lookup.failure);
+    if (!lookup.found) continue;
+    return WebhookOutcome::accepted(
+        {{lookup.found->path, lookup.found->is_file, EventKind::modified, 0}},
+        "ItemDeleted " + what + ": scanning " + lookup.found->path + ", the folder of its " +
+            (std::string(parent) == "SeasonId" ? "season" : "series") +
+            " (the nearest one Jellyfin still knows)");
   }
-  std::optional<ItemPath> found;
-  try {
-    found = parse_item_lookup(response.body);
-  } catch (const std::exception& error) {
-    return WebhookOutcome::failed(502,
-                                  "Jellyfin answered GET " + lookup +
-                                      " with something that is not an item list: " + error.what());
-  }
-  if (!found) return WebhookOutcome::ignored("Jellyfin knows no item " + item_id + " with a path");
-  return WebhookOutcome::accepted({{found->path, found->is_file, kind, 0}},
-                                  type + " " + found->path);
+  const std::string why = "ItemDeleted " + what + " (item " + item_id +
+                          "): Jellyfin's webhook names no path and no season or series Jellyfin "
+                          "still knows, so there is no folder to scan";
+  api_->host().log(LogLevel::info, why);
+  return WebhookOutcome::ignored(why);
 }
 
 }  // namespace scanhook::jellyfin

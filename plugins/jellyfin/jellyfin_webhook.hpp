@@ -1,10 +1,17 @@
 // Jellyfin's webhook plugin → scan events. The body is user-templated JSON
-// (often sent as text/plain); ItemAdded/ItemDeleted carry a Path when "Send
-// All Properties" is on, else an ItemId that is looked up through the API.
+// (often sent as text/plain). The plugin sends no file path in any released
+// version (v1-v21, its DataObjectHelpers), only ids: ItemAdded is resolved
+// through the item's ItemId; ItemDeleted, whose item is gone, through the
+// nearest folder Jellyfin still knows: SeasonId, then SeriesId (sent from
+// plugin v12, Jellyfin 10.9). A Path in the body (a custom field) is used as is.
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 
+#include "jellyfin_api.hpp"
 #include "scanhook/support/server_api.hpp"
 #include "scanhook/webhook_source.hpp"
 
@@ -18,7 +25,20 @@ class JellyfinWebhook final : public WebhookSourceBase {
   WebhookOutcome on_request(const HttpRequest& request) override;
 
  private:
+  // What a lookup of one item id found: its path, nothing, or a failure to answer with.
+  struct Lookup {
+    std::optional<ItemPath> found;
+    std::optional<WebhookOutcome> failure;
+  };
+  Lookup look_up(const std::string& item_id);
+  // GET /Items, or /Users/{id}/Items once Jellyfin (10.8.0-10.8.7) refused the former.
+  support::HttpResponse get_item(const std::string& item_id, std::string& route);
+  WebhookOutcome lookup_failed(const std::string& what, const support::HttpResponse& response,
+                               const std::string& request) const;
+
   std::shared_ptr<const support::ServerApi> api_;
+  std::mutex mutex_;
+  std::optional<std::string> user_id_;  // set once /Items needed a user
 };
 
 }  // namespace scanhook::jellyfin

@@ -45,6 +45,10 @@ std::string metadata_route(const std::string& rating_key) {
   return "/library/metadata/" + support::url_encode(rating_key);
 }
 
+std::string children_route(const std::string& rating_key) {
+  return metadata_route(rating_key) + "/children";
+}
+
 std::vector<support::Library> parse_sections(const std::string& body) {
   std::vector<support::Library> libraries;
   each_object(*media_container(body), "Directory", [&](const Poco::JSON::Object& directory) {
@@ -72,6 +76,18 @@ std::vector<ScanEvent> parse_item_paths(const std::string& body) {
     });
   });
   return paths;
+}
+
+std::string parse_item_type(const std::string& body) {
+  std::string type;
+  each_object(*media_container(body), "Metadata", [&](const Poco::JSON::Object& item) {
+    if (type.empty()) type = item.optValue<std::string>("type", "");
+  });
+  return type;
+}
+
+bool files_are_children(const std::string& item_type) {
+  return item_type == "season" || item_type == "album";
 }
 
 std::string parse_machine_identifier(const std::string& body) {

@@ -65,8 +65,8 @@ Result PlexTarget::scan_folder(const ScanFolder& folder, bool& may_rediscover) {
     if (match.verdict.status != Status::ok) return match.verdict;
     Result outcome = Result::ok();
     bool section_gone = false;
-    for (const auto& section : match.libraries) {
-      const std::string route = refresh_route(section.key, folder.path);
+    for (std::size_t i = 0; i < match.libraries.size(); ++i) {
+      const std::string route = refresh_route(match.libraries[i].key, match.server_paths[i]);
       const auto response = api_->get(route);
       if (response.status == 404 && attempt == 0) {
         section_gone = true;
@@ -95,8 +95,9 @@ Explanation PlexTarget::on_explain(const ScanFolder& folder) {
   const auto match = sections_.resolve(folder.path, may_rediscover);
   if (match.verdict.status != Status::ok) return {match.verdict, {}, {}};
   Explanation explanation{Result::ok(), describe_sections(match.libraries), {}};
-  for (const auto& section : match.libraries)
-    explanation.requests.push_back({"GET", api_->url(refresh_route(section.key, folder.path)), ""});
+  for (std::size_t i = 0; i < match.libraries.size(); ++i)
+    explanation.requests.push_back(
+        {"GET", api_->url(refresh_route(match.libraries[i].key, match.server_paths[i])), ""});
   return explanation;
 }
 

@@ -72,19 +72,41 @@ WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
     return WebhookOutcome::ignored("Plex no longer has item " + rating_key + " (" + title + ")");
   if (!response.success()) return lookup_failed("item " + rating_key, response, "GET " + route);
   std::vector<ScanEvent> events;
+  std::string type;
   try {
     events = parse_item_paths(response.body);
+    type = parse_item_type(response.body);
   } catch (const std::exception& error) {
     return WebhookOutcome::failed(502,
                                   "Plex answered GET " + route +
                                       " with something that is not item metadata: " + error.what());
   }
+  if (type.empty()) type = text_field(metadata, "type");
+  const std::string what = (type.empty() ? "item" : type) + " " + rating_key + " (" + title + ")";
+  if (events.empty() && files_are_children(type)) {
+    // A season or an album lists no file of its own: its episodes or tracks do.
+    const std::string children = children_route(rating_key);
+    const auto listed = api_->get(children);
+    if (listed.status == 404) return WebhookOutcome::ignored("Plex no longer has " + what);
+    if (!listed.success())
+      return lookup_failed("the children of " + what, listed, "GET " + children);
+    try {
+      events = parse_item_paths(listed.body);
+    } catch (const std::exception& error) {
+      return WebhookOutcome::failed(
+          502, "Plex answered GET " + children +
+                   " with something that is not item metadata: " + error.what());
+    }
+  }
   if (events.empty())
-    return WebhookOutcome::ignored("Plex item " + rating_key + " (" + title +
-                                   ") has no file or folder");
+    return WebhookOutcome::ignored(
+        "library.new for Plex " + what + ": " +
+        (files_are_children(type) ? std::string("none of its children has a file")
+                                  : "Plex gives no file or folder for it (only movies, episodes, "
+                                    "tracks and clips have files; shows and artists folders; "
+                                    "seasons and albums their children's files)"));
   for (auto& event_path : events) event_path.kind = EventKind::created;
-  return WebhookOutcome::accepted(std::move(events),
-                                  "library.new " + title + " (item " + rating_key + ")");
+  return WebhookOutcome::accepted(std::move(events), "library.new " + what);
 }
 
 }  // namespace scanhook::plex

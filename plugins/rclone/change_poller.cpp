@@ -35,8 +35,18 @@ std::optional<Listing> ChangePoller::fetch() {
     return std::nullopt;
   }
   try {
-    Listing listing = parse_listing(response.body);
+    UntimedFiles untimed;
+    Listing listing = parse_listing(response.body, untimed);
     listing.sort();
+    if (untimed.count > 0 && !untimed_logged_) {
+      untimed_logged_ = true;
+      host_.log(LogLevel::info,
+                std::to_string(untimed.count) + " files of " + settings_.remote +
+                    " have no readable ModTime (the first: \"" + untimed.first_path +
+                    "\", ModTime \"" + untimed.first_mod_time +
+                    "\"; rclone writes \"\" when the backend gives no time): they are compared "
+                    "by size only, so a change that keeps the size is not seen (logged once)");
+    }
     return listing;
   } catch (const std::runtime_error& error) {
     back_off("cannot read the listing of " + settings_.remote + ": " + error.what());

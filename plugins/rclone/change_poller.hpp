@@ -51,7 +51,8 @@ class ChangePoller final : public PollingSourceBase {
   std::optional<Listing> baseline_;
   bool persist_all_ = false;  // a store failed: the next save rewrites everything
   std::chrono::milliseconds backoff_{0};
-  bool holding_ = false;  // the last poll was held
+  bool holding_ = false;         // the last poll was held
+  bool untimed_logged_ = false;  // files without a ModTime were reported
 };
 
 }  // namespace scanhook::rclone

@@ -4,16 +4,22 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace scanhook::rclone {
 
+// The mod_time_ns of a file whose ModTime rclone wrote as "" (fs/operations/
+// lsjson.go writes that for a zero time: a backend that gives none) or that
+// could not be read: such a file is compared by size only.
+inline constexpr std::int64_t kNoModTime = std::numeric_limits<std::int64_t>::min();
+
 struct FileEntry {
   std::string_view path;  // within the remote, no leading '/', e.g. "tv/Show/S01E01.mkv"
   std::int64_t size = 0;
-  std::int64_t mod_time_ns = 0;  // nanoseconds since the Unix epoch
+  std::int64_t mod_time_ns = 0;  // nanoseconds since the Unix epoch, or kNoModTime
 };
 
 class Listing {

@@ -2,6 +2,17 @@
 
 namespace scanhook::rclone {
 
+namespace {
+
+// A file without a ModTime on either side is compared by size alone.
+bool changed(const FileEntry& before, const FileEntry& after) {
+  if (before.size != after.size) return true;
+  if (before.mod_time_ns == kNoModTime || after.mod_time_ns == kNoModTime) return false;
+  return before.mod_time_ns != after.mod_time_ns;
+}
+
+}  // namespace
+
 void diff_listings(const Listing& before, const Listing& after, const ChangeSink& sink) {
   std::size_t i = 0;
   std::size_t j = 0;
@@ -23,8 +34,7 @@ void diff_listings(const Listing& before, const Listing& after, const ChangeSink
       sink(new_entry, EventKind::created);
       ++j;
     } else {
-      if (old_entry.size != new_entry.size || old_entry.mod_time_ns != new_entry.mod_time_ns)
-        sink(new_entry, EventKind::modified);
+      if (changed(old_entry, new_entry)) sink(new_entry, EventKind::modified);
       ++i;
       ++j;
     }

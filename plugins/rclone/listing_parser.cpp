@@ -15,7 +15,7 @@ namespace {
 // Depth 1 is the answer object, 2 the "list" array, 3 one item.
 class ListingHandler final : public Poco::JSON::Handler {
  public:
-  explicit ListingHandler(Listing& listing) : listing_(listing) {}
+  ListingHandler(Listing& listing, UntimedFiles& untimed) : listing_(listing), untimed_(untimed) {}
 
   bool saw_list() const { return saw_list_; }
 
@@ -74,13 +74,15 @@ class ListingHandler final : public Poco::JSON::Handler {
     if (!item_.has_path || item_.path.empty())
       throw std::runtime_error("an entry of operations/list has no Path");
     const auto mod_time = parse_mod_time(item_.mod_time);
-    if (!mod_time)
-      throw std::runtime_error("the entry \"" + item_.path + "\" has an unreadable ModTime \"" +
-                               item_.mod_time + "\"");
-    listing_.add(item_.path, item_.size, *mod_time);
+    if (!mod_time && untimed_.count++ == 0) {
+      untimed_.first_path = item_.path;
+      untimed_.first_mod_time = item_.mod_time;
+    }
+    listing_.add(item_.path, item_.size, mod_time.value_or(kNoModTime));
   }
 
   Listing& listing_;
+  UntimedFiles& untimed_;
   int depth_ = 0;
   bool in_list_ = false;
   bool saw_list_ = false;
@@ -90,11 +92,11 @@ class ListingHandler final : public Poco::JSON::Handler {
 
 }  // namespace
 
-Listing parse_listing(const std::string& json) {
+Listing parse_listing(const std::string& json, UntimedFiles& untimed) {
   Listing listing;
   // One record per ~150 bytes of rclone's pretty-printed answer, paths ~1/3 of it.
   listing.reserve(json.size() / 150, json.size() / 3);
-  Poco::SharedPtr<ListingHandler> handler = new ListingHandler(listing);
+  Poco::SharedPtr<ListingHandler> handler = new ListingHandler(listing, untimed);
   Poco::JSON::Parser parser(handler);
   try {
     parser.parse(json);

@@ -9,9 +9,17 @@
 
 namespace scanhook::rclone {
 
+// The files of a listing whose ModTime was "" or unreadable (kept with kNoModTime).
+struct UntimedFiles {
+  std::size_t count = 0;
+  std::string first_path;      // the first such file, for the log
+  std::string first_mod_time;  // what rclone wrote for it ("" for a backend with no times)
+};
+
 // `{"list": [{"Path": ..., "Size": ..., "ModTime": ..., "IsDir": ...}, ...]}`;
-// directories are skipped. Returns the listing unsorted. Throws
+// directories are skipped. Returns the listing unsorted; files without a
+// readable ModTime are kept (kNoModTime) and counted in `untimed`. Throws
 // std::runtime_error saying what is wrong when the answer is not that shape.
-Listing parse_listing(const std::string& json);
+Listing parse_listing(const std::string& json, UntimedFiles& untimed);
 
 }  // namespace scanhook::rclone

@@ -20,11 +20,11 @@ std::string bucket_key(std::uint32_t bucket) {
 }
 
 // One line per file: "<size> <mod_time_ns> <path bytes> <path>\n"; the
-// length prefix lets a path hold any byte.
+// length prefix lets a path hold any byte. A file without a ModTime has "-".
 void append_entry(std::string& out, const FileEntry& entry) {
   out += std::to_string(entry.size);
   out += ' ';
-  out += std::to_string(entry.mod_time_ns);
+  out += entry.mod_time_ns == kNoModTime ? "-" : std::to_string(entry.mod_time_ns);
   out += ' ';
   out += std::to_string(entry.path.size());
   out += ' ';
@@ -44,13 +44,20 @@ bool read_number(std::string_view text, std::size_t& pos, char stop, Int& value)
   return true;
 }
 
+bool read_mod_time(std::string_view text, std::size_t& pos, std::int64_t& mod_time) {
+  if (text.substr(pos, 2) != "- ") return read_number(text, pos, ' ', mod_time);
+  mod_time = kNoModTime;
+  pos += 2;
+  return true;
+}
+
 bool decode_bucket(std::string_view text, Listing& listing, std::size_t& count) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::int64_t size = 0;
     std::int64_t mod_time = 0;
     std::size_t length = 0;
-    if (!read_number(text, pos, ' ', size) || !read_number(text, pos, ' ', mod_time) ||
+    if (!read_number(text, pos, ' ', size) || !read_mod_time(text, pos, mod_time) ||
         !read_number(text, pos, ' ', length) || length == 0 || pos + length >= text.size() ||
         text[pos + length] != '\n')
       return false;

@@ -3,6 +3,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <Poco/String.h>
+
+#include <cstdio>
 #include <sstream>
 
 #include "fakes/wire_format.hpp"
@@ -37,6 +40,51 @@ void FakeJellyfin::set_legacy_authorization(bool enabled) {
   legacy_authorization_ = enabled;
 }
 
+void FakeJellyfin::set_version(std::string version) {
+  std::lock_guard lock(auth_mutex_);
+  version_ = std::move(version);
+}
+
+void FakeJellyfin::add_user(std::string id, std::string name, bool administrator) {
+  std::lock_guard lock(auth_mutex_);
+  users_.push_back({std::move(id), std::move(name), administrator});
+}
+
+bool FakeJellyfin::items_need_user() const {
+  std::lock_guard lock(auth_mutex_);
+  int major = 0, minor = 0, patch = 0;
+  if (std::sscanf(version_.c_str(), "%d.%d.%d", &major, &minor, &patch) != 3) return false;
+  return major == 10 && minor == 8 && patch <= 7;
+}
+
+bool FakeJellyfin::has_user(const std::string& id) const {
+  std::lock_guard lock(auth_mutex_);
+  for (const auto& user : users_)
+    if (Poco::icompare(user.id, id) == 0) return true;
+  return false;
+}
+
+HttpReply FakeJellyfin::users() const {
+  std::lock_guard lock(auth_mutex_);
+  Poco::JSON::Array list;
+  for (const auto& user : users_) {
+    Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
+    entry.set("Name", user.name);
+    entry.set("ServerId", "4c1f8cbd2b6a4e1d9f0e6a0d3c9b8a71");
+    entry.set("Id", user.id);
+    entry.set("HasPassword", true);
+    entry.set("HasConfiguredPassword", true);
+    Poco::JSON::Object policy(Poco::JSON_PRESERVE_KEY_ORDER);
+    policy.set("IsAdministrator", user.administrator);
+    policy.set("IsHidden", false);
+    policy.set("IsDisabled", false);
+    policy.set("EnableAllFolders", true);
+    entry.set("Policy", policy);
+    list.add(entry);
+  }
+  return {200, kJsonContentType, to_json(list), {}};
+}
+
 bool FakeJellyfin::authorized(const RecordedRequest& request) const {
   std::lock_guard lock(auth_mutex_);
   for (const char* header : {"Authorization", "X-Emby-Authorization"})
@@ -53,15 +101,26 @@ HttpReply FakeJellyfin::handle(const RecordedRequest& request) {
     Poco::JSON::Object info(Poco::JSON_PRESERVE_KEY_ORDER);
     info.set("LocalAddress", url());
     info.set("ServerName", "jellyfin-test");
-    info.set("Version", "10.10.7");
+    {
+      std::lock_guard lock(auth_mutex_);
+      info.set("Version", version_);
+    }
     info.set("ProductName", "Jellyfin Server");
     info.set("OperatingSystem", "");
     info.set("Id", "4c1f8cbd2b6a4e1d9f0e6a0d3c9b8a71");
     info.set("StartupWizardCompleted", true);
     return {200, kJsonContentType, to_json(info), {}};
   }
+  // /Users/{userId}/Items: the user-scoped lookup.
+  std::string user_id;
+  const std::string users_prefix = "/Users/";
+  if (route.size() > users_prefix.size() + 6 &&
+      Poco::icompare(route.substr(0, users_prefix.size()), users_prefix) == 0 &&
+      is_route(route.substr(route.size() - 6), "/Items"))
+    user_id = route.substr(users_prefix.size(), route.size() - users_prefix.size() - 6);
   const bool known = is_route(route, "/Library/VirtualFolders") ||
-                     is_route(route, "/Library/Media/Updated") || is_route(route, "/Items");
+                     is_route(route, "/Library/Media/Updated") || is_route(route, "/Items") ||
+                     is_route(route, "/Users") || !user_id.empty();
   if (!known) return {404, "", "", {}};
   if (!authorized(request)) return {401, "", "", {}};
   if (request.method == "GET" && is_route(route, "/Library/VirtualFolders")) {
@@ -82,7 +141,16 @@ HttpReply FakeJellyfin::handle(const RecordedRequest& request) {
   }
   if (request.method == "POST" && is_route(route, "/Library/Media/Updated"))
     return media_updated(request);
-  if (request.method == "GET" && is_route(route, "/Items")) return items(request);
+  if (request.method == "GET" && is_route(route, "/Items")) {
+    if (items_need_user() && !query_param_nocase(request, "userId"))
+      return {500, "text/plain", "Error processing request.", {}};
+    return items(request);
+  }
+  if (request.method == "GET" && is_route(route, "/Users")) return users();
+  if (request.method == "GET" && !user_id.empty()) {
+    if (!has_user(user_id)) return {404, "", "", {}};
+    return items(request);
+  }
   return {405, "", "", {}};
 }
 

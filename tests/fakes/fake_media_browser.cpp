@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
 
+#include <cctype>
 #include <sstream>
 
 #include "fakes/wire_format.hpp"
@@ -24,6 +25,14 @@ HttpReply problem(const std::string& detail) {
   std::ostringstream out;
   body.stringify(out);
   return {400, "application/problem+json; charset=utf-8", out.str(), {}};
+}
+
+// Jellyfin reads an id with or without dashes, in any case (a Guid); Emby's are numbers.
+std::string item_key(const std::string& id) {
+  std::string key;
+  for (const char c : id)
+    if (c != '-') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
 }
 
 }  // namespace
@@ -46,12 +55,13 @@ void FakeMediaBrowser::set_libraries(std::vector<FakeLibrary> libraries) {
 
 void FakeMediaBrowser::add_item(FakeItem item) {
   std::lock_guard lock(mutex_);
-  items_[item.id] = std::move(item);
+  const std::string key = item_key(item.id);
+  items_[key] = std::move(item);
 }
 
 void FakeMediaBrowser::remove_item(const std::string& id) {
   std::lock_guard lock(mutex_);
-  items_.erase(id);
+  items_.erase(item_key(id));
 }
 
 std::vector<std::vector<MediaUpdate>> FakeMediaBrowser::media_updates() const {
@@ -66,7 +76,7 @@ std::vector<FakeLibrary> FakeMediaBrowser::libraries() const {
 
 std::optional<FakeItem> FakeMediaBrowser::item(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  const auto it = items_.find(id);
+  const auto it = items_.find(item_key(id));
   if (it == items_.end()) return std::nullopt;
   return it->second;
 }

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <sstream>
+#include <stdexcept>
 
 #include "fakes/wire_format.hpp"
 
@@ -63,6 +64,13 @@ void FakePlex::set_sections(std::vector<FakeLibrary> sections) {
 }
 
 void FakePlex::add_item(FakePlexItem item) {
+  const std::string& type = item.type;
+  const bool leaf = type == "movie" || type == "episode" || type == "track" || type == "clip";
+  const bool folder = type == "show" || type == "artist";
+  if (!leaf && !item.files.empty())
+    throw std::invalid_argument("Plex lists no Media for a " + type);
+  if (!folder && !item.locations.empty())
+    throw std::invalid_argument("Plex lists no Location for a " + type);
   std::lock_guard lock(mutex_);
   items_[item.rating_key] = std::move(item);
 }
@@ -121,8 +129,13 @@ HttpReply FakePlex::handle(const RecordedRequest& request) {
       return refresh(request, rest.substr(0, slash));
     return not_found();
   }
-  if (request.method == "GET") return metadata_reply(path.substr(metadata.size()), json);
-  return not_found();
+  if (request.method != "GET") return not_found();
+  const std::string key = path.substr(metadata.size());
+  const std::string children = "/children";
+  if (key.size() > children.size() &&
+      key.compare(key.size() - children.size(), children.size(), children) == 0)
+    return children_reply(key.substr(0, key.size() - children.size()), json);
+  return metadata_reply(key, json);
 }
 
 HttpReply FakePlex::sections_reply(bool json) const {
@@ -202,72 +215,108 @@ HttpReply FakePlex::metadata_reply(const std::string& rating_key, bool json) con
   std::lock_guard lock(mutex_);
   const auto it = items_.find(rating_key);
   if (it == items_.end()) return not_found();
-  const FakePlexItem& item = it->second;
+  return items_reply({&it->second}, json);
+}
+
+HttpReply FakePlex::children_reply(const std::string& rating_key, bool json) const {
+  std::lock_guard lock(mutex_);
+  if (items_.count(rating_key) == 0) return not_found();
+  std::vector<const FakePlexItem*> children;
+  for (const auto& [key, item] : items_)
+    if (item.parent == rating_key) children.push_back(&item);
+  return items_reply(children, json);
+}
+
+// Called with mutex_ held.
+HttpReply FakePlex::items_reply(const std::vector<const FakePlexItem*>& items, bool json) const {
+  const auto is_audio = [](const FakePlexItem& item) { return item.type == "track"; };
   if (json) {
-    Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
-    entry.set("ratingKey", item.rating_key);
-    entry.set("key", "/library/metadata/" + item.rating_key);
-    entry.set("type", item.type);
-    entry.set("title", item.title);
-    entry.set("addedAt", 1710446860);
-    entry.set("updatedAt", 1710446870);
-    if (!item.files.empty()) {
-      Poco::JSON::Array parts;
-      int id = 9101;
-      for (const auto& file : item.files) {
-        Poco::JSON::Object part(Poco::JSON_PRESERVE_KEY_ORDER);
-        part.set("id", id);
-        part.set("key", "/library/parts/" + std::to_string(id++) + "/1710446860/file.mkv");
-        part.set("duration", 2628000);
-        part.set("file", file);
-        part.set("size", 1873206455);
-        part.set("container", "mkv");
-        parts.add(part);
-      }
-      Poco::JSON::Object media(Poco::JSON_PRESERVE_KEY_ORDER);
-      media.set("id", 9001);
-      media.set("duration", 2628000);
-      media.set("videoResolution", "1080");
-      media.set("container", "mkv");
-      media.set("Part", parts);
-      Poco::JSON::Array medias;
-      medias.add(media);
-      entry.set("Media", medias);
-    }
-    if (!item.locations.empty()) {
-      Poco::JSON::Array locations;
-      for (const auto& location : item.locations) {
-        Poco::JSON::Object path;
-        path.set("path", location);
-        locations.add(path);
-      }
-      entry.set("Location", locations);
-    }
     Poco::JSON::Array list;
-    list.add(entry);
+    for (const FakePlexItem* found : items) {
+      const FakePlexItem& item = *found;
+      Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
+      entry.set("ratingKey", item.rating_key);
+      entry.set("key", "/library/metadata/" + item.rating_key +
+                           (item.type == "show" || item.type == "season" || item.type == "artist" ||
+                                    item.type == "album"
+                                ? "/children"
+                                : ""));
+      if (!item.parent.empty()) entry.set("parentRatingKey", item.parent);
+      entry.set("type", item.type);
+      entry.set("title", item.title);
+      entry.set("addedAt", 1710446860);
+      entry.set("updatedAt", 1710446870);
+      if (!item.files.empty()) {
+        Poco::JSON::Array parts;
+        int id = 9101;
+        for (const auto& file : item.files) {
+          Poco::JSON::Object part(Poco::JSON_PRESERVE_KEY_ORDER);
+          part.set("id", id);
+          part.set("key", "/library/parts/" + std::to_string(id++) + "/1710446860/file." +
+                              (is_audio(item) ? "flac" : "mkv"));
+          part.set("duration", 2628000);
+          part.set("file", file);
+          part.set("size", 1873206455);
+          part.set("container", is_audio(item) ? "flac" : "mkv");
+          parts.add(part);
+        }
+        Poco::JSON::Object media(Poco::JSON_PRESERVE_KEY_ORDER);
+        media.set("id", 9001);
+        media.set("duration", 2628000);
+        if (is_audio(item)) {
+          media.set("audioChannels", 2);
+          media.set("audioCodec", "flac");
+        } else {
+          media.set("videoResolution", "1080");
+        }
+        media.set("container", is_audio(item) ? "flac" : "mkv");
+        media.set("Part", parts);
+        Poco::JSON::Array medias;
+        medias.add(media);
+        entry.set("Media", medias);
+      }
+      if (!item.locations.empty()) {
+        Poco::JSON::Array locations;
+        for (const auto& location : item.locations) {
+          Poco::JSON::Object path;
+          path.set("path", location);
+          locations.add(path);
+        }
+        entry.set("Location", locations);
+      }
+      list.add(entry);
+    }
     Poco::JSON::Object container(Poco::JSON_PRESERVE_KEY_ORDER);
-    container.set("size", 1);
+    container.set("size", static_cast<int>(items.size()));
     container.set("allowSync", true);
     container.set("identifier", "com.plexapp.plugins.library");
-    container.set("Metadata", list);
+    // Plex leaves out an empty Metadata array.
+    if (list.size() > 0) container.set("Metadata", list);
     Poco::JSON::Object root;
     root.set("MediaContainer", container);
     return {200, kPlexJson, to_json(root), {}};
   }
-  const std::string tag = item.type == "show" || item.type == "season" ? "Directory" : "Video";
-  std::string xml =
-      "<MediaContainer size=\"1\" allowSync=\"1\" identifier=\"com.plexapp.plugins.library\">\n<" +
-      tag + " ratingKey=\"" + xml_escape(item.rating_key) + "\" type=\"" + item.type +
-      "\" title=\"" + xml_escape(item.title) + "\">\n";
-  if (!item.files.empty()) {
-    xml += "<Media id=\"9001\" container=\"mkv\">\n";
-    for (const auto& file : item.files)
-      xml += "<Part file=\"" + xml_escape(file) + "\" container=\"mkv\" />\n";
-    xml += "</Media>\n";
+  std::string xml = "<MediaContainer size=\"" + std::to_string(items.size()) +
+                    "\" allowSync=\"1\" identifier=\"com.plexapp.plugins.library\">\n";
+  for (const FakePlexItem* found : items) {
+    const FakePlexItem& item = *found;
+    const std::string tag = is_audio(item) ? "Track"
+                            : item.type == "movie" || item.type == "episode" || item.type == "clip"
+                                ? "Video"
+                                : "Directory";
+    xml += "<" + tag + " ratingKey=\"" + xml_escape(item.rating_key) + "\" type=\"" + item.type +
+           "\" title=\"" + xml_escape(item.title) + "\">\n";
+    if (!item.files.empty()) {
+      xml += "<Media id=\"9001\" container=\"mkv\">\n";
+      for (const auto& file : item.files)
+        xml += "<Part file=\"" + xml_escape(file) + "\" container=\"mkv\" />\n";
+      xml += "</Media>\n";
+    }
+    for (const auto& location : item.locations)
+      xml += "<Location path=\"" + xml_escape(location) + "\" />\n";
+    xml += "</" + tag + ">\n";
   }
-  for (const auto& location : item.locations)
-    xml += "<Location path=\"" + xml_escape(location) + "\" />\n";
-  return {200, kXml, xml_document(xml + "</" + tag + ">\n</MediaContainer>\n"), {}};
+  return {200, kXml, xml_document(xml + "</MediaContainer>\n"), {}};
 }
 
 }  // namespace scanhook::fakes

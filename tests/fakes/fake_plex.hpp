@@ -1,7 +1,10 @@
 // A fake Plex Media Server: X-Plex-Token auth (header or query, 401 without),
 // XML answers unless Accept: application/json, /identity, the sections with
 // their Location paths, partial refreshes (GET or POST; 404 for an unknown
-// section or a PUT), and item metadata with Media/Part files.
+// section or a PUT), item metadata and /children, shaped as Plex shapes them
+// (python-plexapi's Video/Audio/Directory classes): leaf items (movie,
+// episode, track, clip) carry Media/Part files, shows and artists Location,
+// seasons and albums neither.
 #pragma once
 
 #include <map>
@@ -16,10 +19,11 @@ namespace scanhook::fakes {
 
 struct FakePlexItem {
   std::string rating_key;
-  std::string type;  // episode, movie, show, season, track
+  std::string type;  // movie, episode, track, clip; show, artist; season, album
   std::string title;
-  std::vector<std::string> files;      // Media[].Part[].file
-  std::vector<std::string> locations;  // Location[].path (shows)
+  std::vector<std::string> files;      // Media[].Part[].file (leaf items only)
+  std::vector<std::string> locations;  // Location[].path (shows and artists only)
+  std::string parent{};                // parentRatingKey: the season of an episode, ...
 };
 
 struct PlexRefresh {
@@ -36,6 +40,7 @@ class FakePlex final : public FakeHttpServer {
 
   void set_token(std::string token);
   void set_sections(std::vector<FakeLibrary> sections);
+  // Throws std::invalid_argument for an item Plex would never list (a season with files, ...).
   void add_item(FakePlexItem item);
 
   // Every accepted refresh, in order.
@@ -49,6 +54,8 @@ class FakePlex final : public FakeHttpServer {
   HttpReply sections_reply(bool json) const;
   HttpReply refresh(const RecordedRequest& request, const std::string& section);
   HttpReply metadata_reply(const std::string& rating_key, bool json) const;
+  HttpReply children_reply(const std::string& rating_key, bool json) const;
+  HttpReply items_reply(const std::vector<const FakePlexItem*>& items, bool json) const;
 
   mutable std::mutex mutex_;
   std::string token_;

@@ -84,7 +84,7 @@ std::string plex_source(const FakePlex& plex) {
 // Plex's library.new webhook for item 5123, as Plex posts it.
 scanhook::support::HttpResponse post_plex_library_new(const DaemonClient& client) {
   return client.post("/triggers/plex?token=" + kHookToken,
-                     read_test_data("plex/library_new.multipart"),
+                     read_test_data("plex/1.41/library_new_episode.multipart"),
                      "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
 }
 

@@ -17,6 +17,7 @@
 #include "support/rclone_process.hpp"
 #include "support/sonarr_download.hpp"
 #include "support/temp_dir.hpp"
+#include "support/untimed_rclone.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::HttpReply;
@@ -29,6 +30,7 @@ using scanhook::testing::eventually;
 using scanhook::testing::post_sonarr_download;
 using scanhook::testing::RcloneProcess;
 using scanhook::testing::TempDir;
+using scanhook::testing::UntimedRclone;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -267,4 +269,32 @@ TEST_CASE("a file new in an rclone remote between polls is scanned once, also ac
   CHECK(plex.refreshed() ==
         std::vector<std::string>{"section 2 /tv/Show/Season 2", "section 2 /tv/Show/Season 3"});
   CHECK_THAT(restarted.output(), !Contains("recorded a baseline"));
+}
+
+TEST_CASE(
+    "an rclone remote whose listings have an empty ModTime keeps polling, and a new file is "
+    "scanned",
+    "[e2e][rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("Show/Season 1/S01E01.mkv", "one");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  const UntimedRclone untimed(rclone->url());
+  FakePlex plex(kPlexToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), queue_ini() + "[source.remote]\nplugin = rclone\nurl = " +
+                                       untimed.url() + "\nremote = " + remote.path().string() +
+                                       "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex));
+  REQUIRE(daemon.wait_until_listening());
+  REQUIRE(daemon.wait_for_output("recorded a baseline of 1 files of " + remote.path().string(),
+                                 std::chrono::seconds(5)));
+  CHECK(
+      daemon.wait_for_output("1 files of " + remote.path().string() +
+                             " have no readable ModTime (the first: \"Show/Season 1/S01E01.mkv\", "
+                             "ModTime \"\""));
+  remote.write("Show/Season 2/S02E01.mkv", "two");
+  REQUIRE(eventually([&] { return plex.refreshes().size() == 1; }, std::chrono::seconds(4)));
+  CHECK(plex.refreshed() == std::vector<std::string>{"section 2 /tv/Show/Season 2"});
+  CHECK(untimed.untimed_listings() >= 2);
+  CHECK_THAT(daemon.output(), !Contains("cannot read the listing"));
 }

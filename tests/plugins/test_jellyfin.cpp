@@ -278,81 +278,190 @@ TEST_CASE("jellyfin refuses TLS options that cannot work", "[jellyfin]") {
                   "https://jf.example:8920"));
 }
 
-TEST_CASE("a jellyfin webhook with all properties names the file", "[jellyfin][webhook]") {
-  FakeJellyfin jellyfin(kKey);
-  RecordingHost host;
-  auto source = make_source(jellyfin, host);
-
-  const auto added =
-      source->handle(webhook(read_test_data("jellyfin/item_added_all_properties.json")));
-  CHECK(added.status == 200);
-  REQUIRE(added.events.size() == 1);
-  CHECK(
-      added.events[0].path ==
-      "/tv/Northern Lights (2019)/Season 02/Northern Lights (2019) - S02E03 - The Long Night.mkv");
-  CHECK(added.events[0].is_file);
-  CHECK(added.events[0].kind == EventKind::created);
-
-  const auto deleted =
-      source->handle(webhook(read_test_data("jellyfin/item_deleted_all_properties.json")));
-  REQUIRE(deleted.events.size() == 1);
-  CHECK(deleted.events[0].path ==
-        "/movies/Harbour Lights (2021)/Harbour Lights (2021) - 1080p.mkv");
-  CHECK(deleted.events[0].kind == EventKind::deleted);
-  CHECK(jellyfin.requests().empty());  // the body was enough
-}
-
-TEST_CASE("a jellyfin webhook with only an ItemId is resolved through the API",
-          "[jellyfin][webhook]") {
-  FakeJellyfin jellyfin(kKey);
+// The items of tests/data/jellyfin: episode 9a1b..., its season 0f1e... and series 5e7d....
+void northern_lights(FakeJellyfin& jellyfin, bool with_season = true) {
   jellyfin.add_item({"9a1be3c56f2d4d8ea7b01c2d3e4f5a6b", "The Long Night", "Episode",
                      "/tv/Northern Lights (2019)/Season 02/S02E03.mkv", false});
+  if (with_season)
+    jellyfin.add_item({"0f1e2d3c4b5a49688776a5b4c3d2e1f0", "Season 2", "Season",
+                       "/tv/Northern Lights (2019)/Season 02", true});
   jellyfin.add_item({"5e7d2c1b0a9f4e8db7c6a5b4c3d2e1f0", "Northern Lights", "Series",
                      "/tv/Northern Lights (2019)", true});
+}
+
+TEST_CASE("a jellyfin webhook with all properties has no path: its ItemId is looked up",
+          "[jellyfin][webhook]") {
+  const std::string fixture =
+      GENERATE(std::string("jellyfin/plugin-v18/item_added_all_properties.json"),
+               std::string("jellyfin/plugin-v11/item_added_all_properties.json"));
+  FakeJellyfin jellyfin(kKey);
+  northern_lights(jellyfin);
   RecordingHost host;
   auto source = make_source(jellyfin, host);
 
-  const auto episode = source->handle(webhook(read_test_data("jellyfin/item_added_template.json")));
+  const auto added = source->handle(webhook(read_test_data(fixture)));
+  CHECK(added.status == 200);
+  REQUIRE(added.events.size() == 1);
+  CHECK(added.events[0].path == "/tv/Northern Lights (2019)/Season 02/S02E03.mkv");
+  CHECK(added.events[0].is_file);
+  CHECK(added.events[0].kind == EventKind::created);
+  const auto lookups = jellyfin.requests_to("GET", "/Items");
+  REQUIRE(lookups.size() == 1);
+  CHECK(lookups[0].raw_query == "ids=9a1be3c56f2d4d8ea7b01c2d3e4f5a6b&Fields=Path");
+}
+
+TEST_CASE("a jellyfin template webhook with only an ItemId is resolved through the API",
+          "[jellyfin][webhook]") {
+  FakeJellyfin jellyfin(kKey);
+  northern_lights(jellyfin);
+  RecordingHost host;
+  auto source = make_source(jellyfin, host);
+
+  const auto episode =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v18/item_added_template.json")));
   CHECK(episode.status == 200);
   REQUIRE(episode.events.size() == 1);
   CHECK(episode.events[0].path == "/tv/Northern Lights (2019)/Season 02/S02E03.mkv");
   CHECK(episode.events[0].is_file);
   const auto lookups = jellyfin.requests_to("GET", "/Items");
   REQUIRE(lookups.size() == 1);
-  CHECK(lookups[0].raw_query == "ids=9a1be3c56f2d4d8ea7b01c2d3e4f5a6b&Fields=Path");
+  // Handlebars renders a Guid with dashes; Jellyfin reads either form.
+  CHECK(lookups[0].raw_query == "ids=9a1be3c5-6f2d-4d8e-a7b0-1c2d3e4f5a6b&Fields=Path");
   CHECK(lookups[0].header("Authorization") == "MediaBrowser Token=\"" + std::string(kKey) + "\"");
 
-  const auto series =
-      source->handle(webhook(read_test_data("jellyfin/item_added_series_template.json")));
+  const auto series = source->handle(
+      webhook(read_test_data("jellyfin/plugin-v18/item_added_series_template.json")));
   REQUIRE(series.events.size() == 1);
   CHECK(series.events[0].path == "/tv/Northern Lights (2019)");
   CHECK_FALSE(series.events[0].is_file);
 }
 
-TEST_CASE("jellyfin webhooks that change nothing or cannot be resolved queue nothing",
+TEST_CASE(
+    "a jellyfin ItemDeleted scans its season's folder, or its series' once the season is "
+    "gone",
+    "[jellyfin][webhook]") {
+  const std::string fixture =
+      GENERATE(std::string("jellyfin/plugin-v18/item_deleted_all_properties.json"),
+               std::string("jellyfin/plugin-v18/item_deleted_template.json"));
+  FakeJellyfin jellyfin(kKey);
+  northern_lights(jellyfin);
+  jellyfin.remove_item("9a1be3c56f2d4d8ea7b01c2d3e4f5a6b");  // Jellyfin forgot the episode
+  RecordingHost host;
+  auto source = make_source(jellyfin, host);
+
+  const auto season = source->handle(webhook(read_test_data(fixture)));
+  CHECK(season.status == 200);
+  REQUIRE(season.events.size() == 1);
+  CHECK(season.events[0].path == "/tv/Northern Lights (2019)/Season 02");
+  CHECK_FALSE(season.events[0].is_file);
+  CHECK(season.events[0].kind == EventKind::modified);
+  CHECK(season.message ==
+        "ItemDeleted Episode \"The Long Night\": scanning /tv/Northern Lights (2019)/Season 02, "
+        "the folder of its season (the nearest one Jellyfin still knows)");
+
+  jellyfin.remove_item("0f1e2d3c4b5a49688776a5b4c3d2e1f0");  // the last episode took the season
+  const auto series = source->handle(webhook(read_test_data(fixture)));
+  REQUIRE(series.events.size() == 1);
+  CHECK(series.events[0].path == "/tv/Northern Lights (2019)");
+  CHECK_FALSE(series.events[0].is_file);
+  CHECK(jellyfin.requests_to("GET", "/Items").size() == 3);  // season, season again, series
+}
+
+TEST_CASE("a jellyfin ItemDeleted with no parent left says why and queues nothing",
           "[jellyfin][webhook]") {
   FakeJellyfin jellyfin(kKey);
   RecordingHost host;
   auto source = make_source(jellyfin, host);
 
-  const auto playback = source->handle(webhook(read_test_data("jellyfin/playback_start.json")));
+  const auto movie = source->handle(
+      webhook(read_test_data("jellyfin/plugin-v18/item_deleted_movie_all_properties.json")));
+  CHECK(movie.status == 200);
+  CHECK(movie.events.empty());
+  CHECK(movie.message ==
+        "ItemDeleted Movie \"Harbour Lights\" (item b2c3d4e5f6a74b8c9d0e1f2a3b4c5d6e): Jellyfin's "
+        "webhook names no path and no season or series Jellyfin still knows, so there is no "
+        "folder to scan");
+  CHECK(host.logged(movie.message));
+  CHECK(jellyfin.requests().empty());
+
+  // A track names its album and artist only by name: nothing to look up either.
+  const auto track = source->handle(
+      webhook(read_test_data("jellyfin/plugin-v18/item_deleted_audio_all_properties.json")));
+  CHECK(track.events.empty());
+  CHECK_THAT(track.message, Catch::Matchers::StartsWith("ItemDeleted Audio \"Lighthouse\""));
+
+  // The series is gone as well: nothing is left.
+  const auto episode =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v18/item_deleted_template.json")));
+  CHECK(episode.events.empty());
+  CHECK_THAT(episode.message,
+             Catch::Matchers::Contains("no season or series Jellyfin still knows"));
+  CHECK(jellyfin.requests_to("GET", "/Items").size() == 2);
+}
+
+TEST_CASE(
+    "Jellyfin 10.8.0 to 10.8.7 answer /Items 500 without a user: lookups go through "
+    "/Users/{id}/Items",
+    "[jellyfin][webhook]") {
+  FakeJellyfin jellyfin(kKey);
+  jellyfin.set_version("10.8.5");
+  jellyfin.add_user("1d2c3b4a5f6e4a7b8c9d0e1f2a3b4c5d", "anna", false);
+  jellyfin.add_user("6a5b4c3d2e1f40718293a4b5c6d7e8f9", "admin", true);
+  northern_lights(jellyfin);
+  RecordingHost host;
+  auto source = make_source(jellyfin, host);
+
+  const auto added =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v11/item_added_all_properties.json")));
+  CHECK(added.status == 200);
+  REQUIRE(added.events.size() == 1);
+  CHECK(added.events[0].path == "/tv/Northern Lights (2019)/Season 02/S02E03.mkv");
+  CHECK(
+      host.logged("Jellyfin answered HTTP 500 to GET /Items?ids=9a1be3c56f2d4d8ea7b01c2d3e4f5a6b"
+                  "&Fields=Path (Jellyfin 10.8.0 to 10.8.7 need a user id there): items are "
+                  "looked up as administrator 6a5b4c3d2e1f40718293a4b5c6d7e8f9 from now on"));
+
+  // Later lookups go straight to the user-scoped route.
+  const auto again =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v11/item_added_template.json")));
+  REQUIRE(again.events.size() == 1);
+  CHECK(jellyfin.requests_to("GET", "/Items").size() == 1);
+  CHECK(jellyfin.requests_to("GET", "/Users").size() == 1);
+  const auto scoped = jellyfin.requests_to("GET", "/Users/6a5b4c3d2e1f40718293a4b5c6d7e8f9/Items");
+  REQUIRE(scoped.size() == 2);
+  CHECK(scoped[1].raw_query == "ids=9a1be3c5-6f2d-4d8e-a7b0-1c2d3e4f5a6b&Fields=Path");
+
+  // 10.8.8 fixed it: the same fake answers /Items directly.
+  FakeJellyfin fixed(kKey);
+  fixed.set_version("10.8.8");
+  northern_lights(fixed);
+  RecordingHost fixed_host;
+  auto fixed_source = make_source(fixed, fixed_host);
+  CHECK(
+      fixed_source->handle(webhook(read_test_data("jellyfin/plugin-v11/item_added_template.json")))
+          .events.size() == 1);
+  CHECK(fixed.requests_to("GET", "/Users").empty());
+}
+
+TEST_CASE("jellyfin webhooks that change nothing or cannot be read queue nothing",
+          "[jellyfin][webhook]") {
+  FakeJellyfin jellyfin(kKey);
+  RecordingHost host;
+  auto source = make_source(jellyfin, host);
+
+  const auto playback =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v18/playback_start.json")));
   CHECK(playback.status == 200);
   CHECK(playback.events.empty());
   CHECK(playback.message == "PlaybackStart changes no files");
-
-  const auto deleted =
-      source->handle(webhook(read_test_data("jellyfin/item_deleted_template.json")));
-  CHECK(deleted.status == 200);
-  CHECK(deleted.events.empty());
-  CHECK_THAT(deleted.message,
-             Catch::Matchers::StartsWith(
-                 "ItemDeleted for item b2c3d4e5f6a74b8c9d0e1f2a3b4c5d6e has no Path"));
   CHECK(jellyfin.requests().empty());
 
-  const auto unknown = source->handle(webhook(read_test_data("jellyfin/item_added_template.json")));
+  const auto unknown =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v18/item_added_template.json")));
   CHECK(unknown.status == 200);
   CHECK(unknown.events.empty());
-  CHECK(unknown.message == "Jellyfin knows no item 9a1be3c56f2d4d8ea7b01c2d3e4f5a6b with a path");
+  CHECK(unknown.message ==
+        "Jellyfin knows no item 9a1be3c5-6f2d-4d8e-a7b0-1c2d3e4f5a6b with a path");
 
   const auto garbage = source->handle(webhook("New item: The Long Night"));
   CHECK(garbage.status == 400);
@@ -367,21 +476,22 @@ TEST_CASE("a jellyfin webhook whose lookup fails answers 5xx and logs", "[jellyf
   RecordingHost host;
   auto source = make_source(jellyfin, host);
 
-  const auto refused = source->handle(webhook(read_test_data("jellyfin/item_added_template.json")));
+  const auto refused =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v18/item_added_template.json")));
   CHECK(refused.status == 502);
-  CHECK(
-      refused.message ==
-      "could not look up item 9a1be3c56f2d4d8ea7b01c2d3e4f5a6b: Jellyfin rejected the token (HTTP "
-      "401 on GET /Items?ids=9a1be3c56f2d4d8ea7b01c2d3e4f5a6b&Fields=Path): check server_token in "
-      "[source.jellyfin]");
+  CHECK(refused.message ==
+        "could not look up item 9a1be3c5-6f2d-4d8e-a7b0-1c2d3e4f5a6b: Jellyfin rejected the token "
+        "(HTTP 401 on GET /Items?ids=9a1be3c5-6f2d-4d8e-a7b0-1c2d3e4f5a6b&Fields=Path): check "
+        "server_token in [source.jellyfin]");
 
   jellyfin.set_down(true);
-  const auto down = source->handle(webhook(read_test_data("jellyfin/item_added_template.json")));
+  const auto down =
+      source->handle(webhook(read_test_data("jellyfin/plugin-v18/item_added_template.json")));
   CHECK(down.status == 503);
   CHECK_THAT(
       down.message,
       Catch::Matchers::StartsWith(
-          "could not look up item 9a1be3c56f2d4d8ea7b01c2d3e4f5a6b: Jellyfin did not answer"));
+          "could not look up item 9a1be3c5-6f2d-4d8e-a7b0-1c2d3e4f5a6b: Jellyfin did not answer"));
   CHECK(host.logged(
       "(Jellyfin does not resend webhooks: the request is kept as a dead letter, replay it once "
       "Jellyfin answers)"));

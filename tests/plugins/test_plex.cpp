@@ -243,9 +243,10 @@ TEST_CASE("plex library.new is looked up on the configured server and yields the
   RecordingHost host;
   auto source = make_source(plex, host);
 
-  const auto episode = source->handle(webhook(read_test_data("plex/library_new.multipart")));
+  const auto episode =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_episode.multipart")));
   CHECK(episode.status == 200);
-  CHECK(episode.message == "library.new The Long Night (item 5123)");
+  CHECK(episode.message == "library.new episode 5123 (The Long Night)");
   REQUIRE(episode.events.size() == 1);
   CHECK(
       episode.events[0].path ==
@@ -256,11 +257,96 @@ TEST_CASE("plex library.new is looked up on the configured server and yields the
   REQUIRE(lookups.size() == 1);
   CHECK(lookups[0].header("X-Plex-Token") == std::optional<std::string>(kToken));
 
-  const auto show = source->handle(webhook(read_test_data("plex/library_new_show.multipart")));
+  const auto show = source->handle(webhook(read_test_data("plex/1.41/library_new_show.multipart")));
   REQUIRE(show.events.size() == 1);
   CHECK(show.events[0].path == "/tv/Northern Lights (2019)");
   CHECK_FALSE(show.events[0].is_file);
   CHECK(plex.requests_to("GET", "/identity").size() == 1);  // read once
+}
+
+TEST_CASE("plex library.new of a season or an album scans the files of its children",
+          "[plex][webhook]") {
+  FakePlex plex(kToken);
+  plex.add_item({"5100", "show", "Northern Lights", {}, {"/tv/Northern Lights (2019)"}});
+  plex.add_item({"5120", "season", "Season 2", {}, {}, "5100"});
+  for (const char* episode : {"S02E01", "S02E02"})
+    plex.add_item({std::string("51") + episode,
+                   "episode",
+                   episode,
+                   {std::string("/tv/Northern Lights (2019)/Season 02/") + episode + ".mkv"},
+                   {},
+                   "5120"});
+  plex.add_item({"7310", "album", "Harbour Songs", {}, {}, "7300"});
+  plex.add_item({"7311",
+                 "track",
+                 "Lighthouse",
+                 {"/music/The Keepers/Harbour Songs (2020)/01 - Lighthouse.flac"},
+                 {},
+                 "7310"});
+  RecordingHost host;
+  auto source = make_source(plex, host);
+
+  const auto season =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_season.multipart")));
+  CHECK(season.status == 200);
+  CHECK(season.message == "library.new season 5120 (Season 2)");
+  REQUIRE(season.events.size() == 2);
+  CHECK(season.events[0].path == "/tv/Northern Lights (2019)/Season 02/S02E01.mkv");
+  CHECK(season.events[1].path == "/tv/Northern Lights (2019)/Season 02/S02E02.mkv");
+  CHECK(season.events[0].is_file);
+  CHECK(plex.requests_to("GET", "/library/metadata/5120/children").size() == 1);
+
+  const auto album =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_album.multipart")));
+  REQUIRE(album.events.size() == 1);
+  CHECK(album.events[0].path == "/music/The Keepers/Harbour Songs (2020)/01 - Lighthouse.flac");
+  CHECK(plex.requests_to("GET", "/library/metadata/7310/children").size() == 1);
+}
+
+TEST_CASE("plex library.new of an item with no file or folder says why and queues nothing",
+          "[plex][webhook]") {
+  FakePlex plex(kToken);
+  plex.add_item({"6900", "collection", "Lighthouse Films", {}, {}});
+  plex.add_item({"5120", "season", "Season 2", {}, {}, "5100"});  // its episodes not yet listed
+  RecordingHost host;
+  auto source = make_source(plex, host);
+
+  const auto collection =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_collection.multipart")));
+  CHECK(collection.status == 200);
+  CHECK(collection.events.empty());
+  CHECK_THAT(collection.message,
+             Catch::Matchers::StartsWith("library.new for Plex collection 6900 (Lighthouse Films): "
+                                         "Plex gives no file or folder for it"));
+  CHECK(plex.requests_to("GET", "/library/metadata/6900/children").empty());
+
+  const auto season =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_season.multipart")));
+  CHECK(season.events.empty());
+  CHECK(season.message ==
+        "library.new for Plex season 5120 (Season 2): none of its children has a file");
+}
+
+TEST_CASE(
+    "the fake plex lists items as Plex does: no Media on a season, no Location on an "
+    "episode",
+    "[plex][fakes]") {
+  FakePlex plex(kToken);
+  CHECK_THROWS_AS(plex.add_item({"1", "season", "Season 1", {"/tv/a.mkv"}, {}}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(plex.add_item({"2", "album", "Album", {}, {"/music/a"}}), std::invalid_argument);
+  CHECK_THROWS_AS(plex.add_item({"3", "episode", "E1", {}, {"/tv/a"}}), std::invalid_argument);
+  plex.add_item({"4", "season", "Season 1", {}, {}});
+  scanhook::support::HttpClient client(plex.url(), {});
+  const auto answer = client.send("GET", "/library/metadata/4",
+                                  {{"X-Plex-Token", kToken}, {"Accept", "application/json"}});
+  CHECK(answer.status == 200);
+  CHECK(answer.body.find("\"Media\"") == std::string::npos);
+  CHECK(answer.body.find("\"key\":\"/library/metadata/4/children\"") != std::string::npos);
+  const auto children = client.send("GET", "/library/metadata/4/children",
+                                    {{"X-Plex-Token", kToken}, {"Accept", "application/json"}});
+  CHECK(children.status == 200);
+  CHECK(children.body.find("\"size\":0") != std::string::npos);
 }
 
 TEST_CASE("plex webhooks that change nothing queue nothing", "[plex][webhook]") {
@@ -268,17 +354,17 @@ TEST_CASE("plex webhooks that change nothing queue nothing", "[plex][webhook]") 
   RecordingHost host;
   auto source = make_source(plex, host);
 
-  const auto play = source->handle(webhook(read_test_data("plex/media_play.multipart")));
+  const auto play = source->handle(webhook(read_test_data("plex/1.41/media_play.multipart")));
   CHECK(play.status == 200);
   CHECK(play.events.empty());
   CHECK(play.message == "media.play changes no files");
   const auto backup =
-      source->handle(webhook(read_test_data("plex/admin_database_backup.multipart")));
+      source->handle(webhook(read_test_data("plex/1.41/admin_database_backup.multipart")));
   CHECK(backup.status == 200);
   CHECK(backup.message == "admin.database.backup changes no files");
 
   const auto other =
-      source->handle(webhook(read_test_data("plex/library_new_other_server.multipart")));
+      source->handle(webhook(read_test_data("plex/1.41/library_new_other_server.multipart")));
   CHECK(other.status == 200);
   CHECK(other.events.empty());
   CHECK(other.message ==
@@ -286,7 +372,8 @@ TEST_CASE("plex webhooks that change nothing queue nothing", "[plex][webhook]") 
         "(9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807), not the one at " +
             plex.url());
 
-  const auto vanished = source->handle(webhook(read_test_data("plex/library_new.multipart")));
+  const auto vanished =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_episode.multipart")));
   CHECK(vanished.status == 200);
   CHECK(vanished.message == "Plex no longer has item 5123 (The Long Night)");
   CHECK(plex.requests_to("GET", "/library/sections").empty());
@@ -319,7 +406,8 @@ TEST_CASE("a plex library.new whose lookup fails answers 5xx and logs the loss",
   FakePlex plex("another-token");
   RecordingHost host;
   auto source = make_source(plex, host);
-  const auto refused = source->handle(webhook(read_test_data("plex/library_new.multipart")));
+  const auto refused =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_episode.multipart")));
   CHECK(refused.status == 502);
   CHECK(refused.message ==
         "could not look up item 5123: Plex rejected the token (HTTP 401 on GET "
@@ -329,7 +417,8 @@ TEST_CASE("a plex library.new whose lookup fails answers 5xx and logs the loss",
       "answers)"));
 
   plex.set_down(true);
-  const auto down = source->handle(webhook(read_test_data("plex/library_new.multipart")));
+  const auto down =
+      source->handle(webhook(read_test_data("plex/1.41/library_new_episode.multipart")));
   CHECK(down.status == 503);
   CHECK_THAT(down.message,
              Catch::Matchers::StartsWith("could not look up item 5123: Plex did not answer"));

@@ -13,10 +13,12 @@
 using scanhook::EventKind;
 using scanhook::rclone::diff_listings;
 using scanhook::rclone::FileEntry;
+using scanhook::rclone::kNoModTime;
 using scanhook::rclone::Listing;
 using scanhook::rclone::ListingStore;
 using scanhook::rclone::parse_listing;
 using scanhook::rclone::parse_mod_time;
+using scanhook::rclone::UntimedFiles;
 using scanhook::testing::read_test_data;
 using scanhook::testing::RecordingHost;
 
@@ -31,6 +33,11 @@ std::vector<std::string> entries(const Listing& listing) {
     lines.push_back(std::string(listing[i].path) + " " + std::to_string(listing[i].size) + " " +
                     std::to_string(listing[i].mod_time_ns));
   return lines;
+}
+
+Listing parsed(const std::string& json) {
+  UntimedFiles untimed;
+  return parse_listing(json, untimed);
 }
 
 Listing listing_of(const std::vector<std::tuple<std::string, std::int64_t, std::int64_t>>& files) {
@@ -57,7 +64,7 @@ TEST_CASE("rclone's ModTime is read to the nanosecond, with Z or an offset", "[r
 }
 
 TEST_CASE("operations/list is read into files only, nested objects ignored", "[rclone]") {
-  Listing listing = parse_listing(read_test_data("rclone/operations_list.json"));
+  Listing listing = parsed(read_test_data("rclone/1.60.1/operations_list_all_fields.json"));
   listing.sort();
   CHECK(entries(listing) ==
         std::vector<std::string>{
@@ -67,13 +74,69 @@ TEST_CASE("operations/list is read into files only, nested objects ignored", "[r
 }
 
 TEST_CASE("an answer that is not operations/list's shape is refused with the reason", "[rclone]") {
-  CHECK_THROWS_WITH(
-      parse_listing(R"({"list": [{"Path": "a", "Size": 1, "ModTime": "yesterday"}]})"),
-      "the entry \"a\" has an unreadable ModTime \"yesterday\"");
-  CHECK_THROWS_WITH(parse_listing(R"({"result": {}})"),
-                    "operations/list answered without a \"list\"");
-  CHECK_THROWS_WITH(parse_listing(R"({"list": [)"),
+  CHECK_THROWS_WITH(parsed(R"({"result": {}})"), "operations/list answered without a \"list\"");
+  CHECK_THROWS_WITH(parsed(R"({"list": [)"),
                     Catch::Matchers::StartsWith("operations/list did not answer JSON"));
+}
+
+TEST_CASE(
+    "an entry with an empty or unreadable ModTime is kept, counted, and never sinks the "
+    "listing",
+    "[rclone]") {
+  UntimedFiles untimed;
+  Listing listing =
+      parse_listing(read_test_data("rclone/1.60.1/operations_list_empty_modtime.json"), untimed);
+  listing.sort();
+  REQUIRE(listing.size() == 2);
+  CHECK(listing[0].path == "Movies/Harbour Lights (2021)/Harbour Lights (2021) - 1080p.mkv");
+  CHECK(listing[0].size == 4096);
+  CHECK(listing[0].mod_time_ns == kNoModTime);
+  CHECK(listing[1].mod_time_ns == kNoModTime);
+  CHECK(untimed.count == 2);
+  CHECK(untimed.first_path == "Movies/Harbour Lights (2021)/Harbour Lights (2021) - 1080p.mkv");
+  CHECK(untimed.first_mod_time.empty());
+
+  UntimedFiles odd;
+  const Listing mixed = parse_listing(
+      R"({"list": [{"Path": "a", "Size": 1, "ModTime": "yesterday"},
+                   {"Path": "b", "Size": 2, "ModTime": "2024-03-01T10:20:30Z"}]})",
+      odd);
+  REQUIRE(mixed.size() == 2);
+  CHECK(odd.count == 1);
+  CHECK(odd.first_path == "a");
+  CHECK(odd.first_mod_time == "yesterday");
+  CHECK(mixed[1].mod_time_ns == k20240301T102030Z * kSecond);
+}
+
+TEST_CASE(
+    "a file without a ModTime is compared by size: same size is unchanged, a new size is "
+    "modified",
+    "[rclone]") {
+  const auto diff = [](const Listing& before, const Listing& after) {
+    std::vector<std::string> seen;
+    diff_listings(before, after, [&](const FileEntry& entry, EventKind kind) {
+      seen.push_back(std::string(scanhook::event_kind_name(kind)) + " " + std::string(entry.path));
+    });
+    return seen;
+  };
+  const Listing before = listing_of({{"a", 1, kNoModTime}, {"b", 2, kNoModTime}, {"c", 3, 7}});
+  // a: same size, time now known; b: new size; c: same size, time now lost.
+  const Listing after = listing_of({{"a", 1, 9}, {"b", 5, kNoModTime}, {"c", 3, kNoModTime}});
+  CHECK(diff(before, after) == std::vector<std::string>{"modified b"});
+  // Timed files still compare by time.
+  CHECK(diff(listing_of({{"c", 3, 7}}), listing_of({{"c", 3, 8}})) ==
+        std::vector<std::string>{"modified c"});
+}
+
+TEST_CASE("a file without a ModTime survives the store and a restart", "[rclone]") {
+  RecordingHost host;
+  ListingStore store(host);
+  const Listing listing = listing_of({{"tv/a.mkv", 10, kNoModTime}, {"tv/b.mkv", 11, 5}});
+  REQUIRE(store.save_all(listing, "gdrive:"));
+  const auto loaded = store.load("gdrive:");
+  REQUIRE(loaded);
+  CHECK(entries(*loaded) == entries(listing));
+  CHECK((*loaded)[0].mod_time_ns == kNoModTime);
 }
 
 TEST_CASE("a path listed twice (Google Drive duplicates) keeps its newest entry", "[rclone]") {

@@ -10,6 +10,7 @@
 #include "support/rclone_process.hpp"
 #include "support/recording_host.hpp"
 #include "support/temp_dir.hpp"
+#include "support/untimed_rclone.hpp"
 
 using scanhook::EventKind;
 using scanhook::LogLevel;
@@ -20,6 +21,7 @@ using scanhook::testing::make;
 using scanhook::testing::RcloneProcess;
 using scanhook::testing::RecordingHost;
 using scanhook::testing::TempDir;
+using scanhook::testing::UntimedRclone;
 using namespace std::chrono_literals;
 
 namespace {
@@ -32,16 +34,22 @@ std::vector<std::string> described(const std::vector<scanhook::ScanEvent>& event
   return lines;
 }
 
-std::shared_ptr<PollingSource> poller(const RcloneProcess& rclone, const TempDir& remote,
+std::shared_ptr<PollingSource> poller(const std::string& url, const TempDir& remote,
                                       RecordingHost& host,
                                       const std::string& max_deleted_percent = "50") {
   return make<PollingSource>("rclone", Role::source,
-                             {{"url", rclone.url()},
+                             {{"url", url},
                               {"remote", remote.path().string()},
                               {"interval", "90s"},
                               {"path_prefix", "/mnt/remote/"},
                               {"max_deleted_percent", max_deleted_percent}},
                              host, "gdrive");
+}
+
+std::shared_ptr<PollingSource> poller(const RcloneProcess& rclone, const TempDir& remote,
+                                      RecordingHost& host,
+                                      const std::string& max_deleted_percent = "50") {
+  return poller(rclone.url(), remote, host, max_deleted_percent);
 }
 
 // `count` episodes E0.mkv, E1.mkv... in one season folder of the remote.
@@ -96,6 +104,37 @@ TEST_CASE("polling a remote reports created, modified and deleted files after a 
   CHECK(source->poll() == 90s);
   CHECK(host.submitted().empty());
   CHECK(host.stored().at("listing/summary") == "1 4\n" + remote.path().string());
+}
+
+TEST_CASE(
+    "a backend that gives no ModTime is polled and compared by size, logged once, never "
+    "stalled",
+    "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/Show/S01E01.mkv", "one");
+  const auto touched = remote.write("tv/Show/S01E02.mkv", "two");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  const UntimedRclone untimed(rclone->url());
+  RecordingHost host;
+  auto source = poller(untimed.url(), remote, host);
+
+  CHECK(source->poll() == 90s);
+  CHECK(host.logged("recorded a baseline of 2 files of " + remote.path().string()));
+  CHECK(host.logged("2 files of " + remote.path().string() + " have no readable ModTime"));
+
+  remote.write("tv/Show/S01E01.mkv", "one, re-encoded");  // size changes
+  std::filesystem::last_write_time(touched, std::filesystem::last_write_time(touched) - 1h);
+  remote.write("tv/Show/S01E03.mkv", "three");
+  CHECK(source->poll() == 90s);
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"modified /mnt/remote/tv/Show/S01E01.mkv",
+                                 "created /mnt/remote/tv/Show/S01E03.mkv"});
+  CHECK(untimed.untimed_listings() == 2);
+  CHECK(warnings(host) == 0);
+  std::size_t told = 0;
+  for (const auto& [level, message] : host.logs())
+    told += message.find("have no readable ModTime") != std::string::npos;
+  CHECK(told == 1);
 }
 
 TEST_CASE("a restarted poller resumes from the stored listing: no duplicates, no flood",

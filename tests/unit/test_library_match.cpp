@@ -13,6 +13,7 @@ using scanhook::support::LibraryCache;
 using scanhook::support::match_libraries;
 using scanhook::support::media_updated_body;
 using scanhook::support::path_within;
+using scanhook::support::server_form;
 
 namespace {
 
@@ -37,6 +38,32 @@ TEST_CASE("a location owns the paths under it at a separator boundary", "[librar
   CHECK(path_within("D:\\Media\\TV\\Show", "D:\\Media\\TV"));
   CHECK_FALSE(path_within("D:\\Media\\TV2\\Show", "D:\\Media\\TV"));
   CHECK_FALSE(path_within("/tv/Show", ""));
+}
+
+TEST_CASE(
+    "a Windows location owns paths without regard to case or separator, and gets them in "
+    "its own form",
+    "[library_match]") {
+  CHECK(path_within("t:/TV/Show", "T:\\tv"));
+  CHECK(path_within("T:\\tv\\Show", "t:\\TV\\"));
+  CHECK(path_within("\\\\NAS\\Media\\Movies\\Film", "\\\\nas\\media\\movies"));
+  CHECK_FALSE(path_within("T:\\tv2\\Show", "T:\\tv"));
+  CHECK_FALSE(path_within("/TV/Show", "/tv"));  // POSIX stays case-sensitive
+  CHECK(server_form("t:/TV/Show/Season 1", "T:\\tv") == "T:\\tv\\Show\\Season 1");
+  CHECK(server_form("\\\\NAS\\media\\movies\\Film", "\\\\nas\\Media\\Movies") ==
+        "\\\\nas\\Media\\Movies\\Film");
+  CHECK(server_form("T:\\Show", "T:\\") == "T:\\Show");
+  CHECK(server_form("/tv/Show", "/tv/") == "/tv/Show");
+
+  const std::vector<Library> libraries{{"2", "TV Shows", {"T:\\tv"}},
+                                       {"3", "Films", {"\\\\nas\\media\\movies"}}};
+  const auto match = match_libraries("t:\\TV\\Show", libraries, "Plex");
+  CHECK(match.verdict.status == Status::ok);
+  CHECK(keys_of(match.libraries) == std::vector<std::string>{"2"});
+  CHECK(match.server_paths == std::vector<std::string>{"T:\\tv\\Show"});
+  const auto root = match_libraries("T:\\TV", libraries, "Plex");
+  CHECK(root.verdict.status == Status::rejected);
+  CHECK(root.only_roots);
 }
 
 TEST_CASE("a folder belongs to every library that owns it, and roots are refused",

@@ -70,13 +70,46 @@ TEST_CASE("Windows paths are rewritten to POSIX by a drive prefix rule, ignoring
   CHECK_FALSE(check_path(rules.rewrite("D:\\TV\\Show").path).ok());
 }
 
+TEST_CASE("a target rewrite to a Windows drive or UNC path gives the server's own form",
+          "[paths]") {
+  const PathRules rules({"/tv => T:\\tv", "/movies => \\\\nas\\media\\movies", "/root => T:\\"}, {},
+                        {});
+  CHECK(PathRules::check_rule("/tv => T:\\tv").empty());
+  CHECK(rules.rewrite("/tv/Show/Season 1").path == "T:\\tv\\Show\\Season 1");
+  CHECK(rules.rewrite("/tv").path == "T:\\tv");
+  CHECK(rules.rewrite("/movies/Film (2020)").path == "\\\\nas\\media\\movies\\Film (2020)");
+  CHECK(rules.rewrite("/root/x").path == "T:\\x");
+}
+
+TEST_CASE("a target path may be a Windows path, normalised to backslashes; '..' is still refused",
+          "[paths]") {
+  CHECK(check_target_path("T:\\tv\\Show").path == "T:\\tv\\Show");
+  CHECK(check_target_path("T:/tv//Show/").path == "T:\\tv\\Show");
+  CHECK(check_target_path("T:\\tv/Show\\.\\S01").path == "T:\\tv\\Show\\S01");
+  CHECK(check_target_path("\\\\nas\\media/movies").path == "\\\\nas\\media\\movies");
+  CHECK(check_target_path("T:\\").path == "T:\\");
+  CHECK(check_target_path("T:\\tv\\..\\x").error == "the path has a \"..\" segment");
+  CHECK_FALSE(check_target_path("\\\\nas").ok());
+  CHECK(check_target_path("/tv//Show/").path == "/tv/Show");
+  CHECK_FALSE(check_target_path("tv/Show").ok());
+  // A regex rule's Windows output is accepted on the target side too.
+  const PathRules regex({"~^/tv/(.*)$ => T:\\tv\\$1"}, {}, {});
+  CHECK(check_target_path(regex.rewrite("/tv/Show/Season 1").path).path ==
+        "T:\\tv\\Show\\Season 1");
+}
+
 TEST_CASE("a bad rewrite rule is refused with what is wrong", "[paths]") {
   CHECK(PathRules::check_rule("/a /b") ==
         "rewrite \"/a /b\" has no \"=>\": write FROM => TO or ~REGEX => TO");
   CHECK(PathRules::check_rule("a => /b") ==
         "rewrite \"a => /b\": FROM must be an absolute path (or a Windows path such as C:\\TV), "
         "or ~REGEX for a regex rule");
-  CHECK(PathRules::check_rule("/a => b") == "rewrite \"/a => b\": TO must be an absolute path");
+  CHECK(PathRules::check_rule("/a => b") ==
+        "rewrite \"/a => b\": TO must be an absolute path, or a Windows path such as T:\\tv or "
+        "\\\\nas\\media");
+  CHECK(PathRules::check_rule("/a => \\\\nas") ==
+        "rewrite \"/a => \\\\nas\": TO: a UNC path must name a server and a share "
+        "(\\\\server\\share)");
   CHECK_THAT(PathRules::check_rule("~(unclosed => /b"),
              Catch::StartsWith("rewrite \"~(unclosed => /b\": not a valid regular expression"));
   CHECK(PathRules::check_rule("/a => /b").empty());

@@ -25,12 +25,12 @@ Discovery LibraryCache::refresh() {
 
 LibraryMatch LibraryCache::resolve(const std::string& folder, bool& may_rediscover) {
   Discovery found = current();
-  if (found.result.status != Status::ok) return {found.result, {}};
+  if (found.result.status != Status::ok) return {found.result, {}, {}};
   LibraryMatch match = match_libraries(folder, found.libraries, product_);
   if (match.verdict.status == Status::ok || match.only_roots || !may_rediscover) return match;
   may_rediscover = false;
   found = refresh();
-  if (found.result.status != Status::ok) return {found.result, {}};
+  if (found.result.status != Status::ok) return {found.result, {}, {}};
   return match_libraries(folder, found.libraries, product_);
 }
 

@@ -46,7 +46,9 @@ std::vector<Result> MediaBrowserTarget::on_scan(const std::vector<ScanFolder>& f
       // The library list could not be read: the server is the problem, not the folder.
       return std::vector<Result>(folders.size(), match.verdict);
     }
+    // The path as the server wrote its library location (a Windows server: T:\tv\Show).
     updates.push_back(folders[i]);
+    updates.back().path = match.server_paths.front();
     update_indexes.push_back(i);
   }
   if (updates.empty()) return results;
@@ -67,9 +69,11 @@ Explanation MediaBrowserTarget::on_explain(const ScanFolder& folder) {
   bool may_rediscover = true;
   const LibraryMatch match = libraries_.resolve(folder.path, may_rediscover);
   if (match.verdict.status != Status::ok) return {match.verdict, {}, {}};
+  ScanFolder update = folder;
+  update.path = match.server_paths.front();
   return {Result::ok(),
           library_titles(match.libraries),
-          {{"POST", api_->url(kMediaUpdated), media_updated_body({folder})}}};
+          {{"POST", api_->url(kMediaUpdated), media_updated_body({update})}}};
 }
 
 }  // namespace scanhook::support

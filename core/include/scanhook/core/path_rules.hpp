@@ -10,7 +10,9 @@
 // Windows paths ("C:\TV\Show", "\\nas\tv\Show") have their backslashes turned
 // into '/' before any rule sees them, and a prefix FROM written as a Windows
 // path matches without regard to case: "C:\TV => /mnt/tv" maps
-// "c:\tv\Show\S01" to /mnt/tv/Show/S01.
+// "c:\tv\Show\S01" to /mnt/tv/Show/S01. A TO written as a Windows path (a
+// target on Windows) gives a Windows path: "/tv => T:\tv" maps /tv/Show to
+// T:\tv\Show.
 // include/exclude are ECMAScript regexes searched in the rewritten path: a
 // path is kept when it matches some include (or there is none) and no exclude.
 #pragma once
@@ -30,6 +32,11 @@ struct CheckedPath {
 
 // Absolute, no ".." segment, no NUL; normalised when it passes.
 CheckedPath check_path(const std::string& path);
+
+// A path on a target's side: as check_path, but a Windows path (a media server
+// on Windows: "T:\tv\Show", "\\nas\media\movies") is accepted too and
+// normalised to Windows' own form: backslashes, no doubled or trailing one.
+CheckedPath check_target_path(const std::string& path);
 
 // The folder of a file path ("/tv/Show/a.mkv" → "/tv/Show"; "/a" → "/").
 std::string parent_folder(const std::string& path);

@@ -18,12 +18,21 @@ struct Library {
 struct LibraryMatch {
   Result verdict;                  // ok, or rejected with the reason
   std::vector<Library> libraries;  // every library that owns the folder (when ok)
-  bool only_roots = false;         // rejected because it is a library's root
+  // The folder as each library's server writes it (same index as `libraries`):
+  // its location as listed, then the rest with the location's separator.
+  std::vector<std::string> server_paths;
+  bool only_roots = false;  // rejected because it is a library's root
 };
 
 // True when `path` is `location` or lies under it. Trailing separators are
-// ignored; both / and \ count as separators (Windows servers).
+// ignored; both / and \ count as separators. Against a Windows location
+// (`T:\tv`, `\\nas\media`) letters compare without regard to case, as
+// Windows does.
 bool path_within(const std::string& path, const std::string& location);
+
+// `path` (within `location`) in the location's own form: "t:/TV/Show" within
+// "T:\tv" is "T:\tv\Show". Precondition: path_within(path, location).
+std::string server_form(const std::string& path, const std::string& location);
 
 // The libraries that own `folder`. A folder that is itself a library location
 // would rescan that whole library: such libraries are skipped, and a folder
