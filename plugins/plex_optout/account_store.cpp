@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "scanhook/config_value.hpp"
+
 namespace scanhook::plex_optout {
 
 namespace {
@@ -48,11 +50,18 @@ void AccountStore::sign_out() {
   host_.store_all({{kToken, std::nullopt}, {kUuid, std::nullopt}, {kUsername, std::nullopt}});
 }
 
-bool AccountStore::start_pin(std::int64_t id) {
+bool AccountStore::start_pin(std::int64_t id, std::int64_t expires_at) {
   std::vector<KeyValueChange> changes;
   for (const auto& key : host_.keys(kPinPrefix)) changes.emplace_back(key, std::nullopt);
-  changes.emplace_back(pin_key(id), "pending");
+  changes.emplace_back(pin_key(id), "pending " + std::to_string(expires_at));
   return host_.store_all(changes);
+}
+
+std::optional<std::int64_t> AccountStore::pin_expiry(std::int64_t id) {
+  const auto kept = host_.load(pin_key(id));
+  const std::string prefix = "pending ";
+  if (!kept || kept->rfind(prefix, 0) != 0) return std::nullopt;
+  return parse_integer(std::string_view(*kept).substr(prefix.size()));
 }
 
 bool AccountStore::has_pin(std::int64_t id) {

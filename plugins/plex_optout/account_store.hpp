@@ -30,9 +30,13 @@ class AccountStore {
   bool sign_in(const SignedInAccount& account);
   void sign_out();
 
-  // One sign-in at a time: starting a PIN drops any earlier one.
-  bool start_pin(std::int64_t id);
+  // One sign-in at a time: starting a PIN drops any earlier one. `expires_at`
+  // is when it expires, in seconds since the Unix epoch (plex.tv's expiresIn
+  // from now), kept so an expired PIN is known as such whatever plex.tv answers.
+  bool start_pin(std::int64_t id, std::int64_t expires_at);
   bool has_pin(std::int64_t id);
+  // When the PIN expires (seconds since the Unix epoch); nullopt when unknown.
+  std::optional<std::int64_t> pin_expiry(std::int64_t id);
   void drop_pin(std::int64_t id);
 
  private:

@@ -5,11 +5,14 @@
 //   GET    auth                 {signed_in, username}
 //   DELETE auth                 sign out: forget the token
 //   POST   auth/pin             start a PIN sign-in: {id, code, expires_at, expires_in, auth_url}
-//   GET    auth/pin/{id}        {state: pending | approved (+ username) | expired}
+//   GET    auth/pin/{id}        {state: pending | approved (+ username) | expired}; the
+//                                PIN's expiry (expiresIn) is kept locally, so an expired
+//                                PIN says so whatever plex.tv answers for it
 //   DELETE auth/pin/{id}        cancel the sign-in: {state: cancelled}
 //   GET    sources              {username, sources: [...], note}
 //   PATCH  sources/{key}        {"value": "opt_out"} → the source as now set
-//   POST   sources/disable-all  optional {"managed": true} → per-source results (207 if any failed)
+//   POST   sources/disable-all  optional {"managed": true} → per-source results (207 if any
+//                                failed; a source plex.tv refuses is "not_offered", no failure)
 //
 // A 401 from plex.tv forgets the token and answers 401 with "signed_out": true.
 #include <Poco/Exception.h>
@@ -18,6 +21,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -35,7 +39,9 @@ namespace scanhook::plex_optout {
 namespace {
 
 constexpr const char* kVersion = "1.0.0";
+constexpr std::int64_t kStrongPinLifetime = 1800;  // seconds, plex.tv's expiresIn for strong PINs
 constexpr const char* kUnknownState = "unknown";
+constexpr const char* kNotOffered = "not_offered";
 constexpr const char* kNotSignedIn = "not signed in to plex.tv: connect with Plex first";
 constexpr const char* kRevoked =
     "signed out: the Plex token was revoked or has expired; connect with Plex again";
@@ -46,6 +52,21 @@ constexpr const char* kEmptyListNote =
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// plex.tv refusing a change of one key (400 Invalid key, 404, 410, 422) means it no
+// longer offers that source (python-plexapi's tests skip tv.plex.provider.news as "no
+// longer available"): nothing to turn off there, so not a failure.
+bool not_offered(const PlexTvError& error) {
+  return error.kind == PlexTvError::Kind::not_found ||
+         (error.kind == PlexTvError::Kind::refused &&
+          (error.status == 400 || error.status == 410 || error.status == 422));
+}
 
 Object::Ptr json_object() {
   return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -229,7 +250,10 @@ class PlexOptOutService final : public ServiceBase {
     if (const auto* error = std::get_if<PlexTvError>(&answer))
       return json_error(502, "could not start a Plex sign-in: " + error->message);
     const Pin& pin = std::get<Pin>(answer);
-    if (!store_.start_pin(pin.id)) return json_error(500, "could not keep the sign-in in progress");
+    // plex.tv gives strong PINs 1800 s; a missing expiresIn is taken as that.
+    const std::int64_t lifetime = pin.expires_in > 0 ? pin.expires_in : kStrongPinLifetime;
+    if (!store_.start_pin(pin.id, unix_now() + lifetime))
+      return json_error(500, "could not keep the sign-in in progress");
     const auto& identity = plextv_.identity();
     auto body = json_object();
     body->set("id", pin.id);
@@ -257,7 +281,15 @@ class PlexOptOutService final : public ServiceBase {
       return json_error(502, "could not check the Plex sign-in: " + error->message);
     }
     const Pin& pin = std::get<Pin>(answer);
-    if (pin.auth_token.empty()) return pin_state("pending", "");
+    if (pin.auth_token.empty()) {
+      // What plex.tv answers for an expired PIN is not settled: trust the local clock too.
+      const auto expiry = store_.pin_expiry(*id);
+      if (expiry && unix_now() >= *expiry) {
+        store_.drop_pin(*id);
+        return pin_state("expired", "the PIN expired before it was approved: start again");
+      }
+      return pin_state("pending", "");
+    }
 
     const auto checked = plextv_.account(pin.auth_token);
     if (const auto* error = std::get_if<PlexTvError>(&checked)) {
@@ -339,8 +371,14 @@ class PlexOptOutService final : public ServiceBase {
     const auto account = store_.account();
     if (!account) return signed_out_reply(kNotSignedIn);
     const auto answer = plextv_.set_opt_out(account->token, account->uuid, key, value);
-    if (const auto* error = std::get_if<PlexTvError>(&answer))
-      return plextv_failure(*error, "setting " + key + " to " + value);
+    if (const auto* error = std::get_if<PlexTvError>(&answer)) {
+      if (!not_offered(*error)) return plextv_failure(*error, "setting " + key + " to " + value);
+      host_.log(LogLevel::info, "plex.tv no longer offers " + key + " (" + error->message + ")");
+      auto body = source_json(key, kNotOffered);
+      body->set("message", "plex.tv no longer offers " + describe_source(key).title +
+                               ": there is nothing to change");
+      return json_reply(200, body);
+    }
     host_.log(LogLevel::info, "set " + key + " to " + value + " on plex.tv");
     return json_reply(200, source_json(key, value));
   }
@@ -360,7 +398,7 @@ class PlexOptOutService final : public ServiceBase {
       return plextv_failure(*error, "listing the online media sources");
 
     Array::Ptr results = new Array;
-    std::size_t changed = 0, already_off = 0, failed = 0;
+    std::size_t changed = 0, already_off = 0, not_offered_count = 0, failed = 0;
     for (const auto& source : merge_sources(std::get<std::vector<OptOut>>(answer))) {
       const std::string target = off_value(source.key, managed);
       auto result = json_object();
@@ -379,6 +417,15 @@ class PlexOptOutService final : public ServiceBase {
           auto reply = plextv_failure(*error, "disabling " + source.key);
           return with_results(reply, results);
         }
+        if (not_offered(*error)) {
+          ++not_offered_count;
+          host_.log(LogLevel::info,
+                    "plex.tv no longer offers " + source.key + " (" + error->message + ")");
+          result->set("outcome", kNotOffered);
+          result->set("state", kNotOffered);
+          results->add(result);
+          continue;
+        }
         ++failed;
         host_.log(LogLevel::warning, "could not disable " + source.key + ": " + error->message);
         result->set("outcome", "failed");
@@ -393,16 +440,18 @@ class PlexOptOutService final : public ServiceBase {
     }
     host_.log(LogLevel::info, "disable all on plex.tv: " + std::to_string(changed) + " changed, " +
                                   std::to_string(already_off) + " already off, " +
+                                  std::to_string(not_offered_count) + " not offered, " +
                                   std::to_string(failed) + " failed");
     auto summary = json_object();
     summary->set("changed", changed);
     summary->set("already_off", already_off);
+    summary->set("not_offered", not_offered_count);
     summary->set("failed", failed);
     auto body = json_object();
     body->set("value", managed ? kOptOutManaged : kOptOut);
     body->set("results", results);
     body->set("summary", summary);
-    body->set("message", disable_all_message(changed, already_off, failed));
+    body->set("message", disable_all_message(changed, already_off, not_offered_count, failed));
     return json_reply(failed == 0 ? 200 : 207, body);
   }
 
@@ -413,8 +462,8 @@ class PlexOptOutService final : public ServiceBase {
   }
 
   static std::string disable_all_message(std::size_t changed, std::size_t already_off,
-                                         std::size_t failed) {
-    if (changed == 0 && failed == 0)
+                                         std::size_t not_offered_count, std::size_t failed) {
+    if (changed == 0 && failed == 0 && not_offered_count == 0)
       return "All " + std::to_string(already_off) + " sources were already off";
     std::vector<std::string> parts;
     if (changed > 0)
@@ -422,6 +471,8 @@ class PlexOptOutService final : public ServiceBase {
     else
       parts.push_back("Disabled no source");
     if (already_off > 0) parts.push_back(std::to_string(already_off) + " already off");
+    if (not_offered_count > 0)
+      parts.push_back(std::to_string(not_offered_count) + " no longer offered by plex.tv");
     if (failed > 0) parts.push_back(std::to_string(failed) + " failed");
     return join(parts, ", ");
   }

@@ -133,6 +133,16 @@ void FakePlexTv::approve(std::int64_t pin_id, const std::string& token) {
   pins_.at(pin_id).token = token;
 }
 
+void FakePlexTv::set_expired_pins_pending(bool pending) {
+  std::lock_guard lock(mutex_);
+  expired_pins_pending_ = pending;
+}
+
+void FakePlexTv::withdraw(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  withdrawn_.insert(key);
+}
+
 void FakePlexTv::expire(std::int64_t pin_id) {
   std::lock_guard lock(mutex_);
   pins_.at(pin_id).expired = true;
@@ -216,7 +226,7 @@ HttpReply FakePlexTv::create_pin(const RecordedRequest& request) {
 HttpReply FakePlexTv::check_pin(const RecordedRequest& request, const std::string& id_text) {
   const auto it = pins_.find(std::strtoll(id_text.c_str(), nullptr, 10));
   // A PIN belongs to the client that made it.
-  if (it == pins_.end() || !is_live(it->second) ||
+  if (it == pins_.end() || (!is_live(it->second) && !expired_pins_pending_) ||
       it->second.client_id != request.header("X-Plex-Client-Identifier"))
     return plex_error(request, 404, 1020, "Code not found or expired");
   const Pin& pin = it->second;
@@ -255,7 +265,8 @@ HttpReply FakePlexTv::opt_outs_route(const RecordedRequest& request, const std::
   if (request.method == "POST") {
     const auto key = request.query_param("key").value_or("");
     const auto value = request.query_param("value").value_or("");
-    if (settings.values.count(key) == 0) return plex_error(request, 400, 1004, "Invalid key");
+    if (settings.values.count(key) == 0 || withdrawn_.count(key) != 0)
+      return plex_error(request, 400, 1004, "Invalid key");
     if (!is_value(value)) return plex_error(request, 400, 1004, "Invalid value");
     if (key == kMusicKey && value == "opt_out_managed")
       return plex_error(request, 400, 1004, "Music cannot be opted out for managed users only");

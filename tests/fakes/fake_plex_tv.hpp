@@ -3,7 +3,10 @@
 // Online Media Sources opt-outs in XML (JSON with Accept: application/json).
 // Like plex.tv it answers 400 without X-Plex-Client-Identifier and 401 to a
 // bad token, refuses opt_out_managed for music, and lists no opt-outs until
-// the account changed one (switchable). One key can be made to fail.
+// the account changed one (switchable). One key can be made to fail, or be
+// withdrawn: still listed but refused (400 Invalid key), as python-plexapi's
+// tests find tv.plex.provider.news. What plex.tv answers for an expired PIN is
+// unconfirmed: 404 by default, or 200 with no token (switchable).
 #pragma once
 
 #include <chrono>
@@ -48,6 +51,8 @@ class FakePlexTv {
   void expire(std::int64_t pin_id);
   // expiresIn of PINs made from now on; a PIN older than this answers 404.
   void set_pin_lifetime(std::chrono::seconds lifetime);
+  // An expired PIN answers 200 with no authToken (true) instead of 404.
+  void set_expired_pins_pending(bool pending);
 
   // Sets a source as if the user had changed it on plex.tv.
   void set_opt_out(const std::string& uuid, const std::string& key, const std::string& value);
@@ -59,6 +64,8 @@ class FakePlexTv {
   // Changing `key` answers `status` (the value stays) until cleared.
   void fail_key(const std::string& key, int status);
   void clear_key_failures();
+  // plex.tv no longer offers `key`: still listed, but changing it answers 400.
+  void withdraw(const std::string& key);
 
  private:
   struct Pin {
@@ -94,6 +101,8 @@ class FakePlexTv {
   std::map<std::string, Settings> settings_;  // by account uuid
   bool empty_until_changed_ = true;
   std::map<std::string, int> key_failures_;
+  std::set<std::string> withdrawn_;
+  bool expired_pins_pending_ = false;
   FakeHttpServer server_;  // last: stopped before the state it reads goes away
 };
 

@@ -3,6 +3,8 @@
 #include <Poco/JSON/Parser.h>
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include <regex>
 
 #include "fakes/fake_plex_tv.hpp"
@@ -491,6 +493,56 @@ TEST_CASE("a source failing during disable all is reported while the others stil
   f.plextv.clear_key_failures();
   const auto retry = parse(f.call("POST", "sources/disable-all"));
   CHECK(text(retry, "message") == "Disabled 1 source, 5 already off");
+  f.check_identity_and_secrecy();
+}
+
+TEST_CASE("a source plex.tv no longer offers is reported as not offered, and Disable all succeeds",
+          "[plex_optout]") {
+  OptOutFixture f;
+  const auto uuid = f.sign_in();
+  f.plextv.withdraw(kNews);
+  const auto reply = f.call("POST", "sources/disable-all");
+  REQUIRE(reply.status == 200);
+  const auto body = parse(reply);
+  CHECK(text(body, "message") == "Disabled 5 sources, 1 no longer offered by plex.tv");
+  CHECK(body->getObject("summary")->getValue<int>("failed") == 0);
+  CHECK(body->getObject("summary")->getValue<int>("not_offered") == 1);
+  const auto news = body->getArray("results")->getObject(3);
+  CHECK(text(news, "key") == kNews);
+  CHECK(text(news, "outcome") == "not_offered");
+  CHECK(f.plextv.opt_outs(uuid).at(kEpg) == "opt_out");
+  CHECK(f.host.logged("plex.tv no longer offers tv.plex.provider.news (plex.tv answered HTTP 400"));
+  for (const auto& [level, line] : f.host.logs()) CHECK(level != scanhook::LogLevel::warning);
+
+  // Every later Disable all says the same, never a failure.
+  const auto again = f.call("POST", "sources/disable-all");
+  CHECK(again.status == 200);
+  CHECK(text(parse(again), "message") ==
+        "Disabled no source, 5 already off, 1 no longer offered by plex.tv");
+
+  const auto single = f.call("PATCH", std::string("sources/") + kNews, R"({"value":"opt_out"})");
+  CHECK(single.status == 200);
+  CHECK(text(parse(single), "state") == "not_offered");
+  CHECK(text(parse(single), "message") ==
+        "plex.tv no longer offers News: there is nothing to change");
+  f.check_identity_and_secrecy();
+}
+
+TEST_CASE("a PIN past its expiresIn polls as expired even while plex.tv still answers pending",
+          "[plex_optout]") {
+  OptOutFixture f;
+  f.plextv.set_expired_pins_pending(true);
+  f.plextv.set_pin_lifetime(std::chrono::seconds(1));
+  const auto pin = f.start_pin();
+  CHECK(text(parse(f.call("GET", "auth/pin/" + std::to_string(pin))), "state") == "pending");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  const auto reply = f.call("GET", "auth/pin/" + std::to_string(pin));
+  CHECK(reply.body ==
+        R"({"state":"expired","message":"the PIN expired before it was approved: start again"})");
+  // plex.tv was asked and still said pending: only the local expiry ended it.
+  const auto checks = f.plextv.server().requests_to("GET", "/api/v2/pins/" + std::to_string(pin));
+  CHECK(checks.size() == 2);
+  CHECK(f.call("GET", "auth/pin/" + std::to_string(pin)).status == 404);
   f.check_identity_and_secrecy();
 }
 

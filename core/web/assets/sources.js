@@ -9,6 +9,7 @@ const STATE_TEXT = {
   opt_out: 'Off',
   opt_out_managed: 'Off (managed users too)',
   unknown: 'Not set yet (Plex default: on)',
+  not_offered: 'No longer offered by plex.tv',
 };
 
 export async function renderSources(main, instance) {
