@@ -241,10 +241,14 @@ TEST_CASE("Jellyfin's and Emby's webhooks rescan the two other servers, never th
     std::string fixture;
     std::string content_type;
   };
-  const auto webhook = GENERATE(
-      Case{"jellyfin", "jellyfin/item_added_all_properties.json", "text/plain; charset=utf-8"},
-      Case{"emby", "emby/library_new.json", "application/json"});
+  const auto webhook =
+      GENERATE(Case{"jellyfin", "jellyfin/plugin-v18/item_added_all_properties.json",
+                    "text/plain; charset=utf-8"},
+               Case{"emby", "emby/4.9/library_new.json", "application/json"});
   MediaServers servers;
+  // Jellyfin's webhook names no path: the source looks the episode up.
+  servers.jellyfin.add_item({"9a1be3c56f2d4d8ea7b01c2d3e4f5a6b", "The Long Night", "Episode",
+                             kNorthernLights + "/S02E03.mkv", false});
   const std::string server_keys =
       webhook.origin == "jellyfin"
           ? "url = " + servers.jellyfin.url() + "\nserver_token = " + kJellyfinKey + "\n"
@@ -360,5 +364,246 @@ TEST_CASE("a folder in no library is rejected with the reason, and explain shows
   explained->stringify(text);
   CHECK_THAT(text.str(), !Contains(kPlexToken) && !Contains(kJellyfinKey) && !Contains(kEmbyKey));
   // Explaining sends nothing.
+  CHECK(servers.plex.refreshes().empty());
+}
+
+// The Jellyfin items of tests/data/jellyfin: an episode, its season and its series.
+void add_northern_lights(FakeJellyfin& jellyfin) {
+  jellyfin.add_item({"9a1be3c56f2d4d8ea7b01c2d3e4f5a6b", "The Long Night", "Episode",
+                     kNorthernLights + "/S02E03.mkv", false});
+  jellyfin.add_item(
+      {"0f1e2d3c4b5a49688776a5b4c3d2e1f0", "Season 2", "Season", kNorthernLights, true});
+  jellyfin.add_item({"5e7d2c1b0a9f4e8db7c6a5b4c3d2e1f0", "Northern Lights", "Series",
+                     "/tv/Northern Lights (2019)", true});
+}
+
+// A [source.jellyfin] that looks items up on `jellyfin`.
+std::string jellyfin_source(const FakeJellyfin& jellyfin) {
+  return "[source.jellyfin]\nurl = " + jellyfin.url() + "\nserver_token = " + kJellyfinKey +
+         "\ntoken = " + kHookToken + "\n";
+}
+
+scanhook::support::HttpResponse post_jellyfin(const DaemonClient& client,
+                                              const std::string& fixture) {
+  return client.post("/triggers/jellyfin?token=" + kHookToken, read_test_data(fixture),
+                     "text/plain; charset=utf-8");
+}
+
+TEST_CASE("a Jellyfin ItemDeleted for an episode scans its season folder on Plex and Emby",
+          "[e2e][media][jellyfin]") {
+  MediaServers servers;
+  add_northern_lights(servers.jellyfin);
+  servers.jellyfin.remove_item("9a1be3c56f2d4d8ea7b01c2d3e4f5a6b");  // the deleted episode
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer = post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_all_properties.json");
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":1") && Contains("the folder of its season"));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  CHECK(servers.plex.refreshed() == std::vector<std::string>{"section 2 " + kNorthernLights});
+  CHECK(servers.emby.media_updates() ==
+        std::vector<std::vector<MediaUpdate>>{{{kNorthernLights, "Modified"}}});
+  CHECK(servers.jellyfin.requests_to("GET", "/Items").size() == 1);
+}
+
+TEST_CASE("a Jellyfin ItemDeleted whose season is gone too scans the series folder",
+          "[e2e][media][jellyfin]") {
+  MediaServers servers;
+  add_northern_lights(servers.jellyfin);
+  servers.jellyfin.remove_item("9a1be3c56f2d4d8ea7b01c2d3e4f5a6b");
+  servers.jellyfin.remove_item("0f1e2d3c4b5a49688776a5b4c3d2e1f0");
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  REQUIRE(post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_template.json").status == 200);
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  CHECK(servers.plex.refreshed() ==
+        std::vector<std::string>{"section 2 /tv/Northern Lights (2019)"});
+}
+
+TEST_CASE("a Jellyfin ItemDeleted with nothing left queues nothing, says why and logs it",
+          "[e2e][media][jellyfin]") {
+  MediaServers servers;
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer =
+      post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_movie_all_properties.json");
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":0") &&
+                              Contains("no season or series Jellyfin still knows, so there is no "
+                                       "folder to scan"));
+  CHECK(daemon.wait_for_output("ItemDeleted Movie \"Harbour Lights\" (item "));
+  CHECK(servers.plex.refreshes().empty());
+}
+
+TEST_CASE(
+    "Jellyfin 10.8.5 refuses /Items without a user: the daemon looks items up per user and "
+    "scans",
+    "[e2e][media][jellyfin]") {
+  MediaServers servers;
+  servers.jellyfin.set_version("10.8.5");
+  servers.jellyfin.add_user("6a5b4c3d2e1f40718293a4b5c6d7e8f9", "admin", true);
+  add_northern_lights(servers.jellyfin);
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer = post_jellyfin(client, "jellyfin/plugin-v11/item_added_all_properties.json");
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":1"));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  CHECK(servers.plex.refreshed() == std::vector<std::string>{"section 2 " + kNorthernLights});
+  CHECK(servers.jellyfin.requests_to("GET", "/Items").size() == 1);
+  CHECK(
+      servers.jellyfin.requests_to("GET", "/Users/6a5b4c3d2e1f40718293a4b5c6d7e8f9/Items").size() ==
+      1);
+  CHECK(daemon.wait_for_output("Jellyfin 10.8.0 to 10.8.7 need a user id there"));
+}
+
+TEST_CASE("a Plex library.new for a season scans the season folder on Jellyfin and Emby",
+          "[e2e][media][plex]") {
+  MediaServers servers;
+  servers.plex.add_item({"5100", "show", "Northern Lights", {}, {"/tv/Northern Lights (2019)"}});
+  servers.plex.add_item({"5120", "season", "Season 2", {}, {}, "5100"});
+  FakePlexItem first = kTheLongNight;
+  first.parent = "5120";
+  servers.plex.add_item(first);
+  FakePlexItem second = first;
+  second.rating_key = "5124";
+  second.files = {kNorthernLights + "/Northern Lights (2019) - S02E04.mkv"};
+  servers.plex.add_item(second);
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer = client.post("/triggers/plex?token=" + kHookToken,
+                                  read_test_data("plex/1.41/library_new_season.multipart"),
+                                  "multipart/form-data; boundary=------------------------"
+                                  "3c5e7a9b1d2f4a6c");
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("library.new season 5120 (Season 2)"));
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  const std::vector<std::vector<MediaUpdate>> created{{{kNorthernLights, "Created"}}};
+  CHECK(servers.jellyfin.media_updates() == created);
+  CHECK(servers.emby.media_updates() == created);
+  CHECK(servers.plex.requests_to("GET", "/library/metadata/5120/children").size() == 1);
+}
+
+TEST_CASE("a Plex library.new for an album scans the album folder on Jellyfin",
+          "[e2e][media][plex]") {
+  MediaServers servers;
+  servers.jellyfin.set_libraries({{"m1", "Music", "music", {"/music"}}});
+  servers.emby.set_libraries({{"9", "Music", "music", {"/music"}}});
+  servers.plex.add_item({"7310", "album", "Harbour Songs", {}, {}, "7300"});
+  servers.plex.add_item({"7311",
+                         "track",
+                         "Lighthouse",
+                         {"/music/The Keepers/Harbour Songs (2020)/01 - Lighthouse.flac"},
+                         {},
+                         "7310"});
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  REQUIRE(client
+              .post("/triggers/plex?token=" + kHookToken,
+                    read_test_data("plex/1.41/library_new_album.multipart"),
+                    "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c")
+              .status == 200);
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  CHECK(servers.jellyfin.media_updates() ==
+        std::vector<std::vector<MediaUpdate>>{
+            {{"/music/The Keepers/Harbour Songs (2020)", "Created"}}});
+}
+
+// Servers on Windows: Plex at T:\tv, Jellyfin and Emby at \\nas\media\tv.
+struct WindowsServers : MediaServers {
+  WindowsServers() {
+    plex.set_sections({{"2", "TV Shows", "show", {"T:\\tv"}}});
+    jellyfin.set_libraries(
+        {{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"\\\\nas\\media\\tv"}}});
+    emby.set_libraries({{"4", "TV", "tvshows", {"\\\\NAS\\Media\\TV"}}});
+  }
+};
+
+TEST_CASE("rewrite = /tv => T:\\tv starts, and Plex on Windows is sent T:\\tv\\... paths",
+          "[e2e][media][windows]") {
+  WindowsServers servers;
+  TempDir dir;
+  std::string ini = servers.ini();
+  const auto add_rewrite = [&ini](const std::string& section, const std::string& rule) {
+    const auto at = ini.find(section);
+    ini.insert(ini.find('\n', at) + 1, "rewrite = " + rule + "\n");
+  };
+  add_rewrite("[target.plex]", "/tv => T:\\tv");
+  add_rewrite("[target.jellyfin]", "/tv => \\\\nas\\media\\tv");
+  // Emby lists its library in other case: matched as Windows does, sent in Emby's own form.
+  add_rewrite("[target.emby]", "/tv => \\\\nas\\media\\tv");
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client, kHookToken);
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  CHECK(servers.plex.refreshed() ==
+        std::vector<std::string>{"section 2 T:\\tv\\Severance\\Season 02"});
+  const auto plex_calls = servers.plex.requests_to("GET", "/library/sections/2/refresh");
+  REQUIRE(plex_calls.size() == 1);
+  CHECK(plex_calls[0].raw_query == "path=T%3A%5Ctv%5CSeverance%5CSeason%2002");
+  CHECK(servers.jellyfin.media_updates() ==
+        std::vector<std::vector<MediaUpdate>>{
+            {{"\\\\nas\\media\\tv\\Severance\\Season 02", "Created"}}});
+  CHECK(servers.emby.media_updates() ==
+        std::vector<std::vector<MediaUpdate>>{
+            {{"\\\\NAS\\Media\\TV\\Severance\\Season 02", "Created"}}});
+  const auto history = client.get_json("/api/history?target=plex")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<std::string>("target_path") ==
+        "T:\\tv\\Severance\\Season 02");
+}
+
+TEST_CASE("a regex rewrite producing a Windows path reaches Plex instead of vanishing",
+          "[e2e][media][windows]") {
+  WindowsServers servers;
+  TempDir dir;
+  std::string ini = servers.ini();
+  ini.insert(ini.find('\n', ini.find("[target.plex]")) + 1,
+             "rewrite = ~^/tv/(.*)$ => T:\\tv\\$1\n");
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client, kHookToken);  // requires "queued":1: nothing filtered away
+  REQUIRE(eventually([&] { return !servers.plex.refreshes().empty(); }));
+  CHECK(servers.plex.refreshed() ==
+        std::vector<std::string>{"section 2 T:\\tv\\Severance\\Season 02"});
+}
+
+TEST_CASE("with no rewrite, a folder is in no Plex library on Windows, and history says so",
+          "[e2e][media][windows]") {
+  WindowsServers servers;
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini());
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  post_sonarr_download(client, kHookToken);
+  REQUIRE(eventually([&] { return client.queue_empty(); }));
+  const auto history = client.get_json("/api/history?target=plex")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<std::string>("outcome") == "rejected");
+  CHECK(history->getObject(0)->getValue<std::string>("reason") ==
+        kSeverance + " is in no Plex library (libraries: TV Shows (T:\\tv))");
   CHECK(servers.plex.refreshes().empty());
 }

@@ -137,7 +137,7 @@ TEST_CASE("emby webhooks: new and deleted items name their path", "[emby][webhoo
   auto source = make<scanhook::WebhookSource>("emby", Role::source, {}, host);
 
   const auto added =
-      source->handle(webhook(read_test_data("emby/library_new.json"), "application/json"));
+      source->handle(webhook(read_test_data("emby/4.9/library_new.json"), "application/json"));
   CHECK(added.status == 200);
   REQUIRE(added.events.size() == 1);
   CHECK(
@@ -146,15 +146,15 @@ TEST_CASE("emby webhooks: new and deleted items name their path", "[emby][webhoo
   CHECK(added.events[0].is_file);
   CHECK(added.events[0].kind == EventKind::created);
 
-  const auto series =
-      source->handle(webhook(read_test_data("emby/library_new_series.json"), "application/json"));
+  const auto series = source->handle(
+      webhook(read_test_data("emby/4.9/library_new_series.json"), "application/json"));
   REQUIRE(series.events.size() == 1);
   CHECK(series.events[0].path == "/tv/Northern Lights (2019)");
   CHECK_FALSE(series.events[0].is_file);
 
-  const auto deleted =
-      source->handle(webhook(read_test_data("emby/library_deleted.multipart"),
-                             "multipart/form-data; boundary=----EmbyFormBoundary7MA4YWxkTrZu0gW"));
+  const auto deleted = source->handle(
+      webhook(read_test_data("emby/4.8/library_deleted.multipart"),
+              "multipart/form-data; boundary=\"b6f1a7c2-3d4e-4f5a-8b9c-0d1e2f3a4b5c\""));
   CHECK(deleted.status == 200);
   REQUIRE(deleted.events.size() == 1);
   CHECK(deleted.events[0].path ==
@@ -167,14 +167,14 @@ TEST_CASE("emby webhooks that change nothing are answered 2xx, broken ones 400",
   RecordingHost host;
   auto source = make<scanhook::WebhookSource>("emby", Role::source, {}, host);
 
-  const auto test =
-      source->handle(webhook(read_test_data("emby/notification_test.json"), "application/json"));
+  const auto test = source->handle(
+      webhook(read_test_data("emby/4.9/notification_test.json"), "application/json"));
   CHECK(test.status == 200);
   CHECK(test.events.empty());
   CHECK(test.message == "test notification received");
 
   const auto playback =
-      source->handle(webhook(read_test_data("emby/playback_start.json"), "application/json"));
+      source->handle(webhook(read_test_data("emby/4.9/playback_start.json"), "application/json"));
   CHECK(playback.status == 200);
   CHECK(playback.events.empty());
   CHECK(playback.message == "playback.start changes no files");
