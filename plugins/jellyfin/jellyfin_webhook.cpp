@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "scanhook/support/lookup_failure.hpp"
 #include "scanhook/support/media_item_type.hpp"
 
 namespace scanhook::jellyfin {
@@ -35,17 +36,6 @@ bool needs_user(const support::HttpResponse& response) {
 }
 
 }  // namespace
-
-WebhookOutcome JellyfinWebhook::lookup_failed(const std::string& what,
-                                              const support::HttpResponse& response,
-                                              const std::string& request) const {
-  const std::string message =
-      "could not look up " + what + ": " + api_->verdict(response, request).reason;
-  api_->host().log(LogLevel::error,
-                   message + " (Jellyfin does not resend webhooks: the request is kept as a dead " +
-                       "letter, replay it once Jellyfin answers)");
-  return WebhookOutcome::failed(response.answered() ? 502 : 503, message);
-}
 
 support::HttpResponse JellyfinWebhook::get_item(const std::string& item_id, std::string& route) {
   std::optional<std::string> user;
@@ -86,7 +76,8 @@ JellyfinWebhook::Lookup JellyfinWebhook::look_up(const std::string& item_id) {
   std::string route;
   const auto response = get_item(item_id, route);
   if (!response.success())
-    return {std::nullopt, lookup_failed("item " + item_id, response, "GET " + route)};
+    return {std::nullopt,
+            support::lookup_failure(*api_, "item " + item_id, response, "GET " + route)};
   try {
     return {parse_item_lookup(response.body), std::nullopt};
   } catch (const std::exception& error) {

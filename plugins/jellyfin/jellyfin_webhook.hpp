@@ -33,8 +33,6 @@ class JellyfinWebhook final : public WebhookSourceBase {
   Lookup look_up(const std::string& item_id);
   // GET /Items, or /Users/{id}/Items once Jellyfin (10.8.0-10.8.7) refused the former.
   support::HttpResponse get_item(const std::string& item_id, std::string& route);
-  WebhookOutcome lookup_failed(const std::string& what, const support::HttpResponse& response,
-                               const std::string& request) const;
 
   std::shared_ptr<const support::ServerApi> api_;
   std::mutex mutex_;

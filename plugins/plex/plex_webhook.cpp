@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "plex_api.hpp"
+#include "scanhook/support/lookup_failure.hpp"
 #include "scanhook/support/webhook_json.hpp"
 
 namespace scanhook::plex {
@@ -27,19 +28,6 @@ std::optional<std::string> PlexWebhook::machine_identifier() {
     return std::nullopt;
   }
   return machine_identifier_;
-}
-
-WebhookOutcome PlexWebhook::lookup_failed(const std::string& what,
-                                          const support::HttpResponse& response,
-                                          const std::string& request) {
-  const std::string message =
-      "could not look up " + what + ": " + api_->verdict(response, request).reason;
-  api_->host().log(LogLevel::error,
-                   message +
-                       " (Plex does not resend webhooks: the request is kept as a dead letter, " +
-                       "replay it once Plex answers)");
-  // 503: Plex could not be reached; 502: it answered, but not usefully.
-  return WebhookOutcome::failed(response.answered() ? 502 : 503, message);
 }
 
 WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
@@ -70,7 +58,8 @@ WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
   const auto response = api_->get(route);
   if (response.status == 404)
     return WebhookOutcome::ignored("Plex no longer has item " + rating_key + " (" + title + ")");
-  if (!response.success()) return lookup_failed("item " + rating_key, response, "GET " + route);
+  if (!response.success())
+    return support::lookup_failure(*api_, "item " + rating_key, response, "GET " + route);
   std::vector<ScanEvent> events;
   std::string type;
   try {
@@ -89,7 +78,7 @@ WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
     const auto listed = api_->get(children);
     if (listed.status == 404) return WebhookOutcome::ignored("Plex no longer has " + what);
     if (!listed.success())
-      return lookup_failed("the children of " + what, listed, "GET " + children);
+      return support::lookup_failure(*api_, "the children of " + what, listed, "GET " + children);
     try {
       events = parse_item_paths(listed.body);
     } catch (const std::exception& error) {

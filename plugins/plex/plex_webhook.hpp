@@ -24,8 +24,6 @@ class PlexWebhook final : public WebhookSourceBase {
  private:
   // The configured server's machineIdentifier, read once; nullopt while unreadable.
   std::optional<std::string> machine_identifier();
-  WebhookOutcome lookup_failed(const std::string& what, const support::HttpResponse& response,
-                               const std::string& request);
 
   std::shared_ptr<const support::ServerApi> api_;
   std::mutex mutex_;
