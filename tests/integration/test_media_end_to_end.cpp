@@ -537,7 +537,8 @@ struct WindowsServers : MediaServers {
   }
 };
 
-TEST_CASE("rewrite = /tv => T:\\tv starts, and Plex on Windows is sent T:\\tv\\... paths",
+TEST_CASE("a target rewrite to a Windows drive or UNC path starts, and each server is sent the "
+          "folder in its own form",
           "[e2e][media][windows]") {
   WindowsServers servers;
   TempDir dir;
