@@ -35,12 +35,21 @@ std::vector<support::Library> parse_virtual_folders(const std::string& body) {
   return libraries;
 }
 
-std::string item_lookup(const std::string& item_id) {
-  return "/Items?ids=" + support::url_encode(item_id) + "&Fields=Path";
+std::string id_query(const std::string& item_id) {
+  return "?ids=" + support::url_encode(item_id) + "&Fields=Path";
 }
 
-std::string user_item_lookup(const std::string& user_id, const std::string& item_id) {
-  return "/Users/" + support::url_encode(user_id) + item_lookup(item_id);
+std::string name_query(const std::string& item_type, const std::string& name) {
+  return "?searchTerm=" + support::url_encode(name) +
+         "&IncludeItemTypes=" + support::url_encode(item_type) + "&Recursive=true&Fields=Path";
+}
+
+std::string items_route(const std::string& query) {
+  return "/Items" + query;
+}
+
+std::string user_items_route(const std::string& user_id, const std::string& query) {
+  return "/Users/" + support::url_encode(user_id) + items_route(query);
 }
 
 std::optional<std::string> parse_administrator(const std::string& body) {
@@ -58,21 +67,52 @@ std::optional<std::string> parse_administrator(const std::string& body) {
   return std::nullopt;
 }
 
-std::optional<ItemPath> parse_item_lookup(const std::string& body) {
+namespace {
+
+Poco::JSON::Array::Ptr items_of(const std::string& body) {
   const auto parsed = Poco::JSON::Parser().parse(body);
   if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
     throw std::runtime_error("expected a JSON object with Items");
   const auto items = parsed.extract<Poco::JSON::Object::Ptr>()->getArray("Items");
   if (!items) throw std::runtime_error("the answer has no Items");
-  if (items->size() == 0) return std::nullopt;
-  const auto item = items->getObject(0);
-  if (!item) throw std::runtime_error("an item is not an object");
-  const std::string path = item->optValue<std::string>("Path", "");
+  for (std::size_t i = 0; i < items->size(); ++i)
+    if (!items->getObject(static_cast<unsigned>(i)))
+      throw std::runtime_error("an item is not an object");
+  return items;
+}
+
+std::optional<ItemPath> path_of(const Poco::JSON::Object& item) {
+  const std::string path = item.optValue<std::string>("Path", "");
   if (path.empty()) return std::nullopt;
-  const bool is_folder = item->has("IsFolder")
-                             ? item->getValue<bool>("IsFolder")
-                             : !support::is_file_item_type(item->optValue<std::string>("Type", ""));
+  const bool is_folder = item.has("IsFolder")
+                             ? item.getValue<bool>("IsFolder")
+                             : !support::is_file_item_type(item.optValue<std::string>("Type", ""));
   return ItemPath{path, !is_folder};
+}
+
+}  // namespace
+
+std::optional<ItemPath> parse_item_lookup(const std::string& body) {
+  const auto items = items_of(body);
+  if (items->size() == 0) return std::nullopt;
+  return path_of(*items->getObject(0));
+}
+
+std::optional<ItemPath> parse_named_item(const std::string& body, const std::string& name,
+                                         const std::string& artist) {
+  const auto items = items_of(body);
+  std::optional<ItemPath> by_name;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto item = items->getObject(static_cast<unsigned>(i));
+    if (item->optValue<std::string>("Name", "") != name) continue;
+    const auto found = path_of(*item);
+    if (!found) continue;
+    const std::string album_artist = item->optValue<std::string>("AlbumArtist", "");
+    if (artist.empty() || album_artist == artist) return found;
+    // Another artist's album of the same name is not this one.
+    if (album_artist.empty() && !by_name) by_name = found;
+  }
+  return by_name;
 }
 
 }  // namespace scanhook::jellyfin

@@ -4,6 +4,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <tuple>
+#include <utility>
+
 #include "scanhook/support/lookup_failure.hpp"
 #include "scanhook/support/media_item_type.hpp"
 
@@ -37,13 +40,13 @@ bool needs_user(const support::HttpResponse& response) {
 
 }  // namespace
 
-support::HttpResponse JellyfinWebhook::get_item(const std::string& item_id, std::string& route) {
+support::HttpResponse JellyfinWebhook::get_items(const std::string& query, std::string& route) {
   std::optional<std::string> user;
   {
     std::lock_guard lock(mutex_);
     user = user_id_;
   }
-  route = user ? user_item_lookup(*user, item_id) : item_lookup(item_id);
+  route = user ? user_items_route(*user, query) : items_route(query);
   auto response = api_->get(route);
   if (user || !needs_user(response)) return response;
 
@@ -68,24 +71,67 @@ support::HttpResponse JellyfinWebhook::get_item(const std::string& item_id, std:
                        " (Jellyfin 10.8.0 to 10.8.7 need a user id there): items are looked up "
                        "as administrator " +
                        *user + " from now on");
-  route = user_item_lookup(*user, item_id);
+  route = user_items_route(*user, query);
   return api_->get(route);
 }
 
-JellyfinWebhook::Lookup JellyfinWebhook::look_up(const std::string& item_id) {
+JellyfinWebhook::Lookup JellyfinWebhook::look_up(const std::string& query, const std::string& what,
+                                                 Pick pick, const std::string& name,
+                                                 const std::string& artist) {
   std::string route;
-  const auto response = get_item(item_id, route);
+  const auto response = get_items(query, route);
   if (!response.success())
-    return {std::nullopt,
-            support::lookup_failure(*api_, "item " + item_id, response, "GET " + route)};
+    return {std::nullopt, support::lookup_failure(*api_, what, response, "GET " + route)};
   try {
-    return {parse_item_lookup(response.body), std::nullopt};
+    return {pick(response.body, name, artist), std::nullopt};
   } catch (const std::exception& error) {
     return {std::nullopt,
             WebhookOutcome::failed(
                 502, "Jellyfin answered GET " + route +
                          " with something that is not an item list: " + error.what())};
   }
+}
+
+JellyfinWebhook::Lookup JellyfinWebhook::look_up_id(const std::string& item_id) {
+  return look_up(id_query(item_id), "item " + item_id,
+                 [](const std::string& body, const std::string&, const std::string&) {
+                   return parse_item_lookup(body);
+                 });
+}
+
+WebhookOutcome JellyfinWebhook::nearest_parent(const Poco::JSON::Object& payload,
+                                               const std::string& what,
+                                               const std::string& item_id) {
+  const auto scan = [&](const ItemPath& found, const std::string& parent) {
+    return WebhookOutcome::accepted({{found.path, found.is_file, EventKind::modified, 0}},
+                                    "ItemDeleted " + what + ": scanning " + found.path +
+                                        ", the folder of its " + parent +
+                                        " (the nearest one Jellyfin still knows)");
+  };
+  // Episodes: by id (plugin v12+).
+  for (const auto& [field, parent] : {std::pair{"SeasonId", "season"}, {"SeriesId", "series"}}) {
+    const std::string parent_id = text_field(payload, field);
+    if (parent_id.empty()) continue;
+    auto lookup = look_up_id(parent_id);
+    if (lookup.failure) return std::move(*lookup.failure);
+    if (lookup.found) return scan(*lookup.found, parent);
+  }
+  // Tracks: the album and the artist by name (the plugin sends no id of either).
+  const std::string artist = text_field(payload, "Artist");
+  for (const auto& [type, name, parent] :
+       {std::tuple{"MusicAlbum", text_field(payload, "Album"), "album"},
+        std::tuple{"MusicArtist", artist, "artist"}}) {
+    if (name.empty()) continue;
+    auto lookup = look_up(name_query(type, name), std::string(parent) + " \"" + name + "\"",
+                          parse_named_item, name, std::string(type) == "MusicAlbum" ? artist : "");
+    if (lookup.failure) return std::move(*lookup.failure);
+    if (lookup.found) return scan(*lookup.found, parent);
+  }
+  const std::string why = "ItemDeleted " + what + " (item " + item_id +
+                          "): Jellyfin's webhook names no path and no season, series, album or "
+                          "artist Jellyfin still knows, so there is no folder to scan";
+  api_->host().log(LogLevel::info, why);
+  return WebhookOutcome::ignored(why);
 }
 
 WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
@@ -114,7 +160,7 @@ WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
   if (item_id.empty()) return WebhookOutcome::malformed(type + " without ItemId: " + kTemplateHint);
 
   if (!deleted) {
-    auto lookup = look_up(item_id);
+    auto lookup = look_up_id(item_id);
     if (lookup.failure) return std::move(*lookup.failure);
     if (!lookup.found)
       return WebhookOutcome::ignored("Jellyfin knows no item " + item_id + " with a path");
@@ -124,23 +170,7 @@ WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
   }
 
   // The deleted item is gone from Jellyfin: scan the nearest parent it still knows.
-  for (const char* parent : {"SeasonId", "SeriesId"}) {
-    const std::string parent_id = text_field(*payload, parent);
-    if (parent_id.empty()) continue;
-    auto lookup = look_up(parent_id);
-    if (lookup.failure) return std::move(*lookup.failure);
-    if (!lookup.found) continue;
-    return WebhookOutcome::accepted(
-        {{lookup.found->path, lookup.found->is_file, EventKind::modified, 0}},
-        "ItemDeleted " + what + ": scanning " + lookup.found->path + ", the folder of its " +
-            (std::string(parent) == "SeasonId" ? "season" : "series") +
-            " (the nearest one Jellyfin still knows)");
-  }
-  const std::string why = "ItemDeleted " + what + " (item " + item_id +
-                          "): Jellyfin's webhook names no path and no season or series Jellyfin "
-                          "still knows, so there is no folder to scan";
-  api_->host().log(LogLevel::info, why);
-  return WebhookOutcome::ignored(why);
+  return nearest_parent(*payload, what, item_id);
 }
 
 }  // namespace scanhook::jellyfin

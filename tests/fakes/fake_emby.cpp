@@ -59,7 +59,8 @@ HttpReply FakeEmby::handle(const RecordedRequest& request) {
       int id = 100;
       for (const auto& location : library.locations) {
         Poco::JSON::Object subfolder(Poco::JSON_PRESERVE_KEY_ORDER);
-        subfolder.set("Name", location.substr(location.find_last_of('/') + 1));
+        // Windows libraries (\\nas\media) use backslashes.
+        subfolder.set("Name", location.substr(location.find_last_of("/\\") + 1));
         subfolder.set("Id", std::to_string(id++));
         subfolder.set("Path", location);
         subfolders.add(subfolder);

@@ -117,20 +117,32 @@ HttpReply FakeMediaBrowser::media_updated(const RecordedRequest& request) {
 }
 
 HttpReply FakeMediaBrowser::items(const RecordedRequest& request) const {
-  Poco::JSON::Array list;
-  std::istringstream ids(query_param_nocase(request, "ids").value_or(""));
+  std::vector<FakeItem> found;
+  if (const auto ids = query_param_nocase(request, "ids")) {
+    std::istringstream list(*ids);
+    for (std::string id; std::getline(list, id, ',');)
+      if (const auto known = item(id)) found.push_back(*known);
+  } else if (const auto term = query_param_nocase(request, "searchTerm")) {
+    const std::string types =
+        "," + query_param_nocase(request, "IncludeItemTypes").value_or("") + ",";
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, candidate] : items_)
+      if (types.find("," + candidate.type + ",") != std::string::npos &&
+          Poco::toLower(candidate.name).find(Poco::toLower(*term)) != std::string::npos)
+        found.push_back(candidate);
+  }
   const std::string fields = query_param_nocase(request, "fields").value_or("");
   const bool with_path = Poco::toLower(fields).find("path") != std::string::npos;
-  for (std::string id; std::getline(ids, id, ',');) {
-    const auto found = item(id);
-    if (!found) continue;
+  Poco::JSON::Array list;
+  for (const auto& entry_item : found) {
     Poco::JSON::Object entry(Poco::JSON_PRESERVE_KEY_ORDER);
-    entry.set("Name", found->name);
+    entry.set("Name", entry_item.name);
     entry.set("ServerId", "4c1f8cbd2b6a4e1d9f0e6a0d3c9b8a71");
-    entry.set("Id", found->id);
-    if (with_path) entry.set("Path", found->path);
-    entry.set("IsFolder", found->is_folder);
-    entry.set("Type", found->type);
+    entry.set("Id", entry_item.id);
+    if (with_path) entry.set("Path", entry_item.path);
+    entry.set("IsFolder", entry_item.is_folder);
+    entry.set("Type", entry_item.type);
+    if (!entry_item.album_artist.empty()) entry.set("AlbumArtist", entry_item.album_artist);
     entry.set("LocationType", "FileSystem");
     list.add(entry);
   }

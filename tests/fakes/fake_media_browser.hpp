@@ -29,6 +29,7 @@ struct FakeItem {
   std::string type;  // Episode, Movie, Series, ...
   std::string path;
   bool is_folder = false;
+  std::string album_artist{};  // a MusicAlbum's AlbumArtist
 };
 
 class FakeMediaBrowser : public FakeHttpServer {
@@ -53,7 +54,8 @@ class FakeMediaBrowser : public FakeHttpServer {
 
   // Handles POST .../Library/Media/Updated: 204, or 400 on a bad body.
   HttpReply media_updated(const RecordedRequest& request);
-  // GET .../Items?ids=a,b&Fields=Path → {"Items":[...],"TotalRecordCount":n,"StartIndex":0}
+  // GET .../Items?ids=a,b&Fields=Path → {"Items":[...],"TotalRecordCount":n,"StartIndex":0};
+  // or ?searchTerm=x&IncludeItemTypes=T: items of type T whose name contains x, any case.
   HttpReply items(const RecordedRequest& request) const;
 
   virtual HttpReply handle(const RecordedRequest& request) = 0;

@@ -75,12 +75,11 @@ const std::vector<CorpusCase>& webhook_corpus() {
       {"jellyfin/plugin-v18/item_added_series_template.json", "jellyfin", kSeries, ""},
       {"jellyfin/plugin-v18/item_added_template.json", "jellyfin", kSeason, ""},
       {"jellyfin/plugin-v18/item_deleted_all_properties.json", "jellyfin", kSeason, ""},
-      {"jellyfin/plugin-v18/item_deleted_audio_all_properties.json", "jellyfin", "",
-       "no season or series Jellyfin still knows"},
+      {"jellyfin/plugin-v18/item_deleted_audio_all_properties.json", "jellyfin", kAlbum, ""},
       {"jellyfin/plugin-v18/item_deleted_movie_all_properties.json", "jellyfin", "",
-       "no season or series Jellyfin still knows"},
+       "Jellyfin still knows, so there is no folder to scan"},
       {"jellyfin/plugin-v18/item_deleted_movie_template.json", "jellyfin", "",
-       "no season or series Jellyfin still knows"},
+       "Jellyfin still knows, so there is no folder to scan"},
       {"jellyfin/plugin-v18/item_deleted_template.json", "jellyfin", kSeason, ""},
       {"jellyfin/plugin-v18/playback_start.json", "jellyfin", "", "changes no files"},
       {"jellyfin/plugin-v11/item_added_all_properties.json", "jellyfin108", kSeason, ""},
@@ -201,6 +200,7 @@ TEST_CASE(
     server->add_item({"0f1e2d3c4b5a49688776a5b4c3d2e1f0", "Season 2", "Season", kSeason, true});
     server->add_item(
         {"5e7d2c1b0a9f4e8db7c6a5b4c3d2e1f0", "Northern Lights", "Series", kSeries, true});
+    server->add_item({"e7a1", "Harbour Songs", "MusicAlbum", kAlbum, true, "The Keepers"});
   }
 
   // The scan target: a Jellyfin with a library per kind.

@@ -438,8 +438,7 @@ TEST_CASE("a Jellyfin ItemDeleted with nothing left queues nothing, says why and
       post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_movie_all_properties.json");
   REQUIRE(answer.status == 200);
   CHECK_THAT(answer.body, Contains("\"queued\":0") &&
-                              Contains("no season or series Jellyfin still knows, so there is no "
-                                       "folder to scan"));
+                              Contains("Jellyfin still knows, so there is no folder to scan"));
   CHECK(daemon.wait_for_output("ItemDeleted Movie \"Harbour Lights\" (item "));
   CHECK(servers.plex.refreshes().empty());
 }
@@ -537,9 +536,10 @@ struct WindowsServers : MediaServers {
   }
 };
 
-TEST_CASE("a target rewrite to a Windows drive or UNC path starts, and each server is sent the "
-          "folder in its own form",
-          "[e2e][media][windows]") {
+TEST_CASE(
+    "a target rewrite to a Windows drive or UNC path starts, and each server is sent the "
+    "folder in its own form",
+    "[e2e][media][windows]") {
   WindowsServers servers;
   TempDir dir;
   std::string ini = servers.ini();
@@ -607,4 +607,24 @@ TEST_CASE("with no rewrite, a folder is in no Plex library on Windows, and histo
   CHECK(history->getObject(0)->getValue<std::string>("reason") ==
         kSeverance + " is in no Plex library (libraries: TV Shows (T:\\tv))");
   CHECK(servers.plex.refreshes().empty());
+}
+
+TEST_CASE("a Jellyfin ItemDeleted for a track scans its album folder, found by name, on Plex",
+          "[e2e][media][jellyfin]") {
+  MediaServers servers;
+  servers.plex.set_sections({{"3", "Music", "artist", {"/music"}}});
+  servers.jellyfin.add_item({"e7a1", "Harbour Songs", "MusicAlbum",
+                             "/music/The Keepers/Harbour Songs (2020)", true, "The Keepers"});
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto answer =
+      post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_audio_all_properties.json");
+  REQUIRE(answer.status == 200);
+  CHECK_THAT(answer.body, Contains("\"queued\":1") && Contains("the folder of its album"));
+  REQUIRE(eventually([&] { return !servers.plex.refreshes().empty(); }));
+  CHECK(servers.plex.refreshed() ==
+        std::vector<std::string>{"section 3 /music/The Keepers/Harbour Songs (2020)"});
 }

@@ -367,6 +367,41 @@ TEST_CASE(
   CHECK(jellyfin.requests_to("GET", "/Items").size() == 3);  // season, season again, series
 }
 
+TEST_CASE(
+    "a jellyfin ItemDeleted of a track scans its album's folder, found by name, or its "
+    "artist's",
+    "[jellyfin][webhook]") {
+  FakeJellyfin jellyfin(kKey);
+  // Another artist's album of the same name, and one whose name only contains it.
+  jellyfin.add_item(
+      {"d1", "Harbour Songs", "MusicAlbum", "/music/Other Band/Harbour Songs", true, "Other Band"});
+  jellyfin.add_item({"d2", "Harbour Songs (Live)", "MusicAlbum",
+                     "/music/The Keepers/Harbour Songs (Live)", true, "The Keepers"});
+  jellyfin.add_item({"d3", "Harbour Songs", "MusicAlbum", "/music/The Keepers/Harbour Songs (2020)",
+                     true, "The Keepers"});
+  jellyfin.add_item({"d4", "The Keepers", "MusicArtist", "/music/The Keepers", true});
+  RecordingHost host;
+  auto source = make_source(jellyfin, host);
+  const std::string fixture = "jellyfin/plugin-v18/item_deleted_audio_all_properties.json";
+
+  const auto album = source->handle(webhook(read_test_data(fixture)));
+  REQUIRE(album.events.size() == 1);
+  CHECK(album.events[0].path == "/music/The Keepers/Harbour Songs (2020)");
+  CHECK_FALSE(album.events[0].is_file);
+  CHECK_THAT(album.message, Catch::Matchers::Contains("the folder of its album"));
+  const auto searches = jellyfin.requests_to("GET", "/Items");
+  REQUIRE(searches.size() == 1);
+  CHECK(searches[0].raw_query ==
+        "searchTerm=Harbour%20Songs&IncludeItemTypes=MusicAlbum&Recursive=true&Fields=Path");
+
+  jellyfin.remove_item("d3");  // the album's last track took the album
+  const auto artist = source->handle(webhook(read_test_data(fixture)));
+  REQUIRE(artist.events.size() == 1);
+  // The other artist's album of that name is not taken for it.
+  CHECK(artist.events[0].path == "/music/The Keepers");
+  CHECK_THAT(artist.message, Catch::Matchers::Contains("the folder of its artist"));
+}
+
 TEST_CASE("a jellyfin ItemDeleted with no parent left says why and queues nothing",
           "[jellyfin][webhook]") {
   FakeJellyfin jellyfin(kKey);
@@ -379,12 +414,12 @@ TEST_CASE("a jellyfin ItemDeleted with no parent left says why and queues nothin
   CHECK(movie.events.empty());
   CHECK(movie.message ==
         "ItemDeleted Movie \"Harbour Lights\" (item b2c3d4e5f6a74b8c9d0e1f2a3b4c5d6e): Jellyfin's "
-        "webhook names no path and no season or series Jellyfin still knows, so there is no "
-        "folder to scan");
+        "webhook names no path and no season, series, album or artist Jellyfin still knows, so "
+        "there is no folder to scan");
   CHECK(host.logged(movie.message));
   CHECK(jellyfin.requests().empty());
 
-  // A track names its album and artist only by name: nothing to look up either.
+  // A track whose album and artist are gone too: searched by name, nothing found.
   const auto track = source->handle(
       webhook(read_test_data("jellyfin/plugin-v18/item_deleted_audio_all_properties.json")));
   CHECK(track.events.empty());
@@ -394,9 +429,9 @@ TEST_CASE("a jellyfin ItemDeleted with no parent left says why and queues nothin
   const auto episode =
       source->handle(webhook(read_test_data("jellyfin/plugin-v18/item_deleted_template.json")));
   CHECK(episode.events.empty());
-  CHECK_THAT(episode.message,
-             Catch::Matchers::Contains("no season or series Jellyfin still knows"));
-  CHECK(jellyfin.requests_to("GET", "/Items").size() == 2);
+  CHECK_THAT(episode.message, Catch::Matchers::Contains("Jellyfin still knows, so there is no"));
+  // Two searches for the track's album and artist, two lookups for the season and series.
+  CHECK(jellyfin.requests_to("GET", "/Items").size() == 4);
 }
 
 TEST_CASE(
