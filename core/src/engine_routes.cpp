@@ -21,6 +21,8 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
+constexpr const char* kManualNeedsCredentials = "the manual trigger needs the server's credentials";
+
 HttpReply json_reply(int status, const Object& object) {
   std::ostringstream out;
   object.stringify(out);
@@ -158,6 +160,14 @@ std::optional<HttpReply> Engine::refuse_caller(const HttpRequest& request, const
   return reply;
 }
 
+std::optional<HttpReply> Engine::refuse_webhook_caller(const std::string& name,
+                                                       const HttpRequest& request) {
+  const auto found = sources_.find(name);
+  if (found == sources_.end() || !found->second.instance) return std::nullopt;
+  return refuse_caller(request, found->second.token,
+                       "this webhook needs the source's token or the server's credentials");
+}
+
 void Engine::webhook_route(const std::string& name, const HttpRequest& request,
                            const Respond& respond) {
   const auto found = sources_.find(name);
@@ -169,10 +179,7 @@ void Engine::webhook_route(const std::string& name, const HttpRequest& request,
         json_error(404, "no webhook source named \"" + name + "\"" + did_you_mean(name, names)));
   }
   Source& source = found->second;
-  if (auto refusal =
-          refuse_caller(request, source.token,
-                        "this webhook needs the source's token or the server's credentials"))
-    return respond(std::move(*refusal));
+  if (auto refusal = refuse_webhook_caller(name, request)) return respond(std::move(*refusal));
   if (!source.webhook)
     return respond(json_error(405, "the source " + name + " is polled: it takes no webhooks"));
   deliver_async(source, request, respond);
@@ -206,8 +213,7 @@ HttpReply Engine::deliver(Source& source, const HttpRequest& request) {
 }
 
 void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
-  if (auto refusal =
-          refuse_caller(request, "", "the manual trigger needs the server's credentials"))
+  if (auto refusal = refuse_caller(request, "", kManualNeedsCredentials))
     return respond(std::move(*refusal));
   if (request.method == "GET" || request.method == "HEAD")
     return respond({200, "text/html; charset=utf-8", kManualForm, {}});
@@ -470,13 +476,20 @@ void Engine::register_routes(Router& router) {
                              const Respond& respond) { manual_route(request, respond); };
   // The *arr apps send POST or PUT (their webhook's Method setting); autoscan's
   // manual trigger took any method but GET as a scan.
-  router.add_deferred("GET", "/triggers/manual", Access::webhook, manual);
+  // The callers are checked from the head too, so a stranger's body is never read.
+  const HeadCheck manual_caller = [this](const HttpRequest& request, const RouteParams&) {
+    return refuse_caller(request, "", kManualNeedsCredentials);
+  };
+  router.add_deferred("GET", "/triggers/manual", Access::webhook, manual, manual_caller);
   for (const char* method : {"POST", "PUT"}) {
-    router.add_deferred(method, "/triggers/manual", Access::webhook, manual);
+    router.add_deferred(method, "/triggers/manual", Access::webhook, manual, manual_caller);
     router.add_deferred(
         method, "/triggers/{source}", Access::webhook,
         [this](const HttpRequest& request, const RouteParams& params, const Respond& respond) {
           webhook_route(params.at("source"), request, respond);
+        },
+        [this](const HttpRequest& request, const RouteParams& params) {
+          return refuse_webhook_caller(params.at("source"), request);
         });
   }
   plex_autoscan_->register_routes(router);

@@ -61,16 +61,27 @@ void Router::add(const std::string& method, const std::string& pattern, Access a
 }
 
 void Router::add_deferred(const std::string& method, const std::string& pattern, Access access,
-                          DeferredRouteHandler handler) {
-  routes_.push_back({method, pattern, access, std::move(handler), {}, split_path(pattern)});
+                          DeferredRouteHandler handler, HeadCheck head_check) {
+  routes_.push_back({method,
+                     pattern,
+                     access,
+                     std::move(handler),
+                     {},
+                     split_path(pattern),
+                     std::move(head_check)});
 }
 
 void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
                         Access access, RouteHandler handler) {
   if (secret.empty() || pattern.find("{secret}") == std::string::npos)
     throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
-  routes_.push_back({method, pattern, access, answering_at_once(std::move(handler)),
-                     std::move(secret), split_path(pattern)});
+  routes_.push_back({method,
+                     pattern,
+                     access,
+                     answering_at_once(std::move(handler)),
+                     std::move(secret),
+                     split_path(pattern),
+                     {}});
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {

@@ -108,6 +108,9 @@ class Engine {
   // [server] user nor holds `token` (if any); nullopt if allowed.
   std::optional<HttpReply> refuse_caller(const HttpRequest& request, const std::string& token,
                                          const std::string& message);
+  // refuse_caller for webhook source `name` (nullopt when there is no such source).
+  std::optional<HttpReply> refuse_webhook_caller(const std::string& name,
+                                                 const HttpRequest& request);
   void webhook_route(const std::string& name, const HttpRequest& request, const Respond& respond);
   // Runs an authorised request through a webhook source; keeps a dead letter when it fails.
   void deliver_async(Source& source, const HttpRequest& request, ReplyDone done);

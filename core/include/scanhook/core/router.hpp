@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@ using RouteHandler = std::function<HttpReply(const HttpRequest&, const RoutePara
 using DeferredRouteHandler =
     std::function<void(const HttpRequest&, const RouteParams&, const Respond& respond)>;
 
+// Checks a request from its head alone (the body is empty), before the body
+// is read: a reply refuses the request and its body is never read. For the
+// caller's credentials, so that no large body is taken from a stranger.
+using HeadCheck = std::function<std::optional<HttpReply>(const HttpRequest&, const RouteParams&)>;
+
 // Who may call a route; the HTTP server enforces it before the handler runs.
 enum class Access {
   open,     // anyone (health, the login page)
@@ -34,6 +40,7 @@ struct Route {
   DeferredRouteHandler handler;  // a RouteHandler's reply is given at once
   std::string secret;            // non-empty: the {secret} segment must equal it (constant-time)
   std::vector<std::string> segments;  // the pattern split at '/', once
+  HeadCheck head_check;               // if set, run before the body is read
 };
 
 struct RouteLookup {
@@ -49,7 +56,7 @@ class Router {
   void add(const std::string& method, const std::string& pattern, Access access,
            RouteHandler handler);
   void add_deferred(const std::string& method, const std::string& pattern, Access access,
-                    DeferredRouteHandler handler);
+                    DeferredRouteHandler handler, HeadCheck head_check = {});
   // A route whose {secret} segment is a credential (e.g. plex_autoscan's
   // /{secret}): compared in constant time, and never logged.
   void add_secret(const std::string& method, const std::string& pattern, std::string secret,
