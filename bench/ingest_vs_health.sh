@@ -1,15 +1,18 @@
 #!/bin/sh
 # Durable ingest vs /health against one running scanhookd, alternating
-# (/health, /api/scan, Sonarr webhook) for ROUNDS rounds of SECONDS each, 64
-# connections; prints each run and the medians. Run from the repository root:
-#   sh bench/ingest_vs_health.sh [port=18222] [rounds=3] [seconds=5]
+# (/health, /api/scan, Sonarr webhook) for ROUNDS rounds of SECONDS each, on
+# CONNECTIONS connections; prints each run and the medians. Run from the
+# repository root:
+#   sh bench/ingest_vs_health.sh [port=18222] [rounds=3] [seconds=5] [connections=64]
 set -eu
-port=${1:-18222}; rounds=${2:-3}; seconds=${3:-5}
+port=${1:-18222}; rounds=${2:-3}; seconds=${3:-5}; connections=${4:-64}
+# wrk needs a descriptor per connection: past the usual soft limit of 1,024.
+ulimit -n "$(ulimit -Hn)"
 url=http://127.0.0.1:$port
 out=$(mktemp -d)
 run() {  # name, wrk arguments...
   name=$1; shift
-  wrk -t2 -c64 -d"${seconds}s" --latency "$@" >"$out/run" 2>&1
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" >"$out/run" 2>&1
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/run")
   p50=$(awk '$1 == "50%" {print $2}' "$out/run")
   p99=$(awk '$1 == "99%" {print $2}' "$out/run")
