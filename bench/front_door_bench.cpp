@@ -65,10 +65,13 @@ struct Reply {
   double ms = 0;
 };
 
-// One request on a new connection (Connection: close), timed from connect to the last byte.
+// One request on a new connection (Connection: close), timed from connect to
+// the last byte; status 0 when no reply came within 10 s.
 Reply call(unsigned short port, const std::string& request) {
   const auto started = Clock::now();
   const int fd = connect_to(port);
+  const timeval patience{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
   send_all(fd, request);
   std::string text;
   char buffer[16384];
@@ -210,8 +213,8 @@ int main(int argc, char** argv) {
   std::printf(
       "idle connections opened %d, held by the daemon %.0f (%.0f at the end, with %d slow)\n",
       idle_count, held, held_at_end, slow_count);
-  std::printf("daemon RSS %.0f KiB -> %.0f KiB: %.2f KiB per idle connection\n", rss_before,
-              rss_after, (rss_after - rss_before) / idle_count);
+  std::printf("daemon RSS %.0f KiB -> %.0f KiB: %.2f KiB per idle connection held\n", rss_before,
+              rss_after, (rss_after - rss_before) / held);
   print("no other clients", quiet);
   print("idle + slow clients connected", loaded);
   std::printf("loaded / quiet medians: /health %.2f, sonarr %.2f\n",

@@ -17,9 +17,10 @@ run() {  # name, wrk arguments...
   p50=$(awk '$1 == "50%" {print $2}' "$out/run")
   p99=$(awk '$1 == "99%" {print $2}' "$out/run")
   bad=$(awk '/Non-2xx/ {print $NF}' "$out/run")
-  echo "$name $rps $p50 $p99 ${bad:-0}" | tee -a "$out/all"
+  timeouts=$(awk '/Socket errors/ {print $NF}' "$out/run")
+  echo "$name $rps $p50 $p99 ${bad:-0} ${timeouts:-0}" | tee -a "$out/all"
 }
-echo "endpoint req/s p50 p99 non-2xx"
+echo "endpoint req/s p50 p99 non-2xx timeouts"
 for _ in $(seq "$rounds"); do
   run health "$url/health"
   run api_scan -s bench/ingest.lua "$url/api/scan"
