@@ -3,9 +3,6 @@
 // caller without credentials is refused before its body is read.
 #include <catch2/catch.hpp>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/StreamSocket.h>
 #include <sys/resource.h>
 
@@ -14,10 +11,11 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <sstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "scanhook/support/http_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
@@ -64,33 +62,27 @@ class FrontDoor {
     daemon_ = std::make_unique<DaemonProcess>(dir_.path(), kIni);
   }
 
-  bool listening() { return daemon_->wait_until_listening(); }
+  bool listening() {
+    if (!daemon_->wait_until_listening()) return false;
+    client_.emplace(daemon_->url(), scanhook::support::HttpOptions{});
+    return true;
+  }
   unsigned short port() const { return daemon_->port(); }
   std::string output() const { return daemon_->output(); }
 
-  // One request on a new connection, timed from connect to the whole reply.
-  Answer call(const std::string& method, const std::string& uri, const std::string& body = "",
-              const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  // One request, timed to the whole reply.
+  Answer call(const std::string& method, const std::string& target, const std::string& body = "",
+              const scanhook::HeaderList& headers = {}) {
     const auto started = Clock::now();
-    Poco::Net::HTTPClientSession session("127.0.0.1", port());
-    session.setTimeout(Poco::Timespan(10, 0));
-    Poco::Net::HTTPRequest request(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto& [name, value] : headers) request.set(name, value);
-    if (!body.empty()) {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(body.size()));
-    }
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return {static_cast<int>(response.getStatus()), text.str(), Clock::now() - started};
+    const auto response =
+        client_->send(method, target, headers, body, body.empty() ? "" : "application/json");
+    return {response.status, response.body, Clock::now() - started};
   }
 
  private:
   TempDir dir_;
   std::unique_ptr<DaemonProcess> daemon_;
+  std::optional<scanhook::support::HttpClient> client_;  // once listening
 };
 
 double median_ms(std::vector<Answer> answers) {
