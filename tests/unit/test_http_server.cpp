@@ -137,7 +137,10 @@ struct RawConnection {
       if (end == std::string::npos) return count;
       std::size_t length = 0;
       const auto field = text.find("Content-Length: ", at);
-      if (field != std::string::npos && field < end) length = std::stoul(text.substr(field + 16));
+      // Only the digits are copied: the whole rest, per read, made reading an
+      // 8 MiB reply quadratic (seconds; 44 s under ASan).
+      if (field != std::string::npos && field < end)
+        length = std::stoul(text.substr(field + 16, 20));
       if (text.size() < end + 4 + length) return count;
       at = end + 4 + length;
       ++count;
