@@ -17,6 +17,10 @@ namespace {
 // has not ended by here is refused rather than buffered further.
 constexpr std::size_t kMaxHeadSize = 64 * 1024;
 constexpr std::size_t kMaxChunkLine = 1024;
+// After the last reply, what still comes is read and dropped (so that the
+// peer reads the reply, not a reset) up to this much: a refused body is not
+// taken whole.
+constexpr std::size_t kMaxDiscarded = 1024 * 1024;
 
 // Where the head in `bytes` ends (after its blank line), if it has.
 std::optional<std::size_t> head_end(const std::string& bytes) {
@@ -108,10 +112,11 @@ bool HttpConnection::receive(std::size_t budget) {
 }
 
 bool HttpConnection::discard() {
+  const std::size_t before = in_.size();
+  const bool open = receive(kMaxDiscarded);
+  discarded_ += in_.size() - before;
   in_.clear();
-  const bool open = receive(std::size_t{1} << 20);
-  in_.clear();
-  return open;
+  return open && discarded_ < kMaxDiscarded;
 }
 
 HttpConnection::Step HttpConnection::advance(std::size_t max_body_size) {
@@ -235,6 +240,7 @@ void HttpConnection::close(SteadyTime deadline) {
   state_ = State::closing;
   deadline_ = deadline;
   in_.clear();
+  discarded_ = 0;
   try {
     socket_.shutdownSend();
   } catch (const Poco::Exception&) {  // the peer is gone already

@@ -392,6 +392,27 @@ TEST_CASE("a user route refuses a large body without credentials before any of i
   CHECK(running.uploads == 0);
 }
 
+TEST_CASE("after a refusal the rest of a large body is not taken: the connection closes",
+          "[http]") {
+  RunningServer running(16 << 20);
+  RawConnection connection(running.server->port());
+  connection.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 16777216\r\n\r\n");
+  CHECK(connection.read_responses(1).rfind("HTTP/1.1 401 ", 0) == 0);
+  // A client that sends its body anyway: at most 1 MiB more is read and
+  // dropped (so the 401 is seen, not a reset); then the connection is gone.
+  connection.socket.setSendTimeout(Poco::Timespan(5, 0));
+  const std::string chunk(64 * 1024, 'a');
+  std::size_t sent = 0;
+  try {
+    while (sent < (std::size_t{16} << 20))
+      sent += static_cast<std::size_t>(
+          connection.socket.sendBytes(chunk.data(), static_cast<int>(chunk.size())));
+  } catch (const Poco::Exception&) {  // reset or broken pipe: refused
+  }
+  CHECK(sent < (std::size_t{16} << 20));
+  CHECK(running.uploads == 0);
+}
+
 TEST_CASE("a route's head check refuses the caller before the body, and lets the right one in",
           "[http]") {
   RunningServer running(16 << 20);

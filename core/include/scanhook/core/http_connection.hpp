@@ -50,7 +50,8 @@ class HttpConnection {
   // Reads what the socket has now (at most `budget` bytes); false once the
   // peer has closed its side or the socket failed.
   bool receive(std::size_t budget);
-  // Drops what the socket has (closing); false once the peer has closed.
+  // Drops what the socket has (closing); false once the peer has closed, or
+  // 1 MiB has been dropped: then the connection is closed at once.
   bool discard();
   // Parses what was read: the next head, or more of the body being read.
   Step advance(std::size_t max_body_size);
@@ -75,7 +76,8 @@ class HttpConnection {
   Write write_more();
   // The reply is out: wait for the next request (its bytes may be in already).
   void next_request(SteadyTime now, SteadyTime deadline);
-  // The last reply is out: stop sending, drop what still comes until `deadline`.
+  // The last reply is out: stop sending, drop what still comes (up to 1 MiB)
+  // until `deadline`, so the peer reads the reply rather than a reset.
   void close(SteadyTime deadline);
 
   State state() const { return state_; }
@@ -106,6 +108,7 @@ class HttpConnection {
   std::string body_;
   std::string out_;  // a reply's bytes the socket has not taken yet
   std::size_t out_offset_ = 0;
+  std::size_t discarded_ = 0;  // bytes dropped while closing
   HttpReply error_;
 };
 
