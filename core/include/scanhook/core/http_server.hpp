@@ -16,9 +16,6 @@
 
 namespace scanhook::core {
 
-class ConnectionReactor;
-class WorkerPool;
-
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 3030;  // 0: any free port (tests)
