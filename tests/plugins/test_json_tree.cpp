@@ -4,6 +4,7 @@
 
 #include "scanhook/support/arr_payload.hpp"
 #include "scanhook/support/json_tree.hpp"
+#include "scanhook/support/webhook_json.hpp"
 #include "scanhook/webhook_source.hpp"
 #include "support/arr_webhook.hpp"
 #include "support/plugin_harness.hpp"
@@ -12,6 +13,7 @@
 using scanhook::core::Role;
 using scanhook::support::ArrPayload;
 using scanhook::support::JsonTree;
+using scanhook::support::WebhookObject;
 using scanhook::testing::check_rejected;
 using scanhook::testing::make;
 using scanhook::testing::read_test_data;
@@ -235,4 +237,29 @@ TEST_CASE("arr payload: dotted fields, null reads as absent, non-objects in arra
   CHECK_FALSE((*files)[1].has("path"));
   CHECK((*files)[2].text("x") == std::nullopt);  // a number is not a text
   CHECK(payload->objects("series") == std::nullopt);
+}
+
+TEST_CASE("webhook object: members read as text as the media plugins read them", "[json]") {
+  std::string error;
+  const auto object = WebhookObject::parse(
+      R"({"Event": "library.new", "Id": 42, "IsFolder": false, "Item": {"Path": "/tv/A", "Path": "/tv/B"},
+          "Gone": null, "List": ["x"], "Event": "library.deleted"})",
+      error);
+  REQUIRE(object);
+  CHECK(object->text("Event") == "library.deleted");  // the last of a repeated key
+  CHECK(object->text("Id") == "42");
+  CHECK(object->text("IsFolder") == "false");
+  CHECK(object->flag("IsFolder") == false);
+  CHECK(object->flag("Id") == std::nullopt);
+  CHECK(object->text("Gone").empty());
+  CHECK(object->text("List").empty());
+  CHECK(object->text("Item").empty());
+  CHECK(object->text("Missing").empty());
+  REQUIRE(object->object("Item"));
+  CHECK(object->object("Item")->text("Path") == "/tv/B");
+  CHECK(object->object("Event") == std::nullopt);
+  CHECK_FALSE(WebhookObject::parse("[1]", error));
+  CHECK(error == "the JSON is not an object");
+  CHECK_FALSE(WebhookObject::parse(std::string(100000, '[') + std::string(100000, ']'), error));
+  CHECK(error == "nesting is deeper than 256");
 }
