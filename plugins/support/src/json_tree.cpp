@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace scanhook::support {
@@ -70,9 +71,13 @@ class JsonTree::Builder {
       : tree_(tree), doc_(doc), text_(text) {}
 
   void document() {
+    tree_.strings_.resize(kTrueFalse.size() + text_.size());
+    tree_.strings_.replace(0, kTrueFalse.size(), kTrueFalse);
+    used_ = kTrueFalse.size();
     value(doc_, Span{}, 0);
     if (const char* rest = current())
       fail("unexpected byte " + byte_text(*rest) + " after the value");
+    tree_.strings_.resize(used_);
   }
 
  private:
@@ -85,10 +90,14 @@ class JsonTree::Builder {
 
   Node& add(Type type, Span key) { return tree_.nodes_.emplace_back(Node{type, 0, key, {}}); }
 
+  // Keys and values never need more room than the text they come from
+  // (decoding only shortens), so strings_ is sized once and filled with
+  // memcpy; finish() cuts it to what was used.
   Span store(std::string_view text) {
-    Span span{static_cast<std::uint32_t>(tree_.strings_.size()),
-              static_cast<std::uint32_t>(text.size())};
-    tree_.strings_ += text;
+    if (used_ + text.size() > tree_.strings_.size()) tree_.strings_.resize(used_ + text.size());
+    std::memcpy(tree_.strings_.data() + used_, text.data(), text.size());
+    const Span span{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(text.size())};
+    used_ += text.size();
     return span;
   }
 
@@ -183,6 +192,7 @@ class JsonTree::Builder {
   JsonTree& tree_;
   od::document& doc_;
   std::string_view text_;
+  std::size_t used_ = 0;  // bytes of strings_ holding keys and values
 };
 
 std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& error) {
@@ -198,8 +208,6 @@ std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& erro
   padded.assign(text);
   padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   JsonTree tree;
-  tree.strings_.reserve(kTrueFalse.size() + text.size());
-  tree.strings_ = kTrueFalse;
   tree.nodes_.reserve(text.size() / 16);  // about one node per 16 bytes in *arr webhooks
   try {
     od::document doc;
