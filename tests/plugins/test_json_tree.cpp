@@ -146,7 +146,8 @@ TEST_CASE("json tree: nesting deeper than 256 is refused, however deep, without 
         "an object or array is not closed where the text ends");
 }
 
-TEST_CASE("json tree: numbers keep their text; one beyond a double's range is refused", "[json]") {
+TEST_CASE("json tree: numbers keep their text, and one beyond a double's range is refused",
+          "[json]") {
   const auto tree = parsed(
       R"({"id": 123456789012345678901234567890, "size": 18446744073709551616, "tiny": 1e-400,
           "neg": -0, "big": 1.7976931348623157e308})");
