@@ -10,10 +10,11 @@
 # the events).
 # Run from the repository root:
 #   sh bench/webhook_cpu.sh [count=400] BUILD_DIR...
+# (port 18977, or WEBHOOK_CPU_PORT).
 set -eu
 count=${1:-400}; shift
 warmup=20
-port=18422
+port=${WEBHOOK_CPU_PORT:-18977}
 work=$(mktemp -d)
 cat > "$work/b.ini" <<INI
 [server]
@@ -53,13 +54,18 @@ PY
 printf "%-40s %-9s %14s %14s\n" build product "Ir/request" "in plugin"
 for build in "$@"; do
   for product in sonarr jellyfin; do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+      echo "port $port is taken: set WEBHOOK_CPU_PORT" >&2
+      exit 1
+    fi
     rm -rf "$work/db" && mkdir -p "$work/db"
     valgrind --tool=callgrind --callgrind-out-file="$work/cg.%p" \
       "$build/bin/scanhookd" --config "$work/b.ini" > "$work/log" 2>&1 &
     pid=$!
-    until grep -q "listening\|Listening" "$work/log" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/health" || ! kill -0 "$pid" 2>/dev/null; do
       sleep 1
     done
+    kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
     sonarr() { post /triggers/sonarr tests/data/sonarr/download.json /tv/Severance "$@"; }
     jellyfin() {
       post "/triggers/jellyfin?token=bench-token" tests/data/jellyfin/item_added_all_properties.json \
@@ -69,13 +75,14 @@ for build in "$@"; do
     callgrind_control -z "$pid" > /dev/null 2>&1
     "$product" 1000 "$count"
     callgrind_control -d "$pid" > /dev/null 2>&1
-    kill "$pid"; wait "$pid" 2>/dev/null || true
+    kill "$pid" || { cat "$work/log" >&2; exit 1; }
+    wait "$pid" 2>/dev/null || true
     dump=$(ls "$work"/cg.$pid.* | sort -t. -k3 -n | tail -1)
     total=$(awk '/^summary:/ {print $2}' "$dump")
     inside=$(callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null |
       awk '/WebhookSourceBase::handle\(.*\.so\]$/ {gsub(",", "", $1); n += $1} END {print n + 0}')
     printf "%-40s %-9s %14d %14d\n" "$build" "$product" $((total / count)) $((inside / count))
-    rm -f "$work"/cg.*
+    [ -n "${WEBHOOK_CPU_KEEP:-}" ] || rm -f "$work"/cg.*
   done
 done
-rm -rf "$work"
+[ -n "${WEBHOOK_CPU_KEEP:-}" ] || rm -rf "$work"
