@@ -264,3 +264,21 @@ TEST_CASE("webhook object: members read as text as the media plugins read them",
   CHECK_FALSE(WebhookObject::parse(std::string(100000, '[') + std::string(100000, ']'), error));
   CHECK(error == "nesting is deeper than 256");
 }
+
+TEST_CASE("json tree: a body of megabytes reads whole, and the next small one after it", "[json]") {
+  std::string big = R"({"files": [)";
+  for (int i = 0; i < 40000; ++i)
+    big +=
+        (i ? ", " : "") + std::string(R"({"path": "/tv/Show/)") + std::to_string(i) + R"(.mkv"})";
+  big += "]}";
+  REQUIRE(big.size() > std::size_t{1} << 20);
+  const auto tree = parsed(big);
+  const auto files = tree.member(0, "files");
+  std::uint32_t last = JsonTree::kNone;
+  std::size_t count = 0;
+  for (auto e = tree.first_child(files); e < tree.end(files); e = tree.end(e), ++count) last = e;
+  CHECK(count == 40000);
+  CHECK(tree.value(tree.member(last, "path")) == "/tv/Show/39999.mkv");
+  CHECK(parsed(R"({"a": "b"})").value(1) == "b");
+  CHECK(error_of(R"({"a": b})") == "unexpected byte 'b' in value");
+}

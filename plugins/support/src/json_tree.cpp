@@ -202,13 +202,18 @@ std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& erro
   }
   // One parser and one padded copy of the text per request thread, reused:
   // simdjson reads up to SIMDJSON_PADDING bytes past the end, and allocating
-  // its buffers for each body would cost more than the parse.
+  // its buffers for each body would cost more than the parse. After a body
+  // over kKeptCapacity they are let go: simdjson's buffers are ~6 bytes per
+  // byte of text, and max_body_size (16 MiB) times the request threads would
+  // otherwise stay allocated.
+  constexpr std::size_t kKeptCapacity = 64 * 1024;
   thread_local od::parser parser;
   thread_local std::string padded;
   padded.assign(text);
   padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   JsonTree tree;
   tree.nodes_.reserve(text.size() / 16);  // about one node per 16 bytes in *arr webhooks
+  bool parsed = true;
   try {
     od::document doc;
     const std::string_view padded_text(padded.data(), text.size());
@@ -216,8 +221,13 @@ std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& erro
     Builder(tree, doc, padded_text).document();
   } catch (const Malformed& malformed) {
     error = malformed.what();
-    return std::nullopt;
+    parsed = false;
   }
+  if (parser.capacity() > kKeptCapacity) {
+    parser = od::parser{};
+    padded = std::string{};
+  }
+  if (!parsed) return std::nullopt;
   return tree;
 }
 
