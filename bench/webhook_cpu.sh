@@ -3,8 +3,11 @@
 # shared machine's load does not move it), for each daemon build named: the
 # build's scanhookd runs under valgrind with a Sonarr and a Jellyfin source,
 # gets WARMUP requests of each, then its counters are zeroed and it gets COUNT
-# requests of one product, each with its folder renamed so every request
-# queues a new folder (as bench/sonarr.lua does). Prints, per build and
+# requests of one product, each naming a new folder so every request queues
+# one (as bench/sonarr.lua does). Jellyfin's webhook names no path (plugin
+# v1-v21), so the source looks the ItemId up: a fake Jellyfin on PORT+1
+# (python3, outside valgrind) answers GET .../Items?ids=<id> with one episode
+# in a folder named after the id. Prints, per build and
 # product, the whole daemon's instructions per request and the part spent
 # inside the plugin (WebhookSourceBase::handle: reading the JSON and planning
 # the events).
@@ -30,27 +33,52 @@ plugin = log
 plugin = sonarr
 [source.jellyfin]
 plugin = jellyfin
-url = http://127.0.0.1:9
+url = http://127.0.0.1:$((port + 1))
 token = bench-token
 server_token = unused
 INI
-# POSTs N bodies, the fixture's folder renamed by a number, on one keep-alive
-# connection.
-post() {  # path fixture folder first_number n
+# POSTs N bodies, the fixture's folder or item id made unique by a number, on
+# one keep-alive connection.
+post() {  # path fixture marker first_number n
   python3 - "$port" "$@" <<'PY'
 import http.client, sys
-port, path, fixture, folder, first, n = sys.argv[1:7]
+port, path, fixture, marker, first, n = sys.argv[1:7]
 template = open(fixture, "rb").read().decode()
-assert folder in template, folder
+assert marker in template, marker
 connection = http.client.HTTPConnection("127.0.0.1", int(port))
 for number in range(int(first), int(first) + int(n)):
-    body = template.replace(folder, "%s %010d" % (folder, number)).encode()
+    # A folder gets " <number>" after its name; a 32-digit id its last ten digits.
+    unique = (marker[:-10] + "%010d" % number if marker.startswith('"ItemId"')
+              else "%s %010d" % (marker, number))
+    body = template.replace(marker, unique).encode()
     connection.request("POST", path, body, {"Content-Type": "application/json"})
     reply = connection.getresponse()
     reply.read()
     assert reply.status == 200, (reply.status, path)
 PY
 }
+# The lookup's answer, shaped as Jellyfin 10.11's BaseItemDto query result.
+python3 - "$((port + 1))" <<'PY' &
+import http.server, json, sys, urllib.parse
+class Jellyfin(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+        item = query.get("ids", ["0"])[0]
+        body = json.dumps({"Items": [{"Name": "The Long Night", "Id": item, "Type": "Episode",
+                                      "IsFolder": False,
+                                      "Path": "/tv/Northern Lights %s/Season 02/S02E03.mkv" % item}],
+                           "TotalRecordCount": 1, "StartIndex": 0}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Jellyfin).serve_forever()
+PY
+fake=$!
 printf "%-40s %-9s %14s %14s\n" build product "Ir/request" "in plugin"
 for build in "$@"; do
   for product in sonarr jellyfin; do
@@ -68,8 +96,9 @@ for build in "$@"; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
     sonarr() { post /triggers/sonarr tests/data/sonarr/download.json /tv/Severance "$@"; }
     jellyfin() {
-      post "/triggers/jellyfin?token=bench-token" tests/data/jellyfin/item_added_all_properties.json \
-        "/tv/Northern Lights (2019)" "$@"
+      post "/triggers/jellyfin?token=bench-token" \
+        tests/data/jellyfin/plugin-v18/item_added_all_properties.json \
+        '"ItemId":"9a1be3c56f2d4d8ea7b01c2d3e4f5a6b' "$@"
     }
     sonarr 1 "$warmup"; jellyfin 1 "$warmup"
     callgrind_control -z "$pid" > /dev/null 2>&1
@@ -85,4 +114,5 @@ for build in "$@"; do
     [ -n "${WEBHOOK_CPU_KEEP:-}" ] || rm -f "$work"/cg.*
   done
 done
+kill "$fake"
 [ -n "${WEBHOOK_CPU_KEEP:-}" ] || rm -rf "$work"
