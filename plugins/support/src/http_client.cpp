@@ -120,19 +120,6 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& targ
   return response;
 }
 
-Result classify(const HttpResponse& response, const std::string& what) {
-  if (!response.answered())
-    return Result::unavailable(what + " did not answer: " + response.transport_error);
-  const int status = response.status;
-  if (response.success()) return Result::ok();
-  const std::string code = "HTTP " + std::to_string(status);
-  if (status == 401 || status == 403)
-    return Result::unavailable(what + " rejected the credentials (" + code + ")");
-  if (status == 429 || status == 408 || status >= 500)
-    return Result::retry(what + " answered " + code, response.retry_after());
-  return Result::rejected(what + " answered " + code);
-}
-
 std::string url_encode(const std::string& text) {
   static const char* const kHex = "0123456789ABCDEF";
   std::string out;

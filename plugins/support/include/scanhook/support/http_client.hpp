@@ -1,5 +1,5 @@
-// A small blocking HTTP(S) client for plugins that talk to servers, and the
-// one mapping from an HTTP answer to what the dispatcher should do.
+// A small blocking HTTP(S) client for plugins that talk to servers (what an
+// answer means for the dispatcher is server_answer.hpp's).
 #pragma once
 
 #include <chrono>
@@ -7,7 +7,6 @@
 #include <string>
 
 #include "scanhook/http.hpp"
-#include "scanhook/result.hpp"
 
 namespace scanhook::support {
 
@@ -51,11 +50,6 @@ class HttpClient {
   std::string path_prefix_;
   HttpOptions options_;
 };
-
-// 2xx ok; 401/403 unavailable ("<what> rejected the credentials"); 429, 5xx
-// and 408 retry honouring Retry-After; no answer unavailable; other 4xx
-// rejected. `what` names the server in the reason, e.g. "Plex".
-Result classify(const HttpResponse& response, const std::string& what);
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(const std::string& text);
