@@ -159,7 +159,8 @@ TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when 
   const auto jellyfin = client.target_state("jellyfin");
   CHECK(jellyfin->getValue<std::string>("state") == "paused");
   CHECK(jellyfin->getValue<std::string>("last_error") ==
-        "Jellyfin did not answer: Connection refused on GET /Library/VirtualFolders");
+        "Jellyfin did not answer: Connection refused on GET /Library/VirtualFolders: is Jellyfin "
+        "running, and are url's host and port in [target.jellyfin] right?");
   CHECK(jellyfin->getValue<int>("queued") == 2);
   CHECK(client.target_state("plex")->getValue<std::string>("state") == "running");
   CHECK_THAT(daemon.output(), Contains("target jellyfin is unavailable (Jellyfin did not answer"));
