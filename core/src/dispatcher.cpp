@@ -173,8 +173,8 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   std::vector<Delivery> deliveries(due.size());
   for (std::size_t i = 0; i < due.size(); ++i) {
     const CheckedPath path = intake_.target_path(worker.slot.name, due[i].path);
-    deliveries[i] = {worker.slot.name, due[i], path.path, Result::ok(), picked_at,
-                     picked_at,        0,      worker.slot.config};
+    deliveries[i] = {worker.slot.name, due[i],    path.path, Result::ok(),
+                     picked_at,        picked_at, 0,         worker.slot.config};
     if (!path.ok()) {
       deliveries[i].result =
           Result::rejected("the target's rewrite made a bad path: " + path.error);
@@ -215,8 +215,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     }
     if (delivery.result.status == Status::unavailable) unavailable = true;
     if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
-    answered |= delivery.result.status == Status::ok ||
-                delivery.result.status == Status::rejected;
+    answered |= delivery.result.status == Status::ok || delivery.result.status == Status::rejected;
   }
   queue_.database().write([&](SqlConnection& sql) {
     for (const auto& delivery : deliveries) queue_.record(sql, delivery);

@@ -417,13 +417,13 @@ HttpReply Engine::retry_route(const std::string& id_text) {
   if (target.empty()) return json_error(404, "no history entry " + id_text);
   if (std::none_of(targets_.begin(), targets_.end(),
                    [&](const TargetSlot& slot) { return slot.name == target; }))
-    return json_error(409, "the target " + target +
-                               " is no longer configured: nothing to retry the folder with");
+    return json_error(
+        409, "the target " + target + " is no longer configured: nothing to retry the folder with");
   switch (queue_.retry(*id, kApiSource, now_millis())) {
     case Retried::not_found: return json_error(404, "no history entry " + id_text);
     case Retried::not_rejected:
-      return json_error(409, "history entry " + id_text +
-                                 " was not rejected: only a rejected folder is retried");
+      return json_error(
+          409, "history entry " + id_text + " was not rejected: only a rejected folder is retried");
     case Retried::requeued: break;
   }
   if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();

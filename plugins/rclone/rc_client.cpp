@@ -58,8 +58,7 @@ std::string RcClient::error_of(const support::HttpResponse& response) {
   return "";
 }
 
-support::AnswerContext RcClient::context_of(const std::string& method,
-                                            support::Scope scope) const {
+support::AnswerContext RcClient::context_of(const std::string& method, support::Scope scope) const {
   return {"rclone", "POST", "/" + method, settings_.url, "", "username and password", scope};
 }
 

@@ -223,7 +223,8 @@ Result VfsRefreshTarget::check_vfs_choice() {
   const auto stats = rc_.call("vfs/stats", fs_body);
   if (stats.success()) return Result::ok();
   const std::string error = RcClient::error_of(stats);
-  if (stats.status != 500 || error.find("VFS") == std::string::npos) return rc_.failure(stats, "vfs/stats");
+  if (stats.status != 500 || error.find("VFS") == std::string::npos)
+    return rc_.failure(stats, "vfs/stats");
 
   std::string names;
   const auto list = rc_.call("vfs/list", "{}");

@@ -146,13 +146,15 @@ TEST_CASE("Plex behind a proxy answering 404 on every route while it starts keep
   require_delivered_once(client, "plex");
   auto refreshed = plex.refreshed();
   std::sort(refreshed.begin(), refreshed.end());
-  CHECK(refreshed == std::vector<std::string>{"section 2 " + kSeasonOne, "section 2 " + kSeverance});
+  CHECK(refreshed ==
+        std::vector<std::string>{"section 2 " + kSeasonOne, "section 2 " + kSeverance});
   CHECK_THAT(metrics_of(daemon), Contains("scanhook_target_failing_seconds{target=\"plex\"} 0\n"));
 }
 
-TEST_CASE("Jellyfin under /jellyfin reached at the bare host names the url to set, and after the "
-          "fix and a restart gets every folder once",
-          "[e2e][server_answer]") {
+TEST_CASE(
+    "Jellyfin under /jellyfin reached at the bare host names the url to set, and after the "
+    "fix and a restart gets every folder once",
+    "[e2e][server_answer]") {
   FakeJellyfin jellyfin(kToken, "/jellyfin");
   jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}}});
   TempDir dir;
@@ -171,7 +173,8 @@ TEST_CASE("Jellyfin under /jellyfin reached at the bare host names the url to se
     REQUIRE(daemon.wait_for_exit() == 0);
   }
   // The start-up with the corrected url does not reject what the first run kept.
-  DaemonProcess fixed(dir.path(), ini_with(target_section("jellyfin", jellyfin.url() + "/jellyfin")));
+  DaemonProcess fixed(dir.path(),
+                      ini_with(target_section("jellyfin", jellyfin.url() + "/jellyfin")));
   REQUIRE(fixed.wait_until_listening());
   const DaemonClient client(fixed.url());
   require_delivered_once(client, "jellyfin");
@@ -289,9 +292,9 @@ TEST_CASE("a folder rejected under an older configuration is offered, and retrie
     DaemonProcess daemon(dir.path(), ini_with(target_section("plex", plex.url())));
     REQUIRE(daemon.wait_until_listening());
     const DaemonClient client(daemon.url());
-    REQUIRE(client.post("/api/scan", "{\"paths\": [\"/media/tv/Show/Season 1\"]}",
-                        "application/json")
-                .status == 200);
+    REQUIRE(
+        client.post("/api/scan", "{\"paths\": [\"/media/tv/Show/Season 1\"]}", "application/json")
+            .status == 200);
     REQUIRE(eventually([&] { return client.queue_empty(); }));
     const auto entry =
         client.get_json("/api/history?target=plex")->getArray("history")->getObject(0);
@@ -303,8 +306,8 @@ TEST_CASE("a folder rejected under an older configuration is offered, and retrie
     daemon.send_signal(SIGTERM);
     REQUIRE(daemon.wait_for_exit() == 0);
   }
-  DaemonProcess daemon(dir.path(), ini_with(target_section("plex", plex.url(),
-                                                           "rewrite = /media/tv => /tv\n")));
+  DaemonProcess daemon(
+      dir.path(), ini_with(target_section("plex", plex.url(), "rewrite = /media/tv => /tv\n")));
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
   const auto entry = client.get_json("/api/history?target=plex")->getArray("history")->getObject(0);

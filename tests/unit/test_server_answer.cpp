@@ -47,8 +47,7 @@ struct Answering {
       std::lock_guard lock(mutex);
       reply = answer;
     }
-    return HttpClient(server.url(), {std::chrono::milliseconds(2000), true, ""})
-        .send("GET", route);
+    return HttpClient(server.url(), {std::chrono::milliseconds(2000), true, ""}).send("GET", route);
   }
 };
 
@@ -73,41 +72,84 @@ TEST_CASE("every HTTP answer is read as about the server or about the folder", "
   const std::vector<Row> rows = {
       {"a 200", {200, "application/json", "{}", {}}, Scope::server, Status::ok, ""},
       {"a 204", {204, "", "", {}}, Scope::folder, Status::ok, ""},
-      {"a 401", {401, "text/html", "<html><body>Unauthorized</body></html>", {}}, Scope::server,
-       Status::unavailable, "check token in [target.plex]"},
-      {"a 403 on a folder's route", {403, "", "", {}}, Scope::folder, Status::unavailable,
+      {"a 401",
+       {401, "text/html", "<html><body>Unauthorized</body></html>", {}},
+       Scope::server,
+       Status::unavailable,
+       "check token in [target.plex]"},
+      {"a 403 on a folder's route",
+       {403, "", "", {}},
+       Scope::folder,
+       Status::unavailable,
        "Plex rejected the token (HTTP 403"},
-      {"a proxy's 404 page on the section list", {404, "text/plain", "404 page not found", {}},
-       Scope::server, Status::unavailable,
+      {"a proxy's 404 page on the section list",
+       {404, "text/plain", "404 page not found", {}},
+       Scope::server,
+       Status::unavailable,
        "is this the Plex server, or a proxy in front of it that is not ready?"},
-      {"a 405 on the section list", {405, "", "", {}}, Scope::server, Status::unavailable,
+      {"a 405 on the section list",
+       {405, "", "", {}},
+       Scope::server,
+       Status::unavailable,
        "does something in front of Plex refuse this request?"},
-      {"a 404 on a folder's route", {404, "", "", {}}, Scope::folder, Status::retry,
+      {"a 404 on a folder's route",
+       {404, "", "", {}},
+       Scope::folder,
+       Status::retry,
        "not an answer about the folder"},
-      {"a 400 on a folder's route", {400, "application/json", "{\"error\":\"bad path\"}", {}},
-       Scope::folder, Status::rejected, "it says the path is invalid"},
-      {"a 422 on a folder's route", {422, "", "", {}}, Scope::folder, Status::rejected,
+      {"a 400 on a folder's route",
+       {400, "application/json", "{\"error\":\"bad path\"}", {}},
+       Scope::folder,
+       Status::rejected,
+       "it says the path is invalid"},
+      {"a 422 on a folder's route",
+       {422, "", "", {}},
+       Scope::folder,
+       Status::rejected,
        "it says the path is invalid"},
       {"a proxy's HTML 400 on a folder's route",
        {400, "text/html", "<html><body>400 The plain HTTP request was sent to HTTPS port", {}},
-       Scope::folder, Status::unavailable, "with a web page, not an answer of Plex's API"},
-      {"a 301 to https", {301, "", "", {{"Location", "https://plex.example.test/library/sections"}}},
-       Scope::server, Status::unavailable, "set url in [target.plex] to https://plex.example.test"},
-      {"a 302 with no Location", {302, "", "", {}}, Scope::folder, Status::unavailable,
+       Scope::folder,
+       Status::unavailable,
+       "with a web page, not an answer of Plex's API"},
+      {"a 301 to https",
+       {301, "", "", {{"Location", "https://plex.example.test/library/sections"}}},
+       Scope::server,
+       Status::unavailable,
+       "set url in [target.plex] to https://plex.example.test"},
+      {"a 302 with no Location",
+       {302, "", "", {}},
+       Scope::folder,
+       Status::unavailable,
        "scanhook does not follow redirects"},
-      {"a 307 to a login page", {307, "", "", {{"Location", "https://auth.example.test/?rd=x"}}},
-       Scope::server, Status::unavailable, "away from Plex (a login page of a proxy"},
-      {"a 308 to the same host elsewhere", {308, "", "", {{"Location", "/login"}}}, Scope::server,
-       Status::unavailable, "answers its API itself"},
+      {"a 307 to a login page",
+       {307, "", "", {{"Location", "https://auth.example.test/?rd=x"}}},
+       Scope::server,
+       Status::unavailable,
+       "away from Plex (a login page of a proxy"},
+      {"a 308 to the same host elsewhere",
+       {308, "", "", {{"Location", "/login"}}},
+       Scope::server,
+       Status::unavailable,
+       "answers its API itself"},
       {"a 408", {408, "", "", {}}, Scope::folder, Status::retry, "answered HTTP 408"},
-      {"a 429", {429, "", "", {{"Retry-After", "12"}}}, Scope::folder, Status::retry,
+      {"a 429",
+       {429, "", "", {{"Retry-After", "12"}}},
+       Scope::folder,
+       Status::retry,
        "answered HTTP 429"},
       {"a 500", {500, "", "", {}}, Scope::folder, Status::retry, "answered HTTP 500"},
-      {"an HTML 502 from nginx", {502, "text/html", kNginx502, {}}, Scope::folder,
-       Status::unavailable, "with a web page, not an answer of Plex's API: a proxy in front"},
+      {"an HTML 502 from nginx",
+       {502, "text/html", kNginx502, {}},
+       Scope::folder,
+       Status::unavailable,
+       "with a web page, not an answer of Plex's API: a proxy in front"},
       {"a 503", {503, "", "", {}}, Scope::server, Status::unavailable, "cannot reach it"},
-      {"a 503 with Retry-After", {503, "", "", {{"Retry-After", "5"}}}, Scope::server,
-       Status::retry, "answered HTTP 503"},
+      {"a 503 with Retry-After",
+       {503, "", "", {{"Retry-After", "5"}}},
+       Scope::server,
+       Status::retry,
+       "answered HTTP 503"},
       {"a 504", {504, "", "", {}}, Scope::folder, Status::unavailable, "cannot reach it"},
   };
   for (const auto& row : rows) {
@@ -180,15 +222,16 @@ TEST_CASE("a redirect into Jellyfin's base path names the url to set", "[server_
   Answering fake;
   const std::string route = "/Library/VirtualFolders";
   const auto response = fake.ask({302, "", "", {{"Location", "../jellyfin/web/"}}}, route);
-  const AnswerContext context{"Jellyfin", "GET",   route, fake.server.url(), "target.jellyfin",
-                              "token",    Scope::server};
+  const AnswerContext context{"Jellyfin",        "GET",   route,        fake.server.url(),
+                              "target.jellyfin", "token", Scope::server};
   const auto result = classify_answer(response, context);
   CHECK(result.status == Status::unavailable);
-  CHECK(result.reason == "Jellyfin answered HTTP 302 on GET /Library/VirtualFolders: it points to " +
-                             fake.server.url() +
-                             "/jellyfin/web/; scanhook does not follow redirects: set url in "
-                             "[target.jellyfin] to " +
-                             fake.server.url() + "/jellyfin");
+  CHECK(result.reason ==
+        "Jellyfin answered HTTP 302 on GET /Library/VirtualFolders: it points to " +
+            fake.server.url() +
+            "/jellyfin/web/; scanhook does not follow redirects: set url in "
+            "[target.jellyfin] to " +
+            fake.server.url() + "/jellyfin");
   // Older Jellyfin redirected to web/index.html.
   const auto older = fake.ask({302, "", "", {{"Location", "../jellyfin/web/index.html"}}}, route);
   CHECK_THAT(classify_answer(older, context).reason,
@@ -201,16 +244,16 @@ TEST_CASE("a 2xx that is not the API's answer pauses the target", "[server_answe
   const auto page = fake.ask(
       {200, "text/html; charset=utf-8", "<!DOCTYPE html><html><title>Plex</title></html>", {}},
       route);
-  const auto result = unreadable_answer(page, plex_context(fake.server.url(), route, Scope::server),
-                                        "not JSON");
+  const auto result =
+      unreadable_answer(page, plex_context(fake.server.url(), route, Scope::server), "not JSON");
   CHECK(result.status == Status::unavailable);
   CHECK(result.reason ==
         "Plex answered GET /library/sections with a web page that is not its API's answer (not "
         "JSON): is url in [target.plex] the address of Plex's API, not of its web app or a "
         "proxy's page?");
   const auto garbage = fake.ask({200, "application/json", "{\"Media", {}}, route);
-  CHECK_THAT(unreadable_answer(garbage, plex_context(fake.server.url(), route, Scope::server),
-                               "cut short")
-                 .reason,
-             StartsWith("Plex answered GET /library/sections with something that is not"));
+  CHECK_THAT(
+      unreadable_answer(garbage, plex_context(fake.server.url(), route, Scope::server), "cut short")
+          .reason,
+      StartsWith("Plex answered GET /library/sections with something that is not"));
 }

@@ -49,8 +49,7 @@ std::vector<Result> MediaBrowserTarget::on_scan(const std::vector<ScanFolder>& f
   }
   if (updates.empty()) return results;
   const auto response = api_->post_json(kMediaUpdated, media_updated_body(updates));
-  const Result sent =
-      api_->verdict(response, std::string("POST ") + kMediaUpdated, Scope::folder);
+  const Result sent = api_->verdict(response, std::string("POST ") + kMediaUpdated, Scope::folder);
   for (const std::size_t i : update_indexes) results[i] = sent;
   return results;
 }

@@ -126,14 +126,12 @@ Result classify_answer(const HttpResponse& response, const AnswerContext& contex
   if (status >= 300 && status < 400)
     return Result::unavailable(answered + ": " + redirect_hint(response, context));
   if (status == 401 || status == 403)
-    return Result::unavailable(context.product + " rejected the " +
-                               (context.credentials_key.find("token") != std::string::npos
-                                    ? "token"
-                                    : "credentials") +
-                               " (" + http_code(status) + " on " + context.request() + "): check " +
-                               context.credentials_key + in_section(context));
-  if (status == 408 || status == 429)
-    return Result::retry(answered, response.retry_after());
+    return Result::unavailable(
+        context.product + " rejected the " +
+        (context.credentials_key.find("token") != std::string::npos ? "token" : "credentials") +
+        " (" + http_code(status) + " on " + context.request() + "): check " +
+        context.credentials_key + in_section(context));
+  if (status == 408 || status == 429) return Result::retry(answered, response.retry_after());
   if (status == 503 && response.retry_after().count() > 0)
     return Result::retry(answered, response.retry_after());
   const bool page = looks_like_html(response);

@@ -74,7 +74,7 @@ struct HistoryEntry {
   Millis finished_at = 0;
   std::int64_t duration_ms = 0;
   std::string reason;
-  std::string config;    // the target's verdict_fingerprint when written ("" before schema 6)
+  std::string config;     // the target's verdict_fingerprint when written ("" before schema 6)
   Millis retried_at = 0;  // when a retry put the folder back in the queue; 0: never
 };
 
