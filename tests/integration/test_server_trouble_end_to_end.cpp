@@ -18,6 +18,7 @@
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/media_updates.hpp"
 #include "support/sonarr_download.hpp"
 #include "support/temp_dir.hpp"
 
@@ -27,6 +28,7 @@ using scanhook::fakes::FakeEmby;
 using scanhook::fakes::FakeJellyfin;
 using scanhook::fakes::FakePlex;
 using scanhook::fakes::MediaUpdate;
+using scanhook::testing::all_updates;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
@@ -63,6 +65,24 @@ void post_two_folders(const DaemonClient& client) {
               .status == 200);
 }
 
+// The URL of `daemon`, once it listens.
+std::string listening(DaemonProcess& daemon) {
+  REQUIRE(daemon.wait_until_listening());
+  return daemon.url();
+}
+
+// scanhookd with one target section, both folders posted to it.
+struct Run {
+  explicit Run(const std::string& target)
+      : daemon(dir.path(), ini_with(target)), client(listening(daemon)) {
+    post_two_folders(client);
+  }
+
+  TempDir dir;
+  DaemonProcess daemon;
+  DaemonClient client;
+};
+
 // While the server is in trouble: `target` is paused (or, for a retry, still
 // running) with `hint` in its reason, both folders wait, none is rejected.
 void require_folders_kept(const DaemonClient& client, const DaemonProcess& daemon,
@@ -95,14 +115,6 @@ void require_delivered_once(const DaemonClient& client, const std::string& targe
       [&] { return client.target_state(target)->getValue<std::int64_t>("failing_since") == 0; }));
 }
 
-std::vector<MediaUpdate> all_updates(const std::vector<std::vector<MediaUpdate>>& calls) {
-  std::vector<MediaUpdate> all;
-  for (const auto& call : calls) all.insert(all.end(), call.begin(), call.end());
-  std::sort(all.begin(), all.end(),
-            [](const MediaUpdate& a, const MediaUpdate& b) { return a.path < b.path; });
-  return all;
-}
-
 const std::vector<MediaUpdate> kBothUpdates{{kSeasonOne, "Modified"}, {kSeverance, "Created"}};
 
 std::string metrics_of(const DaemonProcess& daemon) {
@@ -123,11 +135,9 @@ TEST_CASE("Plex behind a proxy answering 404 on every route while it starts keep
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
   // Traefik's answer while the Plex container is not yet registered (Go's http.NotFound).
   plex.fail_with(HttpReply{404, "text/plain; charset=utf-8", "404 page not found\n", {}});
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), ini_with(target_section("plex", plex.url())));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-  post_two_folders(client);
+  Run run(target_section("plex", plex.url()));
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
 
   const std::string hint = "is this the Plex server, or a proxy in front of it that is not ready?";
   require_folders_kept(client, daemon, "plex", hint);
@@ -194,11 +204,9 @@ TEST_CASE("a proxy redirecting Plex to https pauses it with the url to set, unti
       "Moved Permanently</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n"
       "</html>\r\n",
       {{"Location", https + "/library/sections"}}});
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), ini_with(target_section("plex", plex.url())));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-  post_two_folders(client);
+  Run run(target_section("plex", plex.url()));
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
   require_folders_kept(client, daemon, "plex", "set url in [target.plex] to " + https);
   CHECK_THAT(client.target_state("plex")->getValue<std::string>("last_error"),
              Contains("Plex answered HTTP 301 on GET /library/sections: it points to " + https +
@@ -219,11 +227,9 @@ TEST_CASE("a login proxy redirecting Emby's API pauses it with a hint, until it 
       "text/html; charset=utf-8",
       "<a href=\"https://auth.example.test/?rd=x\">Found</a>.",
       {{"Location", "https://auth.example.test/?rd=http%3A%2F%2F127.0.0.1%2Femby%2FLibrary"}}});
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), ini_with(target_section("emby", emby.url() + "/emby")));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-  post_two_folders(client);
+  Run run(target_section("emby", emby.url() + "/emby"));
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
   require_folders_kept(client, daemon, "emby", "away from Emby (a login page of a proxy");
   CHECK_THAT(client.target_state("emby")->getValue<std::string>("last_error"),
              Contains("Emby answered HTTP 302 on GET /Library/SelectableMediaFolders: it points "
@@ -239,11 +245,9 @@ TEST_CASE("an HTML 502 page from a proxy pauses Jellyfin, which gets every folde
   FakeJellyfin jellyfin(kToken);
   jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}}});
   jellyfin.fail_with(HttpReply{502, "text/html", kNginx502, {}});
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), ini_with(target_section("jellyfin", jellyfin.url())));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-  post_two_folders(client);
+  Run run(target_section("jellyfin", jellyfin.url()));
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
   require_folders_kept(client, daemon, "jellyfin",
                        "Jellyfin answered HTTP 502 on GET /Library/VirtualFolders with a web page, "
                        "not an answer of Jellyfin's API: a proxy in front of Jellyfin cannot "
@@ -259,11 +263,9 @@ TEST_CASE("a 429 with Retry-After is waited out as asked, and every folder arriv
   FakeJellyfin jellyfin(kToken);
   jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}}});
   jellyfin.fail_with(429, 2);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), ini_with(target_section("jellyfin", jellyfin.url())));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-  post_two_folders(client);
+  Run run(target_section("jellyfin", jellyfin.url()));
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
   require_folders_kept(client, daemon, "jellyfin",
                        "Jellyfin answered HTTP 429 on GET /Library/VirtualFolders",
                        /*paused=*/false);
