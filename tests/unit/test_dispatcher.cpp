@@ -29,8 +29,8 @@ struct Rig {
     std::vector<TargetSlot> slots;
     for (std::size_t i = 0; i < named.size(); ++i) {
       rules.push_back({named[i].first, {}, false});
-      slots.push_back(
-          {named[i].first, named[i].second, scan_delay, i < required.size() ? required[i] : true});
+      slots.push_back({named[i].first, named[i].second, scan_delay,
+                       i < required.size() ? required[i] : true, ""});
     }
     intake = std::make_unique<Intake>(std::vector<SourceRules>{}, rules);
     dispatcher = std::make_unique<Dispatcher>(queue, *intake, slots, settings, metrics);

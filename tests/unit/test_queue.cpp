@@ -26,7 +26,8 @@ struct QueueFixture {
   void finish(const std::string& target, const DueFolder& folder, Result result, Millis now,
               Millis retry_at = 0) {
     database.write([&](SqlConnection& sql) {
-      queue.record(sql, {target, folder, folder.path, std::move(result), now, now + 5, retry_at});
+      queue.record(sql,
+                   {target, folder, folder.path, std::move(result), now, now + 5, retry_at, ""});
     });
   }
   std::vector<std::string> due_paths(const std::string& target, Millis now,
@@ -236,7 +237,7 @@ TEST_CASE(
     // The delivery's record (which deletes the folder's row) rolls back: the
     // row stays, and so must the index's entry for it.
     CHECK_THROWS(database.write([&](SqlConnection& sql) {
-      queue.record(sql, {"plex", due[0], due[0].path, Result::ok(), 20, 25, 0});
+      queue.record(sql, {"plex", due[0], due[0].path, Result::ok(), 20, 25, 0, ""});
       throw std::runtime_error("the commit failed");
     }));
     database.write([&](SqlConnection& sql) {

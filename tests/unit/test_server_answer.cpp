@@ -3,6 +3,8 @@
 // and keep the folder; only answers about the folder reject it.
 #include <catch2/catch.hpp>
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -165,6 +167,21 @@ TEST_CASE("every HTTP answer is read as about the server or about the folder", "
       if (row.answer.status == 429) CHECK(result.retry_after == std::chrono::seconds(12));
     }
   }
+}
+
+TEST_CASE("Retry-After is read as seconds or as an HTTP-date", "[server_answer]") {
+  Answering fake;
+  const auto in = [&](const std::string& value) {
+    return fake.ask({429, "", "", {{"Retry-After", value}}}, "/").retry_after();
+  };
+  CHECK(in("120") == std::chrono::seconds(120));
+  CHECK(in("0") == std::chrono::seconds(0));
+  CHECK(in("soon") == std::chrono::seconds(0));
+  CHECK(in("Wed, 21 Oct 2015 07:28:00 GMT") == std::chrono::seconds(0));  // past
+  const Poco::Timestamp later = Poco::Timestamp() + 90 * Poco::Timestamp::resolution();
+  const auto wait = in(Poco::DateTimeFormatter::format(later, Poco::DateTimeFormat::HTTP_FORMAT));
+  CHECK(wait >= std::chrono::seconds(88));
+  CHECK(wait <= std::chrono::seconds(90));
 }
 
 TEST_CASE("no answer at all pauses the target and says what to check", "[server_answer]") {

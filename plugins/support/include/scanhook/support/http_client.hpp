@@ -25,7 +25,8 @@ struct HttpResponse {
   bool answered() const { return status != 0; }
   bool success() const { return status >= 200 && status < 300; }
   std::optional<std::string> header(const std::string& name) const;
-  // Retry-After in seconds (delta form), 0 when absent or unreadable.
+  // Retry-After in seconds (a delay, or the time until an HTTP-date), 0 when
+  // absent, past or unreadable.
   std::chrono::seconds retry_after() const;
 };
 
