@@ -59,7 +59,8 @@ std::string RcClient::error_of(const support::HttpResponse& response) {
 }
 
 support::AnswerContext RcClient::context_of(const std::string& method, support::Scope scope) const {
-  return {"rclone", "POST", "/" + method, settings_.url, "", "username and password", scope};
+  return {"rclone", "POST", "/" + method, settings_.url, settings_.section, "username and password",
+          scope};
 }
 
 Result RcClient::unreadable(const support::HttpResponse& response, const std::string& method,

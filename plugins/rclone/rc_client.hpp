@@ -18,6 +18,7 @@ struct RcSettings {
   std::string password;
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   std::string ca_file;
+  std::string section;  // "target.rclone": where a hint sends the user
 };
 
 class RcClient {

@@ -183,7 +183,8 @@ TEST_CASE("a web page or a redirect at rclone's url pauses the target, keeping t
   CHECK(page.status == Status::unavailable);
   CHECK(page.reason ==
         "rclone answered POST /vfs/refresh with a web page that is not its API's answer (not "
-        "JSON): is url the address of rclone's API, not of its web app or a proxy's page?");
+        "JSON): is url in [target.rclone] the address of rclone's API, not of its web app or a "
+        "proxy's page?");
 
   proxy.fail_with(
       HttpReply{301, "", "", {{"Location", "https://rclone.example.test/vfs/refresh"}}});
@@ -191,7 +192,8 @@ TEST_CASE("a web page or a redirect at rclone's url pauses the target, keeping t
   CHECK(moved.status == Status::unavailable);
   CHECK(moved.reason ==
         "rclone answered HTTP 301 on POST /vfs/refresh: it points to "
-        "https://rclone.example.test/vfs/refresh; scanhook does not follow redirects: set url to "
+        "https://rclone.example.test/vfs/refresh; scanhook does not follow redirects: set url in "
+        "[target.rclone] to "
         "https://rclone.example.test");
 }
 
