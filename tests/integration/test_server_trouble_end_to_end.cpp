@@ -339,3 +339,45 @@ TEST_CASE("a folder rejected under an older configuration is offered, and retrie
   CHECK(client.post("/api/history/999999/retry", "", "application/json").status == 404);
   CHECK(plex.refreshes().size() == 1);
 }
+
+TEST_CASE("retrying a rejected folder needs the [server] credentials", "[e2e][server_answer]") {
+  FakePlex plex(kToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
+  TempDir dir;
+  DaemonProcess daemon(dir.path(),
+                       "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
+                       "username = admin\npassword = pw-7c1d\n"
+                       "[queue]\nminimum_age = 0s\nidle_interval = 20ms\n" +
+                           target_section("plex", plex.url()));
+  REQUIRE(daemon.wait_until_listening());
+  const scanhook::support::HttpClient http(daemon.url(), {});
+  const scanhook::HeaderList basic{
+      {"Authorization", "Basic YWRtaW46cHctN2MxZA=="}};  // admin:pw-7c1d
+  REQUIRE(http.send("POST", "/api/scan", basic, "{\"paths\":[\"/films/Heat (1995)\"]}",
+                    "application/json")
+              .status == 200);
+  std::string history;
+  REQUIRE(eventually([&] {
+    history = http.send("GET", "/api/history", basic).body;
+    return history.find("\"outcome\":\"rejected\"") != std::string::npos;
+  }));
+  const auto id_at = history.find("\"id\":") + 5;
+  const std::string route =
+      "/api/history/" + history.substr(id_at, history.find(',', id_at) - id_at) + "/retry";
+
+  CHECK(http.send("POST", route, {}, "", "application/json").status == 401);
+  CHECK(http.send("POST", route, {{"Authorization", "Basic YWRtaW46d3Jvbmc="}}, "",
+                  "application/json")
+            .status == 401);
+  CHECK_THAT(http.send("GET", "/api/queue", basic).body, Contains("\"total\":0"));
+  CHECK(http.send("POST", route, basic, "", "application/json").status == 200);
+  // Sent again, and (still in no library) rejected again: a second history row.
+  CHECK(eventually([&] {
+    const std::string after = http.send("GET", "/api/history", basic).body;
+    std::size_t rows = 0;
+    for (auto at = after.find("\"outcome\":\"rejected\""); at != std::string::npos;
+         at = after.find("\"outcome\":\"rejected\"", at + 1))
+      ++rows;
+    return rows == 2;
+  }));
+}
