@@ -30,7 +30,7 @@ struct AnswerContext {
   std::string request() const;  // "GET /library/sections"
 };
 
-// The table:
+// The table, first matching row wins:
 //   2xx                                     ok
 //   no answer (refused, reset, timeout, TLS) unavailable, with what to check
 //   3xx                                     unavailable, naming where it points and the url to set
@@ -39,10 +39,11 @@ struct AnswerContext {
 //   503 with Retry-After                    retry, honouring it
 //   502, 503, 504                           unavailable (a proxy whose server is down)
 //   other 5xx                               retry
-//   an HTML page with any 4xx               unavailable (a proxy or a web UI answered, not the API)
+//   another 4xx that is an HTML page        unavailable (a proxy or a web UI answered, not the API)
 //   400, 422 on a folder's route            rejected: the server says the path is invalid
 //   other 4xx on a folder's route           retry
-//   other 4xx on a server route             unavailable ("is this the server, or a proxy ...?")
+//   404, 410 on a server route              unavailable ("is this the server, or a proxy ...?")
+//   other 4xx on a server route             unavailable (something in front refuses it)
 Result classify_answer(const HttpResponse& response, const AnswerContext& context);
 
 // A 2xx whose body is not what the server sends (`error` says why it could
