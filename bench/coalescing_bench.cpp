@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   for (const auto& name : names) {
     targets.push_back(std::make_shared<CountingTarget>());
     rules.push_back({name, {}, false});
-    slots.push_back({name, targets.back(), std::chrono::milliseconds(0), true});
+    slots.push_back({name, targets.back(), std::chrono::milliseconds(0), true, ""});
   }
   const Intake intake({}, rules);
   DispatchSettings settings;

@@ -148,6 +148,7 @@ void Dispatcher::probe(Worker& worker) {
   bool resumed = false;
   {
     std::lock_guard lock(mutex_);
+    note_answer(worker, answer.status == Status::ok, now_millis());
     if (answer.status == Status::ok) {
       worker.paused = false;
       resumed = true;
@@ -172,7 +173,8 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   std::vector<Delivery> deliveries(due.size());
   for (std::size_t i = 0; i < due.size(); ++i) {
     const CheckedPath path = intake_.target_path(worker.slot.name, due[i].path);
-    deliveries[i] = {worker.slot.name, due[i], path.path, Result::ok(), picked_at, picked_at, 0};
+    deliveries[i] = {worker.slot.name, due[i],    path.path, Result::ok(),
+                     picked_at,        picked_at, 0,         worker.slot.config};
     if (!path.ok()) {
       deliveries[i].result =
           Result::rejected("the target's rewrite made a bad path: " + path.error);
@@ -195,6 +197,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   if (!folders.empty()) worker.latency->observe(seconds);
 
   bool unavailable = false;
+  bool answered = false;  // ok or rejected: the target itself works
   std::string last_error;
   for (std::size_t k = 0; k < sent.size(); ++k) {
     Delivery& delivery = deliveries[sent[k]];
@@ -212,6 +215,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     }
     if (delivery.result.status == Status::unavailable) unavailable = true;
     if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
+    answered |= delivery.result.status == Status::ok || delivery.result.status == Status::rejected;
   }
   queue_.database().write([&](SqlConnection& sql) {
     for (const auto& delivery : deliveries) queue_.record(sql, delivery);
@@ -229,6 +233,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     std::lock_guard lock(mutex_);
     worker.last_delivery = finished;
     if (!last_error.empty()) worker.last_error = last_error;
+    if (!sent.empty()) note_answer(worker, answered, finished);
     if (unavailable) {
       worker.paused = true;
       worker.next_probe = finished + settings_.probe_interval.count();
@@ -242,13 +247,28 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   return true;
 }
 
+void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {
+  if (succeeded)
+    worker.failing_since = 0;
+  else if (worker.failing_since == 0)
+    worker.failing_since = at;
+}
+
+Millis Dispatcher::failing_since(const std::string& target) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& worker : workers_)
+    if (worker->slot.name == target) return worker->failing_since;
+  return 0;
+}
+
 std::vector<TargetState> Dispatcher::states() {
   std::vector<TargetState> states;
   {
     std::lock_guard lock(mutex_);
     for (const auto& worker : workers_)
       states.push_back({worker->slot.name, worker->stage, worker->paused, worker->last_error,
-                        worker->paused ? worker->next_probe : 0, worker->last_delivery, 0});
+                        worker->paused ? worker->next_probe : 0, worker->last_delivery, 0,
+                        worker->failing_since});
   }
   for (auto& state : states) state.queued = queue_.delivery_count(state.name);
   return states;

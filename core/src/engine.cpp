@@ -4,6 +4,7 @@
 
 #include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/suggestion.hpp"
+#include "scanhook/core/verdict_fingerprint.hpp"
 
 namespace scanhook::core {
 
@@ -103,7 +104,7 @@ Engine::Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_l
       case Role::target:
         targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
                             instance.settings.duration("scan_delay"),
-                            instance.settings.boolean("required")});
+                            instance.settings.boolean("required"), verdict_fingerprint(instance)});
         break;
       case Role::service:
         services_[instance.instance] = std::static_pointer_cast<Service>(made);
@@ -128,6 +129,7 @@ Engine::Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_l
   // holder that the destructor empties.
   gauge_queue_ = std::make_shared<GaugeQueue>();
   gauge_queue_->queue = &queue_;
+  gauge_queue_->dispatcher = dispatcher_.get();
   auto holder = gauge_queue_;
   metrics.gauge("scanhook_queue_depth", "folders waiting for at least one target", [holder] {
     std::lock_guard lock(holder->mutex);
@@ -141,12 +143,32 @@ Engine::Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_l
                   const Millis oldest = holder->queue->oldest_due(now);
                   return oldest == 0 ? 0.0 : static_cast<double>(now - oldest) / 1000.0;
                 });
+  for (const auto& target : targets_) {
+    const Labels labels{{"target", target.name}};
+    metrics.gauge(
+        "scanhook_target_failing_seconds",
+        "how long every answer of the target has been a pause or a retry (0: it works)",
+        [holder, name = target.name] {
+          std::lock_guard lock(holder->mutex);
+          const Millis since = holder->dispatcher ? holder->dispatcher->failing_since(name) : 0;
+          return since == 0 ? 0.0 : static_cast<double>(now_millis() - since) / 1000.0;
+        },
+        labels);
+    metrics.gauge(
+        "scanhook_target_queued_folders", "folders the target still owes a scan",
+        [holder, name = target.name] {
+          std::lock_guard lock(holder->mutex);
+          return holder->queue ? static_cast<double>(holder->queue->delivery_count(name)) : 0.0;
+        },
+        labels);
+  }
 }
 
 Engine::~Engine() {
   stop();
   std::lock_guard lock(gauge_queue_->mutex);
   gauge_queue_->queue = nullptr;
+  gauge_queue_->dispatcher = nullptr;
 }
 
 Engine::Source& Engine::add_source_counters(Source& source, Metrics& metrics) {

@@ -4,6 +4,8 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
@@ -308,6 +310,8 @@ HttpReply Engine::history_route(const HttpRequest& request) {
   auto body = object();
   body->set("limit", page.limit);
   body->set("offset", page.offset);
+  std::map<std::string, std::string> configs;  // each configured target's verdict_fingerprint
+  for (const auto& slot : targets_) configs[slot.name] = slot.config;
   Array::Ptr entries = new Array;
   for (const auto& entry : queue_.history(page.limit, page.offset, target)) {
     auto item = object();
@@ -321,6 +325,14 @@ HttpReply Engine::history_route(const HttpRequest& request) {
     item->set("finished_at", entry.finished_at);
     item->set("duration_ms", entry.duration_ms);
     item->set("reason", entry.reason);
+    // A rejection can be retried while its target is configured; one made
+    // under other settings of that target may fare otherwise now.
+    const auto config = configs.find(entry.target);
+    const bool retryable =
+        entry.outcome == status_name(Status::rejected) && config != configs.end();
+    item->set("retryable", retryable);
+    item->set("config_changed", retryable && entry.config != config->second);
+    item->set("retried_at", entry.retried_at);
     entries->add(item);
   }
   body->set("history", entries);
@@ -341,6 +353,9 @@ HttpReply Engine::targets_route() {
     item->set("next_attempt", state.next_attempt);
     item->set("last_delivery", state.last_delivery);
     item->set("queued", state.queued);
+    item->set("failing_since", state.failing_since);
+    item->set("failing_seconds",
+              state.failing_since == 0 ? 0 : (now_millis() - state.failing_since) / 1000);
     targets->add(item);
   }
   auto body = object();
@@ -398,6 +413,31 @@ HttpReply Engine::replay_route(const std::string& id_text) {
   }
   dead_letters_.failed_again(*id, answer.error);
   return with_dead_letter(std::move(answer.reply), *id);
+}
+
+HttpReply Engine::retry_route(const std::string& id_text) {
+  const auto id = parse_integer(id_text);
+  if (!id || *id <= 0)
+    return json_error(400, "a history id is a positive whole number, not \"" + id_text + "\"");
+  const std::string target = queue_.history_target(*id);
+  if (target.empty()) return json_error(404, "no history entry " + id_text);
+  if (std::none_of(targets_.begin(), targets_.end(),
+                   [&](const TargetSlot& slot) { return slot.name == target; }))
+    return json_error(
+        409, "the target " + target + " is no longer configured: nothing to retry the folder with");
+  switch (queue_.retry(*id, kApiSource, now_millis())) {
+    case Retried::not_found: return json_error(404, "no history entry " + id_text);
+    case Retried::not_rejected:
+      return json_error(
+          409, "history entry " + id_text + " was not rejected: only a rejected folder is retried");
+    case Retried::requeued: break;
+  }
+  if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+  auto body = object();
+  body->set("id", *id);
+  body->set("target", target);
+  body->set("queued", true);
+  return json_reply(200, *body);
 }
 
 HttpReply Engine::explain_route(const HttpRequest& request) {
@@ -511,6 +551,10 @@ void Engine::register_routes(Router& router) {
   router.add("POST", "/api/deadletters/{id}/replay", Access::user,
              [this](const HttpRequest&, const RouteParams& params) {
                return replay_route(params.at("id"));
+             });
+  router.add("POST", "/api/history/{id}/retry", Access::user,
+             [this](const HttpRequest&, const RouteParams& params) {
+               return retry_route(params.at("id"));
              });
   router.add(
       "POST", "/api/explain", Access::user,

@@ -214,8 +214,8 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
         .run();
   sql.prepare(R"sql(
       INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, finished_at,
-                          duration_ms, reason)
-      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9))sql")
+                          duration_ms, reason, config)
+      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql")
       .bind(1, folder.path)
       .bind(2, delivery.target)
       .bind(3, delivery.target_path)
@@ -225,6 +225,7 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
       .bind(7, delivery.finished)
       .bind(8, delivery.finished - delivery.started)
       .bind(9, result.reason)
+      .bind(10, delivery.config)
       .run();
   sql.prepare(
          "DELETE FROM folders WHERE id = ?1 AND NOT EXISTS "
@@ -232,6 +233,38 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
       .bind(1, folder.folder_id)
       .run();
   if (sql.changes() > 0) index_.remove(FolderIndex::hash(folder.path), folder.folder_id);
+}
+
+Retried Queue::retry(std::int64_t history_id, const std::string& source, Millis now) {
+  return database_.write([&](SqlConnection& sql) {
+    auto& row = sql.prepare("SELECT folder, target, outcome FROM history WHERE id = ?1");
+    row.bind(1, history_id);
+    if (!row.step()) {
+      row.reset();
+      return Retried::not_found;
+    }
+    const std::string folder = row.text(0);
+    const std::string target = row.text(1);
+    const bool rejected = row.text(2) == status_name(Status::rejected);
+    row.reset();
+    if (!rejected) return Retried::not_rejected;
+    enqueue(sql, {folder, EventKind::modified, 0, source, {target}}, now);
+    sql.prepare("UPDATE history SET retried_at = ?2 WHERE id = ?1")
+        .bind(1, history_id)
+        .bind(2, now)
+        .run();
+    return Retried::requeued;
+  });
+}
+
+std::string Queue::history_target(std::int64_t history_id) {
+  return database_.read([&](SqlConnection& sql) {
+    auto& query = sql.prepare("SELECT target FROM history WHERE id = ?1");
+    query.bind(1, history_id);
+    const std::string target = query.step() ? query.text(0) : "";
+    query.reset();
+    return target;
+  });
 }
 
 std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, Millis now) {
@@ -354,7 +387,7 @@ std::vector<HistoryEntry> Queue::history(std::size_t limit, std::size_t offset,
   return database_.read([&](SqlConnection& sql) {
     auto& query = sql.prepare(
         "SELECT id, folder, target, target_path, outcome, attempts, queued_at, finished_at, "
-        "duration_ms, reason FROM history WHERE (?3 = '' OR target = ?3) "
+        "duration_ms, reason, config, retried_at FROM history WHERE (?3 = '' OR target = ?3) "
         "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
     query.bind(1, static_cast<std::int64_t>(limit))
         .bind(2, static_cast<std::int64_t>(offset))
@@ -363,7 +396,8 @@ std::vector<HistoryEntry> Queue::history(std::size_t limit, std::size_t offset,
     while (query.step())
       entries.push_back({query.integer(0), query.text(1), query.text(2), query.text(3),
                          query.text(4), static_cast<int>(query.integer(5)), query.integer(6),
-                         query.integer(7), query.integer(8), query.text(9)});
+                         query.integer(7), query.integer(8), query.text(9), query.text(10),
+                         query.integer(11)});
     return entries;
   });
 }

@@ -92,6 +92,14 @@ const std::vector<std::string>& migrations() {
         DROP TABLE folders;
         ALTER TABLE folders_by_id RENAME TO folders;
       )sql",
+      // 6: a rejection can be undone. `config` is the fingerprint of the
+      // target's verdict-relevant settings when the row was written (a
+      // rejection under other settings may fare otherwise now); `retried_at`
+      // is when the folder was put back in the queue (0: never).
+      R"sql(
+        ALTER TABLE history ADD COLUMN config TEXT NOT NULL DEFAULT '';
+        ALTER TABLE history ADD COLUMN retried_at INTEGER NOT NULL DEFAULT 0;
+      )sql",
   };
   return steps;
 }

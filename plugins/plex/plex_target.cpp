@@ -32,16 +32,14 @@ PlexTarget::PlexTarget(std::shared_ptr<const support::ServerApi> api,
     : api_(std::move(api)), sections_([this] { return discover(); }, library_refresh, kProduct) {}
 
 support::Discovery PlexTarget::discover() const {
+  const std::string request = std::string("GET ") + kSections;
   const auto response = api_->get(kSections);
-  const Result result = api_->verdict(response, std::string("GET ") + kSections);
+  const Result result = api_->verdict(response, request);
   if (result.status != Status::ok) return {result, {}};
   try {
     return {Result::ok(), parse_sections(response.body)};
   } catch (const std::exception& error) {
-    return {Result::unavailable(
-                std::string("Plex answered GET ") + kSections +
-                " with something that is not its section list (is url right?): " + error.what()),
-            {}};
+    return {api_->unreadable(response, request, error.what()), {}};
   }
 }
 
@@ -72,7 +70,7 @@ Result PlexTarget::scan_folder(const ScanFolder& folder, bool& may_rediscover) {
         section_gone = true;
         break;
       }
-      const Result result = api_->verdict(response, "GET " + route);
+      const Result result = api_->verdict(response, "GET " + route, support::Scope::folder);
       if (severity(result.status) > severity(outcome.status)) outcome = result;
     }
     if (!section_gone) return outcome;

@@ -31,7 +31,8 @@ std::optional<Listing> ChangePoller::fetch() {
                            "\"noMimeType\":true}}";
   const auto response = rc_.call("operations/list", body);
   if (!response.success()) {
-    back_off("cannot list " + settings_.remote + ": " + rc_.failure(response).reason);
+    back_off("cannot list " + settings_.remote + ": " +
+             rc_.failure(response, "operations/list").reason);
     return std::nullopt;
   }
   try {

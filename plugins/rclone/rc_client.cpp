@@ -58,7 +58,17 @@ std::string RcClient::error_of(const support::HttpResponse& response) {
   return "";
 }
 
-Result RcClient::failure(const support::HttpResponse& response) const {
+support::AnswerContext RcClient::context_of(const std::string& method, support::Scope scope) const {
+  return {"rclone", "POST", "/" + method, settings_.url, settings_.section, "username and password",
+          scope};
+}
+
+Result RcClient::unreadable(const support::HttpResponse& response, const std::string& method,
+                            const std::string& error) const {
+  return support::unreadable_answer(response, context_of(method, support::Scope::server), error);
+}
+
+Result RcClient::failure(const support::HttpResponse& response, const std::string& method) const {
   const bool has_credentials = !headers_.empty();
   if (!response.answered())
     return Result::unavailable("rclone at " + settings_.url +
@@ -81,8 +91,13 @@ Result RcClient::failure(const support::HttpResponse& response) const {
     return Result::unavailable(settings_.url + " answered " + code +
                                " without rclone's JSON error: url must be rclone's --rc-addr, "
                                "not the address it serves files on");
-  Result result = support::classify(response, "rclone");
-  if (!error.empty()) result.reason += ": " + error;
+  // An answer with rclone's JSON error is rclone's word on what was asked; any
+  // other is about whatever answered at url (a proxy, a web page, a redirect).
+  const auto context =
+      context_of(method, error.empty() ? support::Scope::server : support::Scope::folder);
+  Result result = support::classify_answer(response, context);
+  if (!error.empty())
+    result.reason = "rclone answered " + code + " on " + context.request() + ": " + error;
   return result;
 }
 

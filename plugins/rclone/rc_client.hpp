@@ -8,6 +8,7 @@
 
 #include "scanhook/result.hpp"
 #include "scanhook/support/http_client.hpp"
+#include "scanhook/support/server_answer.hpp"
 
 namespace scanhook::rclone {
 
@@ -17,6 +18,7 @@ struct RcSettings {
   std::string password;
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   std::string ca_file;
+  std::string section;  // "target.rclone": where a hint sends the user
 };
 
 class RcClient {
@@ -28,14 +30,21 @@ class RcClient {
   support::HttpResponse call(const std::string& method, const std::string& json_body) const;
   // The URL of a method with any user:password@ left out, for explanations.
   std::string public_url(const std::string& method) const;
-  // What an unsuccessful answer means for the dispatcher, in words that say
-  // what to fix: refused connection, credentials, --rc-no-auth, rclone's error.
-  Result failure(const support::HttpResponse& response) const;
+  // What an unsuccessful answer to `method` ("vfs/refresh") means for the
+  // dispatcher, in words that say what to fix: refused connection,
+  // credentials, --rc-no-auth, rclone's error; the rest as every target reads
+  // a server's answer (support/server_answer.hpp).
+  Result failure(const support::HttpResponse& response, const std::string& method) const;
+  // A 2xx to `method` that is not rclone's JSON (`error` says why): unavailable, with a hint.
+  Result unreadable(const support::HttpResponse& response, const std::string& method,
+                    const std::string& error) const;
 
   // The "error" text of rclone's JSON error answer, or "" when there is none.
   static std::string error_of(const support::HttpResponse& response);
 
  private:
+  support::AnswerContext context_of(const std::string& method, support::Scope scope) const;
+
   RcSettings settings_;
   support::HttpClient http_;
   HeaderList headers_;

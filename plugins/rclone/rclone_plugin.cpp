@@ -52,12 +52,15 @@ std::chrono::seconds whole_seconds(std::chrono::milliseconds duration) {
   return std::chrono::duration_cast<std::chrono::seconds>(duration);
 }
 
-scanhook::rclone::RcClient make_rc(const scanhook::ConfigView& config,
+scanhook::rclone::RcClient make_rc(const scanhook::CreateArgs& args,
                                    std::chrono::milliseconds timeout) {
+  const auto& config = *args.config;
+  const std::string section =
+      std::string(args.kind == scanhook::kTarget ? "target." : "source.") + args.instance;
   try {
     return scanhook::rclone::RcClient({config.string("url"), config.string("username"),
-                                       config.string("password"), timeout,
-                                       config.string("ca_file")});
+                                       config.string("password"), timeout, config.string("ca_file"),
+                                       section});
   } catch (const std::invalid_argument& error) {
     throw std::runtime_error(std::string("url: ") + error.what());
   }
@@ -79,7 +82,7 @@ std::unique_ptr<scanhook::Instance> make_target(const scanhook::CreateArgs& args
     throw std::runtime_error("max_batch must be between 1 and 1000, not " + std::to_string(batch));
   settings.max_batch = static_cast<std::size_t>(batch);
   return std::make_unique<scanhook::rclone::VfsRefreshTarget>(
-      args.instance, make_rc(config, config.duration("timeout")), settings, *args.host);
+      args.instance, make_rc(args, config.duration("timeout")), settings, *args.host);
 }
 
 std::unique_ptr<scanhook::Instance> make_poller(const scanhook::CreateArgs& args) {
@@ -103,7 +106,7 @@ std::unique_ptr<scanhook::Instance> make_poller(const scanhook::CreateArgs& args
                              std::to_string(max_deleted));
   settings.max_deleted_percent = static_cast<int>(max_deleted);
   return std::make_unique<scanhook::rclone::ChangePoller>(
-      make_rc(config, config.duration("list_timeout")), settings, *args.host);
+      make_rc(args, config.duration("list_timeout")), settings, *args.host);
 }
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {

@@ -92,11 +92,15 @@ VfsRefreshTarget::Outcomes VfsRefreshTarget::refresh_call(const std::vector<std:
     response = rc_.call("vfs/refresh", refresh_body(dirs, recursive));
   }
   if (!response.success()) {
-    outcomes.failure = rc_.failure(response);
+    outcomes.failure = rc_.failure(response, "vfs/refresh");
     return outcomes;
   }
   const auto answer = parse_object(response.body);
   const auto result = answer ? answer->getObject("result") : nullptr;
+  if (!answer) {
+    outcomes.failure = rc_.unreadable(response, "vfs/refresh", "not JSON");
+    return outcomes;
+  }
   if (!result) {
     outcomes.failure = Result::retry("rclone answered vfs/refresh without a \"result\": " +
                                      response.body.substr(0, 200));
@@ -219,7 +223,8 @@ Result VfsRefreshTarget::check_vfs_choice() {
   const auto stats = rc_.call("vfs/stats", fs_body);
   if (stats.success()) return Result::ok();
   const std::string error = RcClient::error_of(stats);
-  if (stats.status != 500 || error.find("VFS") == std::string::npos) return rc_.failure(stats);
+  if (stats.status != 500 || error.find("VFS") == std::string::npos)
+    return rc_.failure(stats, "vfs/stats");
 
   std::string names;
   const auto list = rc_.call("vfs/list", "{}");

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -252,4 +252,62 @@ test('a token revoked at plex.tv returns the page to "Connect with Plex" with th
   await page.getByRole('heading', { name: 'Not connected to plex.tv' }).waitFor();
   await page.getByRole('alert').filter({ hasText: 'the Plex token was revoked or has expired' }).waitFor();
   await page.getByRole('button', { name: 'Connect with Plex' }).waitFor();
+});
+
+// A daemon of its own (last: logging in to it replaces the session cookie,
+// which is per host, not per port): a folder rejected under one rewrite is
+// offered for a retry once the rewrite changed, and the Retry button delivers it.
+test('history: a folder rejected under an older configuration is retried from the dashboard', async () => {
+  const retryDir = path.join(dir, 'retry');
+  mkdirSync(retryDir);
+  const ini = path.join(retryDir, 'scanhook.ini');
+  const auth = { Authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` };
+  const folder = '/media/tv/Retry Show/Season 01';
+  const recorded = path.join(retryDir, 'recorded.txt');
+  // The test plugin `recorder` rejects a folder outside its library, as a media server does.
+  const start = async (rewrite) => {
+    writeFileSync(ini, ['[server]', 'listen = 127.0.0.1:0', `database = ${retryDir}/scanhook.db`,
+      `plugin_dir = ${path.join(buildDir, 'test_plugins')}`,
+      `username = ${USER}`, `password = ${PASSWORD}`, '[queue]', 'minimum_age = 0s',
+      'idle_interval = 20ms', '[target.recorder]', `record = ${recorded}`, 'library = /tv',
+      ...rewrite, ''].join('\n'));
+    const running = await startProgram(scanhookd, ['--config', ini], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    return { process: running.child, url: running.match[1] };
+  };
+  const history = async (url) => (await (await fetch(`${url}/api/history`, { headers: auth })).json()).history;
+
+  // Without a rewrite, /media/tv is in no library of the target: rejected.
+  const first = await start([]);
+  const scan = await fetch(`${first.url}/api/scan`, {
+    method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ paths: [folder] }),
+  });
+  assert.equal(scan.status, 200);
+  await eventually(async () => (await history(first.url)).find((e) => e.outcome === 'rejected'), 'the rejection');
+  const stopped = new Promise((resolve) => first.process.once('exit', resolve));
+  first.process.kill('SIGTERM');
+  await stopped;
+
+  const fixed = await start(['rewrite = /media/tv => /tv']);
+  const retryPage = await browser.newPage();
+  try {
+    await retryPage.goto(`${fixed.url}/`);
+    await retryPage.getByLabel('Username').fill(USER);
+    await retryPage.getByLabel('Password').fill(PASSWORD);
+    await retryPage.getByRole('button', { name: 'Log in' }).click();
+    await retryPage.getByText('rejected under an older configuration — retry?').waitFor();
+    await retryPage.screenshot({ path: path.join(screenshots, 'history-retry.png'), fullPage: true });
+    await retryPage.getByRole('button', { name: `Retry ${folder} on recorder` }).click();
+    await retryPage.getByRole('status').filter({ hasText: `${folder} is queued again for recorder.` }).waitFor();
+    const entries = await eventually(async () => {
+      const all = await history(fixed.url);
+      return all.some((e) => e.outcome === 'ok') && all;
+    }, 'the delivery after the retry');
+    assert.equal(entries.find((e) => e.outcome === 'ok').target_path, '/tv/Retry Show/Season 01');
+    assert.ok(entries.find((e) => e.outcome === 'rejected').retried_at > 0);
+    assert.equal(readFileSync(recorded, 'utf8'), '/tv/Retry Show/Season 01\n');
+    await retryPage.getByText('retried', { exact: true }).waitFor();
+  } finally {
+    await retryPage.close();
+    fixed.process.kill('SIGTERM');
+  }
 });

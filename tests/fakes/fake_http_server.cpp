@@ -130,14 +130,12 @@ HttpReply FakeHttpServer::answer(const RecordedRequest& request) {
   std::unique_lock lock(mutex_);
   ++in_flight_;
   requests_.push_back(request);
-  const auto failure = failure_status_;
-  const auto retry_after = failure_retry_after_;
+  const auto failure = failure_;
   if (delay_.count() > 0) changed_.wait_for(lock, delay_, [this] { return stopping_; });
   lock.unlock();
   HttpReply reply;
   if (failure) {
-    reply = json_error(*failure, "injected failure");
-    if (retry_after) reply.headers.emplace_back("Retry-After", std::to_string(*retry_after));
+    reply = *failure;
   } else {
     reply = handler_(request);
   }
@@ -173,14 +171,20 @@ void FakeHttpServer::set_delay(std::chrono::milliseconds delay) {
 
 void FakeHttpServer::fail_with(int status, std::optional<int> retry_after_seconds) {
   std::lock_guard lock(mutex_);
-  failure_status_ = status;
-  failure_retry_after_ = retry_after_seconds;
+  HttpReply reply = json_error(status, "injected failure");
+  if (retry_after_seconds)
+    reply.headers.emplace_back("Retry-After", std::to_string(*retry_after_seconds));
+  failure_ = std::move(reply);
+}
+
+void FakeHttpServer::fail_with(HttpReply reply) {
+  std::lock_guard lock(mutex_);
+  failure_ = std::move(reply);
 }
 
 void FakeHttpServer::clear_failure() {
   std::lock_guard lock(mutex_);
-  failure_status_.reset();
-  failure_retry_after_.reset();
+  failure_.reset();
 }
 
 }  // namespace scanhook::fakes

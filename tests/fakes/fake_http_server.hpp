@@ -57,6 +57,9 @@ class FakeHttpServer {
   void set_delay(std::chrono::milliseconds delay);
   // Answer every request with this status (and Retry-After if given) until cleared.
   void fail_with(int status, std::optional<int> retry_after_seconds = std::nullopt);
+  // Answer every request with `reply` until cleared: what a proxy in front of
+  // the server says (its 404 page, a redirect, an HTML 502).
+  void fail_with(HttpReply reply);
   void clear_failure();
 
  private:
@@ -74,8 +77,7 @@ class FakeHttpServer {
   bool stopping_ = false;
   std::vector<RecordedRequest> requests_;
   std::chrono::milliseconds delay_{0};
-  std::optional<int> failure_status_;
-  std::optional<int> failure_retry_after_;
+  std::optional<HttpReply> failure_;
 };
 
 }  // namespace scanhook::fakes

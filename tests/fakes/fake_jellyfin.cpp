@@ -22,8 +22,8 @@ std::string media_browser_token(const std::string& header) {
   return end == std::string::npos ? std::string{} : header.substr(value, end - value);
 }
 
-FakeJellyfin::FakeJellyfin(std::string api_key)
-    : FakeMediaBrowser(""), api_key_(std::move(api_key)) {}
+FakeJellyfin::FakeJellyfin(std::string api_key, std::string base_url)
+    : FakeMediaBrowser(base_url), base_url_(std::move(base_url)), api_key_(std::move(api_key)) {}
 
 // Stop serving before the members the handler reads go away.
 FakeJellyfin::~FakeJellyfin() {
@@ -96,7 +96,15 @@ bool FakeJellyfin::authorized(const RecordedRequest& request) const {
 }
 
 HttpReply FakeJellyfin::handle(const RecordedRequest& request) {
-  const std::string route = *route_of(request);
+  const auto in_base = route_of(request);
+  if (!in_base) {
+    // The middleware's Uri.MakeRelativeUri: up from the request's folder, then into the base.
+    std::string location;
+    for (std::size_t i = 1; i < request.path.size(); ++i)
+      if (request.path[i] == '/') location += "../";
+    return {302, "", "", {{"Location", location + base_url_.substr(1) + "/web/"}}};
+  }
+  const std::string route = *in_base;
   if (request.method == "GET" && is_route(route, "/System/Info/Public")) {
     Poco::JSON::Object info(Poco::JSON_PRESERVE_KEY_ORDER);
     info.set("LocalAddress", url());

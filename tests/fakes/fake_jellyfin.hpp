@@ -14,7 +14,10 @@ namespace scanhook::fakes {
 
 class FakeJellyfin final : public FakeMediaBrowser {
  public:
-  explicit FakeJellyfin(std::string api_key);
+  // `base_url` is Jellyfin's Networking > Base URL ("/jellyfin"): a request
+  // outside it is redirected to the web app, as BaseUrlRedirectionMiddleware
+  // does (Jellyfin 10.10: a 302 to a relative "../jellyfin/web/").
+  explicit FakeJellyfin(std::string api_key, std::string base_url = "");
   ~FakeJellyfin() override;
 
   void set_api_key(std::string api_key);
@@ -41,6 +44,7 @@ class FakeJellyfin final : public FakeMediaBrowser {
   };
 
   mutable std::mutex auth_mutex_;
+  std::string base_url_;
   std::string api_key_;
   bool legacy_authorization_ = false;
   std::string version_ = "10.10.7";

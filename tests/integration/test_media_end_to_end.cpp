@@ -12,6 +12,7 @@
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/media_updates.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/sonarr_download.hpp"
 #include "support/temp_dir.hpp"
@@ -22,6 +23,7 @@ using scanhook::fakes::FakeJellyfin;
 using scanhook::fakes::FakePlex;
 using scanhook::fakes::FakePlexItem;
 using scanhook::fakes::MediaUpdate;
+using scanhook::testing::all_updates;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
@@ -88,15 +90,6 @@ scanhook::support::HttpResponse post_plex_library_new(const DaemonClient& client
                      "multipart/form-data; boundary=------------------------3c5e7a9b1d2f4a6c");
 }
 
-// Every folder Jellyfin or Emby was sent, over all its Media/Updated calls.
-std::vector<MediaUpdate> all_updates(const std::vector<std::vector<MediaUpdate>>& calls) {
-  std::vector<MediaUpdate> all;
-  for (const auto& call : calls) all.insert(all.end(), call.begin(), call.end());
-  std::sort(all.begin(), all.end(),
-            [](const MediaUpdate& a, const MediaUpdate& b) { return a.path < b.path; });
-  return all;
-}
-
 }  // namespace
 
 TEST_CASE("a Sonarr import reaches Plex, Jellyfin and Emby once each, with their own auth",
@@ -159,7 +152,8 @@ TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when 
   const auto jellyfin = client.target_state("jellyfin");
   CHECK(jellyfin->getValue<std::string>("state") == "paused");
   CHECK(jellyfin->getValue<std::string>("last_error") ==
-        "Jellyfin did not answer: Connection refused on GET /Library/VirtualFolders");
+        "Jellyfin did not answer: Connection refused on GET /Library/VirtualFolders: is Jellyfin "
+        "running, and are url's host and port in [target.jellyfin] right?");
   CHECK(jellyfin->getValue<int>("queued") == 2);
   CHECK(client.target_state("plex")->getValue<std::string>("state") == "running");
   CHECK_THAT(daemon.output(), Contains("target jellyfin is unavailable (Jellyfin did not answer"));

@@ -75,8 +75,9 @@ TEST_CASE("an emby url without /emby pauses the target with a hint", "[emby]") {
   const auto results = target->scan({{"/tv/Show", EventKind::modified, 0}});
   CHECK(results[0].status == Status::unavailable);
   CHECK(results[0].reason ==
-        "Emby answered HTTP 404 on GET /Library/SelectableMediaFolders: Emby serves its API under "
-        "/emby: does url end with /emby (http://host:8096/emby)?");
+        "Emby answered HTTP 404 on GET /Library/SelectableMediaFolders: is this the Emby server, "
+        "or a proxy in front of it that is not ready? Emby serves its API under /emby: does url "
+        "end with /emby (http://host:8096/emby)?");
   CHECK(emby.media_updates().empty());
 }
 

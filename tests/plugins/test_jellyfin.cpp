@@ -196,7 +196,9 @@ TEST_CASE("a slow jellyfin times out and counts as unavailable", "[jellyfin]") {
   const auto results = target->scan({{"/tv/Show", EventKind::modified, 0}});
   CHECK(results[0].status == Status::unavailable);
   CHECK(results[0].reason ==
-        "Jellyfin did not answer: timed out after 200 ms on GET /Library/VirtualFolders");
+        "Jellyfin did not answer: timed out after 200 ms on GET /Library/VirtualFolders: is "
+        "Jellyfin overloaded or still starting? raise timeout in [target.jellyfin] if it is only "
+        "slow");
 }
 
 TEST_CASE("jellyfin explains the library and the exact request", "[jellyfin]") {

@@ -161,14 +161,17 @@ TEST_CASE("plex failures map to what the dispatcher should do", "[plex]") {
   CHECK(slow[0].status == Status::unavailable);
   CHECK(slow[0].reason ==
         "Plex did not answer: timed out after 300 ms on GET "
-        "/library/sections/1/refresh?path=%2Fmovies%2FA");
+        "/library/sections/1/refresh?path=%2Fmovies%2FA: is Plex overloaded or still starting? "
+        "raise timeout in [target.plex] if it is only slow");
   plex.set_delay(std::chrono::milliseconds(0));
 
   plex.set_down(true);
   const auto down = target->probe();
   CHECK(down.status == Status::unavailable);
   CHECK_THAT(down.reason, Catch::Matchers::StartsWith("Plex did not answer: "));
-  CHECK_THAT(down.reason, Catch::Matchers::EndsWith(" on GET /identity"));
+  CHECK_THAT(down.reason, Catch::Matchers::EndsWith(
+                              " on GET /identity: is Plex running, and are url's host and port "
+                              "in [target.plex] right?"));
 }
 
 TEST_CASE("a plex probe proves the token, not just that plex is up", "[plex]") {

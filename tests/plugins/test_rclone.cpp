@@ -171,6 +171,32 @@ TEST_CASE("a url that is not rclone's remote control pauses the target and says 
                              "--rc-addr, not the address it serves files on");
 }
 
+TEST_CASE("a web page or a redirect at rclone's url pauses the target, keeping the folders",
+          "[rclone]") {
+  // A reverse proxy's login page (200) in front of rclone, then the proxy's redirect to https.
+  FakeHttpServer proxy([](const RecordedRequest&) {
+    return HttpReply{200, "text/html", "<!DOCTYPE html><html><title>Sign in</title></html>", {}};
+  });
+  RecordingHost host;
+  auto target = make<Target>("rclone", Role::target, {{"url", proxy.url()}}, host);
+  const auto page = target->scan(folders({"/tv/Show"}))[0];
+  CHECK(page.status == Status::unavailable);
+  CHECK(page.reason ==
+        "rclone answered POST /vfs/refresh with a web page that is not its API's answer (not "
+        "JSON): is url in [target.rclone] the address of rclone's API, not of its web app or a "
+        "proxy's page?");
+
+  proxy.fail_with(
+      HttpReply{301, "", "", {{"Location", "https://rclone.example.test/vfs/refresh"}}});
+  const auto moved = target->scan(folders({"/tv/Show"}))[0];
+  CHECK(moved.status == Status::unavailable);
+  CHECK(moved.reason ==
+        "rclone answered HTTP 301 on POST /vfs/refresh: it points to "
+        "https://rclone.example.test/vfs/refresh; scanhook does not follow redirects: set url in "
+        "[target.rclone] to "
+        "https://rclone.example.test");
+}
+
 TEST_CASE("an rclone with no VFS, or not the one named by fs, says what to set", "[rclone]") {
   RecordingHost host;
   const auto bare = RcloneProcess::rcd({"--rc-no-auth"});

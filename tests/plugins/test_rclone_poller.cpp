@@ -342,6 +342,7 @@ TEST_CASE("a remote rclone cannot list is logged with rclone's reason, and nothi
                                     {{"url", rclone->url()}, {"remote", missing}}, host);
   CHECK(source->poll() == 5s);
   CHECK(host.logged("cannot list " + missing +
-                    ": rclone answered HTTP 404: error in ListJSON: directory not found"));
+                    ": rclone answered HTTP 404 on POST /operations/list: error in ListJSON: "
+                    "directory not found"));
   CHECK(host.stored().empty());
 }

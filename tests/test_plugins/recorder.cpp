@@ -1,7 +1,7 @@
 // `recorder`: a webhook source that takes {"paths": [...], "files": bool},
 // and a target that appends each folder it is sent to a file (fsynced before
 // it answers ok), so tests and benchmarks can count deliveries exactly, even
-// across a crash.
+// across a crash; with `library` set, it rejects a folder outside it.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -24,6 +24,9 @@ constexpr ConfigKey kConfigKeys[] = {
      "file each scanned folder is appended to"},
     {"delay", ConfigType::duration, "0s", scanhook::kTarget, false, "time each batch takes"},
     {"batch", ConfigType::integer, "50", scanhook::kTarget, false, "largest batch"},
+    {"library", ConfigType::string, "", scanhook::kTarget, false,
+     "the one library folder: a folder outside it is rejected, as a media server's folder in no "
+     "library is (empty: every folder is taken)"},
 };
 
 class RecorderSource final : public scanhook::WebhookSourceBase {
@@ -48,10 +51,12 @@ class RecorderSource final : public scanhook::WebhookSourceBase {
 
 class RecorderTarget final : public scanhook::TargetBase {
  public:
-  RecorderTarget(const std::string& file, std::chrono::milliseconds delay, std::size_t batch)
+  RecorderTarget(const std::string& file, std::chrono::milliseconds delay, std::size_t batch,
+                 std::string library)
       : fd_(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)),
         delay_(delay),
-        batch_(batch) {
+        batch_(batch),
+        library_(std::move(library)) {
     if (fd_ < 0) throw std::runtime_error("cannot open " + file);
   }
   ~RecorderTarget() override { ::close(fd_); }
@@ -62,12 +67,20 @@ class RecorderTarget final : public scanhook::TargetBase {
  protected:
   std::vector<scanhook::Result> on_scan(const std::vector<scanhook::ScanFolder>& folders) override {
     if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+    std::vector<scanhook::Result> results(folders.size(), scanhook::Result::ok());
     std::string lines;
-    for (const auto& folder : folders) lines += folder.path + "\n";
-    if (::write(fd_, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size()) ||
-        ::fsync(fd_) != 0)
+    for (std::size_t i = 0; i < folders.size(); ++i) {
+      if (in_library(folders[i].path))
+        lines += folders[i].path + "\n";
+      else
+        results[i] =
+            scanhook::Result::rejected(folders[i].path + " is in no library (" + library_ + ")");
+    }
+    if (!lines.empty() &&
+        (::write(fd_, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size()) ||
+         ::fsync(fd_) != 0))
       return std::vector<scanhook::Result>(folders.size(), scanhook::Result::retry("write failed"));
-    return std::vector<scanhook::Result>(folders.size(), scanhook::Result::ok());
+    return results;
   }
   scanhook::Result on_probe() override { return scanhook::Result::ok(); }
   scanhook::Explanation on_explain(const scanhook::ScanFolder& folder) override {
@@ -75,16 +88,21 @@ class RecorderTarget final : public scanhook::TargetBase {
   }
 
  private:
+  bool in_library(const std::string& path) const {
+    return library_.empty() || path.rfind(library_ + "/", 0) == 0;
+  }
+
   int fd_;
   std::chrono::milliseconds delay_;
   std::size_t batch_;
+  std::string library_;
 };
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   if (args.kind == scanhook::kWebhookSource) return std::make_unique<RecorderSource>();
-  return std::make_unique<RecorderTarget>(args.config->string("record"),
-                                          args.config->duration("delay"),
-                                          static_cast<std::size_t>(args.config->integer("batch")));
+  return std::make_unique<RecorderTarget>(
+      args.config->string("record"), args.config->duration("delay"),
+      static_cast<std::size_t>(args.config->integer("batch")), args.config->string("library"));
 }
 
 }  // namespace

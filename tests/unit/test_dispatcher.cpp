@@ -29,8 +29,8 @@ struct Rig {
     std::vector<TargetSlot> slots;
     for (std::size_t i = 0; i < named.size(); ++i) {
       rules.push_back({named[i].first, {}, false});
-      slots.push_back(
-          {named[i].first, named[i].second, scan_delay, i < required.size() ? required[i] : true});
+      slots.push_back({named[i].first, named[i].second, scan_delay,
+                       i < required.size() ? required[i] : true, ""});
     }
     intake = std::make_unique<Intake>(std::vector<SourceRules>{}, rules);
     dispatcher = std::make_unique<Dispatcher>(queue, *intake, slots, settings, metrics);
@@ -226,4 +226,32 @@ TEST_CASE("scan_delay spaces out the scans of one target", "[dispatcher]") {
   REQUIRE(scans.size() == 3);
   CHECK(scans[1] - scans[0] >= milliseconds(250));
   CHECK(scans[2] - scans[1] >= milliseconds(250));
+}
+
+TEST_CASE("a target failing on server errors keeps its folders and says since when it fails",
+          "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  plex->answer({Result::retry("Plex answered HTTP 500"), Result::retry("Plex answered HTTP 500"),
+                Result::unavailable("Plex answered HTTP 502"), Result::retry("x")});
+  plex->set_probe(Result::unavailable("Plex answered HTTP 502"));
+  Rig rig({{"plex", plex}});
+  rig.add("/tv/A");
+  CHECK(rig.dispatcher->states()[0].failing_since == 0);
+  const Millis before = now_millis();
+  rig.dispatcher->start();
+  REQUIRE(plex->wait_for_scans(3));
+  REQUIRE(Rig::eventually([&] { return plex->probes() >= 2; }));
+  const auto failing = rig.dispatcher->states()[0];
+  CHECK(failing.paused);
+  CHECK(failing.queued == 1);
+  CHECK(failing.failing_since >= before);
+  CHECK(failing.failing_since <= now_millis());
+  CHECK(rig.dispatcher->failing_since("plex") == failing.failing_since);
+  CHECK(rig.queue.history(10, 0).empty());  // nothing rejected, nothing lost
+
+  plex->set_probe(Result::ok());
+  REQUIRE(rig.wait_until_empty());
+  // The state moves just after the queue row is acknowledged.
+  CHECK(Rig::eventually([&] { return rig.dispatcher->states()[0].failing_since == 0; }));
+  CHECK(rig.queue.history(10, 0).at(0).outcome == "ok");
 }

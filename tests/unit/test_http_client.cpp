@@ -4,10 +4,8 @@
 #include "scanhook/support/http_client.hpp"
 
 using scanhook::HttpReply;
-using scanhook::Status;
 using scanhook::fakes::FakeHttpServer;
 using scanhook::fakes::RecordedRequest;
-using scanhook::support::classify;
 using scanhook::support::HttpClient;
 
 TEST_CASE("the plugin HTTP client sends method, path, headers and body, and reads the answer",
@@ -26,35 +24,6 @@ TEST_CASE("the plugin HTTP client sends method, path, headers and body, and read
   const auto seen = server.requests().at(0);
   CHECK(seen.query_param("x") == std::optional<std::string>("1"));
   CHECK(seen.header("X-Token") == std::optional<std::string>("t"));
-}
-
-TEST_CASE("answers map to what the dispatcher should do", "[http_client]") {
-  FakeHttpServer server([](const RecordedRequest&) {
-    return HttpReply{200, "text/plain", "ok", {}};
-  });
-  HttpClient client(server.url(), {std::chrono::milliseconds(2000), true, ""});
-  CHECK(classify(client.send("GET", "/"), "Fake").status == Status::ok);
-
-  server.fail_with(401);
-  const auto denied = classify(client.send("GET", "/"), "Fake");
-  CHECK(denied.status == Status::unavailable);
-  CHECK(denied.reason == "Fake rejected the credentials (HTTP 401)");
-
-  server.fail_with(429, 7);
-  const auto busy = classify(client.send("GET", "/"), "Fake");
-  CHECK(busy.status == Status::retry);
-  CHECK(busy.retry_after == std::chrono::seconds(7));
-
-  server.fail_with(503);
-  CHECK(classify(client.send("GET", "/"), "Fake").status == Status::retry);
-  server.fail_with(404);
-  CHECK(classify(client.send("GET", "/"), "Fake").status == Status::rejected);
-
-  server.clear_failure();
-  server.set_down(true);
-  const auto down = classify(client.send("GET", "/"), "Fake");
-  CHECK(down.status == Status::unavailable);
-  CHECK_THAT(down.reason, Catch::Matchers::StartsWith("Fake did not answer: "));
 }
 
 TEST_CASE("a slow server times out as unavailable", "[http_client]") {

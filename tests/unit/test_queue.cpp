@@ -26,7 +26,8 @@ struct QueueFixture {
   void finish(const std::string& target, const DueFolder& folder, Result result, Millis now,
               Millis retry_at = 0) {
     database.write([&](SqlConnection& sql) {
-      queue.record(sql, {target, folder, folder.path, std::move(result), now, now + 5, retry_at});
+      queue.record(sql,
+                   {target, folder, folder.path, std::move(result), now, now + 5, retry_at, ""});
     });
   }
   std::vector<std::string> due_paths(const std::string& target, Millis now,
@@ -236,7 +237,7 @@ TEST_CASE(
     // The delivery's record (which deletes the folder's row) rolls back: the
     // row stays, and so must the index's entry for it.
     CHECK_THROWS(database.write([&](SqlConnection& sql) {
-      queue.record(sql, {"plex", due[0], due[0].path, Result::ok(), 20, 25, 0});
+      queue.record(sql, {"plex", due[0], due[0].path, Result::ok(), 20, 25, 0, ""});
       throw std::runtime_error("the commit failed");
     }));
     database.write([&](SqlConnection& sql) {
@@ -324,4 +325,34 @@ TEST_CASE("a second queue on the same database file is refused while the first r
   }
   Queue second(second_database, milliseconds(0));  // the first one is gone
   CHECK(second.folder_count() == 0);
+}
+
+TEST_CASE("a rejected folder is put back in the queue for its target alone", "[queue]") {
+  QueueFixture f;
+  f.add("/tv/A", 100, {"plex", "emby"});
+  const auto plex_due = f.queue.due("plex", 200, 10, {});
+  const auto emby_due = f.queue.due("emby", 200, 10, {});
+  f.database.write([&](SqlConnection& sql) {
+    f.queue.record(sql, {"plex", plex_due.at(0), "/tv/A", Result::rejected("in no library"), 200,
+                         210, 0, "c0ffee"});
+    f.queue.record(sql, {"emby", emby_due.at(0), "/tv/A", Result::ok(), 200, 210, 0, "beef"});
+  });
+  CHECK(f.queue.folder_count() == 0);
+  const auto history = f.queue.history(10, 0);
+  REQUIRE(history.size() == 2);
+  const auto& rejected = history[1].outcome == "rejected" ? history[1] : history[0];
+  const auto& delivered = history[1].outcome == "rejected" ? history[0] : history[1];
+  CHECK(rejected.config == "c0ffee");
+  CHECK(rejected.retried_at == 0);
+
+  CHECK(f.queue.retry(delivered.id, "api", 300) == Retried::not_rejected);
+  CHECK(f.queue.retry(9999, "api", 300) == Retried::not_found);
+  CHECK(f.queue.folder_count() == 0);
+
+  CHECK(f.queue.retry(rejected.id, "api", 300) == Retried::requeued);
+  CHECK(f.due_paths("plex", 300) == std::vector<std::string>{"/tv/A"});
+  CHECK(f.due_paths("emby", 300).empty());
+  CHECK(f.queue.history(10, 0, "plex").at(0).retried_at == 300);
+  CHECK(f.queue.history_target(rejected.id) == "plex");
+  CHECK(f.queue.history_target(9999).empty());
 }

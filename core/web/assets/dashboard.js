@@ -1,7 +1,8 @@
-// Dashboard: the queue (due and waiting folders), each target's state,
-// recent history and the loaded plugins; refreshed every few seconds.
-import { ApiError, get } from './api.js';
-import { clear, h, message, timeNode } from './dom.js';
+// Dashboard: the queue (due and waiting folders), each target's state and
+// since when it fails, recent history (a rejected folder can be retried) and
+// the loaded plugins; refreshed every few seconds.
+import { ApiError, get, post } from './api.js';
+import { absoluteTime, clear, h, message, timeNode } from './dom.js';
 
 const REFRESH_MS = 3000;
 
@@ -34,8 +35,9 @@ export async function renderDashboard(main) {
   main.append(h('div', { class: 'page-header' }, h('h1', {}, 'Dashboard'),
     h('p', { class: 'muted small', 'aria-live': 'off', id: 'refreshed' })));
   const stats = h('div', { class: 'stats', role: 'group', 'aria-label': 'Queue summary' });
+  const notices = h('div', { class: 'messages', 'aria-live': 'polite' });
   const grid = h('div', { class: 'grid' });
-  main.append(stats, grid);
+  main.append(stats, notices, grid);
   let timer = null;
   let alive = true;
 
@@ -75,12 +77,14 @@ export async function renderDashboard(main) {
 
     if (targets.status === 'fulfilled') {
       grid.append(section('targets-title', 'Targets', table('Targets',
-        ['Target', 'State', 'Queued', 'Last error'],
+        ['Target', 'State', 'Queued', 'Failing since', 'Last error'],
         targets.value.targets.map((t) => {
           const state = targetState(t);
           const why = t.blocked || t.last_error;
+          // The folders stay queued while a target fails: say for how long, and how many wait.
           return [t.name, h('span', { class: `badge badge-${state}` }, state),
-            String(t.queued), why ? h('span', { class: 'error-text' }, why) : '—'];
+            String(t.queued), t.failing_since ? timeNode(t.failing_since) : '—',
+            why ? h('span', { class: 'error-text' }, why) : '—'];
         }), 'No targets are configured.')));
     } else {
       grid.append(section('targets-title', 'Targets', failed('the targets', targets.reason)));
@@ -88,10 +92,11 @@ export async function renderDashboard(main) {
 
     if (history.status === 'fulfilled') {
       grid.append(section('history-title', 'Recent scans', table('Recent scans',
-        ['Finished', 'Folder', 'Target', 'Outcome'],
+        ['Finished', 'Folder', 'Target', 'Outcome', ''],
         history.value.history.map((e) => [
           timeNode(e.finished_at), h('code', { class: 'path' }, e.target_path || e.folder), e.target,
           h('span', { class: `badge badge-${e.outcome === 'ok' ? 'ok' : 'unavailable'}`, title: e.reason || '' }, e.outcome),
+          retryCell(e),
         ]), 'Nothing scanned yet.')));
     } else {
       grid.append(section('history-title', 'Recent scans', failed('the history', history.reason)));
@@ -106,6 +111,34 @@ export async function renderDashboard(main) {
     }
     document.getElementById('refreshed').textContent = `Updated ${new Date().toLocaleTimeString()}`;
     timer = setTimeout(refresh, REFRESH_MS);
+  }
+
+  // A rejected folder goes back in its target's queue; one rejected under
+  // settings of the target that have changed since is pointed out.
+  function retryCell(entry) {
+    if (!entry.retryable) return '';
+    if (entry.retried_at) return h('span', { class: 'tag', title: absoluteTime(entry.retried_at) }, 'retried');
+    const button = h('button', {
+      type: 'button',
+      class: 'button button-small',
+      'aria-label': `Retry ${entry.folder} on ${entry.target}`,
+      onclick: () => retry(entry),
+    }, 'Retry');
+    if (!entry.config_changed) return button;
+    return h('span', { class: 'stale-config' },
+      h('span', { class: 'muted small' }, 'rejected under an older configuration — retry?'), ' ', button);
+  }
+
+  async function retry(entry) {
+    clear(notices);
+    try {
+      await post(`/api/history/${entry.id}/retry`);
+      notices.append(message(`${entry.folder} is queued again for ${entry.target}.`, 'success'));
+    } catch (error) {
+      notices.append(message(`Retry of ${entry.folder} failed: ${error.message}`, 'error'));
+    }
+    clearTimeout(timer);
+    await refresh();
   }
 
   await refresh();

@@ -1,5 +1,8 @@
 #include "scanhook/support/http_client.hpp"
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -9,6 +12,7 @@
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/Timestamp.h>
 #include <Poco/URI.h>
 
 #include <openssl/ssl.h>
@@ -31,8 +35,15 @@ std::optional<std::string> HttpResponse::header(const std::string& name) const {
 std::chrono::seconds HttpResponse::retry_after() const {
   const auto value = header("Retry-After");
   if (!value) return std::chrono::seconds{0};
-  const auto seconds = parse_integer(*value);
-  return std::chrono::seconds{seconds && *seconds > 0 ? *seconds : 0};
+  if (const auto seconds = parse_integer(*value))
+    return std::chrono::seconds{*seconds > 0 ? *seconds : 0};
+  // RFC 9110 also allows an HTTP-date: the wait is until then.
+  Poco::DateTime when;
+  int zone = 0;
+  if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, *value, when, zone))
+    return std::chrono::seconds{0};
+  const auto wait = (when.timestamp() - Poco::Timestamp()) / Poco::Timestamp::resolution();
+  return std::chrono::seconds{wait > 0 ? wait : 0};
 }
 
 HttpClient::HttpClient(const std::string& base_url, HttpOptions options)
@@ -118,19 +129,6 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& targ
     response.transport_error = error.what();
   }
   return response;
-}
-
-Result classify(const HttpResponse& response, const std::string& what) {
-  if (!response.answered())
-    return Result::unavailable(what + " did not answer: " + response.transport_error);
-  const int status = response.status;
-  if (response.success()) return Result::ok();
-  const std::string code = "HTTP " + std::to_string(status);
-  if (status == 401 || status == 403)
-    return Result::unavailable(what + " rejected the credentials (" + code + ")");
-  if (status == 429 || status == 408 || status >= 500)
-    return Result::retry(what + " answered " + code, response.retry_after());
-  return Result::rejected(what + " answered " + code);
 }
 
 std::string url_encode(const std::string& text) {

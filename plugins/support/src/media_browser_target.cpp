@@ -14,20 +14,16 @@ MediaBrowserTarget::MediaBrowserTarget(std::shared_ptr<const ServerApi> api,
       libraries_([this] { return discover(); }, library_refresh, api_->product()) {}
 
 Discovery MediaBrowserTarget::discover() const {
+  const std::string request = "GET " + routes_.libraries;
   const auto response = api_->get(routes_.libraries);
-  Result result = api_->verdict(response, "GET " + routes_.libraries);
-  if (response.status == 404 && !routes_.not_found_hint.empty()) {
-    // Rejecting every folder for a wrong url would lose them; pause the target instead.
-    result = Result::unavailable(result.reason + ": " + routes_.not_found_hint);
-  }
+  Result result = api_->verdict(response, request);
+  if (response.status == 404 && !routes_.not_found_hint.empty())
+    result.reason += " " + routes_.not_found_hint;
   if (result.status != Status::ok) return {result, {}};
   try {
     return {Result::ok(), routes_.parse_libraries(response.body)};
   } catch (const std::exception& error) {
-    return {Result::unavailable(
-                api_->product() + " answered GET " + routes_.libraries +
-                " with something that is not its library list (is url right?): " + error.what()),
-            {}};
+    return {api_->unreadable(response, request, error.what()), {}};
   }
 }
 
@@ -53,7 +49,7 @@ std::vector<Result> MediaBrowserTarget::on_scan(const std::vector<ScanFolder>& f
   }
   if (updates.empty()) return results;
   const auto response = api_->post_json(kMediaUpdated, media_updated_body(updates));
-  const Result sent = api_->verdict(response, std::string("POST ") + kMediaUpdated);
+  const Result sent = api_->verdict(response, std::string("POST ") + kMediaUpdated, Scope::folder);
   for (const std::size_t i : update_indexes) results[i] = sent;
   return results;
 }

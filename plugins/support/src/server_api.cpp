@@ -79,20 +79,27 @@ HttpResponse ServerApi::get_public(const std::string& target) const {
   return client_.send("GET", target, {{"Accept", "application/json"}});
 }
 
-Result ServerApi::verdict(const HttpResponse& response, const std::string& request) const {
-  Result result = classify(response, product_);
-  if (response.status == 401 || response.status == 403) {
-    result.reason = product_ + " rejected the token (HTTP " + std::to_string(response.status) +
-                    " on " + request + "): check " + token_key_ + " in [" + section_ + "]";
-    if (!token_rejected_.exchange(true))
-      host_.log(LogLevel::error,
-                "[" + section_ + "] TOKEN REJECTED by " + product_ + " at " + client_.base_url() +
-                    " (HTTP " + std::to_string(response.status) + " on " + request +
-                    "): nothing reaches " + product_ + " until " + token_key_ + " is fixed");
-    return result;
-  }
-  if (!result.reason.empty() && result.status != Status::ok) result.reason += " on " + request;
+AnswerContext ServerApi::context_of(const std::string& request, Scope scope) const {
+  const auto space = request.find(' ');
+  const std::string method = space == std::string::npos ? "GET" : request.substr(0, space);
+  const std::string route = space == std::string::npos ? request : request.substr(space + 1);
+  return {product_, method, route, client_.base_url(), section_, token_key_, scope};
+}
+
+Result ServerApi::verdict(const HttpResponse& response, const std::string& request,
+                          Scope scope) const {
+  Result result = classify_answer(response, context_of(request, scope));
+  if ((response.status == 401 || response.status == 403) && !token_rejected_.exchange(true))
+    host_.log(LogLevel::error,
+              "[" + section_ + "] TOKEN REJECTED by " + product_ + " at " + client_.base_url() +
+                  " (HTTP " + std::to_string(response.status) + " on " + request +
+                  "): nothing reaches " + product_ + " until " + token_key_ + " is fixed");
   return result;
+}
+
+Result ServerApi::unreadable(const HttpResponse& response, const std::string& request,
+                             const std::string& error) const {
+  return unreadable_answer(response, context_of(request, Scope::server), error);
 }
 
 std::string ServerApi::url(const std::string& target) const {

@@ -31,6 +31,7 @@ struct TargetSlot {
   std::shared_ptr<Target> target;
   std::chrono::milliseconds scan_delay{0};
   bool required = true;  // prepare stage: scan targets wait for it even while it is paused
+  std::string config;    // verdict_fingerprint of its settings, kept with each history row
 };
 
 struct DispatchSettings {
@@ -49,6 +50,10 @@ struct TargetState {
   Millis next_attempt = 0;  // paused: the next probe
   Millis last_delivery = 0;
   std::int64_t queued = 0;
+  // Since when every answer was a pause or a retry (0: the last batch was
+  // delivered or rejected, or a probe answered): the folders stay queued,
+  // and this says for how long.
+  Millis failing_since = 0;
 };
 
 class Dispatcher {
@@ -63,6 +68,8 @@ class Dispatcher {
   void wake();
 
   std::vector<TargetState> states();
+  // TargetState::failing_since of one target (0 also for an unknown name), without the queue.
+  Millis failing_since(const std::string& target) const;
   // Why nothing is dispatched (a missing anchor), or "".
   std::string blocked_reason() const;
 
@@ -77,6 +84,7 @@ class Dispatcher {
     std::string last_error;
     Millis next_probe = 0;
     Millis last_delivery = 0;
+    Millis failing_since = 0;
     Counter* delivered[4] = {};  // by Status
     Histogram* latency = nullptr;
   };
@@ -84,6 +92,8 @@ class Dispatcher {
   void run(Worker& worker);
   bool deliver_batch(Worker& worker);  // false when nothing was due
   void probe(Worker& worker);
+  // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
+  static void note_answer(Worker& worker, bool succeeded, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);
   std::string missing_anchor() const;
   // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.

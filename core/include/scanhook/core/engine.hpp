@@ -124,6 +124,8 @@ class Engine {
   HttpReply targets_route();
   HttpReply dead_letters_route(const HttpRequest& request);
   HttpReply replay_route(const std::string& id);
+  // POST /api/history/{id}/retry: a rejected folder back in its target's queue.
+  HttpReply retry_route(const std::string& id);
   HttpReply explain_route(const HttpRequest& request);
 
   const Config& config_;
@@ -145,6 +147,7 @@ class Engine {
   struct GaugeQueue {
     std::mutex mutex;
     Queue* queue = nullptr;
+    Dispatcher* dispatcher = nullptr;
   };
   std::shared_ptr<GaugeQueue> gauge_queue_;
 };

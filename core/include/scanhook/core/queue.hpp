@@ -74,7 +74,12 @@ struct HistoryEntry {
   Millis finished_at = 0;
   std::int64_t duration_ms = 0;
   std::string reason;
+  std::string config;     // the target's verdict_fingerprint when written ("" before schema 6)
+  Millis retried_at = 0;  // when a retry put the folder back in the queue; 0: never
 };
+
+// What Queue::retry did with a history row.
+enum class Retried { requeued, not_found, not_rejected };
 
 // What a target's scan of one folder came to, for Queue::record.
 struct Delivery {
@@ -85,6 +90,7 @@ struct Delivery {
   Millis started = 0;
   Millis finished = 0;
   Millis retry_at = 0;  // for Status::retry
+  std::string config;   // the target's verdict_fingerprint, kept with the history row
 };
 
 class Queue {
@@ -119,6 +125,13 @@ class Queue {
   // Removes deliveries owed to targets not in `configured`, each with a
   // history row; returns how many.
   std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now);
+  // Puts the folder of a `rejected` history row back in the queue for that
+  // row's target (due after minimum_age, like a new event; `source` names who
+  // asked) and marks the row retried.
+  Retried retry(std::int64_t history_id, const std::string& source, Millis now);
+  // The history row's target, or "" when there is no such row.
+  std::string history_target(std::int64_t history_id);
+
   std::size_t prune_history(Millis before);
 
   std::int64_t folder_count();

@@ -1,5 +1,5 @@
-// A small blocking HTTP(S) client for plugins that talk to servers, and the
-// one mapping from an HTTP answer to what the dispatcher should do.
+// A small blocking HTTP(S) client for plugins that talk to servers (what an
+// answer means for the dispatcher is server_answer.hpp's).
 #pragma once
 
 #include <chrono>
@@ -7,7 +7,6 @@
 #include <string>
 
 #include "scanhook/http.hpp"
-#include "scanhook/result.hpp"
 
 namespace scanhook::support {
 
@@ -26,7 +25,8 @@ struct HttpResponse {
   bool answered() const { return status != 0; }
   bool success() const { return status >= 200 && status < 300; }
   std::optional<std::string> header(const std::string& name) const;
-  // Retry-After in seconds (delta form), 0 when absent or unreadable.
+  // Retry-After in seconds (a delay, or the time until an HTTP-date), 0 when
+  // absent, past or unreadable.
   std::chrono::seconds retry_after() const;
 };
 
@@ -51,11 +51,6 @@ class HttpClient {
   std::string path_prefix_;
   HttpOptions options_;
 };
-
-// 2xx ok; 401/403 unavailable ("<what> rejected the credentials"); 429, 5xx
-// and 408 retry honouring Retry-After; no answer unavailable; other 4xx
-// rejected. `what` names the server in the reason, e.g. "Plex".
-Result classify(const HttpResponse& response, const std::string& what);
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(const std::string& text);

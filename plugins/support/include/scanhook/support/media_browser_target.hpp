@@ -19,7 +19,8 @@ struct MediaBrowserRoutes {
   std::string libraries;    // authenticated listing: "/Library/VirtualFolders"
   // Reads the listing's body; throws std::exception when it is not one.
   std::function<std::vector<Library>(const std::string& body)> parse_libraries;
-  // Added to the reason when the listing answers 404 (a url missing its prefix).
+  // Added to the reason when the listing answers 404 (a url missing its
+  // prefix); the target pauses either way (server_answer.hpp).
   std::string not_found_hint;
 };
 

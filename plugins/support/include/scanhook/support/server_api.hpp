@@ -13,6 +13,7 @@
 #include "scanhook/http.hpp"
 #include "scanhook/result.hpp"
 #include "scanhook/support/http_client.hpp"
+#include "scanhook/support/server_answer.hpp"
 
 namespace scanhook::support {
 
@@ -38,10 +39,15 @@ class ServerApi {
   // Without credentials (identity and public info routes).
   HttpResponse get_public(const std::string& target) const;
 
-  // classify(), with a "token rejected" reason and one error log line (until
+  // classify_answer() (server_answer.hpp), with one error log line (until
   // the next success) when the server answers 401 or 403. `request` names
-  // what was asked, e.g. "GET /library/sections".
-  Result verdict(const HttpResponse& response, const std::string& request) const;
+  // what was asked, method and route: "GET /library/sections". `scope` says
+  // whether the request was about one folder (only then can it be rejected).
+  Result verdict(const HttpResponse& response, const std::string& request,
+                 Scope scope = Scope::server) const;
+  // A 2xx whose body could not be read (`error`): the target pauses, with a hint.
+  Result unreadable(const HttpResponse& response, const std::string& request,
+                    const std::string& error) const;
 
   // base url + target: what explain shows (the token travels in a header).
   std::string url(const std::string& target) const;
@@ -51,6 +57,7 @@ class ServerApi {
  private:
   // An authenticated success re-arms the loud log for the next rejection.
   HttpResponse accepted_token(HttpResponse response) const;
+  AnswerContext context_of(const std::string& request, Scope scope) const;
 
   std::string product_;
   std::string section_;
