@@ -3,9 +3,9 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -192,13 +192,9 @@ std::string check_value(ConfigType type, const std::string& value) {
                  ? ""
                  : "expected an absolute path, found \"" + value + "\"";
     case ConfigType::regex:
-      try {
-        std::regex compiled(value, std::regex::ECMAScript);
-        return {};
-      } catch (const std::regex_error& error) {
-        return "not a valid regular expression (" + std::string(error.what()) + "): \"" + value +
-               "\"";
-      }
+      if (std::string error; !compile_regex(value, error))
+        return "not a valid regular expression (" + error + "): \"" + value + "\"";
+      return {};
   }
   return {};
 }

@@ -101,6 +101,16 @@ TEST_CASE("regex and path values are checked", "[config]") {
              Contains("[queue] anchor: expected an absolute path"));
 }
 
+TEST_CASE("a pattern RE2 cannot compile is reported with its file, line, key and RE2's reason",
+          "[config][re2]") {
+  CHECK_THAT(error_of("[target.log2]\nplugin = fixture\napi_key = k\ninclude = ^/tv/(?!Extras)\n"),
+             Contains("test.ini:4: [target.log2] include: not a valid regular expression (invalid "
+                      "perl operator: (?!): \"^/tv/(?!Extras)\""));
+  CHECK_THAT(error_of("[manual]\nrewrite = ~^/(a)/\\1 => /b\n"),
+             Contains("test.ini:2: [manual] rewrite: rewrite \"~^/(a)/\\1 => /b\": not a valid "
+                      "regular expression (invalid escape sequence: \\1)"));
+}
+
 TEST_CASE("a secret can come from a file or the environment instead of the INI", "[config]") {
   scanhook::testing::TempDir dir;
   const auto file = dir.write("key.txt", "from-file\n");
