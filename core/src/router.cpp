@@ -47,6 +47,11 @@ bool match(const Route& route, const std::vector<std::string>& have, RouteParams
   return want.size() == have.size();
 }
 
+// What logs show of a long path: its start and its length.
+std::string logged_excerpt(const std::string& path) {
+  return path.substr(0, kLoggedPathBytes) + "... (" + std::to_string(path.size()) + " bytes)";
+}
+
 DeferredRouteHandler answering_at_once(RouteHandler handler) {
   return
       [handler = std::move(handler)](const HttpRequest& request, const RouteParams& params,
@@ -60,24 +65,44 @@ void Router::add(const std::string& method, const std::string& pattern, Access a
   add_deferred(method, pattern, access, answering_at_once(std::move(handler)));
 }
 
+DeferredRouteHandler Router::gated(Access access, DeferredRouteHandler handler) const {
+  return [gate = gate_, access, handler = std::move(handler)](
+             const HttpRequest& request, const RouteParams& params, const Respond& respond) {
+    if (*gate)
+      if (auto refusal = (*gate)(request, access)) return respond(std::move(*refusal));
+    handler(request, params, respond);
+  };
+}
+
 void Router::add_deferred(const std::string& method, const std::string& pattern, Access access,
                           DeferredRouteHandler handler) {
-  routes_.push_back({method, pattern, access, std::move(handler), {}, split_path(pattern)});
+  routes_.push_back(
+      {method, pattern, access, gated(access, std::move(handler)), {}, split_path(pattern)});
 }
 
 void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                        Access access, RouteHandler handler) {
+                        Access access, RouteHandler handler, RouteHandler miss) {
   if (secret.empty() || pattern.find("{secret}") == std::string::npos)
     throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
-  routes_.push_back({method, pattern, access, answering_at_once(std::move(handler)),
-                     std::move(secret), split_path(pattern)});
+  routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(handler))),
+                     secret, split_path(pattern)});
+  if (miss)
+    routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(miss))),
+                       std::move(secret), split_path(pattern), true});
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {
   RouteLookup lookup;
   RouteParams params;
   const auto segments = split_path(path);
+  if (path.size() > kLoggedPathBytes) lookup.redacted_path = logged_excerpt(path);
+  const Route* miss = nullptr;
   for (const auto& route : routes_) {
+    if (route.secret_miss) {
+      if (!miss && route.method == method && route.segments.size() == segments.size())
+        miss = &route;
+      continue;
+    }
     bool holds_secret = false;
     const bool matched = match(route, segments, params, holds_secret);
     if (holds_secret) lookup.redacted_path = route.pattern + (matched ? "" : "/...");
@@ -90,6 +115,11 @@ RouteLookup Router::find(const std::string& method, const std::string& path) con
     if (std::find(lookup.allowed_methods.begin(), lookup.allowed_methods.end(), route.method) ==
         lookup.allowed_methods.end())
       lookup.allowed_methods.push_back(route.method);
+  }
+  if (miss && lookup.allowed_methods.empty()) {
+    lookup.route = miss;
+    // A near miss of the secret may be most of it: not logged.
+    lookup.redacted_path = miss->pattern + " (a wrong secret)";
   }
   return lookup;
 }

@@ -5,6 +5,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,12 @@ enum class Access {
   webhook,  // the source's own rule (Basic and/or its token), checked by the ingest layer
 };
 
+// Runs before every route's handler; a reply refuses the request.
+using RouteGate = std::function<std::optional<HttpReply>(const HttpRequest&, Access)>;
+
+// The longest path logs show whole; a longer one is cut (RouteLookup::redacted_path).
+inline constexpr std::size_t kLoggedPathBytes = 512;
+
 struct Route {
   std::string method;
   std::string pattern;
@@ -34,13 +42,17 @@ struct Route {
   DeferredRouteHandler handler;  // a RouteHandler's reply is given at once
   std::string secret;            // non-empty: the {secret} segment must equal it (constant-time)
   std::vector<std::string> segments;  // the pattern split at '/', once
+  // A secret route's twin that answers a wrong secret (so wrong guesses can
+  // be counted); found only when no other route matches.
+  bool secret_miss = false;
 };
 
 struct RouteLookup {
   const Route* route = nullptr;  // null: no route
   RouteParams params;
   std::vector<std::string> allowed_methods;  // set when the path exists with other methods
-  // Set when the path holds a route's secret: what logs show instead of the path.
+  // Set when the path holds a route's secret, or is longer than
+  // kLoggedPathBytes: what logs show instead of the path.
   std::string redacted_path;
 };
 
@@ -52,12 +64,20 @@ class Router {
                     DeferredRouteHandler handler);
   // A route whose {secret} segment is a credential (e.g. plex_autoscan's
   // /{secret}): compared in constant time, and never logged.
+  // `miss`, if given, answers a path of the same shape whose secret is wrong,
+  // when no other route takes it (else such a path is simply not found).
   void add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                  Access access, RouteHandler handler);
+                  Access access, RouteHandler handler, RouteHandler miss = nullptr);
   RouteLookup find(const std::string& method, const std::string& path) const;
+  // The one access check every route's handler runs behind (UserAuth::gate);
+  // may be set after routes are added.
+  void set_gate(RouteGate gate) { *gate_ = std::move(gate); }
 
  private:
+  DeferredRouteHandler gated(Access access, DeferredRouteHandler handler) const;
+
   std::vector<Route> routes_;
+  std::shared_ptr<RouteGate> gate_ = std::make_shared<RouteGate>();
 };
 
 }  // namespace scanhook::core
