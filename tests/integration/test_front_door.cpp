@@ -100,8 +100,9 @@ TEST_CASE("a request naming more paths than max_paths_per_request gets 413", "[f
   CHECK(running.send("POST", "/triggers/manual?dir=/tv/a&dir=/tv/b").status == 200);
 }
 
-TEST_CASE("a cross-site form to /triggers/manual gets 403 and queues nothing; webhooks still work",
-          "[front_door]") {
+TEST_CASE(
+    "a cross-site form to /triggers/manual gets 403 and queues nothing, and webhooks still work",
+    "[front_door]") {
   RunningDaemon running(kServer + "[queue]\nminimum_age = 10m\n[target.log]\n");
   const std::string form = "dir=/tv/Show";
   const std::string type = "application/x-www-form-urlencoded";

@@ -168,8 +168,9 @@ TEST_CASE("the manual trigger applies the [manual] rewrites, filters and priorit
   CHECK(queued[0].source == "manual");
 }
 
-TEST_CASE("wrong webhook credentials are limited per source and address; UI logins never block",
-          "[engine][limits]") {
+TEST_CASE(
+    "wrong webhook credentials are limited per source and address, and UI logins never block them",
+    "[engine][limits]") {
   EngineRig rig("[source.arr]\nplugin = recorder\ntoken = s3cret\n[target.log]\n",
                 "username = admin\npassword = secret\n");
   const std::string body = R"({"paths": ["/tv/A"]})";

@@ -297,7 +297,7 @@ TEST_CASE(
                         webhook));
 }
 
-TEST_CASE("a trusted proxy's X-Forwarded-For names the client; nobody else's does", "[door]") {
+TEST_CASE("a trusted proxy's X-Forwarded-For names the client, and nobody else's does", "[door]") {
   const scanhook::core::TrustedProxies proxies({"10.0.0.0/8, 192.168.1.1", "fd00::/8"});
   auto from = [](const std::string& peer, scanhook::HeaderList headers) {
     HttpRequest r;
