@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "scanhook/core/auth.hpp"
+#include "scanhook/core/log_excerpt.hpp"
 
 namespace scanhook::core {
 
@@ -45,11 +46,6 @@ bool match(const Route& route, const std::vector<std::string>& have, RouteParams
       return false;
   }
   return want.size() == have.size();
-}
-
-// What logs show of a long path: its start and its length.
-std::string logged_excerpt(const std::string& path) {
-  return path.substr(0, kLoggedPathBytes) + "... (" + std::to_string(path.size()) + " bytes)";
 }
 
 DeferredRouteHandler answering_at_once(RouteHandler handler) {
@@ -95,7 +91,7 @@ RouteLookup Router::find(const std::string& method, const std::string& path) con
   RouteLookup lookup;
   RouteParams params;
   const auto segments = split_path(path);
-  if (path.size() > kLoggedPathBytes) lookup.redacted_path = logged_excerpt(path);
+  if (path.size() > kLoggedPathBytes) lookup.redacted_path = log_excerpt(path, kLoggedPathBytes);
   const Route* miss = nullptr;
   for (const auto& route : routes_) {
     if (route.secret_miss) {

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
 #include <fstream>
 #include <thread>
 
@@ -325,4 +330,33 @@ TEST_CASE("a request naming more paths than max_paths_per_request gets 413 namin
   CHECK_THAT(webhook.body, Contains("\"dead_letter\":"));
   CHECK(rig.engine->queue().folder_count() == 0);
   CHECK(rig.call("POST", "/api/scan", R"({"paths": ["/tv/A", "/tv/B", "/tv/C"]})").status == 200);
+}
+
+namespace {
+
+// Keeps what is logged to one logger.
+class CapturedLines : public Poco::Channel {
+ public:
+  void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
+  std::vector<std::string> lines;
+};
+
+}  // namespace
+
+TEST_CASE("a plugin's log line is cut at 4096 bytes, saying how long it was", "[engine][limits]") {
+  TempDir dir;
+  Database database(dir / "db");
+  const SubmitFunction none = [](const std::string&, const std::vector<scanhook::ScanEvent>&) {
+    return false;
+  };
+  Poco::AutoPtr<CapturedLines> captured(new CapturedLines);
+  Poco::Logger::get("scanhook.huge").setChannel(captured);
+  InstanceHost host("huge", database, none);
+  host.log(scanhook::LogLevel::error, "could not look up item " + std::string(1 << 20, '7'));
+  host.log(scanhook::LogLevel::error, "short");
+  REQUIRE(captured->lines.size() == 2);
+  CHECK(captured->lines[0] ==
+        "could not look up item " + std::string(4096 - 23, '7') + "... (1048599 bytes)");
+  CHECK(captured->lines[1] == "short");
+  Poco::Logger::get("scanhook.huge").setChannel(nullptr);
 }
