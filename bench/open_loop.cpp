@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "loopback.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -37,21 +39,6 @@ struct Connection {
   bool counted = false;         // after the warm-up
   std::string in;
 };
-
-int connect_to(unsigned short port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    std::perror("connect");
-    std::exit(2);
-  }
-  const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
 
 std::string request_text(const std::string& path, const std::string& body, std::size_t number) {
   if (body.empty()) return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";

@@ -168,6 +168,13 @@ void Daemon::load_configuration() {
       throw ConfigError(ini.path +
                         ": [server] session_idle_timeout: must be at least 1s (every login "
                         "would end at once)");
+    for (const char* key : {"min_body_rate", "max_connections", "max_connections_per_client"})
+      if (config_->server.integer(key) < 1)
+        throw ConfigError(ini.path + ": [server] " + key + ": must be at least 1");
+    for (const char* key : {"header_timeout", "keep_alive_timeout", "request_timeout"})
+      if (config_->server.duration(key) < std::chrono::milliseconds(100))
+        throw ConfigError(ini.path + ": [server] " + key +
+                          ": must be at least 100ms (no client could send a request in time)");
 
     const auto [host, port] = parse_listen_address(config_->server.string("listen"));
     const bool has_credentials =

@@ -21,6 +21,8 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
+constexpr const char* kManualNeedsCredentials = "the manual trigger needs the server's credentials";
+
 HttpReply json_reply(int status, const Object& object) {
   std::ostringstream out;
   object.stringify(out);
@@ -144,13 +146,22 @@ Engine::WebhookAnswer Engine::run_webhook(Source& source, const HttpRequest& req
       [&](auto done) { run_webhook_async(source, request, std::move(done)); });
 }
 
-WebhookVerdict Engine::refuse_caller(const HttpRequest& request, const std::string& source,
-                                     const std::string& token, const std::string& message) {
+std::optional<HttpReply> Engine::refuse_caller(const HttpRequest& request,
+                                               const std::string& source, const std::string& token,
+                                               const std::string& message) {
   if (auth_) return auth_->check_webhook(request, source, token, message);
   const std::string& username = config_.server.string("username");
   const std::string& password = config_.server.string("password");
-  if (webhook_allowed(request, token, username, password)) return {};
-  return {json_error(401, message), false};
+  if (webhook_allowed(request, token, username, password)) return std::nullopt;
+  return json_error(401, message);
+}
+
+std::optional<HttpReply> Engine::refuse_webhook_caller(const std::string& name,
+                                                       const HttpRequest& request) {
+  const auto found = sources_.find(name);
+  if (found == sources_.end() || !found->second.instance) return std::nullopt;
+  return refuse_caller(request, name, found->second.token,
+                       "this webhook needs the source's token or the server's credentials");
 }
 
 void Engine::webhook_route(const std::string& name, const HttpRequest& request,
@@ -164,18 +175,10 @@ void Engine::webhook_route(const std::string& name, const HttpRequest& request,
         json_error(404, "no webhook source named \"" + name + "\"" + did_you_mean(name, names)));
   }
   Source& source = found->second;
-  WebhookVerdict verdict =
-      refuse_caller(request, name, source.token,
-                    "this webhook needs the source's token or the server's credentials");
-  if (!verdict.refusal && !source.webhook)
+  if (auto refusal = refuse_webhook_caller(name, request)) return respond(std::move(*refusal));
+  if (!source.webhook)
     return respond(json_error(405, "the source " + name + " is polled: it takes no webhooks"));
-  if (!verdict.refusal) return deliver_async(source, request, respond);
-  // Rate-limited with the right credentials (someone else at this address
-  // guessed): kept for replay, but answered as any refusal (the answer must
-  // not tell a guesser the credentials were right).
-  if (verdict.credentials_ok && source.webhook)
-    keep_dead_letter(name, request, verdict.refusal->body);
-  respond(std::move(*verdict.refusal));
+  deliver_async(source, request, respond);
 }
 
 std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
@@ -211,10 +214,8 @@ HttpReply Engine::deliver(Source& source, const HttpRequest& request) {
 }
 
 void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
-  if (auto verdict = refuse_caller(request, kManualSource, "",
-                                   "the manual trigger needs the server's credentials");
-      verdict.refusal)
-    return respond(std::move(*verdict.refusal));
+  if (auto refusal = refuse_caller(request, kManualSource, "", kManualNeedsCredentials))
+    return respond(std::move(*refusal));
   if (request.method == "GET" || request.method == "HEAD")
     return respond({200, "text/html; charset=utf-8", kManualForm, {}});
   std::vector<std::string> dirs;
@@ -480,13 +481,20 @@ void Engine::register_routes(Router& router) {
                              const Respond& respond) { manual_route(request, respond); };
   // The *arr apps send POST or PUT (their webhook's Method setting); autoscan's
   // manual trigger took any method but GET as a scan.
-  router.add_deferred("GET", "/triggers/manual", Access::webhook, manual);
+  // The callers are checked from the head too, so a stranger's body is never read.
+  const HeadCheck manual_caller = [this](const HttpRequest& request, const RouteParams&) {
+    return refuse_caller(request, kManualSource, "", kManualNeedsCredentials);
+  };
+  router.add_deferred("GET", "/triggers/manual", Access::webhook, manual, manual_caller);
   for (const char* method : {"POST", "PUT"}) {
-    router.add_deferred(method, "/triggers/manual", Access::webhook, manual);
+    router.add_deferred(method, "/triggers/manual", Access::webhook, manual, manual_caller);
     router.add_deferred(
         method, "/triggers/{source}", Access::webhook,
         [this](const HttpRequest& request, const RouteParams& params, const Respond& respond) {
           webhook_route(params.at("source"), request, respond);
+        },
+        [this](const HttpRequest& request, const RouteParams& params) {
+          return refuse_webhook_caller(params.at("source"), request);
         });
   }
   plex_autoscan_->register_routes(router);

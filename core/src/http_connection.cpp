@@ -1,163 +1,255 @@
 #include "scanhook/core/http_connection.hpp"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponseImpl.h>
-#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <poll.h>
+#include <sys/socket.h>
 
-#include <atomic>
 #include <cerrno>
-#include <memory>
+#include <sstream>
+
+#include "scanhook/core/reply_writer.hpp"
 
 namespace scanhook::core {
 
 namespace {
 
-// True when the socket has something to read (a request, or the peer's close)
-// within `timeout`.
-bool readable_within(const Poco::Net::StreamSocket& socket, const Poco::Timespan& timeout) {
-  pollfd watched{socket.impl()->sockfd(), POLLIN, 0};
-  const int milliseconds = static_cast<int>(timeout.totalMilliseconds());
-  for (;;) {
-    const int ready = ::poll(&watched, 1, milliseconds);
-    if (ready >= 0) return ready > 0;
-    if (errno != EINTR) return false;
-  }
+// Poco's own limits allow a 16 KiB URI and 100 fields of 8 KiB; a head that
+// has not ended by here is refused rather than buffered further.
+constexpr std::size_t kMaxHeadSize = 64 * 1024;
+constexpr std::size_t kMaxChunkLine = 1024;
+// After the last reply, what still comes is read and dropped (so that the
+// peer reads the reply, not a reset) up to this much: a refused body is not
+// taken whole.
+constexpr std::size_t kMaxDiscarded = 1024 * 1024;
+
+// Where the head in `bytes` ends (after its blank line), if it has.
+std::optional<std::size_t> head_end(const std::string& bytes) {
+  const auto crlf = bytes.find("\r\n\r\n");
+  const auto lf = bytes.find("\n\n");  // Poco reads bare LF line ends too
+  if (crlf == std::string::npos && lf == std::string::npos) return std::nullopt;
+  if (lf < crlf) return lf + 2;
+  return crlf + 4;
 }
-
-// A server session that says whether another request is coming, as
-// HTTPServerSession::hasMoreRequests does, with readable_within's one poll().
-class KeepAliveSession final : public Poco::Net::HTTPServerSession {
- public:
-  KeepAliveSession(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params)
-      : HTTPServerSession(socket, params), keep_alive_timeout_(params->getKeepAliveTimeout()) {}
-
-  bool next_request() {
-    if (first_) {
-      first_ = false;
-      return readable_within(socket(), getTimeout());
-    }
-    if (!getKeepAlive()) return false;
-    return buffered() > 0 || readable_within(socket(), keep_alive_timeout_);
-  }
-
- private:
-  Poco::Timespan keep_alive_timeout_;
-  bool first_ = true;
-};
 
 }  // namespace
 
-class HttpConnection final : public Poco::Net::TCPServerConnection {
+// Decodes a chunked body (RFC 9112 section 7.1) as its bytes arrive:
+// size line, data, CRLF, ..., the zero-size chunk, trailer lines, blank line.
+class HttpConnection::ChunkedBody {
  public:
-  HttpConnection(const Poco::Net::StreamSocket& socket, HttpConnectionFactory& factory)
-      : TCPServerConnection(socket), factory_(factory), stopped_(!factory.add(this)) {}
-  ~HttpConnection() override { factory_.remove(this); }
+  enum class Result { more, done, invalid };
 
-  void run() override {
-    Poco::Net::HTTPServerParams::Ptr params = factory_.params_;
-    KeepAliveSession session(socket(), params);
-    while (!stopped_ && session.next_request()) {
-      std::lock_guard lock(serving_);
-      if (stopped_ || !finish_previous()) break;
-      try {
-        Poco::Net::HTTPServerResponseImpl response(session);
-        Poco::Net::HTTPServerRequestImpl request(response, session, params);
-        const bool keep_alive = params->getKeepAlive() && request.getKeepAlive();
-        session.setKeepAlive(keep_alive);
-        previous_ = std::make_shared<ReplyWriter>(
-            socket(), ReplyFraming{request.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0,
-                                   keep_alive, request.getMethod() == "HEAD"});
-        if (request.getExpectContinue()) response.sendContinue();
-        factory_.answer_(request, previous_);
-        // A reply given already (every route's but the ingest's) is finished
-        // now: what the socket did not take at once would otherwise wait for a
-        // next request, which the client sends only once it has this reply.
-        if (previous_->sent() && !finish_previous()) break;
-      } catch (const Poco::Net::NoMessageException&) {
-        break;  // the client closed the connection
-      } catch (const Poco::Net::MessageException&) {
-        answer_and_close(json_error(400, "the request is not valid HTTP"));
-        break;
-      } catch (const Poco::SyntaxException&) {  // Poco's reading of Content-Length
-        answer_and_close(json_error(400,
-                                    "the request is not valid HTTP: a Content-Length that is "
-                                    "not a number"));
-        break;
-      } catch (const Poco::Exception&) {
-        // Reading the request failed part-way (timeout, reset): as with Poco's
-        // own connection, answer 500 if nothing was answered, and end.
-        answer_and_close(json_error(500, "the request could not be read"));
-        break;
+  // Takes what it can from the front of `in` into `body`.
+  Result feed(std::string& in, std::string& body) {
+    for (;;) {
+      if (part_ == Part::data) {
+        const std::size_t take = std::min<std::size_t>(remaining_, in.size());
+        body.append(in, 0, take);
+        in.erase(0, take);
+        remaining_ -= take;
+        if (remaining_ > 0) return Result::more;
+        part_ = Part::data_end;
+        continue;
       }
-    }
-    std::lock_guard lock(serving_);
-    finish_previous();
-  }
-
-  // Lets the request being answered finish (its reply, even a deferred one,
-  // is written), then closes the connection.
-  void stop() {
-    stopped_ = true;
-    std::lock_guard lock(serving_);
-    finish_previous();
-    try {
-      socket().shutdown();
-    } catch (...) {  // already closed by the peer: nothing to stop
+      const auto line_end = in.find('\n');
+      if (line_end == std::string::npos)
+        return in.size() > kMaxChunkLine ? Result::invalid : Result::more;
+      std::string line = in.substr(0, line_end);
+      in.erase(0, line_end + 1);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      switch (part_) {
+        case Part::size: {
+          const std::string digits = line.substr(0, line.find(';'));  // extensions ignored
+          if (digits.empty() || digits.size() > 15 ||
+              digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+            return Result::invalid;
+          remaining_ = std::stoull(digits, nullptr, 16);
+          part_ = remaining_ == 0 ? Part::trailer : Part::data;
+          break;
+        }
+        case Part::data_end:
+          if (!line.empty()) return Result::invalid;
+          part_ = Part::size;
+          break;
+        case Part::trailer:
+          if (line.empty()) return Result::done;
+          break;
+        case Part::data: break;
+      }
     }
   }
 
  private:
-  // Waits for the last request's reply and writes it; false when the
-  // connection must close. Called with serving_ held.
-  bool finish_previous() {
-    if (!previous_) return true;
-    const bool keep_open = previous_->finish();
-    previous_.reset();
-    return keep_open;
-  }
-
-  // The connection ends after this reply (ignored if the request was answered).
-  void answer_and_close(const HttpReply& reply) {
-    if (!previous_)
-      previous_ = std::make_shared<ReplyWriter>(socket(), ReplyFraming{false, false, false});
-    previous_->send(reply);
-  }
-
-  HttpConnectionFactory& factory_;
-  std::atomic<bool> stopped_;
-  std::mutex serving_;                     // held while a request is read and answered
-  std::shared_ptr<ReplyWriter> previous_;  // the last request's reply, perhaps not yet given
+  enum class Part { size, data, data_end, trailer };
+  Part part_ = Part::size;
+  std::uint64_t remaining_ = 0;
 };
 
-HttpConnectionFactory::HttpConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                                             AnswerRequest answer)
-    : params_(std::move(params)), answer_(std::move(answer)) {}
+HttpConnection::HttpConnection(Poco::Net::StreamSocket socket, std::string client, SteadyTime now,
+                               SteadyTime deadline)
+    : socket_(std::move(socket)),
+      client_(std::move(client)),
+      idle_since_(now),
+      deadline_(deadline) {}
 
-Poco::Net::TCPServerConnection* HttpConnectionFactory::createConnection(
-    const Poco::Net::StreamSocket& socket) {
-  return new HttpConnection(socket, *this);
-}
+HttpConnection::~HttpConnection() = default;
 
-void HttpConnectionFactory::stop_all() {
-  std::lock_guard lock(mutex_);
-  stopped_ = true;
-  for (HttpConnection* connection : live_) connection->stop();
-}
-
-bool HttpConnectionFactory::add(HttpConnection* connection) {
-  std::lock_guard lock(mutex_);
-  if (stopped_) return false;
-  live_.insert(connection);
+bool HttpConnection::receive(std::size_t budget) {
+  char buffer[16384];
+  const int fd = socket_.impl()->sockfd();
+  while (budget > 0) {
+    const ssize_t got = ::recv(fd, buffer, std::min(sizeof buffer, budget), MSG_DONTWAIT);
+    if (got > 0) {
+      in_.append(buffer, static_cast<std::size_t>(got));
+      budget -= static_cast<std::size_t>(got);
+    } else if (got < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+  }
   return true;
 }
 
-void HttpConnectionFactory::remove(HttpConnection* connection) {
-  std::lock_guard lock(mutex_);
-  live_.erase(connection);
+bool HttpConnection::discard() {
+  const std::size_t before = in_.size();
+  const bool open = receive(kMaxDiscarded);
+  discarded_ += in_.size() - before;
+  in_.clear();
+  return open && discarded_ < kMaxDiscarded;
+}
+
+HttpConnection::Step HttpConnection::advance(std::size_t max_body_size) {
+  switch (state_) {
+    case State::waiting:
+    case State::head: return advance_head();
+    case State::body: return advance_body(max_body_size);
+    default: return Step::more;
+  }
+}
+
+HttpConnection::Step HttpConnection::advance_head() {
+  if (head_) return Step::more;  // admitted or refused, not yet told which
+  // Blank lines before a request line are ignored (RFC 9112 section 2.2).
+  in_.erase(0, std::min(in_.find_first_not_of("\r\n"), in_.size()));
+  if (in_.empty()) return Step::more;
+  state_ = State::head;
+  const auto end = head_end(in_);
+  if (!end) {
+    if (in_.size() > kMaxHeadSize)
+      return invalid(431,
+                     "the request head is larger than " + std::to_string(kMaxHeadSize) + " bytes");
+    return Step::more;
+  }
+  std::istringstream text(in_.substr(0, *end));
+  in_.erase(0, *end);
+  auto head = std::make_unique<Poco::Net::HTTPRequest>();
+  try {
+    head->read(text);
+  } catch (const Poco::Exception&) {
+    return invalid(400, "the request is not valid HTTP");
+  }
+  body_length_.reset();
+  if (head->has(Poco::Net::HTTPMessage::TRANSFER_ENCODING)) {
+    if (!head->getChunkedTransferEncoding())
+      return invalid(400, "the request is not valid HTTP: Transfer-Encoding other than chunked");
+    // A length beside chunking is how requests are smuggled past proxies.
+    if (head->hasContentLength())
+      return invalid(400, "the request is not valid HTTP: both Content-Length and chunked");
+    chunked_ = std::make_unique<ChunkedBody>();
+  } else if (head->hasContentLength()) {
+    Poco::Int64 length = 0;
+    try {
+      length = head->getContentLength64();
+    } catch (const Poco::SyntaxException&) {
+      length = -1;
+    }
+    if (length < 0)
+      return invalid(400, "the request is not valid HTTP: a Content-Length that is not a number");
+    body_length_ = static_cast<std::uint64_t>(length);
+  }
+  head_ = std::move(head);
+  return Step::head_ready;
+}
+
+void HttpConnection::read_body(SteadyTime deadline) {
+  body_.clear();
+  state_ = State::body;
+  deadline_ = deadline;
+}
+
+HttpConnection::Step HttpConnection::advance_body(std::size_t max_body_size) {
+  if (chunked_) {
+    const auto result = chunked_->feed(in_, body_);
+    if (body_.size() > max_body_size) {
+      error_ = body_too_large(max_body_size);
+      return Step::invalid;
+    }
+    if (result == ChunkedBody::Result::invalid)
+      return invalid(400, "the request body is not valid chunked encoding");
+    return result == ChunkedBody::Result::done ? Step::body_ready : Step::more;
+  }
+  const std::uint64_t length = body_length_.value_or(0);
+  const std::size_t take =
+      static_cast<std::size_t>(std::min<std::uint64_t>(length - body_.size(), in_.size()));
+  if (body_.empty()) body_.reserve(static_cast<std::size_t>(length));
+  body_.append(in_, 0, take);
+  in_.erase(0, take);
+  return body_.size() == length ? Step::body_ready : Step::more;
+}
+
+HttpConnection::Step HttpConnection::invalid(int status, const std::string& message) {
+  error_ = json_error(status, message);
+  return Step::invalid;
+}
+
+std::string HttpConnection::take_body() {
+  return std::move(body_);
+}
+
+void HttpConnection::answer() {
+  state_ = State::answering;
+}
+
+HttpConnection::Write HttpConnection::write_pending(std::string rest) {
+  out_ = std::move(rest);
+  out_offset_ = 0;
+  state_ = State::writing;
+  return write_more();
+}
+
+HttpConnection::Write HttpConnection::write_more() {
+  if (!write_available(socket_.impl()->sockfd(), out_, out_offset_)) return Write::failed;
+  if (out_offset_ < out_.size()) return Write::more;
+  out_.clear();
+  out_offset_ = 0;
+  return Write::done;
+}
+
+void HttpConnection::next_request(SteadyTime now, SteadyTime deadline) {
+  state_ = State::waiting;
+  head_.reset();
+  chunked_.reset();
+  body_length_.reset();
+  body_.clear();
+  idle_since_ = now;
+  deadline_ = deadline;
+}
+
+void HttpConnection::close(SteadyTime deadline) {
+  state_ = State::closing;
+  deadline_ = deadline;
+  in_.clear();
+  discarded_ = 0;
+  try {
+    socket_.shutdownSend();
+  } catch (const Poco::Exception&) {  // the peer is gone already
+  }
+}
+
+HttpReply body_too_large(std::size_t max_body_size) {
+  return json_error(413, "the request body is larger than max_body_size (" +
+                             std::to_string(max_body_size) + " bytes)");
 }
 
 }  // namespace scanhook::core

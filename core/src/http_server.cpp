@@ -2,51 +2,50 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
 #include <Poco/URI.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
-#include <thread>
 #include <unordered_map>
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/http_connection.hpp"
 #include "scanhook/core/security_headers.hpp"
 #include "scanhook/core/utf8_text.hpp"
+#include "scanhook/core/worker_pool.hpp"
 
 namespace scanhook::core {
 
 namespace {
 
+// Connections beyond the listed ones: the database, plugins' HTTP clients, logs.
+constexpr rlim_t kOtherDescriptors = 256;
+
+// Lifts the soft open-files limit (often 1,024) towards the hard one, so
+// that max_connections can be open; says so when the hard limit is lower.
+void raise_open_files_limit(std::size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + kOtherDescriptors;
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur < wanted)
+    Poco::Logger::get("scanhook.http")
+        .warning(
+            "the open-files limit is %?u: fewer than max_connections (%z) can be open; "
+            "raise LimitNOFILE",
+            static_cast<std::uint64_t>(limit.rlim_cur), max_connections);
+}
+
 const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                             0.05,   0.1,   0.25,   0.5,   1,    2.5};
-
-enum class BodyRead { complete, too_large, cut_short };
-
-// Reads at most `limit` bytes of the body. `expected` (the Content-Length, if
-// any) sizes the string, up to 1 MiB before any of it has arrived; a body
-// that ends before it, or a read that fails (timeout, reset), is cut short.
-BodyRead read_body(std::istream& in, std::size_t limit, std::optional<std::size_t> expected,
-                   std::string& body) {
-  body.clear();
-  body.reserve(std::min({expected.value_or(0), limit, std::size_t{1} << 20}) + 1);
-  char buffer[8192];
-  while (in) {
-    in.read(buffer, sizeof buffer);
-    body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (body.size() > limit) return BodyRead::too_large;
-  }
-  if (in.bad() || (expected && body.size() != *expected)) return BodyRead::cut_short;
-  return BodyRead::complete;
-}
 
 // The request counter of each (route, status) and the latency histogram of
 // each route, looked up in the registry once: Metrics::counter() builds a
@@ -112,28 +111,36 @@ HttpReply with_header(HttpReply reply, const std::string& name, const std::strin
   return reply;
 }
 
-// Reads each request into an HttpRequest, routes it, checks access, and
-// hands the route a Respond whose reply goes to the request's ReplyWriter,
-// with the security headers, the request metrics and the access log line.
+struct Routed {
+  const Route* route = nullptr;  // the matched route, if any
+  RouteParams params;
+  std::optional<HttpReply> early_reply;  // refused before the route runs
+};
+
+// Makes a PendingRequest of each head: routes it and checks access before
+// its body is read; then hands the route a Respond whose reply goes to the
+// request's ReplyWriter, with the security headers, the request metrics and
+// the access log line.
 class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
  public:
   RoutedAnswerer(HttpServerOptions options, const Router& router, Metrics& metrics,
                  const UserCheck& user_check)
       : options_(std::move(options)), router_(router), metrics_(metrics), user_check_(user_check) {}
 
-  void answer(Poco::Net::HTTPServerRequest& in, const std::shared_ptr<ReplyWriter>& writer) {
-    const auto started = std::chrono::steady_clock::now();
-    HttpRequest request;
-    request.method = in.getMethod();
-    request.remote_address = in.clientAddress().toString();
-    std::string logged_path;  // the path as logs show it (a secret route's is redacted)
-    Routed routed = read_and_route(in, request, logged_path);
-    const std::string route_label = routed.route ? routed.route->pattern : "unmatched";
+  std::unique_ptr<PendingRequest> admit(const Poco::Net::HTTPRequest& head,
+                                        const Poco::Net::SocketAddress& peer);
 
-    // May run on another thread after this connection is gone: it keeps what it uses.
-    const Respond respond([self = shared_from_this(), writer, method = request.method,
-                           remote = request.remote_address, route_label, started,
-                           logged_path](HttpReply reply) {
+  Routed route(const Poco::Net::HTTPRequest& head, HttpRequest& request,
+               std::string& logged_path) const;
+
+  // The Respond of one request: the reply goes out through `writer`, counted and logged.
+  Respond respond_through(const std::shared_ptr<ReplyWriter>& writer, const HttpRequest& request,
+                          const std::string& route_label, const std::string& logged_path,
+                          std::chrono::steady_clock::time_point started) {
+    // May run on another thread after the request's worker is done: it keeps what it uses.
+    return Respond([self = shared_from_this(), writer, method = request.method,
+                    remote = request.remote_address, route_label, started,
+                    logged_path](HttpReply reply) {
       add_security_headers(reply);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -146,116 +153,138 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
       }
       writer->send(reply);
     });
-    if (routed.early_reply) {
-      respond(std::move(*routed.early_reply));
-      return;
-    }
-    try {
-      routed.route->handler(request, routed.params, respond);
-    } catch (const std::exception& error) {
-      Poco::Logger::get("scanhook.http")
-          .error("%s %s failed: %s", request.method, logged_path, std::string(error.what()));
-      respond(json_error(500, "internal error; see the daemon's log"));
-    }
   }
 
  private:
-  struct Routed {
-    const Route* route = nullptr;  // the matched route, if any
-    RouteParams params;
-    std::optional<HttpReply> early_reply;  // refused before the route runs
-  };
-
-  // Reads the request (URI, headers, body) and finds its route; or the reply
-  // that refuses it (bad URI, body too large, no such route, access).
-  Routed read_and_route(Poco::Net::HTTPServerRequest& in, HttpRequest& request,
-                        std::string& logged_path) {
-    Routed routed;
-    try {
-      const Poco::URI uri(in.getURI());
-      request.path = uri.getPath();
-      for (const auto& [key, value] : uri.getQueryParameters())
-        request.query.emplace_back(key, value);
-    } catch (const Poco::Exception& error) {
-      // Not logged as sent: it may be a secret route's, unrecognised.
-      logged_path = "(an invalid URI)";
-      routed.early_reply =
-          json_error(400, "the request URI is not valid: " + utf8_text(error.message()));
-      return routed;
-    }
-    const RouteLookup lookup = router_.find(request.method, request.path);
-    logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
-    for (const auto& [name, value] : in) request.headers.emplace_back(name, value);
-
-    if (in.hasContentLength() &&
-        in.getContentLength64() > static_cast<Poco::Int64>(options_.max_body_size)) {
-      routed.early_reply = body_too_large();
-      return routed;
-    }
-    // Without a length or chunking there is no body (reading would wait for close).
-    if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
-      const auto expected = in.hasContentLength()
-                                ? std::optional<std::size_t>(in.getContentLength64())
-                                : std::nullopt;
-      switch (read_body(in.stream(), options_.max_body_size, expected, request.body)) {
-        case BodyRead::complete: break;
-        case BodyRead::too_large: routed.early_reply = body_too_large(); return routed;
-        case BodyRead::cut_short:
-          routed.early_reply = json_error(
-              400, "the request body ended early (" + std::to_string(request.body.size()) +
-                       (expected ? " of " + std::to_string(*expected) : std::string()) +
-                       " bytes arrived)");
-          return routed;
-      }
-    }
-
-    if (lookup.route == nullptr) {
-      if (!lookup.allowed_methods.empty()) {
-        std::string allow;
-        for (const auto& method : lookup.allowed_methods)
-          allow += (allow.empty() ? "" : ", ") + method;
-        routed.early_reply = with_header(
-            json_error(405, request.method + " is not allowed here; use " + allow), "Allow", allow);
-      } else {
-        routed.early_reply = json_error(404, "no such route: " + utf8_text(request.path));
-      }
-      return routed;
-    }
-    routed.route = lookup.route;  // labels the metrics, also when access is refused
-    if (lookup.route->access == Access::user) {
-      const UserVerdict verdict = user_check_(request);
-      if (verdict.outcome == UserVerdict::refused) {
-        routed.early_reply = json_error(403, verdict.message);
-        return routed;
-      }
-      if (verdict.outcome == UserVerdict::too_many_attempts) {
-        routed.early_reply = with_header(json_error(429, verdict.message), "Retry-After",
-                                         std::to_string(verdict.retry_after.count()));
-        return routed;
-      }
-      if (verdict.outcome == UserVerdict::needs_login) {
-        HttpReply reply = json_error(401, verdict.message);
-        if (verdict.basic_challenge)
-          reply.headers.emplace_back("WWW-Authenticate",
-                                     "Basic realm=\"scanhook\", charset=\"UTF-8\"");
-        routed.early_reply = std::move(reply);
-        return routed;
-      }
-    }
-    routed.params = lookup.params;
-    return routed;
-  }
-
-  HttpReply body_too_large() const {
-    return json_error(413, "the request body is larger than max_body_size (" +
-                               std::to_string(options_.max_body_size) + " bytes)");
-  }
+  HttpReply refusal_by_user_check(const HttpRequest& request) const;
 
   const HttpServerOptions options_;
   const Router& router_;
   RequestMetrics metrics_;
   const UserCheck& user_check_;
 };
+
+// One request between its head and its reply.
+class RoutedRequest final : public PendingRequest {
+ public:
+  RoutedRequest(std::shared_ptr<RoutedAnswerer> answerer, HttpRequest request, Routed routed,
+                std::string logged_path, std::chrono::steady_clock::time_point started)
+      : answerer_(std::move(answerer)),
+        request_(std::move(request)),
+        routed_(std::move(routed)),
+        logged_path_(std::move(logged_path)),
+        started_(started) {}
+
+  bool refused() const override { return routed_.early_reply.has_value(); }
+
+  void answer(std::string body, const std::shared_ptr<ReplyWriter>& writer) override {
+    const Respond respond = respond_through(writer);
+    if (routed_.early_reply) return respond(std::move(*routed_.early_reply));
+    request_.body = std::move(body);
+    try {
+      routed_.route->handler(request_, routed_.params, respond);
+    } catch (const std::exception& error) {
+      Poco::Logger::get("scanhook.http")
+          .error("%s %s failed: %s", request_.method, logged_path_, std::string(error.what()));
+      respond(json_error(500, "internal error; see the daemon's log"));
+    }
+  }
+
+  void fail(HttpReply reply, const std::shared_ptr<ReplyWriter>& writer) override {
+    respond_through(writer)(std::move(reply));
+  }
+
+ private:
+  Respond respond_through(const std::shared_ptr<ReplyWriter>& writer) {
+    return answerer_->respond_through(writer, request_,
+                                      routed_.route ? routed_.route->pattern : "unmatched",
+                                      logged_path_, started_);
+  }
+
+  std::shared_ptr<RoutedAnswerer> answerer_;
+  HttpRequest request_;
+  Routed routed_;
+  std::string logged_path_;  // the path as logs show it (a secret route's is redacted)
+  std::chrono::steady_clock::time_point started_;
+};
+
+std::unique_ptr<PendingRequest> RoutedAnswerer::admit(const Poco::Net::HTTPRequest& head,
+                                                      const Poco::Net::SocketAddress& peer) {
+  const auto started = std::chrono::steady_clock::now();
+  HttpRequest request;
+  request.method = head.getMethod();
+  request.remote_address = peer.toString();
+  std::string logged_path;
+  Routed routed = route(head, request, logged_path);
+  return std::make_unique<RoutedRequest>(shared_from_this(), std::move(request), std::move(routed),
+                                         std::move(logged_path), started);
+}
+
+// Finds the request's route from its head; or the reply that refuses it
+// (bad URI, body too large, no such route, access).
+Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& request,
+                             std::string& logged_path) const {
+  Routed routed;
+  try {
+    const Poco::URI uri(head.getURI());
+    request.path = uri.getPath();
+    for (const auto& [key, value] : uri.getQueryParameters())
+      request.query.emplace_back(key, value);
+  } catch (const Poco::Exception& error) {
+    // Not logged as sent: it may be a secret route's, unrecognised.
+    logged_path = "(an invalid URI)";
+    routed.early_reply =
+        json_error(400, "the request URI is not valid: " + utf8_text(error.message()));
+    return routed;
+  }
+  const RouteLookup lookup = router_.find(request.method, request.path);
+  logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
+  for (const auto& [name, value] : head) request.headers.emplace_back(name, value);
+
+  if (head.hasContentLength() &&
+      head.getContentLength64() > static_cast<Poco::Int64>(options_.limits.max_body_size)) {
+    routed.early_reply = body_too_large(options_.limits.max_body_size);
+    return routed;
+  }
+  if (lookup.route == nullptr) {
+    if (!lookup.allowed_methods.empty()) {
+      std::string allow;
+      for (const auto& method : lookup.allowed_methods)
+        allow += (allow.empty() ? "" : ", ") + method;
+      routed.early_reply = with_header(
+          json_error(405, request.method + " is not allowed here; use " + allow), "Allow", allow);
+    } else {
+      routed.early_reply = json_error(404, "no such route: " + utf8_text(request.path));
+    }
+    return routed;
+  }
+  routed.route = lookup.route;  // labels the metrics, also when access is refused
+  routed.params = lookup.params;
+  if (lookup.route->access == Access::user) {
+    HttpReply refusal = refusal_by_user_check(request);
+    if (refusal.status != 200) routed.early_reply = std::move(refusal);
+  } else if (lookup.route->head_check) {
+    routed.early_reply = lookup.route->head_check(request, routed.params);
+  }
+  return routed;
+}
+
+// The reply that refuses `request` to an Access::user route; a 200 allows it.
+HttpReply RoutedAnswerer::refusal_by_user_check(const HttpRequest& request) const {
+  const UserVerdict verdict = user_check_(request);
+  switch (verdict.outcome) {
+    case UserVerdict::allowed: return HttpReply{200, "", "", {}};
+    case UserVerdict::refused: return json_error(403, verdict.message);
+    case UserVerdict::too_many_attempts:
+      return with_header(json_error(429, verdict.message), "Retry-After",
+                         std::to_string(verdict.retry_after.count()));
+    case UserVerdict::needs_login: break;
+  }
+  HttpReply reply = json_error(401, verdict.message);
+  if (verdict.basic_challenge)
+    reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\", charset=\"UTF-8\"");
+  return reply;
+}
 
 }  // namespace
 
@@ -275,37 +304,26 @@ void HttpServer::start() {
   // SO_REUSEPORT stays off: a second daemon on the same port must fail, not share it.
   socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
               /*reusePort=*/false);
-  socket.listen(256);
+  socket.listen(1024);
   port_ = socket.address().port();
-  // An AutoPtr: the server and the connection factory each keep a reference.
-  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(options_.threads);
-  params->setMaxQueued(1024);
-  params->setKeepAlive(true);
-  params->setMaxKeepAliveRequests(0);
-  const Poco::Timespan timeout(
-      std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
-  params->setTimeout(timeout);
-  params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+  raise_open_files_limit(options_.limits.max_connections);
   auto answerer = std::make_shared<RoutedAnswerer>(options_, router_, metrics_, user_check_);
-  connections_ =
-      new HttpConnectionFactory(params, [answerer](Poco::Net::HTTPServerRequest& request,
-                                                   const std::shared_ptr<ReplyWriter>& writer) {
-        answerer->answer(request, writer);
-      });
-  server_ = std::make_unique<Poco::Net::TCPServer>(connections_, socket, params);
-  server_->start();
+  workers_ = std::make_unique<WorkerPool>(options_.threads);
+  reactor_ = std::make_unique<ConnectionReactor>(
+      socket, options_.limits,
+      [answerer](const Poco::Net::HTTPRequest& head, const Poco::Net::SocketAddress& peer) {
+        return answerer->admit(head, peer);
+      },
+      *workers_, metrics_);
+  reactor_->start();
 }
 
 void HttpServer::stop() {
-  if (!server_) return;
-  server_->stop();
-  connections_->stop_all();
-  // Let requests in flight finish (they may be committing a webhook).
-  for (int i = 0; i < 100 && server_->currentConnections() > 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  server_.reset();
-  connections_ = nullptr;
+  if (!reactor_) return;
+  // Requests in flight may be committing a webhook: they get time to finish.
+  reactor_->stop(std::chrono::seconds(5));
+  reactor_.reset();
+  workers_.reset();
 }
 
 std::pair<std::string, unsigned short> parse_listen_address(const std::string& listen) {

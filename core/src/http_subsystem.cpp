@@ -15,8 +15,15 @@ void HttpSubsystem::initialize(Poco::Util::Application& app) {
   options.host = host;
   options.port = port;
   options.threads = static_cast<int>(config_.server.integer("threads"));
-  options.max_body_size = static_cast<std::size_t>(config_.server.integer("max_body_size"));
-  options.timeout = config_.server.duration("request_timeout");
+  ConnectionLimits& limits = options.limits;
+  limits.max_body_size = static_cast<std::size_t>(config_.server.integer("max_body_size"));
+  limits.request_timeout = config_.server.duration("request_timeout");
+  limits.header_timeout = config_.server.duration("header_timeout");
+  limits.keep_alive_timeout = config_.server.duration("keep_alive_timeout");
+  limits.min_body_rate = static_cast<std::size_t>(config_.server.integer("min_body_rate"));
+  limits.max_connections = static_cast<std::size_t>(config_.server.integer("max_connections"));
+  limits.max_connections_per_client =
+      static_cast<std::size_t>(config_.server.integer("max_connections_per_client"));
   options.access_log = config_.server.boolean("access_log");
   server_ = std::make_unique<HttpServer>(options, router_, metrics_, user_check_);
   try {

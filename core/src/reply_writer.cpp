@@ -4,7 +4,6 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Timestamp.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -13,15 +12,13 @@ namespace scanhook::core {
 
 namespace {
 
-constexpr int kSendTimeoutMs = 30000;  // for what a slow reader left, on the connection's thread
-
 bool has_body(const HttpReply& reply, const ReplyFraming& framing) {
   return !framing.head && reply.status != 204 && reply.status != 304;
 }
 
-// Writes as much of `bytes` from `offset` as the socket takes without
-// waiting; false when the peer is gone.
-bool write_now(int fd, const std::string& bytes, std::size_t& offset) {
+}  // namespace
+
+bool write_available(int fd, const std::string& bytes, std::size_t& offset) {
   while (offset < bytes.size()) {
     const ssize_t written =
         ::send(fd, bytes.data() + offset, bytes.size() - offset, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -35,21 +32,6 @@ bool write_now(int fd, const std::string& bytes, std::size_t& offset) {
   }
   return true;
 }
-
-// Writes all of `bytes`, waiting for the socket up to kSendTimeoutMs each time.
-bool write_all(int fd, const std::string& bytes) {
-  std::size_t offset = 0;
-  while (offset < bytes.size()) {
-    if (!write_now(fd, bytes, offset)) return false;
-    if (offset == bytes.size()) break;
-    pollfd writable{fd, POLLOUT, 0};
-    const int ready = ::poll(&writable, 1, kSendTimeoutMs);
-    if (ready == 0 || (ready < 0 && errno != EINTR)) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool closes_connection(const HttpReply& reply, const ReplyFraming& framing) {
   return !framing.keep_alive || reply.status == 400 || reply.status == 413;
@@ -84,24 +66,17 @@ std::string render_reply(const HttpReply& reply, const ReplyFraming& framing) {
   return out;
 }
 
-ReplyWriter::ReplyWriter(const Poco::Net::StreamSocket& socket, ReplyFraming framing)
-    : socket_(socket), framing_(framing) {}
+ReplyWriter::ReplyWriter(const Poco::Net::StreamSocket& socket, ReplyFraming framing,
+                         ReplySent sent)
+    : socket_(socket), framing_(framing), sent_(std::move(sent)) {}
 
 void ReplyWriter::send(const HttpReply& reply) {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;
   std::string bytes = render_reply(reply, framing_);
   std::size_t offset = 0;
-  const bool peer_there = write_now(socket_.impl()->sockfd(), bytes, offset);
-  if (peer_there && offset < bytes.size()) unsent_ = bytes.substr(offset);
-  keep_open_ = peer_there && !closes_connection(reply, framing_);
-  sent_.set();
-}
-
-bool ReplyWriter::finish() {
-  sent_.wait();
-  if (!unsent_.empty() && !write_all(socket_.impl()->sockfd(), unsent_)) return false;
-  unsent_.clear();
-  return keep_open_;
+  const bool peer_there = write_available(socket_.impl()->sockfd(), bytes, offset);
+  bytes.erase(0, peer_there ? offset : bytes.size());
+  sent_(std::move(bytes), peer_there && !closes_connection(reply, framing_));
 }
 
 }  // namespace scanhook::core

@@ -61,7 +61,11 @@ void Router::add(const std::string& method, const std::string& pattern, Access a
   add_deferred(method, pattern, access, answering_at_once(std::move(handler)));
 }
 
+// The HTTP server runs a route's head check before reading the body, except
+// on Access::user routes (it runs the user check there): the gate goes into
+// the head check where the server runs it, and into the handler elsewhere.
 DeferredRouteHandler Router::gated(Access access, DeferredRouteHandler handler) const {
+  if (access != Access::user) return handler;
   return [gate = gate_, access, handler = std::move(handler)](
              const HttpRequest& request, const RouteParams& params, const Respond& respond) {
     if (*gate)
@@ -70,10 +74,25 @@ DeferredRouteHandler Router::gated(Access access, DeferredRouteHandler handler) 
   };
 }
 
+HeadCheck Router::gated_head(Access access, HeadCheck head_check) const {
+  if (access == Access::user) return head_check;
+  return [gate = gate_, access, head_check = std::move(head_check)](
+             const HttpRequest& request, const RouteParams& params) -> std::optional<HttpReply> {
+    if (*gate)
+      if (auto refusal = (*gate)(request, access)) return refusal;
+    return head_check ? head_check(request, params) : std::nullopt;
+  };
+}
+
 void Router::add_deferred(const std::string& method, const std::string& pattern, Access access,
-                          DeferredRouteHandler handler) {
-  routes_.push_back(
-      {method, pattern, access, gated(access, std::move(handler)), {}, split_path(pattern)});
+                          DeferredRouteHandler handler, HeadCheck head_check) {
+  routes_.push_back({method,
+                     pattern,
+                     access,
+                     gated(access, std::move(handler)),
+                     {},
+                     split_path(pattern),
+                     gated_head(access, std::move(head_check))});
 }
 
 void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
@@ -81,10 +100,10 @@ void Router::add_secret(const std::string& method, const std::string& pattern, s
   if (secret.empty() || pattern.find("{secret}") == std::string::npos)
     throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
   routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(handler))),
-                     secret, split_path(pattern)});
+                     secret, split_path(pattern), gated_head(access, {})});
   if (miss)
     routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(miss))),
-                       std::move(secret), split_path(pattern), true});
+                       std::move(secret), split_path(pattern), gated_head(access, {}), true});
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {

@@ -85,25 +85,25 @@ std::optional<HttpReply> UserAuth::gate(const HttpRequest& request, Access acces
   return std::nullopt;
 }
 
-WebhookVerdict UserAuth::check_webhook(const HttpRequest& request, const std::string& source,
-                                       const std::string& token, const std::string& message) {
+std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
+                                                 const std::string& source,
+                                                 const std::string& token,
+                                                 const std::string& message) {
   const std::string key = source + " " + client_address(request);
   // Only a request that offers credentials is counted: one with none guesses nothing.
   const bool offered = (login_required() && basic_credentials(request)) ||
                        (!token.empty() && offered_token(request));
-  const bool allowed = webhook_allowed(request, token, username_, password_);
   if (offered) {
-    if (const auto wait = webhook_limiter_.wait_time(key))
-      return {too_many_attempts_reply(*wait), allowed};
-    if (allowed)
-      webhook_limiter_.record_success(key);
-    else
-      webhook_limiter_.record_failure(key);
+    if (const auto wait = webhook_limiter_.wait_time(key)) return too_many_attempts_reply(*wait);
   }
-  if (allowed) return {};
+  if (webhook_allowed(request, token, username_, password_)) {
+    if (offered) webhook_limiter_.record_success(key);
+    return std::nullopt;
+  }
+  if (offered) webhook_limiter_.record_failure(key);
   HttpReply reply = json_error(401, message);
   reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
-  return {std::move(reply), false};
+  return reply;
 }
 
 std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request) {

@@ -68,7 +68,9 @@ TEST_CASE("check-config accepts the shipped INI and refuses a broken one with ex
   for (const auto& [line, said] : std::vector<std::pair<std::string, std::string>>{
            {"threads = 0", "[server] threads: must be at least 1"},
            {"max_body_size = 0", "[server] max_body_size: must be at least 1"},
-           {"session_idle_timeout = 0s", "[server] session_idle_timeout: must be at least 1s"}}) {
+           {"session_idle_timeout = 0s", "[server] session_idle_timeout: must be at least 1s"},
+           {"max_connections = 0", "[server] max_connections: must be at least 1"},
+           {"header_timeout = 0s", "[server] header_timeout: must be at least 100ms"}}) {
     const auto limits = dir.write("limits.ini", "[server]\n" + line + "\n[target.log]\n");
     result = run_scanhookd({"--check-config", "--config", limits.string()});
     CHECK(result.exit_code == 78);

@@ -110,8 +110,11 @@ class Engine {
   WebhookAnswer run_webhook(Source& source, const HttpRequest& request);
   // The 401 saying `message` (or a 429) for a caller of `source` that is
   // neither the [server] user nor holds `token` (if any); nullopt if allowed.
-  WebhookVerdict refuse_caller(const HttpRequest& request, const std::string& source,
-                               const std::string& token, const std::string& message);
+  std::optional<HttpReply> refuse_caller(const HttpRequest& request, const std::string& source,
+                                         const std::string& token, const std::string& message);
+  // refuse_caller for webhook source `name` (nullopt when there is no such source).
+  std::optional<HttpReply> refuse_webhook_caller(const std::string& name,
+                                                 const HttpRequest& request);
   void webhook_route(const std::string& name, const HttpRequest& request, const Respond& respond);
   // The id of `request` kept as a dead letter of `source`; nullopt (logged) if it cannot be kept.
   std::optional<std::int64_t> keep_dead_letter(const std::string& source,

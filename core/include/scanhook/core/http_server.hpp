@@ -1,5 +1,7 @@
-// The daemon's HTTP server: Poco underneath, our Router on top, with body
-// limits, timeouts, JSON errors, access checks, an access log and metrics.
+// The daemon's HTTP server: a ConnectionReactor reads requests without a
+// thread per connection, a WorkerPool answers the complete ones through our
+// Router, with body limits, JSON errors, access checks (before the body is
+// read), an access log and metrics.
 #pragma once
 
 #include <chrono>
@@ -8,23 +10,17 @@
 #include <memory>
 #include <string>
 
+#include "scanhook/core/connection_reactor.hpp"
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/router.hpp"
 
-namespace Poco::Net {
-class TCPServer;
-}
-
 namespace scanhook::core {
-
-class HttpConnectionFactory;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 3030;  // 0: any free port (tests)
-  int threads = 16;
-  std::size_t max_body_size = 16 * 1024 * 1024;
-  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  int threads = 16;            // the workers that answer complete requests
+  ConnectionLimits limits;
   bool access_log = true;
 };
 
@@ -53,8 +49,9 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Listens; raises the open-files limit to fit max_connections if it can.
   void start();
-  // Stops accepting, lets running requests finish.
+  // Stops accepting, closes idle connections, lets running requests finish (up to 5 s).
   void stop();
   unsigned short port() const { return port_; }
 
@@ -64,8 +61,8 @@ class HttpServer {
   Metrics& metrics_;
   UserCheck user_check_;
   unsigned short port_ = 0;
-  std::unique_ptr<Poco::Net::TCPServer> server_;
-  HttpConnectionFactory* connections_ = nullptr;  // owned by server_
+  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<ConnectionReactor> reactor_;
 };
 
 // Splits "host:port"; throws ConfigError-like std::invalid_argument.

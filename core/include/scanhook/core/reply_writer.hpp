@@ -1,16 +1,16 @@
-// One request's way back to its client. The reply may come from the
-// connection's own thread or later from another (a deferred route): send()
-// writes what the socket takes at once and never blocks, so a client that
-// does not read cannot hold up the thread answering it; finish(), on the
-// connection's thread, waits for the reply and writes the rest.
+// One request's way back to its client. The reply may come from any thread
+// (a worker, or later a deferred route's): send() writes what the socket
+// takes at once and never blocks, so a client that does not read cannot hold
+// up the thread answering it, and hands what is left to the connection's
+// reactor, which writes it when the socket is ready.
 #pragma once
 
 #include <Poco/Net/StreamSocket.h>
 
 #include <atomic>
+#include <functional>
 #include <string>
 
-#include "scanhook/core/completion_flag.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
@@ -28,25 +28,27 @@ struct ReplyFraming {
 std::string render_reply(const HttpReply& reply, const ReplyFraming& framing);
 bool closes_connection(const HttpReply& reply, const ReplyFraming& framing);
 
+// Writes as much of `bytes` from `offset` as socket `fd` takes without
+// waiting, advancing `offset`; false when the peer is gone.
+bool write_available(int fd, const std::string& bytes, std::size_t& offset);
+
+// What send() left: the bytes the socket did not take, and whether the
+// connection may serve another request once they are out.
+using ReplySent = std::function<void(std::string rest, bool keep_open)>;
+
 class ReplyWriter {
  public:
-  ReplyWriter(const Poco::Net::StreamSocket& socket, ReplyFraming framing);
+  ReplyWriter(const Poco::Net::StreamSocket& socket, ReplyFraming framing, ReplySent sent);
 
-  // Any thread, once (later calls are ignored).
+  // Any thread, once (later calls are ignored): writes what the socket takes
+  // now and calls `sent` with the rest, on this thread.
   void send(const HttpReply& reply);
-  // The connection's thread: waits for send(), writes what it left, and says
-  // whether the connection may serve another request.
-  bool finish();
-  // send() is done (finish() would not wait for it).
-  bool sent() const { return sent_.is_set(); }
 
  private:
   Poco::Net::StreamSocket socket_;  // a reference: the descriptor stays open while we hold it
   ReplyFraming framing_;
+  ReplySent sent_;
   std::atomic<bool> answered_{false};  // send() has been called
-  CompletionFlag sent_;
-  std::string unsent_;      // what the socket did not take at once
-  bool keep_open_ = false;  // set before sent_
 };
 
 }  // namespace scanhook::core

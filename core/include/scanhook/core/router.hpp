@@ -22,6 +22,11 @@ using RouteHandler = std::function<HttpReply(const HttpRequest&, const RoutePara
 using DeferredRouteHandler =
     std::function<void(const HttpRequest&, const RouteParams&, const Respond& respond)>;
 
+// Checks a request from its head alone (the body is empty), before the body
+// is read: a reply refuses the request and its body is never read. For the
+// caller's credentials, so that no large body is taken from a stranger.
+using HeadCheck = std::function<std::optional<HttpReply>(const HttpRequest&, const RouteParams&)>;
+
 // Who may call a route; the HTTP server enforces it before the handler runs.
 enum class Access {
   open,     // anyone (health, the login page)
@@ -29,7 +34,10 @@ enum class Access {
   webhook,  // the source's own rule (Basic and/or its token), checked by the ingest layer
 };
 
-// Runs before every route's handler; a reply refuses the request.
+// Runs for every request that found a route: from the route's head check,
+// before the body is read, or on Access::user routes (whose head check the
+// HTTP server does not run: it runs the user check) before the handler. A
+// reply refuses the request.
 using RouteGate = std::function<std::optional<HttpReply>(const HttpRequest&, Access)>;
 
 // The longest path logs show whole; a longer one is cut (RouteLookup::redacted_path).
@@ -42,6 +50,7 @@ struct Route {
   DeferredRouteHandler handler;  // a RouteHandler's reply is given at once
   std::string secret;            // non-empty: the {secret} segment must equal it (constant-time)
   std::vector<std::string> segments;  // the pattern split at '/', once
+  HeadCheck head_check;               // if set, run before the body is read
   // A secret route's twin that answers a wrong secret (so wrong guesses can
   // be counted); found only when no other route matches.
   bool secret_miss = false;
@@ -61,7 +70,7 @@ class Router {
   void add(const std::string& method, const std::string& pattern, Access access,
            RouteHandler handler);
   void add_deferred(const std::string& method, const std::string& pattern, Access access,
-                    DeferredRouteHandler handler);
+                    DeferredRouteHandler handler, HeadCheck head_check = {});
   // A route whose {secret} segment is a credential (e.g. plex_autoscan's
   // /{secret}): compared in constant time, and never logged.
   // `miss`, if given, answers a path of the same shape whose secret is wrong,
@@ -69,12 +78,13 @@ class Router {
   void add_secret(const std::string& method, const std::string& pattern, std::string secret,
                   Access access, RouteHandler handler, RouteHandler miss = nullptr);
   RouteLookup find(const std::string& method, const std::string& path) const;
-  // The one access check every route's handler runs behind (UserAuth::gate);
-  // may be set after routes are added.
+  // The one access check every route runs behind (UserAuth::gate); may be
+  // set after routes are added.
   void set_gate(RouteGate gate) { *gate_ = std::move(gate); }
 
  private:
   DeferredRouteHandler gated(Access access, DeferredRouteHandler handler) const;
+  HeadCheck gated_head(Access access, HeadCheck head_check) const;
 
   std::vector<Route> routes_;
   std::shared_ptr<RouteGate> gate_ = std::make_shared<RouteGate>();

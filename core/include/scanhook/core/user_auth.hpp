@@ -32,14 +32,6 @@ struct DoorRules {
   TrustedProxies trusted_proxies;
 };
 
-// What check_webhook decided.
-struct WebhookVerdict {
-  std::optional<HttpReply> refusal;  // 401 or 429 (with Retry-After); nullopt: allowed
-  // A 429 that carried the right credentials: the request is worth keeping
-  // (as a dead letter), though it is answered like any refused one.
-  bool credentials_ok = false;
-};
-
 class UserAuth {
  public:
   // No username and no password: no login (the daemon listens on loopback only).
@@ -71,10 +63,11 @@ class UserAuth {
   // A webhook route's caller: with a source `token`, the token or the
   // [server] credentials; without one, the [server] credentials if set;
   // with neither, anyone. Wrong credentials count against `source` and the
-  // client; past LoginRateLimiter::kAttempts the pair gets 429. `message` is
-  // the 401's.
-  WebhookVerdict check_webhook(const HttpRequest& request, const std::string& source,
-                               const std::string& token, const std::string& message);
+  // client; past LoginRateLimiter::kAttempts the pair gets 429 (Retry-After),
+  // whatever it sends, so a guesser learns nothing. `message` is the 401's;
+  // nullopt: allowed.
+  std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
+                                         const std::string& token, const std::string& message);
   // plex_autoscan's pass: the 429 for a client that guessed wrong too often
   // (nullopt: it may try), and the count of a wrong guess.
   std::optional<HttpReply> pass_refusal(const HttpRequest& request);
