@@ -1,7 +1,5 @@
 #include "emby_webhook.hpp"
 
-#include <Poco/JSON/Object.h>
-
 #include "scanhook/support/media_item_type.hpp"
 #include "scanhook/support/webhook_json.hpp"
 
@@ -9,9 +7,8 @@ namespace scanhook::emby {
 
 namespace {
 
-std::string text_field(const Poco::JSON::Object& object, const std::string& name) {
-  if (!object.has(name) || object.isNull(name)) return {};
-  return object.get(name).toString();
+std::string text_field(const support::WebhookObject& object, const std::string& name) {
+  return object.text(name);
 }
 
 }  // namespace
@@ -19,8 +16,8 @@ std::string text_field(const Poco::JSON::Object& object, const std::string& name
 WebhookOutcome EmbyWebhook::on_request(const HttpRequest& request) {
   const auto json = support::read_webhook_json(request, "data", "Emby");
   if (!json.object) return WebhookOutcome::malformed(json.error);
-  const Poco::JSON::Object::Ptr& payload = json.object;
-  const std::string event = text_field(*payload, "Event");
+  const support::WebhookObject& payload = *json.object;
+  const std::string event = text_field(payload, "Event");
   if (event.empty()) return WebhookOutcome::malformed("the body has no Event");
   if (event == "system.notificationtest")
     return WebhookOutcome::ignored("test notification received");
@@ -32,12 +29,12 @@ WebhookOutcome EmbyWebhook::on_request(const HttpRequest& request) {
   else
     return WebhookOutcome::ignored(event + " changes no files");
 
-  const auto item = payload->getObject("Item");
+  const auto item = payload.object("Item");
   const std::string path = item ? text_field(*item, "Path") : std::string{};
   if (path.empty()) return WebhookOutcome::malformed(event + " without Item.Path");
-  const bool is_file = item->has("IsFolder") && !item->isNull("IsFolder")
-                           ? !item->getValue<bool>("IsFolder")
-                           : support::is_file_item_type(text_field(*item, "Type"));
+  const auto is_folder = item->flag("IsFolder");
+  const bool is_file =
+      is_folder ? !*is_folder : support::is_file_item_type(text_field(*item, "Type"));
   return WebhookOutcome::accepted({{path, is_file, kind, 0}}, event + " " + path);
 }
 

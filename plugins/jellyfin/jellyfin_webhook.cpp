@@ -1,14 +1,11 @@
 #include "jellyfin_webhook.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <tuple>
 #include <utility>
 
 #include "scanhook/support/lookup_failure.hpp"
 #include "scanhook/support/media_item_type.hpp"
+#include "scanhook/support/webhook_json.hpp"
 
 namespace scanhook::jellyfin {
 
@@ -18,19 +15,13 @@ constexpr const char* kTemplateHint =
     "use the template from the jellyfin plugin README, or turn on \"Send All Properties\" for this "
     "webhook in Jellyfin";
 
-Poco::JSON::Object::Ptr parse_object(const std::string& body) {
-  try {
-    const auto parsed = Poco::JSON::Parser().parse(body);
-    if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
-      return parsed.extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception&) {
-  }
-  return nullptr;
+std::optional<support::WebhookObject> parse_object(const std::string& body) {
+  std::string error;
+  return support::WebhookObject::parse(body, error);
 }
 
-std::string text_field(const Poco::JSON::Object& object, const std::string& name) {
-  if (!object.has(name) || object.isNull(name)) return {};
-  return object.get(name).toString();
+std::string text_field(const support::WebhookObject& object, const std::string& name) {
+  return object.text(name);
 }
 
 // Jellyfin 10.8.0-10.8.7 throw on /Items with an API key and no user id.
@@ -99,7 +90,7 @@ JellyfinWebhook::Lookup JellyfinWebhook::look_up_id(const std::string& item_id) 
                  });
 }
 
-WebhookOutcome JellyfinWebhook::nearest_parent(const Poco::JSON::Object& payload,
+WebhookOutcome JellyfinWebhook::nearest_parent(const support::WebhookObject& payload,
                                                const std::string& what,
                                                const std::string& item_id) {
   const auto scan = [&](const ItemPath& found, const std::string& parent) {

@@ -12,10 +12,9 @@
 #include <optional>
 #include <string>
 
-#include <Poco/JSON/Object.h>
-
 #include "jellyfin_api.hpp"
 #include "scanhook/support/server_api.hpp"
+#include "scanhook/support/webhook_json.hpp"
 #include "scanhook/webhook_source.hpp"
 
 namespace scanhook::jellyfin {
@@ -43,7 +42,7 @@ class JellyfinWebhook final : public WebhookSourceBase {
   // refused the former; `route` is set to what was asked.
   support::HttpResponse get_items(const std::string& query, std::string& route);
   // The nearest folder of a deleted item Jellyfin still knows, with which one it is.
-  WebhookOutcome nearest_parent(const Poco::JSON::Object& payload, const std::string& what,
+  WebhookOutcome nearest_parent(const support::WebhookObject& payload, const std::string& what,
                                 const std::string& item_id);
 
   std::shared_ptr<const support::ServerApi> api_;

@@ -1,7 +1,5 @@
 #include "plex_webhook.hpp"
 
-#include <Poco/JSON/Object.h>
-
 #include "plex_api.hpp"
 #include "scanhook/support/lookup_failure.hpp"
 #include "scanhook/support/webhook_json.hpp"
@@ -10,9 +8,9 @@ namespace scanhook::plex {
 
 namespace {
 
-std::string text_field(const Poco::JSON::Object::Ptr& object, const std::string& name) {
-  if (!object || !object->has(name) || object->isNull(name)) return {};
-  return object->get(name).toString();
+std::string text_field(const std::optional<support::WebhookObject>& object,
+                       const std::string& name) {
+  return object ? object->text(name) : std::string{};
 }
 
 }  // namespace
@@ -33,12 +31,12 @@ std::optional<std::string> PlexWebhook::machine_identifier() {
 WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
   const auto json = support::read_webhook_json(request, "payload", "Plex");
   if (!json.object) return WebhookOutcome::malformed(json.error);
-  const Poco::JSON::Object::Ptr& payload = json.object;
+  const auto& payload = json.object;
   const std::string event = text_field(payload, "event");
   if (event.empty()) return WebhookOutcome::malformed("the payload has no event");
   if (event != "library.new") return WebhookOutcome::ignored(event + " changes no files");
 
-  const auto metadata = payload->getObject("Metadata");
+  const auto metadata = payload->object("Metadata");
   const std::string rating_key = text_field(metadata, "ratingKey");
   if (rating_key.empty())
     return WebhookOutcome::malformed("library.new without Metadata.ratingKey");
@@ -46,7 +44,7 @@ WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
 
   // Plex sends every server of the account to the same webhook URL; ratingKeys
   // are only meaningful on the server that sent them.
-  const std::string sender = text_field(payload->getObject("Server"), "uuid");
+  const std::string sender = text_field(payload->object("Server"), "uuid");
   if (!sender.empty()) {
     const auto ours = machine_identifier();
     if (ours && *ours != sender)

@@ -1,8 +1,6 @@
 #include "listing_parser.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Handler.h>
-#include <Poco/JSON/Parser.h>
+#include <simdjson.h>
 
 #include <stdexcept>
 
@@ -10,85 +8,71 @@
 
 namespace scanhook::rclone {
 
+namespace od = simdjson::ondemand;
+
 namespace {
 
-// Depth 1 is the answer object, 2 the "list" array, 3 one item.
-class ListingHandler final : public Poco::JSON::Handler {
- public:
-  ListingHandler(Listing& listing, UntimedFiles& untimed) : listing_(listing), untimed_(untimed) {}
+[[noreturn]] void not_json(simdjson::error_code code) {
+  throw std::runtime_error(std::string("operations/list did not answer JSON: ") +
+                           simdjson::error_message(code));
+}
 
-  bool saw_list() const { return saw_list_; }
+void check(simdjson::error_code code) {
+  if (code) not_json(code);
+}
 
-  void reset() override {}
-  void startObject() override {
-    ++depth_;
-    if (in_list_ && depth_ == 3) item_ = Item{};
-  }
-  void endObject() override {
-    if (in_list_ && depth_ == 3) finish_item();
-    --depth_;
-  }
-  void startArray() override {
-    ++depth_;
-    if (depth_ == 2 && key_ == "list") in_list_ = saw_list_ = true;
-  }
-  void endArray() override {
-    if (depth_ == 2) in_list_ = false;
-    --depth_;
-  }
-  void key(const std::string& k) override { key_ = k; }
-  void null() override {}
-  void value(int v) override { number(v); }
-  void value(unsigned v) override { number(v); }
-  void value(Poco::Int64 v) override { number(v); }
-  void value(Poco::UInt64 v) override { number(static_cast<std::int64_t>(v)); }
-  void value(double v) override { number(static_cast<std::int64_t>(v)); }
-  void value(const std::string& v) override {
-    if (!in_item()) return;
-    if (key_ == "Path") {
-      item_.path = v;
-      item_.has_path = true;
-    } else if (key_ == "ModTime") {
-      item_.mod_time = v;
+// A number as rclone's Size: an integer, or a double cut to one.
+std::int64_t size_of(od::value& value) {
+  std::int64_t whole = 0;
+  if (!value.get_int64().get(whole)) return whole;
+  std::uint64_t large = 0;
+  if (!value.get_uint64().get(large)) return static_cast<std::int64_t>(large);
+  double real = 0;
+  check(value.get_double().get(real));
+  return static_cast<std::int64_t>(real);
+}
+
+// One element of "list": its Path, Size, ModTime and IsDir, the last of a
+// repeated key winning; other members are skipped unread.
+void read_item(od::object& object, Listing& listing, UntimedFiles& untimed) {
+  std::string path;
+  bool has_path = false;
+  std::int64_t size = -1;
+  std::string mod_time;
+  bool is_dir = false;
+  for (auto field : object) {
+    od::field member;
+    check(std::move(field).get(member));
+    std::string_view key;
+    check(member.unescaped_key().get(key));
+    od::value value = member.value();
+    od::json_type type;
+    check(value.type().get(type));
+    if (key == "Path" && type == od::json_type::string) {
+      std::string_view text;
+      check(value.get_string().get(text));
+      path = text;
+      has_path = true;
+    } else if (key == "ModTime" && type == od::json_type::string) {
+      std::string_view text;
+      check(value.get_string().get(text));
+      mod_time = text;
+    } else if (key == "Size" && type == od::json_type::number) {
+      size = size_of(value);
+    } else if (key == "IsDir" && type == od::json_type::boolean) {
+      check(value.get_bool().get(is_dir));
     }
   }
-  void value(bool v) override {
-    if (in_item() && key_ == "IsDir") item_.is_dir = v;
+  if (is_dir) return;
+  if (!has_path || path.empty())
+    throw std::runtime_error("an entry of operations/list has no Path");
+  const auto parsed = parse_mod_time(mod_time);
+  if (!parsed && untimed.count++ == 0) {
+    untimed.first_path = path;
+    untimed.first_mod_time = mod_time;
   }
-
- private:
-  struct Item {
-    std::string path;
-    bool has_path = false;
-    std::int64_t size = -1;
-    std::string mod_time;
-    bool is_dir = false;
-  };
-
-  bool in_item() const { return in_list_ && depth_ == 3; }
-  void number(std::int64_t v) {
-    if (in_item() && key_ == "Size") item_.size = v;
-  }
-  void finish_item() {
-    if (item_.is_dir) return;
-    if (!item_.has_path || item_.path.empty())
-      throw std::runtime_error("an entry of operations/list has no Path");
-    const auto mod_time = parse_mod_time(item_.mod_time);
-    if (!mod_time && untimed_.count++ == 0) {
-      untimed_.first_path = item_.path;
-      untimed_.first_mod_time = item_.mod_time;
-    }
-    listing_.add(item_.path, item_.size, mod_time.value_or(kNoModTime));
-  }
-
-  Listing& listing_;
-  UntimedFiles& untimed_;
-  int depth_ = 0;
-  bool in_list_ = false;
-  bool saw_list_ = false;
-  std::string key_;
-  Item item_;
-};
+  listing.add(path, size, parsed.value_or(kNoModTime));
+}
 
 }  // namespace
 
@@ -96,14 +80,36 @@ Listing parse_listing(const std::string& json, UntimedFiles& untimed) {
   Listing listing;
   // One record per ~150 bytes of rclone's pretty-printed answer, paths ~1/3 of it.
   listing.reserve(json.size() / 150, json.size() / 3);
-  Poco::SharedPtr<ListingHandler> handler = new ListingHandler(listing, untimed);
-  Poco::JSON::Parser parser(handler);
-  try {
-    parser.parse(json);
-  } catch (const Poco::Exception& error) {
-    throw std::runtime_error("operations/list did not answer JSON: " + error.message());
+  const simdjson::padded_string padded(json);
+  od::parser parser;
+  od::document doc;
+  check(parser.iterate(padded).get(doc));
+  od::object answer;
+  check(doc.get_object().get(answer));
+  bool saw_list = false;
+  for (auto field : answer) {
+    od::field member;
+    check(std::move(field).get(member));
+    std::string_view key;
+    check(member.unescaped_key().get(key));
+    od::json_type type;
+    check(member.value().type().get(type));
+    if (key != "list" || type != od::json_type::array) continue;
+    saw_list = true;
+    od::array items;
+    check(member.value().get_array().get(items));
+    for (auto element : items) {
+      od::value item;
+      check(std::move(element).get(item));
+      od::json_type item_type;
+      check(item.type().get(item_type));
+      if (item_type != od::json_type::object) continue;
+      od::object object;
+      check(item.get_object().get(object));
+      read_item(object, listing, untimed);
+    }
   }
-  if (!handler->saw_list()) throw std::runtime_error("operations/list answered without a \"list\"");
+  if (!saw_list) throw std::runtime_error("operations/list answered without a \"list\"");
   return listing;
 }
 

@@ -4,10 +4,20 @@
 
 #include "scanhook/support/arr_payload.hpp"
 #include "scanhook/support/json_tree.hpp"
+#include "scanhook/support/webhook_json.hpp"
+#include "scanhook/webhook_source.hpp"
+#include "support/arr_webhook.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/recording_host.hpp"
 
+using scanhook::core::Role;
 using scanhook::support::ArrPayload;
 using scanhook::support::JsonTree;
+using scanhook::support::WebhookObject;
+using scanhook::testing::check_rejected;
+using scanhook::testing::make;
+using scanhook::testing::read_test_data;
+using scanhook::testing::RecordingHost;
 using Type = JsonTree::Type;
 
 namespace {
@@ -19,6 +29,12 @@ JsonTree parsed(const std::string& text) {
   REQUIRE(tree);
   return std::move(*tree);
 }
+
+std::string bad_member(const std::string& byte) {
+  return "unexpected byte " + byte +
+         " in an object (members are \"name\": value, separated by ',')";
+}
+const char* const kSonarrAgent = "Sonarr/4.0.14.2939 (ubuntu 22.04)";
 
 std::string error_of(const std::string& text) {
   std::string error;
@@ -81,27 +97,121 @@ TEST_CASE("json tree: values stay readable after the text is gone and the tree h
 
 TEST_CASE("json tree: malformed text is refused saying what is wrong", "[json]") {
   CHECK(error_of("") == "unexpected end of text, expected a value");
-  CHECK(error_of(R"({"eventType": "Download")") == "expected ',' or '}' after member value");
+  CHECK(error_of(" \r\n") == "unexpected end of text, expected a value");
+  CHECK(error_of(R"({"eventType": "Download")") ==
+        "an object or array is not closed where the text ends");
   CHECK(error_of(R"({"eventType": Download})") == "unexpected byte 'D' in value");
-  CHECK(error_of(R"({"a": 1,})") == "expected '\"' to start a member name");
-  CHECK(error_of(R"({"a" 1})") == "expected ':' after member name");
+  CHECK(error_of(R"({"a": {"b": 1})") == "expected ',' or '}' after member value");
+  CHECK(error_of(R"({"a": 1,})") == bad_member("'}'"));
+  CHECK(error_of(R"({"a": 1,, "b": 2})") == bad_member("','"));
+  CHECK(error_of(R"({"a" 1})") == bad_member("'1'"));
+  CHECK(error_of(R"({"a": 1 "b": 2})") == bad_member("'\"'"));
+  CHECK(error_of(R"({1: 2})") == bad_member("'1'"));
   CHECK(error_of("[1 2]") == "expected ',' or ']' after array element");
   CHECK(error_of("[1,]") == "unexpected byte ']' in value");
-  CHECK(error_of(R"({} x)") == "unexpected byte 'x' after the value");
-  CHECK(error_of("\"a\tb\"") == "control character 0x09 in a string");
+  CHECK(error_of(R"({} x)") == "an object or array is not closed where the text ends");
+  CHECK(error_of(R"({} {})") == "unexpected byte '{' after the value");
+  CHECK(error_of("\"a\tb\"") == "a control character is not escaped in a string");
   CHECK(error_of(R"("a)") == "unexpected end of text in a string");
-  CHECK(error_of(R"("\x")") == "invalid escape 'x' in a string");
-  CHECK(error_of(R"("\u12g4")") == "invalid hex digit 'g' in a \\u escape");
-  CHECK(error_of(R"("\u12")") == "unexpected end of text in a \\u escape");
-  CHECK(error_of(R"("\ud83d")") == "unpaired surrogate \\u escape in a string");
-  CHECK(error_of(R"("\ude00")") == "unpaired surrogate \\u escape in a string");
-  CHECK(error_of("-") == "invalid number: a digit must follow '-'");
-  CHECK(error_of("1.") == "invalid number: a digit must follow '.'");
-  CHECK(error_of("1e+") == "invalid number: a digit must follow the exponent");
-  CHECK(error_of("01") == "unexpected byte '1' after the value");
-  CHECK(error_of("tru") == "unexpected byte 't' in value");
-  CHECK(error_of(std::string(300, '[')) == "nesting is deeper than 256");
+  CHECK(error_of(R"(["\x"])") == "invalid escape in a string");
+  CHECK(error_of(R"(["\u12g4"])") == "invalid escape in a string");
+  CHECK(error_of(R"(["\u12"])") == "invalid escape in a string");
+  CHECK(error_of(R"(["\ud83d"])") == "invalid escape in a string");
+  CHECK(error_of(R"(["\ude00"])") == "invalid escape in a string");
+  CHECK(error_of(R"({"\x": 1})") == "invalid escape in a string");
+  CHECK(error_of("[-]") == "invalid number - (not JSON, or beyond a double's range)");
+  CHECK(error_of("[1.]") == "invalid number 1. (not JSON, or beyond a double's range)");
+  CHECK(error_of("[1e+]") == "invalid number 1e+ (not JSON, or beyond a double's range)");
+  CHECK(error_of("[01]") == "invalid number 01 (not JSON, or beyond a double's range)");
+  CHECK(error_of("[+1]") == "unexpected byte '+' in value");
+  CHECK(error_of("[tru]") == "unexpected byte 't' in value");
+  CHECK(error_of("[truex]") == "unexpected byte 't' in value");
+  CHECK(error_of("[nul]") == "unexpected byte 'n' in value");
+  CHECK(error_of("[NaN]") == "unexpected byte 'N' in value");
+  CHECK(error_of("[1, 2") == "an object or array is not closed where the text ends");
+  CHECK(error_of("[1, 2]]") == "unexpected byte ']' after the value");
+}
+
+TEST_CASE("json tree: nesting deeper than 256 is refused, however deep, without a crash",
+          "[json]") {
   CHECK(parsed(std::string(256, '[') + std::string(256, ']')).type(0) == Type::array);
+  const std::string refused = "nesting is deeper than 256";
+  CHECK(error_of(std::string(257, '[') + std::string(257, ']')) == refused);
+  CHECK(error_of(std::string(100000, '[') + std::string(100000, ']')) == refused);
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(100000, '}');
+  CHECK(error_of(objects) == refused);
+  CHECK(error_of(std::string(100000, '[')) ==
+        "an object or array is not closed where the text ends");
+}
+
+TEST_CASE("json tree: numbers keep their text, and one beyond a double's range is refused",
+          "[json]") {
+  const auto tree = parsed(
+      R"({"id": 123456789012345678901234567890, "size": 18446744073709551616, "tiny": 1e-400,
+          "neg": -0, "big": 1.7976931348623157e308})");
+  CHECK(tree.value(tree.member(0, "id")) == "123456789012345678901234567890");
+  CHECK(tree.value(tree.member(0, "size")) == "18446744073709551616");
+  CHECK(tree.value(tree.member(0, "tiny")) == "1e-400");
+  CHECK(tree.value(tree.member(0, "neg")) == "-0");
+  CHECK(tree.type(tree.member(0, "big")) == Type::number);
+  CHECK(error_of(R"({"size": 1e400})") ==
+        "invalid number 1e400 (not JSON, or beyond a double's range)");
+  CHECK(error_of(R"({"size": -1e400})") ==
+        "invalid number -1e400 (not JSON, or beyond a double's range)");
+  CHECK(error_of("[" + std::string(400, '9') + "e9]") ==
+        "invalid number " + std::string(400, '9') + "e9 (not JSON, or beyond a double's range)");
+}
+
+TEST_CASE("json tree: text that is not UTF-8 is refused, wherever it is", "[json]") {
+  const std::string refused = "the text is not valid UTF-8";
+  CHECK(error_of("{\"path\": \"/tv/\xff.mkv\"}") == refused);      // a byte never in UTF-8
+  CHECK(error_of("{\"path\": \"/tv/\xc3.mkv\"}") == refused);      // a cut sequence
+  CHECK(error_of("{\"path\": \"/tv/\xc0\xaf.mkv\"}") == refused);  // an overlong '/'
+  CHECK(error_of("{\"path\": \"/tv/\xed\xa0\x80\"}") == refused);  // a surrogate
+  CHECK(error_of("{\"\xff\": 1}") == refused);                     // in a key
+  CHECK(error_of("{\"a\": 1} \xff") == refused);                   // after the value
+  CHECK(parsed("{\"path\": \"/tv/Am\xc3\xa9lie \xf0\x9f\x98\x80.mkv\"}").value(1) ==
+        "/tv/Am\xc3\xa9lie \xf0\x9f\x98\x80.mkv");
+}
+
+TEST_CASE("json tree: of repeated keys the last is read, in every object", "[json]") {
+  const auto tree = parsed(
+      R"({"eventType": "Test", "series": {"path": "/tv/A", "path": null, "path": "/tv/B"},
+          "eventType": "Download", "series": {"path": "/tv/C"}})");
+  CHECK(tree.value(tree.member(0, "eventType")) == "Download");
+  CHECK(tree.value(tree.member(tree.member(0, "series"), "path")) == "/tv/C");
+  std::uint32_t first_series = tree.first_child(0);
+  while (tree.type(first_series) != Type::object) first_series = tree.end(first_series);
+  CHECK(tree.value(tree.member(first_series, "path")) == "/tv/B");
+  // A later null hides an earlier value: the payload reads it as absent.
+  std::string error;
+  const auto payload = ArrPayload::parse(R"({"series": {"path": "/tv/A", "path": null}})", error);
+  REQUIRE(payload);
+  CHECK_FALSE(payload->has("series.path"));
+}
+
+TEST_CASE("sonarr: a malformed body is a 400 naming what is wrong, however it is malformed",
+          "[json]") {
+  RecordingHost host;
+  auto source = make<scanhook::WebhookSource>("sonarr", Role::source, {}, host);
+  const std::string download = read_test_data("sonarr/download.json");
+  std::string deep = download;
+  deep.insert(deep.rfind('}'), R"(, "x": )" + std::string(100000, '[') + std::string(100000, ']'));
+  std::string not_utf8 = download;
+  not_utf8.replace(not_utf8.find("/tv/"), 4, "/tv/\xfe");
+  std::string huge = download;
+  huge.insert(huge.rfind('}'), R"(, "x": 1e999)");
+  check_rejected(
+      *source, kSonarrAgent,
+      {
+          {deep, 400, "body is not valid JSON: nesting is deeper than 256"},
+          {not_utf8, 400, "body is not valid JSON: the text is not valid UTF-8"},
+          {huge, 400,
+           "body is not valid JSON: invalid number 1e999 (not JSON, or beyond a double's range)"},
+      });
+  CHECK(host.logs().empty());
 }
 
 TEST_CASE("arr payload: dotted fields, null reads as absent, non-objects in arrays are empty",
@@ -128,4 +238,47 @@ TEST_CASE("arr payload: dotted fields, null reads as absent, non-objects in arra
   CHECK_FALSE((*files)[1].has("path"));
   CHECK((*files)[2].text("x") == std::nullopt);  // a number is not a text
   CHECK(payload->objects("series") == std::nullopt);
+}
+
+TEST_CASE("webhook object: members read as text as the media plugins read them", "[json]") {
+  std::string error;
+  const auto object = WebhookObject::parse(
+      R"({"Event": "library.new", "Id": 42, "IsFolder": false, "Item": {"Path": "/tv/A", "Path": "/tv/B"},
+          "Gone": null, "List": ["x"], "Event": "library.deleted"})",
+      error);
+  REQUIRE(object);
+  CHECK(object->text("Event") == "library.deleted");  // the last of a repeated key
+  CHECK(object->text("Id") == "42");
+  CHECK(object->text("IsFolder") == "false");
+  CHECK(object->flag("IsFolder") == false);
+  CHECK(object->flag("Id") == std::nullopt);
+  CHECK(object->text("Gone").empty());
+  CHECK(object->text("List").empty());
+  CHECK(object->text("Item").empty());
+  CHECK(object->text("Missing").empty());
+  REQUIRE(object->object("Item"));
+  CHECK(object->object("Item")->text("Path") == "/tv/B");
+  CHECK(object->object("Event") == std::nullopt);
+  CHECK_FALSE(WebhookObject::parse("[1]", error));
+  CHECK(error == "the JSON is not an object");
+  CHECK_FALSE(WebhookObject::parse(std::string(100000, '[') + std::string(100000, ']'), error));
+  CHECK(error == "nesting is deeper than 256");
+}
+
+TEST_CASE("json tree: a body of megabytes reads whole, and the next small one after it", "[json]") {
+  std::string big = R"({"files": [)";
+  for (int i = 0; i < 40000; ++i)
+    big +=
+        (i ? ", " : "") + std::string(R"({"path": "/tv/Show/)") + std::to_string(i) + R"(.mkv"})";
+  big += "]}";
+  REQUIRE(big.size() > std::size_t{1} << 20);
+  const auto tree = parsed(big);
+  const auto files = tree.member(0, "files");
+  std::uint32_t last = JsonTree::kNone;
+  std::size_t count = 0;
+  for (auto e = tree.first_child(files); e < tree.end(files); e = tree.end(e), ++count) last = e;
+  CHECK(count == 40000);
+  CHECK(tree.value(tree.member(last, "path")) == "/tv/Show/39999.mkv");
+  CHECK(parsed(R"({"a": "b"})").value(1) == "b");
+  CHECK(error_of(R"({"a": b})") == "unexpected byte 'b' in value");
 }

@@ -134,7 +134,8 @@ TEST_CASE("sonarr: a body that is not a JSON object is a 400 kept as a dead lett
                      {"[1, 2]", 400, "body is not a JSON object"},
                      {R"([{"eventType": "Download"}])", 400, "body is not a JSON object"},
                      {R"({"eventType": "Download")", 400,
-                      "body is not valid JSON: expected ',' or '}' after member value"},
+                      "body is not valid JSON: an object or array is not closed where the text "
+                      "ends"},
                      {R"({"eventType": Download})", 400,
                       "body is not valid JSON: unexpected byte 'D' in value"},
                  });

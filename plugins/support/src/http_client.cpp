@@ -134,17 +134,10 @@ Result classify(const HttpResponse& response, const std::string& what) {
 }
 
 std::string url_encode(const std::string& text) {
-  static const char* const kHex = "0123456789ABCDEF";
+  // Poco keeps sub-delimiters and ':' '/' '?' '#' '@' as they are unless told
+  // to encode them: naming them all leaves only the unreserved characters.
   std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
+  Poco::URI::encode(text, ":/?#[]@!$&'()*+,;=", out);
   return out;
 }
 

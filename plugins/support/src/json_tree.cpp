@@ -1,25 +1,22 @@
 #include "scanhook/support/json_tree.hpp"
 
+#include <simdjson.h>
+
+#include <cstring>
 #include <stdexcept>
 
 namespace scanhook::support {
 
-namespace {
+namespace od = simdjson::ondemand;
 
-// Deeper nesting is refused rather than risking the request thread's stack.
-constexpr int kMaxDepth = 256;
+namespace {
 
 struct Malformed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+// strings_ starts with these, so a boolean's value costs no copy.
+constexpr std::string_view kTrueFalse = "truefalse";
 
 std::string byte_text(char c) {
   const auto byte = static_cast<unsigned char>(c);
@@ -28,235 +25,174 @@ std::string byte_text(char c) {
   return std::string("0x") + kHex[byte >> 4] + kHex[byte & 15];
 }
 
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xc0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3f));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xe0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (code & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (code & 0x3f));
+// simdjson's own messages name its internals ("tape"); these name the text.
+std::string what_is_wrong(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::EMPTY: return "unexpected end of text, expected a value";
+    case simdjson::UTF8_ERROR: return "the text is not valid UTF-8";
+    case simdjson::UNESCAPED_CHARS: return "a control character is not escaped in a string";
+    case simdjson::UNCLOSED_STRING: return "unexpected end of text in a string";
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+      return "an object or array is not closed where the text ends";
+    case simdjson::STRING_ERROR: return "invalid escape in a string";
+    case simdjson::CAPACITY: return "the text is longer than simdjson reads (4 GiB)";
+    default: return simdjson::error_message(code);
   }
+}
+
+[[noreturn]] void fail(const std::string& what) {
+  throw Malformed(what);
+}
+
+void check(simdjson::error_code code) {
+  if (code) fail(what_is_wrong(code));
+}
+
+// The value's text as written, from its first byte to the next structural
+// byte or blank (empty at the end of the text).
+std::string_view raw_token(od::value& value) {
+  return value.raw_json_token();
+}
+
+std::string_view raw_token(od::document& document) {
+  std::string_view token;
+  if (document.raw_json_token().get(token)) return {};
+  return token;
 }
 
 }  // namespace
 
-class JsonTree::Reader {
+// Walks the whole document once, in order, recording every node: simdjson
+// checks each value as it is read, and member() can then pick the last of
+// repeated keys.
+class JsonTree::Builder {
  public:
-  explicit Reader(JsonTree& tree) : text_(tree.text_), tree_(tree) {}
+  Builder(JsonTree& tree, od::document& doc, std::string_view text)
+      : tree_(tree), doc_(doc), text_(text) {}
 
   void document() {
-    skip_space();
-    value(Span{}, 0);
-    skip_space();
-    if (at_ < text_.size()) fail("unexpected byte " + byte_text(text_[at_]) + " after the value");
+    tree_.strings_.resize(kTrueFalse.size() + text_.size());
+    tree_.strings_.replace(0, kTrueFalse.size(), kTrueFalse);
+    used_ = kTrueFalse.size();
+    value(doc_, Span{}, 0);
+    if (const char* rest = current())
+      fail("unexpected byte " + byte_text(*rest) + " after the value");
+    tree_.strings_.resize(used_);
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const { throw Malformed(what); }
-
-  void skip_space() {
-    while (at_ < text_.size() && is_space(text_[at_])) ++at_;
-  }
-
-  bool take(char c) {
-    if (at_ < text_.size() && text_[at_] == c) {
-      ++at_;
-      return true;
-    }
-    return false;
+  // Where simdjson is in the text, or nullptr at its end.
+  const char* current() {
+    const char* at = nullptr;
+    if (doc_.current_location().get(at) || at >= text_.data() + text_.size()) return nullptr;
+    return at;
   }
 
   Node& add(Type type, Span key) { return tree_.nodes_.emplace_back(Node{type, 0, key, {}}); }
 
-  // The text from `start` to here.
-  Span since(std::size_t start) const {
-    return {static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(at_ - start), false};
+  // Keys and values never need more room than the text they come from
+  // (decoding only shortens), so strings_ is sized once and filled with
+  // memcpy; finish() cuts it to what was used.
+  Span store(std::string_view text) {
+    if (used_ + text.size() > tree_.strings_.size()) tree_.strings_.resize(used_ + text.size());
+    std::memcpy(tree_.strings_.data() + used_, text.data(), text.size());
+    const Span span{static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(text.size())};
+    used_ += text.size();
+    return span;
   }
 
-  void value(Span key, int depth) {
-    if (at_ >= text_.size()) fail("unexpected end of text, expected a value");
-    const char c = text_[at_];
+  // A value that starts with a byte no JSON value starts with, or a literal
+  // that is not quite true, false or null.
+  template <typename Source>
+  [[noreturn]] static void unexpected(Source& source) {
+    const std::string_view token = raw_token(source);
+    if (token.empty()) fail("unexpected end of text, expected a value");
+    fail("unexpected byte " + byte_text(token.front()) + " in value");
+  }
+
+  // `Source` is the document (for the root) or a value.
+  template <typename Source>
+  void value(Source& source, Span key, int depth) {
     const auto node = static_cast<std::uint32_t>(tree_.nodes_.size());
-    const std::size_t start = at_;
-    if (c == '{') {
-      if (depth >= kMaxDepth) fail("nesting is deeper than " + std::to_string(kMaxDepth));
-      add(Type::object, key);
-      ++at_;
-      members(depth + 1);
-    } else if (c == '[') {
-      if (depth >= kMaxDepth) fail("nesting is deeper than " + std::to_string(kMaxDepth));
-      add(Type::array, key);
-      ++at_;
-      elements(depth + 1);
-    } else if (c == '"') {
-      ++at_;
-      const Span text = string();
-      add(Type::string, key).value = text;
-    } else if (c == '-' || is_digit(c)) {
-      number();
-      add(Type::number, key).value = since(start);
-    } else if (literal("true") || literal("false")) {
-      add(Type::boolean, key).value = since(start);
-    } else if (literal("null")) {
-      add(Type::null, key);
-    } else {
-      fail("unexpected byte " + byte_text(c) + " in value");
+    od::json_type type;
+    if (source.type().get(type)) unexpected(source);
+    switch (type) {
+      case od::json_type::object: {
+        if (depth >= kMaxDepth) fail("nesting is deeper than " + std::to_string(kMaxDepth));
+        add(Type::object, key);
+        od::object object;
+        check(source.get_object().get(object));
+        members(object, depth + 1);
+        break;
+      }
+      case od::json_type::array: {
+        if (depth >= kMaxDepth) fail("nesting is deeper than " + std::to_string(kMaxDepth));
+        add(Type::array, key);
+        od::array array;
+        check(source.get_array().get(array));
+        elements(array, depth + 1);
+        break;
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        check(source.get_string().get(text));
+        add(Type::string, key).value = store(text);
+        break;
+      }
+      case od::json_type::number: {
+        // The text as written is kept (an id may not survive a double); the
+        // double is read only to have simdjson check the number.
+        std::string_view token = raw_token(source);
+        token = token.substr(0, token.find_first_of(" \t\r\n"));
+        double checked = 0;
+        if (source.get_double().get(checked))
+          fail("invalid number " + std::string(token) + " (not JSON, or beyond a double's range)");
+        add(Type::number, key).value = store(token);
+        break;
+      }
+      case od::json_type::boolean: {
+        bool truth = false;
+        if (source.get_bool().get(truth)) unexpected(source);
+        add(Type::boolean, key).value = truth ? Span{0, 4} : Span{4, 5};
+        break;
+      }
+      case od::json_type::null: {
+        bool is_null = false;
+        if (source.is_null().get(is_null) || !is_null) unexpected(source);
+        add(Type::null, key);
+        break;
+      }
     }
     tree_.nodes_[node].end = static_cast<std::uint32_t>(tree_.nodes_.size());
   }
 
-  bool literal(std::string_view word) {
-    if (text_.substr(at_, word.size()) != word) return false;
-    at_ += word.size();
-    return true;
-  }
-
-  void members(int depth) {
-    skip_space();
-    if (take('}')) return;
-    for (;;) {
-      if (!take('"')) fail("expected '\"' to start a member name");
-      const Span key = string();
-      skip_space();
-      if (!take(':')) fail("expected ':' after member name");
-      skip_space();
-      value(key, depth);
-      skip_space();
-      if (take('}')) return;
-      if (!take(',')) fail("expected ',' or '}' after member value");
-      skip_space();
+  void members(od::object& object, int depth) {
+    for (auto field : object) {
+      od::field member;
+      if (std::move(field).get(member)) {
+        const char* at = current();
+        if (!at) fail("expected ',' or '}' after member value");
+        fail("unexpected byte " + byte_text(*at) +
+             " in an object (members are \"name\": value, separated by ',')");
+      }
+      std::string_view name;
+      check(member.unescaped_key().get(name));
+      value(member.value(), store(name), depth);
     }
   }
 
-  void elements(int depth) {
-    skip_space();
-    if (take(']')) return;
-    for (;;) {
-      value(Span{}, depth);
-      skip_space();
-      if (take(']')) return;
-      if (!take(',')) fail("expected ',' or ']' after array element");
-      skip_space();
+  void elements(od::array& array, int depth) {
+    for (auto element : array) {
+      od::value item;
+      if (std::move(element).get(item)) fail("expected ',' or ']' after array element");
+      value(item, Span{}, depth);
     }
   }
 
-  // After the opening quote, up to and past the closing one: the string as it
-  // is in the text, or, if it holds an escape, decoded into the tree's
-  // decoded_.
-  Span string() {
-    const std::size_t start = at_;
-    plain_run();
-    if (at_ < text_.size() && text_[at_] == '"') {
-      const Span plain = since(start);
-      ++at_;
-      return plain;
-    }
-    std::string& out = tree_.decoded_;
-    const std::size_t decoded_start = out.size();
-    out.append(text_.data() + start, at_ - start);
-    for (;;) {
-      if (at_ >= text_.size()) fail("unexpected end of text in a string");
-      const char c = text_[at_++];
-      if (c == '"') break;
-      if (c != '\\') fail("control character " + byte_text(c) + " in a string");
-      escape(out);
-      const std::size_t run = at_;
-      plain_run();
-      out.append(text_.data() + run, at_ - run);
-    }
-    return {static_cast<std::uint32_t>(decoded_start),
-            static_cast<std::uint32_t>(out.size() - decoded_start), true};
-  }
-
-  // Past the bytes a string holds as they are (no quote, escape or control).
-  void plain_run() {
-    while (at_ < text_.size() && text_[at_] != '"' && text_[at_] != '\\' &&
-           static_cast<unsigned char>(text_[at_]) >= 0x20)
-      ++at_;
-  }
-
-  void escape(std::string& out) {
-    if (at_ >= text_.size()) fail("unexpected end of text in a string");
-    switch (text_[at_++]) {
-      case '"': out += '"'; return;
-      case '\\': out += '\\'; return;
-      case '/': out += '/'; return;
-      case 'b': out += '\b'; return;
-      case 'f': out += '\f'; return;
-      case 'n': out += '\n'; return;
-      case 'r': out += '\r'; return;
-      case 't': out += '\t'; return;
-      case 'u': break;
-      default: fail("invalid escape " + byte_text(text_[at_ - 1]) + " in a string");
-    }
-    std::uint32_t code = hex4();
-    if (code >= 0xd800 && code < 0xdc00) {
-      // A high surrogate must be followed by \u and a low one.
-      if (!literal("\\u")) fail("unpaired surrogate \\u escape in a string");
-      const std::uint32_t low = hex4();
-      if (low < 0xdc00 || low >= 0xe000) fail("unpaired surrogate \\u escape in a string");
-      code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-    } else if (code >= 0xdc00 && code < 0xe000) {
-      fail("unpaired surrogate \\u escape in a string");
-    }
-    append_utf8(out, code);
-  }
-
-  std::uint32_t hex4() {
-    if (text_.size() - at_ < 4) fail("unexpected end of text in a \\u escape");
-    std::uint32_t code = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = text_[at_++];
-      code <<= 4;
-      if (is_digit(c))
-        code |= static_cast<std::uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f')
-        code |= static_cast<std::uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F')
-        code |= static_cast<std::uint32_t>(c - 'A' + 10);
-      else
-        fail("invalid hex digit " + byte_text(c) + " in a \\u escape");
-    }
-    return code;
-  }
-
-  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-  void number() {
-    take('-');
-    if (take('0')) {
-    } else if (at_ < text_.size() && is_digit(text_[at_])) {
-      digits();
-    } else {
-      fail("invalid number: a digit must follow '-'");
-    }
-    if (take('.')) {
-      if (at_ >= text_.size() || !is_digit(text_[at_]))
-        fail("invalid number: a digit must follow '.'");
-      digits();
-    }
-    if (take('e') || take('E')) {
-      if (!take('+')) take('-');
-      if (at_ >= text_.size() || !is_digit(text_[at_]))
-        fail("invalid number: a digit must follow the exponent");
-      digits();
-    }
-  }
-
-  void digits() {
-    while (at_ < text_.size() && is_digit(text_[at_])) ++at_;
-  }
-
-  std::string_view text_;
   JsonTree& tree_;
-  std::size_t at_ = 0;
+  od::document& doc_;
+  std::string_view text_;
+  std::size_t used_ = 0;  // bytes of strings_ holding keys and values
 };
 
 std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& error) {
@@ -264,15 +200,34 @@ std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& erro
     error = "the text is longer than 4 GiB";
     return std::nullopt;
   }
+  // One parser and one padded copy of the text per request thread, reused:
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end, and allocating
+  // its buffers for each body would cost more than the parse. After a body
+  // over kKeptCapacity they are let go: simdjson's buffers are ~6 bytes per
+  // byte of text, and max_body_size (16 MiB) times the request threads would
+  // otherwise stay allocated.
+  constexpr std::size_t kKeptCapacity = 64 * 1024;
+  thread_local od::parser parser;
+  thread_local std::string padded;
+  padded.assign(text);
+  padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   JsonTree tree;
-  tree.text_ = text;
   tree.nodes_.reserve(text.size() / 16);  // about one node per 16 bytes in *arr webhooks
+  bool parsed = true;
   try {
-    Reader(tree).document();
+    od::document doc;
+    const std::string_view padded_text(padded.data(), text.size());
+    check(parser.iterate(padded.data(), text.size(), padded.size()).get(doc));
+    Builder(tree, doc, padded_text).document();
   } catch (const Malformed& malformed) {
     error = malformed.what();
-    return std::nullopt;
+    parsed = false;
   }
+  if (parser.capacity() > kKeptCapacity) {
+    parser = od::parser{};
+    padded = std::string{};
+  }
+  if (!parsed) return std::nullopt;
   return tree;
 }
 

@@ -1,37 +1,63 @@
 #include "scanhook/support/webhook_json.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
-
-#include <optional>
 #include <stdexcept>
 
 #include "scanhook/support/form_field.hpp"
 
 namespace scanhook::support {
 
+using Type = JsonTree::Type;
+
+std::optional<WebhookObject> WebhookObject::parse(std::string_view text, std::string& error) {
+  auto tree = JsonTree::parse(text, error);
+  if (!tree) return std::nullopt;
+  if (tree->type(0) != Type::object) {
+    error = "the JSON is not an object";
+    return std::nullopt;
+  }
+  return WebhookObject(std::make_shared<const JsonTree>(std::move(*tree)), 0);
+}
+
+std::string WebhookObject::text(std::string_view name) const {
+  const auto node = tree_->member(node_, name);
+  if (node == JsonTree::kNone) return {};
+  switch (tree_->type(node)) {
+    case Type::string:
+    case Type::number:
+    case Type::boolean: return std::string(tree_->value(node));
+    default: return {};
+  }
+}
+
+std::optional<bool> WebhookObject::flag(std::string_view name) const {
+  const auto node = tree_->member(node_, name);
+  if (node == JsonTree::kNone || tree_->type(node) != Type::boolean) return std::nullopt;
+  return tree_->value(node) == "true";
+}
+
+std::optional<WebhookObject> WebhookObject::object(std::string_view name) const {
+  const auto node = tree_->member(node_, name);
+  if (node == JsonTree::kNone || tree_->type(node) != Type::object) return std::nullopt;
+  return WebhookObject(tree_, node);
+}
+
 WebhookJson read_webhook_json(const HttpRequest& request, const std::string& form_field_name,
                               const std::string& product) {
-  std::string json = request.body;
+  std::optional<std::string> field;
   if (is_form(request.content_type())) {
-    std::optional<std::string> field;
     try {
       field = form_field(request.body, request.content_type(), form_field_name);
     } catch (const std::runtime_error& error) {
-      return {nullptr, error.what()};
+      return {std::nullopt, error.what()};
     }
     if (!field)
-      return {nullptr,
+      return {std::nullopt,
               "the form has no field \"" + form_field_name + "\" with " + product + "'s JSON"};
-    json = *field;
   }
-  try {
-    const auto parsed = Poco::JSON::Parser().parse(json);
-    if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
-      return {parsed.extract<Poco::JSON::Object::Ptr>(), {}};
-  } catch (const Poco::Exception&) {
-  }
-  return {nullptr, "the body is not " + product + "'s JSON object"};
+  std::string why;
+  auto object = WebhookObject::parse(field ? *field : request.body, why);
+  if (!object) return {std::nullopt, "the body is not " + product + "'s JSON object"};
+  return {std::move(object), {}};
 }
 
 }  // namespace scanhook::support
