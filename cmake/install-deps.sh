@@ -2,7 +2,7 @@
 # Installs the Debian packages scanhook builds, runs and tests with, when missing.
 # Used by the README's commands; safe to run again (it installs nothing twice).
 set -eu
-packages="cmake ninja-build g++ pkg-config libpoco-dev libboost-dev catch2 libsimdjson-dev libsqlite3-dev sqlite3 libssl-dev openssl rclone wrk chromium clang-format"
+packages="cmake ninja-build g++ pkg-config libpoco-dev libboost-dev catch2 libsimdjson-dev libsqlite3-dev libre2-dev sqlite3 libssl-dev openssl rclone wrk chromium clang-format"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -45,15 +45,18 @@ bool basic_matches(const HttpRequest& request, const std::string& username,
   return user_ok && password_ok;
 }
 
-bool token_matches(const HttpRequest& request, const std::string& token) {
-  if (token.empty()) return false;
-  if (const auto header = request.header("X-Scanhook-Token"))
-    return constant_time_equals(*header, token);
+std::optional<std::string> offered_token(const HttpRequest& request) {
+  if (const auto header = request.header("X-Scanhook-Token")) return header;
   if (const auto header = request.header("Authorization");
       header && header->size() > 7 && iequals(header->substr(0, 7), "bearer "))
-    return constant_time_equals(header->substr(7), token);
-  if (const auto query = request.query_param("token")) return constant_time_equals(*query, token);
-  return false;
+    return header->substr(7);
+  return request.query_param("token");
+}
+
+bool token_matches(const HttpRequest& request, const std::string& token) {
+  if (token.empty()) return false;
+  const auto offered = offered_token(request);
+  return offered && constant_time_equals(*offered, token);
 }
 
 bool webhook_allowed(const HttpRequest& request, const std::string& source_token,

@@ -3,15 +3,16 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/path_rules.hpp"
 #include "scanhook/core/suggestion.hpp"
+#include "scanhook/core/trusted_proxies.hpp"
 
 namespace scanhook::core {
 
@@ -40,6 +41,12 @@ const std::vector<CoreKey>& server_keys() {
       {"allow_unauthenticated", ConfigType::boolean, "false", false,
        "allow listening on a non-loopback address without credentials"},
       {"max_body_size", ConfigType::integer, "16777216", false, "largest request body in bytes"},
+      {"max_paths_per_request", ConfigType::integer, "10000", false,
+       "most paths one request may name (a webhook's files, ?dir=, \"paths\"): more get 413"},
+      {"server_name", ConfigType::string, nullptr, true,
+       "without credentials: a Host (name or name:port) served besides loopback's (repeatable)"},
+      {"trusted_proxies", ConfigType::string, nullptr, true,
+       "reverse proxies (CIDRs) whose X-Forwarded-For names the client (repeatable)"},
       {"request_timeout", ConfigType::duration, "30s", false,
        "a request body may take this long plus its size at min_body_rate; a reply's client "
        "must take it within this"},
@@ -205,18 +212,42 @@ std::string check_value(ConfigType type, const std::string& value) {
                  ? ""
                  : "expected an absolute path, found \"" + value + "\"";
     case ConfigType::regex:
-      try {
-        std::regex compiled(value, std::regex::ECMAScript);
-        return {};
-      } catch (const std::regex_error& error) {
-        return "not a valid regular expression (" + std::string(error.what()) + "): \"" + value +
-               "\"";
-      }
+      if (std::string error; !compile_regex(value, error))
+        return "not a valid regular expression (" + error + "): \"" + value + "\"";
+      return {};
   }
   return {};
 }
 
 namespace {
+
+// "name", "name:port", "[v6]" or "[v6]:port", as a Host header carries it.
+bool is_server_name(const std::string& value) {
+  std::string host = value;
+  std::string port;
+  if (!host.empty() && host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string::npos || close == 1) return false;
+    if (host.size() > close + 1) {
+      if (host[close + 1] != ':') return false;
+      port = host.substr(close + 2);
+      if (port.empty()) return false;
+    }
+    host = host.substr(1, close - 1);
+    if (host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) return false;
+  } else {
+    if (const auto colon = host.find(':'); colon != std::string::npos) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+      if (port.empty()) return false;
+    }
+    if (host.empty() ||
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789-.") != std::string::npos)
+      return false;
+  }
+  return port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+}
 
 // One key a section accepts, from the core or the plugin.
 struct AcceptedKey {
@@ -245,6 +276,7 @@ class Validator {
         continue;
       }
       if (section.name == "server") {
+        check_door_keys(section);
         config.server = CoreSettings(read_core(section, server_keys()));
       } else if (section.name == "queue") {
         config.queue = CoreSettings(read_core(section, queue_keys()));
@@ -378,6 +410,23 @@ class Validator {
       if (key.has_default) values[key.name].push_back(key.default_value);
     }
     return values;
+  }
+
+  // [server]'s request limits and names, each on its own line.
+  void check_door_keys(const IniSection& section) {
+    for (const auto& entry : section.entries) {
+      if (entry.key == "server_name" && !is_server_name(entry.value))
+        error(entry.line, section.name, entry.key,
+              "expected a host name or address as a browser's Host header says it, optionally "
+              "with :PORT (scanhook.example.com, nas.local:3030, [fd00::5]), found \"" +
+                  entry.value + "\"");
+      if (entry.key == "trusted_proxies")
+        if (const std::string problem = TrustedProxies::check(entry.value); !problem.empty())
+          error(entry.line, section.name, entry.key, problem);
+      if (entry.key == "max_paths_per_request")
+        if (const auto value = parse_integer(entry.value); value && *value < 1)
+          error(entry.line, section.name, entry.key, "must be at least 1");
+    }
   }
 
   // Each rewrite rule of the section parses.

@@ -184,6 +184,11 @@ void Daemon::load_configuration() {
       throw ConfigError(ini.path + ": [server] listen: " + host +
                         " is reachable from other machines and no username/password is set; "
                         "set [server] username and password, or allow_unauthenticated = true");
+    if (!is_loopback_host(host) && !has_credentials && config_->server.list("server_name").empty())
+      config_->warnings.push_back(
+          "[server] listen: " + host +
+          " without credentials answers only requests whose Host is loopback (others get 421); "
+          "add a [server] server_name for each name or address clients use");
   } catch (const ConfigError& error) {
     config_error_ = error.what();
   } catch (const std::invalid_argument& error) {
@@ -195,11 +200,16 @@ void Daemon::add_daemon_subsystems() {
   add_process_metrics(metrics_);
   // Subsystems start in this order and stop in reverse: the engine runs
   // before the server listens and until it has stopped.
-  user_auth_ = std::make_unique<UserAuth>(config_->server.string("username"),
-                                          config_->server.string("password"),
-                                          std::chrono::duration_cast<std::chrono::seconds>(
-                                              config_->server.duration("session_idle_timeout")));
-  auto* engine = new EngineSubsystem(*config_, router_, metrics_, user_auth_->login_limiter());
+  user_auth_ = std::make_unique<UserAuth>(
+      config_->server.string("username"), config_->server.string("password"),
+      std::chrono::duration_cast<std::chrono::seconds>(
+          config_->server.duration("session_idle_timeout")),
+      DoorRules{config_->server.list("server_name"),
+                TrustedProxies(config_->server.list("trusted_proxies"))});
+  router_.set_gate([auth = user_auth_.get()](const HttpRequest& request, Access access) {
+    return auth->gate(request, access);
+  });
+  auto* engine = new EngineSubsystem(*config_, router_, metrics_, *user_auth_);
   addSubsystem(engine);
   add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_status(); });
   add_login_routes(router_, *user_auth_);

@@ -53,9 +53,9 @@ DispatchSettings dispatch_settings(const CoreSettings& queue) {
 
 }  // namespace
 
-Engine::Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_limiter)
+Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     : config_(config),
-      login_limiter_(login_limiter),
+      auth_(auth),
       database_(config.server.string("database")),
       queue_(database_, config.queue.duration("minimum_age")),
       dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
@@ -120,7 +120,7 @@ Engine::Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_l
         [this](const std::string& source, const HttpRequest& request) {
           return deliver(sources_.at(source), request);
         },
-        [this](const ScanEvent& event) { return queue_manual({event}); });
+        [this](const ScanEvent& event) { return queue_manual({event}); }, auth_);
   } catch (const std::invalid_argument& error) {
     throw EngineError(error.what());
   }

@@ -92,6 +92,14 @@ HttpReply with_dead_letter(HttpReply reply, std::optional<std::int64_t> id) {
   return reply;
 }
 
+// The 413 for a request naming more paths than [server] max_paths_per_request.
+std::optional<HttpReply> too_many_paths(std::size_t count, std::int64_t limit) {
+  if (static_cast<std::int64_t>(count) <= limit) return std::nullopt;
+  return json_error(413, "the request names " + std::to_string(count) +
+                             " paths, over the limit of " + std::to_string(limit) +
+                             " ([server] max_paths_per_request)");
+}
+
 const char* stage_name(Stage stage) {
   return stage == Stage::prepare ? "prepare" : "scan";
 }
@@ -122,6 +130,9 @@ void Engine::run_webhook_async(Source& source, const HttpRequest& request,
     const bool keep = outcome.keep_as_dead_letter || outcome.status >= 500;
     return done({json_error(outcome.status, outcome.message), false, outcome.message, keep});
   }
+  // Kept: with a higher limit it can be replayed.
+  if (auto refusal = too_many_paths(outcome.events.size(), max_paths_per_request()))
+    return done({*refusal, false, refusal->body, true});
   submit_async(source.name, outcome.events,
                [done = std::move(done), status = outcome.status,
                 message = std::move(outcome.message)](const Submission& submission) {
@@ -137,36 +148,21 @@ Engine::WebhookAnswer Engine::run_webhook(Source& source, const HttpRequest& req
       [&](auto done) { run_webhook_async(source, request, std::move(done)); });
 }
 
-std::optional<HttpReply> Engine::refuse_caller(const HttpRequest& request, const std::string& token,
+std::optional<HttpReply> Engine::refuse_caller(const HttpRequest& request,
+                                               const std::string& source, const std::string& token,
                                                const std::string& message) {
+  if (auth_) return auth_->check_webhook(request, source, token, message);
   const std::string& username = config_.server.string("username");
   const std::string& password = config_.server.string("password");
-  const bool counted = login_limiter_ && (!username.empty() || !password.empty()) &&
-                       basic_credentials(request).has_value();
-  if (counted) {
-    if (const auto wait = login_limiter_->wait_time(request.remote_address)) {
-      HttpReply reply = json_error(429, too_many_logins_message(*wait));
-      reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
-      return reply;
-    }
-  }
-  if (webhook_allowed(request, token, username, password)) {
-    if (counted && basic_matches(request, username, password))
-      login_limiter_->record_success(request.remote_address);
-    return std::nullopt;
-  }
-  // Refused with credentials given: they were wrong (right ones are allowed).
-  if (counted) login_limiter_->record_failure(request.remote_address);
-  HttpReply reply = json_error(401, message);
-  reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
-  return reply;
+  if (webhook_allowed(request, token, username, password)) return std::nullopt;
+  return json_error(401, message);
 }
 
 std::optional<HttpReply> Engine::refuse_webhook_caller(const std::string& name,
                                                        const HttpRequest& request) {
   const auto found = sources_.find(name);
   if (found == sources_.end() || !found->second.instance) return std::nullopt;
-  return refuse_caller(request, found->second.token,
+  return refuse_caller(request, name, found->second.token,
                        "this webhook needs the source's token or the server's credentials");
 }
 
@@ -187,24 +183,29 @@ void Engine::webhook_route(const std::string& name, const HttpRequest& request,
   deliver_async(source, request, respond);
 }
 
+std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
+                                                     const HttpRequest& request,
+                                                     const std::string& error) {
+  // The database may refuse this write too: the answer goes out all the same
+  // (without a dead letter's id).
+  try {
+    return dead_letters_.keep(source, request, error, now_millis());
+  } catch (const std::exception& failure) {
+    Poco::Logger::get("scanhook.engine")
+        .error("could not keep the %s webhook as a dead letter: %s", source,
+               std::string(failure.what()));
+    return std::nullopt;
+  }
+}
+
 void Engine::deliver_async(Source& source, const HttpRequest& request, ReplyDone done) {
   // The answer may come after the route returned: a failed one keeps this copy.
   auto kept = std::make_shared<const HttpRequest>(request);
   run_webhook_async(
       source, request, [this, &source, kept, done = std::move(done)](WebhookAnswer answer) {
-        std::optional<std::int64_t> letter;
-        // Runs on the ingest's syncer, after a failed commit perhaps:
-        // the database may refuse this write too, and the answer goes
-        // out all the same (without a dead letter's id).
-        if (answer.keep) {
-          try {
-            letter = dead_letters_.keep(source.name, *kept, answer.error, now_millis());
-          } catch (const std::exception& error) {
-            Poco::Logger::get("scanhook.engine")
-                .error("could not keep the %s webhook as a dead letter: %s", source.name,
-                       std::string(error.what()));
-          }
-        }
+        // Runs on the ingest's syncer, after a failed commit perhaps.
+        const auto letter =
+            answer.keep ? keep_dead_letter(source.name, *kept, answer.error) : std::nullopt;
         done(with_dead_letter(std::move(answer.reply), letter));
       });
 }
@@ -215,7 +216,7 @@ HttpReply Engine::deliver(Source& source, const HttpRequest& request) {
 }
 
 void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
-  if (auto refusal = refuse_caller(request, "", kManualNeedsCredentials))
+  if (auto refusal = refuse_caller(request, kManualSource, "", kManualNeedsCredentials))
     return respond(std::move(*refusal));
   if (request.method == "GET" || request.method == "HEAD")
     return respond({200, "text/html; charset=utf-8", kManualForm, {}});
@@ -231,6 +232,8 @@ void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
   }
   if (dirs.empty())
     return respond(json_error(400, "give at least one folder: ?dir=/path (repeatable)"));
+  if (auto refusal = too_many_paths(dirs.size(), max_paths_per_request()))
+    return respond(std::move(*refusal));
   std::vector<ScanEvent> events;
   for (const auto& dir : dirs) events.push_back({dir, false, EventKind::modified, 0});
   queue_manual_async(events, respond);
@@ -255,6 +258,8 @@ void Engine::scan_route(const HttpRequest& request, const Respond& respond) {
   const auto paths = body->getArray("paths");
   if (!paths || paths->size() == 0)
     return respond(json_error(400, "\"paths\" must be a non-empty array of absolute paths"));
+  if (auto refusal = too_many_paths(paths->size(), max_paths_per_request()))
+    return respond(std::move(*refusal));
   std::vector<ScanEvent> events;
   for (std::size_t i = 0; i < paths->size(); ++i) {
     const auto value = paths->get(static_cast<unsigned>(i));
@@ -518,7 +523,7 @@ void Engine::register_routes(Router& router) {
   // manual trigger took any method but GET as a scan.
   // The callers are checked from the head too, so a stranger's body is never read.
   const HeadCheck manual_caller = [this](const HttpRequest& request, const RouteParams&) {
-    return refuse_caller(request, "", kManualNeedsCredentials);
+    return refuse_caller(request, kManualSource, "", kManualNeedsCredentials);
   };
   router.add_deferred("GET", "/triggers/manual", Access::webhook, manual, manual_caller);
   for (const char* method : {"POST", "PUT"}) {

@@ -5,8 +5,8 @@
 namespace scanhook::core {
 
 EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
-                                 LoginRateLimiter& login_limiter)
-    : config_(config), router_(router), metrics_(metrics), login_limiter_(login_limiter) {}
+                                 UserAuth& auth)
+    : config_(config), router_(router), metrics_(metrics), auth_(auth) {}
 
 DatabaseStatus EngineSubsystem::database_status() {
   if (!engine_) return {};
@@ -16,7 +16,7 @@ DatabaseStatus EngineSubsystem::database_status() {
 
 void EngineSubsystem::initialize(Poco::Util::Application& app) {
   try {
-    engine_ = std::make_unique<Engine>(config_, metrics_, &login_limiter_);
+    engine_ = std::make_unique<Engine>(config_, metrics_, &auth_);
   } catch (const SqlError&) {
     throw;  // the daemon tells storage faults apart (storage_fault.hpp)
   } catch (const std::exception& error) {

@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include "scanhook/core/log_excerpt.hpp"
+
 namespace scanhook::core {
 
 InstanceHost::InstanceHost(std::string instance, Database& database, SubmitFunction submit)
@@ -12,11 +14,12 @@ InstanceHost::InstanceHost(std::string instance, Database& database, SubmitFunct
 
 void InstanceHost::log(LogLevel level, const std::string& message) noexcept {
   try {
+    const std::string line = log_excerpt(message, kLoggedMessageBytes);
     switch (level) {
-      case LogLevel::debug: logger_.debug(message); break;
-      case LogLevel::info: logger_.information(message); break;
-      case LogLevel::warning: logger_.warning(message); break;
-      case LogLevel::error: logger_.error(message); break;
+      case LogLevel::debug: logger_.debug(line); break;
+      case LogLevel::info: logger_.information(line); break;
+      case LogLevel::warning: logger_.warning(line); break;
+      case LogLevel::error: logger_.error(line); break;
     }
   } catch (...) {
     // A log channel that fails must not take the plugin down.

@@ -1,7 +1,5 @@
 #include "scanhook/core/intake.hpp"
 
-#include "scanhook/core/utf8_text.hpp"
-
 namespace scanhook::core {
 
 bool EventPlan::queued() const {
@@ -33,8 +31,8 @@ EventPlan Intake::plan(const std::string& source, const ScanEvent& event) const 
   const CheckedPath checked = check_path(rewritten.path);
   if (!checked.ok()) {
     plan.error =
-        checked.error + ": \"" + utf8_text(event.path) + "\"" +
-        (rewritten.rule.empty() ? "" : " (rewritten to \"" + utf8_text(rewritten.path) + "\")");
+        checked.error + ": " + quoted_excerpt(event.path) +
+        (rewritten.rule.empty() ? "" : " (rewritten to " + quoted_excerpt(rewritten.path) + ")");
     return plan;
   }
   plan.checked = checked.path;

@@ -54,7 +54,8 @@ void add_login_routes(Router& router, UserAuth& auth) {
              [&auth](const HttpRequest& request, const RouteParams&) {
                if (is_cross_site(request)) return login_page(403, "cross-site login refused");
                if (!auth.login_required()) return redirect("/");
-               if (const auto wait = auth.login_limiter().wait_time(request.remote_address)) {
+               const std::string client = auth.client_address(request);
+               if (const auto wait = auth.login_limiter().wait_time(client)) {
                  HttpReply reply = login_page(429, too_many_logins_message(*wait));
                  reply.headers.emplace_back("Retry-After", std::to_string(wait->count()));
                  return reply;
@@ -67,10 +68,10 @@ void add_login_routes(Router& router, UserAuth& auth) {
                  return login_page(400, error.what());
                }
                if (!auth.credentials_match(username, password)) {
-                 auth.login_limiter().record_failure(request.remote_address);
+                 auth.login_limiter().record_failure(client);
                  return login_page(401, "Wrong username or password.");
                }
-               auth.login_limiter().record_success(request.remote_address);
+               auth.login_limiter().record_success(client);
                // A fresh id at every login: an id planted before login is never promoted.
                if (const auto old = cookie_value(request, kSessionCookie))
                  auth.sessions().remove(*old);

@@ -1,5 +1,7 @@
 #include "scanhook/core/path_rules.hpp"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -62,6 +64,44 @@ bool iequals_prefix(const std::string& text, const std::string& prefix) {
   return true;
 }
 
+// The highest $N a regex rule's TO names (0 when none).
+int highest_group(const std::string& to) {
+  int highest = 0;
+  for (std::size_t i = 0; i + 1 < to.size(); ++i) {
+    if (to[i] != '$') continue;
+    if (to[i + 1] == '$') {
+      ++i;
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(to[i + 1])) && to[i + 1] != '0')
+      highest = std::max(highest, to[i + 1] - '0');
+  }
+  return highest;
+}
+
+// TO with $1..$9, $& and $$ filled from a match (RE2's own Rewrite says \1;
+// scanhook keeps the $1 its users already write).
+std::string expand(const std::string& to, const re2::StringPiece* groups, int group_count) {
+  std::string out;
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    const char next = i + 1 < to.size() ? to[i + 1] : '\0';
+    if (to[i] == '$' && next == '$') {
+      out += '$';
+      ++i;
+    } else if (to[i] == '$' && next == '&') {
+      out.append(groups[0].data(), groups[0].size());
+      ++i;
+    } else if (to[i] == '$' && next >= '1' && next <= '9' && next - '0' <= group_count) {
+      const auto& group = groups[next - '0'];
+      if (group.data() != nullptr) out.append(group.data(), group.size());
+      ++i;
+    } else {
+      out += to[i];
+    }
+  }
+  return out;
+}
+
 RewriteRule parse_rule(const std::string& text) {
   const auto arrow = text.find("=>");
   if (arrow == std::string::npos)
@@ -76,12 +116,16 @@ RewriteRule parse_rule(const std::string& text) {
     rule.from = from.substr(1);
     if (rule.from.empty())
       throw std::invalid_argument("rewrite \"" + text + "\" has an empty regex");
-    try {
-      rule.pattern = std::regex(rule.from, std::regex::ECMAScript);
-    } catch (const std::regex_error& error) {
+    std::string error;
+    rule.pattern = compile_regex(rule.from, error);
+    if (!rule.pattern)
       throw std::invalid_argument("rewrite \"" + text + "\": not a valid regular expression (" +
-                                  error.what() + ")");
-    }
+                                  error + ")");
+    const int groups = rule.pattern->NumberOfCapturingGroups();
+    if (const int wanted = highest_group(rule.to); wanted > groups)
+      throw std::invalid_argument("rewrite \"" + text + "\": TO uses $" + std::to_string(wanted) +
+                                  " but the regex has " + std::to_string(groups) +
+                                  " capture group" + (groups == 1 ? "" : "s"));
     return rule;
   }
   rule.windows = is_windows_path(from);
@@ -107,15 +151,17 @@ RewriteRule parse_rule(const std::string& text) {
   return rule;
 }
 
-std::vector<std::pair<std::string, std::regex>> compile_all(const std::vector<std::string>& texts,
-                                                            const char* key) {
-  std::vector<std::pair<std::string, std::regex>> compiled;
+std::vector<std::pair<std::string, std::shared_ptr<const re2::RE2>>> compile_all(
+    const std::vector<std::string>& texts, const char* key) {
+  std::vector<std::pair<std::string, std::shared_ptr<const re2::RE2>>> compiled;
   for (const auto& text : texts) {
-    try {
-      compiled.emplace_back(text, std::regex(text, std::regex::ECMAScript));
-    } catch (const std::regex_error& error) {
+    std::string error;
+    auto pattern = compile_regex(text, error);
+    if (pattern) {
+      compiled.emplace_back(text, std::move(pattern));
+    } else {
       throw std::invalid_argument(std::string(key) + " \"" + text +
-                                  "\": not a valid regular expression (" + error.what() + ")");
+                                  "\": not a valid regular expression (" + error + ")");
     }
   }
   return compiled;
@@ -130,8 +176,34 @@ bool is_windows_path(const std::string& path) {
   return path.size() >= 2 && path[0] == '\\' && path[1] == '\\';
 }
 
+std::string quoted_excerpt(const std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return "\"" + utf8_text(text) + "\"";
+  return "\"" + utf8_text(text.substr(0, max_bytes)) + "...\" (" + std::to_string(text.size()) +
+         " bytes)";
+}
+
+std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern, std::string& error) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);  // the error goes into the config check's message instead
+  auto compiled = std::make_shared<const re2::RE2>(pattern, options);
+  if (compiled->ok()) return compiled;
+  error = compiled->error();
+  return nullptr;
+}
+
 CheckedPath check_path(const std::string& path) {
   if (path.empty()) return {path, "the path is empty"};
+  if (path.size() > kMaxPathBytes)
+    return {path, "the path is " + std::to_string(path.size()) + " bytes long, over the limit of " +
+                      std::to_string(kMaxPathBytes) + " bytes (PATH_MAX)"};
+  for (std::size_t start = 0; start < path.size();) {
+    const std::size_t end = std::min(path.find_first_of("/\\", start), path.size());
+    if (end - start > kMaxComponentBytes)
+      return {path, "a path component is " + std::to_string(end - start) +
+                        " bytes long, over the limit of " + std::to_string(kMaxComponentBytes) +
+                        " bytes (NAME_MAX)"};
+    start = end + 1;
+  }
   if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
   // Plex's URLs and Jellyfin's and Emby's JSON carry UTF-8 only, and so do scanhook's answers.
   if (!is_utf8(path)) return {path, "the path is not valid UTF-8"};
@@ -184,16 +256,22 @@ std::string PathRules::check_rule(const std::string& text) {
 
 Rewritten PathRules::rewrite(const std::string& path) const {
   const bool windows = is_windows_path(path);
-  // NUL and ".." are refused whatever a rule would make of them.
-  if (path.find('\0') != std::string::npos) return {path, ""};
+  // NUL, ".." and over-long paths are refused whatever a rule would make of them.
+  if (path.find('\0') != std::string::npos || path.size() > kMaxPathBytes) return {path, ""};
   const std::string input = windows ? normalise(with_forward_slashes(path)) : normalise(path);
   if (has_dot_dot(input)) return {path, ""};
   for (const auto& rule : rewrites_) {
     if (rule.regex) {
-      if (!std::regex_search(input, rule.pattern)) continue;
-      return {
-          std::regex_replace(input, rule.pattern, rule.to, std::regex_constants::format_first_only),
-          rule.text};
+      // Groups 1..9 are all TO can name (parse_rule checked it names no more than exist).
+      const int group_count = std::min(rule.pattern->NumberOfCapturingGroups(), 9);
+      re2::StringPiece groups[10];
+      if (!rule.pattern->Match(input, 0, input.size(), re2::RE2::UNANCHORED, groups,
+                               group_count + 1))
+        continue;
+      const std::size_t begin = static_cast<std::size_t>(groups[0].data() - input.data());
+      return {input.substr(0, begin) + expand(rule.to, groups, group_count) +
+                  input.substr(begin + groups[0].size()),
+              rule.text};
     }
     const bool starts = rule.windows ? iequals_prefix(input, rule.from)
                                      : input.compare(0, rule.from.size(), rule.from) == 0;
@@ -211,10 +289,10 @@ Rewritten PathRules::rewrite(const std::string& path) const {
 
 FilterVerdict PathRules::filter(const std::string& path) const {
   for (const auto& [text, pattern] : excludes_)
-    if (std::regex_search(path, pattern)) return {false, "excluded by exclude = " + text};
+    if (re2::RE2::PartialMatch(path, *pattern)) return {false, "excluded by exclude = " + text};
   if (includes_.empty()) return {};
   for (const auto& [text, pattern] : includes_)
-    if (std::regex_search(path, pattern)) return {};
+    if (re2::RE2::PartialMatch(path, *pattern)) return {};
   std::string all;
   for (const auto& include : includes_) all += (all.empty() ? "" : ", ") + include.first;
   return {false, "matches no include (" + all + ")"};

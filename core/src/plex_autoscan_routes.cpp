@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "scanhook/core/form_body.hpp"
+#include "scanhook/core/utf8_text.hpp"
 
 namespace scanhook::core {
 
@@ -98,19 +99,40 @@ bool manual_path_is_file(const std::string& path) {
 }
 
 PlexAutoscanRoutes::PlexAutoscanRoutes(PlexAutoscanSettings settings, Deliver deliver,
-                                       QueueManual queue_manual)
+                                       QueueManual queue_manual, UserAuth* auth)
     : settings_(std::move(settings)),
       deliver_(std::move(deliver)),
-      queue_manual_(std::move(queue_manual)) {}
+      queue_manual_(std::move(queue_manual)),
+      auth_(auth) {}
+
+std::optional<HttpReply> PlexAutoscanRoutes::refusal(const HttpRequest& request) const {
+  return auth_ ? auth_->pass_refusal(request) : std::nullopt;
+}
 
 void PlexAutoscanRoutes::register_routes(Router& router) const {
   if (settings_.pass.empty()) return;
-  // The pass is the credential of this URL, as it was for plex_autoscan.
-  router.add_secret("GET", "/{secret}", settings_.pass, Access::webhook,
-                    [](const HttpRequest&, const RouteParams&) { return form(); });
+  // The pass is the credential of this URL, as it was for plex_autoscan. A
+  // client refused for guessing is refused the right pass too: no oracle.
+  const auto wrong_pass = [this](const HttpRequest& request, const RouteParams&) {
+    if (auto refused = refusal(request)) return std::move(*refused);
+    if (auth_) auth_->record_wrong_pass(request);
+    // What any unknown path gets (the HTTP server's own answer).
+    return json_error(404, "no such route: " + utf8_text(request.path));
+  };
+  router.add_secret(
+      "GET", "/{secret}", settings_.pass, Access::webhook,
+      [this](const HttpRequest& request, const RouteParams&) {
+        if (auto refused = refusal(request)) return std::move(*refused);
+        return form();
+      },
+      wrong_pass);
   router.add_secret(
       "POST", "/{secret}", settings_.pass, Access::webhook,
-      [this](const HttpRequest& request, const RouteParams&) { return post(request); });
+      [this](const HttpRequest& request, const RouteParams&) {
+        if (auto refused = refusal(request)) return std::move(*refused);
+        return post(request);
+      },
+      wrong_pass);
 }
 
 HttpReply PlexAutoscanRoutes::form() {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "scanhook/core/auth.hpp"
+#include "scanhook/core/log_excerpt.hpp"
 
 namespace scanhook::core {
 
@@ -60,35 +61,63 @@ void Router::add(const std::string& method, const std::string& pattern, Access a
   add_deferred(method, pattern, access, answering_at_once(std::move(handler)));
 }
 
+// The HTTP server runs a route's head check before reading the body, except
+// on Access::user routes (it runs the user check there): the gate goes into
+// the head check where the server runs it, and into the handler elsewhere.
+DeferredRouteHandler Router::gated(Access access, DeferredRouteHandler handler) const {
+  if (access != Access::user) return handler;
+  return [gate = gate_, access, handler = std::move(handler)](
+             const HttpRequest& request, const RouteParams& params, const Respond& respond) {
+    if (*gate)
+      if (auto refusal = (*gate)(request, access)) return respond(std::move(*refusal));
+    handler(request, params, respond);
+  };
+}
+
+HeadCheck Router::gated_head(Access access, HeadCheck head_check) const {
+  if (access == Access::user) return head_check;
+  return [gate = gate_, access, head_check = std::move(head_check)](
+             const HttpRequest& request, const RouteParams& params) -> std::optional<HttpReply> {
+    if (*gate)
+      if (auto refusal = (*gate)(request, access)) return refusal;
+    return head_check ? head_check(request, params) : std::nullopt;
+  };
+}
+
 void Router::add_deferred(const std::string& method, const std::string& pattern, Access access,
                           DeferredRouteHandler handler, HeadCheck head_check) {
   routes_.push_back({method,
                      pattern,
                      access,
-                     std::move(handler),
+                     gated(access, std::move(handler)),
                      {},
                      split_path(pattern),
-                     std::move(head_check)});
+                     gated_head(access, std::move(head_check))});
 }
 
 void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                        Access access, RouteHandler handler) {
+                        Access access, RouteHandler handler, RouteHandler miss) {
   if (secret.empty() || pattern.find("{secret}") == std::string::npos)
     throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
-  routes_.push_back({method,
-                     pattern,
-                     access,
-                     answering_at_once(std::move(handler)),
-                     std::move(secret),
-                     split_path(pattern),
-                     {}});
+  routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(handler))),
+                     secret, split_path(pattern), gated_head(access, {})});
+  if (miss)
+    routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(miss))),
+                       std::move(secret), split_path(pattern), gated_head(access, {}), true});
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {
   RouteLookup lookup;
   RouteParams params;
   const auto segments = split_path(path);
+  if (path.size() > kLoggedPathBytes) lookup.redacted_path = log_excerpt(path, kLoggedPathBytes);
+  const Route* miss = nullptr;
   for (const auto& route : routes_) {
+    if (route.secret_miss) {
+      if (!miss && route.method == method && route.segments.size() == segments.size())
+        miss = &route;
+      continue;
+    }
     bool holds_secret = false;
     const bool matched = match(route, segments, params, holds_secret);
     if (holds_secret) lookup.redacted_path = route.pattern + (matched ? "" : "/...");
@@ -101,6 +130,11 @@ RouteLookup Router::find(const std::string& method, const std::string& path) con
     if (std::find(lookup.allowed_methods.begin(), lookup.allowed_methods.end(), route.method) ==
         lookup.allowed_methods.end())
       lookup.allowed_methods.push_back(route.method);
+  }
+  if (miss && lookup.allowed_methods.empty()) {
+    lookup.route = miss;
+    // A near miss of the secret may be most of it: not logged.
+    lookup.redacted_path = miss->pattern + " (a wrong secret)";
   }
   return lookup;
 }

@@ -1,6 +1,11 @@
 #include "scanhook/core/user_auth.hpp"
 
+#include <Poco/Net/IPAddress.h>
+
+#include <algorithm>
+
 #include "scanhook/core/auth.hpp"
+#include "scanhook/core/utf8_text.hpp"
 
 namespace scanhook::core {
 
@@ -12,14 +17,105 @@ std::string trim(const std::string& text) {
   return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
+// "name:port" → "name", "[::1]:port" → "::1"; lower case, no trailing dot.
+std::string host_name(const std::string& host) {
+  std::string name = host;
+  if (!name.empty() && name.front() == '[') {
+    name = name.substr(1, name.find(']') - 1);
+  } else if (const auto colon = name.find(':');
+             colon != std::string::npos && name.find(':', colon + 1) == std::string::npos) {
+    name = name.substr(0, colon);
+  }
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  return name;
+}
+
 }  // namespace
 
 UserAuth::UserAuth(std::string username, std::string password,
-                   std::chrono::seconds session_idle_timeout)
+                   std::chrono::seconds session_idle_timeout, DoorRules rules)
     : username_(std::move(username)),
       password_(std::move(password)),
+      rules_(std::move(rules)),
       sessions_(session_idle_timeout),
-      login_limiter_(LoginRateLimiter::kAttempts, LoginRateLimiter::kWindow) {}
+      login_limiter_(LoginRateLimiter::kAttempts, LoginRateLimiter::kWindow),
+      webhook_limiter_(LoginRateLimiter::kAttempts, LoginRateLimiter::kWindow) {}
+
+HttpReply too_many_attempts_reply(std::chrono::seconds wait) {
+  HttpReply reply = json_error(429, "too many wrong credentials from your address: try again in " +
+                                        std::to_string(wait.count()) + " seconds");
+  reply.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+  return reply;
+}
+
+bool UserAuth::host_allowed(const std::string& host) const {
+  const std::string name = host_name(trim(host));
+  if (name == "localhost") return true;
+  Poco::Net::IPAddress address;
+  if (Poco::Net::IPAddress::tryParse(name, address) && address.isLoopback()) return true;
+  for (const auto& server_name : rules_.server_names) {
+    if (server_name.empty()) continue;
+    // "name:port" allows that port only; a bare name, any port.
+    const bool has_port = server_name.front() == '['
+                              ? server_name.find("]:") != std::string::npos
+                              : std::count(server_name.begin(), server_name.end(), ':') == 1;
+    if (has_port ? iequals(server_name, trim(host)) : host_name(server_name) == name) return true;
+  }
+  return false;
+}
+
+std::optional<HttpReply> UserAuth::gate(const HttpRequest& request, Access access) {
+  if (!login_required()) {
+    // A request without Host (HTTP/1.0) comes from no browser page: DNS rebinding needs one.
+    if (const auto host = request.header("Host"); host && !host_allowed(*host))
+      return json_error(421,
+                        "this daemon has no credentials, so it only answers requests for "
+                        "loopback (127.0.0.1, localhost, [::1]) or a [server] server_name; "
+                        "the Host \"" +
+                            utf8_text(host->substr(0, 255)) + "\" is neither");
+  }
+  if (access == Access::webhook && is_state_changing(request.method) && is_cross_site(request)) {
+    const auto session = session_of(request);
+    const auto token = request.header("X-CSRF-Token");
+    if (!session || !token || !constant_time_equals(*token, session->csrf_token))
+      return json_error(403,
+                        "cross-site request refused: a page on another site cannot trigger scans");
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
+                                                 const std::string& source,
+                                                 const std::string& token,
+                                                 const std::string& message) {
+  const std::string key = source + " " + client_address(request);
+  // Only a request that offers credentials is counted: one with none guesses nothing.
+  const bool offered = (login_required() && basic_credentials(request)) ||
+                       (!token.empty() && offered_token(request));
+  if (offered) {
+    if (const auto wait = webhook_limiter_.wait_time(key)) return too_many_attempts_reply(*wait);
+  }
+  if (webhook_allowed(request, token, username_, password_)) {
+    if (offered) webhook_limiter_.record_success(key);
+    return std::nullopt;
+  }
+  if (offered) webhook_limiter_.record_failure(key);
+  HttpReply reply = json_error(401, message);
+  reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
+  return reply;
+}
+
+std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request) {
+  if (const auto wait =
+          webhook_limiter_.wait_time("(plex_autoscan_pass) " + client_address(request)))
+    return too_many_attempts_reply(*wait);
+  return std::nullopt;
+}
+
+void UserAuth::record_wrong_pass(const HttpRequest& request) {
+  webhook_limiter_.record_failure("(plex_autoscan_pass) " + client_address(request));
+}
 
 bool UserAuth::credentials_match(const std::string& username, const std::string& password) const {
   // Both compared, always, so a wrong user name takes as long as a wrong password.
@@ -42,13 +138,14 @@ UserVerdict UserAuth::check(const HttpRequest& request) {
   // Scripts: Basic needs no CSRF token. A browser does resend remembered Basic
   // credentials, but a cross-site change was refused above.
   if (basic_credentials(request) && login_required()) {
-    if (const auto wait = login_limiter_.wait_time(request.remote_address))
+    const std::string client = client_address(request);
+    if (const auto wait = login_limiter_.wait_time(client))
       return {UserVerdict::too_many_attempts, too_many_logins_message(*wait), false, *wait};
     if (basic_matches(request, username_, password_)) {
-      login_limiter_.record_success(request.remote_address);
+      login_limiter_.record_success(client);
       return {UserVerdict::allowed, "", false};
     }
-    login_limiter_.record_failure(request.remote_address);
+    login_limiter_.record_failure(client);
     return {UserVerdict::needs_login, "wrong username or password", true};
   }
 

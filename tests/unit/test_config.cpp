@@ -101,6 +101,37 @@ TEST_CASE("regex and path values are checked", "[config]") {
              Contains("[queue] anchor: expected an absolute path"));
 }
 
+TEST_CASE("a pattern RE2 cannot compile is reported with its file, line, key and RE2's reason",
+          "[config][re2]") {
+  CHECK_THAT(error_of("[target.log2]\nplugin = fixture\napi_key = k\ninclude = ^/tv/(?!Extras)\n"),
+             Contains("test.ini:4: [target.log2] include: not a valid regular expression (invalid "
+                      "perl operator: (?!): \"^/tv/(?!Extras)\""));
+  CHECK_THAT(error_of("[manual]\nrewrite = ~^/(a)/\\1 => /b\n"),
+             Contains("test.ini:2: [manual] rewrite: rewrite \"~^/(a)/\\1 => /b\": not a valid "
+                      "regular expression (invalid escape sequence: \\1)"));
+}
+
+TEST_CASE("server_name, trusted_proxies and max_paths_per_request are checked on their lines",
+          "[config][door]") {
+  const std::string error = error_of(
+      "[server]\nserver_name = nas.local:3030\nserver_name = http://nas.local/\n"
+      "trusted_proxies = 10.0.0.0/8, proxy.lan\nmax_paths_per_request = 0\n"
+      "trusted_proxies = fd00::/129\n");
+  CHECK_THAT(error, Contains("test.ini:3: [server] server_name: expected a host name or address"));
+  CHECK_THAT(error, !Contains("test.ini:2:"));
+  CHECK_THAT(error, Contains("test.ini:4: [server] trusted_proxies: \"proxy.lan\" is not an IP "
+                             "address or CIDR such as 10.0.0.0/8"));
+  CHECK_THAT(error, Contains("test.ini:5: [server] max_paths_per_request: must be at least 1"));
+  CHECK_THAT(error, Contains("test.ini:6: [server] trusted_proxies: \"fd00::/129\": the prefix "
+                             "length must be 0 to 128"));
+  const auto config = validate(
+      "[server]\nserver_name = a.example\nserver_name = [fd00::5]:3030\n"
+      "trusted_proxies = 127.0.0.1\n");
+  CHECK(config.server.list("server_name") ==
+        std::vector<std::string>{"a.example", "[fd00::5]:3030"});
+  CHECK(config.server.integer("max_paths_per_request") == 10000);
+}
+
 TEST_CASE("a secret can come from a file or the environment instead of the INI", "[config]") {
   scanhook::testing::TempDir dir;
   const auto file = dir.write("key.txt", "from-file\n");

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
 #include <fstream>
 #include <thread>
 
@@ -34,7 +39,11 @@ struct EngineRig {
       ini.replace(at, 5, dir.path().string());
     catalog = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugins));
     config = std::make_unique<Config>(validate_config(parse_ini(ini, "test.ini"), *catalog));
-    engine = std::make_unique<Engine>(*config, metrics, &login_limiter);
+    auth = std::make_unique<UserAuth>(config->server.string("username"),
+                                      config->server.string("password"));
+    router.set_gate(
+        [this](const HttpRequest& request, Access access) { return auth->gate(request, access); });
+    engine = std::make_unique<Engine>(*config, metrics, auth.get());
     engine->register_routes(router);
   }
 
@@ -42,7 +51,7 @@ struct EngineRig {
                  scanhook::HeaderList query = {}, scanhook::HeaderList headers = {}) {
     const auto found = router.find(method, path);
     REQUIRE(found.route != nullptr);
-    HttpRequest request{method, path, std::move(query), std::move(headers), body, "127.0.0.1"};
+    HttpRequest request{method, path, std::move(query), std::move(headers), body, remote};
     return scanhook::core::wait_for_callback<HttpReply>([&](auto done) {
       found.route->handler(request, found.params, scanhook::core::Respond(std::move(done)));
     });
@@ -63,7 +72,8 @@ struct EngineRig {
 
   TempDir dir;
   Metrics metrics;
-  LoginRateLimiter login_limiter{LoginRateLimiter::kAttempts, LoginRateLimiter::kWindow};
+  std::string remote = "127.0.0.1:40000";  // the caller's address
+  std::unique_ptr<UserAuth> auth;
   Router router;
   std::unique_ptr<PluginCatalog> catalog;
   std::unique_ptr<Config> config;
@@ -163,25 +173,48 @@ TEST_CASE("the manual trigger applies the [manual] rewrites, filters and priorit
   CHECK(queued[0].source == "manual");
 }
 
-TEST_CASE("failed Basic logins on the trigger routes are limited per address, tokens still work",
-          "[engine]") {
+TEST_CASE(
+    "wrong webhook credentials are limited per source and address, and UI logins never block them",
+    "[engine][limits]") {
   EngineRig rig("[source.arr]\nplugin = recorder\ntoken = s3cret\n[target.log]\n",
                 "username = admin\npassword = secret\n");
   const std::string body = R"({"paths": ["/tv/A"]})";
   const scanhook::HeaderList wrong{{"Authorization", "Basic YWRtaW46d3Jvbmc="}};  // admin:wrong
   const scanhook::HeaderList right{{"Authorization", "Basic YWRtaW46c2VjcmV0"}};  // admin:secret
+  // Eight failed UI logins from this address: they count for the UI only.
+  for (int i = 0; i < 8; ++i) rig.auth->login_limiter().record_failure("127.0.0.1");
+  REQUIRE(rig.auth->login_limiter().wait_time("127.0.0.1"));
+  CHECK(rig.call("POST", "/triggers/arr", body, {}, right).status == 200);
+
   for (int i = 0; i < 4; ++i)
     CHECK(rig.call("POST", "/triggers/arr", body, {}, wrong).status == 401);
   CHECK(rig.call("POST", "/triggers/arr", body, {}, right).status == 200);  // clears the count
-  for (int i = 0; i < 5; ++i)
-    CHECK(rig.call("POST", "/triggers/manual", "", {{"dir", "/tv/B"}}, wrong).status == 401);
-  for (const char* path : {"/triggers/arr", "/triggers/manual"}) {
-    const auto limited = rig.call("POST", path, body, {{"dir", "/tv/B"}}, right);
+  for (int i = 0; i < 5; ++i) {
+    const auto guessed = rig.call("POST", "/triggers/arr", body, {{"token", "guess"}});
+    CHECK(guessed.status == 401);
+  }
+  // Blocked for this source from this address, whatever it sends.
+  for (const auto& query : {scanhook::HeaderList{{"token", "s3cret"}}, scanhook::HeaderList{}}) {
+    const auto limited = rig.call("POST", "/triggers/arr", body, query, right);
     CHECK(limited.status == 429);
-    CHECK_THAT(limited.body, Contains("Too many failed logins from your address: try again in"));
-    CHECK(limited.headers.size() == 1);
+    CHECK_THAT(limited.body,
+               Contains("too many wrong credentials from your address: try again in"));
+    REQUIRE(limited.headers.size() == 1);
     CHECK(limited.headers.at(0).first == "Retry-After");
   }
+  CHECK(rig.call("POST", "/triggers/arr", body, {{"token", "guess"}}).status == 429);
+  CHECK(rig.engine->queue().folder_count() == 1);  // only the first request's
+  // Another source, and another address, are not blocked.
+  CHECK(rig.call("POST", "/triggers/manual", "", {{"dir", "/tv/B"}}, right).status == 200);
+  rig.remote = "127.0.0.2:40000";
+  CHECK(rig.call("POST", "/triggers/arr", body, {{"token", "s3cret"}}).status == 200);
+}
+
+TEST_CASE("a request without credentials is refused but not counted as a guess",
+          "[engine][limits]") {
+  EngineRig rig("[source.arr]\nplugin = recorder\ntoken = s3cret\n[target.log]\n");
+  const std::string body = R"({"paths": ["/tv/A"]})";
+  for (int i = 0; i < 8; ++i) CHECK(rig.call("POST", "/triggers/arr", body).status == 401);
   CHECK(rig.call("POST", "/triggers/arr", body, {{"token", "s3cret"}}).status == 200);
 }
 
@@ -273,4 +306,53 @@ TEST_CASE("each plugin instance sees only its own keys", "[engine]") {
   CHECK(a.erase("token"));
   CHECK_FALSE(a.load("token"));
   CHECK(b.load("token") == "B");
+}
+
+TEST_CASE("a request naming more paths than max_paths_per_request gets 413 naming the key",
+          "[engine][limits]") {
+  EngineRig rig("[source.arr]\nplugin = recorder\n[target.log]\n", "max_paths_per_request = 3\n");
+  const std::string four = R"({"paths": ["/tv/A", "/tv/B", "/tv/C", "/tv/D"]})";
+  const std::string expected =
+      R"x({"error":"the request names 4 paths, over the limit of 3 ([server] max_paths_per_request)"})x";
+  CHECK(rig.call("POST", "/api/scan", four).status == 413);
+  CHECK(rig.call("POST", "/api/scan", four).body == expected);
+  CHECK(rig.call("POST", "/triggers/manual", "",
+                 {{"dir", "/a"}, {"dir", "/b"}, {"dir", "/c"}, {"dir", "/d"}})
+            .body == expected);
+  // A webhook's events are counted after its plugin read them; the body is kept for replay.
+  const auto webhook = rig.call("POST", "/triggers/arr", four);
+  CHECK(webhook.status == 413);
+  CHECK_THAT(webhook.body, Contains("max_paths_per_request"));
+  CHECK_THAT(webhook.body, Contains("\"dead_letter\":"));
+  CHECK(rig.engine->queue().folder_count() == 0);
+  CHECK(rig.call("POST", "/api/scan", R"({"paths": ["/tv/A", "/tv/B", "/tv/C"]})").status == 200);
+}
+
+namespace {
+
+// Keeps what is logged to one logger.
+class CapturedLines : public Poco::Channel {
+ public:
+  void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
+  std::vector<std::string> lines;
+};
+
+}  // namespace
+
+TEST_CASE("a plugin's log line is cut at 4096 bytes, saying how long it was", "[engine][limits]") {
+  TempDir dir;
+  Database database(dir / "db");
+  const SubmitFunction none = [](const std::string&, const std::vector<scanhook::ScanEvent>&) {
+    return false;
+  };
+  Poco::AutoPtr<CapturedLines> captured(new CapturedLines);
+  Poco::Logger::get("scanhook.huge").setChannel(captured);
+  InstanceHost host("huge", database, none);
+  host.log(scanhook::LogLevel::error, "could not look up item " + std::string(1 << 20, '7'));
+  host.log(scanhook::LogLevel::error, "short");
+  REQUIRE(captured->lines.size() == 2);
+  CHECK(captured->lines[0] ==
+        "could not look up item " + std::string(4096 - 23, '7') + "... (1048599 bytes)");
+  CHECK(captured->lines[1] == "short");
+  Poco::Logger::get("scanhook.huge").setChannel(nullptr);
 }

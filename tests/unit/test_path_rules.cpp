@@ -129,3 +129,74 @@ TEST_CASE("exclude wins over include, and includes restrict", "[paths]") {
   CHECK(outside.reason == "matches no include (^/tv/, ^/movies/)");
   CHECK(PathRules().filter("/anything").accepted);
 }
+
+TEST_CASE("the door refuses a path over 4096 bytes or with a component over 255, naming the limit",
+          "[paths][limits]") {
+  const std::string component(255, 'a');
+  std::string longest;
+  for (int i = 0; i < 15; ++i) longest += "/" + component;  // 3840 bytes
+  longest += "/" + std::string(kMaxPathBytes - longest.size() - 1, 'b');
+  REQUIRE(longest.size() == kMaxPathBytes);
+  CHECK(check_path(longest).ok());
+  CHECK(check_path(longest + "c").error ==
+        "the path is 4097 bytes long, over the limit of 4096 bytes (PATH_MAX)");
+  CHECK(check_path("/tv/" + component).ok());
+  CHECK(check_path("/tv/" + component + "x/S01").error ==
+        "a path component is 256 bytes long, over the limit of 255 bytes (NAME_MAX)");
+}
+
+TEST_CASE("a 40 KB path goes through a regex rewrite, unchanged, and the door refuses it",
+          "[paths][limits]") {
+  // std::regex recursed once per character here and overflowed the stack.
+  const PathRules rules({"~^/tv/(.*) => /mnt/tv/$1"}, {"^/mnt/"}, {"(a|b)*c$"});
+  const std::string path = "/tv/" + std::string(40 * 1024, 'a');
+  const Rewritten rewritten = rules.rewrite(path);
+  CHECK(rewritten.rule.empty());
+  CHECK_FALSE(check_path(rewritten.path).ok());
+  // The same pattern on a path just under the limit still runs.
+  const std::string near_limit = "/tv/" + std::string(4000, 'a');
+  CHECK(rules.rewrite(near_limit).path == "/mnt/tv/" + std::string(4000, 'a'));
+  CHECK(rules.filter("/mnt/tv/" + std::string(4000, 'a')).accepted);
+  // The filters run in linear time on any length too (the door limits only what is queued).
+  const FilterVerdict huge = rules.filter("/mnt/" + std::string(40 * 1024, 'a') + "c");
+  CHECK(huge.reason == "excluded by exclude = (a|b)*c$");
+}
+
+TEST_CASE("a regex rewrite fills $&, keeps $$ as '$' and replaces only the first match",
+          "[paths]") {
+  const PathRules rules({"~Season ([0-9]+) => S$1 ($&) $$x"}, {}, {});
+  CHECK(rules.rewrite("/tv/Show/Season 1/Season 2").path == "/tv/Show/S1 (Season 1) $x/Season 2");
+  const PathRules optional_group({"~^/(tv)?x/ => /mnt/[$1]/"}, {}, {});
+  CHECK(optional_group.rewrite("/x/a").path == "/mnt/[]/a");
+}
+
+TEST_CASE("a regex RE2 cannot compile is refused with RE2's reason", "[paths][re2]") {
+  // Lookahead and backreferences are not RE2 syntax: they would need backtracking.
+  CHECK(PathRules::check_rule("~^/tv/(?!Extras) => /mnt/tv/") ==
+        "rewrite \"~^/tv/(?!Extras) => /mnt/tv/\": not a valid regular expression (invalid "
+        "perl operator: (?!)");
+  CHECK_THROWS_WITH(PathRules({}, {"^/(tv)/\\1"}, {}),
+                    "include \"^/(tv)/\\1\": not a valid regular expression (invalid escape "
+                    "sequence: \\1)");
+  CHECK_THROWS_WITH(PathRules({}, {}, {"[a-"}),
+                    "exclude \"[a-\": not a valid regular expression (missing ]: [a-)");
+  std::string error;
+  CHECK(compile_regex("(?<=x)y", error) == nullptr);
+  CHECK_FALSE(error.empty());
+}
+
+TEST_CASE("a regex rewrite whose TO names a group the regex lacks is refused", "[paths][re2]") {
+  CHECK(PathRules::check_rule("~^/tv/(.*) => /mnt/tv/$2") ==
+        "rewrite \"~^/tv/(.*) => /mnt/tv/$2\": TO uses $2 but the regex has 1 capture group");
+  CHECK(PathRules::check_rule("~^/tv/ => /mnt/$1") ==
+        "rewrite \"~^/tv/ => /mnt/$1\": TO uses $1 but the regex has 0 capture groups");
+  CHECK(PathRules::check_rule("~^/tv/ => /mnt/$$1").empty());
+}
+
+TEST_CASE("a quoted excerpt keeps short text whole and cuts long text, saying its length",
+          "[paths][limits]") {
+  CHECK(quoted_excerpt("/tv/Show") == "\"/tv/Show\"");
+  const std::string big(1024 * 1024, 'x');
+  const std::string excerpt = quoted_excerpt(big);
+  CHECK(excerpt == "\"" + std::string(200, 'x') + "...\" (1048576 bytes)");
+}

@@ -234,3 +234,119 @@ TEST_CASE("form fields are decoded, and a bad %-escape is refused saying so", "[
   CHECK_THROWS_WITH(scanhook::core::form_values("a=1&dir=%zz", "a"),
                     Catch::Contains("the form body is not valid URL encoding"));
 }
+
+TEST_CASE("without credentials only loopback Hosts and server_names are served, others get 421",
+          "[door]") {
+  scanhook::core::DoorRules rules;
+  rules.server_names = {"scanhook.example.com", "nas.local:3030", "[fd00::5]"};
+  UserAuth open("", "", 12h, rules);
+  for (const char* host :
+       {"127.0.0.1:3030", "127.0.0.1", "127.8.9.10:80", "localhost", "LOCALHOST:3030", "localhost.",
+        "[::1]:3030", "[::1]", "scanhook.example.com", "Scanhook.Example.COM:443", "nas.local:3030",
+        "[fd00::5]:3030"}) {
+    INFO(host);
+    CHECK(open.host_allowed(host));
+    CHECK_FALSE(open.gate(request("GET", {{"Host", host}}), scanhook::core::Access::open));
+  }
+  for (const char* host : {"evil.example:3030", "evil.example", "127.0.0.1.evil.example",
+                           "localhost.evil.example", "nas.local:3031", "nas.local",
+                           "192.168.1.5:3030", "[::2]", "", "scanhook.example.com.evil"}) {
+    INFO(host);
+    CHECK_FALSE(open.host_allowed(host));
+    const auto refusal = open.gate(request("GET", {{"Host", host}}), scanhook::core::Access::user);
+    REQUIRE(refusal);
+    CHECK(refusal->status == 421);
+    CHECK_THAT(refusal->body, Catch::Contains("[server] server_name"));
+  }
+  // With credentials every request is authenticated anyway: any Host is served.
+  UserAuth locked("admin", "secret");
+  CHECK_FALSE(
+      locked.gate(request("GET", {{"Host", "evil.example"}}), scanhook::core::Access::open));
+}
+
+TEST_CASE(
+    "a browser's cross-site change to a webhook route is refused unless it has the CSRF token",
+    "[door]") {
+  UserAuth auth("", "");
+  const auto session = auth.sessions().create("");
+  const auto webhook = scanhook::core::Access::webhook;
+  const scanhook::HeaderList host{{"Host", "127.0.0.1:3030"}};
+  auto with = [&](scanhook::HeaderList extra) {
+    auto headers = host;
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return headers;
+  };
+  // Server-to-server webhooks send neither Origin nor Sec-Fetch-Site.
+  CHECK_FALSE(auth.gate(request("POST", host), webhook));
+  CHECK_FALSE(auth.gate(request("POST", with({{"Sec-Fetch-Site", "same-origin"}})), webhook));
+  CHECK_FALSE(auth.gate(request("GET", with({{"Sec-Fetch-Site", "cross-site"}})), webhook));
+  for (const auto& extra : std::vector<scanhook::HeaderList>{
+           {{"Sec-Fetch-Site", "cross-site"}},
+           {{"Origin", "http://evil.example"}},
+           {{"Sec-Fetch-Site", "cross-site"}, {"Cookie", "scanhook_session=" + session.id}},
+           {{"Sec-Fetch-Site", "cross-site"},
+            {"Cookie", "scanhook_session=" + session.id},
+            {"X-CSRF-Token", "wrong"}}}) {
+    const auto refusal = auth.gate(request("POST", with(extra)), webhook);
+    REQUIRE(refusal);
+    CHECK(refusal->status == 403);
+  }
+  CHECK_FALSE(auth.gate(request("POST", with({{"Sec-Fetch-Site", "cross-site"},
+                                              {"Cookie", "scanhook_session=" + session.id},
+                                              {"X-CSRF-Token", session.csrf_token}})),
+                        webhook));
+}
+
+TEST_CASE("a trusted proxy's X-Forwarded-For names the client, and nobody else's does", "[door]") {
+  const scanhook::core::TrustedProxies proxies({"10.0.0.0/8, 192.168.1.1", "fd00::/8"});
+  auto from = [](const std::string& peer, scanhook::HeaderList headers) {
+    HttpRequest r;
+    r.remote_address = peer;
+    r.headers = std::move(headers);
+    return r;
+  };
+  CHECK(proxies.trusts("10.200.3.4"));
+  CHECK(proxies.trusts("::ffff:10.0.0.1"));
+  CHECK(proxies.trusts("fd12::1"));
+  CHECK_FALSE(proxies.trusts("11.0.0.1"));
+  CHECK_FALSE(proxies.trusts("192.168.1.2"));
+  CHECK(proxies.client_address(from("10.0.0.2:5000", {{"X-Forwarded-For", "203.0.113.9"}})) ==
+        "203.0.113.9");
+  // The rightmost hop our proxies did not add; what the client claimed further left is ignored.
+  CHECK(proxies.client_address(from("10.0.0.2:5000", {{"X-Forwarded-For", "1.1.1.1, 203.0.113.9"},
+                                                      {"X-Forwarded-For", "10.0.0.3"}})) ==
+        "203.0.113.9");
+  CHECK(proxies.client_address(from("[fd00::1]:5000", {{"X-Forwarded-For", "2001:db8::7"}})) ==
+        "2001:db8::7");
+  // An untrusted peer's header is its own claim.
+  CHECK(proxies.client_address(from("203.0.113.9:5000", {{"X-Forwarded-For", "10.0.0.1"}})) ==
+        "203.0.113.9");
+  CHECK(proxies.client_address(from("10.0.0.2:5000", {})) == "10.0.0.2");
+  CHECK(proxies.client_address(from("10.0.0.2:5000", {{"X-Forwarded-For", "unknown"}})) ==
+        "10.0.0.2");
+  CHECK(scanhook::core::TrustedProxies().client_address(
+            from("10.0.0.2:5000", {{"X-Forwarded-For", "203.0.113.9"}})) == "10.0.0.2");
+
+  CHECK(scanhook::core::TrustedProxies::check("10.0.0.0/33") ==
+        "\"10.0.0.0/33\": the prefix length must be 0 to 32");
+  CHECK(scanhook::core::TrustedProxies::check("proxy.lan") ==
+        "\"proxy.lan\" is not an IP address or CIDR such as 10.0.0.0/8");
+  CHECK(scanhook::core::TrustedProxies::check("2001:db8::/32 0.0.0.0/0").empty());
+}
+
+TEST_CASE("one client behind a trusted proxy locks out only itself", "[door][limits]") {
+  scanhook::core::DoorRules rules;
+  rules.trusted_proxies = scanhook::core::TrustedProxies({"127.0.0.1"});
+  UserAuth auth("admin", "secret", 12h, rules);
+  auto via_proxy = [](const std::string& client, const std::string& basic) {
+    auto r = request("GET", {{"Authorization", basic}, {"X-Forwarded-For", client}});
+    r.remote_address = "127.0.0.1:44444";
+    return r;
+  };
+  const std::string wrong = "Basic YWRtaW46d3Jvbmc=";
+  const std::string right = "Basic YWRtaW46c2VjcmV0";
+  for (int i = 0; i < 5; ++i)
+    CHECK(auth.check(via_proxy("198.51.100.1", wrong)).outcome == UserVerdict::needs_login);
+  CHECK(auth.check(via_proxy("198.51.100.1", right)).outcome == UserVerdict::too_many_attempts);
+  CHECK(auth.check(via_proxy("198.51.100.2", right)).outcome == UserVerdict::allowed);
+}

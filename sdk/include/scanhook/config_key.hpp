@@ -14,7 +14,7 @@ enum class ConfigType : std::uint32_t {
   duration,  // "90s", "10m", "1h", "250ms", or a bare number of seconds
   url,       // http:// or https://
   path,      // absolute
-  regex,     // ECMAScript
+  regex,     // RE2 syntax (no backreferences, no lookaround)
 };
 
 struct ConfigKey {

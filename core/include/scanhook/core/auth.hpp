@@ -21,6 +21,10 @@ std::optional<BasicCredentials> basic_credentials(const HttpRequest& request);
 bool basic_matches(const HttpRequest& request, const std::string& username,
                    const std::string& password);
 
+// The token a request offers, sent as `X-Scanhook-Token: T`,
+// `Authorization: Bearer T` or `?token=T` (the first of these it has).
+std::optional<std::string> offered_token(const HttpRequest& request);
+
 // A source token sent as `X-Scanhook-Token: T`, `Authorization: Bearer T` or `?token=T`.
 bool token_matches(const HttpRequest& request, const std::string& token);
 

@@ -18,12 +18,12 @@
 #include "scanhook/core/ingest.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
-#include "scanhook/core/login_rate_limiter.hpp"
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/router.hpp"
+#include "scanhook/core/user_auth.hpp"
 #include "scanhook/scanhook.hpp"
 
 namespace scanhook::core {
@@ -50,9 +50,10 @@ struct Submission {
 class Engine {
  public:
   // Opens the database and creates every instance; throws EngineError.
-  // `login_limiter`, if given, counts the webhook and manual trigger routes'
-  // failed HTTP Basic logins with the rest (the daemon's one limiter).
-  Engine(const Config& config, Metrics& metrics, LoginRateLimiter* login_limiter = nullptr);
+  // `auth`, if given, checks the webhook and manual trigger routes' callers
+  // and limits their failures (UserAuth::check_webhook); without it (tests)
+  // the same rules apply, unlimited.
+  Engine(const Config& config, Metrics& metrics, UserAuth* auth = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -99,19 +100,26 @@ class Engine {
   using ReplyDone = std::function<void(HttpReply)>;
 
   Source& add_source_counters(Source& source, Metrics& metrics);
+  std::int64_t max_paths_per_request() const {
+    return config_.server.integer("max_paths_per_request");
+  }
   // The answers below come once the events are durable (see submit_async);
   // each has a form that waits for it, for the callers that need the reply.
   void run_webhook_async(Source& source, const HttpRequest& request,
                          std::function<void(WebhookAnswer)> done);
   WebhookAnswer run_webhook(Source& source, const HttpRequest& request);
-  // The 401 saying `message` (or a 429) for a caller that is neither the
-  // [server] user nor holds `token` (if any); nullopt if allowed.
-  std::optional<HttpReply> refuse_caller(const HttpRequest& request, const std::string& token,
-                                         const std::string& message);
+  // The 401 saying `message` (or a 429) for a caller of `source` that is
+  // neither the [server] user nor holds `token` (if any); nullopt if allowed.
+  std::optional<HttpReply> refuse_caller(const HttpRequest& request, const std::string& source,
+                                         const std::string& token, const std::string& message);
   // refuse_caller for webhook source `name` (nullopt when there is no such source).
   std::optional<HttpReply> refuse_webhook_caller(const std::string& name,
                                                  const HttpRequest& request);
   void webhook_route(const std::string& name, const HttpRequest& request, const Respond& respond);
+  // The id of `request` kept as a dead letter of `source`; nullopt (logged) if it cannot be kept.
+  std::optional<std::int64_t> keep_dead_letter(const std::string& source,
+                                               const HttpRequest& request,
+                                               const std::string& error);
   // Runs an authorised request through a webhook source; keeps a dead letter when it fails.
   void deliver_async(Source& source, const HttpRequest& request, ReplyDone done);
   HttpReply deliver(Source& source, const HttpRequest& request);
@@ -129,7 +137,7 @@ class Engine {
   HttpReply explain_route(const HttpRequest& request);
 
   const Config& config_;
-  LoginRateLimiter* login_limiter_;
+  UserAuth* auth_;
   Database database_;
   Queue queue_;
   DeadLetters dead_letters_;

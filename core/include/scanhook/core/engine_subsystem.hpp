@@ -16,8 +16,7 @@ namespace scanhook::core {
 
 class EngineSubsystem final : public Poco::Util::Subsystem {
  public:
-  EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
-                  LoginRateLimiter& login_limiter);
+  EngineSubsystem(const Config& config, Router& router, Metrics& metrics, UserAuth& auth);
   const char* name() const override { return "engine"; }
   // Not ok before start-up, when the database cannot be queried, and while
   // writes fail.
@@ -31,7 +30,7 @@ class EngineSubsystem final : public Poco::Util::Subsystem {
   const Config& config_;
   Router& router_;
   Metrics& metrics_;
-  LoginRateLimiter& login_limiter_;
+  UserAuth& auth_;
   std::unique_ptr<Engine> engine_;
 };
 

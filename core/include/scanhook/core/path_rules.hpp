@@ -5,24 +5,36 @@
 //   FROM => TO       prefix: FROM matches the whole path or a leading part
 //                    ending at a '/', e.g. "/data/tv => /mnt/tv" maps
 //                    /data/tv/Show to /mnt/tv/Show but not /data/tvshows.
-//   ~REGEX => TO     ECMAScript regex searched in the path; the first match is
-//                    replaced by TO, where $1..$9 are capture groups and $& the match.
+//   ~REGEX => TO     RE2 regex searched in the path; the first match is
+//                    replaced by TO, where $1..$9 are capture groups, $& the
+//                    match and $$ a '$'.
 // Windows paths ("C:\TV\Show", "\\nas\tv\Show") have their backslashes turned
 // into '/' before any rule sees them, and a prefix FROM written as a Windows
 // path matches without regard to case: "C:\TV => /mnt/tv" maps
 // "c:\tv\Show\S01" to /mnt/tv/Show/S01. A TO written as a Windows path (a
 // target on Windows) gives a Windows path: "/tv => T:\tv" maps /tv/Show to
 // T:\tv\Show.
-// include/exclude are ECMAScript regexes searched in the rewritten path: a
-// path is kept when it matches some include (or there is none) and no exclude.
+// include/exclude are RE2 regexes searched in the rewritten path: a path is
+// kept when it matches some include (or there is none) and no exclude.
+// RE2 (github.com/google/re2, its Syntax page) runs in time linear in the
+// path and without recursion, whatever the path; it has no backreferences
+// (\1 in a pattern) and no lookaround ((?=, (?!, (?<=, (?<!).
 #pragma once
 
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}
+
 namespace scanhook::core {
+
+// The door's limits (Linux's PATH_MAX and NAME_MAX): longer paths are refused.
+inline constexpr std::size_t kMaxPathBytes = 4096;
+inline constexpr std::size_t kMaxComponentBytes = 255;
 
 struct CheckedPath {
   std::string path;   // normalised: single slashes, no '.' segments, no trailing slash
@@ -30,7 +42,8 @@ struct CheckedPath {
   bool ok() const { return error.empty(); }
 };
 
-// Absolute, no ".." segment, no NUL; normalised when it passes.
+// Absolute, no ".." segment, no NUL, at most kMaxPathBytes and no component
+// over kMaxComponentBytes; normalised when it passes.
 CheckedPath check_path(const std::string& path);
 
 // A path on a target's side: as check_path, but a Windows path (a media server
@@ -44,13 +57,21 @@ std::string parent_folder(const std::string& path);
 // "C:\x", "c:/x" or "\\server\share": a path from a Windows machine.
 bool is_windows_path(const std::string& path);
 
+// A path (or other outside text) as a message quotes it: whole up to
+// `max_bytes`, else its start and how long it was, so one request cannot
+// write megabytes to the log.
+std::string quoted_excerpt(const std::string& text, std::size_t max_bytes = 200);
+
+// A compiled RE2 pattern, or nullptr and RE2's reason in `error`.
+std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern, std::string& error);
+
 struct RewriteRule {
   std::string text;  // as written, for messages and explain
   bool regex = false;
   std::string from;  // prefix (normalised) or the regex source
   std::string to;
   bool windows = false;  // a prefix written as a Windows path: matched ignoring case
-  std::regex pattern;
+  std::shared_ptr<const re2::RE2> pattern;  // regex rules only
 };
 
 struct Rewritten {
@@ -78,8 +99,8 @@ class PathRules {
 
  private:
   std::vector<RewriteRule> rewrites_;
-  std::vector<std::pair<std::string, std::regex>> includes_;
-  std::vector<std::pair<std::string, std::regex>> excludes_;
+  std::vector<std::pair<std::string, std::shared_ptr<const re2::RE2>>> includes_;
+  std::vector<std::pair<std::string, std::shared_ptr<const re2::RE2>>> excludes_;
 };
 
 }  // namespace scanhook::core

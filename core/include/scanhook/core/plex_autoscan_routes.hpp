@@ -9,6 +9,7 @@
 
 #include "scanhook/core/config.hpp"
 #include "scanhook/core/router.hpp"
+#include "scanhook/core/user_auth.hpp"
 #include "scanhook/http.hpp"
 #include "scanhook/scan_event.hpp"
 
@@ -41,9 +42,12 @@ class PlexAutoscanRoutes {
   // Queues the manual form's path under the built-in "manual" source.
   using QueueManual = std::function<HttpReply(const ScanEvent& event)>;
 
-  PlexAutoscanRoutes(PlexAutoscanSettings settings, Deliver deliver, QueueManual queue_manual);
+  // `auth`, if given, limits wrong passes per client (UserAuth::pass_refusal).
+  PlexAutoscanRoutes(PlexAutoscanSettings settings, Deliver deliver, QueueManual queue_manual,
+                     UserAuth* auth = nullptr);
 
-  // GET and POST /{secret}, when a pass is set.
+  // GET and POST /{secret}, when a pass is set; a wrong pass is answered
+  // 404 as any unknown path, and counted.
   void register_routes(Router& router) const;
   HttpReply post(const HttpRequest& request) const;
   static HttpReply form();
@@ -52,9 +56,13 @@ class PlexAutoscanRoutes {
   HttpReply manual(const std::string& filepath) const;
   HttpReply to_source(const PayloadShape& shape, const HttpRequest& request) const;
 
+  // The 429 for a client that guessed the pass too often, if it did.
+  std::optional<HttpReply> refusal(const HttpRequest& request) const;
+
   PlexAutoscanSettings settings_;
   Deliver deliver_;
   QueueManual queue_manual_;
+  UserAuth* auth_;
 };
 
 }  // namespace scanhook::core

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,15 @@ enum class Access {
   webhook,  // the source's own rule (Basic and/or its token), checked by the ingest layer
 };
 
+// Runs for every request that found a route: from the route's head check,
+// before the body is read, or on Access::user routes (whose head check the
+// HTTP server does not run: it runs the user check) before the handler. A
+// reply refuses the request.
+using RouteGate = std::function<std::optional<HttpReply>(const HttpRequest&, Access)>;
+
+// The longest path logs show whole; a longer one is cut (RouteLookup::redacted_path).
+inline constexpr std::size_t kLoggedPathBytes = 512;
+
 struct Route {
   std::string method;
   std::string pattern;
@@ -41,13 +51,17 @@ struct Route {
   std::string secret;            // non-empty: the {secret} segment must equal it (constant-time)
   std::vector<std::string> segments;  // the pattern split at '/', once
   HeadCheck head_check;               // if set, run before the body is read
+  // A secret route's twin that answers a wrong secret (so wrong guesses can
+  // be counted); found only when no other route matches.
+  bool secret_miss = false;
 };
 
 struct RouteLookup {
   const Route* route = nullptr;  // null: no route
   RouteParams params;
   std::vector<std::string> allowed_methods;  // set when the path exists with other methods
-  // Set when the path holds a route's secret: what logs show instead of the path.
+  // Set when the path holds a route's secret, or is longer than
+  // kLoggedPathBytes: what logs show instead of the path.
   std::string redacted_path;
 };
 
@@ -59,12 +73,21 @@ class Router {
                     DeferredRouteHandler handler, HeadCheck head_check = {});
   // A route whose {secret} segment is a credential (e.g. plex_autoscan's
   // /{secret}): compared in constant time, and never logged.
+  // `miss`, if given, answers a path of the same shape whose secret is wrong,
+  // when no other route takes it (else such a path is simply not found).
   void add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                  Access access, RouteHandler handler);
+                  Access access, RouteHandler handler, RouteHandler miss = nullptr);
   RouteLookup find(const std::string& method, const std::string& path) const;
+  // The one access check every route runs behind (UserAuth::gate); may be
+  // set after routes are added.
+  void set_gate(RouteGate gate) { *gate_ = std::move(gate); }
 
  private:
+  DeferredRouteHandler gated(Access access, DeferredRouteHandler handler) const;
+  HeadCheck gated_head(Access access, HeadCheck head_check) const;
+
   std::vector<Route> routes_;
+  std::shared_ptr<RouteGate> gate_ = std::make_shared<RouteGate>();
 };
 
 }  // namespace scanhook::core

@@ -1,25 +1,43 @@
-// Who may use the UI and /api/: HTTP Basic with the [server] credentials
-// (scripts), or a UI session whose state-changing requests carry its CSRF
-// token. Requests a browser marks cross-site never change anything.
+// Every access check in one place. Who may use the UI and /api/: HTTP Basic
+// with the [server] credentials (scripts), or a UI session whose
+// state-changing requests carry its CSRF token; requests a browser marks
+// cross-site never change anything there. Who may call a webhook route: see
+// check_webhook. Before any route: the Host and cross-site rules of gate().
+// Failed credentials are rate-limited by kind, per client address
+// (TrustedProxies): UI logins (the form, Basic on user routes) in one
+// limiter; webhook credentials per source and client in another, so failed
+// UI logins never block a correct webhook.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scanhook/core/http_server.hpp"
 #include "scanhook/core/login_rate_limiter.hpp"
+#include "scanhook/core/router.hpp"
 #include "scanhook/core/session_store.hpp"
+#include "scanhook/core/trusted_proxies.hpp"
 
 namespace scanhook::core {
 
 inline constexpr const char* kSessionCookie = "scanhook_session";
 
+// The [server] keys the door checks besides credentials.
+struct DoorRules {
+  // server_name: Host values (a name, or name:port) a daemon without
+  // credentials answers besides loopback's.
+  std::vector<std::string> server_names;
+  TrustedProxies trusted_proxies;
+};
+
 class UserAuth {
  public:
   // No username and no password: no login (the daemon listens on loopback only).
   UserAuth(std::string username, std::string password,
-           std::chrono::seconds session_idle_timeout = std::chrono::hours(12));
+           std::chrono::seconds session_idle_timeout = std::chrono::hours(12),
+           DoorRules rules = {});
   UserAuth(const UserAuth&) = delete;
   UserAuth& operator=(const UserAuth&) = delete;
 
@@ -32,15 +50,47 @@ class UserAuth {
   // The live session named by the request's cookie.
   std::optional<Session> session_of(const HttpRequest& request);
 
+  // Runs before every route's handler (Router::set_gate); nullopt lets it
+  // run. Without credentials, a Host naming neither loopback (127.0.0.0/8,
+  // localhost, [::1]) nor a server_name gets 421 (a DNS-rebinding page must
+  // get no session). A browser's cross-site change (is_cross_site) to an
+  // Access::webhook route gets 403 unless it carries the session's CSRF
+  // token; server-to-server webhooks send neither Origin nor Sec-Fetch-Site.
+  std::optional<HttpReply> gate(const HttpRequest& request, Access access);
+  // True when `host` (a Host header's value) names this daemon as gate() requires.
+  bool host_allowed(const std::string& host) const;
+
+  // A webhook route's caller: with a source `token`, the token or the
+  // [server] credentials; without one, the [server] credentials if set;
+  // with neither, anyone. Wrong credentials count against `source` and the
+  // client; past LoginRateLimiter::kAttempts the pair gets 429 (Retry-After),
+  // whatever it sends, so a guesser learns nothing. `message` is the 401's;
+  // nullopt: allowed.
+  std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
+                                         const std::string& token, const std::string& message);
+  // plex_autoscan's pass: the 429 for a client that guessed wrong too often
+  // (nullopt: it may try), and the count of a wrong guess.
+  std::optional<HttpReply> pass_refusal(const HttpRequest& request);
+  void record_wrong_pass(const HttpRequest& request);
+
+  std::string client_address(const HttpRequest& request) const {
+    return rules_.trusted_proxies.client_address(request);
+  }
   SessionStore& sessions() { return sessions_; }
+  // Keyed by client_address().
   LoginRateLimiter& login_limiter() { return login_limiter_; }
 
  private:
   std::string username_;
   std::string password_;
+  DoorRules rules_;
   SessionStore sessions_;
   LoginRateLimiter login_limiter_;
+  LoginRateLimiter webhook_limiter_;  // keyed "<source> <client>"
 };
+
+// The 429 for a wait, with its Retry-After.
+HttpReply too_many_attempts_reply(std::chrono::seconds wait);
 
 // POST, PUT, PATCH, DELETE (anything but GET, HEAD, OPTIONS).
 bool is_state_changing(const std::string& method);

@@ -1,0 +1,188 @@
+// Requests at the front door (issue 13): long paths through regex
+// rewrites, cross-site forms, foreign Host headers (DNS rebinding), and
+// failed logins that must not lock out the *arr apps. A real scanhookd over
+// loopback.
+#include <catch2/catch.hpp>
+
+#include "scanhook/support/http_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/plugin_harness.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::HeaderList;
+using scanhook::support::HttpClient;
+using scanhook::support::HttpResponse;
+using scanhook::testing::DaemonProcess;
+using scanhook::testing::read_test_data;
+using scanhook::testing::TempDir;
+
+namespace {
+
+const std::string kServer = "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n";
+
+struct RunningDaemon {
+  TempDir dir;
+  DaemonProcess daemon;
+  explicit RunningDaemon(const std::string& ini) : daemon(dir.path(), ini) {
+    REQUIRE(daemon.wait_until_listening());
+  }
+  HttpResponse send(const std::string& method, const std::string& target, HeaderList headers = {},
+                    const std::string& body = {}, const std::string& type = {}) const {
+    return HttpClient(daemon.url(), {}).send(method, target, headers, body, type);
+  }
+  int queued() const {
+    const auto queue = send("GET", "/api/queue", {{"Authorization", kBasic}});
+    REQUIRE(queue.status == 200);
+    const auto at = queue.body.find("\"total\":");
+    REQUIRE(at != std::string::npos);
+    return std::stoi(queue.body.substr(at + 8));
+  }
+  static inline const std::string kBasic = "Basic YWRtaW46czNjcmV0";  // admin:s3cret
+};
+
+// Sonarr's import webhook (tests/data/sonarr/download.json) with the series
+// folder "/tv/Severance" moved to `folder`.
+std::string sonarr_download_in(const std::string& folder) {
+  std::string body = read_test_data("sonarr/download.json");
+  for (std::size_t at = 0; (at = body.find("\"/tv/Severance", at)) != std::string::npos;
+       at += folder.size())
+    body.replace(at + 1, 13, folder);
+  return body;
+}
+
+}  // namespace
+
+TEST_CASE("a 40 KB path through a regex rewrite gets a 4xx naming the limit and the daemon lives",
+          "[request_checks]") {
+  RunningDaemon running(kServer +
+                        "[source.sonarr]\nrewrite = ~^/tv/(.*) => /mnt/tv/$1\n"
+                        "[manual]\nrewrite = ~^/tv/(.*) => /mnt/tv/$1\n[target.log]\n");
+  // 200 components of 200 bytes: each within NAME_MAX, 40 KB in all.
+  std::string long_folder = "/tv";
+  while (long_folder.size() < 40 * 1024) long_folder += "/" + std::string(199, 'a');
+
+  auto response = running.send("POST", "/triggers/sonarr", {}, sonarr_download_in(long_folder),
+                               "application/json");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Contains("over the limit of 4096 bytes (PATH_MAX)"));
+  CHECK(response.body.size() < 2000);  // the path is quoted in part only
+
+  // A form, as any web page can make a browser send (no browser headers: a script's).
+  response = running.send("POST", "/triggers/manual", {}, "dir=" + long_folder,
+                          "application/x-www-form-urlencoded");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Contains("(PATH_MAX)"));
+
+  response = running.send("POST", "/triggers/manual", {}, "dir=/tv/" + std::string(300, 'b'),
+                          "application/x-www-form-urlencoded");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Contains("over the limit of 255 bytes (NAME_MAX)"));
+
+  CHECK(running.send("GET", "/health").status == 200);
+  // The same rule still rewrites what fits.
+  response = running.send("POST", "/triggers/sonarr", {}, sonarr_download_in("/tv/Severance"),
+                          "application/json");
+  CHECK(response.status == 200);
+  const auto explained =
+      running.send("POST", "/api/explain", {}, R"({"path":"/tv/Severance","source":"sonarr"})",
+                   "application/json");
+  CHECK_THAT(explained.body, Contains(R"("result":"/mnt/tv/Severance")"));
+  // No log line holds the path whole.
+  CHECK(running.daemon.output().find(long_folder.substr(0, 4096)) == std::string::npos);
+}
+
+TEST_CASE("a request naming more paths than max_paths_per_request gets 413", "[request_checks]") {
+  RunningDaemon running(kServer + "max_paths_per_request = 2\n[target.log]\n");
+  const auto response = running.send("POST", "/triggers/manual?dir=/tv/a&dir=/tv/b&dir=/tv/c");
+  CHECK(response.status == 413);
+  CHECK_THAT(response.body, Contains("[server] max_paths_per_request"));
+  CHECK(running.send("POST", "/triggers/manual?dir=/tv/a&dir=/tv/b").status == 200);
+}
+
+TEST_CASE(
+    "a cross-site form to /triggers/manual gets 403 and queues nothing, and webhooks still work",
+    "[request_checks]") {
+  RunningDaemon running(kServer + "[queue]\nminimum_age = 10m\n[target.log]\n");
+  const std::string form = "dir=/tv/Show";
+  const std::string type = "application/x-www-form-urlencoded";
+  // What Chromium sends for a form on another site posting here.
+  for (const HeaderList& browser : {HeaderList{{"Origin", "https://evil.example"},
+                                               {"Sec-Fetch-Site", "cross-site"},
+                                               {"Sec-Fetch-Mode", "navigate"},
+                                               {"Sec-Fetch-Dest", "document"}},
+                                    HeaderList{{"Origin", "https://evil.example"}}}) {
+    const auto response = running.send("POST", "/triggers/manual", browser, form, type);
+    CHECK(response.status == 403);
+    CHECK_THAT(response.body, Contains("cross-site request refused"));
+  }
+  CHECK(running.queued() == 0);
+  // The manual form's own post is same-origin; a script sends no browser headers.
+  CHECK(running.send("POST", "/triggers/manual", {{"Sec-Fetch-Site", "same-origin"}}, form, type)
+            .status == 200);
+  CHECK(running.send("POST", "/triggers/manual", {}, "dir=/tv/Other", type).status == 200);
+  CHECK(running.queued() == 2);
+}
+
+TEST_CASE("without credentials a foreign Host gets 421 and no session", "[request_checks]") {
+  RunningDaemon running(kServer + "server_name = scanhook.lan\n[target.log]\n");
+  for (const char* host : {"evil.example:3030", "evil.example", "127.0.0.1.nip.io"}) {
+    INFO(host);
+    auto response = running.send("GET", "/", {{"Host", host}});
+    CHECK(response.status == 421);
+    CHECK_FALSE(response.header("Set-Cookie"));
+    response = running.send("POST", "/api/scan", {{"Host", host}}, R"({"paths":["/tv/A"]})",
+                            "application/json");
+    CHECK(response.status == 421);
+    CHECK_THAT(response.body, Contains("server_name"));
+  }
+  for (const std::string& host : {std::string("localhost:") + std::to_string(running.daemon.port()),
+                                  std::string("scanhook.lan:8080"), std::string("[::1]")}) {
+    INFO(host);
+    const auto response = running.send("GET", "/", {{"Host", host}});
+    CHECK(response.status == 200);
+    CHECK(response.header("Set-Cookie"));
+  }
+  CHECK(running.queued() == 0);
+}
+
+TEST_CASE("eight failed logins and then a correct webhook from the same address gets 2xx",
+          "[request_checks]") {
+  RunningDaemon running(kServer +
+                        "username = admin\npassword = s3cret\n[source.sonarr]\n"
+                        "[queue]\nminimum_age = 10m\n[target.log]\n");
+  for (int i = 0; i < 8; ++i) {
+    const auto response = running.send("POST", "/login", {}, "username=admin&password=guess",
+                                       "application/x-www-form-urlencoded");
+    CHECK(response.status == (i < 5 ? 401 : 429));
+  }
+  const auto webhook =
+      running.send("POST", "/triggers/sonarr", {{"Authorization", RunningDaemon::kBasic}},
+                   read_test_data("sonarr/download.json"), "application/json");
+  CHECK(webhook.status == 200);
+  CHECK_THAT(webhook.body, Contains("\"queued\":1"));
+  // The UI login is still limited for this address.
+  CHECK(running
+            .send("POST", "/login", {}, "username=admin&password=s3cret",
+                  "application/x-www-form-urlencoded")
+            .status == 429);
+}
+
+TEST_CASE("behind a trusted proxy, one client's failed logins do not lock out another",
+          "[request_checks]") {
+  RunningDaemon running(kServer +
+                        "username = admin\npassword = s3cret\ntrusted_proxies = 127.0.0.1/32\n"
+                        "[target.log]\n");
+  const std::string type = "application/x-www-form-urlencoded";
+  for (int i = 0; i < 6; ++i)
+    running.send("POST", "/login", {{"X-Forwarded-For", "198.51.100.1"}},
+                 "username=admin&password=guess", type);
+  CHECK(running
+            .send("POST", "/login", {{"X-Forwarded-For", "198.51.100.1"}},
+                  "username=admin&password=s3cret", type)
+            .status == 429);
+  CHECK(running
+            .send("POST", "/login", {{"X-Forwarded-For", "198.51.100.2"}},
+                  "username=admin&password=s3cret", type)
+            .status == 303);
+}
