@@ -310,9 +310,7 @@ class Validator {
  private:
   void error(int line, const std::string& section, const std::string& key,
              const std::string& message) {
-    std::string where = ini_.path;
-    if (line > 0) where += ":" + std::to_string(line);
-    where += ": [" + section + "]";
+    std::string where = ini_.location(line) + ": [" + section + "]";
     if (!key.empty()) where += " " + key;
     errors_.push_back(where + ": " + message);
   }

@@ -15,10 +15,12 @@
 #include "scanhook/core/database_check_command.hpp"
 #include "scanhook/core/default_config.hpp"
 #include "scanhook/core/engine_subsystem.hpp"
+#include "scanhook/core/environment_settings.hpp"
 #include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/login_routes.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/plex_sources_command.hpp"
+#include "scanhook/core/startup_banner.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/storage_fault.hpp"
 #include "scanhook/core/version.hpp"
@@ -143,10 +145,11 @@ void Daemon::load_configuration() {
     else
       plex_sources_.words.push_back(word);
   }
+  IniFile ini;
   try {
-    const IniFile ini = config_path_.empty()
-                            ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
-                            : read_ini_file(config_path_);
+    ini = config_path_.empty() ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
+                               : read_ini_file(config_path_);
+    apply_environment(ini, process_environment());
     const std::filesystem::path beside_binary =
         std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
         "plugins";
@@ -160,12 +163,14 @@ void Daemon::load_configuration() {
       throw ConfigError(ini.path + ": " + error.what());
     }
     // Values of the right type that still cannot work.
+    const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
     if (config_->server.integer("threads") < 1)
-      throw ConfigError(ini.path + ": [server] threads: must be at least 1");
+      throw ConfigError(where("threads") + ": [server] threads: must be at least 1");
     if (config_->server.integer("max_body_size") < 1)
-      throw ConfigError(ini.path + ": [server] max_body_size: must be at least 1 (bytes)");
+      throw ConfigError(where("max_body_size") +
+                        ": [server] max_body_size: must be at least 1 (bytes)");
     if (config_->server.duration("session_idle_timeout") < std::chrono::seconds(1))
-      throw ConfigError(ini.path +
+      throw ConfigError(where("session_idle_timeout") +
                         ": [server] session_idle_timeout: must be at least 1s (every login "
                         "would end at once)");
     for (const char* key : {"min_body_rate", "max_connections", "max_connections_per_client"})
@@ -181,7 +186,7 @@ void Daemon::load_configuration() {
         !config_->server.string("username").empty() || !config_->server.string("password").empty();
     if (!is_loopback_host(host) && !has_credentials &&
         !config_->server.boolean("allow_unauthenticated"))
-      throw ConfigError(ini.path + ": [server] listen: " + host +
+      throw ConfigError(where("listen") + ": [server] listen: " + host +
                         " is reachable from other machines and no username/password is set; "
                         "set [server] username and password, or allow_unauthenticated = true");
     if (!is_loopback_host(host) && !has_credentials && config_->server.list("server_name").empty())
@@ -192,7 +197,8 @@ void Daemon::load_configuration() {
   } catch (const ConfigError& error) {
     config_error_ = error.what();
   } catch (const std::invalid_argument& error) {
-    config_error_ = std::string("[server] listen: ") + error.what();
+    config_error_ =
+        ini.location(ini.line_of("server", "listen")) + ": [server] listen: " + error.what();
   }
 }
 
@@ -214,9 +220,10 @@ void Daemon::add_daemon_subsystems() {
   add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_status(); });
   add_login_routes(router_, *user_auth_);
   add_web_routes(router_, *user_auth_, *config_);
-  addSubsystem(new HttpSubsystem(
+  http_ = new HttpSubsystem(
       *config_, router_, metrics_,
-      [auth = user_auth_.get()](const HttpRequest& request) { return auth->check(request); }));
+      [auth = user_auth_.get()](const HttpRequest& request) { return auth->check(request); });
+  addSubsystem(http_);
 }
 
 int Daemon::list_plugins() const {
@@ -263,6 +270,9 @@ int Daemon::main(const ArgVec&) {
     return EXIT_OK;
   }
   logger().information("scanhookd %s started with %s", std::string(kVersion), config_->file);
+  const std::string base_url =
+      webhook_base_url(parse_listen_address(config_->server.string("listen")).first, http_->port());
+  for (const auto& line : startup_banner(*config_, base_url)) logger().information(line);
   waitForTerminationRequest();
   logger().information("stopping");
   return EXIT_OK;

@@ -2,9 +2,39 @@
 
 #include <Poco/Logger.h>
 
+#include <cstdio>
 #include <filesystem>
 
 namespace scanhook::core {
+
+namespace {
+
+// "target plex: 3 folders in 212 ms: 2 ok, 1 retry: /tv/A, /tv/B, /tv/C"
+// (the first three folders, then how many more).
+std::string batch_summary(const std::string& target, const std::vector<Delivery>& deliveries,
+                          double seconds) {
+  std::size_t counts[4] = {0, 0, 0, 0};
+  for (const auto& delivery : deliveries) ++counts[static_cast<int>(delivery.result.status)];
+  char took[32];
+  std::snprintf(took, sizeof took, "%.0f ms", seconds * 1000);
+  std::string line = "target " + target + ": " + std::to_string(deliveries.size()) +
+                     (deliveries.size() == 1 ? " folder" : " folders") + " in " + took + ":";
+  const char* separator = " ";
+  for (Status status : {Status::ok, Status::retry, Status::unavailable, Status::rejected}) {
+    if (counts[static_cast<int>(status)] == 0) continue;
+    line +=
+        separator + std::to_string(counts[static_cast<int>(status)]) + " " + status_name(status);
+    separator = ", ";
+  }
+  constexpr std::size_t kPathsShown = 3;
+  for (std::size_t i = 0; i < deliveries.size() && i < kPathsShown; ++i)
+    line += (i == 0 ? ": " : ", ") + deliveries[i].target_path;
+  if (deliveries.size() > kPathsShown)
+    line += " and " + std::to_string(deliveries.size() - kPathsShown) + " more";
+  return line;
+}
+
+}  // namespace
 
 Dispatcher::Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
                        DispatchSettings settings, Metrics& metrics)
@@ -220,6 +250,8 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   queue_.database().write([&](SqlConnection& sql) {
     for (const auto& delivery : deliveries) queue_.record(sql, delivery);
   });
+
+  logger_.information(batch_summary(worker.slot.name, deliveries, seconds));
 
   bool prepared = false;
   for (const auto& delivery : deliveries) {

@@ -36,6 +36,10 @@ void HttpSubsystem::initialize(Poco::Util::Application& app) {
   app.logger().information("listening on http://%s:%hu", host, server_->port());
 }
 
+unsigned short HttpSubsystem::port() const {
+  return server_ ? server_->port() : 0;
+}
+
 void HttpSubsystem::uninitialize() {
   if (server_) server_->stop();
   server_.reset();

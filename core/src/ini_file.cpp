@@ -33,7 +33,7 @@ std::string strip_comment(const std::string& line) {
 }  // namespace
 
 IniFile parse_ini(const std::string& text, const std::string& path) {
-  IniFile file{path, {}};
+  IniFile file{path, {}, {}};
   std::istringstream in(text);
   std::string raw;
   int number = 0;
@@ -59,6 +59,21 @@ IniFile parse_ini(const std::string& text, const std::string& path) {
     file.sections.back().entries.push_back({key, trim(line.substr(equals + 1)), number});
   }
   return file;
+}
+
+std::string IniFile::location(int line) const {
+  if (const auto variable = variables.find(line); variable != variables.end())
+    return "environment " + variable->second;
+  return line > 0 ? path + ":" + std::to_string(line) : path;
+}
+
+int IniFile::line_of(const std::string& section, const std::string& key) const {
+  int line = 0;
+  for (const auto& candidate : sections)
+    if (candidate.name == section)
+      for (const auto& entry : candidate.entries)
+        if (entry.key == key) line = entry.line;
+  return line;
 }
 
 IniFile read_ini_file(const std::string& path) {

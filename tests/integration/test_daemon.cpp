@@ -74,7 +74,7 @@ TEST_CASE("check-config accepts the shipped INI and refuses a broken one with ex
     const auto limits = dir.write("limits.ini", "[server]\n" + line + "\n[target.log]\n");
     result = run_scanhookd({"--check-config", "--config", limits.string()});
     CHECK(result.exit_code == 78);
-    CHECK_THAT(result.output, Contains(limits.string() + ": " + said));
+    CHECK_THAT(result.output, Contains(limits.string() + ":2: " + said));
   }
 
   result = run_scanhookd({"--config", "/nonexistent/scanhook.ini"});

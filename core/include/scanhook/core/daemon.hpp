@@ -9,6 +9,7 @@
 #include <string>
 
 #include "scanhook/core/config.hpp"
+#include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/plugin_catalog.hpp"
@@ -45,6 +46,7 @@ class Daemon : public Poco::Util::ServerApplication {
   Metrics metrics_;
   Router router_;
   std::unique_ptr<UserAuth> user_auth_;  // read by the HTTP server's threads
+  HttpSubsystem* http_ = nullptr;        // owned by the application's subsystems
 };
 
 }  // namespace scanhook::core

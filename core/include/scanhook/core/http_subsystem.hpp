@@ -15,6 +15,7 @@ class HttpSubsystem final : public Poco::Util::Subsystem {
  public:
   HttpSubsystem(const Config& config, const Router& router, Metrics& metrics, UserCheck user_check);
   const char* name() const override { return "http"; }
+  unsigned short port() const;  // the port bound (after initialize), else 0
 
  protected:
   void initialize(Poco::Util::Application& app) override;

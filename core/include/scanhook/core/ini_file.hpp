@@ -2,6 +2,7 @@
 // line numbers so every config error can point at its line.
 #pragma once
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,6 +24,15 @@ struct IniSection {
 struct IniFile {
   std::string path;
   std::vector<IniSection> sections;
+  // Settings from the environment (environment_settings.hpp) get line numbers
+  // past the file's end; each such line's variable name.
+  std::map<int, std::string> variables;
+
+  // Where a line came from, for error messages: "FILE:LINE", "FILE" for line
+  // 0 (a default), or "environment SCANHOOK__SERVER__LISTEN".
+  std::string location(int line) const;
+  // The line that set [section] key last (0: not set).
+  int line_of(const std::string& section, const std::string& key) const;
 };
 
 class ConfigError : public std::runtime_error {
