@@ -14,6 +14,7 @@
 
 #include "scanhook/core/database_check_command.hpp"
 #include "scanhook/core/default_config.hpp"
+#include "scanhook/core/doctor_command.hpp"
 #include "scanhook/core/engine_subsystem.hpp"
 #include "scanhook/core/environment_settings.hpp"
 #include "scanhook/core/http_subsystem.hpp"
@@ -94,13 +95,16 @@ void Daemon::handleOption(const std::string& name, const std::string& value) {
 void Daemon::print_help() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[OPTIONS] [plugins | plex-sources ACTION]");
+  help.setUsage("[OPTIONS] [plugins | db check | doctor [PATH ...] | plex-sources ACTION]");
   help.setHeader(
       "scanhook relays \"files changed\" signals from media tools to partial library scans on "
       "media servers, through a durable queue.\n\nCommands:\n"
       "  (none)    run the daemon\n"
       "  plugins   list the plugins in plugin_dir: name, version, kinds, file, and refusals\n"
       "  db check  check the database file without changing it (integrity, owner)\n"
+      "  doctor [PATH ...]\n"
+      "            probe every target (reachable, credentials) and show, for each PATH,\n"
+      "            the library each target would scan and the exact request\n"
       "  plex-sources login | logout | status | list | set KEY VALUE | disable-all\n"
       "            Plex Online Media Sources (needs a [service.NAME] with plugin = plex_optout)\n\n"
       "Options:");
@@ -255,6 +259,7 @@ int Daemon::main(const ArgVec&) {
     }
     return run_database_check(config_->server.string("database"), std::cout, std::cerr);
   }
+  if (command_ == "doctor") return run_doctor(*config_, plex_sources_.words, std::cout);
   if (command_ == "plex-sources")
     return run_plex_sources_command(*config_, plex_sources_, std::cout, std::cerr);
   if (!command_.empty()) {

@@ -31,8 +31,7 @@ std::string shipped_ini() {
 class Environment {
  public:
   using Variables = std::vector<std::pair<std::string, std::string>>;
-  explicit Environment(Variables variables)
-      : variables_(std::move(variables)) {
+  explicit Environment(Variables variables) : variables_(std::move(variables)) {
     for (const auto& [name, value] : variables_) setenv(name.c_str(), value.c_str(), 1);
   }
   ~Environment() {

@@ -1,0 +1,116 @@
+#include "scanhook/core/doctor_command.hpp"
+
+#include <filesystem>
+#include <ostream>
+#include <random>
+
+#include "scanhook/core/database.hpp"
+#include "scanhook/core/instance_host.hpp"
+#include "scanhook/core/path_rules.hpp"
+#include "scanhook/target.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+// A folder removed with everything in it when the doctor is done.
+class ScratchFolder {
+ public:
+  ScratchFolder() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("scanhook-doctor-" + std::to_string(random()) + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string verdict_text(const Result& result) {
+  std::string text = status_name(result.status);
+  if (!result.reason.empty()) text += ": " + result.reason;
+  return text;
+}
+
+// One target: its probe, then each path. True when all is well.
+bool examine(const InstanceConfig& target, Target& instance, const std::vector<std::string>& paths,
+             std::ostream& out) {
+  bool healthy = true;
+  const Result probe = instance.probe();
+  out << "target " << target.instance << " (plugin " << target.plugin->name() << " "
+      << target.plugin->descriptor().version << "): "
+      << (probe.status == Status::ok ? "reachable, credentials accepted"
+                                     : "PROBLEM: " + verdict_text(probe))
+      << "\n";
+  healthy = probe.status == Status::ok;
+  const PathRules rules(target.settings.list("rewrite"), target.settings.list("include"),
+                        target.settings.list("exclude"));
+  for (const auto& path : paths) {
+    const Rewritten rewritten = rules.rewrite(path);
+    const CheckedPath checked = check_path(rewritten.path);
+    out << "  " << path;
+    if (!rewritten.rule.empty())
+      out << " -> " << rewritten.path << " (rewrite " << rewritten.rule << ")";
+    if (!checked.ok()) {
+      out << ": PROBLEM: the rewritten path is refused: " << checked.error << "\n";
+      healthy = false;
+      continue;
+    }
+    const FilterVerdict filter = rules.filter(checked.path);
+    if (!filter.accepted) {
+      out << ": not sent to this target (" << filter.reason << ")\n";
+      continue;
+    }
+    const Explanation explanation = instance.explain({checked.path, EventKind::modified, 0});
+    if (explanation.verdict.status != Status::ok) {
+      out << ": PROBLEM: " << verdict_text(explanation.verdict) << "\n";
+      healthy = false;
+      continue;
+    }
+    out << ": " << (explanation.library.empty() ? "(no library named)" : explanation.library)
+        << "\n";
+    for (const auto& request : explanation.requests) {
+      out << "    " << request.method << " " << request.url << "\n";
+      if (!request.body.empty()) out << "      " << request.body << "\n";
+    }
+  }
+  return healthy;
+}
+
+}  // namespace
+
+int run_doctor(const Config& config, const std::vector<std::string>& paths, std::ostream& out) {
+  const ScratchFolder scratch;
+  Database database((scratch.path() / "doctor.db").string());
+  bool healthy = true;
+  std::size_t targets = 0;
+  for (const auto& target : config.instances) {
+    if (target.role != Role::target) continue;
+    ++targets;
+    InstanceHost host(target.instance, database,
+                      [](const std::string&, const std::vector<ScanEvent>&) { return false; });
+    std::string error;
+    const auto made =
+        target.plugin->create(kTarget, target.instance, target.plugin_config, host, error);
+    if (!made) {
+      out << "target " << target.instance << ": PROBLEM: [" << target.section << "] " << error
+          << "\n";
+      return 78;
+    }
+    healthy = examine(target, *std::static_pointer_cast<Target>(made), paths, out) && healthy;
+  }
+  if (targets == 0) {
+    out << "no [target.NAME] is configured: nothing would be scanned\n";
+    return 1;
+  }
+  out << (healthy ? "doctor: all targets OK\n" : "doctor: problems found (see PROBLEM above)\n");
+  return healthy ? 0 : 1;
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,77 @@
+// `scanhookd doctor` against the fake Plex, Jellyfin and Emby servers.
+#include <catch2/catch.hpp>
+
+#include "fakes/fake_emby.hpp"
+#include "fakes/fake_jellyfin.hpp"
+#include "fakes/fake_plex.hpp"
+#include "support/daemon_process.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::fakes::FakeEmby;
+using scanhook::fakes::FakeJellyfin;
+using scanhook::fakes::FakePlex;
+using scanhook::testing::run_scanhookd;
+using scanhook::testing::TempDir;
+
+namespace {
+
+const std::string kPlexToken = "plex-token-4f1a";
+const std::string kJellyfinKey = "jellyfin-key-77c2";
+const std::string kEmbyKey = "emby-key-0b9e";
+
+struct MediaServers {
+  FakePlex plex{kPlexToken};
+  FakeJellyfin jellyfin{kJellyfinKey};
+  FakeEmby emby{kEmbyKey};
+
+  MediaServers() {
+    plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Films", "movie", {"/films"}}});
+    jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}}});
+    emby.set_libraries({{"4", "TV", "tvshows", {"/media/tv"}}});
+  }
+
+  std::string ini(const std::string& plex_token) const {
+    return "[target.plex]\nurl = " + plex.url() + "\ntoken = " + plex_token +
+           "\n[target.jellyfin]\nurl = " + jellyfin.url() + "\ntoken = " + kJellyfinKey +
+           "\n[target.emby]\nurl = " + emby.url() + "/emby\ntoken = " + kEmbyKey +
+           "\nrewrite = /tv => /media/tv\n";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("doctor probes each target and shows the library and request for each path", "[doctor]") {
+  MediaServers servers;
+  TempDir dir;
+  const auto ini = dir.write("scanhook.ini", servers.ini(kPlexToken));
+  const auto result =
+      run_scanhookd({"doctor", "--config", ini.string(), "/tv/Severance/Season 02"});
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output,
+             Contains("target plex (plugin plex 1.0.0): reachable, credentials accepted\n"));
+  CHECK_THAT(result.output,
+             Contains("    GET " + servers.plex.url() +
+                      "/library/sections/2/refresh?path=%2Ftv%2FSeverance%2FSeason%2002"));
+  CHECK_THAT(result.output, Contains("target jellyfin (plugin jellyfin 1.0.0): reachable"));
+  CHECK_THAT(result.output,
+             Contains("    POST " + servers.jellyfin.url() + "/Library/Media/Updated"));
+  CHECK_THAT(result.output, Contains("  /tv/Severance/Season 02 -> /media/tv/Severance/Season 02 "
+                                     "(rewrite /tv => /media/tv)"));
+  CHECK_THAT(result.output, Contains("doctor: all targets OK"));
+  CHECK_THAT(result.output, !Contains(kPlexToken) && !Contains(kEmbyKey));
+  CHECK(servers.plex.refreshed().empty());  // the doctor only looks
+}
+
+TEST_CASE("doctor exits 1 naming a rejected token and a path in no library", "[doctor]") {
+  MediaServers servers;
+  TempDir dir;
+  const auto ini = dir.write("scanhook.ini", servers.ini("wrong-token"));
+  const auto result = run_scanhookd({"doctor", "--config", ini.string(), "/music/Album"});
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("target plex (plugin plex 1.0.0): PROBLEM: "));
+  CHECK_THAT(result.output, Contains("  /music/Album: PROBLEM: rejected: "));
+  CHECK_THAT(result.output, Contains("doctor: problems found"));
+}
