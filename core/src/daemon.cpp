@@ -179,10 +179,10 @@ void Daemon::load_configuration() {
                         "would end at once)");
     for (const char* key : {"min_body_rate", "max_connections", "max_connections_per_client"})
       if (config_->server.integer(key) < 1)
-        throw ConfigError(ini.path + ": [server] " + key + ": must be at least 1");
+        throw ConfigError(where(key) + ": [server] " + key + ": must be at least 1");
     for (const char* key : {"header_timeout", "keep_alive_timeout", "request_timeout"})
       if (config_->server.duration(key) < std::chrono::milliseconds(100))
-        throw ConfigError(ini.path + ": [server] " + key +
+        throw ConfigError(where(key) + ": [server] " + key +
                           ": must be at least 100ms (no client could send a request in time)");
 
     const auto [host, port] = parse_listen_address(config_->server.string("listen"));
