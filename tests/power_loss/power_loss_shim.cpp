@@ -26,15 +26,16 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
-#include <vector>
 
 namespace {
 
@@ -47,7 +48,8 @@ struct Pending {
 
 struct File {
   std::string name;  // within the watched folder
-  std::vector<Pending> pending;
+  std::deque<Pending> pending;
+  std::uint64_t recorded = 0;  // changes ever made; the first recorded - pending.size() are durable
 };
 
 template <class Function>
@@ -105,12 +107,14 @@ struct Disk {
     return &file;
   }
 
-  // Makes `file`'s pending changes durable: applies them to its shadow.
-  void apply(File& file) {
+  // Makes `file`'s changes up to the `upto`th durable: applies them to its shadow.
+  void apply(File& file, std::uint64_t upto) {
     const std::string path = shadow + "/" + file.name;
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) std::abort();  // a broken shadow would fail the test for the wrong reason
-    for (const auto& change : file.pending) {
+    for (; !file.pending.empty() && file.recorded - file.pending.size() < upto;
+         file.pending.pop_front()) {
+      const Pending& change = file.pending.front();
       if (change.truncate) {
         if (ftruncate(fd, change.offset) != 0) std::abort();
       } else if (pwrite(fd, change.bytes.data(), change.bytes.size(), change.offset) !=
@@ -119,18 +123,22 @@ struct Disk {
       }
     }
     ::close(fd);
-    file.pending.clear();
   }
 
+  // An fsync makes durable what was written before it was called, once the
+  // disk is done: a cut before then loses it, and so it does what is written
+  // meanwhile (the committer's next batch) until the next fsync.
   int sync(int fd, SyncFn next) {
+    std::uint64_t upto = 0;
     {
       std::lock_guard lock(mutex);
-      if (!watched(fd)) return next(fd);
+      File* file = watched(fd);
+      if (!file) return next(fd);
+      upto = file->recorded;
     }
-    // The data is durable only once the disk is done; a cut before then loses it.
     if (sync_delay_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(sync_delay_us));
     std::lock_guard lock(mutex);
-    if (File* file = watched(fd)) apply(*file);
+    if (File* file = watched(fd)) apply(*file, upto);
     return 0;
   }
 };
@@ -141,10 +149,11 @@ Disk& disk() {
 }
 
 void record(File& file, off_t offset, const void* data, ssize_t written) {
-  if (written > 0)
-    file.pending.push_back(
-        {offset, std::string(static_cast<const char*>(data), static_cast<std::size_t>(written)),
-         false});
+  if (written <= 0) return;
+  file.pending.push_back(
+      {offset, std::string(static_cast<const char*>(data), static_cast<std::size_t>(written)),
+       false});
+  ++file.recorded;
 }
 
 }  // namespace
@@ -178,7 +187,10 @@ int ftruncate64(int fd, off_t length) {
   std::lock_guard lock(d.mutex);
   File* file = d.watched(fd);
   const int result = d.ftruncate(fd, length);
-  if (file && result == 0) file->pending.push_back({length, "", true});
+  if (file && result == 0) {
+    file->pending.push_back({length, "", true});
+    ++file->recorded;
+  }
   return result;
 }
 
