@@ -1,0 +1,65 @@
+// What scanhookd does with the queue it finds at start-up.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <filesystem>
+
+#include "support/daemon_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::testing::DaemonClient;
+using scanhook::testing::DaemonProcess;
+using scanhook::testing::TempDir;
+
+namespace {
+
+// A recorder source and the given recorder targets; nothing is due for an hour.
+std::string ini_with_targets(const std::vector<std::string>& targets) {
+  std::string ini =
+      "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = {dir}/plugins\n"
+      "access_log = false\n[queue]\nminimum_age = 1h\n[source.arr]\nplugin = recorder\n";
+  for (const auto& target : targets)
+    ini += "[target." + target + "]\nplugin = recorder\nrecord = {dir}/" + target + "\n";
+  return ini;
+}
+
+}  // namespace
+
+TEST_CASE("deliveries owed to a target removed from the configuration are dropped at start-up",
+          "[restart]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
+                             dir / "plugins" / "recorder.so");
+  {
+    DaemonProcess daemon(dir.path(), ini_with_targets({"kept", "gone"}));
+    REQUIRE(daemon.wait_until_listening());
+    const auto answer =
+        DaemonClient(daemon.url())
+            .post("/triggers/arr", R"({"paths": ["/tv/Show/Season 1"]})", "application/json");
+    REQUIRE(answer.status == 200);
+    daemon.send_signal(SIGTERM);
+    REQUIRE(daemon.wait_for_exit() == 0);
+  }
+  DaemonProcess daemon(dir.path(), ini_with_targets({"kept"}));
+  REQUIRE(daemon.wait_until_listening());
+  CHECK_THAT(daemon.output(),
+             Contains("1 queued deliveries were for targets no longer configured: dropped"));
+  const DaemonClient client(daemon.url());
+  const auto history = client.get_json("/api/history")->getArray("history");
+  REQUIRE(history->size() == 1);
+  const auto dropped = history->getObject(0);
+  CHECK(dropped->getValue<std::string>("folder") == "/tv/Show/Season 1");
+  CHECK(dropped->getValue<std::string>("target") == "gone");
+  CHECK(dropped->getValue<std::string>("outcome") == "dropped");
+  CHECK(dropped->getValue<std::string>("reason") == "the target is no longer configured");
+  // The target still configured still owes the folder.
+  const auto folders = client.get_json("/api/queue")->getArray("folders");
+  REQUIRE(folders->size() == 1);
+  const auto deliveries = folders->getObject(0)->getArray("deliveries");
+  REQUIRE(deliveries->size() == 1);
+  CHECK(deliveries->getObject(0)->getValue<std::string>("target") == "kept");
+}
