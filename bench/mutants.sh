@@ -22,12 +22,20 @@ build=$work/build
 mkdir -p "$work"
 
 commit=$(git -C "$repo" rev-parse HEAD)
-if [ "$(cat "$work/commit" 2>/dev/null)" != "$commit" ]; then
+previous=$(cat "$work/commit" 2>/dev/null || true)
+if [ -n "$previous" ] && [ -d "$src" ] && git -C "$repo" cat-file -e "$previous" 2>/dev/null; then
+  # Only the files that changed since the last run: the rest keep their mtimes.
+  git -C "$repo" diff --name-only --diff-filter=D "$previous" "$commit" |
+    while IFS= read -r f; do rm -f "$src/$f"; done
+  mapfile -t changed < <(git -C "$repo" diff --name-only --diff-filter=d "$previous" "$commit")
+  [ "${#changed[@]}" -eq 0 ] || git -C "$repo" archive "$commit" -- "${changed[@]}" | tar -x -C "$src"
+else
   rm -rf "$src"
   mkdir -p "$src"
   git -C "$repo" archive "$commit" | tar -x -C "$src"
-  echo "$commit" >"$work/commit"
 fi
+rm -rf "$work/orig"
+echo "$commit" >"$work/commit"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache >"$work/configure.log"
 echo "building the unmutated tree $commit in $build" >&2
