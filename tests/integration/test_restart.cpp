@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
@@ -62,4 +63,37 @@ TEST_CASE("deliveries owed to a target removed from the configuration are droppe
   const auto deliveries = folders->getObject(0)->getArray("deliveries");
   REQUIRE(deliveries->size() == 1);
   CHECK(deliveries->getObject(0)->getValue<std::string>("target") == "kept");
+}
+
+TEST_CASE("a webhook refused at the door is replayed into the queue once its rewrite is fixed",
+          "[restart]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
+                             dir / "plugins" / "recorder.so");
+  const std::string ini = ini_with_targets({"rec"});
+  {
+    DaemonProcess daemon(dir.path(), ini);
+    REQUIRE(daemon.wait_until_listening());
+    const auto refused =
+        DaemonClient(daemon.url())
+            .post("/triggers/arr", R"({"paths": ["D:\\Movies\\Film"]})", "application/json");
+    CHECK(refused.status == 400);
+    CHECK_THAT(refused.body, Contains(R"("dead_letter":1)"));
+    daemon.send_signal(SIGTERM);
+    REQUIRE(daemon.wait_for_exit() == 0);
+  }
+  // The fix: the source learns where the media server sees D:\Movies.
+  const std::string fixed =
+      std::regex_replace(ini, std::regex("plugin = recorder\n"),
+                         "plugin = recorder\nrewrite = D:\\Movies => /mnt/movies\n",
+                         std::regex_constants::format_first_only);
+  DaemonProcess daemon(dir.path(), fixed);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+  const auto replayed = client.post("/api/deadletters/1/replay", "", "application/json");
+  CHECK(replayed.status == 200);
+  const auto folders = client.get_json("/api/queue")->getArray("folders");
+  REQUIRE(folders->size() == 1);
+  CHECK(folders->getObject(0)->getValue<std::string>("path") == "/mnt/movies/Film");
 }
