@@ -15,12 +15,19 @@ set -euo pipefail
 
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 list=${1:-$repo/bench/mutants.txt}
-work=${MUTANTS_DIR:-/tmp/scanhook-mutants}
+# Inside the worktree (ignored by git as /build*/), with the build beside the
+# sources as in the README: under ccache's base_dir the scratch build then
+# hits the cache of the worktree's own build.
+work=${MUTANTS_DIR:-$repo/build-mutants}
 only=${MUTANTS_ONLY:-}
 src=$work/src
-build=$work/build
+build=$src/build
 mkdir -p "$work"
 
+# A run stopped part-way may have left a mutant applied.
+if [ -d "$work/orig" ]; then
+  (cd "$work/orig" && find . -type f) | while IFS= read -r f; do cp "$work/orig/$f" "$src/$f"; done
+fi
 commit=$(git -C "$repo" rev-parse HEAD)
 previous=$(cat "$work/commit" 2>/dev/null || true)
 if [ -n "$previous" ] && [ -d "$src" ] && git -C "$repo" cat-file -e "$previous" 2>/dev/null; then
