@@ -5,9 +5,11 @@
 
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -17,11 +19,13 @@ using scanhook::testing::TempDir;
 
 namespace {
 
-// A recorder source and the given recorder targets; nothing is due for an hour.
-std::string ini_with_targets(const std::vector<std::string>& targets) {
+// A recorder source and the given recorder targets; by default nothing is due for an hour.
+std::string ini_with_targets(const std::vector<std::string>& targets,
+                             const std::string& queue = "minimum_age = 1h\n") {
   std::string ini =
       "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = {dir}/plugins\n"
-      "access_log = false\n[queue]\nminimum_age = 1h\n[source.arr]\nplugin = recorder\n";
+      "access_log = false\n[queue]\n" +
+      queue + "[source.arr]\nplugin = recorder\n";
   for (const auto& target : targets)
     ini += "[target." + target + "]\nplugin = recorder\nrecord = {dir}/" + target + "\n";
   return ini;
@@ -42,8 +46,8 @@ TEST_CASE("deliveries owed to a target removed from the configuration are droppe
         DaemonClient(daemon.url())
             .post("/triggers/arr", R"({"paths": ["/tv/Show/Season 1"]})", "application/json");
     REQUIRE(answer.status == 200);
-    daemon.send_signal(SIGTERM);
-    REQUIRE(daemon.wait_for_exit() == 0);
+    daemon.send_signal(SIGKILL);  // what was answered or delivered is on disk
+    REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
   }
   DaemonProcess daemon(dir.path(), ini_with_targets({"kept"}));
   REQUIRE(daemon.wait_until_listening());
@@ -80,8 +84,8 @@ TEST_CASE("a webhook refused at the door is replayed into the queue once its rew
             .post("/triggers/arr", R"({"paths": ["D:\\Movies\\Film"]})", "application/json");
     CHECK(refused.status == 400);
     CHECK_THAT(refused.body, Contains(R"("dead_letter":1)"));
-    daemon.send_signal(SIGTERM);
-    REQUIRE(daemon.wait_for_exit() == 0);
+    daemon.send_signal(SIGKILL);  // what was answered or delivered is on disk
+    REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
   }
   // The fix: the source learns where the media server sees D:\Movies.
   const std::string fixed =
@@ -96,4 +100,38 @@ TEST_CASE("a webhook refused at the door is replayed into the queue once its rew
   const auto folders = client.get_json("/api/queue")->getArray("folders");
   REQUIRE(folders->size() == 1);
   CHECK(folders->getObject(0)->getValue<std::string>("path") == "/mnt/movies/Film");
+}
+
+// Only at start-up: a daemon that runs for longer than history_retention keeps
+// its older rows until it restarts.
+TEST_CASE("history rows older than history_retention are pruned at start-up", "[restart]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
+                             dir / "plugins" / "recorder.so");
+  const auto history_size = [](const DaemonProcess& daemon) {
+    return DaemonClient(daemon.url()).get_json("/api/history")->getArray("history")->size();
+  };
+  {
+    DaemonProcess daemon(dir.path(),
+                         ini_with_targets({"rec"}, "minimum_age = 0s\nidle_interval = 20ms\n"));
+    REQUIRE(daemon.wait_until_listening());
+    REQUIRE(DaemonClient(daemon.url())
+                .post("/triggers/arr", R"({"paths": ["/tv/A"]})", "application/json")
+                .status == 200);
+    REQUIRE(scanhook::testing::eventually([&] { return history_size(daemon) == 1; }));
+    daemon.send_signal(SIGKILL);  // what was answered or delivered is on disk
+    REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  {
+    DaemonProcess daemon(dir.path(), ini_with_targets({"rec"}, "history_retention = 1h\n"));
+    REQUIRE(daemon.wait_until_listening());
+    CHECK(history_size(daemon) == 1);  // younger than the retention: kept
+    daemon.send_signal(SIGKILL);  // what was answered or delivered is on disk
+    REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
+  }
+  DaemonProcess daemon(dir.path(), ini_with_targets({"rec"}, "history_retention = 250ms\n"));
+  REQUIRE(daemon.wait_until_listening());
+  CHECK(history_size(daemon) == 0);
 }
