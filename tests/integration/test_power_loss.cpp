@@ -105,7 +105,9 @@ TEST_CASE(
   for (int cut = 0; cut < kCuts; ++cut) {
     CAPTURE(cut);
     DaemonProcess daemon(dir.path(), kIni, {}, disk.environment(kSyncDelay));
-    REQUIRE(daemon.wait_until_listening());  // it starts on what the last cut left
+    const bool listening = daemon.wait_until_listening();
+    INFO("scanhookd said: " << daemon.output());
+    REQUIRE(listening);  // it starts on what the last cut left
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c)
