@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <atomic>
+#include <optional>
+#include <string>
 
 #include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/plugin_catalog.hpp"
@@ -25,22 +26,25 @@ HttpReply get(Router& router, const std::string& path) {
 
 }  // namespace
 
+// A full disk for real: test_storage_faults.cpp.
 TEST_CASE("/health answers 503 and says the database is unreachable when it cannot be queried",
           "[status]") {
   TempDir plugins;
   const PluginCatalog catalog = PluginCatalog::scan(plugins.path());
   Metrics metrics;
   Router router;
-  std::atomic<bool> reachable{true};
-  add_status_routes(router, catalog, metrics, [&] { return reachable.load(); });
+  DatabaseStatus status{true, std::nullopt};
+  add_status_routes(router, catalog, metrics, [&] { return status; });
   auto reply = get(router, "/health");
   CHECK(reply.status == 200);
   CHECK_THAT(reply.body, Contains(R"("status":"ok")") && Contains(R"("database":"reachable")"));
-  reachable = false;
+  CHECK_THAT(reply.body, !Contains("last_write_error"));
+  status = {false, std::string("cannot fsync scanhook.db-wal: No space left on device")};
   reply = get(router, "/health");
   CHECK(reply.status == 503);
-  CHECK_THAT(reply.body,
-             Contains(R"("status":"degraded")") && Contains(R"("database":"unreachable")"));
+  CHECK_THAT(reply.body, Contains(R"("status":"degraded")") &&
+                             Contains(R"("database":"unreachable")") &&
+                             Contains(R"("last_write_error":"cannot fsync scanhook.db-wal)"));
 }
 
 TEST_CASE("/metrics serves the registered series as Prometheus text", "[status]") {
@@ -48,7 +52,7 @@ TEST_CASE("/metrics serves the registered series as Prometheus text", "[status]"
   const PluginCatalog catalog = PluginCatalog::scan(plugins.path());
   Metrics metrics;
   Router router;
-  add_status_routes(router, catalog, metrics, [] { return true; });
+  add_status_routes(router, catalog, metrics, [] { return DatabaseStatus{true, std::nullopt}; });
   metrics.gauge("scanhook_queue_depth", "folders waiting", [] { return 7.0; });
   const auto reply = get(router, "/metrics");
   CHECK(reply.status == 200);
