@@ -76,7 +76,6 @@ before(async () => {
   mkdirSync(screenshots, { recursive: true });
   const started = await startProgram(fakeServer, [], /fake plex\.tv on (\S+) control (\S+)/);
   fake = { process: started.child, url: started.match[1], control: started.match[2] };
-  await control('POST', 'listed');
 
   const ini = path.join(dir, 'scanhook.ini');
   writeFileSync(ini, [
@@ -161,6 +160,23 @@ test('connect with Plex: the PIN is shown, then approved at plex.tv', async () =
   for (let i = 0; i < 6; ++i) assert.equal(await switches.nth(i).getAttribute('aria-checked'), 'true');
 });
 
+test('a fresh account shows its sources as "Not set yet (Plex default: on)" until one is changed', async () => {
+  // plex.tv lists no opt-outs for an account that never changed one (the fake does the same).
+  const states = page.locator('li[data-key] .state');
+  assert.equal(await states.count(), 6);
+  for (let i = 0; i < 6; ++i) assert.equal(await states.nth(i).textContent(), 'Not set yet (Plex default: on)');
+  const podcasts = page.getByRole('switch', { name: 'Podcasts' });
+  await podcasts.click();
+  await eventually(async () => (await control('GET', 'opt-outs'))[PODCASTS] === 'opt_out', 'podcasts opt_out at the fake');
+  await page.reload();
+  await page.getByRole('switch', { name: 'Music' }).waitFor();
+  assert.equal(await page.locator(`li[data-key="${MUSIC}"] .state`).textContent(), 'On');
+  assert.equal(await page.locator(`li[data-key="${PODCASTS}"] .state`).textContent(), 'Off');
+  await podcasts.click(); // back on, for the next test
+  await eventually(async () => (await control('GET', 'opt-outs'))[PODCASTS] === 'opt_in', 'podcasts opt_in at the fake');
+  await eventually(async () => !(await podcasts.isDisabled()), 'the switch to settle');
+});
+
 test('a switch turns its source off at plex.tv', async () => {
   const podcasts = page.getByRole('switch', { name: 'Podcasts' });
   await podcasts.click();
@@ -241,6 +257,22 @@ test('dead letters: an unreadable webhook is listed, inspected and replayed', as
   await shoot('dead-letters');
   await detail.getByRole('button', { name: 'Replay' }).click();
   await page.getByRole('alert').filter({ hasText: /^Replay of \d+ failed: / }).waitFor();
+});
+
+test('"Sign out of plex.tv" forgets the token here and the page offers to connect again', async () => {
+  await page.getByRole('link', { name: 'Online Media Sources' }).click();
+  await page.getByRole('switch', { name: 'Music' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out of plex.tv' }).click();
+  await page.getByRole('heading', { name: 'Not connected to plex.tv' }).waitFor();
+  await page.getByText(/^Signed out of plex\.tv\. The device stays listed under Authorized Devices/).waitFor();
+  await page.reload(); // the daemon, not the page, forgot the token
+  await page.getByRole('button', { name: 'Connect with Plex' }).waitFor();
+  assert.equal(await page.getByRole('switch').count(), 0);
+
+  await page.getByRole('button', { name: 'Connect with Plex' }).click();
+  await page.locator('.pin-code').waitFor();
+  await control('POST', 'approve');
+  await page.getByText('Connected to plex.tv as alice.').waitFor();
 });
 
 test('a token revoked at plex.tv returns the page to "Connect with Plex" with the reason', async () => {

@@ -154,7 +154,7 @@ TEST_CASE("a second daemon on a taken port says so and exits non-zero", "[daemon
   CHECK_THAT(result.output, Contains("cannot listen on 127.0.0.1:" + std::to_string(first.port())));
 }
 
-TEST_CASE("a second daemon on the same database says the queue is in use and exits non-zero",
+TEST_CASE("a second daemon on the same database says the queue is in use and exits with code 78",
           "[daemon]") {
   TempDir dir;
   DaemonProcess first(dir.path(), kMinimalIni);
@@ -164,7 +164,7 @@ TEST_CASE("a second daemon on the same database says the queue is in use and exi
                                "[server]\nlisten = 127.0.0.1:0\ndatabase = " + dir.path().string() +
                                    "/scanhook.db\n[target.log]\n");
   const auto result = run_scanhookd({"--config", ini.string()});
-  CHECK(result.exit_code != 0);
+  CHECK(result.exit_code == 78);  // as the README says: a configuration error, not restarted
   CHECK_THAT(result.output, Contains("is in use by another scanhookd"));
   CHECK(scanhook::support::HttpClient(first.url(), {}).send("GET", "/health").status == 200);
 }

@@ -382,7 +382,9 @@ TEST_CASE("music cannot be opt_out_managed, and bad values or bodies are refused
   f.check_identity_and_secrecy();
 }
 
-TEST_CASE("plex.tv itself refuses music as opt_out_managed", "[plex_optout]") {
+// The fake follows PROTOCOLS.md (music cannot be opt_out_managed); no test here talks to plex.tv.
+TEST_CASE("the fake plex.tv refuses music as opt_out_managed, as PROTOCOLS.md records",
+          "[plex_optout]") {
   FakePlexTv plextv;
   const auto account = plextv.add_account(kToken, "alice");
   scanhook::support::HttpClient client(plextv.url(), {});

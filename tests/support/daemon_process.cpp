@@ -12,7 +12,18 @@ namespace scanhook::testing {
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, int& read_fd) {
+pid_t spawn(const std::string& program, const std::vector<std::string>& args,
+            const std::vector<std::string>& environment, int& read_fd) {
+  // Built before fork: the child of a threaded process may not allocate.
+  std::vector<std::string> strings = args;
+  strings.insert(strings.begin(), program);
+  std::vector<std::string> added = environment;
+  std::vector<char*> argv, envp;
+  for (auto& arg : strings) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  for (char** variable = environ; *variable; ++variable) envp.push_back(*variable);
+  for (auto& variable : added) envp.push_back(variable.data());
+  envp.push_back(nullptr);
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
@@ -22,13 +33,7 @@ pid_t spawn(const std::vector<std::string>& args, int& read_fd) {
     ::dup2(fds[1], STDERR_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
-    std::vector<char*> argv;
-    std::string program = SCANHOOKD_PATH;
-    argv.push_back(program.data());
-    std::vector<std::string> copies = args;
-    for (auto& arg : copies) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    ::execv(program.c_str(), argv.data());
+    ::execve(program.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(fds[1]);
@@ -46,8 +51,14 @@ int decode_status(int status) {
 
 CommandResult run_scanhookd(const std::vector<std::string>& args,
                             std::chrono::milliseconds timeout) {
+  return run_program(SCANHOOKD_PATH, args, {}, timeout);
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::vector<std::string>& environment,
+                          std::chrono::milliseconds timeout) {
   int fd = -1;
-  const pid_t pid = spawn(args, fd);
+  const pid_t pid = spawn(program, args, environment, fd);
   CommandResult result;
   std::thread reader([&] {
     char buffer[4096];
@@ -72,7 +83,8 @@ CommandResult run_scanhookd(const std::vector<std::string>& args,
 }
 
 DaemonProcess::DaemonProcess(const std::filesystem::path& dir, const std::string& ini,
-                             const std::vector<std::string>& extra_args) {
+                             const std::vector<std::string>& extra_args,
+                             const std::vector<std::string>& environment) {
   const std::string folder = dir.string();
   const std::string text = std::regex_replace(ini, std::regex("\\{dir\\}"), folder);
   const auto config = dir / "scanhook.ini";
@@ -80,7 +92,7 @@ DaemonProcess::DaemonProcess(const std::filesystem::path& dir, const std::string
   std::vector<std::string> args = {"--config", config.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int fd = -1;
-  pid_ = spawn(args, fd);
+  pid_ = spawn(SCANHOOKD_PATH, args, environment, fd);
   reader_ = std::thread([this, fd] { read_output(fd); });
 }
 

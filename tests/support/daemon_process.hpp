@@ -24,13 +24,21 @@ struct CommandResult {
 CommandResult run_scanhookd(const std::vector<std::string>& args,
                             std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// Runs `program args...` to completion, with "KEY=VALUE" entries added to
+// the environment (killed after `timeout`).
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::vector<std::string>& environment,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
 class DaemonProcess {
  public:
   // Writes `ini` to <dir>/scanhook.ini, with "{dir}" replaced by the folder
   // (use `database = {dir}/scanhook.db`, `listen = 127.0.0.1:0`), and starts
   // scanhookd --config on it. Several runs may share one folder (restarts).
+  // `environment` adds "KEY=VALUE" entries to the inherited environment.
   DaemonProcess(const std::filesystem::path& dir, const std::string& ini,
-                const std::vector<std::string>& extra_args = {});
+                const std::vector<std::string>& extra_args = {},
+                const std::vector<std::string>& environment = {});
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

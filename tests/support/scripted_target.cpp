@@ -13,6 +13,7 @@ std::vector<Result> ScriptedTarget::scan(const std::vector<ScanFolder>& folders)
   if (hook) hook();
   std::vector<Result> results;
   std::lock_guard lock(mutex_);
+  batch_sizes_.push_back(folders.size());
   for (const auto& folder : folders) {
     scanned_.push_back(folder.path);
     if (script_.empty()) {
@@ -24,6 +25,11 @@ std::vector<Result> ScriptedTarget::scan(const std::vector<ScanFolder>& folders)
   }
   scanned_changed_.notify_all();
   return results;
+}
+
+std::vector<std::size_t> ScriptedTarget::batch_sizes() const {
+  std::lock_guard lock(mutex_);
+  return batch_sizes_;
 }
 
 Result ScriptedTarget::probe() noexcept {

@@ -31,6 +31,7 @@ class ScriptedTarget final : public Target {
   void on_scan(std::function<void()> hook);
 
   std::vector<std::string> scanned() const;
+  std::vector<std::size_t> batch_sizes() const;  // of each scan() call, in order
   int probes() const;
   // Waits up to `timeout_ms` until `count` folders were scanned.
   bool wait_for_scans(std::size_t count, int timeout_ms = 5000) const;
@@ -44,6 +45,7 @@ class ScriptedTarget final : public Target {
   Result probe_answer_ = Result::ok();
   std::function<void()> hook_;
   std::vector<std::string> scanned_;
+  std::vector<std::size_t> batch_sizes_;
   int probes_ = 0;
 };
 

@@ -79,7 +79,8 @@ struct Rig {
 
 }  // namespace
 
-TEST_CASE("each due folder reaches each target once, in batches", "[dispatcher]") {
+TEST_CASE("each due folder reaches each target once, in batches of at most its max_batch",
+          "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>(Stage::scan, 2);
   auto emby = std::make_shared<ScriptedTarget>(Stage::scan, 10);
   Rig rig({{"plex", plex}, {"emby", emby}});
@@ -93,6 +94,8 @@ TEST_CASE("each due folder reaches each target once, in batches", "[dispatcher]"
   const std::vector<std::string> all{"/tv/0", "/tv/1", "/tv/2", "/tv/3", "/tv/4"};
   CHECK(sorted(plex->scanned()) == all);
   CHECK(sorted(emby->scanned()) == all);
+  CHECK(plex->batch_sizes() == std::vector<std::size_t>{2, 2, 1});
+  CHECK(emby->batch_sizes() == std::vector<std::size_t>{5});
   CHECK(rig.queue.history(100, 0).size() == 10);
   auto& delivered =
       rig.metrics.counter("scanhook_deliveries_total", "", {{"target", "plex"}, {"outcome", "ok"}});
@@ -254,4 +257,38 @@ TEST_CASE("a target failing on server errors keeps its folders and says since wh
   // The state moves just after the queue row is acknowledged.
   CHECK(Rig::eventually([&] { return rig.dispatcher->states()[0].failing_since == 0; }));
   CHECK(rig.queue.history(10, 0).at(0).outcome == "ok");
+}
+
+TEST_CASE("a target's Retry-After sets its next attempt instead of the backoff", "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  plex->answer({Result::retry("Plex answered 503", std::chrono::seconds(30))});
+  DispatchSettings settings = Rig::fast();  // backoff from 20 ms
+  settings.backoff.max = std::chrono::hours(1);
+  Rig rig({{"plex", plex}}, settings);
+  rig.add("/tv/A");
+  const Millis before = now_millis();
+  rig.dispatcher->start();
+  REQUIRE(plex->wait_for_scans(1));
+  std::vector<QueuedFolder> listed;
+  REQUIRE(Rig::eventually([&] {
+    listed = rig.queue.list(10, 0);
+    return listed.size() == 1 && listed[0].deliveries.size() == 1 &&
+           listed[0].deliveries[0].attempts == 1;
+  }));
+  CHECK(listed[0].deliveries[0].next_attempt >= before + 30'000);
+  CHECK(listed[0].deliveries[0].next_attempt <= now_millis() + 30'000);
+  std::this_thread::sleep_for(milliseconds(200));  // ten times the backoff: still not retried
+  CHECK(plex->scanned().size() == 1);
+}
+
+TEST_CASE("a new event wakes an idle target at once, without waiting for idle_interval",
+          "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  DispatchSettings settings = Rig::fast();
+  settings.idle_interval = std::chrono::seconds(30);
+  Rig rig({{"plex", plex}}, settings);
+  rig.dispatcher->start();
+  std::this_thread::sleep_for(milliseconds(200));  // the worker found nothing and sleeps
+  rig.add("/tv/A");
+  CHECK(plex->wait_for_scans(1, 5000));  // long before the 30 s idle_interval
 }

@@ -53,6 +53,16 @@ TEST_CASE("rewrite rules are tried in order and the first match applies", "[path
   CHECK(rules.rewrite("/data/tv/x").path == "/mnt/tv/x");
 }
 
+TEST_CASE("the first matching rewrite applies even when a later one matches a longer prefix",
+          "[paths]") {
+  const PathRules rules({"/data => /general", "/data/tv => /specific", "~^/data/tv/(.*) => /re/$1"},
+                        {}, {});
+  CHECK(rules.rewrite("/data/tv/Show").path == "/general/tv/Show");
+  CHECK(rules.rewrite("/data/tv/Show").rule == "/data => /general");
+  const PathRules regex_first({"~^/data/(.*) => /re/$1", "/data/tv => /specific"}, {}, {});
+  CHECK(regex_first.rewrite("/data/tv/Show").path == "/re/tv/Show");
+}
+
 TEST_CASE("a regex rewrite replaces its match with capture groups", "[paths]") {
   const PathRules rules({"~^/data/(tv|movies)/([^/]+) => /mnt/$1/by-name/$2"}, {}, {});
   CHECK(rules.rewrite("/data/tv/Show/Season 1").path == "/mnt/tv/by-name/Show/Season 1");

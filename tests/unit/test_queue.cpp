@@ -138,6 +138,28 @@ TEST_CASE("an event during an in-flight delivery is not lost (generation)", "[qu
   CHECK(f.queue.history(10, 0).size() == 2);
 }
 
+TEST_CASE("an event during a retried scan that then succeeds resets the attempts and the backoff",
+          "[queue]") {
+  QueueFixture f;
+  f.add("/tv/Show", 10);
+  f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::retry("Plex answered 503"), 30,
+           5000);
+  const auto in_flight = f.queue.due("plex", 5000, 10, {});
+  REQUIRE(in_flight.size() == 1);
+  REQUIRE(in_flight[0].attempts == 1);  // the second attempt is the one in flight
+  f.add("/tv/Show", 5010);              // arrives while it runs
+  f.finish("plex", in_flight[0], Result::ok(), 5020);
+  const auto listed = f.queue.list(10, 0);
+  REQUIRE(listed.size() == 1);
+  REQUIRE(listed[0].deliveries.size() == 1);
+  CHECK(listed[0].deliveries[0].attempts == 0);
+  CHECK(listed[0].deliveries[0].next_attempt == 0);
+  CHECK(listed[0].deliveries[0].last_error.empty());
+  const auto again = f.queue.due("plex", 5030, 10, {});
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].attempts == 0);  // the new event's scan starts afresh, not as a third retry
+}
+
 TEST_CASE("a rejected folder is recorded with its reason and not retried", "[queue]") {
   QueueFixture f;
   f.add("/tv/Show", 10);
