@@ -5,6 +5,7 @@
 #include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/suggestion.hpp"
 #include "scanhook/core/verdict_fingerprint.hpp"
+#include "scanhook/http.hpp"
 
 namespace scanhook::core {
 
@@ -224,12 +225,20 @@ void Engine::submit_async(const std::string& source_name, const std::vector<Scan
     return done({400, admitted.error, 0, 0, 0});
   }
   if (source) source->filtered->add(static_cast<double>(admitted.filtered));
-  ingest_.submit_async(std::move(admitted.events), [source, filtered = admitted.filtered,
-                                                    done = std::move(done)](IngestReceipt receipt) {
-    if (!receipt.committed) return done({503, receipt.error, 0, 0, 0});
-    if (source) source->merged->add(static_cast<double>(receipt.merged));
-    done({200, "", receipt.added, receipt.merged, filtered});
-  });
+  // Nothing vanishes: each dropped event is logged, and kept in the history.
+  for (const auto& row : admitted.dropped)
+    Poco::Logger::get("scanhook.engine")
+        .information("[source.%s] not queued: %s%s: %s", source_name, json_quote(row.folder),
+                     row.target.empty() ? std::string() : " for [target." + row.target + "]",
+                     row.reason);
+  ingest_.submit_async(
+      std::move(admitted.events),
+      [source, filtered = admitted.filtered, done = std::move(done)](IngestReceipt receipt) {
+        if (!receipt.committed) return done({503, receipt.error, 0, 0, 0});
+        if (source) source->merged->add(static_cast<double>(receipt.merged));
+        done({200, "", receipt.added, receipt.merged, filtered});
+      },
+      std::move(admitted.dropped));
 }
 
 }  // namespace scanhook::core
