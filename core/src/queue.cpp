@@ -271,12 +271,13 @@ void Queue::record_dropped(SqlConnection& sql, const DroppedEvent& dropped, Mill
   sql.prepare(R"sql(
       INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, finished_at,
                           duration_ms, reason)
-      VALUES(?1, ?2, ?3, 'filtered', 0, ?4, ?4, 0, ?5))sql")
+      VALUES(?1, ?2, ?3, ?6, 0, ?4, ?4, 0, ?5))sql")
       .bind(1, dropped.folder)
       .bind(2, dropped.target)
       .bind(3, dropped.target_path)
       .bind(4, now)
       .bind(5, dropped.reason)
+      .bind(6, dropped.outcome)
       .run();
 }
 

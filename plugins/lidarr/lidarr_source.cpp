@@ -33,6 +33,13 @@ void on_artist_delete(ArrEvents& events) {
   events.add_item_delete(EventKind::deleted);
 }
 
+// The files are still in the download folder: nothing in the library changed,
+// but the event names them, so they are kept in the history.
+void on_import_failure(ArrEvents& events) {
+  events.drop_files("trackFiles",
+                    "left the files in the download folder: nothing in the library changed");
+}
+
 // The payload has no album folder: the artist's folder holds it.
 void on_album_delete(ArrEvents& events) {
   events.add_item_delete(EventKind::modified);
@@ -48,7 +55,7 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
     {"Test", nullptr},
     {"Grab", nullptr},
     {"DownloadFailure", nullptr},
-    {"ImportFailure", nullptr},
+    {"ImportFailure", on_import_failure},
     {"ArtistAdd", nullptr},
     {"Health", nullptr},
     {"HealthRestored", nullptr},

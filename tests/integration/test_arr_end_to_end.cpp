@@ -628,6 +628,27 @@ TEST_CASE(
   CHECK(output.find("not queued: \"/data/movies/Oppenheimer (2023)\"") ==
         output.rfind("not queued: \"/data/movies/Oppenheimer (2023)\""));  // one line
 
+  // An event the app sends for files it kept: named, not scanned, still in the history.
+  const Reply kept = rig.call("POST", "/triggers/sonarr",
+                              read_test_data("sonarr/v4/series_delete_kept_files.json"), kAdmin);
+  CHECK(kept.body == R"x({"message":"SeriesDelete kept the files on disk: nothing to scan",)x"
+                     R"x("queued":0,"merged":0,"filtered":0})x");
+  const std::string ignored_row =
+      R"x("folder":"/data/tv/The Bear","target":"","target_path":"/data/tv/The Bear",)x"
+      R"x("outcome":"ignored",)x";
+  bool kept_in_history = false;
+  for (int i = 0; i < 500 && !kept_in_history; ++i) {
+    kept_in_history =
+        rig.call("GET", "/api/history", "", kAdmin).body.find(ignored_row) != std::string::npos;
+    if (!kept_in_history) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(kept_in_history);
+  CHECK_THAT(rig.call("GET", "/api/history", "", kAdmin).body,
+             Contains(R"x("reason":"SeriesDelete kept the files on disk: nothing to scan")x"));
+  CHECK(
+      rig.wait_for_output("[source.sonarr] not queued: \"/data/tv/The Bear\": SeriesDelete kept "
+                          "the files on disk: nothing to scan"));
+
   const Reply explained =
       rig.call("POST", "/api/explain",
                R"x({"source":"radarr_uhd","is_file":true,)x"

@@ -65,7 +65,9 @@ TEST_CASE("lidarr: events that change nothing on disk are answered 200 and queue
                     {"v2/test.json", "Test changes nothing on disk"},
                     {"v2/grab.json", "Grab changes nothing on disk"},
                     {"v2/download_failure.json", "DownloadFailure changes nothing on disk"},
-                    {"v2/import_failure.json", "ImportFailure changes nothing on disk"},
+                    {"v2/import_failure.json",
+                     "ImportFailure left the files in the download folder: nothing in the library "
+                     "changed"},
                     {"v2/artist_add.json", "ArtistAdd changes nothing on disk"},
                     {"v2/health.json", "Health changes nothing on disk"},
                     {"v2/health_restored.json", "HealthRestored changes nothing on disk"},
@@ -73,10 +75,13 @@ TEST_CASE("lidarr: events that change nothing on disk are answered 200 and queue
                     {"v2/album_delete_kept_files.json",
                      "AlbumDelete kept the files on disk: nothing to scan"},
                 });
-  REQUIRE(host.logs().size() == 1);
-  CHECK(host.logs()[0].second ==
-        "[source.lidarr] Lidarr \"AlbumDelete\": kept the files on disk: artist.path "
-        "\"/music/Radiohead\" not scanned");
+  CHECK(host.dropped() ==
+        std::vector<std::string>{
+            "/downloads/complete/music/Radiohead-In_Rainbows-WEB-FLAC-2007-OBZEN/"
+            "01-radiohead-15_step.flac: ImportFailure left the files in the download folder: "
+            "nothing in the library changed",
+            "/music/Radiohead: AlbumDelete kept the files on disk: nothing to scan"});
+  CHECK(host.logs().empty());
 }
 
 TEST_CASE("lidarr: bad requests get their status and a message naming what is wrong", "[lidarr]") {

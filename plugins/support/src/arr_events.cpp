@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "scanhook/http.hpp"
+#include "scanhook/http.hpp"  // json_quote
 #include "scanhook/support/host_path.hpp"
 
 namespace scanhook::support {
@@ -107,19 +107,26 @@ void ArrEvents::fall_back_to_root(EventKind kind, const std::string& why) {
 void ArrEvents::add_item_delete(EventKind kind) {
   const auto deleted_files = payload_.flag("deletedFiles");
   if (deleted_files && !*deleted_files) {
-    kept_ = event_type_ + " kept the files on disk: nothing to scan";
-    const auto root = payload_.text(root_field_);
-    note(false,
-         "kept the files on disk: " + (root ? root_field_ + " " + json_quote(*root) + " not scanned"
-                                            : std::string("nothing to scan")));
+    ignored_ = event_type_ + " kept the files on disk: nothing to scan";
+    if (const auto root = payload_.text(root_field_))
+      dropped_.push_back({{*root, false, kind, 0}, ignored_});
     return;
   }
   add_root(kind);
 }
 
+void ArrEvents::drop_files(const std::string& array, const std::string& why) {
+  ignored_ = event_type_ + " " + why;
+  const auto files = payload_.objects(array);
+  if (!files) return;
+  for (const auto& file : *files)
+    if (const auto path = file.text("path"))
+      dropped_.push_back({{*path, true, EventKind::modified, 0}, ignored_});
+}
+
 WebhookOutcome ArrEvents::outcome() const {
   if (events_.empty()) {
-    if (!kept_.empty()) return WebhookOutcome::ignored(kept_);
+    if (!ignored_.empty()) return WebhookOutcome::ignored(ignored_);
     return WebhookOutcome::malformed(event_type_ + " event has no " +
                                      (missing_.empty() ? root_field_ : missing_));
   }

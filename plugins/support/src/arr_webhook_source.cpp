@@ -26,6 +26,7 @@ WebhookOutcome ArrWebhookSource::on_request(const HttpRequest& request) {
       host_.log(
           note.warning ? LogLevel::warning : LogLevel::info,
           "[source." + instance_ + "] " + app_ + " " + json_quote(*event_type) + ": " + note.text);
+    for (const auto& [event, reason] : events.dropped()) host_.record_dropped(event, reason);
     return events.outcome();
   }
   return unknown_event(*event_type);

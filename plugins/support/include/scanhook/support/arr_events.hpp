@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scanhook/scan_event.hpp"
@@ -55,15 +56,20 @@ class ArrEvents {
   void add_root(EventKind kind);
   // The item's root folder in place of something more precise, because `why`.
   void fall_back_to_root(EventKind kind, const std::string& why);
-  // A whole item removed: its root folder when the app deleted the files,
-  // nothing when it kept them (`deletedFiles: false`).
+  // A whole item removed: its root folder when the app deleted the files;
+  // when it kept them (`deletedFiles: false`) the root is dropped instead.
   void add_item_delete(EventKind kind);
+  // The files of `array` are named but not scanned, because `why` (a failed
+  // import's files are still in the download folder); the event is ignored.
+  void drop_files(const std::string& array, const std::string& why);
 
   // accepted("<event_type>: N paths", with "; fell back: ..." when it did),
-  // ignored when the event names files the app kept, or a 400 saying what
-  // was missing when no folder could be derived.
+  // ignored when the event only names what it leaves alone, or a 400 saying
+  // what was missing when no folder could be derived.
   WebhookOutcome outcome() const;
   const std::vector<ArrNote>& notes() const { return notes_; }
+  // What the event names but leaves alone, and why: for Host::record_dropped.
+  const std::vector<std::pair<ScanEvent, std::string>>& dropped() const { return dropped_; }
 
  private:
   // One file: `relative_key` under the root, else `path_key` when inside the
@@ -81,7 +87,8 @@ class ArrEvents {
   std::vector<ArrNote> notes_;
   std::vector<std::string> fallbacks_;  // said in the reply
   std::string missing_;                 // the first field whose lack left nothing to scan
-  std::string kept_;                    // why the event was ignored
+  std::string ignored_;                 // why the event queues nothing
+  std::vector<std::pair<ScanEvent, std::string>> dropped_;
 };
 
 // `relative` is a relative path that stays below its folder: not empty, not
