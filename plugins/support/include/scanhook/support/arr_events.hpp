@@ -37,8 +37,6 @@ class ArrEvents {
   ArrEvents(const ArrPayload& payload, std::string event_type, std::string root_field)
       : payload_(payload), event_type_(std::move(event_type)), root_field_(std::move(root_field)) {}
 
-  const ArrPayload& payload() const { return payload_; }
-
   // The file object `object` (episodeFile, movieFile, trackFile, bookFile).
   // False when the payload has no such object: nothing was added.
   bool add_file(const std::string& object, EventKind kind);
@@ -63,9 +61,10 @@ class ArrEvents {
   // import's files are still in the download folder); the event is ignored.
   void drop_files(const std::string& array, const std::string& why);
 
-  // accepted("<event_type>: N paths", with "; fell back: ..." when it did),
-  // ignored when the event only names what it leaves alone, or a 400 saying
-  // what was missing when no folder could be derived.
+  // accepted("<event_type>: N paths", with "; fell back: ..." naming each
+  // fallback, and each file skipped for want of any folder), ignored when the
+  // event only names what it leaves alone, or a 400 saying what was missing
+  // when no folder at all could be derived.
   WebhookOutcome outcome() const;
   const std::vector<ArrNote>& notes() const { return notes_; }
   // What the event names but leaves alone, and why: for Host::record_dropped.
