@@ -340,6 +340,7 @@ TEST_CASE(
       "episodeFiles": [{"path": "/tv/S/a.mkv"}, {"id": 2}]})");
   CHECK(describe(rootless.events) == Lines{"created file /tv/S/a.mkv"});
   CHECK(rootless.message ==
-        "Download: 1 path; fell back: episodeFiles[] has no relativePath or path and there is no "
-        "series.path: skipped");
+        "Download: 1 path; skipped: episodeFiles[] has no relativePath or path and there is no "
+        "series.path");
+  CHECK(host.logs().back().first == scanhook::LogLevel::warning);
 }

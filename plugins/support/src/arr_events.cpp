@@ -96,11 +96,7 @@ void ArrEvents::add_root(EventKind kind) {
 
 void ArrEvents::fall_back_to_root(EventKind kind, const std::string& why) {
   if (!payload_.text(root_field_)) return add_root(kind);  // records the lack
-  const std::string fallback = why + ": scanned " + root_field_;
-  if (std::find(fallbacks_.begin(), fallbacks_.end(), fallback) == fallbacks_.end()) {
-    fallbacks_.push_back(fallback);
-    note(false, "fell back: " + fallback);
-  }
+  remark("fell back: " + why + ": scanned " + root_field_, false);
   add_root(kind);
 }
 
@@ -132,8 +128,7 @@ WebhookOutcome ArrEvents::outcome() const {
   }
   std::string message = event_type_ + ": " + std::to_string(events_.size()) +
                         (events_.size() == 1 ? " path" : " paths");
-  for (std::size_t i = 0; i < fallbacks_.size(); ++i)
-    message += (i == 0 ? "; fell back: " : "; ") + fallbacks_[i];
+  for (const auto& remark : remarks_) message += "; " + remark;
   return WebhookOutcome::accepted(events_, message);
 }
 
@@ -159,11 +154,7 @@ void ArrEvents::add_file_object(const ArrPayload& file, const std::string& field
   if (root) return fall_back_to_root(kind, why);
   if (missing_.empty()) missing_ = field + "." + path_key + " or " + root_field_;
   // Said even when other files were found: the reply must not look complete.
-  const std::string skipped = why + " and there is no " + root_field_ + ": skipped";
-  if (std::find(fallbacks_.begin(), fallbacks_.end(), skipped) == fallbacks_.end()) {
-    fallbacks_.push_back(skipped);
-    note(true, skipped);
-  }
+  remark("skipped: " + why + " and there is no " + root_field_, true);
 }
 
 void ArrEvents::add_path(std::string path, bool is_file, EventKind kind) {
@@ -172,6 +163,12 @@ void ArrEvents::add_path(std::string path, bool is_file, EventKind kind) {
 
 void ArrEvents::note(bool warning, std::string text) {
   notes_.push_back({warning, std::move(text)});
+}
+
+void ArrEvents::remark(const std::string& text, bool warning) {
+  if (std::find(remarks_.begin(), remarks_.end(), text) != remarks_.end()) return;
+  remarks_.push_back(text);
+  note(warning, text);
 }
 
 }  // namespace scanhook::support

@@ -61,8 +61,8 @@ class ArrEvents {
   // import's files are still in the download folder); the event is ignored.
   void drop_files(const std::string& array, const std::string& why);
 
-  // accepted("<event_type>: N paths", with "; fell back: ..." naming each
-  // fallback, and each file skipped for want of any folder), ignored when the
+  // accepted("<event_type>: N paths", then "; fell back: ..." for each
+  // fallback and "; skipped: ..." for each file with no folder at all), ignored when the
   // event only names what it leaves alone, or a 400 saying what was missing
   // when no folder at all could be derived.
   WebhookOutcome outcome() const;
@@ -78,15 +78,17 @@ class ArrEvents {
                        EventKind kind);
   void add_path(std::string path, bool is_file, EventKind kind);
   void note(bool warning, std::string text);
+  // Once per text: said in the reply and noted for the log.
+  void remark(const std::string& text, bool warning);
 
   const ArrPayload& payload_;
   std::string event_type_;
   std::string root_field_;
   std::vector<ScanEvent> events_;
   std::vector<ArrNote> notes_;
-  std::vector<std::string> fallbacks_;  // said in the reply
-  std::string missing_;                 // the first field whose lack left nothing to scan
-  std::string ignored_;                 // why the event queues nothing
+  std::vector<std::string> remarks_;  // "fell back: ..." and "skipped: ...", said in the reply
+  std::string missing_;               // the first field whose lack left nothing to scan
+  std::string ignored_;               // why the event queues nothing
   std::vector<std::pair<ScanEvent, std::string>> dropped_;
 };
 
