@@ -11,7 +11,7 @@
 // header_timeout (10 s by default), or the idle connections are closed.
 //
 // Usage: front_door_bench PORT PID [idle=1000] [slow=100] [samples=41]
-//   Run from the repository root (it reads tests/data/sonarr/download.json);
+//   Run from the repository root (it reads tests/data/sonarr/v4/download.json);
 //   the daemon needs [source.sonarr] with no token and no [server] credentials.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
   ::getrlimit(RLIMIT_NOFILE, &limit);
   limit.rlim_cur = limit.rlim_max;
   ::setrlimit(RLIMIT_NOFILE, &limit);
-  std::ifstream file("tests/data/sonarr/download.json", std::ios::binary);
+  std::ifstream file("tests/data/sonarr/v4/download.json", std::ios::binary);
   std::stringstream text;
   text << file.rdbuf();
   const std::string fixture = text.str();

@@ -1,11 +1,11 @@
--- wrk script: POST a real Sonarr "Download" webhook (tests/data/sonarr/download.json)
+-- wrk script: POST a real Sonarr "Download" webhook (tests/data/sonarr/v4/download.json)
 -- to /triggers/sonarr, its series folder renamed per request so every
 -- request queues a new folder (no coalescing). Run wrk from the repository
 -- root; see unique_requests.lua.
 local unique = dofile("bench/unique_requests.lua")
 
 init = function(args)
-  local file = assert(io.open("tests/data/sonarr/download.json", "rb"))
+  local file = assert(io.open("tests/data/sonarr/v4/download.json", "rb"))
   local template = file:read("*a")
   file:close()
   -- The body cut at each mention of the series folder, to be joined again

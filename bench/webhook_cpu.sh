@@ -94,7 +94,7 @@ for build in "$@"; do
       sleep 1
     done
     kill -0 "$pid" 2>/dev/null || { cat "$work/log" >&2; exit 1; }
-    sonarr() { post /triggers/sonarr tests/data/sonarr/download.json /tv/Severance "$@"; }
+    sonarr() { post /triggers/sonarr tests/data/sonarr/v4/download.json /tv/Severance "$@"; }
     jellyfin() {
       post "/triggers/jellyfin?token=bench-token" \
         tests/data/jellyfin/plugin-v18/item_added_all_properties.json \

@@ -5,10 +5,19 @@
 #include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/suggestion.hpp"
 #include "scanhook/core/verdict_fingerprint.hpp"
+#include "scanhook/http.hpp"
 
 namespace scanhook::core {
 
 namespace {
+
+// One info line per event that never entered the queue.
+void log_dropped(const std::string& source, const DroppedEvent& row) {
+  Poco::Logger::get("scanhook.engine")
+      .information("[source.%s] not queued: %s%s: %s", source, json_quote(row.folder),
+                   row.target.empty() ? std::string() : " for [target." + row.target + "]",
+                   row.reason);
+}
 
 std::unique_ptr<Intake> make_intake(const Config& config) {
   std::vector<SourceRules> sources;
@@ -80,6 +89,9 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         instance.instance, database_,
         [this](const std::string& source, const std::vector<ScanEvent>& events) {
           return submit(source, events).status == 200;
+        },
+        [this](const std::string& source, const ScanEvent& event, const std::string& reason) {
+          record_dropped(source, event, reason);
         }));
     std::string error;
     auto made = instance.plugin->create(instance.kind, instance.instance, instance.plugin_config,
@@ -224,12 +236,27 @@ void Engine::submit_async(const std::string& source_name, const std::vector<Scan
     return done({400, admitted.error, 0, 0, 0});
   }
   if (source) source->filtered->add(static_cast<double>(admitted.filtered));
-  ingest_.submit_async(std::move(admitted.events), [source, filtered = admitted.filtered,
-                                                    done = std::move(done)](IngestReceipt receipt) {
-    if (!receipt.committed) return done({503, receipt.error, 0, 0, 0});
-    if (source) source->merged->add(static_cast<double>(receipt.merged));
-    done({200, "", receipt.added, receipt.merged, filtered});
-  });
+  // Nothing vanishes: each dropped event is logged, and kept in the history.
+  for (const auto& row : admitted.dropped) log_dropped(source_name, row);
+  ingest_.submit_async(
+      std::move(admitted.events),
+      [source, filtered = admitted.filtered, done = std::move(done)](IngestReceipt receipt) {
+        if (!receipt.committed) return done({503, receipt.error, 0, 0, 0});
+        if (source) source->merged->add(static_cast<double>(receipt.merged));
+        done({200, "", receipt.added, receipt.merged, filtered});
+      },
+      std::move(admitted.dropped));
+}
+
+void Engine::record_dropped(const std::string& source, const ScanEvent& event,
+                            const std::string& reason) {
+  // The folder as the queue would have named it; a path the door refuses as sent.
+  const EventPlan plan = intake_->plan(source, event);
+  DroppedEvent row{plan.error.empty() ? plan.folder : event.path, "",
+                   plan.error.empty() ? plan.checked : event.path, reason, "ignored"};
+  log_dropped(source, row);
+  // Through the group commit, without waiting: the webhook's answer does not depend on it.
+  ingest_.submit_async({}, [](const IngestReceipt&) {}, {std::move(row)});
 }
 
 }  // namespace scanhook::core

@@ -33,8 +33,9 @@ IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {
       [&](Done done) { submit_async(std::move(events), std::move(done)); });
 }
 
-void Ingest::submit_async(std::vector<QueuedEvent> events, Done done) {
-  if (events.empty()) return done({true, 0, 0, ""});
+void Ingest::submit_async(std::vector<QueuedEvent> events, Done done,
+                          std::vector<DroppedEvent> dropped) {
+  if (events.empty() && dropped.empty()) return done({true, 0, 0, ""});
   bool first = false;
   {
     std::unique_lock lock(mutex_);
@@ -45,6 +46,7 @@ void Ingest::submit_async(std::vector<QueuedEvent> events, Done done) {
     first = open_->requests.empty();
     open_->requests.push_back(std::move(events));
     open_->done.push_back(std::move(done));
+    for (auto& row : dropped) open_->dropped.push_back(std::move(row));
   }
   if (first) wake_committer_.notify_one();  // the committer waits for a batch's first request
 }
@@ -112,6 +114,7 @@ void Ingest::commit(Batch& batch) {
             ++receipts[i].merged;
         }
       }
+      for (const auto& row : batch.dropped) queue_.record_dropped(sql, row, now);
     });
   } catch (const std::exception& error) {
     for (auto& receipt : receipts)

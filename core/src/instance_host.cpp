@@ -6,10 +6,12 @@
 
 namespace scanhook::core {
 
-InstanceHost::InstanceHost(std::string instance, Database& database, SubmitFunction submit)
+InstanceHost::InstanceHost(std::string instance, Database& database, SubmitFunction submit,
+                           DropFunction drop)
     : instance_(std::move(instance)),
       database_(database),
       submit_(std::move(submit)),
+      drop_(std::move(drop)),
       logger_(Poco::Logger::get("scanhook." + instance_)) {}
 
 void InstanceHost::log(LogLevel level, const std::string& message) noexcept {
@@ -32,6 +34,15 @@ bool InstanceHost::submit(const std::vector<ScanEvent>& events) noexcept {
   } catch (const std::exception& error) {
     log(LogLevel::error, std::string("submit failed: ") + error.what());
     return false;
+  }
+}
+
+void InstanceHost::record_dropped(const ScanEvent& event, const std::string& reason) noexcept {
+  try {
+    if (!drop_) return Host::record_dropped(event, reason);
+    drop_(instance_, event, reason);
+  } catch (const std::exception& error) {
+    log(LogLevel::error, std::string("could not keep a dropped event: ") + error.what());
   }
 }
 

@@ -2,6 +2,21 @@
 
 namespace scanhook::core {
 
+namespace {
+
+// The step that dropped a planned event, as history rows.
+void add_dropped(const EventPlan& plan, std::vector<DroppedEvent>& rows) {
+  if (!plan.source_filter.accepted)
+    return rows.push_back({plan.folder, "", plan.checked,
+                           "the source's filter dropped it: " + plan.source_filter.reason});
+  if (plan.targets.empty())
+    return rows.push_back({plan.folder, "", plan.folder, "no target is configured"});
+  for (const auto& target : plan.targets)
+    rows.push_back({plan.folder, target.target, target.path, target.reason});
+}
+
+}  // namespace
+
 bool EventPlan::queued() const {
   for (const auto& target : targets)
     if (target.accepted) return true;
@@ -77,6 +92,7 @@ IntakeResult Intake::admit(const std::string& source, const std::vector<ScanEven
       if (target.accepted) queued.targets.push_back(target.target);
     if (queued.targets.empty()) {
       ++result.filtered;
+      add_dropped(plan, result.dropped);
       continue;
     }
     result.events.push_back(std::move(queued));

@@ -267,6 +267,20 @@ std::string Queue::history_target(std::int64_t history_id) {
   });
 }
 
+void Queue::record_dropped(SqlConnection& sql, const DroppedEvent& dropped, Millis now) {
+  sql.prepare(R"sql(
+      INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, finished_at,
+                          duration_ms, reason)
+      VALUES(?1, ?2, ?3, ?6, 0, ?4, ?4, 0, ?5))sql")
+      .bind(1, dropped.folder)
+      .bind(2, dropped.target)
+      .bind(3, dropped.target_path)
+      .bind(4, now)
+      .bind(5, dropped.reason)
+      .bind(6, dropped.outcome)
+      .run();
+}
+
 std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, Millis now) {
   return database_.write([&](SqlConnection& sql) {
     auto& query = sql.prepare("SELECT DISTINCT target FROM deliveries");

@@ -11,45 +11,38 @@
 namespace {
 
 using scanhook::EventKind;
-using scanhook::WebhookOutcome;
 using scanhook::support::ArrEvents;
-using scanhook::support::ArrPayload;
 
-// Lidarr's track files carry absolute paths only: no folder to fall back on ("").
-WebhookOutcome on_download(const ArrPayload& payload) {
-  ArrEvents events(payload, "Download");
-  events.add_files("trackFiles", "", EventKind::created);
-  events.add_replaced_files("");
-  return events.outcome();
+// Lidarr's track files carry their absolute path only (Lidarr stores it).
+void on_download(ArrEvents& events) {
+  if (!events.add_files("trackFiles", EventKind::created))
+    events.fall_back_to_root(EventKind::created, "the payload has no trackFiles[]");
+  events.add_replaced_files();
 }
 
-WebhookOutcome on_rename(const ArrPayload& payload) {
-  ArrEvents events(payload, "Rename");
+void on_rename(ArrEvents& events) {
   events.add_renames("renamedTrackFiles");
-  return events.outcome();
 }
 
 // Tags rewritten in place. Older Lidarr builds name only the artist.
-WebhookOutcome on_retag(const ArrPayload& payload) {
-  ArrEvents events(payload, "Retag");
-  if (payload.has("trackFile"))
-    events.add_file("trackFile", "", EventKind::modified);
-  else if (payload.has("artist.path"))
-    events.add_folder("artist.path", EventKind::modified);
-  else
-    return scanhook::support::missing_field("Retag", "trackFile.path or artist.path");
-  return events.outcome();
+void on_retag(ArrEvents& events) {
+  if (!events.add_file("trackFile", EventKind::modified)) events.add_root(EventKind::modified);
 }
 
-WebhookOutcome on_artist_delete(const ArrPayload& payload) {
-  return scanhook::support::folder_delete(payload, "ArtistDelete", "artist.path",
-                                          EventKind::deleted);
+void on_artist_delete(ArrEvents& events) {
+  events.add_item_delete(EventKind::deleted);
+}
+
+// The files are still in the download folder: nothing in the library changed,
+// but the event names them, so they are kept in the history.
+void on_import_failure(ArrEvents& events) {
+  events.drop_files("trackFiles",
+                    "left the files in the download folder: nothing in the library changed");
 }
 
 // The payload has no album folder: the artist's folder holds it.
-WebhookOutcome on_album_delete(const ArrPayload& payload) {
-  return scanhook::support::folder_delete(payload, "AlbumDelete", "artist.path",
-                                          EventKind::modified);
+void on_album_delete(ArrEvents& events) {
+  events.add_item_delete(EventKind::modified);
 }
 
 // constexpr: no code runs when the core loads the .so to check it.
@@ -62,7 +55,7 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
     {"Test", nullptr},
     {"Grab", nullptr},
     {"DownloadFailure", nullptr},
-    {"ImportFailure", nullptr},
+    {"ImportFailure", on_import_failure},
     {"ArtistAdd", nullptr},
     {"Health", nullptr},
     {"HealthRestored", nullptr},
@@ -72,7 +65,8 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   return std::make_unique<scanhook::support::ArrWebhookSource>(
-      "Lidarr", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance, *args.host);
+      "Lidarr", "artist.path", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance,
+      *args.host);
 }
 
 }  // namespace

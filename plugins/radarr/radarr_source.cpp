@@ -11,32 +11,26 @@
 namespace {
 
 using scanhook::EventKind;
-using scanhook::WebhookOutcome;
 using scanhook::support::ArrEvents;
-using scanhook::support::ArrPayload;
 
-WebhookOutcome on_download(const ArrPayload& payload) {
-  ArrEvents events(payload, "Download");
-  events.add_file("movieFile", "movie.folderPath", EventKind::created);
-  events.add_replaced_files("movie.folderPath");
-  return events.outcome();
+void on_download(ArrEvents& events) {
+  if (!events.add_file("movieFile", EventKind::created))
+    events.fall_back_to_root(EventKind::created, "the payload has no movieFile");
+  events.add_replaced_files();
 }
 
-WebhookOutcome on_rename(const ArrPayload& payload) {
-  ArrEvents events(payload, "Rename");
+// Radarr 3.x sent a Rename with the movie only.
+void on_rename(ArrEvents& events) {
   events.add_renames("renamedMovieFiles");
-  return events.outcome();
 }
 
-WebhookOutcome on_movie_file_delete(const ArrPayload& payload) {
-  ArrEvents events(payload, "MovieFileDelete");
-  events.add_file("movieFile", "movie.folderPath", EventKind::deleted);
-  return events.outcome();
+void on_movie_file_delete(ArrEvents& events) {
+  if (!events.add_file("movieFile", EventKind::deleted))
+    events.fall_back_to_root(EventKind::deleted, "the payload has no movieFile");
 }
 
-WebhookOutcome on_movie_delete(const ArrPayload& payload) {
-  return scanhook::support::folder_delete(payload, "MovieDelete", "movie.folderPath",
-                                          EventKind::deleted);
+void on_movie_delete(ArrEvents& events) {
+  events.add_item_delete(EventKind::deleted);
 }
 
 // constexpr: no code runs when the core loads the .so to check it.
@@ -56,7 +50,8 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   return std::make_unique<scanhook::support::ArrWebhookSource>(
-      "Radarr", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance, *args.host);
+      "Radarr", "movie.folderPath", std::vector(std::begin(kEvents), std::end(kEvents)),
+      args.instance, *args.host);
 }
 
 }  // namespace

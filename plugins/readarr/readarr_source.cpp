@@ -11,45 +11,36 @@
 namespace {
 
 using scanhook::EventKind;
-using scanhook::WebhookOutcome;
 using scanhook::support::ArrEvents;
-using scanhook::support::ArrPayload;
 
-// Readarr's book files carry absolute paths only: no folder to fall back on ("").
-WebhookOutcome on_download(const ArrPayload& payload) {
-  ArrEvents events(payload, "Download");
-  events.add_files("bookFiles", "", EventKind::created);
-  events.add_replaced_files("");
-  return events.outcome();
+// Readarr's book files carry their absolute path only (Readarr stores it).
+void on_download(ArrEvents& events) {
+  if (!events.add_files("bookFiles", EventKind::created))
+    events.fall_back_to_root(EventKind::created, "the payload has no bookFiles[]");
+  events.add_replaced_files();
 }
 
-WebhookOutcome on_rename(const ArrPayload& payload) {
-  ArrEvents events(payload, "Rename");
+void on_rename(ArrEvents& events) {
   events.add_renames("renamedBookFiles");
-  return events.outcome();
 }
 
-WebhookOutcome on_retag(const ArrPayload& payload) {
-  ArrEvents events(payload, "Retag");
-  events.add_file("bookFile", "", EventKind::modified);
-  return events.outcome();
+void on_retag(ArrEvents& events) {
+  if (!events.add_file("bookFile", EventKind::modified))
+    events.fall_back_to_root(EventKind::modified, "the payload has no bookFile");
 }
 
-WebhookOutcome on_book_file_delete(const ArrPayload& payload) {
-  ArrEvents events(payload, "BookFileDelete");
-  events.add_file("bookFile", "", EventKind::deleted);
-  return events.outcome();
+void on_book_file_delete(ArrEvents& events) {
+  if (!events.add_file("bookFile", EventKind::deleted))
+    events.fall_back_to_root(EventKind::deleted, "the payload has no bookFile");
 }
 
-WebhookOutcome on_author_delete(const ArrPayload& payload) {
-  return scanhook::support::folder_delete(payload, "AuthorDelete", "author.path",
-                                          EventKind::deleted);
+void on_author_delete(ArrEvents& events) {
+  events.add_item_delete(EventKind::deleted);
 }
 
 // The payload has no book folder: the author's folder holds it.
-WebhookOutcome on_book_delete(const ArrPayload& payload) {
-  return scanhook::support::folder_delete(payload, "BookDelete", "author.path",
-                                          EventKind::modified);
+void on_book_delete(ArrEvents& events) {
+  events.add_item_delete(EventKind::modified);
 }
 
 // constexpr: no code runs when the core loads the .so to check it.
@@ -70,7 +61,8 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   return std::make_unique<scanhook::support::ArrWebhookSource>(
-      "Readarr", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance, *args.host);
+      "Readarr", "author.path", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance,
+      *args.host);
 }
 
 }  // namespace

@@ -11,39 +11,32 @@
 namespace {
 
 using scanhook::EventKind;
-using scanhook::WebhookOutcome;
 using scanhook::support::ArrEvents;
-using scanhook::support::ArrPayload;
 
 // Two shapes share eventType "Download": one imported file (`episodeFile`),
 // or, from v4.0.6 "On Import Complete", all files of a download (`episodeFiles[]`).
-WebhookOutcome on_download(const ArrPayload& payload) {
-  ArrEvents events(payload, "Download");
-  if (payload.has("episodeFile"))
-    events.add_file("episodeFile", "series.path", EventKind::created);
-  else if (payload.has("episodeFiles"))
-    events.add_files("episodeFiles", "series.path", EventKind::created);
-  else
-    return scanhook::support::missing_field("Download", "episodeFile.path or episodeFiles[]");
-  events.add_replaced_files("series.path");
-  return events.outcome();
+void on_download(ArrEvents& events) {
+  if (!events.add_file("episodeFile", EventKind::created) &&
+      !events.add_files("episodeFiles", EventKind::created))
+    events.fall_back_to_root(EventKind::created,
+                             "the payload has no episodeFile or episodeFiles[]");
+  events.add_replaced_files();
 }
 
-WebhookOutcome on_rename(const ArrPayload& payload) {
-  ArrEvents events(payload, "Rename");
+// Before 3.0.5 a Rename named only the series.
+void on_rename(ArrEvents& events) {
   events.add_renames("renamedEpisodeFiles");
-  return events.outcome();
 }
 
-WebhookOutcome on_episode_file_delete(const ArrPayload& payload) {
-  ArrEvents events(payload, "EpisodeFileDelete");
-  events.add_file("episodeFile", "series.path", EventKind::deleted);
-  return events.outcome();
+// The first 3.0.5 development builds sent no episodeFile; the season folder's
+// name cannot be derived from episodes[].seasonNumber, so the series folder.
+void on_episode_file_delete(ArrEvents& events) {
+  if (!events.add_file("episodeFile", EventKind::deleted))
+    events.fall_back_to_root(EventKind::deleted, "the payload has no episodeFile");
 }
 
-WebhookOutcome on_series_delete(const ArrPayload& payload) {
-  return scanhook::support::folder_delete(payload, "SeriesDelete", "series.path",
-                                          EventKind::deleted);
+void on_series_delete(ArrEvents& events) {
+  events.add_item_delete(EventKind::deleted);
 }
 
 // constexpr: no code runs when the core loads the .so to check it.
@@ -63,7 +56,8 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   return std::make_unique<scanhook::support::ArrWebhookSource>(
-      "Sonarr", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance, *args.host);
+      "Sonarr", "series.path", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance,
+      *args.host);
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ echo "$health" | grep -q "\"version\":\"$version\"" || fail "/health has another
 echo "$health" | grep -q '{"name":"sonarr"' || fail "/health lists no sonarr plugin"
 
 answer=$(curl -sS --max-time 10 -H 'Content-Type: application/json' \
-  --data-binary "@$source_dir/tests/data/sonarr/download.json" "http://127.0.0.1:$port/triggers/sonarr")
+  --data-binary "@$source_dir/tests/data/sonarr/v4/download.json" "http://127.0.0.1:$port/triggers/sonarr")
 echo "$answer" | grep -q '"queued":1' || fail "POST /triggers/sonarr answered $answer"
 for _ in $(seq 1 100); do
   grep -q "target log: 1 folder in .*1 ok: /tv/Severance/Season 02" "$work/daemon.log" && break

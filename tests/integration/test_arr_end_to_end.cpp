@@ -60,10 +60,15 @@ rewrite = M:\Music => /data/music
 [source.readarr]
 rewrite = /books => /data/books
 rewrite = E:\Books => /data/books
+[source.radarr_uhd]
+plugin = radarr
+rewrite = /movies => /data/movies
+include = 2160p
 [target.rec]
 plugin = recorder
 record = {dir}/record
 rewrite = /data => /mnt
+exclude = ^/mnt/tv/Kids/
 )";
 
 struct Reply {
@@ -157,92 +162,149 @@ class Rig {
   std::size_t seen_ = 0;
 };
 
-// Each fixture of an app and the folders the target must receive for it.
+// Each fixture of an app (tests/data/<app>/<version>/<file>) and the folders
+// the target must receive for it, in the folder the app means.
 using FixtureTable = std::map<std::string, Folders>;
 
 const std::map<std::string, FixtureTable>& fixtures() {
   static const std::string tv = "/mnt/tv/Severance/Season 02";
+  static const std::string foundation = "/mnt/tv/Foundation";
   static const std::string dune = "/mnt/movies/Dune Part Two (2024)";
+  static const std::string oppenheimer = "/mnt/movies/Oppenheimer (2023)";
   static const std::string album = "/mnt/music/Radiohead/In Rainbows (2007)";
+  static const std::string dummy = "/mnt/music/Portishead/Dummy (1994)";
   static const std::string author = "/mnt/books/Ursula K. Le Guin";
   static const std::string book = author + "/The Dispossessed (1974)";
+  static const std::string jemisin = "/mnt/books/N. K. Jemisin";
   static const std::map<std::string, FixtureTable> table = {
       {"sonarr",
        {
-           {"download.json", {tv}},
-           {"download_upgrade.json", {tv}},
-           {"download_import_complete.json", {"/mnt/tv/The Bear/Season 3"}},
-           {"download_v3.json", {"/mnt/tv/Slow Horses/Season 3"}},
-           {"download_windows.json", {"/mnt/tv/The Bear/Season 3"}},
-           {"rename.json", {"/mnt/tv/Severance/Season 01", tv, "/mnt/tv/Severance/Season 1"}},
-           {"episode_file_delete.json", {tv}},
-           {"series_delete.json", {"/mnt/tv/Severance"}},
-           {"series_delete_kept_files.json", {}},
-           {"test.json", {}},
-           {"grab.json", {}},
-           {"series_add.json", {}},
-           {"health.json", {}},
-           {"health_restored.json", {}},
-           {"application_update.json", {}},
-           {"manual_interaction_required.json", {}},
+           // v2 and v3 before 3.0.5: a Rename names only the series.
+           {"v2/rename.json", {"/mnt/tv/Andor"}},
+           // 3.0.5-3.0.10: episodeFile.path of a new import is the download client's file.
+           {"v3/download.json", {foundation + "/Season 2"}},
+           {"v3/download_upgrade.json", {foundation + "/Season 2"}},
+           {"v3/rename.json", {foundation + "/Season 01", foundation + "/Season 1"}},
+           {"v3/episode_file_delete.json", {foundation + "/Season 2"}},
+           {"v3/series_delete.json", {foundation}},
+           {"v3/test.json", {}},
+           // 3.0.5 development builds: EpisodeFileDelete without episodeFile.
+           {"v3.0.5-develop/episode_file_delete.json", {"/mnt/tv/Andor"}},
+           {"v4.0.0-4.0.8/download.json", {foundation + "/Season 3"}},
+           {"v4.0.0-4.0.8/download_import_complete.json", {foundation + "/Season 3"}},
+           {"v4.0.0-4.0.8/rename.json", {foundation + "/Season 03", foundation + "/Season 3"}},
+           {"v4.0.0-4.0.8/episode_file_delete.json", {foundation + "/Season 3"}},
+           {"v4/download.json", {tv}},
+           {"v4/download_upgrade.json", {tv}},
+           {"v4/download_import_complete.json", {"/mnt/tv/The Bear/Season 3"}},
+           {"v4/download_windows.json", {"/mnt/tv/The Bear/Season 3"}},
+           {"v4/rename.json", {"/mnt/tv/Severance/Season 01", tv, "/mnt/tv/Severance/Season 1"}},
+           {"v4/episode_file_delete.json", {tv}},
+           {"v4/series_delete.json", {"/mnt/tv/Severance"}},
+           {"v4/series_delete_kept_files.json", {}},
+           {"v4/test.json", {}},
+           {"v4/grab.json", {}},
+           {"v4/series_add.json", {}},
+           {"v4/health.json", {}},
+           {"v4/health_restored.json", {}},
+           {"v4/application_update.json", {}},
+           {"v4/manual_interaction_required.json", {}},
        }},
       {"radarr",
        {
-           {"download.json", {dune}},
-           {"download_upgrade.json", {dune}},
-           {"download_windows.json", {"/mnt/movies/Past Lives (2023)"}},
-           {"rename.json", {dune}},
-           {"movie_file_delete.json", {dune}},
-           {"movie_file_delete_windows.json", {"/mnt/movies/Past Lives (2023)"}},
-           {"movie_delete.json", {dune}},
-           {"movie_delete_kept_files.json", {}},
-           {"test.json", {}},
-           {"grab.json", {}},
-           {"movie_added.json", {}},
-           {"health.json", {}},
-           {"health_restored.json", {}},
-           {"application_update.json", {}},
-           {"manual_interaction_required.json", {}},
+           {"v3/download.json", {oppenheimer}},
+           {"v3/rename.json", {oppenheimer}},
+           {"v3/movie_file_delete.json", {oppenheimer}},
+           {"v4/download.json", {oppenheimer}},
+           {"v4/rename.json", {oppenheimer}},
+           {"v5.0-5.10.0/download.json", {oppenheimer}},
+           {"v5.0-5.10.0/rename.json", {oppenheimer}},
+           {"v6/download.json", {dune}},
+           {"v6/download_upgrade.json", {dune}},
+           {"v6/download_windows.json", {"/mnt/movies/Past Lives (2023)"}},
+           {"v6/rename.json", {dune}},
+           {"v6/movie_file_delete.json", {dune}},
+           {"v6/movie_file_delete_windows.json", {"/mnt/movies/Past Lives (2023)"}},
+           {"v6/movie_delete.json", {dune}},
+           {"v6/movie_delete_kept_files.json", {}},
+           {"v6/test.json", {}},
+           {"v6/grab.json", {}},
+           {"v6/movie_added.json", {}},
+           {"v6/health.json", {}},
+           {"v6/health_restored.json", {}},
+           {"v6/application_update.json", {}},
+           {"v6/manual_interaction_required.json", {}},
        }},
       {"lidarr",
        {
-           {"download.json", {album}},
-           {"download_upgrade.json", {album}},
-           {"download_windows.json", {album}},
-           {"rename.json", {"/mnt/music/Radiohead/In Rainbows", album}},
-           {"retag.json", {album}},
-           {"retag_artist_only.json", {"/mnt/music/Radiohead"}},
-           {"artist_delete.json", {"/mnt/music/Radiohead"}},
-           {"album_delete.json", {"/mnt/music/Radiohead"}},
-           {"album_delete_kept_files.json", {}},
-           {"test.json", {}},
-           {"grab.json", {}},
-           {"download_failure.json", {}},
-           {"import_failure.json", {}},
-           {"artist_add.json", {}},
-           {"health.json", {}},
-           {"health_restored.json", {}},
-           {"application_update.json", {}},
+           {"v1.0/retag.json", {"/mnt/music/Radiohead"}},
+           {"v1/download.json", {dummy}},
+           {"v1/rename.json", {"/mnt/music/Portishead/Dummy", dummy}},
+           {"v1/retag.json", {dummy}},
+           // v1/album_delete.json names no folder at all: a 400 (see below).
+           {"v2/download.json", {album}},
+           {"v2/download_upgrade.json", {album}},
+           {"v2/download_windows.json", {album}},
+           {"v2/rename.json", {"/mnt/music/Radiohead/In Rainbows", album}},
+           {"v2/retag.json", {album}},
+           {"v2/artist_delete.json", {"/mnt/music/Radiohead"}},
+           {"v2/album_delete.json", {"/mnt/music/Radiohead"}},
+           {"v2/album_delete_kept_files.json", {}},
+           {"v2/test.json", {}},
+           {"v2/grab.json", {}},
+           {"v2/download_failure.json", {}},
+           {"v2/import_failure.json", {}},
+           {"v2/artist_add.json", {}},
+           {"v2/health.json", {}},
+           {"v2/health_restored.json", {}},
+           {"v2/application_update.json", {}},
        }},
       {"readarr",
        {
-           {"download.json", {book}},
-           {"download_upgrade.json", {book}},
-           {"download_windows.json", {book}},
-           {"rename.json", {author + "/The Dispossessed", book}},
-           {"retag.json", {book}},
-           {"book_file_delete.json", {book}},
-           {"author_delete.json", {author}},
-           {"book_delete.json", {author}},
-           {"author_delete_kept_files.json", {}},
-           {"test.json", {}},
-           {"grab.json", {}},
-           {"author_added.json", {}},
-           {"health.json", {}},
-           {"application_update.json", {}},
+           {"v0.1/download.json", {jemisin + "/The Fifth Season (2015)"}},
+           {"v0.1/rename.json",
+            {jemisin + "/The Fifth Season", jemisin + "/The Fifth Season (2015)"}},
+           {"v0.1/book_file_delete.json", {jemisin + "/The Fifth Season (2015)"}},
+           {"v0.3/download.json", {book}},
+           {"v0.3/download_upgrade.json", {book}},
+           {"v0.3/download_windows.json", {book}},
+           {"v0.3/rename.json", {author + "/The Dispossessed", book}},
+           {"v0.3/retag.json", {book}},
+           {"v0.3/book_file_delete.json", {book}},
+           {"v0.3/author_delete.json", {author}},
+           {"v0.3/book_delete.json", {author}},
+           {"v0.3/author_delete_kept_files.json", {}},
+           {"v0.3/test.json", {}},
+           {"v0.3/grab.json", {}},
+           {"v0.3/author_added.json", {}},
+           {"v0.3/health.json", {}},
+           {"v0.3/application_update.json", {}},
        }},
   };
   return table;
+}
+
+// Fixtures the table does not list because they are answered with an error.
+const std::set<std::string> kRefusedFixtures = {"lidarr/v1/album_delete.json"};
+
+// Every fixture under tests/data/<app>/, as "<version>/<file>".
+std::set<std::string> fixtures_on_disk(const std::string& app) {
+  const auto root = std::filesystem::path(SCANHOOK_TEST_DATA_DIR) / app;
+  std::set<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
+    if (entry.is_regular_file() && entry.path().filename() != "PROVENANCE")
+      found.insert(entry.path().lexically_relative(root).generic_string());
+  return found;
+}
+
+// The line "<file>: <where it comes from>" in the PROVENANCE beside a fixture, or "".
+std::string provenance_line(const std::string& fixture) {
+  const auto path = std::filesystem::path(SCANHOOK_TEST_DATA_DIR) / fixture;
+  std::ifstream in(path.parent_path() / "PROVENANCE");
+  const std::string prefix = path.filename().string() + ": ";
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0 && line.size() > prefix.size()) return line;
+  return "";
 }
 
 }  // namespace
@@ -256,14 +318,16 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
   {
     INFO("every fixture of every app reaches the target as exactly its folders, once each");
     for (const auto& [app, table] : fixtures()) {
-      // The table covers every fixture the app has.
-      std::set<std::string> on_disk;
-      for (const auto& entry :
-           std::filesystem::directory_iterator(std::filesystem::path(SCANHOOK_TEST_DATA_DIR) / app))
-        on_disk.insert(entry.path().filename().string());
+      // The table covers every fixture the app has; each names its provenance.
       std::set<std::string> listed;
       for (const auto& [fixture, folders] : table) listed.insert(fixture);
-      CHECK(listed == on_disk);
+      for (const auto& refused : kRefusedFixtures)
+        if (refused.rfind(app + "/", 0) == 0) listed.insert(refused.substr(app.size() + 1));
+      CHECK(listed == fixtures_on_disk(app));
+      for (const auto& fixture : listed) {
+        INFO(app + "/" + fixture);
+        CHECK_FALSE(provenance_line(app + "/" + fixture).empty());
+      }
 
       for (const auto& [fixture, folders] : table) {
         INFO(app + "/" + fixture);
@@ -278,15 +342,24 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
   }
 
   {
+    INFO("a fixture that names no folder at all is a 400, kept as a dead letter");
+    const Reply reply =
+        rig.call("POST", "/triggers/lidarr", read_test_data("lidarr/v1/album_delete.json"), kAdmin);
+    CHECK(reply.status == 400);
+    CHECK(reply.body == R"({"error":"AlbumDelete event has no artist.path","dead_letter":1})");
+    CHECK(rig.queued() == 0);
+  }
+
+  {
     INFO("a source's token in a header or the query; a wrong or missing credential is a 401");
-    const std::string body = read_test_data("sonarr/download_v3.json");
-    const Folders slow_horses = {"/mnt/tv/Slow Horses/Season 3"};
+    const std::string body = read_test_data("sonarr/v3/download.json");
+    const Folders foundation_s2 = {"/mnt/tv/Foundation/Season 2"};
     CHECK(
         rig.call("POST", "/triggers/sonarr", body, {{"X-Scanhook-Token", "sonarr-token"}}).status ==
         200);
-    CHECK(rig.delivered(1) == slow_horses);
+    CHECK(rig.delivered(1) == foundation_s2);
     CHECK(rig.call("POST", "/triggers/sonarr?token=sonarr-token", body).status == 200);
-    CHECK(rig.delivered(1) == slow_horses);
+    CHECK(rig.delivered(1) == foundation_s2);
 
     const std::vector<std::pair<std::string, Headers>> refused = {
         {"/triggers/sonarr", {}},
@@ -313,10 +386,10 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     const Reply reply = rig.call("POST", "/triggers/radarr", broken, kAdmin);
     CHECK(reply.status == 400);
     CHECK(reply.body == R"({"error":"body is not valid JSON: an object or array is not closed )"
-                        R"(where the text ends","dead_letter":1})");
+                        R"(where the text ends","dead_letter":2})");
     const Reply letters = rig.call("GET", "/api/deadletters", "", kAdmin);
     CHECK_THAT(letters.body,
-               Contains(R"("id":1,"source":"radarr")") &&
+               Contains(R"("id":2,"source":"radarr")") &&
                    Contains(R"("body":"{\"eventType\": \"Download\", \"movie\": {\"folderPath\": )"
                             R"(\"/movies/X\"")"));
     CHECK(rig.queued() == 0);
@@ -324,7 +397,7 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
 
   {
     INFO("each instance of one plugin has its own route and rules; PUT works too");
-    const std::string body = read_test_data("sonarr/download.json");
+    const std::string body = read_test_data("sonarr/v4/download.json");
     CHECK(rig.call("POST", "/triggers/sonarr4k", body, kAdmin).status == 200);
     CHECK(rig.delivered(1) == Folders{"/mnt/tv4k/Severance/Season 02"});
     CHECK(rig.call("PUT", "/triggers/sonarr", body, kAdmin).status == 200);
@@ -363,15 +436,15 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     INFO("plex_autoscan's URL takes each app's payload by shape, and its manual form");
     const std::string url = "/" + kPass;
     // No other credential: the pass is the URL's, as it was for plex_autoscan.
-    CHECK(rig.call("POST", url, read_test_data("sonarr/download.json")).status == 200);
+    CHECK(rig.call("POST", url, read_test_data("sonarr/v4/download.json")).status == 200);
     CHECK(rig.delivered(1) == Folders{"/mnt/tv/Severance/Season 02"});
-    CHECK(rig.call("POST", url, read_test_data("radarr/download_windows.json")).status == 200);
+    CHECK(rig.call("POST", url, read_test_data("radarr/v6/download_windows.json")).status == 200);
     CHECK(rig.delivered(1) == Folders{"/mnt/movies/Past Lives (2023)"});
-    CHECK(rig.call("POST", url, read_test_data("lidarr/retag_artist_only.json")).status == 200);
+    CHECK(rig.call("POST", url, read_test_data("lidarr/v1.0/retag.json")).status == 200);
     CHECK(rig.delivered(1) == Folders{"/mnt/music/Radiohead"});
-    CHECK(rig.call("POST", url, read_test_data("sonarr/test.json")).status == 200);
+    CHECK(rig.call("POST", url, read_test_data("sonarr/v4/test.json")).status == 200);
 
-    const Reply readarr = rig.call("POST", url, read_test_data("readarr/download.json"));
+    const Reply readarr = rig.call("POST", url, read_test_data("readarr/v0.3/download.json"));
     CHECK(readarr.status == 400);
     CHECK_THAT(readarr.body, Contains("not a Sonarr, Radarr or Lidarr webhook"));
 
@@ -384,7 +457,7 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
               .status == 200);
     CHECK(rig.delivered(1) == Folders{"/mnt/movies/Heat (1995)"});
 
-    CHECK(rig.call("POST", "/" + kPass.substr(1) + "0", read_test_data("sonarr/download.json"))
+    CHECK(rig.call("POST", "/" + kPass.substr(1) + "0", read_test_data("sonarr/v4/download.json"))
               .status == 404);
     CHECK(rig.call("PUT", url, "{}").status == 405);
     CHECK(rig.call("GET", url + "?a=%zz").status == 400);  // an URI Poco cannot decode
@@ -422,4 +495,178 @@ TEST_CASE("check-config refuses a bad plex_autoscan key with exit code 78, witho
   CHECK_THAT(result.output,
              Contains(unknown.string() + ": [server] plex_autoscan_sonarr: there is no webhook "
                                          "source [source.sonar]"));
+}
+
+// Issue 12's examples, each posted to the running daemon as the app sends it.
+
+TEST_CASE("a Sonarr v3 or v4.0.8 new import scans the season folder, not the download folder",
+          "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  const Reply reply = rig.call("POST", "/triggers/sonarr", R"x({
+    "series": {"id": 1, "title": "Foundation", "path": "/data/tv/Foundation"},
+    "episodeFile": {"id": 7, "relativePath": "Season 3/Foundation - S03E01.mkv",
+      "path": "/data/downloads/complete/Foundation.S03E01.1080p/Foundation.S03E01.1080p.mkv"},
+    "isUpgrade": false, "eventType": "Download"})x",
+                               kAdmin);
+  CHECK(reply.status == 200);
+  CHECK(reply.body == R"x({"message":"Download: 1 path","queued":1,"merged":0,"filtered":0})x");
+  CHECK(rig.delivered(1) == Folders{"/mnt/tv/Foundation/Season 3"});
+}
+
+TEST_CASE("a Radarr new import before 5.10.1 scans the movie folder, not the download folder",
+          "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  const Reply reply = rig.call("POST", "/triggers/radarr", R"x({
+    "movie": {"id": 2, "title": "Heat", "year": 1995, "folderPath": "/data/movies/Heat (1995)"},
+    "movieFile": {"id": 9, "relativePath": "Heat (1995) Bluray-1080p.mkv",
+      "path": "/data/downloads/complete/Heat.1995.1080p.BluRay/Heat.1995.1080p.BluRay.mkv"},
+    "isUpgrade": false, "eventType": "Download"})x",
+                               kAdmin);
+  CHECK(reply.status == 200);
+  CHECK(rig.delivered(1) == Folders{"/mnt/movies/Heat (1995)"});
+}
+
+TEST_CASE("a file path outside the item's folder is never queued, and the warning names the field",
+          "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  const Reply reply = rig.call("POST", "/triggers/sonarr", R"x({
+    "series": {"id": 1, "title": "Foundation", "path": "/data/tv/Foundation"},
+    "episodeFile": {"id": 7,
+      "path": "/data/downloads/complete/Foundation.S03E01.1080p/Foundation.S03E01.1080p.mkv"},
+    "eventType": "Download"})x",
+                               kAdmin);
+  CHECK(reply.status == 200);
+  CHECK_THAT(reply.body, Contains("fell back: episodeFile.path is outside series.path: scanned "
+                                  "series.path"));
+  CHECK(rig.delivered(1) == Folders{"/mnt/tv/Foundation"});
+  CHECK(rig.wait_for_output(
+      "episodeFile.path \"/data/downloads/complete/Foundation.S03E01.1080p/"
+      "Foundation.S03E01.1080p.mkv\" is outside series.path \"/data/tv/Foundation\": not used"));
+}
+
+TEST_CASE("a Rename with no renamedEpisodeFiles scans the series folder and says it fell back",
+          "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  const Reply reply =
+      rig.call("POST", "/triggers/sonarr",
+               R"x({"series":{"path":"/data/tv/Andor"},"eventType":"Rename"})x", kAdmin);
+  CHECK(reply.status == 200);
+  CHECK(reply.body ==
+        R"x({"message":"Rename: 1 path; fell back: the payload has no renamedEpisodeFiles[]: )x"
+        R"x(scanned series.path","queued":1,"merged":0,"filtered":0})x");
+  CHECK(rig.delivered(1) == Folders{"/mnt/tv/Andor"});
+  CHECK(rig.wait_for_output("fell back: the payload has no renamedEpisodeFiles[]"));
+}
+
+TEST_CASE("a renamed file without path is found from the series folder and relativePath",
+          "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  const Reply reply = rig.call("POST", "/triggers/sonarr", R"x({
+    "series": {"id": 1, "title": "Andor", "path": "/data/tv/Andor"},
+    "renamedEpisodeFiles": [{"id": 3, "relativePath": "Season 01/Andor - S01E01.mkv",
+      "previousRelativePath": "Season 1/Andor.S01E01.mkv",
+      "previousPath": "/data/tv/Andor/Season 1/Andor.S01E01.mkv"}],
+    "eventType": "Rename"})x",
+                               kAdmin);
+  CHECK(reply.status == 200);
+  CHECK(reply.body == R"x({"message":"Rename: 2 paths","queued":2,"merged":0,"filtered":0})x");
+  CHECK(rig.delivered(2) == Folders{"/mnt/tv/Andor/Season 01", "/mnt/tv/Andor/Season 1"});
+}
+
+TEST_CASE("an early EpisodeFileDelete with no episodeFile scans the series folder",
+          "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  const Reply reply = rig.call("POST", "/triggers/sonarr", R"x({
+    "series": {"id": 1, "title": "Andor", "path": "/data/tv/Andor"},
+    "episodes": [{"id": 5, "episodeNumber": 3, "seasonNumber": 1}],
+    "deleteReason": "upgrade", "eventType": "EpisodeFileDelete"})x",
+                               kAdmin);
+  CHECK(reply.status == 200);
+  CHECK_THAT(reply.body,
+             Contains("fell back: the payload has no episodeFile: scanned series.path"));
+  CHECK(rig.delivered(1) == Folders{"/mnt/tv/Andor"});
+}
+
+TEST_CASE("a webhook from which no folder at all can be derived is a 400 kept as a dead letter",
+          "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  const Reply reply = rig.call("POST", "/triggers/sonarr", R"x({"eventType":"Rename"})x", kAdmin);
+  CHECK(reply.status == 400);
+  CHECK(reply.body == R"x({"error":"Rename event has no series.path","dead_letter":1})x");
+  CHECK(rig.queued() == 0);
+}
+
+TEST_CASE(
+    "an event a filter drops leaves a history row with its reason and one log line, and "
+    "explain shows the step",
+    "[arr][end_to_end]") {
+  Rig rig;
+  REQUIRE(rig.listening());
+  // The source's own filter: radarr_uhd takes 2160p files only.
+  const Reply dropped = rig.call("POST", "/triggers/radarr_uhd",
+                                 read_test_data("radarr/v5.0-5.10.0/download.json"), kAdmin);
+  CHECK(dropped.status == 200);
+  CHECK_THAT(dropped.body, Contains(R"x("queued":0,"merged":0,"filtered":1})x"));
+  // A target's filter: rec excludes /mnt/tv/Kids/.
+  const Reply kids =
+      rig.call("POST", "/triggers/manual?dir=/data/tv/Kids/Bluey/Season%201", "", kAdmin);
+  CHECK(kids.body == R"x({"queued":0,"merged":0,"filtered":1})x");
+
+  const std::string history = rig.call("GET", "/api/history", "", kAdmin).body;
+  CHECK_THAT(history,
+             Contains(R"x("folder":"/data/tv/Kids/Bluey/Season 1","target":"rec",)x"
+                      R"x("target_path":"/mnt/tv/Kids/Bluey/Season 1","outcome":"filtered",)x") &&
+                 Contains(R"x("reason":"excluded by exclude = ^/mnt/tv/Kids/")x"));
+  CHECK_THAT(history,
+             Contains(R"x("folder":"/data/movies/Oppenheimer (2023)","target":"",)x") &&
+                 Contains(R"x("reason":"the source's filter dropped it: matches no include )x"
+                          R"x((2160p)")x"));
+  CHECK(
+      rig.wait_for_output("[source.radarr_uhd] not queued: \"/data/movies/Oppenheimer (2023)\": "
+                          "the source's filter dropped it: matches no include (2160p)"));
+  CHECK(
+      rig.wait_for_output("[source.manual] not queued: \"/data/tv/Kids/Bluey/Season 1\" for "
+                          "[target.rec]: excluded by exclude = ^/mnt/tv/Kids/"));
+  const std::string output = rig.output();
+  CHECK(output.find("not queued: \"/data/movies/Oppenheimer (2023)\"") ==
+        output.rfind("not queued: \"/data/movies/Oppenheimer (2023)\""));  // one line
+
+  // An event the app sends for files it kept: named, not scanned, still in the history.
+  const Reply kept = rig.call("POST", "/triggers/sonarr",
+                              read_test_data("sonarr/v4/series_delete_kept_files.json"), kAdmin);
+  CHECK(kept.body == R"x({"message":"SeriesDelete kept the files on disk: nothing to scan",)x"
+                     R"x("queued":0,"merged":0,"filtered":0})x");
+  const std::string ignored_row =
+      R"x("folder":"/data/tv/The Bear","target":"","target_path":"/data/tv/The Bear",)x"
+      R"x("outcome":"ignored",)x";
+  bool kept_in_history = false;
+  for (int i = 0; i < 500 && !kept_in_history; ++i) {
+    kept_in_history =
+        rig.call("GET", "/api/history", "", kAdmin).body.find(ignored_row) != std::string::npos;
+    if (!kept_in_history) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(kept_in_history);
+  CHECK_THAT(rig.call("GET", "/api/history", "", kAdmin).body,
+             Contains(R"x("reason":"SeriesDelete kept the files on disk: nothing to scan")x"));
+  CHECK(
+      rig.wait_for_output("[source.sonarr] not queued: \"/data/tv/The Bear\": SeriesDelete kept "
+                          "the files on disk: nothing to scan"));
+
+  const Reply explained =
+      rig.call("POST", "/api/explain",
+               R"x({"source":"radarr_uhd","is_file":true,)x"
+               R"x("path":"/movies/Oppenheimer (2023)/Oppenheimer (2023) Bluray-1080p.mkv"})x",
+               kAdmin);
+  CHECK(explained.status == 200);
+  CHECK_THAT(explained.body,
+             Contains(R"x("filter":{"accepted":false,"reason":"matches no include (2160p)"})x") &&
+                 Contains(R"x("queued":false)x"));
+  CHECK(rig.delivered(0).empty());
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "scanhook/abi.hpp"
 #include "scanhook/support/http_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/plugin_harness.hpp"
@@ -37,7 +38,8 @@ std::filesystem::path plugin_dir_with(const TempDir& dir,
 TEST_CASE("scanhookd --version and --help tell the truth", "[daemon]") {
   auto result = run_scanhookd({"--version"});
   CHECK(result.exit_code == 0);
-  CHECK_THAT(result.output, Contains("scanhookd 0.1.0 (plugin SDK 1.0"));
+  CHECK_THAT(result.output, Contains("scanhookd 0.1.0 (plugin SDK 1." +
+                                     std::to_string(scanhook::kAbiMinor) + ","));
   result = run_scanhookd({"--help"});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.output,
@@ -104,8 +106,10 @@ TEST_CASE("a broken plugin the configuration does not use is skipped with a warn
   REQUIRE(daemon.wait_until_listening());
   const std::string output = daemon.output();
   CHECK_THAT(output, Contains("bad_magic.so rejected: ") && Contains("magic number"));
-  CHECK_THAT(output, Contains("abi_major_next.so rejected: built against SDK 2.0; this scanhook "
-                              "speaks 1.x: rebuild the plugin"));
+  // The fixture is built with the next major and this SDK's minor.
+  CHECK_THAT(output, Contains("abi_major_next.so rejected: built against SDK 2." +
+                              std::to_string(scanhook::kAbiMinor) +
+                              "; this scanhook speaks 1.x: rebuild the plugin"));
 }
 
 TEST_CASE("a broken plugin the configuration uses stops start-up with exit code 78", "[daemon]") {
@@ -116,8 +120,10 @@ TEST_CASE("a broken plugin the configuration uses stops start-up with exit code 
                                     "\n[target.x]\nplugin = abi_major_next\n");
   const auto result = run_scanhookd({"--config", ini.string()});
   CHECK(result.exit_code == 78);
-  CHECK_THAT(result.output, Contains("[target.x] plugin: plugin ") &&
-                                Contains("built against SDK 2.0; this scanhook speaks 1.x"));
+  CHECK_THAT(result.output,
+             Contains("[target.x] plugin: plugin ") &&
+                 Contains("built against SDK 2." + std::to_string(scanhook::kAbiMinor) +
+                          "; this scanhook speaks 1.x"));
 }
 
 TEST_CASE("the daemon answers /health and /metrics and stops cleanly on SIGTERM", "[daemon]") {

@@ -58,7 +58,7 @@ TEST_CASE("the shipped INI takes Sonarr's webhook and logs the delivered batch",
 
   const DaemonClient client(daemon.url());
   const auto answer =
-      client.post("/triggers/sonarr", scanhook::testing::read_test_data("sonarr/download.json"),
+      client.post("/triggers/sonarr", scanhook::testing::read_test_data("sonarr/v4/download.json"),
                   "application/json");
   REQUIRE(answer.status == 200);
   CHECK_THAT(answer.body, Contains("\"queued\":1"));

@@ -134,7 +134,7 @@ TEST_CASE(
   }
   CHECK(held);
 
-  const std::string body = scanhook::testing::read_test_data("sonarr/download.json");
+  const std::string body = scanhook::testing::read_test_data("sonarr/v4/download.json");
   std::vector<Answer> health;
   std::vector<Answer> webhook;
   for (int i = 0; i < 7; ++i) {
@@ -186,7 +186,7 @@ TEST_CASE("an unauthenticated 16 MiB webhook is refused with 401 before its body
                                  "credentials"));
   // And the right caller's webhook is still taken.
   CHECK(door.call("POST", "/triggers/sonarr",
-                  scanhook::testing::read_test_data("sonarr/download.json"),
+                  scanhook::testing::read_test_data("sonarr/v4/download.json"),
                   {{"X-Scanhook-Token", "sonarr-token"}})
             .status == 200);
 }

@@ -38,7 +38,7 @@ const std::string kJellyfinKey = "jellyfin-key-9c2e";
 const std::string kEmbyKey = "emby-key-77d0";
 const std::string kHookToken = "hook-secret-31";
 
-// The folder of the episode in tests/data/sonarr/download.json.
+// The folder of the episode in tests/data/sonarr/v4/download.json.
 const std::string kSeverance = "/tv/Severance/Season 02";
 const std::string kSeveranceQuery = "path=%2Ftv%2FSeverance%2FSeason%2002";
 // The folder of item 5123, the episode of tests/data/plex/library_new.multipart.

@@ -37,7 +37,7 @@ namespace {
 
 const std::string kPlexToken = "plex-token-4f1a";
 const std::string kHookToken = "hook-secret-31";
-// The folder of the episode in tests/data/sonarr/download.json (/tv/Severance/Season 02)
+// The folder of the episode in tests/data/sonarr/v4/download.json (/tv/Severance/Season 02)
 // as the mount shows it, and as rclone's VFS names it.
 const std::string kSeverance = "/mnt/remote/tv/Severance/Season 02";
 const std::string kSeveranceDir = "tv/Severance/Season 02";

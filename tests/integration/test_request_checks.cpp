@@ -41,10 +41,10 @@ struct RunningDaemon {
   static inline const std::string kBasic = "Basic YWRtaW46czNjcmV0";  // admin:s3cret
 };
 
-// Sonarr's import webhook (tests/data/sonarr/download.json) with the series
+// Sonarr's import webhook (tests/data/sonarr/v4/download.json) with the series
 // folder "/tv/Severance" moved to `folder`.
 std::string sonarr_download_in(const std::string& folder) {
-  std::string body = read_test_data("sonarr/download.json");
+  std::string body = read_test_data("sonarr/v4/download.json");
   for (std::size_t at = 0; (at = body.find("\"/tv/Severance", at)) != std::string::npos;
        at += folder.size())
     body.replace(at + 1, 13, folder);
@@ -158,7 +158,7 @@ TEST_CASE("eight failed logins and then a correct webhook from the same address 
   }
   const auto webhook =
       running.send("POST", "/triggers/sonarr", {{"Authorization", RunningDaemon::kBasic}},
-                   read_test_data("sonarr/download.json"), "application/json");
+                   read_test_data("sonarr/v4/download.json"), "application/json");
   CHECK(webhook.status == 200);
   CHECK_THAT(webhook.body, Contains("\"queued\":1"));
   // The UI login is still limited for this address.

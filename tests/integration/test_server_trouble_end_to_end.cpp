@@ -40,7 +40,7 @@ namespace {
 const std::string kToken = "server-token-5e2b";
 const std::string kHookToken = "hook-secret-88";
 
-// The folder of the episode in tests/data/sonarr/download.json, and a second one.
+// The folder of the episode in tests/data/sonarr/v4/download.json, and a second one.
 const std::string kSeverance = "/tv/Severance/Season 02";
 const std::string kSeasonOne = "/tv/Severance/Season 01";
 

@@ -196,7 +196,7 @@ TEST_CASE("sonarr: a malformed body is a 400 naming what is wrong, however it is
           "[json]") {
   RecordingHost host;
   auto source = make<scanhook::WebhookSource>("sonarr", Role::source, {}, host);
-  const std::string download = read_test_data("sonarr/download.json");
+  const std::string download = read_test_data("sonarr/v4/download.json");
   std::string deep = download;
   deep.insert(deep.rfind('}'), R"(, "x": )" + std::string(100000, '[') + std::string(100000, ']'));
   std::string not_utf8 = download;

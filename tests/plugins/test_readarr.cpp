@@ -29,31 +29,31 @@ TEST_CASE("readarr: each file-changing event becomes the files and folders it to
   check_accepted(
       *source, "readarr", kAgent,
       {
-          {"download.json",
+          {"v0.3/download.json",
            {"created file " + kBook + "/The Dispossessed - Ursula K. Le Guin.epub",
             "created file " + kBook + "/The Dispossessed - Ursula K. Le Guin.azw3"},
            "Download: 2 paths"},
-          {"download_upgrade.json",
+          {"v0.3/download_upgrade.json",
            {"created file " + kBook + "/The Dispossessed - Ursula K. Le Guin.epub",
             "deleted file " + kBook + "/The Dispossessed - Ursula K. Le Guin.mobi"},
            "Download: 2 paths"},
-          {"download_windows.json",
+          {"v0.3/download_windows.json",
            {"created file E:\\Books\\Ursula K. Le Guin\\The Dispossessed (1974)\\The Dispossessed "
             "- Ursula K. Le Guin.epub"},
            "Download: 1 path"},
-          {"rename.json",
+          {"v0.3/rename.json",
            {"deleted file " + kAuthor +
                 "/The Dispossessed/Ursula K. Le Guin - The Dispossessed.epub",
             "created file " + kBook + "/The Dispossessed - Ursula K. Le Guin.epub"},
            "Rename: 2 paths"},
-          {"retag.json",
+          {"v0.3/retag.json",
            {"modified file " + kBook + "/The Dispossessed - Ursula K. Le Guin.azw3"},
            "Retag: 1 path"},
-          {"book_file_delete.json",
+          {"v0.3/book_file_delete.json",
            {"deleted file " + kBook + "/The Dispossessed - Ursula K. Le Guin.azw3"},
            "BookFileDelete: 1 path"},
-          {"author_delete.json", {"deleted folder " + kAuthor}, "AuthorDelete: 1 path"},
-          {"book_delete.json", {"modified folder " + kAuthor}, "BookDelete: 1 path"},
+          {"v0.3/author_delete.json", {"deleted folder " + kAuthor}, "AuthorDelete: 1 path"},
+          {"v0.3/book_delete.json", {"modified folder " + kAuthor}, "BookDelete: 1 path"},
       });
 }
 
@@ -61,16 +61,19 @@ TEST_CASE("readarr: events that change nothing on disk are answered 200 and queu
           "[readarr]") {
   RecordingHost host;
   auto source = make<scanhook::WebhookSource>("readarr", Role::source, {}, host);
-  check_ignored(
-      *source, "readarr", kAgent,
-      {
-          {"test.json", "Test changes nothing on disk"},
-          {"grab.json", "Grab changes nothing on disk"},
-          {"author_added.json", "AuthorAdded changes nothing on disk"},
-          {"health.json", "Health changes nothing on disk"},
-          {"application_update.json", "ApplicationUpdate changes nothing on disk"},
-          {"author_delete_kept_files.json", "AuthorDelete kept the files on disk: nothing to scan"},
-      });
+  check_ignored(*source, "readarr", kAgent,
+                {
+                    {"v0.3/test.json", "Test changes nothing on disk"},
+                    {"v0.3/grab.json", "Grab changes nothing on disk"},
+                    {"v0.3/author_added.json", "AuthorAdded changes nothing on disk"},
+                    {"v0.3/health.json", "Health changes nothing on disk"},
+                    {"v0.3/application_update.json", "ApplicationUpdate changes nothing on disk"},
+                    {"v0.3/author_delete_kept_files.json",
+                     "AuthorDelete kept the files on disk: nothing to scan"},
+                });
+  CHECK(host.dropped() ==
+        std::vector<std::string>{
+            "/books/Ursula K. Le Guin: AuthorDelete kept the files on disk: nothing to scan"});
   CHECK(host.logs().empty());
 }
 
@@ -83,23 +86,22 @@ TEST_CASE("readarr: bad requests get their status and a message naming what is w
       {
           {"null", 400, "body is not a JSON object"},
           {R"({"eventType": ["Download"]})", 400, "body has no eventType"},
-          {R"({"eventType": "Download", "author": {"path": "/books/A"}, "bookFiles": null})", 400,
-           "Download event has no bookFiles[]"},
+          {R"({"eventType": "Download", "bookFiles": null})", 400,
+           "Download event has no author.path"},
           {R"({"eventType": "Download", "bookFiles": [{"path": ""}]})", 400,
-           "Download event has no bookFiles[].path"},
-          {R"({"eventType": "Rename", "renamedBookFiles": [{"previousPath": "/books/A/x.epub",
-               "path": 5}]})",
-           400, "Rename event has no renamedBookFiles[].path"},
-          {R"({"eventType": "Retag", "author": {"path": "/books/A"}})", 400,
-           "Retag event has no bookFile.path"},
+           "Download event has no bookFiles[].path or author.path"},
+          {R"({"eventType": "Rename", "renamedBookFiles": [{"path": 5}]})", 400,
+           "Rename event has no renamedBookFiles[].previousPath or author.path"},
+          {R"({"eventType": "Retag", "bookFile": {"id": 3}})", 400,
+           "Retag event has no bookFile.path or author.path"},
           {R"({"eventType": "BookFileDelete", "book": {"title": "B"}})", 400,
-           "BookFileDelete event has no bookFile.path"},
+           "BookFileDelete event has no author.path"},
           {R"({"eventType": "AuthorDelete", "deletedFiles": true})", 400,
            "AuthorDelete event has no author.path"},
           {R"({"eventType": "BookDelete", "author": {"path": ""}, "deletedFiles": true})", 400,
            "BookDelete event has no author.path"},
       });
-  const auto get = arr_post(*source, read_test_data("readarr/download.json"), kAgent, "GET");
+  const auto get = arr_post(*source, read_test_data("readarr/v0.3/download.json"), kAgent, "GET");
   CHECK(get.status == 405);
   CHECK(get.message == "Readarr webhooks use POST or PUT, not GET");
 }
@@ -113,4 +115,32 @@ TEST_CASE("readarr: an unknown eventType is answered 200, queues nothing and is 
   REQUIRE(host.logs().size() == 1);
   CHECK(host.logs()[0].second ==
         "[source.readarr] unknown Readarr eventType \"AuthorEdited\": ignored (logged once)");
+}
+
+TEST_CASE("readarr: 0.1 book files are their stored paths, and a Retag without bookFile falls back",
+          "[readarr]") {
+  RecordingHost host;
+  auto source = make<scanhook::WebhookSource>("readarr", Role::source, {}, host);
+  const std::string jemisin = "/books/N. K. Jemisin";
+  const std::string season = jemisin + "/The Fifth Season (2015)";
+  check_accepted(
+      *source, "readarr", kAgent,
+      {
+          {"v0.1/download.json",
+           {"created file " + season + "/The Fifth Season - N. K. Jemisin.epub"},
+           "Download: 1 path"},
+          {"v0.1/rename.json",
+           {"deleted file " + jemisin + "/The Fifth Season/The Fifth Season - N. K. Jemisin.epub",
+            "created file " + season + "/The Fifth Season.epub"},
+           "Rename: 2 paths"},
+          {"v0.1/book_file_delete.json",
+           {"deleted file " + season + "/The Fifth Season - N. K. Jemisin.epub"},
+           "BookFileDelete: 1 path"},
+      });
+  CHECK(host.logs().empty());
+  const auto retag =
+      arr_post(*source, R"({"eventType": "Retag", "author": {"path": "/books/A"}})", kAgent);
+  CHECK(retag.status == 200);
+  CHECK(retag.message ==
+        "Retag: 1 path; fell back: the payload has no bookFile: scanned author.path");
 }

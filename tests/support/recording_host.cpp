@@ -14,6 +14,16 @@ bool RecordingHost::submit(const std::vector<ScanEvent>& events) noexcept {
   return true;
 }
 
+void RecordingHost::record_dropped(const ScanEvent& event, const std::string& reason) noexcept {
+  std::lock_guard lock(mutex_);
+  dropped_.push_back(event.path + ": " + reason);
+}
+
+std::vector<std::string> RecordingHost::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
 std::optional<std::string> RecordingHost::load(const std::string& key) noexcept {
   std::lock_guard lock(mutex_);
   const auto it = store_.find(key);

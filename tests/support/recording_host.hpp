@@ -18,9 +18,12 @@ class RecordingHost final : public Host {
   std::optional<std::string> load(const std::string& key) noexcept override;
   std::vector<std::string> keys(const std::string& prefix) noexcept override;
   bool store_all(const std::vector<KeyValueChange>& changes) noexcept override;
+  void record_dropped(const ScanEvent& event, const std::string& reason) noexcept override;
 
   std::vector<ScanEvent> submitted() const;
   std::vector<std::pair<LogLevel, std::string>> logs() const;
+  // What record_dropped was given: "<path>: <reason>", in order.
+  std::vector<std::string> dropped() const;
   // True when some log line contains `text`.
   bool logged(const std::string& text) const;
   std::map<std::string, std::string> stored() const;
@@ -34,6 +37,7 @@ class RecordingHost final : public Host {
   mutable std::mutex mutex_;
   std::vector<ScanEvent> submitted_;
   std::vector<std::pair<LogLevel, std::string>> logs_;
+  std::vector<std::string> dropped_;
   std::map<std::string, std::string> store_;
   bool fail_submits_ = false;
   bool fail_stores_ = false;

@@ -1,4 +1,4 @@
-// Posts tests/data/sonarr/download.json to a running scanhookd's
+// Posts tests/data/sonarr/v4/download.json to a running scanhookd's
 // /triggers/sonarr, as Sonarr does after an import: it must be queued.
 #pragma once
 
@@ -13,7 +13,7 @@ namespace scanhook::testing {
 
 inline void post_sonarr_download(const DaemonClient& client, const std::string& token) {
   const auto answer = client.post("/triggers/sonarr?token=" + token,
-                                  read_test_data("sonarr/download.json"), "application/json");
+                                  read_test_data("sonarr/v4/download.json"), "application/json");
   REQUIRE(answer.status == 200);
   CHECK_THAT(answer.body, Catch::Matchers::Contains("\"queued\":1"));
 }

@@ -19,7 +19,15 @@ WebhookOutcome ArrWebhookSource::on_request(const HttpRequest& request) {
     if (*event_type != rule.event_type) continue;
     if (rule.handler == nullptr)
       return WebhookOutcome::ignored(*event_type + " changes nothing on disk");
-    return rule.handler(*payload);
+    ArrEvents events(*payload, *event_type, root_field_);
+    rule.handler(events);
+    // Quoted: the eventType comes from outside and may hold control characters.
+    for (const auto& note : events.notes())
+      host_.log(
+          note.warning ? LogLevel::warning : LogLevel::info,
+          "[source." + instance_ + "] " + app_ + " " + json_quote(*event_type) + ": " + note.text);
+    for (const auto& [event, reason] : events.dropped()) host_.record_dropped(event, reason);
+    return events.outcome();
   }
   return unknown_event(*event_type);
 }

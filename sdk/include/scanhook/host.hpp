@@ -30,6 +30,16 @@ class Host {
   // Applies every change in one transaction; false when nothing was written.
   virtual bool store_all(const std::vector<KeyValueChange>& changes) noexcept = 0;
 
+  // An event the source names but will not queue, and why (a delete that kept
+  // the files, a failed import's files still in the download folder): the
+  // core keeps it in the history (outcome "ignored", no target) and logs one
+  // info line, so nothing a sender named vanishes. Since SDK 1.1; declared
+  // after the 1.0 members so their places stay. A host that does not keep a
+  // history only logs it.
+  virtual void record_dropped(const ScanEvent& event, const std::string& reason) noexcept {
+    log(LogLevel::info, "not queued: " + event.path + ": " + reason);
+  }
+
   bool store(const std::string& key, const std::string& value) noexcept {
     return store_all({{key, value}});
   }

@@ -76,6 +76,11 @@ class Engine {
   void submit_async(const std::string& source, const std::vector<ScanEvent>& events,
                     SubmissionDone done);
 
+  // Keeps an event that `source` named but will not queue: a history row
+  // (outcome "ignored", the folder after the source's rewrite) in the next
+  // commit, and one info line (Host::record_dropped).
+  void record_dropped(const std::string& source, const ScanEvent& event, const std::string& reason);
+
   Queue& queue() { return queue_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
 

@@ -52,7 +52,9 @@ class Ingest {
   // syncer's thread, or at once on this one when there is nothing to commit or
   // the ingest is stopping. `done` must be quick and must not throw: the syncer answers every
   // request of its batch in turn.
-  void submit_async(std::vector<QueuedEvent> events, Done done);
+  // `dropped` (events no target takes) become history rows in the same commit.
+  void submit_async(std::vector<QueuedEvent> events, Done done,
+                    std::vector<DroppedEvent> dropped = {});
   // Requests waiting for the next commit (not the one being written).
   std::size_t waiting();
   // Transactions written so far (each holds one batch of requests).
@@ -62,6 +64,7 @@ class Ingest {
   // The requests one commit holds.
   struct Batch {
     std::vector<std::vector<QueuedEvent>> requests;  // guarded by mutex_ while open_
+    std::vector<DroppedEvent> dropped;               // of every request, likewise
     std::vector<Done> done;                          // one per request
     std::vector<IngestReceipt> receipts;             // one per request, once committed
   };

@@ -19,21 +19,28 @@ namespace scanhook::core {
 // Submits a source's events; true once committed.
 using SubmitFunction =
     std::function<bool(const std::string& source, const std::vector<ScanEvent>&)>;
+// Keeps a source's event that it will not queue, with the reason (Host::record_dropped).
+using DropFunction = std::function<void(const std::string& source, const ScanEvent& event,
+                                        const std::string& reason)>;
 
 class InstanceHost final : public Host {
  public:
-  InstanceHost(std::string instance, Database& database, SubmitFunction submit);
+  // Without `drop` (a command with no queue), a dropped event is only logged.
+  InstanceHost(std::string instance, Database& database, SubmitFunction submit,
+               DropFunction drop = nullptr);
 
   void log(LogLevel level, const std::string& message) noexcept override;
   bool submit(const std::vector<ScanEvent>& events) noexcept override;
   std::optional<std::string> load(const std::string& key) noexcept override;
   std::vector<std::string> keys(const std::string& prefix) noexcept override;
   bool store_all(const std::vector<KeyValueChange>& changes) noexcept override;
+  void record_dropped(const ScanEvent& event, const std::string& reason) noexcept override;
 
  private:
   std::string instance_;
   Database& database_;
   SubmitFunction submit_;
+  DropFunction drop_;
   Poco::Logger& logger_;
 };
 

@@ -51,8 +51,9 @@ struct EventPlan {
 
 struct IntakeResult {
   std::vector<QueuedEvent> events;
-  std::size_t filtered = 0;  // events no target takes
-  std::string error;         // set when some event failed the door: nothing is queued then
+  std::size_t filtered = 0;           // events no target takes
+  std::vector<DroppedEvent> dropped;  // why, for the history: one or more rows per filtered event
+  std::string error;                  // set when some event failed the door: nothing is queued then
 };
 
 class Intake {

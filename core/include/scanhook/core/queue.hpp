@@ -31,6 +31,18 @@ struct QueuedEvent {
   std::vector<std::string> targets;
 };
 
+// An event that never entered the queue, for the history: why, and where.
+// "filtered": no target takes it (one row per refusing target, or target ""
+// when the source's own filter dropped it); "ignored": its source named it
+// but will not queue it (Host::record_dropped).
+struct DroppedEvent {
+  std::string folder;
+  std::string target;
+  std::string target_path;
+  std::string reason;
+  std::string outcome = "filtered";
+};
+
 enum class Enqueued { added, merged };
 
 // A folder one target owes a scan, as picked for a batch.
@@ -68,7 +80,7 @@ struct HistoryEntry {
   std::string folder;
   std::string target;
   std::string target_path;
-  std::string outcome;  // ok, rejected, dropped
+  std::string outcome;  // ok, rejected, dropped, filtered, ignored
   int attempts = 0;
   Millis queued_at = 0;
   Millis finished_at = 0;
@@ -116,6 +128,9 @@ class Queue {
   // longest due; a folder that a `blocking` target still owes is skipped.
   std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
                              const std::vector<std::string>& blocking);
+
+  // A history row with the event's outcome: it never entered the queue.
+  void record_dropped(SqlConnection& sql, const DroppedEvent& dropped, Millis now);
 
   // ok/rejected: the delivery leaves (unless a newer event came meanwhile) with
   // a history row; retry: attempts+1 and the next attempt; unavailable: the

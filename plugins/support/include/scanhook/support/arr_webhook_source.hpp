@@ -1,6 +1,7 @@
 // The webhook source the Sonarr, Radarr, Lidarr and Readarr plugins share:
-// checks the method, parses the body and hands it to the app's handler for its
-// eventType. Each plugin supplies only its table of events.
+// checks the method, parses the body, hands it to the app's handler for its
+// eventType and logs what the handler noted (fallbacks, untrusted fields).
+// Each plugin supplies only its item's root field and its table of events.
 #pragma once
 
 #include <mutex>
@@ -9,12 +10,14 @@
 #include <vector>
 
 #include "scanhook/host.hpp"
+#include "scanhook/support/arr_events.hpp"
 #include "scanhook/support/arr_payload.hpp"
 #include "scanhook/webhook_source.hpp"
 
 namespace scanhook::support {
 
-using ArrHandler = WebhookOutcome (*)(const ArrPayload& payload);
+// Adds the files and folders one event touched to `events`.
+using ArrHandler = void (*)(ArrEvents& events);
 
 // One eventType the app sends; a null handler means it changes nothing on disk.
 struct ArrEventRule {
@@ -24,10 +27,12 @@ struct ArrEventRule {
 
 class ArrWebhookSource final : public WebhookSourceBase {
  public:
-  // `app` names the product in messages ("Sonarr").
-  ArrWebhookSource(std::string app, std::vector<ArrEventRule> rules, std::string instance,
-                   Host& host)
+  // `app` names the product in messages ("Sonarr"); `root_field` is the dotted
+  // field of the item's root folder ("series.path").
+  ArrWebhookSource(std::string app, std::string root_field, std::vector<ArrEventRule> rules,
+                   std::string instance, Host& host)
       : app_(std::move(app)),
+        root_field_(std::move(root_field)),
         rules_(std::move(rules)),
         instance_(std::move(instance)),
         host_(host) {}
@@ -39,6 +44,7 @@ class ArrWebhookSource final : public WebhookSourceBase {
   WebhookOutcome unknown_event(const std::string& event_type);
 
   std::string app_;
+  std::string root_field_;
   std::vector<ArrEventRule> rules_;
   std::string instance_;
   Host& host_;
