@@ -121,7 +121,10 @@ WebhookOutcome JellyfinWebhook::nearest_parent(const support::WebhookObject& pay
   const std::string why = "ItemDeleted " + what + " (item " + item_id +
                           "): Jellyfin's webhook names no path and no season, series, album or "
                           "artist Jellyfin still knows, so there is no folder to scan";
-  api_->host().log(LogLevel::info, why);
+  // No folder, but not nothing: the history keeps the item by name (the core
+  // keeps a path the door refuses as sent) and logs one line.
+  api_->host().record_dropped(
+      {"Jellyfin " + what + " (item " + item_id + ")", false, EventKind::deleted, 0}, why);
   return WebhookOutcome::ignored(why);
 }
 

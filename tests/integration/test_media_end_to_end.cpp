@@ -420,8 +420,10 @@ TEST_CASE("a Jellyfin ItemDeleted whose season is gone too scans the series fold
         std::vector<std::string>{"section 2 /tv/Northern Lights (2019)"});
 }
 
-TEST_CASE("a Jellyfin ItemDeleted with nothing left queues nothing, says why and logs it",
-          "[e2e][media][jellyfin]") {
+TEST_CASE(
+    "a Jellyfin ItemDeleted with nothing left queues nothing, says why, logs it and keeps a "
+    "history row",
+    "[e2e][media][jellyfin]") {
   MediaServers servers;
   TempDir dir;
   DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
@@ -434,6 +436,19 @@ TEST_CASE("a Jellyfin ItemDeleted with nothing left queues nothing, says why and
   CHECK_THAT(answer.body, Contains("\"queued\":0") &&
                               Contains("Jellyfin still knows, so there is no folder to scan"));
   CHECK(daemon.wait_for_output("ItemDeleted Movie \"Harbour Lights\" (item "));
+  const auto ignored_row = [&] {
+    const auto history = client.get_json("/api/history")->getArray("history");
+    for (std::size_t i = 0; history && i < history->size(); ++i) {
+      const auto entry = history->getObject(static_cast<unsigned>(i));
+      if (entry->getValue<std::string>("outcome") == "ignored" &&
+          entry->getValue<std::string>("folder") ==
+              "Jellyfin Movie \"Harbour Lights\" (item b2c3d4e5f6a74b8c9d0e1f2a3b4c5d6e)")
+        return entry->getValue<std::string>("reason").find("no folder to scan") !=
+               std::string::npos;
+    }
+    return false;
+  };
+  CHECK(eventually(ignored_row));
   CHECK(servers.plex.refreshes().empty());
 }
 
