@@ -128,7 +128,7 @@ TEST_CASE("history rows older than history_retention are pruned at start-up", "[
     DaemonProcess daemon(dir.path(), ini_with_targets({"rec"}, "history_retention = 1h\n"));
     REQUIRE(daemon.wait_until_listening());
     CHECK(history_size(daemon) == 1);  // younger than the retention: kept
-    daemon.send_signal(SIGKILL);  // what was answered or delivered is on disk
+    daemon.send_signal(SIGKILL);       // what was answered or delivered is on disk
     REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
   }
   DaemonProcess daemon(dir.path(), ini_with_targets({"rec"}, "history_retention = 250ms\n"));

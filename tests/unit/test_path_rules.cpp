@@ -91,9 +91,10 @@ TEST_CASE("a target rewrite to a Windows drive or UNC path gives the server's ow
   CHECK(rules.rewrite("/root/x").path == "T:\\x");
 }
 
-TEST_CASE("a target path may be a Windows path, normalised to backslashes, and '..' is still "
-          "refused",
-          "[paths]") {
+TEST_CASE(
+    "a target path may be a Windows path, normalised to backslashes, and '..' is still "
+    "refused",
+    "[paths]") {
   CHECK(check_target_path("T:\\tv\\Show").path == "T:\\tv\\Show");
   CHECK(check_target_path("T:/tv//Show/").path == "T:\\tv\\Show");
   CHECK(check_target_path("T:\\tv/Show\\.\\S01").path == "T:\\tv\\Show\\S01");
