@@ -2,6 +2,7 @@
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
+#include <Poco/Exception.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
@@ -30,6 +31,10 @@
 namespace scanhook::core {
 
 namespace {
+
+// More worker threads than this only cost memory: connections wait for a
+// worker without holding a thread (connection_reactor.hpp).
+constexpr std::int64_t kMaxWorkerThreads = 1024;
 
 void set_up_logging(const std::string& level) {
   Poco::AutoPtr<Poco::PatternFormatter> pattern(
@@ -160,16 +165,37 @@ void Daemon::load_configuration() {
     const std::string plugin_dir = plugin_dir_of(ini, beside_binary.lexically_normal().string());
     catalog_ = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugin_dir));
     config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
-    set_up_logging(config_->server.string("log_level"));
+    const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
+    try {
+      set_up_logging(config_->server.string("log_level"));
+    } catch (const Poco::InvalidArgumentException&) {
+      throw ConfigError(where("log_level") + ": [server] log_level: \"" +
+                        config_->server.string("log_level") +
+                        "\" is not a level (fatal, critical, error, warning, notice, information, "
+                        "debug, trace)");
+    }
     try {
       plex_autoscan_settings(*config_);  // so --check-config sees a bad plex_autoscan_* key
     } catch (const std::invalid_argument& error) {
       throw ConfigError(ini.path + ": " + error.what());
     }
     // Values of the right type that still cannot work.
-    const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
-    if (config_->server.integer("threads") < 1)
-      throw ConfigError(where("threads") + ": [server] threads: must be at least 1");
+    const auto threads = config_->server.integer("threads");
+    if (threads < 1 || threads > kMaxWorkerThreads)
+      throw ConfigError(where("threads") + ": [server] threads: must be from 1 to " +
+                        std::to_string(kMaxWorkerThreads) +
+                        " (worker threads; connections wait without one)");
+    const auto in_queue = [&](const char* key) {
+      return ini.location(ini.line_of("queue", key)) + ": [queue] " + key;
+    };
+    for (const char* key : {"dead_letter_count", "dead_letter_bytes"})
+      if (config_->queue.integer(key) < 0)
+        throw ConfigError(in_queue(key) + ": must be 0 (keep none) or more");
+    for (const char* key : {"idle_interval", "probe_interval", "retry_initial"})
+      if (config_->queue.duration(key) < std::chrono::milliseconds(1))
+        throw ConfigError(in_queue(key) + ": must be at least 1ms (0 would spin a core)");
+    if (config_->queue.duration("retry_max") < config_->queue.duration("retry_initial"))
+      throw ConfigError(in_queue("retry_max") + ": must not be below retry_initial");
     if (config_->server.integer("max_body_size") < 1)
       throw ConfigError(where("max_body_size") +
                         ": [server] max_body_size: must be at least 1 (bytes)");

@@ -2,9 +2,11 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/String.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <optional>
 #include <sstream>
 
 #include "scanhook/core/reply_writer.hpp"
@@ -16,6 +18,24 @@ namespace {
 // Poco's own limits allow a 16 KiB URI and 100 fields of 8 KiB; a head that
 // has not ended by here is refused rather than buffered further.
 constexpr std::size_t kMaxHeadSize = 64 * 1024;
+// Poco::Net::HTTPRequest reads at most this much of a request line's URI.
+constexpr std::size_t kMaxUriSize = 16 * 1024;
+
+// Heads that two HTTP parsers could read two ways, which RFC 9112 has a
+// server refuse: the way requests are smuggled past a proxy.
+std::optional<std::string> ambiguous_head(const Poco::Net::HTTPRequest& head) {
+  int lengths = 0, hosts = 0;
+  for (const auto& [name, value] : head) {
+    if (name.find_first_of(" \t") != std::string::npos)
+      return "white space in the header name \"" + name + "\"";
+    if (Poco::icompare(name, Poco::Net::HTTPMessage::CONTENT_LENGTH) == 0) ++lengths;
+    if (Poco::icompare(name, "Host") == 0) ++hosts;
+  }
+  if (lengths > 1) return std::string("more than one Content-Length");
+  if (hosts > 1) return std::string("more than one Host");
+  return std::nullopt;
+}
+
 constexpr std::size_t kMaxChunkLine = 1024;
 // After the last reply, what still comes is read and dropped (so that the
 // peer reads the reply, not a reset) up to this much: a refused body is not
@@ -146,9 +166,16 @@ HttpConnection::Step HttpConnection::advance_head() {
   auto head = std::make_unique<Poco::Net::HTTPRequest>();
   try {
     head->read(text);
-  } catch (const Poco::Exception&) {
-    return invalid(400, "the request is not valid HTTP");
+  } catch (const Poco::Exception& error) {
+    // Poco stops reading a request line at 16 KiB of URI.
+    const auto line_end = text.str().find('\n');
+    if (line_end != std::string::npos && line_end > kMaxUriSize)
+      return invalid(414, "the request URI is longer than " + std::to_string(kMaxUriSize) +
+                              " bytes (the path limit is 4096 bytes)");
+    return invalid(400, "the request is not valid HTTP: " + error.message());
   }
+  if (const auto why = ambiguous_head(*head))
+    return invalid(400, "the request is not valid HTTP: " + *why);
   body_length_.reset();
   if (head->has(Poco::Net::HTTPMessage::TRANSFER_ENCODING)) {
     if (!head->getChunkedTransferEncoding())

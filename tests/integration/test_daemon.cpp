@@ -68,12 +68,27 @@ TEST_CASE("check-config accepts the shipped INI and refuses a broken one with ex
       Contains(ini.string() + ":2: [target.log] prefx: unknown key (did you mean 'prefix'?)"));
 
   for (const auto& [line, said] : std::vector<std::pair<std::string, std::string>>{
-           {"threads = 0", "[server] threads: must be at least 1"},
+           {"threads = 0", "[server] threads: must be from 1 to 1024"},
+           // It used to start 32,000 threads and abort.
+           {"threads = 100000000", "[server] threads: must be from 1 to 1024"},
+           {"log_level = loud", "[server] log_level: \"loud\" is not a level"},
            {"max_body_size = 0", "[server] max_body_size: must be at least 1"},
            {"session_idle_timeout = 0s", "[server] session_idle_timeout: must be at least 1s"},
            {"max_connections = 0", "[server] max_connections: must be at least 1"},
            {"header_timeout = 0s", "[server] header_timeout: must be at least 100ms"}}) {
     const auto limits = dir.write("limits.ini", "[server]\n" + line + "\n[target.log]\n");
+    result = run_scanhookd({"--check-config", "--config", limits.string()});
+    CHECK(result.exit_code == 78);
+    CHECK_THAT(result.output, Contains(limits.string() + ":2: " + said));
+  }
+  for (const auto& [line, said] : std::vector<std::pair<std::string, std::string>>{
+           // A negative count answered "dead_letter":1 for letters it never kept.
+           {"dead_letter_count = -100", "[queue] dead_letter_count: must be 0 (keep none) or more"},
+           // 0s spun a core while idle.
+           {"idle_interval = 0s", "[queue] idle_interval: must be at least 1ms"},
+           {"probe_interval = 0s", "[queue] probe_interval: must be at least 1ms"},
+           {"retry_max = 1s", "[queue] retry_max: must not be below retry_initial"}}) {
+    const auto limits = dir.write("queue.ini", "[queue]\n" + line + "\n[target.log]\n");
     result = run_scanhookd({"--check-config", "--config", limits.string()});
     CHECK(result.exit_code == 78);
     CHECK_THAT(result.output, Contains(limits.string() + ":2: " + said));

@@ -251,6 +251,33 @@ TEST_CASE("a Content-Length that is not a number is a 400 saying so", "[http]") 
           R"x({"error":"the request is not valid HTTP: a Content-Length that is not a number"})x"));
 }
 
+TEST_CASE("a head two parsers could read two ways is a 400 saying why (no smuggling)", "[http]") {
+  for (const auto& [head, said] : std::vector<std::pair<std::string, std::string>>{
+           {"Content-Length: 2\r\nContent-Length: 7\r\n", "more than one Content-Length"},
+           {"Host: y\r\n", "more than one Host"},
+           {"Transfer-Encoding : chunked\r\n",
+            "white space in the header name \\\"Transfer-Encoding \\\""}}) {
+    RunningServer running;
+    RawConnection connection(running.server->port());
+    connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\n" + head +
+                    "\r\nabGET /open HTTP/1.1\r\n\r\n");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains("the request is not valid HTTP: " + said));
+    // The bytes after the head were not taken as a second request.
+    CHECK(text.find("HTTP/1.1", 1) == std::string::npos);
+  }
+}
+
+TEST_CASE("a request URI longer than Poco reads is a 414 naming the limit", "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("GET /open?dir=/" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string text = connection.read_to_close();
+  CHECK(text.rfind("HTTP/1.1 414 ", 0) == 0);
+  CHECK_THAT(text, Catch::Matchers::Contains("the request URI is longer than 16384 bytes"));
+}
+
 TEST_CASE("requests are counted by route and status for /metrics", "[http]") {
   RunningServer running;
   running.client().send("GET", "/open");
