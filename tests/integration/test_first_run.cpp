@@ -74,5 +74,5 @@ TEST_CASE("a bad setting from the environment stops start-up naming the variable
   CHECK(result.exit_code == 78);
   CHECK_THAT(
       result.output,
-      Contains("environment SCANHOOK__SERVER__THREADS: [server] threads: must be at least 1"));
+      Contains("environment SCANHOOK__SERVER__THREADS: [server] threads: must be from 1 to 1024"));
 }
