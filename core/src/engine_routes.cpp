@@ -13,6 +13,7 @@
 #include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/form_body.hpp"
+#include "scanhook/core/path_rules.hpp"
 #include "scanhook/core/suggestion.hpp"
 #include "scanhook/core/utf8_text.hpp"
 
@@ -458,8 +459,11 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
     return json_error(400, "no source named \"" + source + "\"" + did_you_mean(source, names));
   }
   const bool is_file = body->optValue<bool>("is_file", false);
-  const EventPlan plan =
-      intake_->plan(source, {body->getValue<std::string>("path"), is_file, EventKind::modified, 0});
+  const std::string path = body->getValue<std::string>("path");
+  // The door would refuse it whatever the rules: say so without echoing it.
+  if (path.size() > kMaxPathBytes)
+    return json_error(400, check_path(path).error + ": " + quoted_excerpt(path));
+  const EventPlan plan = intake_->plan(source, {path, is_file, EventKind::modified, 0});
 
   auto reply = object();
   reply->set("input", plan.input);

@@ -111,6 +111,23 @@ HttpReply with_header(HttpReply reply, const std::string& name, const std::strin
   return reply;
 }
 
+// An absolute-form target ("GET http://host:port/path") names the host the
+// request is for, and RFC 9112 section 3.2.2 has the server use it and
+// ignore the Host header: it becomes the Host the access checks read. Any
+// other scheme is a 400.
+std::optional<HttpReply> use_target_authority(const Poco::URI& uri, HeaderList& headers) {
+  if (uri.getScheme().empty()) return std::nullopt;
+  if (uri.getScheme() != "http" && uri.getScheme() != "https")
+    return json_error(400, "the request target must be a path or an http(s) URL");
+  std::string authority = uri.getAuthority();
+  authority.erase(0, authority.rfind('@') + 1);  // user info, if any, is no part of the host
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [](const auto& header) { return iequals(header.first, "Host"); }),
+                headers.end());
+  headers.emplace_back("Host", authority);
+  return std::nullopt;
+}
+
 struct Routed {
   const Route* route = nullptr;  // the matched route, if any
   RouteParams params;
@@ -225,8 +242,9 @@ std::unique_ptr<PendingRequest> RoutedAnswerer::admit(const Poco::Net::HTTPReque
 Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& request,
                              std::string& logged_path) const {
   Routed routed;
+  Poco::URI uri;
   try {
-    const Poco::URI uri(head.getURI());
+    uri = Poco::URI(head.getURI());
     request.path = uri.getPath();
     for (const auto& [key, value] : uri.getQueryParameters())
       request.query.emplace_back(key, value);
@@ -240,6 +258,10 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
   const RouteLookup lookup = router_.find(request.method, request.path);
   logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
   for (const auto& [name, value] : head) request.headers.emplace_back(name, value);
+  if (auto refusal = use_target_authority(uri, request.headers)) {
+    routed.early_reply = std::move(refusal);
+    return routed;
+  }
 
   if (head.hasContentLength() &&
       head.getContentLength64() > static_cast<Poco::Int64>(options_.limits.max_body_size)) {

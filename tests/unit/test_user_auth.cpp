@@ -265,6 +265,31 @@ TEST_CASE("without credentials only loopback Hosts and server_names are served, 
 }
 
 TEST_CASE(
+    "without credentials a request without Host (HTTP/1.0) is answered only from a loopback peer",
+    "[door]") {
+  UserAuth open("", "");
+  HttpRequest no_host = request("GET", {});
+  for (const char* peer : {"127.0.0.1:5555", "127.3.4.5:80", "[::1]:5555"}) {
+    INFO(peer);
+    no_host.remote_address = peer;
+    CHECK_FALSE(open.gate(no_host, scanhook::core::Access::open));
+  }
+  // X-Forwarded-For is no host name: it cannot make a far peer loopback.
+  no_host.headers = {{"X-Forwarded-For", "127.0.0.1"}};
+  for (const char* peer : {"192.0.2.7:5555", "[fd00::2]:5555", "not an address"}) {
+    INFO(peer);
+    no_host.remote_address = peer;
+    const auto refusal = open.gate(no_host, scanhook::core::Access::open);
+    REQUIRE(refusal);
+    CHECK(refusal->status == 421);
+    CHECK_THAT(refusal->body, Catch::Contains("without Host is answered only from loopback"));
+  }
+  // With credentials every request is authenticated anyway.
+  UserAuth locked("admin", "secret");
+  CHECK_FALSE(locked.gate(no_host, scanhook::core::Access::open));
+}
+
+TEST_CASE(
     "a browser's cross-site change to a webhook route is refused unless it has the CSRF token",
     "[door]") {
   UserAuth auth("", "");
