@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "multipart_type.hpp"
 #include "scanhook/core/form_body.hpp"
 #include "scanhook/support/form_field.hpp"
 
@@ -21,12 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)scanhook::support::form_field(body, "application/x-www-form-urlencoded", "data");
   } catch (const std::runtime_error&) {
   }
-  if (body.rfind("--", 0) == 0) {
-    std::string boundary = body.substr(2, std::min(body.find('\n'), std::size_t{72}) - 2);
-    if (!boundary.empty() && boundary.back() == '\r') boundary.pop_back();
+  if (const auto multipart = scanhook::fuzz::multipart_type_of(body)) {
     try {
-      (void)scanhook::support::form_field(
-          body, "multipart/form-data; boundary=\"" + boundary + "\"", "payload");
+      (void)scanhook::support::form_field(body, *multipart, "payload");
     } catch (const std::runtime_error&) {
     }
   }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "multipart_type.hpp"
 #include "null_host.hpp"
 #include "scanhook/abi.hpp"
 #include "scanhook/config_key.hpp"
@@ -61,11 +62,7 @@ scanhook::WebhookSource& source() {
 }
 
 std::string content_type_of(const std::string& body) {
-  if (body.rfind("--", 0) == 0) {
-    std::string boundary = body.substr(2, std::min(body.find('\n'), std::size_t{72}) - 2);
-    if (!boundary.empty() && boundary.back() == '\r') boundary.pop_back();
-    return "multipart/form-data; boundary=\"" + boundary + "\"";
-  }
+  if (auto multipart = scanhook::fuzz::multipart_type_of(body)) return *multipart;
   const auto first = body.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && (body[first] == '{' || body[first] == '['))
     return "application/json";
