@@ -3,8 +3,10 @@
 // chunked bodies, pipelined requests, as the reactor drives it. The input is
 // the bytes a client sends, through a real socket pair, read in slices whose
 // size varies with the input so that every split point is tried.
+#include <Poco/Exception.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/StreamSocketImpl.h>
+#include <Poco/URI.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +57,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // What admission and routing read from every head.
       (void)head.getMethod(), (void)head.getURI(), (void)head.getKeepAlive(),
           (void)head.has("Host");
+      // What routing reads of the target (HttpServer): only a Poco::Exception is handled there.
+      try {
+        const Poco::URI uri(head.getURI());
+        (void)uri.getPath(), (void)uri.getQueryParameters(), (void)uri.getAuthority();
+      } catch (const Poco::Exception&) {
+      }
       if (connection.body_length() && *connection.body_length() > kMaxBody) break;
       connection.read_body(now);
       continue;
