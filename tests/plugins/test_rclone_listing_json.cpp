@@ -41,6 +41,24 @@ TEST_CASE("rclone listing: of repeated keys the last is read, unknown members ar
   CHECK(listing[2].size == 1500);
 }
 
+TEST_CASE("rclone listing: a file dated in the year 4050 is kept untimed, compared by size",
+          "[rclone][json]") {
+  // The input fuzz_rclone_listing found (signed overflow in the ModTime's nanoseconds).
+  UntimedFiles untimed;
+  const Listing listing = scanhook::rclone::parse_listing(
+      R"({"list": [{"Path": "Movies/Harbour Lights (2021)/film.mkv", "Size": 4096,)"
+      R"( "ModTime": "4050-03-14T20:07:40.000000000Z", "IsDir": false}, )" +
+          item(R"("Path": "b.mkv", "Size": 1)") + "]}",
+      untimed);
+  REQUIRE(listing.size() == 2);
+  CHECK(listing[0].mod_time_ns == scanhook::rclone::kNoModTime);
+  CHECK(listing[0].size == 4096);
+  CHECK(listing[1].mod_time_ns == kModTimeNs);
+  CHECK(untimed.count == 1);
+  CHECK(untimed.first_path == "Movies/Harbour Lights (2021)/film.mkv");
+  CHECK(untimed.first_mod_time == "4050-03-14T20:07:40.000000000Z");
+}
+
 TEST_CASE("rclone listing: an answer that is not JSON is refused, however it is broken",
           "[rclone][json]") {
   using Catch::Matchers::StartsWith;
