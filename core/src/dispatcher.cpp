@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -247,9 +248,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
     answered |= delivery.result.status == Status::ok || delivery.result.status == Status::rejected;
   }
-  queue_.database().write([&](SqlConnection& sql) {
-    for (const auto& delivery : deliveries) queue_.record(sql, delivery);
-  });
+  if (!record(worker, deliveries)) return true;  // stopping: the results are lost, not the events
 
   logger_.information(batch_summary(worker.slot.name, deliveries, seconds));
 
@@ -277,6 +276,37 @@ bool Dispatcher::deliver_batch(Worker& worker) {
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
   if (prepared) wake();
   return true;
+}
+
+// The scans are done; if their results cannot be written (disk full, I/O
+// error), writing them is what is tried again, never the scans: the folders
+// are still due in the table, and picking them again would send the target
+// the same folders every idle_interval for as long as the disk stays full.
+bool Dispatcher::record(Worker& worker, const std::vector<Delivery>& deliveries) {
+  auto wait = settings_.idle_interval;
+  bool committed = false;  // then only its fsync is tried again: the commit must not run twice
+  for (bool first = true;; first = false) {
+    try {
+      if (!committed)
+        queue_.database().write_unsynced([&](SqlConnection& sql) {
+          for (const auto& delivery : deliveries) queue_.record(sql, delivery);
+        });
+      committed = true;
+      queue_.database().sync();
+      if (!first)
+        logger_.information("target " + worker.slot.name + ": " +
+                            std::to_string(deliveries.size()) + " results written at last");
+      return true;
+    } catch (const SqlError& error) {
+      if (first)
+        logger_.error(
+            "target " + worker.slot.name + ": cannot write " + std::to_string(deliveries.size()) +
+            " results (" + error.what() + "): trying again, up to every " +
+            std::to_string(settings_.probe_interval.count()) + " ms, without scanning them again");
+    }
+    if (!sleep(wait, false)) return false;
+    wait = std::min(wait * 2, settings_.probe_interval);
+  }
 }
 
 void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {

@@ -75,10 +75,13 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       // before anything is due only goes back to sleep. So the wake-up (a
       // thread switch and a read transaction per commit) is only worth it when
       // minimum_age is shorter than idle_interval.
-      ingest_(queue_, [this, wake_idle = config.queue.duration("minimum_age") <
-                                         config.queue.duration("idle_interval")] {
-        if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle) dispatcher->wake();
-      }) {
+      ingest_(queue_,
+              [this, wake_idle = config.queue.duration("minimum_age") <
+                                 config.queue.duration("idle_interval")] {
+                if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle)
+                  dispatcher->wake();
+              }),
+      history_pruner_(queue_, config.queue.duration("history_retention")) {
   for (const char* builtin : {kManualSource, kApiSource}) {
     Source& source = sources_[builtin];
     source.name = builtin;
@@ -206,7 +209,7 @@ void Engine::start() {
     logger.warning(std::to_string(dropped) +
                    " queued deliveries were for targets no longer configured: dropped (see the "
                    "history)");
-  queue_.prune_history(now_millis() - config_.queue.duration("history_retention").count());
+  history_pruner_.start();
   dispatcher_->start();
   for (auto& poller : pollers_) poller->start();
 }
@@ -218,6 +221,7 @@ void Engine::stop() {
   ingest_.stop();
   wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
+  history_pruner_.stop();
 }
 
 Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {

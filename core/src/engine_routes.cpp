@@ -306,6 +306,8 @@ HttpReply Engine::queue_route(const HttpRequest& request) {
     folders->add(item);
   }
   body->set("folders", folders);
+  body->set("unreadable_rows",
+            queue_.unreadable().count("folders") + queue_.unreadable().count("deliveries"));
   return json_reply(200, *body);
 }
 
@@ -342,6 +344,7 @@ HttpReply Engine::history_route(const HttpRequest& request) {
     entries->add(item);
   }
   body->set("history", entries);
+  body->set("unreadable_rows", queue_.unreadable().count("history"));
   return json_reply(200, *body);
 }
 
@@ -398,6 +401,7 @@ HttpReply Engine::dead_letters_route(const HttpRequest& request) {
   }
   auto body = object();
   body->set("dead_letters", letters);
+  body->set("unreadable_rows", dead_letters_.unreadable().count("dead_letters"));
   return json_reply(200, *body);
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "scanhook/core/row_reader.hpp"
+
 namespace scanhook::core {
 
 Millis now_millis() {
@@ -371,15 +373,21 @@ std::vector<QueuedFolder> Queue::list(std::size_t limit, std::size_t offset) {
         "ORDER BY id LIMIT ?1 OFFSET ?2");
     query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
     while (query.step()) {
-      ids.push_back(query.integer(0));
-      folders.push_back({query.text(1),
-                         static_cast<EventKind>(query.integer(2)),
-                         static_cast<int>(query.integer(3)),
-                         query.text(4),
-                         query.integer(5),
-                         query.integer(6),
-                         static_cast<int>(query.integer(7)),
-                         {}});
+      const RowReader row(query);
+      try {
+        folders.push_back({row.text(1, "path"),
+                           static_cast<EventKind>(row.integer_in(
+                               2, "kind", 0, static_cast<std::int64_t>(EventKind::deleted))),
+                           static_cast<int>(row.integer(3, "priority")),
+                           row.text(4, "source"),
+                           row.integer(5, "first_event"),
+                           row.integer(6, "last_event"),
+                           static_cast<int>(row.integer(7, "events")),
+                           {}});
+        ids.push_back(query.integer(0));
+      } catch (const UnreadableRow& error) {
+        unreadable_.skipped("folders", query.integer(0), error.what());
+      }
     }
     auto& deliveries = sql.prepare(
         "SELECT target, attempts, due_at, next_attempt, last_error FROM deliveries "
@@ -387,10 +395,17 @@ std::vector<QueuedFolder> Queue::list(std::size_t limit, std::size_t offset) {
     for (std::size_t i = 0; i < ids.size(); ++i) {
       deliveries.reset();
       deliveries.bind(1, ids[i]);
-      while (deliveries.step())
-        folders[i].deliveries.push_back(
-            {deliveries.text(0), static_cast<int>(deliveries.integer(1)), deliveries.integer(2),
-             deliveries.integer(3), deliveries.text(4)});
+      while (deliveries.step()) {
+        const RowReader row(deliveries);
+        try {
+          folders[i].deliveries.push_back({row.text(0, "target"),
+                                           static_cast<int>(row.integer(1, "attempts")),
+                                           row.integer(2, "due_at"), row.integer(3, "next_attempt"),
+                                           row.text(4, "last_error")});
+        } catch (const UnreadableRow& error) {
+          unreadable_.skipped("deliveries", ids[i], error.what());
+        }
+      }
     }
     return folders;
   });
@@ -407,11 +422,19 @@ std::vector<HistoryEntry> Queue::history(std::size_t limit, std::size_t offset,
         .bind(2, static_cast<std::int64_t>(offset))
         .bind(3, target);
     std::vector<HistoryEntry> entries;
-    while (query.step())
-      entries.push_back({query.integer(0), query.text(1), query.text(2), query.text(3),
-                         query.text(4), static_cast<int>(query.integer(5)), query.integer(6),
-                         query.integer(7), query.integer(8), query.text(9), query.text(10),
-                         query.integer(11)});
+    while (query.step()) {
+      const RowReader row(query);
+      try {
+        entries.push_back({query.integer(0), row.text(1, "folder"), row.text(2, "target"),
+                           row.text(3, "target_path"), row.text(4, "outcome"),
+                           static_cast<int>(row.integer(5, "attempts")),
+                           row.integer(6, "queued_at"), row.integer(7, "finished_at"),
+                           row.integer(8, "duration_ms"), row.text(9, "reason"),
+                           row.text(10, "config"), row.integer(11, "retried_at")});
+      } catch (const UnreadableRow& error) {
+        unreadable_.skipped("history", query.integer(0), error.what());
+      }
+    }
     return entries;
   });
 }

@@ -11,6 +11,7 @@
 
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/queue.hpp"
+#include "scanhook/core/unreadable_rows.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
@@ -33,8 +34,13 @@ class DeadLetters {
   // The new letter's id; nullopt when its body alone exceeds max_bytes.
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
                                    const std::string& error, Millis now);
+  // A page of letters, newest first; a row that cannot be read (row_reader.hpp)
+  // is left out and noted in unreadable().
   std::vector<DeadLetter> list(std::size_t limit, std::size_t offset);
+  // nullopt when there is no such letter or it cannot be read.
   std::optional<DeadLetter> find(std::int64_t id);
+  // Rows of "dead_letters" that list() and find() left out.
+  const UnreadableRows& unreadable() const { return unreadable_; }
   void remove(std::int64_t id);
   // A replay that failed again: the new error, one more attempt.
   void failed_again(std::int64_t id, const std::string& error);
@@ -45,6 +51,7 @@ class DeadLetters {
   Database& database_;
   std::size_t max_count_;
   std::size_t max_bytes_;
+  UnreadableRows unreadable_;
 };
 
 }  // namespace scanhook::core

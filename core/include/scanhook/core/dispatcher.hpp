@@ -92,6 +92,8 @@ class Dispatcher {
   void run(Worker& worker);
   bool deliver_batch(Worker& worker);  // false when nothing was due
   void probe(Worker& worker);
+  // Writes a batch's results, trying again while writes fail; false once stopping.
+  bool record(Worker& worker, const std::vector<Delivery>& deliveries);
   // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
   static void note_answer(Worker& worker, bool succeeded, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);

@@ -15,6 +15,7 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/dead_letters.hpp"
 #include "scanhook/core/dispatcher.hpp"
+#include "scanhook/core/history_pruner.hpp"
 #include "scanhook/core/ingest.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
@@ -155,6 +156,7 @@ class Engine {
   std::map<std::string, std::shared_ptr<Service>> services_;
   std::vector<std::unique_ptr<Poller>> pollers_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  HistoryPruner history_pruner_;
   std::unique_ptr<PlexAutoscanRoutes> plex_autoscan_;
   bool started_ = false;
   struct GaugeQueue {

@@ -14,6 +14,7 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/file_lock.hpp"
 #include "scanhook/core/folder_index.hpp"
+#include "scanhook/core/unreadable_rows.hpp"
 #include "scanhook/result.hpp"
 #include "scanhook/scan_event.hpp"
 
@@ -153,9 +154,14 @@ class Queue {
   std::int64_t delivery_count(const std::string& target);
   // The earliest due_at among deliveries due at `now`, or 0.
   Millis oldest_due(Millis now);
+  // A page of queued folders, by id; a folder or delivery row that cannot be
+  // read (row_reader.hpp) is left out and noted in unreadable().
   std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset);
+  // A page of history, newest first; unreadable rows as in list().
   std::vector<HistoryEntry> history(std::size_t limit, std::size_t offset,
                                     const std::string& target = "");
+  // Rows of "folders", "deliveries" and "history" that list() and history() left out.
+  const UnreadableRows& unreadable() const { return unreadable_; }
 
  private:
   struct FolderRow {
@@ -177,6 +183,7 @@ class Queue {
   Database& database_;
   std::chrono::milliseconds minimum_age_;
   FolderIndex index_;  // path -> folders.id, for merging events (see folder_index.hpp)
+  UnreadableRows unreadable_;
 };
 
 }  // namespace scanhook::core
