@@ -1,0 +1,65 @@
+// Files a queued folder must hold before a `require_exists` target gets it:
+// the files that file events named, and a file's sha256 when /api/scan or
+// the manual trigger gave one (autopulse's file hash). Kept in memory, not
+// in the database: after a restart only the folder's own presence is checked.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanhook/core/queue.hpp"
+
+namespace scanhook::core {
+
+struct ExpectedFile {
+  std::string path;    // as queued: after the source's rewrite
+  std::string sha256;  // 64 lower-case hex digits, or "" to ask only that it exists
+};
+
+// "" when `text` is a SHA-256 in hex (either case), else what is wrong.
+std::string check_sha256(const std::string& text);
+
+class ExpectedFiles {
+ public:
+  // Each file is forgotten `keep` after it was named (the longest exists_timeout).
+  explicit ExpectedFiles(std::chrono::milliseconds keep) : keep_(keep) {}
+
+  void add(const std::string& folder, ExpectedFile file, Millis now);
+  // The files still expected in `folder`.
+  std::vector<ExpectedFile> of(const std::string& folder, Millis now);
+
+ private:
+  struct Entry {
+    ExpectedFile file;
+    Millis named_at = 0;
+  };
+  void prune(Millis now);  // under mutex_
+
+  std::chrono::milliseconds keep_;
+  std::mutex mutex_;
+  std::map<std::string, std::vector<Entry>> folders_;
+  Millis next_prune_ = 0;
+};
+
+// SHA-256 of files, read again only when a file's size or time changed (a
+// large file is hashed once per change, not once per retry).
+class FileDigests {
+ public:
+  // Lower-case hex, or nullopt when the file cannot be read.
+  std::optional<std::string> sha256(const std::string& path);
+
+ private:
+  struct Known {
+    long long size = 0;
+    long long mtime_ns = 0;
+    std::string digest;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Known> known_;
+};
+
+}  // namespace scanhook::core
