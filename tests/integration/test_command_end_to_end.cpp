@@ -11,18 +11,15 @@
 #include <fstream>
 #include <set>
 
-#include "support/daemon_client.hpp"
-#include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
-#include "support/plugin_folder.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
-using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
-using scanhook::testing::fill_plugin_folder;
-using scanhook::testing::recorded_folders;
+using scanhook::testing::file_lines;
+using scanhook::testing::PluginDaemon;
 using scanhook::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -45,31 +42,20 @@ struct HistoryRow {
 
 class CommandRig {
  public:
-  // `targets`: the [target.*] sections; "{dir}" is the rig's folder.
-  explicit CommandRig(const std::string& targets) {
-    fill_plugin_folder(dir_.path() / "plugins", {"command"});
-    daemon_ = std::make_unique<DaemonProcess>(
-        dir_.path(),
-        "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
-        "plugin_dir = {dir}/plugins\naccess_log = false\n"
-        "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\n"
-        "retry_max = 200ms\nprobe_interval = 100ms\n" +
-            targets);
-    REQUIRE(daemon_->wait_until_listening());
-    client_ = std::make_unique<DaemonClient>(daemon_->url());
-  }
+  // `targets`: the [target.*] sections.
+  explicit CommandRig(const std::string& targets) : daemon_({"command"}, targets) {}
 
-  DaemonProcess& daemon() { return *daemon_; }
+  DaemonProcess& daemon() { return daemon_.process(); }
 
   void scan(const std::vector<std::string>& paths) const {
     std::string body = "{\"paths\":[";
     for (std::size_t i = 0; i < paths.size(); ++i) body += (i ? ",\"" : "\"") + paths[i] + "\"";
-    client_->post_json("/api/scan", body + "]}");
+    daemon_.client().post_json("/api/scan", body + "]}");
   }
 
   std::vector<HistoryRow> history() const {
     std::vector<HistoryRow> rows;
-    const auto entries = client_->get_json("/api/history")->getArray("history");
+    const auto entries = daemon_.client().get_json("/api/history")->getArray("history");
     for (std::size_t i = 0; i < entries->size(); ++i) {
       const auto entry = entries->getObject(static_cast<unsigned>(i));
       rows.push_back({entry->getValue<std::string>("target"),
@@ -92,14 +78,10 @@ class CommandRig {
     return rows;
   }
 
-  std::string last_error(const std::string& target) const {
-    return client_->target_state(target)->getValue<std::string>("last_error");
-  }
+  std::string last_error(const std::string& target) const { return daemon_.last_error(target); }
 
  private:
-  TempDir dir_;
-  std::unique_ptr<DaemonProcess> daemon_;
-  std::unique_ptr<DaemonClient> client_;
+  PluginDaemon daemon_;
 };
 
 }  // namespace
@@ -116,7 +98,7 @@ TEST_CASE("the command target gives the folders as arguments after the command's
   const auto rows = rig.history_of(2);
   REQUIRE(rows.size() == 2);
   for (const auto& row : rows) CHECK(row.outcome == "ok");
-  const auto lines = recorded_folders(out + ".out");
+  const auto lines = file_lines(out + ".out");
   REQUIRE(lines.size() == 4);  // one run: its own two arguments, then both folders
   CHECK(lines[0] == out);
   CHECK(lines[1] == "two words");
@@ -132,7 +114,7 @@ TEST_CASE("the command target can give the folders one per line on stdin", "[e2e
                  "\n");
   rig.scan({"/tv/Severance/Season 02", "/tv/Andor/Season 01"});
   REQUIRE(rig.history_of(2).size() == 2);
-  const auto lines = recorded_folders(out);
+  const auto lines = file_lines(out);
   CHECK(std::set<std::string>(lines.begin(), lines.end()) ==
         std::set<std::string>{"/tv/Severance/Season 02", "/tv/Andor/Season 01"});
   CHECK(lines.size() == 2);
@@ -151,7 +133,7 @@ TEST_CASE("exit 75 retries the batch; the next run delivers it", "[e2e][command]
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].outcome == "ok");
   CHECK(rows[0].attempts == 2);
-  CHECK(recorded_folders(count).size() == 2);
+  CHECK(file_lines(count).size() == 2);
   CHECK(rig.last_error("hook") == file + " asked to retry (exit 75): the library is being updated");
 }
 
@@ -204,7 +186,7 @@ TEST_CASE("a command that cannot be run pauses the target until it can", "[e2e][
   const auto rows = rig.history_of(1);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].outcome == "ok");
-  CHECK(recorded_folders(out) == std::vector<std::string>{"/tv/Severance/Season 02"});
+  CHECK(file_lines(out) == std::vector<std::string>{"/tv/Severance/Season 02"});
 }
 
 TEST_CASE("command targets run one program at a time unless exclusive = false", "[e2e][command]") {
@@ -225,7 +207,7 @@ TEST_CASE("command targets run one program at a time unless exclusive = false", 
   rig.scan({"/tv/One", "/tv/Two"});
   REQUIRE(rig.history_of(6).size() == 6);
   if (exclusive)
-    CHECK(recorded_folders(overlaps).empty());
+    CHECK(file_lines(overlaps).empty());
   else
-    CHECK_FALSE(recorded_folders(overlaps).empty());
+    CHECK_FALSE(file_lines(overlaps).empty());
 }

@@ -7,16 +7,15 @@
 #include <fstream>
 #include <thread>
 
-#include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
-#include "support/plugin_folder.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
-using scanhook::testing::fill_plugin_folder;
-using scanhook::testing::recorded_folders;
+using scanhook::testing::PluginDaemon;
+using scanhook::testing::PluginDaemonOptions;
 using scanhook::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -25,34 +24,33 @@ namespace {
 // Longer than the debounce plus a dispatch: what was going to arrive has.
 constexpr std::chrono::milliseconds kSettle{1500};
 
+// The watched tree (made before the daemon starts), seen by the target as /mnt/media.
+fs::path made_media(const TempDir& media) {
+  fs::create_directories(media / "tv/Severance/Season 02");
+  fs::create_directories(media / "movies");
+  return media.path();
+}
+
 class WatchRig {
  public:
   explicit WatchRig(const std::string& source_extra = "",
-                    const std::vector<std::string>& environment = {}) {
-    fs::create_directories(media() / "tv/Severance/Season 02");
-    fs::create_directories(media() / "movies");
-    fill_plugin_folder(dir_.path() / "plugins", {"inotify", "recorder"});
-    const std::string ini =
-        "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
-        "plugin_dir = {dir}/plugins\naccess_log = false\n"
-        "[queue]\nminimum_age = 0s\nidle_interval = 20ms\n"
-        "[source.media]\nplugin = inotify\npath = {dir}/media\ndebounce = 200ms\n"
-        "rewrite = {dir}/media => /mnt/media\n" +
-        source_extra + "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n";
-    daemon_ =
-        std::make_unique<DaemonProcess>(dir_.path(), ini, std::vector<std::string>{}, environment);
-    REQUIRE(daemon_->wait_until_listening());
-    REQUIRE(daemon_->wait_for_output("watching " + media().string()));
+                    const std::vector<std::string>& environment = {})
+      : daemon_({"inotify", "recorder"},
+                "[source.media]\nplugin = inotify\npath = " + made_media(media_).string() +
+                    "\ndebounce = 200ms\nrewrite = " + media_.path().string() + " => /mnt/media\n" +
+                    source_extra + "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n",
+                PluginDaemonOptions{"127.0.0.1:0", "", environment}) {
+    REQUIRE(daemon_.process().wait_for_output("watching " + media().string()));
   }
 
-  fs::path media() const { return dir_.path() / "media"; }
-  fs::path path(const std::string& relative) const { return dir_.path() / relative; }
-  DaemonProcess& daemon() { return *daemon_; }
+  fs::path media() const { return media_.path(); }
+  fs::path elsewhere(const std::string& relative) const { return daemon_.dir() / relative; }
+  DaemonProcess& daemon() { return daemon_.process(); }
 
   void write(const std::string& relative, const std::string& content = "video") const {
     std::ofstream(media() / relative, std::ios::binary | std::ios::app) << content;
   }
-  std::vector<std::string> recorded() const { return recorded_folders(dir_.path() / "record"); }
+  std::vector<std::string> recorded() const { return daemon_.recorded(); }
   // True once `folder` (as the target sees it) has been delivered.
   bool delivered(const std::string& folder) const {
     return eventually(
@@ -68,8 +66,8 @@ class WatchRig {
   }
 
  private:
-  TempDir dir_;
-  std::unique_ptr<DaemonProcess> daemon_;
+  TempDir media_{"scanhook-media"};
+  PluginDaemon daemon_;
 };
 
 }  // namespace
@@ -117,19 +115,20 @@ TEST_CASE("folders moved in, out and within the watched tree are scanned where t
           "[e2e][inotify]") {
   WatchRig rig;
   SECTION("moved in from outside: the folder, and it is watched") {
-    fs::create_directories(rig.path("downloads/Oppenheimer (2023)"));
-    std::ofstream(rig.path("downloads/Oppenheimer (2023)/Oppenheimer.mkv")) << "video";
-    fs::rename(rig.path("downloads/Oppenheimer (2023)"), rig.media() / "movies/Oppenheimer (2023)");
+    fs::create_directories(rig.elsewhere("downloads/Oppenheimer (2023)"));
+    std::ofstream(rig.elsewhere("downloads/Oppenheimer (2023)/Oppenheimer.mkv")) << "video";
+    fs::rename(rig.elsewhere("downloads/Oppenheimer (2023)"),
+               rig.media() / "movies/Oppenheimer (2023)");
     REQUIRE(rig.delivered("/mnt/media/movies/Oppenheimer (2023)"));
     rig.write("movies/Oppenheimer (2023)/Oppenheimer.en.srt");
     CHECK(eventually([&] { return rig.count("/mnt/media/movies/Oppenheimer (2023)") == 2; },
                      std::chrono::seconds(10)));
   }
   SECTION("moved out: the folder it left") {
-    fs::rename(rig.media() / "tv/Severance", rig.path("severance-elsewhere"));
+    fs::rename(rig.media() / "tv/Severance", rig.elsewhere("severance-elsewhere"));
     CHECK(rig.delivered("/mnt/media/tv/Severance"));
     // No longer watched: a change there is not ours.
-    std::ofstream(rig.path("severance-elsewhere/Season 02/x.mkv")) << "video";
+    std::ofstream(rig.elsewhere("severance-elsewhere/Season 02/x.mkv")) << "video";
     std::this_thread::sleep_for(kSettle);
     CHECK(rig.count("/mnt/media/tv/Severance/Season 02") == 0);
   }

@@ -8,18 +8,14 @@
 #include <fstream>
 #include <thread>
 
-#include "support/daemon_client.hpp"
-#include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
-#include "support/plugin_folder.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::testing::DaemonClient;
-using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
-using scanhook::testing::fill_plugin_folder;
-using scanhook::testing::recorded_folders;
+using scanhook::testing::PluginDaemon;
 using scanhook::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -34,40 +30,25 @@ constexpr std::chrono::milliseconds kSeveralRetries{1500};
 
 class PresenceRig {
  public:
-  explicit PresenceRig(const std::string& exists_timeout = "1h") {
-    fill_plugin_folder(dir_.path() / "plugins", {"recorder"});
-    fs::create_directories(local());
-    daemon_ = std::make_unique<DaemonProcess>(
-        dir_.path(),
-        "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
-        "plugin_dir = {dir}/plugins\naccess_log = false\n"
-        "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\n"
-        "retry_max = 200ms\n"
-        "[target.rec]\nplugin = recorder\nrecord = {dir}/record\nrequire_exists = true\n"
-        "local_rewrite = /mnt/media => {dir}/local\nexists_timeout = " +
-            exists_timeout + "\n");
-    REQUIRE(daemon_->wait_until_listening());
-    client_ = std::make_unique<DaemonClient>(daemon_->url());
-  }
+  explicit PresenceRig(const std::string& exists_timeout = "1h")
+      : daemon_({"recorder"},
+                "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
+                "require_exists = true\nlocal_rewrite = /mnt/media => " +
+                    local_.path().string() + "\nexists_timeout = " + exists_timeout + "\n") {}
 
-  fs::path local() const { return dir_.path() / "local"; }
-  const DaemonClient& client() const { return *client_; }
-  std::vector<std::string> recorded() const { return recorded_folders(dir_.path() / "record"); }
-  bool delivered(std::size_t count = 1) const {
-    return eventually([&] { return recorded().size() >= count; }, std::chrono::seconds(10));
-  }
-  std::string last_error() const {
-    return client_->target_state("rec")->getValue<std::string>("last_error");
-  }
+  fs::path local() const { return local_.path(); }
+  const DaemonClient& client() const { return daemon_.client(); }
+  std::vector<std::string> recorded() const { return daemon_.recorded(); }
+  bool delivered() const { return daemon_.recorded_at_least(1); }
+  std::string last_error() const { return daemon_.last_error("rec"); }
   void write(const std::string& relative, const std::string& content) const {
     fs::create_directories((local() / relative).parent_path());
     std::ofstream(local() / relative, std::ios::binary | std::ios::trunc) << content;
   }
 
  private:
-  TempDir dir_;
-  std::unique_ptr<DaemonProcess> daemon_;
-  std::unique_ptr<DaemonClient> client_;
+  TempDir local_{"scanhook-local"};  // this machine's view of /mnt/media
+  PluginDaemon daemon_;
 };
 
 }  // namespace
@@ -159,15 +140,9 @@ TEST_CASE("a bad hash is a 400 and queues nothing", "[e2e][require_exists]") {
 }
 
 TEST_CASE("a hash is refused when no target would check it", "[e2e][require_exists]") {
-  TempDir dir;
-  fill_plugin_folder(dir.path() / "plugins", {"recorder"});
-  DaemonProcess daemon(dir.path(),
-                       "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
-                       "plugin_dir = {dir}/plugins\n"
-                       "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n");
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-  const auto answer = client.post(
+  const PluginDaemon daemon({"recorder"},
+                            "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n");
+  const auto answer = daemon.client().post(
       "/api/scan",
       R"({"files":[{"path":"/mnt/media/movies/Heat.mkv","hash":")" + kVideoSha256 + "\"}]}",
       "application/json");
