@@ -70,6 +70,9 @@ std::vector<Result> CommandTarget::on_scan(const std::vector<ScanFolder>& folder
   Result verdict = Result::ok();
   switch (outcome.end) {
     case RunOutcome::End::not_started: verdict = Result::unavailable(outcome.error); break;
+    case RunOutcome::End::lost:
+      verdict = Result::retry("cannot tell how " + program + " ended (" + outcome.error + ")");
+      break;
     case RunOutcome::End::timed_out:
       verdict = Result::retry(program + " did not finish within " +
                               seconds_text(settings_.timeout) + " (timeout): stopped" + said);

@@ -62,11 +62,16 @@ int remaining_ms(Clock::time_point deadline) {
   return left < 0 ? 0 : static_cast<int>(std::min<long long>(left, 100));
 }
 
-// Waits for the child until `deadline`; true once it has ended (`status` set).
-bool wait_until(pid_t pid, Clock::time_point deadline, int& status) {
+// Waits for the child until `deadline`; true once it has ended (`status`
+// set) or cannot be waited for (`lost` set: SIGCHLD ignored, say).
+bool wait_until(pid_t pid, Clock::time_point deadline, int& status, int& lost) {
   for (;;) {
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid || (done < 0 && errno != EINTR)) return true;
+    if (done == pid) return true;
+    if (done < 0 && errno != EINTR) {
+      lost = errno;
+      return true;
+    }
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -146,11 +151,12 @@ RunOutcome run_program(const std::vector<std::string>& argv, const std::string& 
   std::string stderr_text;
   char buffer[4096];
   int status = 0;
+  int lost = 0;  // waitpid's errno when the child cannot be waited for
   bool ended = false;
   // Until it ends and its pipes are drained; a child it left running may
   // hold them open, so its end is checked on each turn too.
   while (Clock::now() < deadline) {
-    if (!ended) ended = ::waitpid(pid, &status, WNOHANG) == pid;
+    if (!ended) ended = wait_until(pid, Clock::now(), status, lost);
     if (out_ours.get() < 0 && err_ours.get() < 0 && ended) break;
     pollfd fds[3] = {
         {in_ours.get(), POLLOUT, 0}, {out_ours.get(), POLLIN, 0}, {err_ours.get(), POLLIN, 0}};
@@ -177,13 +183,16 @@ RunOutcome run_program(const std::vector<std::string>& argv, const std::string& 
     }
   }
   in_ours.reset();
-  if (!ended && !wait_until(pid, deadline, status)) {
+  if (!ended && !wait_until(pid, deadline, status, lost)) {
     ::kill(-pid, SIGTERM);
-    if (!wait_until(pid, Clock::now() + kGraceAfterTerm, status)) {
+    if (!wait_until(pid, Clock::now() + kGraceAfterTerm, status, lost)) {
       ::kill(-pid, SIGKILL);
-      wait_until(pid, Clock::time_point::max(), status);
+      wait_until(pid, Clock::time_point::max(), status, lost);
     }
     outcome.end = RunOutcome::End::timed_out;
+  } else if (lost != 0) {
+    outcome.end = RunOutcome::End::lost;
+    outcome.error = std::string("waitpid: ") + std::strerror(lost);
   } else if (WIFEXITED(status)) {
     outcome.end = RunOutcome::End::exited;
     outcome.exit_code = WEXITSTATUS(status);

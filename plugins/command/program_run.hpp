@@ -10,7 +10,7 @@
 namespace scanhook::command {
 
 struct RunOutcome {
-  enum class End { exited, signalled, timed_out, not_started };
+  enum class End { exited, signalled, timed_out, not_started, lost };
   End end = End::not_started;
   int exit_code = -1;           // End::exited
   int signal = 0;               // End::signalled
