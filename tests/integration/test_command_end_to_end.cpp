@@ -120,7 +120,7 @@ TEST_CASE("the command target can give the folders one per line on stdin", "[e2e
   CHECK(lines.size() == 2);
 }
 
-TEST_CASE("exit 75 retries the batch; the next run delivers it", "[e2e][command]") {
+TEST_CASE("exit 75 retries the batch, and the next run delivers it", "[e2e][command]") {
   TempDir scripts;
   const std::string count = (scripts / "runs").string();
   const std::string file =

@@ -124,7 +124,7 @@ TEST_CASE("a receiver that is down is waited for, then gets the folder", "[e2e][
 }
 
 TEST_CASE(
-    "a folder the receiver refuses is rejected with its reason; the rest of the batch "
+    "a folder the receiver refuses is rejected with its reason, and the rest of the batch "
     "arrives",
     "[e2e][forward]") {
   PluginDaemon home = receiver();
