@@ -79,6 +79,12 @@ class CommandRig {
   }
 
   std::string last_error(const std::string& target) const { return daemon_.last_error(target); }
+  // The one history row, once it is there.
+  HistoryRow only_row() const {
+    const auto rows = history_of(1);
+    REQUIRE(rows.size() == 1);
+    return rows[0];
+  }
 
  private:
   PluginDaemon daemon_;
@@ -129,10 +135,9 @@ TEST_CASE("exit 75 retries the batch, and the next run delivers it", "[e2e][comm
                        ") -ge 2 ] && exit 0\necho 'the library is being updated' >&2\nexit 75\n");
   CommandRig rig("[target.hook]\nplugin = command\ncommand = " + file + "\n");
   rig.scan({"/tv/Severance/Season 02"});
-  const auto rows = rig.history_of(1);
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].outcome == "ok");
-  CHECK(rows[0].attempts == 2);
+  const HistoryRow row = rig.only_row();
+  CHECK(row.outcome == "ok");
+  CHECK(row.attempts == 2);
   CHECK(file_lines(count).size() == 2);
   CHECK(rig.last_error("hook") == file + " asked to retry (exit 75): the library is being updated");
 }
@@ -145,11 +150,10 @@ TEST_CASE("another exit code rejects the folders with the last line of stderr as
                                         "/tv/Unknown' >&2\necho >&2\nexit 3\n");
   CommandRig failing("[target.hook]\nplugin = command\ncommand = " + file + "\n");
   failing.scan({"/tv/Unknown"});
-  const auto rows = failing.history_of(1);
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].outcome == "rejected");
-  CHECK(rows[0].attempts == 1);
-  CHECK(rows[0].reason == "no library holds /tv/Unknown (" + file + ", exit code 3)");
+  const HistoryRow row = failing.only_row();
+  CHECK(row.outcome == "rejected");
+  CHECK(row.attempts == 1);
+  CHECK(row.reason == "no library holds /tv/Unknown (" + file + ", exit code 3)");
 }
 
 TEST_CASE("a run past its timeout is stopped with what it started, and retried", "[e2e][command]") {
@@ -163,10 +167,9 @@ TEST_CASE("a run past its timeout is stopped with what it started, and retried",
                                             child_pid + "; wait; fi\nexit 0\n");
   CommandRig rig("[target.hook]\nplugin = command\ntimeout = 1s\ncommand = " + file + "\n");
   rig.scan({"/tv/Severance/Season 02"});
-  const auto rows = rig.history_of(1);
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].outcome == "ok");
-  CHECK(rows[0].attempts == 2);
+  const HistoryRow row = rig.only_row();
+  CHECK(row.outcome == "ok");
+  CHECK(row.attempts == 2);
   CHECK_THAT(rig.last_error("hook"), Contains("did not finish within 1s (timeout): stopped"));
   std::ifstream in(child_pid);
   pid_t pid = 0;
@@ -183,9 +186,8 @@ TEST_CASE("a command that cannot be run pauses the target until it can", "[e2e][
   CHECK(rig.daemon().wait_for_output("target hook is unavailable (cannot run " + program));
   CHECK(rig.history().empty());  // kept, not rejected
   write_script(scripts, "later.sh", "#!/bin/sh\necho \"$2\" >> \"$1\"\n");
-  const auto rows = rig.history_of(1);
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].outcome == "ok");
+  const HistoryRow row = rig.only_row();
+  CHECK(row.outcome == "ok");
   CHECK(file_lines(out) == std::vector<std::string>{"/tv/Severance/Season 02"});
 }
 
