@@ -44,24 +44,32 @@ std::vector<std::vector<ScanFolder>> ForwardTarget::requests_of(
   return requests;
 }
 
-Result ForwardTarget::send(const std::vector<ScanFolder>& folders) const {
+Result ForwardTarget::send(const std::vector<ScanFolder>& folders, int& status) const {
   const PlannedRequest request = request_for(folders);
   const auto response = api_->post_json(request.url, request.body);
+  status = response.status;
   return api_->verdict(response, "POST " + request.url.substr(0, request.url.find('?')),
                        support::Scope::folder);
 }
 
+void ForwardTarget::deliver(const std::vector<ScanFolder>& folders,
+                            std::vector<Result>& results) const {
+  int status = 0;
+  const Result verdict = send(folders, status);
+  // 413: more paths than the receiver takes at once; a rejection: some path
+  // it refuses. Halving finds either in a few requests, and the rest arrive.
+  if (folders.size() > 1 && (status == 413 || verdict.status == Status::rejected)) {
+    const auto middle = folders.begin() + static_cast<std::ptrdiff_t>(folders.size() / 2);
+    deliver({folders.begin(), middle}, results);
+    deliver({middle, folders.end()}, results);
+    return;
+  }
+  results.insert(results.end(), folders.size(), verdict);
+}
+
 std::vector<Result> ForwardTarget::on_scan(const std::vector<ScanFolder>& folders) {
   std::vector<Result> results;
-  for (const auto& request : requests_of(folders)) {
-    Result verdict = send(request);
-    if (verdict.status == Status::rejected && request.size() > 1) {
-      // The receiver refused the request over one path: find which, so the rest get through.
-      for (const auto& folder : request) results.push_back(send({folder}));
-      continue;
-    }
-    results.insert(results.end(), request.size(), verdict);
-  }
+  for (const auto& request : requests_of(folders)) deliver(request, results);
   return results;
 }
 

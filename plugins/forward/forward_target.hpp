@@ -42,8 +42,11 @@ class ForwardTarget final : public TargetBase {
   Explanation on_explain(const ScanFolder& folder) override;
 
  private:
-  // One request for `folders`; its verdict applies to each.
-  Result send(const std::vector<ScanFolder>& folders) const;
+  // One request for `folders`; its verdict applies to each. `status`: the HTTP status (0: none).
+  Result send(const std::vector<ScanFolder>& folders, int& status) const;
+  // Sends `folders`, split in halves while the receiver refuses the request
+  // (413, or a rejection that may be one path's); appends one result each.
+  void deliver(const std::vector<ScanFolder>& folders, std::vector<Result>& results) const;
   PlannedRequest request_for(const std::vector<ScanFolder>& folders) const;
   std::string route_for(const std::vector<ScanFolder>& folders) const;
   // The folders split into requests the receiver takes.

@@ -24,12 +24,14 @@ const std::string kPassword = "f0rward-s3cret";
 // The instance beside the media server: credentials, the manual trigger's
 // rewrite from the seedbox's folders, and its target's rewrite to the
 // server's.
-PluginDaemon receiver(const std::string& listen = "127.0.0.1:0") {
-  return PluginDaemon({"recorder"},
-                      "[manual]\nrewrite = /home/seed/media => /data\n"
-                      "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
-                      "rewrite = /data => /mnt/media\n",
-                      {listen, "username = " + kUser + "\npassword = " + kPassword + "\n", {}});
+PluginDaemon receiver(const std::string& listen = "127.0.0.1:0",
+                      const std::string& server_lines = "") {
+  return PluginDaemon(
+      {"recorder"},
+      "[manual]\nrewrite = /home/seed/media => /data\n"
+      "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
+      "rewrite = /data => /mnt/media\n",
+      {listen, "username = " + kUser + "\npassword = " + kPassword + "\n" + server_lines, {}});
 }
 
 // The seedbox's instance: one forward target.
@@ -139,4 +141,18 @@ TEST_CASE(
   CHECK_THAT(rows[1].second, Contains("T:\\tv\\Show"));
   CHECK_THAT(rows[1].second, Contains("400"));
   CHECK(home.recorded() == std::vector<std::string>{"/mnt/media/tv/Severance/Season 02"});
+}
+
+TEST_CASE("a batch larger than the receiver takes at once (413) arrives in smaller requests",
+          "[e2e][forward]") {
+  PluginDaemon home = receiver("127.0.0.1:0", "max_paths_per_request = 2\n");
+  Sender seedbox("url = " + home.url() + "\n" + credentials());
+  seedbox.scan(R"j(["/data/tv/A", "/data/tv/B", "/data/tv/C", "/data/tv/D", "/data/tv/E"])j");
+  REQUIRE(home.recorded_at_least(5));
+  auto recorded = home.recorded();
+  std::sort(recorded.begin(), recorded.end());
+  CHECK(recorded == std::vector<std::string>{"/mnt/media/tv/A", "/mnt/media/tv/B",
+                                             "/mnt/media/tv/C", "/mnt/media/tv/D",
+                                             "/mnt/media/tv/E"});
+  for (const auto& row : seedbox.history(5)) CHECK(row.first == "ok");
 }
