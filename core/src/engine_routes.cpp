@@ -548,6 +548,12 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
       if (slot.name != target_plan.target) continue;
       item->set("stage", stage_name(slot.target->stage()));
       if (!target_plan.accepted) break;
+      if (slot.presence) {
+        auto presence = object();
+        presence->set("local_path", slot.presence->local_path(plan.folder));
+        presence->set("missing", slot.presence->missing(plan.folder, now_millis()));
+        item->set("require_exists", presence);
+      }
       const Explanation explanation =
           slot.target->explain({target_plan.path, EventKind::modified, 0});
       auto explained = object();

@@ -149,3 +149,22 @@ TEST_CASE("a hash is refused when no target would check it", "[e2e][require_exis
   CHECK(answer.status == 400);
   CHECK_THAT(answer.body, Contains("require_exists = true"));
 }
+
+TEST_CASE("explain shows where a require_exists target looks and what is missing there",
+          "[e2e][require_exists]") {
+  PresenceRig rig;
+  const auto explain = [&] {
+    return rig.client()
+        .post_json("/api/explain", R"({"path":"/mnt/media/tv/Andor/Season 01"})")
+        ->getArray("targets")
+        ->getObject(0)
+        ->getObject("require_exists");
+  };
+  const std::string local = (rig.local() / "tv/Andor/Season 01").string();
+  CHECK(explain()->getValue<std::string>("local_path") == local);
+  CHECK(explain()->getValue<std::string>("missing") ==
+        "the folder " + local + " (local_rewrite of /mnt/media/tv/Andor/Season 01) does not exist");
+  fs::create_directories(local);
+  CHECK(explain()->getValue<std::string>("missing").empty());
+  CHECK(rig.recorded().empty());  // explain queues nothing
+}

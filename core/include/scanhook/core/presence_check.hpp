@@ -31,11 +31,10 @@ class PresenceCheck {
   // while they may still come (`first_event` + timeout is after `now`), or
   // the rejection, each saying what is missing.
   std::optional<Result> verdict(const std::string& folder, Millis first_event, Millis now) const;
-
- private:
-  // What is missing, or "".
+  // What is missing now ("the file /x/a.mkv does not exist"), or "" (explain shows it).
   std::string missing(const std::string& folder, Millis now) const;
 
+ private:
   PathRules local_rules_;
   std::chrono::milliseconds timeout_;
   std::shared_ptr<ExpectedFiles> files_;
