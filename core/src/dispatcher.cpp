@@ -269,6 +269,9 @@ bool Dispatcher::deliver_batch(Worker& worker) {
 
   bool prepared = false;
   for (const auto& delivery : deliveries) {
+    if (worker.slot.presence &&
+        (delivery.result.status == Status::ok || delivery.result.status == Status::rejected))
+      worker.slot.presence->delivered(delivery.folder.path, picked_at);
     worker.delivered[static_cast<int>(delivery.result.status)]->add();
     if (delivery.result.status == Status::rejected)
       logger_.warning("target " + worker.slot.name + " rejected " + delivery.target_path + ": " +

@@ -59,9 +59,9 @@ std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target
                                                     std::shared_ptr<FileDigests> digests) {
   if (!target.settings.boolean("require_exists")) return nullptr;
   try {
-    return std::make_shared<const PresenceCheck>(target.settings.list("local_rewrite"),
-                                                 target.settings.duration("exists_timeout"),
-                                                 std::move(files), std::move(digests));
+    return std::make_shared<const PresenceCheck>(
+        target.instance, target.settings.list("local_rewrite"),
+        target.settings.duration("exists_timeout"), std::move(files), std::move(digests));
   } catch (const std::invalid_argument& error) {
     throw EngineError("[" + target.section + "] local_rewrite: " + error.what());
   }

@@ -37,17 +37,31 @@ void ExpectedFiles::add(const std::string& folder, ExpectedFile file, Millis now
   entries.erase(std::remove_if(entries.begin(), entries.end(),
                                [&](const Entry& entry) { return entry.file.path == file.path; }),
                 entries.end());
-  entries.push_back({std::move(file), now});
+  entries.push_back({std::move(file), now, {}});
 }
 
-std::vector<ExpectedFile> ExpectedFiles::of(const std::string& folder, Millis now) {
+std::vector<ExpectedFile> ExpectedFiles::of(const std::string& folder, const std::string& target,
+                                            Millis now) {
   std::lock_guard lock(mutex_);
   prune(now);
   std::vector<ExpectedFile> files;
   const auto found = folders_.find(folder);
-  if (found != folders_.end())
-    for (const auto& entry : found->second) files.push_back(entry.file);
+  if (found == folders_.end()) return files;
+  for (const auto& entry : found->second)
+    if (std::find(entry.done.begin(), entry.done.end(), target) == entry.done.end())
+      files.push_back(entry.file);
   return files;
+}
+
+void ExpectedFiles::delivered(const std::string& folder, const std::string& target,
+                              Millis picked_at) {
+  std::lock_guard lock(mutex_);
+  const auto found = folders_.find(folder);
+  if (found == folders_.end()) return;
+  for (auto& entry : found->second)
+    if (entry.named_at <= picked_at &&
+        std::find(entry.done.begin(), entry.done.end(), target) == entry.done.end())
+      entry.done.push_back(target);
 }
 
 void ExpectedFiles::prune(Millis now) {

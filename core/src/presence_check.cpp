@@ -20,11 +20,12 @@ bool is(const std::string& path, mode_t type) {
 
 }  // namespace
 
-PresenceCheck::PresenceCheck(const std::vector<std::string>& local_rewrite,
+PresenceCheck::PresenceCheck(std::string target, const std::vector<std::string>& local_rewrite,
                              std::chrono::milliseconds timeout,
                              std::shared_ptr<ExpectedFiles> files,
                              std::shared_ptr<FileDigests> digests)
-    : local_rules_(local_rewrite, {}, {}),
+    : target_(std::move(target)),
+      local_rules_(local_rewrite, {}, {}),
       timeout_(timeout),
       files_(std::move(files)),
       digests_(std::move(digests)) {}
@@ -39,7 +40,7 @@ std::string PresenceCheck::missing(const std::string& folder, Millis now) const 
     return local == path ? local : local + " (local_rewrite of " + path + ")";
   };
   if (!is(local_path(folder), S_IFDIR)) return "the folder " + where(folder) + " does not exist";
-  for (const auto& file : files_->of(folder, now)) {
+  for (const auto& file : files_->of(folder, target_, now)) {
     const std::string local = local_path(file.path);
     if (!is(local, S_IFREG)) return "the file " + where(file.path) + " does not exist";
     if (file.sha256.empty()) continue;

@@ -168,3 +168,17 @@ TEST_CASE("explain shows where a require_exists target looks and what is missing
   CHECK(explain()->getValue<std::string>("missing").empty());
   CHECK(rig.recorded().empty());  // explain queues nothing
 }
+
+TEST_CASE("a hash given for an earlier scan of the folder does not hold back its next one",
+          "[e2e][require_exists]") {
+  PresenceRig rig;
+  rig.write("movies/Heat (1995)/Heat.mkv", "video");
+  rig.client().post_json("/api/scan",
+                         R"({"files":[{"path":"/mnt/media/movies/Heat (1995)/Heat.mkv","hash":")" +
+                             kVideoSha256 + "\"}]}");
+  REQUIRE(rig.delivered());
+  // An upgrade replaces the file; its scan names only the folder.
+  rig.write("movies/Heat (1995)/Heat.mkv", "video, upgraded");
+  rig.client().post_json("/api/scan", R"j({"paths":["/mnt/media/movies/Heat (1995)"]})j");
+  CHECK(eventually([&] { return rig.recorded().size() == 2; }, std::chrono::seconds(10)));
+}

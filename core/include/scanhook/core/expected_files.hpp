@@ -4,6 +4,7 @@
 // in the database: after a restart only the folder's own presence is checked.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -29,13 +30,18 @@ class ExpectedFiles {
   explicit ExpectedFiles(std::chrono::milliseconds keep) : keep_(keep) {}
 
   void add(const std::string& folder, ExpectedFile file, Millis now);
-  // The files still expected in `folder`.
-  std::vector<ExpectedFile> of(const std::string& folder, Millis now);
+  // The files `target` still expects in `folder`.
+  std::vector<ExpectedFile> of(const std::string& folder, const std::string& target, Millis now);
+  // `target` was sent `folder` (or rejected it), as picked at `picked_at`:
+  // the files named until then are its past. A later event for the folder
+  // (an upgrade replacing the file) is not held to them.
+  void delivered(const std::string& folder, const std::string& target, Millis picked_at);
 
  private:
   struct Entry {
     ExpectedFile file;
     Millis named_at = 0;
+    std::vector<std::string> done;  // targets that have had the folder since
   };
   void prune(Millis now);  // under mutex_
 

@@ -22,8 +22,10 @@ namespace scanhook::core {
 class PresenceCheck {
  public:
   // Throws std::invalid_argument naming a bad `local_rewrite` rule.
-  PresenceCheck(const std::vector<std::string>& local_rewrite, std::chrono::milliseconds timeout,
-                std::shared_ptr<ExpectedFiles> files, std::shared_ptr<FileDigests> digests);
+  // `target`: the target's name, whose expected files these are.
+  PresenceCheck(std::string target, const std::vector<std::string>& local_rewrite,
+                std::chrono::milliseconds timeout, std::shared_ptr<ExpectedFiles> files,
+                std::shared_ptr<FileDigests> digests);
 
   // Where `path` (a folder or file as queued) is on this machine.
   std::string local_path(const std::string& path) const;
@@ -33,8 +35,14 @@ class PresenceCheck {
   std::optional<Result> verdict(const std::string& folder, Millis first_event, Millis now) const;
   // What is missing now ("the file /x/a.mkv does not exist"), or "" (explain shows it).
   std::string missing(const std::string& folder, Millis now) const;
+  // The folder, picked at `picked_at`, was delivered or rejected: its files
+  // named until then are not checked again (ExpectedFiles::delivered).
+  void delivered(const std::string& folder, Millis picked_at) const {
+    files_->delivered(folder, target_, picked_at);
+  }
 
  private:
+  std::string target_;
   PathRules local_rules_;
   std::chrono::milliseconds timeout_;
   std::shared_ptr<ExpectedFiles> files_;
