@@ -137,6 +137,12 @@ const std::vector<CoreKey>& instance_keys(Role role) {
        "also scan folders whose events came from this target's own source"},
       {"required", ConfigType::boolean, "true", false,
        "prepare-stage targets: the scan stage waits for this one even while it is unavailable"},
+      {"require_exists", ConfigType::boolean, "false", false,
+       "deliver a folder only once it exists on this machine (retried until exists_timeout)"},
+      {"local_rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO: where a queued folder is on this machine, for require_exists (repeatable)"},
+      {"exists_timeout", ConfigType::duration, "1h", false,
+       "require_exists: a folder still missing this long after its first event is rejected"},
   };
   static const std::vector<CoreKey> service = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
@@ -430,7 +436,7 @@ class Validator {
   // Each rewrite rule of the section parses.
   void check_rewrites(const IniSection& section) {
     for (const auto& entry : section.entries)
-      if (entry.key == "rewrite")
+      if (entry.key == "rewrite" || entry.key == "local_rewrite")
         if (const std::string problem = PathRules::check_rule(entry.value); !problem.empty())
           error(entry.line, section.name, entry.key, problem);
   }

@@ -211,6 +211,13 @@ bool Dispatcher::deliver_batch(Worker& worker) {
           Result::rejected("the target's rewrite made a bad path: " + path.error);
       continue;
     }
+    if (worker.slot.presence) {
+      if (auto waiting =
+              worker.slot.presence->verdict(due[i].path, due[i].first_event, picked_at)) {
+        deliveries[i].result = std::move(*waiting);
+        continue;
+      }
+    }
     folders.push_back({path.path, due[i].kind, due[i].priority});
     sent.push_back(i);
   }
@@ -228,32 +235,42 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   if (!folders.empty()) worker.latency->observe(seconds);
 
   bool unavailable = false;
+  std::string unavailable_reason;
   bool answered = false;  // ok or rejected: the target itself works
   std::string last_error;
   for (std::size_t k = 0; k < sent.size(); ++k) {
     Delivery& delivery = deliveries[sent[k]];
     delivery.result = results[k];
     delivery.finished = finished;
-    if (delivery.result.status == Status::retry) {
-      double jitter = 0;
-      {
-        std::lock_guard lock(mutex_);
-        jitter = std::uniform_real_distribution<double>(0, 1)(random_);
-      }
-      delivery.retry_at = finished + retry_delay(settings_.backoff, delivery.folder.attempts + 1,
-                                                 delivery.result.retry_after, jitter)
-                                         .count();
+    if (delivery.result.status == Status::unavailable) {
+      unavailable = true;
+      unavailable_reason = delivery.result.reason;
     }
-    if (delivery.result.status == Status::unavailable) unavailable = true;
-    if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
     answered |= delivery.result.status == Status::ok || delivery.result.status == Status::rejected;
   }
+  // Retried folders, sent or still waiting to exist (require_exists).
+  for (auto& delivery : deliveries) {
+    if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
+    if (delivery.result.status != Status::retry) continue;
+    double jitter = 0;
+    {
+      std::lock_guard lock(mutex_);
+      jitter = std::uniform_real_distribution<double>(0, 1)(random_);
+    }
+    delivery.retry_at = finished + retry_delay(settings_.backoff, delivery.folder.attempts + 1,
+                                               delivery.result.retry_after, jitter)
+                                       .count();
+  }
+  if (unavailable) last_error = unavailable_reason;
   if (!record(worker, deliveries)) return true;  // stopping: the results are lost, not the events
 
   logger_.information(batch_summary(worker.slot.name, deliveries, seconds));
 
   bool prepared = false;
   for (const auto& delivery : deliveries) {
+    if (worker.slot.presence &&
+        (delivery.result.status == Status::ok || delivery.result.status == Status::rejected))
+      worker.slot.presence->delivered(delivery.folder.path, picked_at);
     worker.delivered[static_cast<int>(delivery.result.status)]->add();
     if (delivery.result.status == Status::rejected)
       logger_.warning("target " + worker.slot.name + " rejected " + delivery.target_path + ": " +

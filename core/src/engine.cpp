@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+
 #include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/suggestion.hpp"
 #include "scanhook/core/verdict_fingerprint.hpp"
@@ -51,6 +53,20 @@ std::unique_ptr<Intake> make_intake(const Config& config) {
   return std::make_unique<Intake>(std::move(sources), std::move(targets));
 }
 
+// A target's require_exists, or null when it is off.
+std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target,
+                                                    std::shared_ptr<ExpectedFiles> files,
+                                                    std::shared_ptr<FileDigests> digests) {
+  if (!target.settings.boolean("require_exists")) return nullptr;
+  try {
+    return std::make_shared<const PresenceCheck>(
+        target.instance, target.settings.list("local_rewrite"),
+        target.settings.duration("exists_timeout"), std::move(files), std::move(digests));
+  } catch (const std::invalid_argument& error) {
+    throw EngineError("[" + target.section + "] local_rewrite: " + error.what());
+  }
+}
+
 DispatchSettings dispatch_settings(const CoreSettings& queue) {
   DispatchSettings settings;
   settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
@@ -87,6 +103,15 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     source.name = builtin;
     add_source_counters(source, metrics);
   }
+  // Files are expected as long as the most patient require_exists target waits.
+  std::chrono::milliseconds longest_wait{-1};
+  for (const auto& instance : config.instances)
+    if (instance.role == Role::target && instance.settings.boolean("require_exists"))
+      longest_wait = std::max(longest_wait, instance.settings.duration("exists_timeout"));
+  if (longest_wait.count() >= 0) {
+    expected_files_ = std::make_shared<ExpectedFiles>(longest_wait);
+    file_digests_ = std::make_shared<FileDigests>();
+  }
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
         instance.instance, database_,
@@ -119,7 +144,8 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       case Role::target:
         targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
                             instance.settings.duration("scan_delay"),
-                            instance.settings.boolean("required"), verdict_fingerprint(instance)});
+                            instance.settings.boolean("required"), verdict_fingerprint(instance),
+                            presence_check(instance, expected_files_, file_digests_)});
         break;
       case Role::service:
         services_[instance.instance] = std::static_pointer_cast<Service>(made);
@@ -230,7 +256,7 @@ Submission Engine::submit(const std::string& source_name, const std::vector<Scan
 }
 
 void Engine::submit_async(const std::string& source_name, const std::vector<ScanEvent>& events,
-                          SubmissionDone done) {
+                          SubmissionDone done, const std::vector<std::string>& sha256) {
   const auto found = sources_.find(source_name);
   Source* source = found == sources_.end() ? nullptr : &found->second;
   if (source) source->received->add(static_cast<double>(events.size()));
@@ -240,6 +266,7 @@ void Engine::submit_async(const std::string& source_name, const std::vector<Scan
     return done({400, admitted.error, 0, 0, 0});
   }
   if (source) source->filtered->add(static_cast<double>(admitted.filtered));
+  expect_files(source_name, events, sha256);
   // Nothing vanishes: each dropped event is logged, and kept in the history.
   for (const auto& row : admitted.dropped) log_dropped(source_name, row);
   ingest_.submit_async(
@@ -250,6 +277,18 @@ void Engine::submit_async(const std::string& source_name, const std::vector<Scan
         done({200, "", receipt.added, receipt.merged, filtered});
       },
       std::move(admitted.dropped));
+}
+
+void Engine::expect_files(const std::string& source, const std::vector<ScanEvent>& events,
+                          const std::vector<std::string>& sha256) {
+  if (!expected_files_) return;
+  const Millis now = now_millis();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (!events[i].is_file) continue;
+    const EventPlan plan = intake_->plan(source, events[i]);
+    if (plan.error.empty() && plan.queued())
+      expected_files_->add(plan.folder, {plan.checked, i < sha256.size() ? sha256[i] : ""}, now);
+  }
 }
 
 void Engine::record_dropped(const std::string& source, const ScanEvent& event,

@@ -222,8 +222,13 @@ void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
   if (request.method == "GET" || request.method == "HEAD")
     return respond({200, "text/html; charset=utf-8", kManualForm, {}});
   std::vector<std::string> dirs;
-  for (const auto& [key, value] : request.query)
+  std::vector<std::string> files;
+  std::vector<std::string> hashes;
+  for (const auto& [key, value] : request.query) {
     if (key == "dir") dirs.push_back(value);
+    if (key == "file") files.push_back(value);
+    if (key == "hash") hashes.push_back(value);
+  }
   if (request.content_type().find("application/x-www-form-urlencoded") != std::string::npos) {
     try {
       for (auto& dir : form_values(request.body, "dir")) dirs.push_back(std::move(dir));
@@ -231,20 +236,48 @@ void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
       return respond(json_error(400, error.what()));
     }
   }
-  if (dirs.empty())
-    return respond(json_error(400, "give at least one folder: ?dir=/path (repeatable)"));
-  if (auto refusal = too_many_paths(dirs.size(), max_paths_per_request()))
+  if (dirs.empty() && files.empty())
+    return respond(json_error(
+        400, "give at least one folder: ?dir=/path (repeatable), or a file: ?file=/path/x.mkv"));
+  // A hash names one file's content: with several files it could not say whose.
+  if (!hashes.empty() && (hashes.size() > 1 || files.size() != 1))
+    return respond(json_error(400,
+                              "hash= is the sha256 of the one file= of the request: give "
+                              "exactly one file with it"));
+  if (!hashes.empty()) {
+    if (const std::string problem = check_sha256(hashes[0]); !problem.empty())
+      return respond(json_error(400, "hash: " + problem));
+    if (auto refusal = refuse_unchecked_hashes(hashes)) return respond(std::move(*refusal));
+  }
+  if (auto refusal = too_many_paths(dirs.size() + files.size(), max_paths_per_request()))
     return respond(std::move(*refusal));
   std::vector<ScanEvent> events;
+  std::vector<std::string> sha256(dirs.size());
   for (const auto& dir : dirs) events.push_back({dir, false, EventKind::modified, 0});
-  queue_manual_async(events, respond);
+  for (const auto& file : files) events.push_back({file, true, EventKind::modified, 0});
+  sha256.insert(sha256.end(), hashes.begin(), hashes.end());
+  queue_manual_async(events, respond, sha256);
 }
 
-void Engine::queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done) {
-  submit_async(kManualSource, events, [done = std::move(done)](const Submission& submission) {
-    done(submission.status == 200 ? submission_reply(200, submission)
-                                  : json_error(submission.status, submission.error));
-  });
+std::optional<HttpReply> Engine::refuse_unchecked_hashes(
+    const std::vector<std::string>& sha256) const {
+  const bool any = std::any_of(sha256.begin(), sha256.end(),
+                               [](const std::string& hash) { return !hash.empty(); });
+  if (!any || expected_files_) return std::nullopt;
+  return json_error(400,
+                    "a hash is only checked by a target with require_exists = true, and no "
+                    "[target.NAME] sets it");
+}
+
+void Engine::queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done,
+                                const std::vector<std::string>& sha256) {
+  submit_async(
+      kManualSource, events,
+      [done = std::move(done)](const Submission& submission) {
+        done(submission.status == 200 ? submission_reply(200, submission)
+                                      : json_error(submission.status, submission.error));
+      },
+      sha256);
 }
 
 HttpReply Engine::queue_manual(const std::vector<ScanEvent>& events) {
@@ -257,21 +290,46 @@ void Engine::scan_route(const HttpRequest& request, const Respond& respond) {
   const auto body = json_body(request, error);
   if (!body) return respond(json_error(400, error));
   const auto paths = body->getArray("paths");
-  if (!paths || paths->size() == 0)
-    return respond(json_error(400, "\"paths\" must be a non-empty array of absolute paths"));
-  if (auto refusal = too_many_paths(paths->size(), max_paths_per_request()))
+  const auto files = body->getArray("files");
+  const std::size_t count = (paths ? paths->size() : 0) + (files ? files->size() : 0);
+  if (count == 0 || (body->has("paths") && !paths) || (body->has("files") && !files))
+    return respond(json_error(400,
+                              "\"paths\" must be a non-empty array of absolute paths (or "
+                              "\"files\" an array of {\"path\": ..., \"hash\": sha256})"));
+  if (auto refusal = too_many_paths(count, max_paths_per_request()))
     return respond(std::move(*refusal));
   std::vector<ScanEvent> events;
-  for (std::size_t i = 0; i < paths->size(); ++i) {
+  std::vector<std::string> sha256;
+  for (std::size_t i = 0; paths && i < paths->size(); ++i) {
     const auto value = paths->get(static_cast<unsigned>(i));
     if (!value.isString())
       return respond(json_error(400, "\"paths\"[" + std::to_string(i) + "] must be a string"));
     events.push_back({value.extract<std::string>(), false, EventKind::modified, 0});
+    sha256.emplace_back();
   }
-  submit_async(kApiSource, events, [respond](const Submission& submission) {
-    respond(submission.status == 200 ? submission_reply(200, submission)
-                                     : json_error(submission.status, submission.error));
-  });
+  for (std::size_t i = 0; files && i < files->size(); ++i) {
+    const std::string where = "\"files\"[" + std::to_string(i) + "]";
+    const auto file = files->getObject(static_cast<unsigned>(i));
+    if (!file || !file->has("path") || !file->get("path").isString())
+      return respond(json_error(400, where + " must be {\"path\": \"/...\", \"hash\": sha256}"));
+    std::string hash;
+    if (file->has("hash")) {
+      const auto value = file->get("hash");
+      hash = value.isString() ? value.extract<std::string>() : std::string("?");
+      if (const std::string problem = check_sha256(hash); !problem.empty())
+        return respond(json_error(400, where + ".hash: " + problem));
+    }
+    events.push_back({file->getValue<std::string>("path"), true, EventKind::modified, 0});
+    sha256.push_back(hash);
+  }
+  if (auto refusal = refuse_unchecked_hashes(sha256)) return respond(std::move(*refusal));
+  submit_async(
+      kApiSource, events,
+      [respond](const Submission& submission) {
+        respond(submission.status == 200 ? submission_reply(200, submission)
+                                         : json_error(submission.status, submission.error));
+      },
+      sha256);
 }
 
 HttpReply Engine::queue_route(const HttpRequest& request) {
@@ -498,6 +556,12 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
       if (slot.name != target_plan.target) continue;
       item->set("stage", stage_name(slot.target->stage()));
       if (!target_plan.accepted) break;
+      if (slot.presence) {
+        auto presence = object();
+        presence->set("local_path", slot.presence->local_path(plan.folder));
+        presence->set("missing", slot.presence->missing(plan.folder, now_millis()));
+        item->set("require_exists", presence);
+      }
       const Explanation explanation =
           slot.target->explain({target_plan.path, EventKind::modified, 0});
       auto explained = object();

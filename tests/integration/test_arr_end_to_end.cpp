@@ -427,7 +427,9 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     CHECK(rig.delivered(1) == Folders{"/mnt/music/Air"});
     const Reply none = rig.call("POST", "/triggers/manual", "", kAdmin);
     CHECK(none.status == 400);
-    CHECK(none.body == R"x({"error":"give at least one folder: ?dir=/path (repeatable)"})x");
+    CHECK(
+        none.body ==
+        R"x({"error":"give at least one folder: ?dir=/path (repeatable), or a file: ?file=/path/x.mkv"})x");
     CHECK(rig.call("POST", "/triggers/manual?dir=/data/x").status == 401);
     CHECK(rig.queued() == 0);
   }

@@ -8,7 +8,8 @@
 
 namespace scanhook::support {
 
-ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key) {
+ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key,
+                                    bool token_required) {
   ServerSettings settings;
   settings.url = config.string("url");
   settings.token = config.string(token_key);
@@ -27,7 +28,7 @@ ServerSettings read_server_settings(const ConfigView& config, const std::string&
         "url: give only scheme, host, port and path prefix, without ?query "
         "or #fragment: " +
         settings.url);
-  if (settings.token.empty())
+  if (settings.token.empty() && token_required)
     throw std::runtime_error(token_key + ": the server's API token is empty");
   if (settings.http.timeout.count() <= 0) throw std::runtime_error("timeout: must be above zero");
   const bool https = uri.getScheme() == "https";

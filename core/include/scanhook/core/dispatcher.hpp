@@ -17,6 +17,7 @@
 #include "scanhook/core/backoff.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/presence_check.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/target.hpp"
 
@@ -32,6 +33,7 @@ struct TargetSlot {
   std::chrono::milliseconds scan_delay{0};
   bool required = true;  // prepare stage: scan targets wait for it even while it is paused
   std::string config;    // verdict_fingerprint of its settings, kept with each history row
+  std::shared_ptr<const PresenceCheck> presence{};  // require_exists; null when off
 };
 
 struct DispatchSettings {

@@ -15,6 +15,7 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/dead_letters.hpp"
 #include "scanhook/core/dispatcher.hpp"
+#include "scanhook/core/expected_files.hpp"
 #include "scanhook/core/history_pruner.hpp"
 #include "scanhook/core/ingest.hpp"
 #include "scanhook/core/instance_host.hpp"
@@ -74,8 +75,10 @@ class Engine {
   Submission submit(const std::string& source, const std::vector<ScanEvent>& events);
   // The same without waiting: `done` runs once the events are durable, on the
   // ingest's syncer thread (or at once, when they are refused).
+  // `sha256`: for file events, the hash each file must have before a
+  // require_exists target gets its folder ("" or absent: none).
   void submit_async(const std::string& source, const std::vector<ScanEvent>& events,
-                    SubmissionDone done);
+                    SubmissionDone done, const std::vector<std::string>& sha256 = {});
 
   // Keeps an event that `source` named but will not queue: a history row
   // (outcome "ignored", the folder after the source's rewrite) in the next
@@ -129,8 +132,14 @@ class Engine {
   // Runs an authorised request through a webhook source; keeps a dead letter when it fails.
   void deliver_async(Source& source, const HttpRequest& request, ReplyDone done);
   HttpReply deliver(Source& source, const HttpRequest& request);
+  // For require_exists targets: the files `events` name, before they are committed.
+  void expect_files(const std::string& source, const std::vector<ScanEvent>& events,
+                    const std::vector<std::string>& sha256);
+  // A 400 when a caller gave hashes nothing would check; nullopt otherwise.
+  std::optional<HttpReply> refuse_unchecked_hashes(const std::vector<std::string>& sha256) const;
   void manual_route(const HttpRequest& request, const Respond& respond);
-  void queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done);
+  void queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done,
+                          const std::vector<std::string>& sha256 = {});
   HttpReply queue_manual(const std::vector<ScanEvent>& events);
   void scan_route(const HttpRequest& request, const Respond& respond);
   HttpReply queue_route(const HttpRequest& request);
@@ -148,6 +157,9 @@ class Engine {
   Queue queue_;
   DeadLetters dead_letters_;
   std::unique_ptr<Intake> intake_;
+  // Set when some target has require_exists.
+  std::shared_ptr<ExpectedFiles> expected_files_;
+  std::shared_ptr<FileDigests> file_digests_;
   std::atomic<Dispatcher*> wake_{nullptr};
   Ingest ingest_;
   std::vector<std::unique_ptr<InstanceHost>> hosts_;

@@ -19,13 +19,15 @@ namespace scanhook::support {
 
 // Connection settings read from a plugin's section: `url`, the token under
 // `token_key`, `timeout`, `verify_tls`, `ca_file`. Throws std::runtime_error
-// with a message for the user when they do not fit together.
+// with a message for the user when they do not fit together, or when the
+// token is empty and `token_required`.
 struct ServerSettings {
   std::string url;
   std::string token;
   HttpOptions http;
 };
-ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key);
+ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key,
+                                    bool token_required = true);
 
 class ServerApi {
  public:
