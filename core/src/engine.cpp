@@ -19,38 +19,6 @@ void log_dropped(const std::string& source, const DroppedEvent& row) {
                    row.reason);
 }
 
-std::unique_ptr<Intake> make_intake(const Config& config) {
-  std::vector<SourceRules> sources;
-  std::vector<TargetRules> targets;
-  try {
-    for (const auto& instance : config.instances) {
-      if (instance.role == Role::service) continue;
-      const auto& s = instance.settings;
-      PathRules rules(s.list("rewrite"), s.list("include"), s.list("exclude"));
-      if (instance.role == Role::target) {
-        targets.push_back({instance.instance, std::move(rules), s.boolean("scan_origin")});
-        continue;
-      }
-      std::string origin = s.string("origin_target");
-      if (!origin.empty() && !config.find(Role::target, origin))
-        throw EngineError("[" + instance.section + "] origin_target: there is no [target." +
-                          origin + "]");
-      if (origin.empty() && config.find(Role::target, instance.instance))
-        origin = instance.instance;
-      sources.push_back(
-          {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
-    }
-    const CoreSettings& manual = config.manual;
-    sources.push_back(
-        {kManualSource,
-         PathRules(manual.list("rewrite"), manual.list("include"), manual.list("exclude")),
-         static_cast<int>(manual.integer("priority")), ""});
-  } catch (const std::invalid_argument& error) {
-    throw EngineError(error.what());
-  }
-  return std::make_unique<Intake>(std::move(sources), std::move(targets));
-}
-
 DispatchSettings dispatch_settings(const CoreSettings& queue) {
   DispatchSettings settings;
   settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
@@ -69,7 +37,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       queue_(database_, config.queue.duration("minimum_age")),
       dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
                     static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"))),
-      intake_(make_intake(config)),
+      intake_(PipelineBuilder(config, BuildMode::serve).intake()),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
       // before anything is due only goes back to sleep. So the wake-up (a
@@ -84,6 +52,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     source.name = builtin;
     add_source_counters(source, metrics);
   }
+  const PipelineBuilder builder(config, BuildMode::serve);
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
         instance.instance, database_,
@@ -93,12 +62,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         [this](const std::string& source, const ScanEvent& event, const std::string& reason) {
           record_dropped(source, event, reason);
         }));
-    std::string error;
-    auto made = instance.plugin->create(instance.kind, instance.instance, instance.plugin_config,
-                                        *hosts_.back(), error);
-    if (!made)
-      throw EngineError("[" + instance.section + "] the plugin " + instance.plugin->name() +
-                        " refused the configuration: " + error);
+    auto made = builder.create(instance, *hosts_.back());
     switch (instance.role) {
       case Role::source: {
         Source& source = sources_[instance.instance];

@@ -204,3 +204,23 @@ TEST_CASE("[manual] holds the manual trigger's rewrites, filters and priority, c
              Contains("test.ini:2: [manual] token: unknown key"));
   CHECK_THAT(error_of("[manul]\n"), Contains("(did you mean 'manual'?)"));
 }
+
+TEST_CASE("a plugin's declared ranges are enforced centrally, with file, line, section and key",
+          "[config]") {
+  // fixture_checked (checked.so) declares count from 0 to 10.
+  const auto error = error_of("[target.t]\nplugin = fixture_checked\napi_key = k\ncount = 11\n");
+  CHECK_THAT(error, Contains("test.ini:4: [target.t] count: must be from 0 to 10, found \"11\""));
+  CHECK(validate("[target.t]\nplugin = fixture_checked\napi_key = k\ncount = 10\n")
+            .instances.size() == 1);
+}
+
+TEST_CASE("the core's own bounds name the key's line and say why", "[config]") {
+  CHECK_THAT(error_of("[server]\nthreads = 2000\n"),
+             Contains("test.ini:2: [server] threads: must be from 1 to 1024 (worker threads; "
+                      "connections wait without one), found \"2000\""));
+  CHECK_THAT(error_of("[queue]\nprobe_interval = 0s\n"),
+             Contains("test.ini:2: [queue] probe_interval: must be at least 1ms (0 would spin a "
+                      "core)"));
+  CHECK_THAT(error_of("[server]\nsession_idle_timeout = 500ms\n"),
+             Contains("[server] session_idle_timeout: must be at least 1s"));
+}

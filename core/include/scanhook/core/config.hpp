@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,17 +58,25 @@ struct Config {
   CoreSettings manual;  // the built-in manual trigger's source rules
   std::vector<InstanceConfig> instances;
   std::vector<std::string> warnings;  // e.g. unused plugins that failed to load
+  IniFile ini;                        // as read, so later checks can name a key's line
 
   const InstanceConfig* find(Role role, const std::string& instance) const;
+  // "FILE:LINE: [section] key" of the line that set `key` (the section's own
+  // line when the key took its default); without `key`, the section's.
+  std::string where(const std::string& section, const std::string& key = {}) const;
 };
 
-// A key the core reads in one kind of section.
+// A key the core reads in one kind of section. An integer or duration key
+// may have bounds (a duration's in milliseconds); `why` explains them.
 struct CoreKey {
   const char* name;
   ConfigType type;
   const char* default_value;  // nullptr: none
   bool repeatable;
   const char* help;
+  std::int64_t min = std::numeric_limits<std::int64_t>::min();
+  std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  const char* why = nullptr;
 };
 const std::vector<CoreKey>& server_keys();
 const std::vector<CoreKey>& queue_keys();
@@ -76,6 +86,9 @@ const std::vector<CoreKey>& instance_keys(Role role);
 // The [server] plugin_dir of an INI, before anything else is validated, so the
 // catalog can be scanned first. `fallback` when the file does not set it.
 std::string plugin_dir_of(const IniFile& ini, const std::string& fallback);
+// The plugins an INI's instance sections name (`plugin`, or the instance
+// name), so only those are loaded.
+std::set<std::string> plugins_named_by(const IniFile& ini);
 
 // Validates everything; throws ConfigError listing every problem, one per
 // line, each naming file:line, section and key, with a suggestion where one fits.

@@ -19,6 +19,7 @@
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/pipeline_builder.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
@@ -27,10 +28,6 @@
 #include "scanhook/scanhook.hpp"
 
 namespace scanhook::core {
-
-// The built-in sources: the manual form and POST /api/scan.
-inline constexpr const char* kManualSource = "manual";
-inline constexpr const char* kApiSource = "api";
 
 // A plugin refused its configuration, or the database cannot be opened.
 class EngineError : public std::runtime_error {
@@ -49,7 +46,8 @@ struct Submission {
 
 class Engine {
  public:
-  // Opens the database and creates every instance; throws EngineError.
+  // Opens the database and creates every instance (PipelineBuilder, serve
+  // mode); throws ConfigError for a refused configuration, SqlError for storage.
   // `auth`, if given, checks the webhook and manual trigger routes' callers
   // and limits their failures (UserAuth::check_webhook); without it (tests)
   // the same rules apply, unlimited.
