@@ -275,6 +275,22 @@ bool is_server_name(const std::string& value) {
   return port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// The keys of queue_keys(), validated, as their types.
+QueueSettings queue_settings(const CoreSettings& values) {
+  QueueSettings queue;
+  queue.minimum_age = values.duration("minimum_age");
+  queue.anchors = values.list("anchor");
+  queue.retry_initial = values.duration("retry_initial");
+  queue.retry_max = values.duration("retry_max");
+  queue.probe_interval = values.duration("probe_interval");
+  queue.idle_interval = values.duration("idle_interval");
+  queue.history_retention = values.duration("history_retention");
+  // Bounded below by 0 in queue_keys().
+  queue.dead_letter_count = static_cast<std::size_t>(values.integer("dead_letter_count"));
+  queue.dead_letter_bytes = static_cast<std::size_t>(values.integer("dead_letter_bytes"));
+  return queue;
+}
+
 // One key a section accepts, from the core or the plugin.
 struct AcceptedKey {
   std::string name;
@@ -337,7 +353,7 @@ class Validator {
         check_door_keys(section);
         config.server = CoreSettings(read_core(section, server_keys()));
       } else if (section.name == "queue") {
-        config.queue = CoreSettings(read_core(section, queue_keys()));
+        config.queue = queue_settings(CoreSettings(read_core(section, queue_keys())));
       } else if (section.name == "manual") {
         check_rewrites(section);
         config.manual = CoreSettings(read_core(section, manual_keys()));
@@ -350,10 +366,10 @@ class Validator {
     if (!seen_sections.count("server"))
       config.server = CoreSettings(read_core({"server", 0, {}}, server_keys()));
     if (!seen_sections.count("queue"))
-      config.queue = CoreSettings(read_core({"queue", 0, {}}, queue_keys()));
+      config.queue = queue_settings(CoreSettings(read_core({"queue", 0, {}}, queue_keys())));
     if (!seen_sections.count("manual"))
       config.manual = CoreSettings(read_core({"manual", 0, {}}, manual_keys()));
-    if (config.queue.duration("retry_max") < config.queue.duration("retry_initial"))
+    if (config.queue.retry_max < config.queue.retry_initial)
       error(ini_.line_of("queue", "retry_max"), "queue", "retry_max",
             "must not be below retry_initial");
 

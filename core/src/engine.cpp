@@ -19,13 +19,11 @@ void log_dropped(const std::string& source, const DroppedEvent& row) {
                    row.reason);
 }
 
-DispatchSettings dispatch_settings(const CoreSettings& queue) {
-  DispatchSettings settings;
-  settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
-  settings.probe_interval = queue.duration("probe_interval");
-  settings.idle_interval = queue.duration("idle_interval");
-  settings.anchors = queue.list("anchor");
-  return settings;
+DispatchSettings dispatch_settings(const QueueSettings& queue) {
+  return {{queue.retry_initial, queue.retry_max},
+          queue.probe_interval,
+          queue.idle_interval,
+          queue.anchors};
 }
 
 }  // namespace
@@ -34,17 +32,15 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     : config_(config),
       auth_(auth),
       database_(config.server.string("database")),
-      queue_(database_, config.queue.duration("minimum_age")),
-      dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
-                    static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"))),
+      queue_(database_, config.queue.minimum_age),
+      dead_letters_(database_, config.queue.dead_letter_count, config.queue.dead_letter_bytes),
       intake_(PipelineBuilder(config, BuildMode::serve).intake()),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
       // before anything is due only goes back to sleep. So the wake-up (a
       // thread switch and a read transaction per commit) is only worth it when
       // minimum_age is shorter than idle_interval.
-      ingest_(queue_, [this, wake_idle = config.queue.duration("minimum_age") <
-                                         config.queue.duration("idle_interval")] {
+      ingest_(queue_, [this, wake_idle = config.queue.minimum_age < config.queue.idle_interval] {
         if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle) dispatcher->wake();
       }) {
   for (const char* builtin : {kManualSource, kApiSource}) {
@@ -170,7 +166,7 @@ void Engine::start() {
     logger.warning(std::to_string(dropped) +
                    " queued deliveries were for targets no longer configured: dropped (see the "
                    "history)");
-  queue_.prune_history(now_millis() - config_.queue.duration("history_retention").count());
+  queue_.prune_history(now_millis() - config_.queue.history_retention.count());
   dispatcher_->start();
   for (auto& poller : pollers_) poller->start();
 }

@@ -69,7 +69,7 @@ TEST_CASE("plugin keys get their defaults and the core's keys their own", "[conf
   CHECK(paint->plugin_config.string("api_key") == "k");
   CHECK_FALSE(paint->plugin_config.has("rewrite"));
   CHECK(config.server.string("listen") == "127.0.0.1:3030");
-  CHECK(config.queue.duration("minimum_age") == std::chrono::minutes(10));
+  CHECK(config.queue.minimum_age == std::chrono::minutes(10));
 }
 
 TEST_CASE("an unknown key names file, line, section and key, with a suggestion", "[config]") {
@@ -223,4 +223,18 @@ TEST_CASE("the core's own bounds name the key's line and say why", "[config]") {
                       "core)"));
   CHECK_THAT(error_of("[server]\nsession_idle_timeout = 500ms\n"),
              Contains("[server] session_idle_timeout: must be at least 1s"));
+}
+
+TEST_CASE("[queue] reaches the core typed: durations as milliseconds, anchors as a list",
+          "[config]") {
+  const auto config = validate(
+      "[queue]\nminimum_age = 90s\nanchor = /mnt/a/.mounted\nanchor = /mnt/b/.mounted\n"
+      "retry_initial = 250ms\nretry_max = 2h\ndead_letter_count = 0\n");
+  CHECK(config.queue.minimum_age == std::chrono::seconds(90));
+  CHECK(config.queue.anchors == std::vector<std::string>{"/mnt/a/.mounted", "/mnt/b/.mounted"});
+  CHECK(config.queue.retry_initial == std::chrono::milliseconds(250));
+  CHECK(config.queue.retry_max == std::chrono::hours(2));
+  CHECK(config.queue.probe_interval == std::chrono::seconds(30));  // the default
+  CHECK(config.queue.dead_letter_count == 0);
+  CHECK(config.queue.dead_letter_bytes == 67108864);
 }

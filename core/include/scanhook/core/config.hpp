@@ -40,6 +40,19 @@ class CoreSettings {
   std::map<std::string, std::vector<std::string>> values_;
 };
 
+// [queue], typed once by the validator from queue_keys() (README: "[queue] keys").
+struct QueueSettings {
+  std::chrono::milliseconds minimum_age{};
+  std::vector<std::string> anchors;  // absolute paths
+  std::chrono::milliseconds retry_initial{};
+  std::chrono::milliseconds retry_max{};  // not below retry_initial
+  std::chrono::milliseconds probe_interval{};
+  std::chrono::milliseconds idle_interval{};
+  std::chrono::milliseconds history_retention{};
+  std::size_t dead_letter_count = 0;
+  std::size_t dead_letter_bytes = 0;
+};
+
 struct InstanceConfig {
   Role role = Role::source;
   std::string instance;  // "sonarr4k"
@@ -54,7 +67,7 @@ struct Config {
   std::string file;
   std::string plugin_dir;
   CoreSettings server;
-  CoreSettings queue;
+  QueueSettings queue;
   CoreSettings manual;  // the built-in manual trigger's source rules
   std::vector<InstanceConfig> instances;
   std::vector<std::string> warnings;  // e.g. unused plugins that failed to load
