@@ -8,6 +8,8 @@
 #include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
+#include <Poco/Util/OptionProcessor.h>
 #include <Poco/Util/OptionSet.h>
 
 #include <filesystem>
@@ -20,6 +22,7 @@
 #include "scanhook/core/environment_settings.hpp"
 #include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/login_routes.hpp"
+#include "scanhook/core/pipeline_builder.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/startup_banner.hpp"
@@ -31,10 +34,6 @@
 namespace scanhook::core {
 
 namespace {
-
-// More worker threads than this only cost memory: connections wait for a
-// worker without holding a thread (connection_reactor.hpp).
-constexpr std::int64_t kMaxWorkerThreads = 1024;
 
 void set_up_logging(const std::string& level) {
   Poco::AutoPtr<Poco::PatternFormatter> pattern(
@@ -73,6 +72,27 @@ void Daemon::defineOptions(Poco::Util::OptionSet& options) {
           .argument("NAME"));
   options.addOption(Poco::Util::Option(
       "managed", "", "plex-sources disable-all: opt_out_managed where Plex allows it"));
+}
+
+int Daemon::run_command_line(int argc, char** argv) {
+  // Poco answers an option it does not know with 78 (a configuration error,
+  // which systemd does not restart on); a mistyped command line is a usage error.
+  Poco::Util::OptionSet options;
+  defineOptions(options);
+  Poco::Util::OptionProcessor processor(options);
+  processor.setUnixStyle(true);
+  try {
+    for (int i = 1; i < argc; ++i) {
+      std::string name;
+      std::string value;
+      processor.process(argv[i], name, value);
+    }
+    processor.checkRequired();
+  } catch (const Poco::Util::OptionException& error) {
+    std::cerr << "scanhookd: " << error.displayText() << " (try --help)\n";
+    return EXIT_USAGE;
+  }
+  return run(argc, argv);
 }
 
 void Daemon::handleOption(const std::string& name, const std::string& value) {
@@ -163,7 +183,10 @@ void Daemon::load_configuration() {
         std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
         "plugins";
     const std::string plugin_dir = plugin_dir_of(ini, beside_binary.lexically_normal().string());
-    catalog_ = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugin_dir));
+    // `plugins` lists every plugin; anything else loads only those the INI names.
+    catalog_ = std::make_unique<PluginCatalog>(
+        command_ == "plugins" ? PluginCatalog::scan(plugin_dir)
+                              : PluginCatalog::load_named(plugin_dir, plugins_named_by(ini)));
     config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
     const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
     try {
@@ -179,38 +202,6 @@ void Daemon::load_configuration() {
     } catch (const std::invalid_argument& error) {
       throw ConfigError(ini.path + ": " + error.what());
     }
-    // Values of the right type that still cannot work.
-    const auto threads = config_->server.integer("threads");
-    if (threads < 1 || threads > kMaxWorkerThreads)
-      throw ConfigError(where("threads") + ": [server] threads: must be from 1 to " +
-                        std::to_string(kMaxWorkerThreads) +
-                        " (worker threads; connections wait without one)");
-    const auto in_queue = [&](const char* key) {
-      return ini.location(ini.line_of("queue", key)) + ": [queue] " + key;
-    };
-    for (const char* key : {"dead_letter_count", "dead_letter_bytes"})
-      if (config_->queue.integer(key) < 0)
-        throw ConfigError(in_queue(key) + ": must be 0 (keep none) or more");
-    for (const char* key : {"idle_interval", "probe_interval", "retry_initial"})
-      if (config_->queue.duration(key) < std::chrono::milliseconds(1))
-        throw ConfigError(in_queue(key) + ": must be at least 1ms (0 would spin a core)");
-    if (config_->queue.duration("retry_max") < config_->queue.duration("retry_initial"))
-      throw ConfigError(in_queue("retry_max") + ": must not be below retry_initial");
-    if (config_->server.integer("max_body_size") < 1)
-      throw ConfigError(where("max_body_size") +
-                        ": [server] max_body_size: must be at least 1 (bytes)");
-    if (config_->server.duration("session_idle_timeout") < std::chrono::seconds(1))
-      throw ConfigError(where("session_idle_timeout") +
-                        ": [server] session_idle_timeout: must be at least 1s (every login "
-                        "would end at once)");
-    for (const char* key : {"min_body_rate", "max_connections", "max_connections_per_client"})
-      if (config_->server.integer(key) < 1)
-        throw ConfigError(where(key) + ": [server] " + key + ": must be at least 1");
-    for (const char* key : {"header_timeout", "keep_alive_timeout", "request_timeout"})
-      if (config_->server.duration(key) < std::chrono::milliseconds(100))
-        throw ConfigError(where(key) + ": [server] " + key +
-                          ": must be at least 100ms (no client could send a request in time)");
-
     const auto [host, port] = parse_listen_address(config_->server.string("listen"));
     const bool has_credentials =
         !config_->server.string("username").empty() || !config_->server.string("password").empty();
@@ -224,6 +215,12 @@ void Daemon::load_configuration() {
           "[server] listen: " + host +
           " without credentials answers only requests whose Host is loopback (others get 421); "
           "add a [server] server_name for each name or address clients use");
+    // Serve and check run the same validate-only build first, before anything
+    // is opened: a configuration the check passes gets past these steps at start.
+    if (command_.empty())
+      validation_ =
+          PipelineBuilder(*config_, check_only_ ? BuildMode::validate_only : BuildMode::serve)
+              .validate();
   } catch (const ConfigError& error) {
     config_error_ = error.what();
   } catch (const std::invalid_argument& error) {
@@ -293,6 +290,7 @@ int Daemon::main(const ArgVec&) {
     return EXIT_USAGE;
   }
   if (check_only_) {
+    for (const auto& line : validation_.unchecked) std::cout << "note: " << line << "\n";
     std::size_t counts[3] = {0, 0, 0};
     for (const auto& instance : config_->instances) ++counts[static_cast<int>(instance.role)];
     std::cout << "configuration OK: " << config_->file << " (" << counts[0] << " sources, "

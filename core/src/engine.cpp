@@ -21,38 +21,6 @@ void log_dropped(const std::string& source, const DroppedEvent& row) {
                    row.reason);
 }
 
-std::unique_ptr<Intake> make_intake(const Config& config) {
-  std::vector<SourceRules> sources;
-  std::vector<TargetRules> targets;
-  try {
-    for (const auto& instance : config.instances) {
-      if (instance.role == Role::service) continue;
-      const auto& s = instance.settings;
-      PathRules rules(s.list("rewrite"), s.list("include"), s.list("exclude"));
-      if (instance.role == Role::target) {
-        targets.push_back({instance.instance, std::move(rules), s.boolean("scan_origin")});
-        continue;
-      }
-      std::string origin = s.string("origin_target");
-      if (!origin.empty() && !config.find(Role::target, origin))
-        throw EngineError("[" + instance.section + "] origin_target: there is no [target." +
-                          origin + "]");
-      if (origin.empty() && config.find(Role::target, instance.instance))
-        origin = instance.instance;
-      sources.push_back(
-          {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
-    }
-    const CoreSettings& manual = config.manual;
-    sources.push_back(
-        {kManualSource,
-         PathRules(manual.list("rewrite"), manual.list("include"), manual.list("exclude")),
-         static_cast<int>(manual.integer("priority")), ""});
-  } catch (const std::invalid_argument& error) {
-    throw EngineError(error.what());
-  }
-  return std::make_unique<Intake>(std::move(sources), std::move(targets));
-}
-
 // A target's require_exists, or null when it is off.
 std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target,
                                                     std::shared_ptr<ExpectedFiles> files,
@@ -67,13 +35,11 @@ std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target
   }
 }
 
-DispatchSettings dispatch_settings(const CoreSettings& queue) {
-  DispatchSettings settings;
-  settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
-  settings.probe_interval = queue.duration("probe_interval");
-  settings.idle_interval = queue.duration("idle_interval");
-  settings.anchors = queue.list("anchor");
-  return settings;
+DispatchSettings dispatch_settings(const QueueSettings& queue) {
+  return {{queue.retry_initial, queue.retry_max},
+          queue.probe_interval,
+          queue.idle_interval,
+          queue.anchors};
 }
 
 }  // namespace
@@ -82,22 +48,20 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     : config_(config),
       auth_(auth),
       database_(config.server.string("database")),
-      queue_(database_, config.queue.duration("minimum_age")),
-      dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
-                    static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"))),
-      intake_(make_intake(config)),
+      queue_(database_, config.queue.minimum_age),
+      dead_letters_(database_, config.queue.dead_letter_count, config.queue.dead_letter_bytes),
+      intake_(PipelineBuilder(config, BuildMode::serve).intake()),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
       // before anything is due only goes back to sleep. So the wake-up (a
       // thread switch and a read transaction per commit) is only worth it when
       // minimum_age is shorter than idle_interval.
       ingest_(queue_,
-              [this, wake_idle = config.queue.duration("minimum_age") <
-                                 config.queue.duration("idle_interval")] {
+              [this, wake_idle = config.queue.minimum_age < config.queue.idle_interval] {
                 if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle)
                   dispatcher->wake();
               }),
-      history_pruner_(queue_, config.queue.duration("history_retention")) {
+      history_pruner_(queue_, config.queue.history_retention) {
   for (const char* builtin : {kManualSource, kApiSource}) {
     Source& source = sources_[builtin];
     source.name = builtin;
@@ -112,6 +76,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     expected_files_ = std::make_shared<ExpectedFiles>(longest_wait);
     file_digests_ = std::make_shared<FileDigests>();
   }
+  const PipelineBuilder builder(config, BuildMode::serve);
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
         instance.instance, database_,
@@ -121,12 +86,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         [this](const std::string& source, const ScanEvent& event, const std::string& reason) {
           record_dropped(source, event, reason);
         }));
-    std::string error;
-    auto made = instance.plugin->create(instance.kind, instance.instance, instance.plugin_config,
-                                        *hosts_.back(), error);
-    if (!made)
-      throw EngineError("[" + instance.section + "] the plugin " + instance.plugin->name() +
-                        " refused the configuration: " + error);
+    auto made = builder.create(instance, *hosts_.back());
     switch (instance.role) {
       case Role::source: {
         Source& source = sources_[instance.instance];

@@ -13,5 +13,5 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   scanhook::core::Daemon daemon;
-  return daemon.run(argc, argv);
+  return daemon.run_command_line(argc, argv);
 }

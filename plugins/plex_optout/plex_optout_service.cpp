@@ -495,13 +495,17 @@ constexpr ConfigKey kConfigKeys[] = {
      "extra CA certificate (PEM) to trust for plex.tv"},
 };
 
-std::unique_ptr<Instance> make(const CreateArgs& args) {
-  const ConfigView& config = *args.config;
-  const std::string product = config.string("product");
+void check(const CheckArgs& args) {
+  const std::string product = args.config->string("product");
   if (product.empty() || product.size() > 64 ||
       std::any_of(product.begin(), product.end(),
                   [](char c) { return std::iscntrl(static_cast<unsigned char>(c)); }))
-    throw std::runtime_error("product must be 1 to 64 printable characters");
+    throw ConfigRefusal("product", "must be 1 to 64 printable characters");
+}
+
+std::unique_ptr<Instance> make(const CreateArgs& args) {
+  const ConfigView& config = *args.config;
+  const std::string product = config.string("product");
   support::HttpOptions options;
   options.timeout = config.duration("timeout");
   options.verify_tls = config.boolean("verify_tls", true);
@@ -514,6 +518,8 @@ std::unique_ptr<Instance> make(const CreateArgs& args) {
 
 }  // namespace scanhook::plex_optout
 
-SCANHOOK_PLUGIN("plex_optout", scanhook::plex_optout::kVersion,
-                "Signs in to plex.tv and turns a Plex account's Online Media Sources off",
-                scanhook::kService, scanhook::plex_optout::kConfigKeys, scanhook::plex_optout::make)
+SCANHOOK_PLUGIN_CHECKED("plex_optout", scanhook::plex_optout::kVersion,
+                        "Signs in to plex.tv and turns a Plex account's Online Media Sources off",
+                        scanhook::kService, scanhook::plex_optout::kConfigKeys,
+                        scanhook::kNoConfigRanges, scanhook::plex_optout::check,
+                        scanhook::plex_optout::make)

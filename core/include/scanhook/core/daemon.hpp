@@ -11,6 +11,7 @@
 #include "scanhook/core/config.hpp"
 #include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/pipeline_builder.hpp"
 #include "scanhook/core/plex_sources_command.hpp"
 #include "scanhook/core/plugin_catalog.hpp"
 #include "scanhook/core/router.hpp"
@@ -21,6 +22,9 @@ namespace scanhook::core {
 class Daemon : public Poco::Util::ServerApplication {
  public:
   Daemon();
+  // run(), after refusing an unknown option or a missing option argument
+  // with exit code 64 (EX_USAGE).
+  int run_command_line(int argc, char** argv);
 
  protected:
   void defineOptions(Poco::Util::OptionSet& options) override;
@@ -43,6 +47,7 @@ class Daemon : public Poco::Util::ServerApplication {
   std::optional<int> startup_exit_code_;  // the engine could not start (storage_fault.hpp)
   std::unique_ptr<PluginCatalog> catalog_;
   std::unique_ptr<Config> config_;
+  ValidationReport validation_;  // what the validate-only build could not check
   Metrics metrics_;
   Router router_;
   std::unique_ptr<UserAuth> user_auth_;  // read by the HTTP server's threads

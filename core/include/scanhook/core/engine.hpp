@@ -21,6 +21,7 @@
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/pipeline_builder.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
@@ -29,10 +30,6 @@
 #include "scanhook/scanhook.hpp"
 
 namespace scanhook::core {
-
-// The built-in sources: the manual form and POST /api/scan.
-inline constexpr const char* kManualSource = "manual";
-inline constexpr const char* kApiSource = "api";
 
 // A plugin refused its configuration, or the database cannot be opened.
 class EngineError : public std::runtime_error {
@@ -51,7 +48,8 @@ struct Submission {
 
 class Engine {
  public:
-  // Opens the database and creates every instance; throws EngineError.
+  // Opens the database and creates every instance (PipelineBuilder, serve
+  // mode); throws ConfigError for a refused configuration, SqlError for storage.
   // `auth`, if given, checks the webhook and manual trigger routes' callers
   // and limits their failures (UserAuth::check_webhook); without it (tests)
   // the same rules apply, unlimited.
