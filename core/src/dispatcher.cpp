@@ -191,6 +191,7 @@ void Dispatcher::probe(Worker& worker) {
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
     wake();  // scan targets may have been waiting for this prepare target
   }
+  if (settings_.on_change) settings_.on_change();
 }
 
 bool Dispatcher::deliver_batch(Worker& worker) {
@@ -276,10 +277,12 @@ bool Dispatcher::deliver_batch(Worker& worker) {
                     "): paused, probing every " +
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
   if (prepared) wake();
+  if (settings_.on_change) settings_.on_change();
   return true;
 }
 
 void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {
+  worker.last_answer = at;
   if (succeeded)
     worker.failing_since = 0;
   else if (worker.failing_since == 0)
@@ -300,7 +303,7 @@ std::vector<TargetState> Dispatcher::states() {
     for (const auto& worker : workers_)
       states.push_back({worker->slot.name, worker->stage, worker->paused, worker->last_error,
                         worker->paused ? worker->next_probe : 0, worker->last_delivery, 0,
-                        worker->failing_since});
+                        worker->failing_since, worker->last_answer});
   }
   for (auto& state : states) state.queued = queue_.delivery_count(state.name);
   return states;

@@ -7,7 +7,9 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/path_rules.hpp"
+#include "scanhook/core/target_descriptions.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace scanhook::core {
 
@@ -38,17 +40,32 @@ std::string verdict_text(const Result& result) {
   return text;
 }
 
-// One target: its probe, then each path. True when all is well.
-bool examine(const InstanceConfig& target, Target& instance, const std::vector<std::string>& paths,
-             std::ostream& out) {
+// One target: what it says of its server (or its probe), then each path. True when all is well.
+bool examine(const InstanceConfig& target, Target& instance, Describable* describable,
+             const std::vector<std::string>& paths, std::ostream& out) {
   bool healthy = true;
-  const Result probe = instance.probe();
+  const TargetDescription description = describe_target(instance, describable);
+  const Result& probe = description.state;
   out << "target " << target.instance << " (plugin " << target.plugin->name() << " "
       << target.plugin->descriptor().version << "): "
       << (probe.status == Status::ok ? "reachable, credentials accepted"
                                      : "PROBLEM: " + verdict_text(probe))
       << "\n";
   healthy = probe.status == Status::ok;
+  if (!describable) {
+    out << "  server: version unknown (the " << target.plugin->name()
+        << " plugin does not describe its server)\n";
+  } else if (probe.status == Status::ok) {
+    out << "  server: " << description.product << " "
+        << (description.version.empty() ? "(version unknown)" : description.version) << "\n";
+    out << "  libraries:" << (description.libraries.empty() ? " none" : "") << "\n";
+    for (const auto& library : description.libraries) {
+      out << "    " << library.name << " (id " << library.id << "):";
+      for (std::size_t i = 0; i < library.folders.size(); ++i)
+        out << (i == 0 ? " " : ", ") << library.folders[i];
+      out << "\n";
+    }
+  }
   const PathRules rules(target.settings.list("rewrite"), target.settings.list("include"),
                         target.settings.list("exclude"));
   for (const auto& path : paths) {
@@ -103,7 +120,9 @@ int run_doctor(const Config& config, const std::vector<std::string>& paths, std:
           << "\n";
       return 78;
     }
-    healthy = examine(target, *std::static_pointer_cast<Target>(made), paths, out) && healthy;
+    healthy =
+        examine(target, *std::static_pointer_cast<Target>(made), host.describable(), paths, out) &&
+        healthy;
   }
   if (targets == 0) {
     out << "no [target.NAME] is configured: nothing would be scanned\n";

@@ -78,6 +78,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       ingest_(queue_, [this, wake_idle = config.queue.duration("minimum_age") <
                                          config.queue.duration("idle_interval")] {
         if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle) dispatcher->wake();
+        live_.changed(kQueueTopic | kHistoryTopic);
       }) {
   for (const char* builtin : {kManualSource, kApiSource}) {
     Source& source = sources_[builtin];
@@ -116,15 +117,19 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       case Role::target:
         targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
                             instance.settings.duration("scan_delay"),
-                            instance.settings.boolean("required"), verdict_fingerprint(instance)});
+                            instance.settings.boolean("required"), verdict_fingerprint(instance),
+                            hosts_.back()->describable()});
         break;
       case Role::service:
         services_[instance.instance] = std::static_pointer_cast<Service>(made);
         break;
     }
   }
-  dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
-                                             dispatch_settings(config.queue), metrics);
+  DispatchSettings dispatch = dispatch_settings(config.queue);
+  dispatch.on_change = [this] { live_.changed(kQueueTopic | kHistoryTopic | kTargetsTopic); };
+  dispatcher_ =
+      std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics);
+  live_.add_metrics(metrics);
   wake_ = dispatcher_.get();
   try {
     plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
@@ -252,8 +257,12 @@ void Engine::record_dropped(const std::string& source, const ScanEvent& event,
                             const std::string& reason) {
   // The folder as the queue would have named it; a path the door refuses as sent.
   const EventPlan plan = intake_->plan(source, event);
-  DroppedEvent row{plan.error.empty() ? plan.folder : event.path, "",
-                   plan.error.empty() ? plan.checked : event.path, reason, "ignored"};
+  DroppedEvent row{plan.error.empty() ? plan.folder : event.path,
+                   "",
+                   plan.error.empty() ? plan.checked : event.path,
+                   reason,
+                   "ignored",
+                   source};
   log_dropped(source, row);
   // Through the group commit, without waiting: the webhook's answer does not depend on it.
   ingest_.submit_async({}, [](const IngestReceipt&) {}, {std::move(row)});

@@ -75,3 +75,51 @@ TEST_CASE("doctor exits 1 naming a rejected token and a path in no library", "[d
   CHECK_THAT(result.output, Contains("  /music/Album: PROBLEM: rejected: "));
   CHECK_THAT(result.output, Contains("doctor: problems found"));
 }
+
+TEST_CASE("doctor shows each server's version and libraries as the server reports them",
+          "[doctor]") {
+  MediaServers servers;
+  servers.jellyfin.set_version("10.8.13");
+  TempDir dir;
+  const auto ini = dir.write("scanhook.ini", servers.ini(kPlexToken));
+  const auto result = run_scanhookd({"doctor", "--config", ini.string()});
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  // Plex: /identity's MediaContainer version; Jellyfin and Emby: /System/Info/Public's Version.
+  CHECK_THAT(result.output, Contains("target plex (plugin plex 1.0.0): reachable, credentials "
+                                     "accepted\n  server: Plex Media Server 1.41.3.9314-a0bfb8370\n"
+                                     "  libraries:\n    TV Shows (id 2): /tv\n"
+                                     "    Films (id 1): /films\n"));
+  CHECK_THAT(result.output, Contains("  server: Jellyfin 10.8.13\n  libraries:\n"
+                                     "    Shows (id f137a2dd21bbc1b99aa5c0f6bf02a805): /tv\n"));
+  CHECK_THAT(result.output,
+             Contains("  server: Emby 4.8.10.0\n  libraries:\n    TV (id 4): /media/tv\n"));
+}
+
+TEST_CASE("doctor says a rejected token before it lists libraries, and lists none", "[doctor]") {
+  MediaServers servers;
+  TempDir dir;
+  const auto ini = dir.write("scanhook.ini", servers.ini("wrong-token"));
+  const auto result = run_scanhookd({"doctor", "--config", ini.string()});
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  const auto plex = result.output.find("target plex");
+  const auto jellyfin = result.output.find("target jellyfin");
+  REQUIRE(plex != std::string::npos);
+  REQUIRE(jellyfin != std::string::npos);
+  const std::string plex_part = result.output.substr(plex, jellyfin - plex);
+  CHECK_THAT(plex_part, Contains("PROBLEM: unavailable: "));
+  CHECK_THAT(plex_part, !Contains("TV Shows"));
+}
+
+TEST_CASE("doctor says 'version unknown' for a target whose plugin cannot describe its server",
+          "[doctor]") {
+  TempDir dir;
+  const auto ini = dir.write("scanhook.ini", "[target.log]\n");
+  const auto result = run_scanhookd({"doctor", "--config", ini.string(), "/tv/Show"});
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output,
+             Contains("target log (plugin log 1.0.0): reachable, credentials accepted\n"
+                      "  server: version unknown (the log plugin does not describe its server)\n"));
+}

@@ -15,8 +15,8 @@ class ConfigView;
 // "SCANHOOK" in ASCII, so a stray symbol of the right name is still refused.
 inline constexpr std::uint64_t kDescriptorMagic = 0x5343414E484F4F4BULL;
 inline constexpr std::uint16_t kAbiMajor = 1;
-// 1.1: Host::record_dropped.
-inline constexpr std::uint16_t kAbiMinor = 1;
+// 1.1: Host::record_dropped. 1.2: Host::offer_description (target_description.hpp).
+inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 
 #define SCANHOOK_STRINGIFY_DETAIL(x) #x

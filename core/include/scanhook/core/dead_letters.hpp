@@ -35,7 +35,8 @@ class DeadLetters {
                                    const std::string& error, Millis now);
   std::vector<DeadLetter> list(std::size_t limit, std::size_t offset);
   std::optional<DeadLetter> find(std::int64_t id);
-  void remove(std::int64_t id);
+  // False when there was no such letter.
+  bool remove(std::int64_t id);
   // A replay that failed again: the new error, one more attempt.
   void failed_again(std::int64_t id, const std::string& error);
   // The request as its source saw it (for a replay).

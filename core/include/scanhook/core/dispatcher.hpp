@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -19,6 +20,7 @@
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace Poco {
 class Logger;
@@ -32,6 +34,7 @@ struct TargetSlot {
   std::chrono::milliseconds scan_delay{0};
   bool required = true;  // prepare stage: scan targets wait for it even while it is paused
   std::string config;    // verdict_fingerprint of its settings, kept with each history row
+  Describable* describable = nullptr;  // what the target offered (SDK 1.2), or null
 };
 
 struct DispatchSettings {
@@ -39,6 +42,9 @@ struct DispatchSettings {
   std::chrono::milliseconds probe_interval{30'000};
   std::chrono::milliseconds idle_interval{1'000};
   std::vector<std::string> anchors;
+  // After a batch or a probe, on the target's thread: the queue, the history
+  // or the target states may have changed (the live UI's cue).
+  std::function<void()> on_change;
 };
 
 // What /api/targets shows of one target.
@@ -54,6 +60,9 @@ struct TargetState {
   // delivered or rejected, or a probe answered): the folders stay queued,
   // and this says for how long.
   Millis failing_since = 0;
+  // When the target last answered a batch or a probe (0: not since start-up,
+  // so whether it works is unknown).
+  Millis last_answer = 0;
 };
 
 class Dispatcher {
@@ -85,6 +94,7 @@ class Dispatcher {
     Millis next_probe = 0;
     Millis last_delivery = 0;
     Millis failing_since = 0;
+    Millis last_answer = 0;
     Counter* delivered[4] = {};  // by Status
     Histogram* latency = nullptr;
   };
