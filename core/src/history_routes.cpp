@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <regex>
 #include <vector>
 
 #include "scanhook/config_value.hpp"
@@ -30,6 +31,10 @@ std::optional<Millis> parse_time(const std::string& text) {
     if (*millis >= 0) return *millis;
     return std::nullopt;
   }
+  // Poco's parser skips what it does not expect ("yesterday" would pass): the shape first.
+  static const std::regex kIso8601(
+      R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?)");
+  if (text.size() > 40 || !std::regex_match(text, kIso8601)) return std::nullopt;
   Poco::DateTime parsed;
   int zone = 0;
   for (const std::string& format :
@@ -124,7 +129,6 @@ void add_history_routes(Router& router, Queue& queue,
                  auto item = json_object();
                  item->set("id", entry.id);
                  item->set("folder", entry.folder);
-                 item->set("source", entry.source);
                  item->set("target", entry.target);
                  item->set("target_path", entry.target_path);
                  item->set("outcome", entry.outcome);
@@ -141,6 +145,7 @@ void add_history_routes(Router& router, Queue& queue,
                  item->set("retryable", retryable);
                  item->set("config_changed", retryable && entry.config != config->second);
                  item->set("retried_at", entry.retried_at);
+                 item->set("source", entry.source);
                  entries->add(item);
                }
                body->set("history", entries);
