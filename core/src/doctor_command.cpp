@@ -7,6 +7,7 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/path_rules.hpp"
+#include "scanhook/core/read_only_database.hpp"
 #include "scanhook/core/target_descriptions.hpp"
 #include "scanhook/target.hpp"
 #include "scanhook/target_description.hpp"
@@ -33,6 +34,14 @@ class ScratchFolder {
  private:
   std::filesystem::path path_;
 };
+
+// The queue's folders (oldest first), then the history's latest other ones.
+constexpr const char* kRememberedFolders = R"sql(
+    SELECT path FROM (SELECT path, 0 AS part, id FROM folders ORDER BY id LIMIT 50)
+    UNION ALL
+    SELECT folder FROM (SELECT folder, 1 AS part, max(id) AS id FROM history
+                        WHERE folder != '' AND folder NOT IN (SELECT path FROM folders)
+                        GROUP BY folder ORDER BY id DESC LIMIT 20))sql";
 
 std::string verdict_text(const Result& result) {
   std::string text = status_name(result.status);
@@ -100,9 +109,35 @@ bool examine(const InstanceConfig& target, Target& instance, Describable* descri
   return healthy;
 }
 
+// Without PATHs: the folders waiting in the configured database's queue and
+// the latest ones of its history (read-only; the daemon may be running).
+std::vector<std::string> remembered_folders(const Config& config, std::ostream& out) {
+  const std::string path = config.server.string("database");
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    out << "no PATH given, and no database at " << path << " yet: only the targets are checked\n";
+    return {};
+  }
+  ReadOnlyDatabase db(path);
+  bool failed = false;
+  std::vector<std::string> folders;
+  for (const auto& folder : db.rows(kRememberedFolders, failed)) {
+    if (failed) {
+      out << "no PATH given, and " << path << " cannot be read (" << folder
+          << "): only the targets are checked\n";
+      return {};
+    }
+    folders.push_back(folder);
+  }
+  out << "no PATH given: the " << folders.size() << " folders queued or last in the history of "
+      << path << "\n";
+  return folders;
+}
+
 }  // namespace
 
-int run_doctor(const Config& config, const std::vector<std::string>& paths, std::ostream& out) {
+int run_doctor(const Config& config, const std::vector<std::string>& given, std::ostream& out) {
+  const std::vector<std::string> paths = given.empty() ? remembered_folders(config, out) : given;
   const ScratchFolder scratch;
   Database database((scratch.path() / "doctor.db").string());
   bool healthy = true;

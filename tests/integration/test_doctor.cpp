@@ -1,9 +1,12 @@
 // `scanhookd doctor` against the fake Plex, Jellyfin and Emby servers.
 #include <catch2/catch.hpp>
 
+#include <csignal>
+
 #include "fakes/fake_emby.hpp"
 #include "fakes/fake_jellyfin.hpp"
 #include "fakes/fake_plex.hpp"
+#include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -11,6 +14,8 @@ using Catch::Matchers::Contains;
 using scanhook::fakes::FakeEmby;
 using scanhook::fakes::FakeJellyfin;
 using scanhook::fakes::FakePlex;
+using scanhook::testing::DaemonClient;
+using scanhook::testing::DaemonProcess;
 using scanhook::testing::run_scanhookd;
 using scanhook::testing::TempDir;
 
@@ -122,4 +127,32 @@ TEST_CASE("doctor says 'version unknown' for a target whose plugin cannot descri
   CHECK_THAT(result.output,
              Contains("target log (plugin log 1.0.0): reachable, credentials accepted\n"
                       "  server: version unknown (the log plugin does not describe its server)\n"));
+}
+
+TEST_CASE("doctor without paths checks the folders queued and in the history", "[doctor]") {
+  MediaServers servers;
+  TempDir dir;
+  // The daemon queues a folder (held for an hour) and records a dropped one in the history.
+  const std::string ini = servers.ini(kPlexToken) + "[server]\nlisten = 127.0.0.1:0\ndatabase = " +
+                          (dir.path() / "scanhook.db").string() +
+                          "\n[queue]\nminimum_age = 1h\n[manual]\nexclude = ^/tv/Excluded\n";
+  {
+    DaemonProcess daemon(dir.path(), ini);
+    REQUIRE(daemon.wait_until_listening());
+    const DaemonClient client(daemon.url());
+    client.post_json("/api/scan", R"({"paths":["/tv/Severance/Season 02"]})");
+    REQUIRE(client.post("/triggers/manual?dir=/tv/Excluded/Season%2001", "", "text/plain").status ==
+            200);
+    daemon.send_signal(SIGTERM);
+    REQUIRE(daemon.wait_for_exit());
+  }
+  const auto result = run_scanhookd({"doctor", "--config", (dir.path() / "scanhook.ini").string()});
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("no PATH given: the 2 folders queued or last in the history"));
+  CHECK_THAT(
+      result.output,
+      Contains("  /tv/Severance/Season 02: TV Shows (section 2)\n    GET " + servers.plex.url() +
+               "/library/sections/2/refresh?path=%2Ftv%2FSeverance%2FSeason%2002\n"));
+  CHECK_THAT(result.output, Contains("  /tv/Excluded/Season 01: TV Shows (section 2)\n"));
 }

@@ -14,6 +14,7 @@
 #include "scanhook/core/live_events.hpp"
 #include "scanhook/support/http_client.hpp"
 #include "support/eventually.hpp"
+#include "support/occurrences.hpp"
 
 using scanhook::HttpReply;
 using scanhook::HttpRequest;
@@ -32,6 +33,8 @@ using scanhook::core::RouteParams;
 using scanhook::core::Router;
 using scanhook::core::UserVerdict;
 using scanhook::testing::eventually;
+
+using scanhook::testing::occurrences;
 
 namespace {
 
@@ -106,12 +109,6 @@ struct StreamClient {
     return true;
   }
 };
-
-std::size_t occurrences(const std::string& text, const std::string& part) {
-  std::size_t count = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
-  return count;
-}
 
 }  // namespace
 

@@ -4,20 +4,14 @@
 // and runs until SIGTERM or SIGINT. Tokens: "browser-plex-token",
 // "browser-jellyfin-key". Plex: TV Shows (section 2, /tv), Films (section 1,
 // /films); Jellyfin 10.10.7: Shows (/media/tv, /media/tv2).
-#include <signal.h>
-
 #include <iostream>
 
 #include "fakes/fake_jellyfin.hpp"
 #include "fakes/fake_plex.hpp"
+#include "stop_signals.hpp"
 
 int main() {
-  // Blocked before any server thread starts, so only sigwait sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  scanhook::fakes::StopSignals stop;  // before any server thread starts
 
   scanhook::fakes::FakePlex plex("browser-plex-token");
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Films", "movie", {"/films"}}});
@@ -25,7 +19,6 @@ int main() {
   jellyfin.set_libraries(
       {{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/media/tv", "/media/tv2"}}});
   std::cout << "fake plex on " << plex.url() << " jellyfin " << jellyfin.url() << std::endl;
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  stop.wait();
   return 0;
 }
