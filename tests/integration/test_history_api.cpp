@@ -115,7 +115,7 @@ TEST_CASE("a bad history filter is a 400 naming it", "[history]") {
   }
 }
 
-TEST_CASE("a dead letter can be deleted; then it is gone", "[history]") {
+TEST_CASE("a dead letter can be deleted, and then it is gone", "[history]") {
   Rig rig(kIni + "[source.sonarr]\n");
   auto client = rig.client();
   REQUIRE(client

@@ -157,7 +157,7 @@ TEST_CASE("an open event stream holds no worker thread and outlives the idle dea
   CHECK(running.get("/open").status == 200);
 }
 
-TEST_CASE("event streams past the cap get a 503 with Retry-After; a closed one frees its place",
+TEST_CASE("event streams past the cap get a 503 with Retry-After, and a closed one frees its place",
           "[live]") {
   LiveEventSettings settings;
   settings.max_streams = 2;
@@ -182,7 +182,7 @@ TEST_CASE("event streams past the cap get a 503 with Retry-After; a closed one f
 
 TEST_CASE("a stream whose client stops reading is closed, not buffered without end", "[live]") {
   LiveServer running;
-  Poco::Net::StreamSocket socket;
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
   socket.setReceiveBufferSize(4096);  // before connecting: a small window fills fast
   socket.connect(Poco::Net::SocketAddress("127.0.0.1", running.server->port()));
   const std::string request = "GET /firehose HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
