@@ -156,3 +156,43 @@ TEST_CASE("doctor without paths checks the folders queued and in the history", "
                "/library/sections/2/refresh?path=%2Ftv%2FSeverance%2FSeason%2002\n"));
   CHECK_THAT(result.output, Contains("  /tv/Excluded/Season 01: TV Shows (section 2)\n"));
 }
+
+TEST_CASE("GET /api/targets/{name}/description answers what doctor shows, per target", "[doctor]") {
+  MediaServers servers;
+  TempDir dir;
+  DaemonProcess daemon(dir.path(), servers.ini(kPlexToken) +
+                                       "[target.log]\n[server]\nlisten = 127.0.0.1:0\ndatabase = "
+                                       "{dir}/scanhook.db\n[queue]\nminimum_age = 1h\n");
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+
+  const auto plex = client.get_json("/api/targets/plex/description");
+  CHECK(plex->getValue<bool>("describes"));
+  CHECK(plex->getValue<std::string>("state") == "ok");
+  CHECK(plex->getValue<std::string>("product") == "Plex Media Server");
+  CHECK(plex->getValue<std::string>("version") == "1.41.3.9314-a0bfb8370");
+  const auto sections = plex->getArray("libraries");
+  REQUIRE(sections->size() == 2);
+  CHECK(sections->getObject(0)->getValue<std::string>("id") == "2");
+  CHECK(sections->getObject(0)->getValue<std::string>("name") == "TV Shows");
+  CHECK(sections->getObject(0)->getArray("folders")->getElement<std::string>(0) == "/tv");
+
+  const auto emby = client.get_json("/api/targets/emby/description");
+  CHECK(emby->getValue<std::string>("version") == "4.8.10.0");
+  CHECK(emby->getArray("libraries")->getObject(0)->getValue<std::string>("id") == "4");
+
+  // A plugin that does not describe its server: its probe's verdict only.
+  const auto log = client.get_json("/api/targets/log/description");
+  CHECK_FALSE(log->getValue<bool>("describes"));
+  CHECK(log->getValue<std::string>("state") == "ok");
+  CHECK(log->getValue<std::string>("version").empty());
+  CHECK(log->getArray("libraries")->size() == 0);
+
+  const auto missing = client.post("/api/targets/plexx/description", "", "text/plain");
+  CHECK(missing.status == 405);
+  const auto unknown =
+      scanhook::support::HttpClient(daemon.url(), {}).send("GET", "/api/targets/plexx/description");
+  CHECK(unknown.status == 404);
+  CHECK_THAT(unknown.body, Contains("no target named \\\"plexx\\\" (did you mean 'plex'?)"));
+  CHECK(servers.plex.refreshed().empty());  // describing scans nothing
+}
