@@ -375,6 +375,7 @@ test('history: a folder rejected under an older configuration is retried from th
 // its include takes nothing: it is never tried), "held" (unreachable: what it
 // takes stays queued), and Online Media Sources on a fresh fake plex.tv.
 const LONG_FOLDER = '/held/Extraordinarily Longwinded Documentary Collection/Season 01';
+const LONG_NAME_FOLDER = '/held/Supercalifragilisticexpialidocious.Documentary/Season 01';
 let media; // { process, plex, jellyfin }
 let fresh; // a second fake plex.tv: a fresh account
 let ui; // { process, url }
@@ -471,8 +472,8 @@ test('a rejection shows its reason on the page, not only on hover', async () => 
 });
 
 // Every word of `selector`'s text on one line: a break falls only between words or after "/".
-async function wordsBrokenMidWord(target, selector) {
-  return target.locator(selector).first().evaluate((node) => {
+async function wordsBrokenMidWord(locator) {
+  return locator.evaluate((node) => {
     const text = node.textContent;
     const broken = [];
     const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
@@ -490,14 +491,19 @@ async function wordsBrokenMidWord(target, selector) {
 }
 
 test('a long path in the narrow queue column wraps between folders, never mid-word', async () => {
-  await scanOnUi([LONG_FOLDER]);
+  await scanOnUi([LONG_FOLDER, LONG_NAME_FOLDER]);
   const live = await uiPage({ width: 1000, height: 800 });
   try {
     await live.goto(`${ui.url}/`);
-    const cell = live.locator('#queue-title ~ .table-wrap td[data-label="Folder"] .path', { hasText: 'Longwinded' });
+    const folders = '#queue-title ~ .table-wrap td[data-label="Folder"] .path';
+    const cell = live.locator(folders, { hasText: 'Longwinded' });
     await cell.waitFor();
-    const { text, broken } = await wordsBrokenMidWord(live, '#queue-title ~ .table-wrap td[data-label="Folder"] .path');
+    const { text, broken } = await wordsBrokenMidWord(cell);
     assert.equal(text, LONG_FOLDER);
+    // A name longer than the column would be at its narrowest is not cut either: the column widens.
+    const long = await wordsBrokenMidWord(live.locator(folders, { hasText: 'Supercalifragilistic' }));
+    assert.equal(long.text, LONG_NAME_FOLDER);
+    assert.deepEqual(long.broken, []);
     const box = await cell.boundingBox();
     assert.ok(box.height > 30, `the path wraps in its column (height ${box.height})`);
     assert.deepEqual(broken, []);
@@ -521,7 +527,7 @@ test('on a phone (375 px) the queue fits the screen', async () => {
     assert.ok(overflow.page <= 375, `the page is ${overflow.page} px wide`);
     assert.ok(overflow.queue <= 375, `the queue card ends at ${overflow.queue} px`);
     for (const extra of overflow.wraps) assert.ok(extra <= 0, `a table scrolls sideways by ${extra} px`);
-    const { broken } = await wordsBrokenMidWord(phone, queued);
+    const { broken } = await wordsBrokenMidWord(phone.locator(queued, { hasText: 'Longwinded' }));
     assert.deepEqual(broken, []);
     await phone.screenshot({ path: path.join(screenshots, 'dashboard-phone.png'), fullPage: true });
   } finally {
