@@ -176,6 +176,8 @@ void Dispatcher::run(Worker& worker) {
 void Dispatcher::probe(Worker& worker) {
   const Result answer = worker.slot.target->probe();
   bool resumed = false;
+  // What a page shows of the target: a probe that says the same again is news to no one.
+  bool changed = false;
   {
     std::lock_guard lock(mutex_);
     note_answer(worker, answer.status == Status::ok, now_millis());
@@ -183,6 +185,7 @@ void Dispatcher::probe(Worker& worker) {
       worker.paused = false;
       resumed = true;
     } else {
+      changed = worker.last_error != answer.reason;
       worker.last_error = answer.reason;
       worker.next_probe = now_millis() + settings_.probe_interval.count();
     }
@@ -191,7 +194,7 @@ void Dispatcher::probe(Worker& worker) {
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
     wake();  // scan targets may have been waiting for this prepare target
   }
-  if (settings_.on_change) settings_.on_change();
+  if ((resumed || changed) && settings_.on_change) settings_.on_change();
 }
 
 bool Dispatcher::deliver_batch(Worker& worker) {
