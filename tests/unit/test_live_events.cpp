@@ -49,6 +49,7 @@ struct LiveServer {
 
   explicit LiveServer(LiveEventSettings settings = {}) : live(settings) {
     live.register_routes(router);
+    live.add_metrics(metrics);
     router.add("GET", "/open", Access::open, [](const HttpRequest&, const RouteParams&) {
       return HttpReply{200, "text/plain", "open", {}};
     });
@@ -149,6 +150,7 @@ TEST_CASE("an open event stream holds no worker thread and outlives the idle dea
   REQUIRE(second.wait_for("retry: 3000\n"));
   // Both streams are open and the one worker still answers at once.
   CHECK(running.get("/open").status == 200);
+  CHECK_THAT(running.metrics.render(), Catch::Contains("scanhook_http_event_streams 2\n"));
   // Well past keep_alive_timeout and header_timeout: a stream is neither idle nor late.
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   running.live.changed(kQueueTopic);
