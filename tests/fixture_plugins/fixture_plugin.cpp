@@ -1,4 +1,5 @@
-// One plugin source, compiled once per FIXTURE_CASE_* into a differently broken .so.
+// One plugin source, compiled once per FIXTURE_CASE_* into a differently broken .so
+// (and two sound ones: `good`, and `sdk_1_1`, whose descriptor says SDK 1.1).
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -66,6 +67,8 @@ extern "C" __attribute__((visibility("default"))) const scanhook::Descriptor sca
 #endif
 #if defined(FIXTURE_CASE_abi_minor_next)
     scanhook::kAbiMinor + 1,
+#elif defined(FIXTURE_CASE_sdk_1_1)
+    1,  // a target as built against SDK 1.1: it cannot describe its server
 #else
     scanhook::kAbiMinor,
 #endif
@@ -74,7 +77,11 @@ extern "C" __attribute__((visibility("default"))) const scanhook::Descriptor sca
 #else
     SCANHOOK_TOOLCHAIN_TAG,
 #endif
+#if defined(FIXTURE_CASE_sdk_1_1)
+    "fixture_1_1",
+#else
     "fixture",
+#endif
     "0.0.1",
     "a test plugin",
     scanhook::kTarget,

@@ -2,12 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <filesystem>
 
 #include "fakes/fake_emby.hpp"
 #include "fakes/fake_jellyfin.hpp"
 #include "fakes/fake_plex.hpp"
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -195,4 +197,35 @@ TEST_CASE("GET /api/targets/{name}/description answers what doctor shows, per ta
   CHECK(unknown.status == 404);
   CHECK_THAT(unknown.body, Contains("no target named \\\"plexx\\\" (did you mean 'plex'?)"));
   CHECK(servers.plex.refreshed().empty());  // describing scans nothing
+}
+
+TEST_CASE("a target plugin built against SDK 1.1 still loads, scans and shows 'version unknown'",
+          "[doctor]") {
+  TempDir dir;
+  const auto plugins = dir.path() / "plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "sdk_1_1.so",
+                             plugins / "sdk_1_1.so");
+  const std::string ini =
+      "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
+      "plugin_dir = {dir}/plugins\n[queue]\nminimum_age = 0s\n"
+      "idle_interval = 20ms\n[target.old]\nplugin = fixture_1_1\napi_key = k\n";
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+  const auto old = client.get_json("/api/targets/old/description");
+  CHECK_FALSE(old->getValue<bool>("describes"));
+  CHECK(old->getValue<std::string>("state") == "ok");
+  CHECK(old->getValue<std::string>("plugin_version") == "0.0.1");
+  client.post_json("/api/scan", R"({"paths":["/tv/Show"]})");
+  CHECK(scanhook::testing::eventually([&] {
+    return client.get_json("/api/history?outcome=ok&target=old")->getValue<int>("total") == 1;
+  }));
+  const auto result =
+      run_scanhookd({"doctor", "--config", (dir.path() / "scanhook.ini").string(), "/tv/Show"});
+  INFO(result.output);
+  CHECK_THAT(result.output,
+             Contains("target old (plugin fixture_1_1 0.0.1): reachable, credentials accepted\n"
+                      "  server: version unknown (the fixture_1_1 plugin does not describe its "
+                      "server)\n"));
 }
