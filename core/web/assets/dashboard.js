@@ -10,10 +10,12 @@ import { follow, liveText } from './live.js';
 const REDRAW_MS = 15000;
 
 // unknown / ok / retrying / unavailable from the engine's state: a target that
-// has not answered anything since start-up is not known to work.
+// has not answered anything since start-up is not known to work; one whose
+// answers are all retries is failing (a rejected folder is an answer: the
+// target works, and its last error stays shown beside).
 export function targetState(target) {
   if (target.state === 'paused' || target.state === 'blocked' || target.paused) return 'unavailable';
-  if (target.last_error) return 'retrying';
+  if (target.failing_since) return 'retrying';
   if (!target.last_answer) return 'unknown';
   return 'ok';
 }

@@ -46,7 +46,7 @@ export async function renderTargets(main) {
       if (!alive) return;
       clear(detail);
       const server = d.describes
-        ? `${d.product || 'server'} ${d.version || '(version unknown)'}`
+        ? `${d.product || 'server'} ${d.version || (d.state === 'ok' ? '(version unknown)' : '(not reached: version unknown)')}`
         : `version unknown (the ${d.plugin} plugin ${d.plugin_version} does not describe its server)`;
       detail.append(h('dl', { class: 'plan-steps' },
         h('dt', {}, 'Server'), h('dd', { class: 'server-version' }, server),
