@@ -492,7 +492,8 @@ async function wordsBrokenMidWord(locator) {
 
 test('a long path in the narrow queue column wraps between folders, never mid-word', async () => {
   await scanOnUi([LONG_FOLDER, LONG_NAME_FOLDER]);
-  const live = await uiPage({ width: 1000, height: 800 });
+  // A tablet's width: the queue's five columns share about 650 px.
+  const live = await uiPage({ width: 700, height: 800 });
   try {
     await live.goto(`${ui.url}/`);
     const folders = '#queue-title ~ .table-wrap td[data-label="Folder"] .path';

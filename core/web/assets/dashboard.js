@@ -44,9 +44,9 @@ export async function renderDashboard(main) {
   const targetsArea = h('div', {});
   const historyArea = h('div', {});
   const pluginsArea = h('div', {});
-  main.append(stats, notices, h('div', { class: 'grid' },
-    h('div', { class: 'column' }, queueArea, historyArea),
-    h('div', { class: 'column' }, targetsArea, pluginsArea)));
+  // The queue and the history hold paths: they get the page's whole width.
+  main.append(stats, notices, queueArea, historyArea, h('div', { class: 'grid' },
+    h('div', { class: 'column' }, targetsArea), h('div', { class: 'column' }, pluginsArea)));
   let alive = true;
   let status = '';
   const loaded = {}; // the last answer of each part, for redraws
