@@ -134,9 +134,10 @@ std::optional<DeadLetter> DeadLetters::find(std::int64_t id) {
   });
 }
 
-void DeadLetters::remove(std::int64_t id) {
-  database_.write([&](SqlConnection& sql) {
+bool DeadLetters::remove(std::int64_t id) {
+  return database_.write([&](SqlConnection& sql) {
     sql.prepare("DELETE FROM dead_letters WHERE id = ?1").bind(1, id).run();
+    return sql.changes() > 0;
   });
 }
 

@@ -177,6 +177,8 @@ void Dispatcher::run(Worker& worker) {
 void Dispatcher::probe(Worker& worker) {
   const Result answer = worker.slot.target->probe();
   bool resumed = false;
+  // What a page shows of the target: a probe that says the same again is news to no one.
+  bool changed = false;
   {
     std::lock_guard lock(mutex_);
     note_answer(worker, answer.status == Status::ok, now_millis());
@@ -184,6 +186,7 @@ void Dispatcher::probe(Worker& worker) {
       worker.paused = false;
       resumed = true;
     } else {
+      changed = worker.last_error != answer.reason;
       worker.last_error = answer.reason;
       worker.next_probe = now_millis() + settings_.probe_interval.count();
     }
@@ -192,6 +195,7 @@ void Dispatcher::probe(Worker& worker) {
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
     wake();  // scan targets may have been waiting for this prepare target
   }
+  if ((resumed || changed) && settings_.on_change) settings_.on_change();
 }
 
 bool Dispatcher::deliver_batch(Worker& worker) {
@@ -292,6 +296,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
                     "): paused, probing every " +
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
   if (prepared) wake();
+  if (settings_.on_change) settings_.on_change();
   return true;
 }
 
@@ -327,6 +332,7 @@ bool Dispatcher::record(Worker& worker, const std::vector<Delivery>& deliveries)
 }
 
 void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {
+  worker.last_answer = at;
   if (succeeded)
     worker.failing_since = 0;
   else if (worker.failing_since == 0)
@@ -347,7 +353,7 @@ std::vector<TargetState> Dispatcher::states() {
     for (const auto& worker : workers_)
       states.push_back({worker->slot.name, worker->stage, worker->paused, worker->last_error,
                         worker->paused ? worker->next_probe : 0, worker->last_delivery, 0,
-                        worker->failing_since});
+                        worker->failing_since, worker->last_answer});
   }
   for (auto& state : states) state.queued = queue_.delivery_count(state.name);
   return states;

@@ -60,6 +60,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
               [this, wake_idle = config.queue.minimum_age < config.queue.idle_interval] {
                 if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle)
                   dispatcher->wake();
+                live_.changed(kQueueTopic | kHistoryTopic);
               }),
       history_pruner_(queue_, config.queue.history_retention) {
   for (const char* builtin : {kManualSource, kApiSource}) {
@@ -105,15 +106,19 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
                             instance.settings.duration("scan_delay"),
                             instance.settings.boolean("required"), verdict_fingerprint(instance),
-                            presence_check(instance, expected_files_, file_digests_)});
+                            presence_check(instance, expected_files_, file_digests_),
+                            hosts_.back()->describable()});
         break;
       case Role::service:
         services_[instance.instance] = std::static_pointer_cast<Service>(made);
         break;
     }
   }
-  dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
-                                             dispatch_settings(config.queue), metrics);
+  DispatchSettings dispatch = dispatch_settings(config.queue);
+  dispatch.on_change = [this] { live_.changed(kQueueTopic | kHistoryTopic | kTargetsTopic); };
+  dispatcher_ =
+      std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics);
+  live_.add_metrics(metrics);
   wake_ = dispatcher_.get();
   try {
     plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
@@ -255,8 +260,12 @@ void Engine::record_dropped(const std::string& source, const ScanEvent& event,
                             const std::string& reason) {
   // The folder as the queue would have named it; a path the door refuses as sent.
   const EventPlan plan = intake_->plan(source, event);
-  DroppedEvent row{plan.error.empty() ? plan.folder : event.path, "",
-                   plan.error.empty() ? plan.checked : event.path, reason, "ignored"};
+  DroppedEvent row{plan.error.empty() ? plan.folder : event.path,
+                   "",
+                   plan.error.empty() ? plan.checked : event.path,
+                   reason,
+                   "ignored",
+                   source};
   log_dropped(source, row);
   // Through the group commit, without waiting: the webhook's answer does not depend on it.
   ingest_.submit_async({}, [](const IngestReceipt&) {}, {std::move(row)});

@@ -9,12 +9,16 @@
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/api_reply.hpp"
 #include "scanhook/core/auth.hpp"
 #include "scanhook/core/completion_flag.hpp"
+#include "scanhook/core/dead_letter_routes.hpp"
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/form_body.hpp"
 #include "scanhook/core/path_rules.hpp"
+#include "scanhook/core/history_routes.hpp"
 #include "scanhook/core/suggestion.hpp"
+#include "scanhook/core/target_descriptions.hpp"
 #include "scanhook/core/utf8_text.hpp"
 
 namespace scanhook::core {
@@ -26,38 +30,8 @@ using Poco::JSON::Object;
 
 constexpr const char* kManualNeedsCredentials = "the manual trigger needs the server's credentials";
 
-HttpReply json_reply(int status, const Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return {status, "application/json", out.str(), {}};
-}
-
 Object::Ptr object() {
-  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-// ?limit= and ?offset=, checked.
-struct Page {
-  std::size_t limit = 100;
-  std::size_t offset = 0;
-  std::string error;
-};
-
-Page page_of(const HttpRequest& request) {
-  Page page;
-  if (const auto limit = request.query_param("limit")) {
-    const auto value = parse_integer(*limit);
-    if (!value || *value < 1 || *value > 1000)
-      return {0, 0, "limit must be a whole number from 1 to 1000, not \"" + *limit + "\""};
-    page.limit = static_cast<std::size_t>(*value);
-  }
-  if (const auto offset = request.query_param("offset")) {
-    const auto value = parse_integer(*offset);
-    if (!value || *value < 0)
-      return {0, 0, "offset must be a whole number from 0, not \"" + *offset + "\""};
-    page.offset = static_cast<std::size_t>(*value);
-  }
-  return page;
+  return json_object();
 }
 
 // The body as a JSON object, or an error saying what is wrong with it.
@@ -190,6 +164,7 @@ std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
   // The database may refuse this write too: the answer goes out all the same
   // (without a dead letter's id).
   try {
+    live_.changed(kDeadLettersTopic);
     return dead_letters_.keep(source, request, error, now_millis());
   } catch (const std::exception& failure) {
     Poco::Logger::get("scanhook.engine")
@@ -369,43 +344,6 @@ HttpReply Engine::queue_route(const HttpRequest& request) {
   return json_reply(200, *body);
 }
 
-HttpReply Engine::history_route(const HttpRequest& request) {
-  const Page page = page_of(request);
-  if (!page.error.empty()) return json_error(400, page.error);
-  const std::string target = request.query_param("target").value_or("");
-  auto body = object();
-  body->set("limit", page.limit);
-  body->set("offset", page.offset);
-  std::map<std::string, std::string> configs;  // each configured target's verdict_fingerprint
-  for (const auto& slot : targets_) configs[slot.name] = slot.config;
-  Array::Ptr entries = new Array;
-  for (const auto& entry : queue_.history(page.limit, page.offset, target)) {
-    auto item = object();
-    item->set("id", entry.id);
-    item->set("folder", entry.folder);
-    item->set("target", entry.target);
-    item->set("target_path", entry.target_path);
-    item->set("outcome", entry.outcome);
-    item->set("attempts", entry.attempts);
-    item->set("queued_at", entry.queued_at);
-    item->set("finished_at", entry.finished_at);
-    item->set("duration_ms", entry.duration_ms);
-    item->set("reason", entry.reason);
-    // A rejection can be retried while its target is configured; one made
-    // under other settings of that target may fare otherwise now.
-    const auto config = configs.find(entry.target);
-    const bool retryable =
-        entry.outcome == status_name(Status::rejected) && config != configs.end();
-    item->set("retryable", retryable);
-    item->set("config_changed", retryable && entry.config != config->second);
-    item->set("retried_at", entry.retried_at);
-    entries->add(item);
-  }
-  body->set("history", entries);
-  body->set("unreadable_rows", queue_.unreadable().count("history"));
-  return json_reply(200, *body);
-}
-
 HttpReply Engine::targets_route() {
   const std::string blocked = dispatcher_->blocked_reason();
   Array::Ptr targets = new Array;
@@ -421,6 +359,7 @@ HttpReply Engine::targets_route() {
     item->set("last_delivery", state.last_delivery);
     item->set("queued", state.queued);
     item->set("failing_since", state.failing_since);
+    item->set("last_answer", state.last_answer);
     item->set("failing_seconds",
               state.failing_since == 0 ? 0 : (now_millis() - state.failing_since) / 1000);
     targets->add(item);
@@ -475,6 +414,7 @@ HttpReply Engine::replay_route(const std::string& id_text) {
                       "the source " + letter->source +
                           " is no longer a configured webhook source: nothing to replay it to");
   WebhookAnswer answer = run_webhook(found->second, DeadLetters::request_of(*letter));
+  live_.changed(kDeadLettersTopic);
   if (answer.succeeded) {
     dead_letters_.remove(*id);
     return answer.reply;
@@ -501,6 +441,7 @@ HttpReply Engine::retry_route(const std::string& id_text) {
     case Retried::requeued: break;
   }
   if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+  live_.changed(kQueueTopic | kHistoryTopic);
   auto body = object();
   body->set("id", *id);
   body->set("target", target);
@@ -616,15 +557,18 @@ void Engine::register_routes(Router& router) {
   router.add(
       "GET", "/api/queue", Access::user,
       [this](const HttpRequest& request, const RouteParams&) { return queue_route(request); });
-  router.add(
-      "GET", "/api/history", Access::user,
-      [this](const HttpRequest& request, const RouteParams&) { return history_route(request); });
+  std::map<std::string, std::string> target_configs;
+  for (const auto& slot : targets_) target_configs[slot.name] = slot.config;
+  add_history_routes(router, queue_, std::move(target_configs));
   router.add("GET", "/api/targets", Access::user,
              [this](const HttpRequest&, const RouteParams&) { return targets_route(); });
+  add_target_description_route(router, targets_, config_);
   router.add("GET", "/api/deadletters", Access::user,
              [this](const HttpRequest& request, const RouteParams&) {
                return dead_letters_route(request);
              });
+  add_dead_letter_delete_route(router, dead_letters_, [this] { live_.changed(kDeadLettersTopic); });
+  live_.register_routes(router);
   router.add("POST", "/api/deadletters/{id}/replay", Access::user,
              [this](const HttpRequest&, const RouteParams& params) {
                return replay_route(params.at("id"));

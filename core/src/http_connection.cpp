@@ -264,7 +264,28 @@ HttpConnection::Write HttpConnection::write_more() {
   if (out_offset_ < out_.size()) return Write::more;
   out_.clear();
   out_offset_ = 0;
+  if (state_ == State::streaming) deadline_ = SteadyTime::max();
   return Write::done;
+}
+
+HttpConnection::Write HttpConnection::start_stream(std::string rest, SteadyTime write_deadline) {
+  state_ = State::streaming;
+  out_.clear();
+  out_offset_ = 0;
+  in_.clear();
+  discarded_ = 0;
+  return push(rest, write_deadline);
+}
+
+HttpConnection::Write HttpConnection::push(const std::string& bytes, SteadyTime write_deadline) {
+  // The deadline runs from the first byte that had to wait, not the last one queued.
+  if (backlog() == 0) deadline_ = write_deadline;
+  if (out_offset_ > 0) {
+    out_.erase(0, out_offset_);
+    out_offset_ = 0;
+  }
+  out_ += bytes;
+  return write_more();
 }
 
 void HttpConnection::next_request(SteadyTime now, SteadyTime deadline) {

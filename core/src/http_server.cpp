@@ -155,21 +155,29 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
                           const std::string& route_label, const std::string& logged_path,
                           std::chrono::steady_clock::time_point started) {
     // May run on another thread after the request's worker is done: it keeps what it uses.
-    return Respond([self = shared_from_this(), writer, method = request.method,
-                    remote = request.remote_address, route_label, started,
-                    logged_path](HttpReply reply) {
+    auto finish = [self = shared_from_this(), method = request.method,
+                   remote = request.remote_address, route_label, started,
+                   logged_path](HttpReply& reply) {
       add_security_headers(reply);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       self->metrics_.record(route_label, reply.status, seconds);
       if (self->options_.access_log) {
-        // The query is left out: it may carry a token.
+        // The query is left out: it may carry a token. A stream logs when it opens.
         Poco::Logger::get("scanhook.http")
             .information("%s \"%s %s\" %d %z %.1fms", remote, method, logged_path, reply.status,
                          reply.body.size(), seconds * 1000);
       }
-      writer->send(reply);
-    });
+    };
+    return Respond(
+        [finish, writer](HttpReply reply) {
+          finish(reply);
+          writer->send(reply);
+        },
+        [finish, writer](HttpReply head) {
+          finish(head);
+          return writer->open_stream(head);
+        });
   }
 
  private:

@@ -105,4 +105,8 @@ bool InstanceHost::store_all(const std::vector<KeyValueChange>& changes) noexcep
   }
 }
 
+void InstanceHost::offer_description(Describable& describable) noexcept {
+  describable_ = &describable;
+}
+
 }  // namespace scanhook::core

@@ -10,6 +10,7 @@
 
 #include "scanhook/core/http_server.hpp"
 #include "scanhook/support/http_client.hpp"
+#include "support/occurrences.hpp"
 
 using scanhook::HttpReply;
 using scanhook::HttpRequest;
@@ -20,6 +21,8 @@ using scanhook::core::Metrics;
 using scanhook::core::RouteParams;
 using scanhook::core::Router;
 using scanhook::support::HttpClient;
+
+using scanhook::testing::occurrences;
 
 namespace {
 
@@ -147,12 +150,6 @@ struct RawConnection {
     }
   }
 };
-
-std::size_t occurrences(const std::string& text, const std::string& part) {
-  std::size_t count = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
-  return count;
-}
 
 }  // namespace
 

@@ -374,7 +374,9 @@ TEST_CASE("a rejected folder is put back in the queue for its target alone", "[q
   CHECK(f.queue.retry(rejected.id, "api", 300) == Retried::requeued);
   CHECK(f.due_paths("plex", 300) == std::vector<std::string>{"/tv/A"});
   CHECK(f.due_paths("emby", 300).empty());
-  CHECK(f.queue.history(10, 0, "plex").at(0).retried_at == 300);
+  scanhook::core::HistoryFilter plex_only;
+  plex_only.target = "plex";
+  CHECK(f.queue.history(10, 0, plex_only).at(0).retried_at == 300);
   CHECK(f.queue.history_target(rejected.id) == "plex");
   CHECK(f.queue.history_target(9999).empty());
 }

@@ -18,6 +18,7 @@ inline constexpr std::uint16_t kAbiMajor = 1;
 // 1.1: Host::record_dropped.
 // 1.2: Descriptor::check and Descriptor::config_ranges (appended; a 1.0/1.1
 // descriptor, without them, still loads).
+// 1.2 also: Host::offer_description (target_description.hpp).
 inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 

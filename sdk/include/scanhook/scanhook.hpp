@@ -14,4 +14,5 @@
 #include "scanhook/scan_event.hpp"
 #include "scanhook/service.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 #include "scanhook/webhook_source.hpp"

@@ -41,7 +41,8 @@ class DeadLetters {
   std::optional<DeadLetter> find(std::int64_t id);
   // Rows of "dead_letters" that list() and find() left out.
   const UnreadableRows& unreadable() const { return unreadable_; }
-  void remove(std::int64_t id);
+  // False when there was no such letter.
+  bool remove(std::int64_t id);
   // A replay that failed again: the new error, one more attempt.
   void failed_again(std::int64_t id, const std::string& error);
   // The request as its source saw it (for a replay).

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -20,6 +21,7 @@
 #include "scanhook/core/presence_check.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace Poco {
 class Logger;
@@ -34,6 +36,7 @@ struct TargetSlot {
   bool required = true;  // prepare stage: scan targets wait for it even while it is paused
   std::string config;    // verdict_fingerprint of its settings, kept with each history row
   std::shared_ptr<const PresenceCheck> presence{};  // require_exists; null when off
+  Describable* describable = nullptr;               // what the target offered (SDK 1.2), or null
 };
 
 struct DispatchSettings {
@@ -41,6 +44,9 @@ struct DispatchSettings {
   std::chrono::milliseconds probe_interval{30'000};
   std::chrono::milliseconds idle_interval{1'000};
   std::vector<std::string> anchors;
+  // After a batch or a probe, on the target's thread: the queue, the history
+  // or the target states may have changed (the live UI's cue).
+  std::function<void()> on_change;
 };
 
 // What /api/targets shows of one target.
@@ -56,6 +62,9 @@ struct TargetState {
   // delivered or rejected, or a probe answered): the folders stay queued,
   // and this says for how long.
   Millis failing_since = 0;
+  // When the target last answered a batch or a probe (0: not since start-up,
+  // so whether it works is unknown).
+  Millis last_answer = 0;
 };
 
 class Dispatcher {
@@ -87,6 +96,7 @@ class Dispatcher {
     Millis next_probe = 0;
     Millis last_delivery = 0;
     Millis failing_since = 0;
+    Millis last_answer = 0;
     Counter* delivered[4] = {};  // by Status
     Histogram* latency = nullptr;
   };

@@ -20,6 +20,7 @@
 #include "scanhook/core/ingest.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
+#include "scanhook/core/live_events.hpp"
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/pipeline_builder.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
@@ -141,7 +142,6 @@ class Engine {
   HttpReply queue_manual(const std::vector<ScanEvent>& events);
   void scan_route(const HttpRequest& request, const Respond& respond);
   HttpReply queue_route(const HttpRequest& request);
-  HttpReply history_route(const HttpRequest& request);
   HttpReply targets_route();
   HttpReply dead_letters_route(const HttpRequest& request);
   HttpReply replay_route(const std::string& id);
@@ -151,6 +151,7 @@ class Engine {
 
   const Config& config_;
   UserAuth* auth_;
+  LiveEvents live_;  // before the ingest and the dispatcher, which tell it of changes
   Database database_;
   Queue queue_;
   DeadLetters dead_letters_;

@@ -9,6 +9,7 @@
 
 #include "scanhook/core/database.hpp"
 #include "scanhook/host.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace Poco {
 class Logger;
@@ -35,6 +36,11 @@ class InstanceHost final : public Host {
   std::vector<std::string> keys(const std::string& prefix) noexcept override;
   bool store_all(const std::vector<KeyValueChange>& changes) noexcept override;
   void record_dropped(const ScanEvent& event, const std::string& reason) noexcept override;
+  void offer_description(Describable& describable) noexcept override;
+
+  // What the instance offered through offer_description, or null (a plugin
+  // before SDK 1.2, or one that cannot describe its server).
+  Describable* describable() const { return describable_; }
 
  private:
   std::string instance_;
@@ -42,6 +48,7 @@ class InstanceHost final : public Host {
   SubmitFunction submit_;
   DropFunction drop_;
   Poco::Logger& logger_;
+  Describable* describable_ = nullptr;
 };
 
 }  // namespace scanhook::core

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +43,7 @@ struct DroppedEvent {
   std::string target_path;
   std::string reason;
   std::string outcome = "filtered";
+  std::string source;  // whose event it was
 };
 
 enum class Enqueued { added, merged };
@@ -89,6 +91,17 @@ struct HistoryEntry {
   std::string reason;
   std::string config;     // the target's verdict_fingerprint when written ("" before schema 6)
   Millis retried_at = 0;  // when a retry put the folder back in the queue; 0: never
+  std::string source;     // whose event it follows ("" before schema 7)
+};
+
+// Which history rows Queue::history returns; an empty field matches all.
+struct HistoryFilter {
+  std::string target;
+  std::string source;
+  std::string outcome;
+  std::string path;          // a substring of the folder or the path sent, any case (ASCII)
+  Millis finished_from = 0;  // inclusive
+  Millis finished_before = std::numeric_limits<Millis>::max();  // exclusive
 };
 
 // What Queue::retry did with a history row.
@@ -159,7 +172,9 @@ class Queue {
   std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset);
   // A page of history, newest first; unreadable rows as in list().
   std::vector<HistoryEntry> history(std::size_t limit, std::size_t offset,
-                                    const std::string& target = "");
+                                    const HistoryFilter& filter = {});
+  // How many rows `filter` matches.
+  std::int64_t history_count(const HistoryFilter& filter);
   // Rows of "folders", "deliveries" and "history" that list() and history() left out.
   const UnreadableRows& unreadable() const { return unreadable_; }
 
