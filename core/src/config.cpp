@@ -4,8 +4,10 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -65,14 +67,6 @@ const std::vector<CoreKey>& server_keys() {
       {"access_log", ConfigType::boolean, "true", false, "log one line per HTTP request"},
       {"log_level", ConfigType::string, "information", false,
        "debug, information, warning or error"},
-      {"plex_autoscan_pass", ConfigType::secret, "", false,
-       "plex_autoscan's SERVER_PASS: serves POST /<pass> and its manual form (empty: off)"},
-      {"plex_autoscan_sonarr", ConfigType::string, "", false,
-       "the source that gets Sonarr payloads sent to /<pass> (default: the first sonarr source)"},
-      {"plex_autoscan_radarr", ConfigType::string, "", false,
-       "the source that gets Radarr payloads sent to /<pass> (default: the first radarr source)"},
-      {"plex_autoscan_lidarr", ConfigType::string, "", false,
-       "the source that gets Lidarr payloads sent to /<pass> (default: the first lidarr source)"},
   };
   return keys;
 }
@@ -125,6 +119,9 @@ const std::vector<CoreKey>& instance_keys(Role role) {
       {"origin_target", ConfigType::string, "", false,
        "the target this source's events come from, never sent back to it (default: the target "
        "of the same instance name)"},
+      {"pass", ConfigType::secret, "", false,
+       "a webhook source is also served at GET and POST /<pass>, the path being its credential "
+       "(plex_autoscan's SERVER_PASS); empty: off"},
   };
   static const std::vector<CoreKey> target = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
@@ -249,6 +246,37 @@ bool is_server_name(const std::string& value) {
   return port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// Keys that moved out of the core, and where to (plex_autoscan became a source plugin).
+struct MovedKey {
+  const char* section;
+  const char* key;
+  const char* new_section;
+  const char* new_key;
+  const char* why;  // what else changed with the move
+};
+
+constexpr const char* kPlexAutoscanMoved =
+    "plex_autoscan compatibility is now the plex_autoscan source plugin; without sonarr, radarr "
+    "or lidarr keys it forwards to the sources of those names, and its manual form's paths follow "
+    "that section's rewrite, include and exclude, not [manual]'s";
+
+constexpr MovedKey kMovedKeys[] = {
+    {"server", "plex_autoscan_pass", "source.plex_autoscan", "pass", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_pass_file", "source.plex_autoscan", "pass_file", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_pass_env", "source.plex_autoscan", "pass_env", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_sonarr", "source.plex_autoscan", "sonarr", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_radarr", "source.plex_autoscan", "radarr", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_lidarr", "source.plex_autoscan", "lidarr", kPlexAutoscanMoved},
+};
+
+// The smallest pass: it is the URL's only credential.
+constexpr std::size_t kShortestPass = 8;
+
+bool is_url_safe(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+         c == '~';
+}
+
 // One key a section accepts, from the core or the plugin.
 struct AcceptedKey {
   std::string name;
@@ -277,7 +305,7 @@ class Validator {
       }
       if (section.name == "server") {
         check_door_keys(section);
-        config.server = CoreSettings(read_core(section, server_keys()));
+        config.server = CoreSettings(read_core(without_moved_keys(section), server_keys()));
       } else if (section.name == "queue") {
         config.queue = CoreSettings(read_core(section, queue_keys()));
       } else if (section.name == "manual") {
@@ -427,6 +455,49 @@ class Validator {
     }
   }
 
+  // Each key that moved is an error saying exactly where it goes now (never
+  // its value: a pass is a secret); the rest of the section is read as usual.
+  IniSection without_moved_keys(const IniSection& section) {
+    IniSection kept = section;
+    kept.entries.clear();
+    for (const auto& entry : section.entries) {
+      const auto moved = std::find_if(
+          std::begin(kMovedKeys), std::end(kMovedKeys),
+          [&](const MovedKey& key) { return section.name == key.section && entry.key == key.key; });
+      if (moved == std::end(kMovedKeys)) {
+        kept.entries.push_back(entry);
+        continue;
+      }
+      error(entry.line, section.name, entry.key,
+            std::string("moved: write it as ") + moved->new_key + " in a [" + moved->new_section +
+                "] section (" + moved->why + ")");
+    }
+    return kept;
+  }
+
+  // A source's pass is a URL path segment of its own.
+  void check_pass(const IniSection& section, const InstanceConfig& config) {
+    const std::string pass = config.settings.string("pass");
+    if (pass.empty()) return;
+    int line = section.line;
+    for (const auto& entry : section.entries)
+      if (entry.key == "pass" || entry.key == "pass_file" || entry.key == "pass_env")
+        line = entry.line;
+    bool safe = pass.size() >= kShortestPass;
+    for (const char c : pass) safe = safe && is_url_safe(c);
+    if (config.kind != kWebhookSource)
+      error(line, section.name, "pass", "only a webhook source can have a pass");
+    else if (!safe)
+      error(line, section.name, "pass",
+            "it is a URL path segment, so use " + std::to_string(kShortestPass) +
+                " or more of the characters A-Z a-z 0-9 - . _ ~");
+    else if (const auto [first, added] = passes_.emplace(pass, section.name); !added)
+      error(line, section.name, "pass",
+            "[" + first->second +
+                "] has the same pass: each URL "
+                "takes one source");
+  }
+
   // Each rewrite rule of the section parses.
   void check_rewrites(const IniSection& section) {
     for (const auto& entry : section.entries)
@@ -558,12 +629,14 @@ class Validator {
     }
     config.plugin_config = ConfigView(std::move(plugin_values));
     config.settings = CoreSettings(std::move(core_values));
+    if (role == Role::source) check_pass(section, config);
     return config;
   }
 
   const IniFile& ini_;
   const PluginCatalog& catalog_;
   std::vector<std::string> errors_;
+  std::map<std::string, std::string> passes_;  // pass -> the section that has it
 };
 
 }  // namespace
