@@ -183,18 +183,22 @@ const InstanceConfig* Config::find(Role role, const std::string& instance) const
 
 // ---- validation ------------------------------------------------------------
 
-std::string check_value(ConfigType type, const std::string& value) {
+Expected<void> check_value(ConfigType type, const std::string& value) {
+  const auto expected = [&](const std::string& what) {
+    return failure("expected " + what + ", found \"" + value + "\"");
+  };
   switch (type) {
     case ConfigType::string:
     case ConfigType::secret: return {};
     case ConfigType::integer:
-      return parse_integer(value) ? "" : "expected a whole number, found \"" + value + "\"";
+      if (!parse_integer(value)) return expected("a whole number");
+      return {};
     case ConfigType::boolean:
-      return parse_boolean(value) ? "" : "expected true or false, found \"" + value + "\"";
+      if (!parse_boolean(value)) return expected("true or false");
+      return {};
     case ConfigType::duration:
-      return parse_duration(value)
-                 ? ""
-                 : "expected a duration such as 90s, 10m or 1h, found \"" + value + "\"";
+      if (!parse_duration(value)) return expected("a duration such as 90s, 10m or 1h");
+      return {};
     case ConfigType::url: {
       try {
         const Poco::URI uri(value);
@@ -202,15 +206,15 @@ std::string check_value(ConfigType type, const std::string& value) {
           return {};
       } catch (const Poco::Exception&) {
       }
-      return "expected an http:// or https:// URL, found \"" + value + "\"";
+      return expected("an http:// or https:// URL");
     }
     case ConfigType::path:
-      return !value.empty() && value.front() == '/'
-                 ? ""
-                 : "expected an absolute path, found \"" + value + "\"";
+      if (value.empty() || value.front() != '/') return expected("an absolute path");
+      return {};
     case ConfigType::regex:
-      if (std::string error; !compile_regex(value, error))
-        return "not a valid regular expression (" + error + "): \"" + value + "\"";
+      if (const auto compiled = compile_regex(value); !compiled)
+        return failure("not a valid regular expression (" + compiled.error().message + "): \"" +
+                       value + "\"");
       return {};
   }
   return {};
@@ -411,8 +415,8 @@ class Validator {
         continue;
       }
       first_line[entry.key] = entry.line;
-      if (const std::string problem = check_value(key->type, entry.value); !problem.empty()) {
-        error(entry.line, section.name, entry.key, problem);
+      if (const Expected<void> checked = check_value(key->type, entry.value); !checked) {
+        error(entry.line, section.name, entry.key, checked.error().text());
         continue;
       }
       values[entry.key].push_back(entry.value);
@@ -447,8 +451,8 @@ class Validator {
               "with :PORT (scanhook.example.com, nas.local:3030, [fd00::5]), found \"" +
                   entry.value + "\"");
       if (entry.key == "trusted_proxies")
-        if (const std::string problem = TrustedProxies::check(entry.value); !problem.empty())
-          error(entry.line, section.name, entry.key, problem);
+        if (const Expected<void> checked = TrustedProxies::check(entry.value); !checked)
+          error(entry.line, section.name, entry.key, checked.error().text());
       if (entry.key == "max_paths_per_request")
         if (const auto value = parse_integer(entry.value); value && *value < 1)
           error(entry.line, section.name, entry.key, "must be at least 1");
@@ -502,8 +506,8 @@ class Validator {
   void check_rewrites(const IniSection& section) {
     for (const auto& entry : section.entries)
       if (entry.key == "rewrite")
-        if (const std::string problem = PathRules::check_rule(entry.value); !problem.empty())
-          error(entry.line, section.name, entry.key, problem);
+        if (const Expected<void> checked = PathRules::check_rule(entry.value); !checked)
+          error(entry.line, section.name, entry.key, checked.error().text());
   }
 
   std::map<std::string, std::vector<std::string>> read_core(const IniSection& section,

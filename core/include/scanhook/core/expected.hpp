@@ -25,7 +25,7 @@ inline Error failure(std::string message, std::string hint = {}) {
 template <class T>
 class [[nodiscard]] Expected {
  public:
-  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Expected(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
@@ -60,7 +60,5 @@ class [[nodiscard]] Expected<void> {
   Error error_;
   bool ok_ = true;
 };
-
-using Status = Expected<void>;
 
 }  // namespace scanhook::core
