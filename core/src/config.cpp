@@ -4,8 +4,10 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -82,14 +84,6 @@ const std::vector<CoreKey>& server_keys() {
       {"access_log", ConfigType::boolean, "true", false, "log one line per HTTP request"},
       {"log_level", ConfigType::string, "information", false,
        "debug, information, warning or error"},
-      {"plex_autoscan_pass", ConfigType::secret, "", false,
-       "plex_autoscan's SERVER_PASS: serves POST /<pass> and its manual form (empty: off)"},
-      {"plex_autoscan_sonarr", ConfigType::string, "", false,
-       "the source that gets Sonarr payloads sent to /<pass> (default: the first sonarr source)"},
-      {"plex_autoscan_radarr", ConfigType::string, "", false,
-       "the source that gets Radarr payloads sent to /<pass> (default: the first radarr source)"},
-      {"plex_autoscan_lidarr", ConfigType::string, "", false,
-       "the source that gets Lidarr payloads sent to /<pass> (default: the first lidarr source)"},
   };
   return keys;
 }
@@ -143,6 +137,9 @@ const std::vector<CoreKey>& instance_keys(Role role) {
       {"origin_target", ConfigType::string, "", false,
        "the target this source's events come from, never sent back to it (default: the target "
        "of the same instance name)"},
+      {"pass", ConfigType::secret, "", false,
+       "a webhook source is also served at GET and POST /<pass>, the path being its credential "
+       "(plex_autoscan's SERVER_PASS); empty: off"},
   };
   static const std::vector<CoreKey> target = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
@@ -218,18 +215,22 @@ std::string Config::where(const std::string& section, const std::string& key) co
 
 // ---- validation ------------------------------------------------------------
 
-std::string check_value(ConfigType type, const std::string& value) {
+Expected<void> check_value(ConfigType type, const std::string& value) {
+  const auto expected = [&](const std::string& what) {
+    return failure("expected " + what + ", found \"" + value + "\"");
+  };
   switch (type) {
     case ConfigType::string:
     case ConfigType::secret: return {};
     case ConfigType::integer:
-      return parse_integer(value) ? "" : "expected a whole number, found \"" + value + "\"";
+      if (!parse_integer(value)) return expected("a whole number");
+      return {};
     case ConfigType::boolean:
-      return parse_boolean(value) ? "" : "expected true or false, found \"" + value + "\"";
+      if (!parse_boolean(value)) return expected("true or false");
+      return {};
     case ConfigType::duration:
-      return parse_duration(value)
-                 ? ""
-                 : "expected a duration such as 90s, 10m or 1h, found \"" + value + "\"";
+      if (!parse_duration(value)) return expected("a duration such as 90s, 10m or 1h");
+      return {};
     case ConfigType::url: {
       try {
         const Poco::URI uri(value);
@@ -237,15 +238,15 @@ std::string check_value(ConfigType type, const std::string& value) {
           return {};
       } catch (const Poco::Exception&) {
       }
-      return "expected an http:// or https:// URL, found \"" + value + "\"";
+      return expected("an http:// or https:// URL");
     }
     case ConfigType::path:
-      return !value.empty() && value.front() == '/'
-                 ? ""
-                 : "expected an absolute path, found \"" + value + "\"";
+      if (value.empty() || value.front() != '/') return expected("an absolute path");
+      return {};
     case ConfigType::regex:
-      if (std::string error; !compile_regex(value, error))
-        return "not a valid regular expression (" + error + "): \"" + value + "\"";
+      if (const auto compiled = compile_regex(value); !compiled)
+        return failure("not a valid regular expression (" + compiled.error().message + "): \"" +
+                       value + "\"");
       return {};
   }
   return {};
@@ -295,6 +296,37 @@ QueueSettings queue_settings(const CoreSettings& values) {
   queue.dead_letter_count = static_cast<std::size_t>(values.integer("dead_letter_count"));
   queue.dead_letter_bytes = static_cast<std::size_t>(values.integer("dead_letter_bytes"));
   return queue;
+}
+
+// Keys that moved out of the core, and where to (plex_autoscan became a source plugin).
+struct MovedKey {
+  const char* section;
+  const char* key;
+  const char* new_section;
+  const char* new_key;
+  const char* why;  // what else changed with the move
+};
+
+constexpr const char* kPlexAutoscanMoved =
+    "plex_autoscan compatibility is now the plex_autoscan source plugin; without sonarr, radarr "
+    "or lidarr keys it forwards to the sources of those names, and its manual form's paths follow "
+    "that section's rewrite, include and exclude, not [manual]'s";
+
+constexpr MovedKey kMovedKeys[] = {
+    {"server", "plex_autoscan_pass", "source.plex_autoscan", "pass", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_pass_file", "source.plex_autoscan", "pass_file", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_pass_env", "source.plex_autoscan", "pass_env", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_sonarr", "source.plex_autoscan", "sonarr", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_radarr", "source.plex_autoscan", "radarr", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_lidarr", "source.plex_autoscan", "lidarr", kPlexAutoscanMoved},
+};
+
+// The smallest pass: it is the URL's only credential.
+constexpr std::size_t kShortestPass = 8;
+
+bool is_url_safe(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+         c == '~';
 }
 
 // One key a section accepts, from the core or the plugin.
@@ -357,7 +389,7 @@ class Validator {
       }
       if (section.name == "server") {
         check_door_keys(section);
-        config.server = CoreSettings(read_core(section, server_keys()));
+        config.server = CoreSettings(read_core(without_moved_keys(section), server_keys()));
       } else if (section.name == "queue") {
         config.queue = queue_settings(CoreSettings(read_core(section, queue_keys())));
       } else if (section.name == "manual") {
@@ -467,8 +499,11 @@ class Validator {
         continue;
       }
       first_line[entry.key] = entry.line;
-      if (std::string problem = check_value(key->type, entry.value);
-          !problem.empty() || !(problem = check_bounds(*key, entry.value)).empty()) {
+      if (const Expected<void> checked = check_value(key->type, entry.value); !checked) {
+        error(entry.line, section.name, entry.key, checked.error().text());
+        continue;
+      }
+      if (const std::string problem = check_bounds(*key, entry.value); !problem.empty()) {
         error(entry.line, section.name, entry.key, problem);
         continue;
       }
@@ -504,17 +539,60 @@ class Validator {
               "with :PORT (scanhook.example.com, nas.local:3030, [fd00::5]), found \"" +
                   entry.value + "\"");
       if (entry.key == "trusted_proxies")
-        if (const std::string problem = TrustedProxies::check(entry.value); !problem.empty())
-          error(entry.line, section.name, entry.key, problem);
+        if (const Expected<void> checked = TrustedProxies::check(entry.value); !checked)
+          error(entry.line, section.name, entry.key, checked.error().text());
     }
+  }
+
+  // Each key that moved is an error saying exactly where it goes now (never
+  // its value: a pass is a secret); the rest of the section is read as usual.
+  IniSection without_moved_keys(const IniSection& section) {
+    IniSection kept = section;
+    kept.entries.clear();
+    for (const auto& entry : section.entries) {
+      const auto moved = std::find_if(
+          std::begin(kMovedKeys), std::end(kMovedKeys),
+          [&](const MovedKey& key) { return section.name == key.section && entry.key == key.key; });
+      if (moved == std::end(kMovedKeys)) {
+        kept.entries.push_back(entry);
+        continue;
+      }
+      error(entry.line, section.name, entry.key,
+            std::string("moved: write it as ") + moved->new_key + " in a [" + moved->new_section +
+                "] section (" + moved->why + ")");
+    }
+    return kept;
+  }
+
+  // A source's pass is a URL path segment of its own.
+  void check_pass(const IniSection& section, const InstanceConfig& config) {
+    const std::string pass = config.settings.string("pass");
+    if (pass.empty()) return;
+    int line = section.line;
+    for (const auto& entry : section.entries)
+      if (entry.key == "pass" || entry.key == "pass_file" || entry.key == "pass_env")
+        line = entry.line;
+    bool safe = pass.size() >= kShortestPass;
+    for (const char c : pass) safe = safe && is_url_safe(c);
+    if (config.kind != kWebhookSource)
+      error(line, section.name, "pass", "only a webhook source can have a pass");
+    else if (!safe)
+      error(line, section.name, "pass",
+            "it is a URL path segment, so use " + std::to_string(kShortestPass) +
+                " or more of the characters A-Z a-z 0-9 - . _ ~");
+    else if (const auto [first, added] = passes_.emplace(pass, section.name); !added)
+      error(line, section.name, "pass",
+            "[" + first->second +
+                "] has the same pass: each URL "
+                "takes one source");
   }
 
   // Each rewrite rule of the section parses.
   void check_rewrites(const IniSection& section) {
     for (const auto& entry : section.entries)
       if (entry.key == "rewrite" || entry.key == "local_rewrite")
-        if (const std::string problem = PathRules::check_rule(entry.value); !problem.empty())
-          error(entry.line, section.name, entry.key, problem);
+        if (const Expected<void> checked = PathRules::check_rule(entry.value); !checked)
+          error(entry.line, section.name, entry.key, checked.error().text());
   }
 
   std::map<std::string, std::vector<std::string>> read_core(const IniSection& section,
@@ -652,12 +730,14 @@ class Validator {
     }
     config.plugin_config = ConfigView(std::move(plugin_values));
     config.settings = CoreSettings(std::move(core_values));
+    if (role == Role::source) check_pass(section, config);
     return config;
   }
 
   const IniFile& ini_;
   const PluginCatalog& catalog_;
   std::vector<std::string> errors_;
+  std::map<std::string, std::string> passes_;  // pass -> the section that has it
 };
 
 }  // namespace

@@ -23,8 +23,7 @@
 #include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/login_routes.hpp"
 #include "scanhook/core/pipeline_builder.hpp"
-#include "scanhook/core/plex_autoscan_routes.hpp"
-#include "scanhook/core/plex_sources_command.hpp"
+#include "scanhook/core/plugin_commands.hpp"
 #include "scanhook/core/startup_banner.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/storage_fault.hpp"
@@ -47,14 +46,29 @@ void set_up_logging(const std::string& level) {
 
 std::string kind_list(std::uint32_t kinds) {
   std::string out;
-  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService})
+  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService, kCommands})
     if (kinds & kind) out += (out.empty() ? "" : ", ") + std::string(kind_name(kind));
   return out;
 }
 
+// The INI file named by --config FILE, -c FILE or --config=FILE, or "".
+std::string config_path_in(const std::vector<std::string>& arguments) {
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& word = arguments[i];
+    if ((word == "--config" || word == "-c") && i + 1 < arguments.size()) return arguments[i + 1];
+    if (word.rfind("--config=", 0) == 0) return word.substr(9);
+  }
+  return {};
+}
+
+IniFile read_configuration(const std::string& path) {
+  return path.empty() ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
+                      : read_ini_file(path);
+}
+
 }  // namespace
 
-Daemon::Daemon() {
+Daemon::Daemon(std::vector<std::string> plugin_words) : plugin_words_(std::move(plugin_words)) {
   setUnixOptions(true);
 }
 
@@ -67,11 +81,6 @@ void Daemon::defineOptions(Poco::Util::OptionSet& options) {
           .argument("FILE"));
   options.addOption(Poco::Util::Option("check-config", "",
                                        "validate the configuration and its plugins, then exit"));
-  options.addOption(
-      Poco::Util::Option("service", "", "plex-sources: which [service.NAME] (if several)")
-          .argument("NAME"));
-  options.addOption(Poco::Util::Option(
-      "managed", "", "plex-sources disable-all: opt_out_managed where Plex allows it"));
 }
 
 int Daemon::run_command_line(int argc, char** argv) {
@@ -110,17 +119,36 @@ void Daemon::handleOption(const std::string& name, const std::string& value) {
     config_path_ = value;
   } else if (name == "check-config") {
     check_only_ = true;
-  } else if (name == "service") {
-    plex_sources_.service = value;
-  } else if (name == "managed") {
-    plex_sources_.managed = true;
   }
+}
+
+std::string Daemon::default_plugin_dir() const {
+  const std::filesystem::path beside_binary =
+      std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
+      "plugins";
+  return beside_binary.lexically_normal().string();
+}
+
+// The commands of the plugins in the configuration's plugin_dir, for --help.
+std::string Daemon::plugin_commands_help() const {
+  std::string text;
+  try {
+    IniFile ini = read_configuration(config_path_in(argv()));
+    apply_environment(ini, process_environment());
+    const auto catalog = PluginCatalog::scan(plugin_dir_of(ini, default_plugin_dir()));
+    for (const auto& command : plugin_commands(catalog))
+      text += "  " + command.help.name + " " + command.help.synopsis + "\n            " +
+              command.plugin + " plugin: " + command.help.summary + "\n";
+  } catch (const std::exception& error) {
+    text += "  (plugins' commands unknown: " + std::string(error.what()) + ")\n";
+  }
+  return text;
 }
 
 void Daemon::print_help() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[OPTIONS] [plugins | db check | doctor [PATH ...] | plex-sources ACTION]");
+  help.setUsage("[OPTIONS] [plugins | db check | doctor [PATH ...] | PLUGIN-COMMAND ...]");
   help.setHeader(
       "scanhook relays \"files changed\" signals from media tools to partial library scans on "
       "media servers, through a durable queue.\n\nCommands:\n"
@@ -129,10 +157,8 @@ void Daemon::print_help() const {
       "  db check  check the database file without changing it (integrity, owner)\n"
       "  doctor [PATH ...]\n"
       "            probe every target (reachable, credentials) and show, for each PATH,\n"
-      "            the library each target would scan and the exact request\n"
-      "  plex-sources login | logout | status | list | set KEY VALUE | disable-all\n"
-      "            Plex Online Media Sources (needs a [service.NAME] with plugin = plex_optout)\n\n"
-      "Options:");
+      "            the library each target would scan and the exact request\n" +
+      plugin_commands_help() + "\nOptions:");
   help.setFooter(
       "Exit codes: 0 ok, 64 usage error, 65 damaged database, 73 cannot create the database, "
       "74 disk or I/O error, 78 configuration error, 70 internal error.");
@@ -164,25 +190,19 @@ void Daemon::load_configuration() {
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& word = arguments[i];
     if (word.empty() || word[0] == '-') {
-      if (word == "--config" || word == "-c" || word == "--service" || word == "--pidfile" ||
-          word == "--umask")
-        ++i;
+      if (word == "--config" || word == "-c" || word == "--pidfile" || word == "--umask") ++i;
       continue;
     }
     if (command_.empty())
       command_ = word;
     else
-      plex_sources_.words.push_back(word);
+      command_words_.push_back(word);
   }
   IniFile ini;
   try {
-    ini = config_path_.empty() ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
-                               : read_ini_file(config_path_);
+    ini = read_configuration(config_path_);
     apply_environment(ini, process_environment());
-    const std::filesystem::path beside_binary =
-        std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
-        "plugins";
-    const std::string plugin_dir = plugin_dir_of(ini, beside_binary.lexically_normal().string());
+    const std::string plugin_dir = plugin_dir_of(ini, default_plugin_dir());
     // `plugins` lists every plugin; anything else loads only those the INI names.
     catalog_ = std::make_unique<PluginCatalog>(
         command_ == "plugins" ? PluginCatalog::scan(plugin_dir)
@@ -196,11 +216,6 @@ void Daemon::load_configuration() {
                         config_->server.string("log_level") +
                         "\" is not a level (fatal, critical, error, warning, notice, information, "
                         "debug, trace)");
-    }
-    try {
-      plex_autoscan_settings(*config_);  // so --check-config sees a bad plex_autoscan_* key
-    } catch (const std::invalid_argument& error) {
-      throw ConfigError(ini.path + ": " + error.what());
     }
     const auto [host, port] = parse_listen_address(config_->server.string("listen"));
     const bool has_credentials =
@@ -276,16 +291,17 @@ int Daemon::main(const ArgVec&) {
   }
   if (command_ == "plugins") return list_plugins();
   if (command_ == "db") {
-    if (plex_sources_.words != std::vector<std::string>{"check"}) {
+    if (command_words_ != std::vector<std::string>{"check"}) {
       std::cerr << "scanhookd: usage: scanhookd db check [--config FILE]\n";
       return EXIT_USAGE;
     }
     return run_database_check(config_->server.string("database"), std::cout, std::cerr);
   }
-  if (command_ == "doctor") return run_doctor(*config_, plex_sources_.words, std::cout);
-  if (command_ == "plex-sources")
-    return run_plex_sources_command(*config_, plex_sources_, std::cout, std::cerr);
+  if (command_ == "doctor") return run_doctor(*config_, command_words_, std::cout);
   if (!command_.empty()) {
+    if (const auto code =
+            run_plugin_command(*config_, *catalog_, command_, plugin_words_, std::cout, std::cerr))
+      return *code;
     std::cerr << "scanhookd: unknown command \"" << command_ << "\" (try --help)\n";
     return EXIT_USAGE;
   }

@@ -95,9 +95,11 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         source.instance = made;
         source.token = instance.settings.string("token");
         add_source_counters(source, metrics);
-        if (instance.kind == kWebhookSource)
+        if (instance.kind == kWebhookSource) {
           source.webhook = static_cast<WebhookSource*>(made.get());
-        else
+          // SDK 1.2, optional: across the .so boundary RTTI compares type names.
+          source.forwarding = dynamic_cast<ForwardingSource*>(source.webhook);
+        } else
           pollers_.push_back(std::make_unique<Poller>(
               instance.instance, std::static_pointer_cast<PollingSource>(made)));
         break;
@@ -120,16 +122,17 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics);
   live_.add_metrics(metrics);
   wake_ = dispatcher_.get();
-  try {
-    plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
-        plex_autoscan_settings(config),
-        [this](const std::string& source, const HttpRequest& request) {
-          return deliver(sources_.at(source), request);
-        },
-        [this](const ScanEvent& event) { return queue_manual({event}); }, auth_);
-  } catch (const std::invalid_argument& error) {
-    throw EngineError(error.what());
-  }
+  std::vector<PassSource> passes;
+  for (const auto& instance : config.instances)
+    if (instance.role == Role::source && !instance.settings.string("pass").empty())
+      passes.push_back({instance.instance, instance.settings.string("pass"),
+                        sources_.at(instance.instance).forwarding});
+  pass_routes_ = std::make_unique<SourcePassRoutes>(
+      std::move(passes),
+      [this](const std::string& source, const HttpRequest& request) {
+        return deliver(sources_.at(source), request);
+      },
+      auth_);
 
   // The gauges outlive the engine in the registry: they read through a
   // holder that the destructor empties.

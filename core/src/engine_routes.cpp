@@ -175,6 +175,20 @@ std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
 }
 
 void Engine::deliver_async(Source& source, const HttpRequest& request, ReplyDone done) {
+  if (source.forwarding) {
+    const std::string to = source.forwarding->forward_to(request);
+    const auto target = sources_.find(to);
+    // One hop only: a source that forwards is never forwarded to (no loops).
+    if (!to.empty() && to != source.name) {
+      if (target == sources_.end() || !target->second.webhook || target->second.forwarding)
+        return done(json_error(400, "[source." + source.name + "] forwards this request to \"" +
+                                        to + "\", which is no webhook source here: add [source." +
+                                        to + "] or change [source." + source.name + "]"));
+      HttpRequest forwarded = request;
+      forwarded.path = "/triggers/" + to;
+      return deliver_async(target->second, forwarded, std::move(done));
+    }
+  }
   // The answer may come after the route returned: a failed one keeps this copy.
   auto kept = std::make_shared<const HttpRequest>(request);
   run_webhook_async(
@@ -550,7 +564,7 @@ void Engine::register_routes(Router& router) {
           return refuse_webhook_caller(params.at("source"), request);
         });
   }
-  plex_autoscan_->register_routes(router);
+  pass_routes_->register_routes(router);
   router.add_deferred("POST", "/api/scan", Access::user,
                       [this](const HttpRequest& request, const RouteParams&,
                              const Respond& respond) { scan_route(request, respond); });

@@ -71,7 +71,8 @@ std::string check_descriptor(const Descriptor& d) {
            "\" is not a plugin name (lowercase letters, digits and _): fix the plugin";
   if (d.version == nullptr || d.summary == nullptr)
     return "its descriptor has no version or summary: fix the plugin";
-  constexpr std::uint32_t kKnownKinds = kWebhookSource | kPollingSource | kTarget | kService;
+  constexpr std::uint32_t kKnownKinds =
+      kWebhookSource | kPollingSource | kTarget | kService | kCommands;
   if (d.kinds == 0 || (d.kinds & ~kKnownKinds) != 0)
     return "it offers kinds 0x" + std::to_string(d.kinds) +
            ", expected a mix of source, target and service: fix the plugin";

@@ -78,6 +78,8 @@ std::vector<std::string> startup_banner(const Config& config, const std::string&
     line += ", Method POST";
     if (server_credentials && !token)
       line += ", Username and Password: [server] username and password";
+    if (!instance.settings.string("pass").empty())
+      line += "; or URL " + base_url + "/<pass of [" + instance.section + "]> with nothing else";
     lines.push_back(line);
   }
   if (is_loopback_host(parse_listen_address(config.server.string("listen")).first))

@@ -126,14 +126,13 @@ std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
 }
 
 std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request) {
-  if (const auto wait =
-          webhook_limiter_.wait_time("(plex_autoscan_pass) " + client_address(request)))
+  if (const auto wait = webhook_limiter_.wait_time("(pass) " + client_address(request)))
     return too_many_attempts_reply(*wait);
   return std::nullopt;
 }
 
 void UserAuth::record_wrong_pass(const HttpRequest& request) {
-  webhook_limiter_.record_failure("(plex_autoscan_pass) " + client_address(request));
+  webhook_limiter_.record_failure("(pass) " + client_address(request));
 }
 
 bool UserAuth::credentials_match(const std::string& username, const std::string& password) const {

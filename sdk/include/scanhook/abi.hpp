@@ -19,6 +19,7 @@ inline constexpr std::uint16_t kAbiMajor = 1;
 // 1.2: Descriptor::check and Descriptor::config_ranges (appended; a 1.0/1.1
 // descriptor, without them, still loads).
 // 1.2 also: Host::offer_description (target_description.hpp).
+// 1.2 also: ForwardingSource (optional), plugin commands (optional kind kCommands).
 inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 
@@ -46,6 +47,7 @@ enum Kind : std::uint32_t {
   kPollingSource = 1u << 1,
   kTarget = 1u << 2,
   kService = 1u << 3,
+  kCommands = 1u << 4,  // since 1.2: command-line commands (command.hpp)
 };
 
 inline const char* kind_name(Kind kind) {
@@ -54,6 +56,7 @@ inline const char* kind_name(Kind kind) {
     case kPollingSource: return "polling source";
     case kTarget: return "target";
     case kService: return "service";
+    case kCommands: return "commands";
   }
   return "unknown";
 }

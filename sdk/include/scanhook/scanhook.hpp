@@ -2,9 +2,11 @@
 #pragma once
 
 #include "scanhook/abi.hpp"
+#include "scanhook/command.hpp"
 #include "scanhook/config_key.hpp"
 #include "scanhook/config_value.hpp"
 #include "scanhook/config_view.hpp"
+#include "scanhook/forwarding_source.hpp"
 #include "scanhook/host.hpp"
 #include "scanhook/http.hpp"
 #include "scanhook/instance.hpp"

@@ -13,6 +13,7 @@
 
 #include "scanhook/abi.hpp"
 #include "scanhook/config_view.hpp"
+#include "scanhook/core/expected.hpp"
 #include "scanhook/core/ini_file.hpp"
 #include "scanhook/core/plugin_catalog.hpp"
 
@@ -107,7 +108,7 @@ std::set<std::string> plugins_named_by(const IniFile& ini);
 // line, each naming file:line, section and key, with a suggestion where one fits.
 Config validate_config(const IniFile& ini, const PluginCatalog& catalog);
 
-// Checks one value against a type; "" when it is fine, else what is wrong.
-std::string check_value(ConfigType type, const std::string& value);
+// Checks one value against a type: ok, or what is wrong.
+Expected<void> check_value(ConfigType type, const std::string& value);
 
 }  // namespace scanhook::core

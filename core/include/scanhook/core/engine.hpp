@@ -23,10 +23,10 @@
 #include "scanhook/core/live_events.hpp"
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/pipeline_builder.hpp"
-#include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/router.hpp"
+#include "scanhook/core/source_pass_routes.hpp"
 #include "scanhook/core/user_auth.hpp"
 #include "scanhook/scanhook.hpp"
 
@@ -91,7 +91,8 @@ class Engine {
   struct Source {
     std::string name;
     std::shared_ptr<Instance> instance;
-    WebhookSource* webhook = nullptr;  // null for a polling source
+    WebhookSource* webhook = nullptr;        // null for a polling source
+    ForwardingSource* forwarding = nullptr;  // the webhook's, if it forwards (SDK 1.2)
     std::string token;
     Counter* received = nullptr;
     Counter* merged = nullptr;
@@ -168,7 +169,7 @@ class Engine {
   std::vector<std::unique_ptr<Poller>> pollers_;
   std::unique_ptr<Dispatcher> dispatcher_;
   HistoryPruner history_pruner_;
-  std::unique_ptr<PlexAutoscanRoutes> plex_autoscan_;
+  std::unique_ptr<SourcePassRoutes> pass_routes_;
   bool started_ = false;
   struct GaugeQueue {
     std::mutex mutex;

@@ -24,6 +24,9 @@ using SubmitFunction =
 using DropFunction = std::function<void(const std::string& source, const ScanEvent& event,
                                         const std::string& reason)>;
 
+// One line of a plugin's log, cut to kLoggedMessageBytes; never throws.
+void log_plugin_line(Poco::Logger& logger, LogLevel level, const std::string& message) noexcept;
+
 class InstanceHost final : public Host {
  public:
   // Without `drop` (a command with no queue), a dropped event is only logged.

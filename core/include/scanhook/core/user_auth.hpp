@@ -70,7 +70,7 @@ class UserAuth {
   // nullopt: allowed.
   std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
                                          const std::string& token, const std::string& message);
-  // plex_autoscan's pass: the 429 for a client that guessed wrong too often
+  // A source's pass URL: the 429 for a client that guessed wrong too often
   // (nullopt: it may try), and the count of a wrong guess.
   std::optional<HttpReply> pass_refusal(const HttpRequest& request);
   void record_wrong_pass(const HttpRequest& request);
