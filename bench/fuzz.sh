@@ -67,6 +67,8 @@ for target in $targets; do
     done
   fi
   log=$out/findings/$target.log
+  # Inputs an earlier run found stay in findings/: only this run's are reported.
+  earlier=$(ls "$out/findings" | grep -E "^$target-(crash|leak|timeout|oom|slow-unit)-" || true)
   dictionary=$(dict_of "$target")
   set +e
   # -timeout: a single input slower than 10 s is a hang; -rss_limit_mb: 2 GiB is an OOM.
@@ -77,7 +79,8 @@ for target in $targets; do
   set -e
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  findings=$(ls "$out/findings" | grep -E "^$target-(crash|leak|timeout|oom|slow-unit)-" || true)
+  findings=$(ls "$out/findings" | grep -E "^$target-(crash|leak|timeout|oom|slow-unit)-" |
+    grep -vxF "$earlier" || true)
   if [ "$status" -ne 0 ] || [ -n "$findings" ]; then
     found=1
     summary=$(grep -m1 -E "ERROR: |SUMMARY: |runtime error" "$log" || echo "exit $status")

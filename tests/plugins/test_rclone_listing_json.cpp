@@ -2,6 +2,8 @@
 // the members it reads, repeated keys, and answers that are not JSON.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "listing.hpp"
 #include "listing_parser.hpp"
 
@@ -57,6 +59,26 @@ TEST_CASE("rclone listing: a file dated in the year 4050 is kept untimed, compar
   CHECK(untimed.count == 1);
   CHECK(untimed.first_path == "Movies/Harbour Lights (2021)/film.mkv");
   CHECK(untimed.first_mod_time == "4050-03-14T20:07:40.000000000Z");
+}
+
+TEST_CASE("rclone listing: a Size beyond 64 bits is read as unknown (-1), not cast",
+          "[rclone][json]") {
+  // fuzz_rclone_listing found 1073741824888888888888888888888888 (a double
+  // out of int64's range: undefined behaviour); 2^63 wrapped to -2^63.
+  for (const char* size : {"1073741824888888888888888888888888", "9223372036854775808",
+                           "18446744073709551616", "1e300", "-1e300"}) {
+    INFO(size);
+    const Listing listing = parse_listing(
+        R"({"list": [)" + item(std::string(R"("Path": "a.mkv", "Size": )") + size) + "]}");
+    REQUIRE(listing.size() == 1);
+    CHECK(listing[0].size == -1);
+  }
+  const Listing largest = parse_listing(
+      R"({"list": [)" + item(R"("Path": "a.mkv", "Size": 9223372036854775807)") + "]}");
+  CHECK(largest[0].size == std::numeric_limits<std::int64_t>::max());
+  const Listing real =
+      parse_listing(R"({"list": [)" + item(R"("Path": "a.mkv", "Size": 4.5e9)") + "]}");
+  CHECK(real[0].size == 4500000000);
 }
 
 TEST_CASE("rclone listing: an answer that is not JSON is refused, however it is broken",

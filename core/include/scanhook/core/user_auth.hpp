@@ -55,9 +55,10 @@ class UserAuth {
   // localhost, [::1]) nor a server_name gets 421 (a DNS-rebinding page must
   // get no session), and so does a request without Host (HTTP/1.0) from a
   // peer that is not loopback; an absolute-form target's authority has
-  // replaced Host before (HttpServer). A browser's cross-site change (is_cross_site) to an
-  // Access::webhook route gets 403 unless it carries the session's CSRF
-  // token; server-to-server webhooks send neither Origin nor Sec-Fetch-Site.
+  // replaced Host before (HttpServer). A browser's cross-site change
+  // (is_cross_site) to an Access::webhook route gets 403 unless it carries
+  // the session's CSRF token; server-to-server webhooks send neither Origin
+  // nor Sec-Fetch-Site.
   std::optional<HttpReply> gate(const HttpRequest& request, Access access);
   // True when `host` (a Host header's value) names this daemon as gate() requires.
   bool host_allowed(const std::string& host) const;
