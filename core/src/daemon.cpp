@@ -203,10 +203,12 @@ void Daemon::load_configuration() {
     ini = read_configuration(config_path_);
     apply_environment(ini, process_environment());
     const std::string plugin_dir = plugin_dir_of(ini, default_plugin_dir());
-    // `plugins` lists every plugin; anything else loads only those the INI names.
+    // `plugins` lists every plugin and a plugin's command is looked for in all
+    // of them; serving, checking, `db` and `doctor` load only those the INI names.
+    const bool every_plugin = !command_.empty() && command_ != "db" && command_ != "doctor";
     catalog_ = std::make_unique<PluginCatalog>(
-        command_ == "plugins" ? PluginCatalog::scan(plugin_dir)
-                              : PluginCatalog::load_named(plugin_dir, plugins_named_by(ini)));
+        every_plugin ? PluginCatalog::scan(plugin_dir)
+                     : PluginCatalog::load_named(plugin_dir, plugins_named_by(ini)));
     config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
     const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
     try {

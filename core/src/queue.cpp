@@ -421,7 +421,10 @@ constexpr const char* kHistoryWhere =
     " WHERE (?3 = '' OR target = ?3) AND (?4 = '' OR source = ?4) AND (?5 = '' OR outcome = ?5)"
     " AND (?6 = '' OR instr(lower(folder), lower(?6)) > 0"
     " OR instr(lower(target_path), lower(?6)) > 0)"
-    " AND finished_at >= ?7 AND finished_at < ?8";
+    // Bounds only when given, so a row whose time cannot be read still reaches
+    // the reader (and is counted as unreadable) in an unfiltered listing.
+    " AND (?7 = 0 OR finished_at >= ?7)"
+    " AND (?8 = 9223372036854775807 OR finished_at < ?8)";
 
 void bind_filter(SqlStatement& query, const HistoryFilter& filter) {
   query.bind(3, filter.target)
