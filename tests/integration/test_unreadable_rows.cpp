@@ -100,6 +100,8 @@ TEST_CASE("a queued folder whose path is not UTF-8 is left out of /api/queue, th
     CHECK(queue->getValue<int>("unreadable_rows") == 2);
     CHECK(queue->getValue<int>("total") == 3);
   }
+  REQUIRE(daemon.wait_for_output("attempts holds text, not an integer"));
+  REQUIRE(daemon.wait_for_output("path holds bytes that are not UTF-8"));
   const std::string log = daemon.output();
   CHECK(occurrences(log, "path holds bytes that are not UTF-8") == 1);
   CHECK(occurrences(log, "attempts holds text, not an integer") == 1);
@@ -133,6 +135,9 @@ TEST_CASE(
   CHECK(history->getObject(0)->getValue<std::string>("folder") == "/tv/Three");
   CHECK(history->getObject(1)->getValue<std::string>("folder") == "/tv/One");
   CHECK(answer->getValue<int>("unreadable_rows") == 1);
+  // The log line may reach us after the answer; a second listing must not add one.
+  REQUIRE(daemon.wait_for_output("finished_at holds text, not an integer"));
+  CHECK(client.get_json("/api/history")->getArray("history")->size() == 2);
   CHECK(occurrences(daemon.output(), "finished_at holds text, not an integer") == 1);
 }
 
@@ -163,6 +168,7 @@ TEST_CASE(
   CHECK(letters->getObject(0)->getValue<int>("id") == 2);
   CHECK(answer->getValue<int>("unreadable_rows") == 1);
   CHECK(client.post("/api/deadletters/1/replay", "", "application/json").status == 404);
+  REQUIRE(daemon.wait_for_output("dead_letters row 1 cannot be read"));
   CHECK(occurrences(daemon.output(),
                     "dead_letters row 1 cannot be read (headers is not a JSON list") == 1);
 }
