@@ -8,7 +8,7 @@
 # Usage: sh cmake/run-tests.sh [normal] [asan] [tsan]   (no argument: all three)
 #
 # The sanitizer trees are Debug builds at -O1 with line tables only (-g1):
-# stack traces keep file:line, and the build costs less than at -O2 -g.
+# stack traces keep file:line, and -O1 is what ASan and TSan recommend.
 # Every sanitized process (scanhookd started by a test included, whose exit
 # code a test may not look at) writes its report to $report_dir; any report
 # fails the run, printed, even when every test passed.
