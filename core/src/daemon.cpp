@@ -293,11 +293,12 @@ int Daemon::main(const ArgVec&) {
     return EXIT_USAGE;
   }
   if (check_only_) {
-    std::size_t counts[3] = {0, 0, 0};
+    std::size_t counts[4] = {0, 0, 0, 0};
     for (const auto& instance : config_->instances) ++counts[static_cast<int>(instance.role)];
     std::cout << "configuration OK: " << config_->file << " (" << counts[0] << " sources, "
-              << counts[1] << " targets, " << counts[2] << " services; plugins from "
-              << config_->plugin_dir << ")\n";
+              << counts[1] << " targets, " << counts[2] << " services"
+              << (counts[3] ? ", " + std::to_string(counts[3]) + " notifiers" : "")
+              << "; plugins from " << config_->plugin_dir << ")\n";
     return EXIT_OK;
   }
   logger().information("scanhookd %s started with %s", std::string(kVersion), config_->file);

@@ -37,9 +37,10 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
 }  // namespace
 
 Dispatcher::Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
-                       DispatchSettings settings, Metrics& metrics)
+                       DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox)
     : queue_(queue),
       intake_(intake),
+      outbox_(outbox),
       settings_(std::move(settings)),
       logger_(Poco::Logger::get("scanhook.dispatcher")),
       random_(std::random_device{}()) {
@@ -189,6 +190,7 @@ void Dispatcher::probe(Worker& worker) {
   }
   if (resumed) {
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
+    notify_state(NotificationEvent::target_up, worker.slot.name, "");
     wake();  // scan targets may have been waiting for this prepare target
   }
 }
@@ -248,7 +250,16 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     answered |= delivery.result.status == Status::ok || delivery.result.status == Status::rejected;
   }
   queue_.database().write([&](SqlConnection& sql) {
-    for (const auto& delivery : deliveries) queue_.record(sql, delivery);
+    for (const auto& delivery : deliveries) {
+      queue_.record(sql, delivery);
+      if (!outbox_) continue;
+      if (delivery.result.status == Status::ok)
+        outbox_->add(sql, NotificationEvent::delivered, worker.slot.name, delivery.target_path, "",
+                     delivery.finished);
+      else if (delivery.result.status == Status::rejected)
+        outbox_->add(sql, NotificationEvent::rejected, worker.slot.name, delivery.target_path,
+                     delivery.result.reason, delivery.finished);
+    }
   });
 
   logger_.information(batch_summary(worker.slot.name, deliveries, seconds));
@@ -271,12 +282,25 @@ bool Dispatcher::deliver_batch(Worker& worker) {
       worker.next_probe = finished + settings_.probe_interval.count();
     }
   }
-  if (unavailable)
+  if (unavailable) {
     logger_.warning("target " + worker.slot.name + " is unavailable (" + last_error +
                     "): paused, probing every " +
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
+    notify_state(NotificationEvent::target_down, worker.slot.name, last_error);
+  }
   if (prepared) wake();
   return true;
+}
+
+void Dispatcher::notify_state(NotificationEvent event, const std::string& target,
+                              const std::string& reason) {
+  if (!outbox_) return;
+  try {
+    outbox_->add_now(event, target, reason, now_millis());
+  } catch (const std::exception& error) {
+    logger_.error("target " + target + ": could not keep the " + notification_event_name(event) +
+                  " notification: " + error.what());
+  }
 }
 
 void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {

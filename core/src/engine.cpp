@@ -24,7 +24,7 @@ std::unique_ptr<Intake> make_intake(const Config& config) {
   std::vector<TargetRules> targets;
   try {
     for (const auto& instance : config.instances) {
-      if (instance.role == Role::service) continue;
+      if (instance.role == Role::service || instance.role == Role::notify) continue;
       const auto& s = instance.settings;
       PathRules rules(s.list("rewrite"), s.list("include"), s.list("exclude"));
       if (instance.role == Role::target) {
@@ -51,6 +51,19 @@ std::unique_ptr<Intake> make_intake(const Config& config) {
   return std::make_unique<Intake>(std::move(sources), std::move(targets));
 }
 
+// Who wants which notifications ([notify.NAME] events = ...).
+std::vector<NotifierSubscription> subscriptions(const Config& config) {
+  std::vector<NotifierSubscription> subscribers;
+  for (const auto& instance : config.instances) {
+    if (instance.role != Role::notify) continue;
+    std::string error;
+    auto events = parse_notification_events(instance.settings.string("events"), error);
+    if (!events) throw EngineError("[" + instance.section + "] events: " + error);
+    subscribers.push_back({instance.instance, std::move(*events)});
+  }
+  return subscribers;
+}
+
 DispatchSettings dispatch_settings(const CoreSettings& queue) {
   DispatchSettings settings;
   settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
@@ -69,6 +82,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       queue_(database_, config.queue.duration("minimum_age")),
       dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
                     static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"))),
+      outbox_(database_, subscriptions(config)),
       intake_(make_intake(config)),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
@@ -84,6 +98,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     source.name = builtin;
     add_source_counters(source, metrics);
   }
+  std::vector<NotifierSlot> notifiers;
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
         instance.instance, database_,
@@ -121,10 +136,19 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       case Role::service:
         services_[instance.instance] = std::static_pointer_cast<Service>(made);
         break;
+      case Role::notify:
+        notifiers.push_back({instance.instance, std::static_pointer_cast<Notifier>(made),
+                             instance.settings.duration("batch_wait"),
+                             instance.settings.duration("min_interval")});
+        break;
     }
   }
-  dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
-                                             dispatch_settings(config.queue), metrics);
+  const DispatchSettings dispatch = dispatch_settings(config.queue);
+  dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_, dispatch, metrics,
+                                             outbox_.has_subscribers() ? &outbox_ : nullptr);
+  sender_ = std::make_unique<NotificationSender>(
+      outbox_, std::move(notifiers),
+      NotifySettings{dispatch.backoff, dispatch.probe_interval, dispatch.idle_interval});
   wake_ = dispatcher_.get();
   try {
     plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
@@ -208,6 +232,7 @@ void Engine::start() {
                    "history)");
   queue_.prune_history(now_millis() - config_.queue.duration("history_retention").count());
   dispatcher_->start();
+  sender_->start();
   for (auto& poller : pollers_) poller->start();
 }
 
@@ -218,6 +243,7 @@ void Engine::stop() {
   ingest_.stop();
   wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
+  if (sender_) sender_->stop();
 }
 
 Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {

@@ -189,7 +189,10 @@ std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
   // The database may refuse this write too: the answer goes out all the same
   // (without a dead letter's id).
   try {
-    return dead_letters_.keep(source, request, error, now_millis());
+    const Millis now = now_millis();
+    return dead_letters_.keep(source, request, error, now, [&](SqlConnection& sql) {
+      outbox_.add(sql, NotificationEvent::dead_letter, source, "", error, now);
+    });
   } catch (const std::exception& failure) {
     Poco::Logger::get("scanhook.engine")
         .error("could not keep the %s webhook as a dead letter: %s", source,

@@ -4,7 +4,10 @@ namespace scanhook::support {
 
 LibraryCache::LibraryCache(Discover discover, std::chrono::milliseconds lifetime,
                            std::string product)
-    : discover_(std::move(discover)), lifetime_(lifetime), product_(std::move(product)) {}
+    : LibraryCache(std::move(discover), lifetime, MatchRules{std::move(product)}) {}
+
+LibraryCache::LibraryCache(Discover discover, std::chrono::milliseconds lifetime, MatchRules rules)
+    : discover_(std::move(discover)), lifetime_(lifetime), rules_(std::move(rules)) {}
 
 Discovery LibraryCache::current() {
   {
@@ -26,12 +29,12 @@ Discovery LibraryCache::refresh() {
 LibraryMatch LibraryCache::resolve(const std::string& folder, bool& may_rediscover) {
   Discovery found = current();
   if (found.result.status != Status::ok) return {found.result, {}, {}};
-  LibraryMatch match = match_libraries(folder, found.libraries, product_);
+  LibraryMatch match = match_libraries(folder, found.libraries, rules_);
   if (match.verdict.status == Status::ok || match.only_roots || !may_rediscover) return match;
   may_rediscover = false;
   found = refresh();
   if (found.result.status != Status::ok) return {found.result, {}, {}};
-  return match_libraries(folder, found.libraries, product_);
+  return match_libraries(folder, found.libraries, rules_);
 }
 
 }  // namespace scanhook::support

@@ -15,8 +15,8 @@ class ConfigView;
 // "SCANHOOK" in ASCII, so a stray symbol of the right name is still refused.
 inline constexpr std::uint64_t kDescriptorMagic = 0x5343414E484F4F4BULL;
 inline constexpr std::uint16_t kAbiMajor = 1;
-// 1.1: Host::record_dropped.
-inline constexpr std::uint16_t kAbiMinor = 1;
+// 1.1: Host::record_dropped. 1.2: the notifier kind (notifier.hpp).
+inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 
 #define SCANHOOK_STRINGIFY_DETAIL(x) #x
@@ -43,6 +43,7 @@ enum Kind : std::uint32_t {
   kPollingSource = 1u << 1,
   kTarget = 1u << 2,
   kService = 1u << 3,
+  kNotifier = 1u << 4,  // since SDK 1.2: a 1.0/1.1 core refuses it as an unknown kind
 };
 
 inline const char* kind_name(Kind kind) {
@@ -51,6 +52,7 @@ inline const char* kind_name(Kind kind) {
     case kPollingSource: return "polling source";
     case kTarget: return "target";
     case kService: return "service";
+    case kNotifier: return "notifier";
   }
   return "unknown";
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,8 +32,10 @@ class DeadLetters {
   DeadLetters(Database& database, std::size_t max_count, std::size_t max_bytes);
 
   // The new letter's id; nullopt when its body alone exceeds max_bytes.
+  // `also`, if given, runs inside the letter's transaction (its notification).
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
-                                   const std::string& error, Millis now);
+                                   const std::string& error, Millis now,
+                                   const std::function<void(SqlConnection&)>& also = {});
   std::vector<DeadLetter> list(std::size_t limit, std::size_t offset);
   std::optional<DeadLetter> find(std::int64_t id);
   void remove(std::int64_t id);

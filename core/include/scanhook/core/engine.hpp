@@ -19,6 +19,8 @@
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/notification_outbox.hpp"
+#include "scanhook/core/notification_sender.hpp"
 #include "scanhook/core/plex_autoscan_routes.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
@@ -146,6 +148,7 @@ class Engine {
   Database database_;
   Queue queue_;
   DeadLetters dead_letters_;
+  NotificationOutbox outbox_;
   std::unique_ptr<Intake> intake_;
   std::atomic<Dispatcher*> wake_{nullptr};
   Ingest ingest_;
@@ -155,6 +158,7 @@ class Engine {
   std::map<std::string, std::shared_ptr<Service>> services_;
   std::vector<std::unique_ptr<Poller>> pollers_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<NotificationSender> sender_;
   std::unique_ptr<PlexAutoscanRoutes> plex_autoscan_;
   bool started_ = false;
   struct GaugeQueue {

@@ -27,6 +27,7 @@ class LibraryCache {
   using Clock = std::chrono::steady_clock;
 
   LibraryCache(Discover discover, std::chrono::milliseconds lifetime, std::string product);
+  LibraryCache(Discover discover, std::chrono::milliseconds lifetime, MatchRules rules);
 
   // The libraries, discovered now when never read or older than the lifetime.
   Discovery current();
@@ -41,7 +42,7 @@ class LibraryCache {
  private:
   Discover discover_;
   std::chrono::milliseconds lifetime_;
-  std::string product_;
+  MatchRules rules_;
   std::mutex mutex_;
   std::optional<std::vector<Library>> libraries_;
   Clock::time_point read_at_;
