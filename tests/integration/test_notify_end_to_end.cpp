@@ -17,6 +17,7 @@
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -229,4 +230,18 @@ TEST_CASE("a notification pending when the daemon is killed arrives once after t
   REQUIRE(delivered.size() == 1);
   CHECK(delivered[0].folder == "/tv/Severance/Season 02");
   CHECK(plex.refreshed().size() == 1);  // the scan itself was not repeated
+}
+
+TEST_CASE("--check-config refuses a notification event scanhook does not report, naming its line",
+          "[e2e][notify]") {
+  TempDir dir;
+  const auto ini = dir.write("scanhook.ini",
+                             "[server]\nlisten = 127.0.0.1:0\nplugin_dir = " +
+                                 scanhook::testing::plugin_file("discord").parent_path().string() +
+                                 "\n[notify.discord]\nurl = https://discord.com/api/webhooks/1/t\n"
+                                 "events = rejected, failed\n");
+  const auto result = scanhook::testing::run_scanhookd({"--check-config", "--config", ini.string()});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output, Contains(":6") && Contains("[notify.discord] events") &&
+                                Contains("unknown event \"failed\""));
 }

@@ -1,6 +1,22 @@
 #include "scanhook/support/library_cache.hpp"
 
+#include <exception>
+
 namespace scanhook::support {
+
+Discovery read_listing(const ServerApi& api, const std::string& route, const ListingParser& parse,
+                       const std::string& not_found_hint) {
+  const std::string request = "GET " + route;
+  const auto response = api.get(route);
+  Result result = api.verdict(response, request);
+  if (response.status == 404 && !not_found_hint.empty()) result.reason += " " + not_found_hint;
+  if (result.status != Status::ok) return {result, {}};
+  try {
+    return {Result::ok(), parse(response.body)};
+  } catch (const std::exception& error) {
+    return {api.unreadable(response, request, error.what()), {}};
+  }
+}
 
 LibraryCache::LibraryCache(Discover discover, std::chrono::milliseconds lifetime,
                            std::string product)

@@ -1,6 +1,5 @@
 #include "scanhook/support/lookup_target.hpp"
 
-#include <exception>
 #include <map>
 #include <utility>
 
@@ -15,15 +14,7 @@ LookupTarget::LookupTarget(std::shared_ptr<const ServerApi> api, LookupRoutes ro
       max_batch_(max_batch) {}
 
 Discovery LookupTarget::discover() const {
-  const std::string request = "GET " + routes_.listing;
-  const auto response = api_->get(routes_.listing);
-  const Result result = api_->verdict(response, request);
-  if (result.status != Status::ok) return {result, {}};
-  try {
-    return {Result::ok(), routes_.parse_listing(response.body)};
-  } catch (const std::exception& error) {
-    return {api_->unreadable(response, request, error.what()), {}};
-  }
+  return read_listing(*api_, routes_.listing, routes_.parse_listing);
 }
 
 std::vector<Result> LookupTarget::on_scan(const std::vector<ScanFolder>& folders) {

@@ -12,6 +12,7 @@
 
 #include "scanhook/result.hpp"
 #include "scanhook/support/library_match.hpp"
+#include "scanhook/support/server_api.hpp"
 
 namespace scanhook::support {
 
@@ -20,6 +21,13 @@ struct Discovery {
   Result result;
   std::vector<Library> libraries;
 };
+
+// GET `route` through `api` and `parse` its body: a Discovery for a
+// LibraryCache. A 404 adds `not_found_hint` to the reason (a url missing its
+// base path); a body `parse` cannot read pauses the target (server_answer.hpp).
+using ListingParser = std::function<std::vector<Library>(const std::string& body)>;
+Discovery read_listing(const ServerApi& api, const std::string& route, const ListingParser& parse,
+                       const std::string& not_found_hint = "");
 
 class LibraryCache {
  public:

@@ -22,10 +22,9 @@ struct LookupRequest {
 };
 
 struct LookupRoutes {
-  std::string public_probe;  // probe without credentials ("/ping"), or "" for none
-  std::string listing;       // authenticated GET: "/api/v3/series"
-  // Reads the listing's body; throws std::exception when it is not one.
-  std::function<std::vector<Library>(const std::string& body)> parse_listing;
+  std::string public_probe;     // probe without credentials ("/ping"), or "" for none
+  std::string listing;          // authenticated GET: "/api/v3/series"
+  ListingParser parse_listing;  // throws std::exception when the body is not a listing
   // The request for `folder` (its path as the owner lists it: `server_path`).
   std::function<LookupRequest(const Library& owner, const std::string& server_path,
                               const ScanFolder& folder)>
