@@ -166,12 +166,14 @@ TEST_CASE(
   CHECK(receiver.of("rejected")[0].subject == "plex");
   CHECK_THAT(receiver.of("rejected")[0].reason, Contains("in no Plex library"));
 
-  plex.set_down(true);
+  // A proxy in front of Plex answers 503 while Plex is down.
+  plex.fail_with(503);
   REQUIRE(
       client.post("/api/scan", scan_body({"/tv/Severance/Season 01"}), "application/json").status ==
       200);
   REQUIRE(eventually([&] { return receiver.of("target_down").size() == 1; }));
-  plex.set_down(false);
+  CHECK_THAT(receiver.of("target_down")[0].reason, Contains("503"));
+  plex.clear_failure();
   REQUIRE(eventually([&] { return receiver.of("target_up").size() == 1; }));
   REQUIRE(eventually([&] { return receiver.of("delivered").size() == 2; }));
 
@@ -240,7 +242,8 @@ TEST_CASE("--check-config refuses a notification event scanhook does not report,
                                  scanhook::testing::plugin_file("discord").parent_path().string() +
                                  "\n[notify.discord]\nurl = https://discord.com/api/webhooks/1/t\n"
                                  "events = rejected, failed\n");
-  const auto result = scanhook::testing::run_scanhookd({"--check-config", "--config", ini.string()});
+  const auto result =
+      scanhook::testing::run_scanhookd({"--check-config", "--config", ini.string()});
   CHECK(result.exit_code == 78);
   CHECK_THAT(result.output, Contains(":6") && Contains("[notify.discord] events") &&
                                 Contains("unknown event \"failed\""));
