@@ -234,8 +234,9 @@ TEST_CASE("a notification pending when the daemon is killed arrives once after t
   CHECK(plex.refreshed().size() == 1);  // the scan itself was not repeated
 }
 
-TEST_CASE("--check-config refuses a notification event scanhook does not report, naming its line",
-          "[e2e][notify]") {
+TEST_CASE(
+    "a notification event scanhook does not report is refused by --check-config, naming its line",
+    "[e2e][notify]") {
   TempDir dir;
   const auto ini = dir.write("scanhook.ini",
                              "[server]\nlisten = 127.0.0.1:0\nplugin_dir = " +
