@@ -249,3 +249,29 @@ TEST_CASE(
   CHECK_THAT(result.output, Contains(":6") && Contains("[notify.discord] events") &&
                                 Contains("unknown event \"failed\""));
 }
+
+TEST_CASE("Discord's rate limit holds a message until its retry_after, then it arrives once",
+          "[e2e][notify]") {
+  FakePlex plex(kPlexToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
+  FakeDiscord discord;
+  discord.rate_limit(1, 0.4);
+  TempDir dir;
+  DaemonProcess daemon(
+      dir.path(), kQueueFast + "[target.plex]\nurl = " + plex.url() + "\ntoken = " + kPlexToken +
+                      "\n[notify.discord]\nurl = " + discord.webhook_url() +
+                      "\nevents = delivered\nbatch_wait = 0s\nmin_interval = 0s\n");
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+  REQUIRE(
+      client.post("/api/scan", scan_body({"/tv/Severance/Season 02"}), "application/json").status ==
+      200);
+  REQUIRE(eventually([&] { return discord.messages().size() == 1; }));
+  const auto posts =
+      discord.requests_to("POST", discord.webhook_url().substr(discord.url().size()));
+  REQUIRE(posts.size() == 2);  // the 429, then the message
+  CHECK(posts[1].received - posts[0].received >= std::chrono::milliseconds(900));
+  CHECK(discord.messages()[0].embeds.at(0).description.find("/tv/Severance/Season 02") !=
+        std::string::npos);
+  CHECK_THAT(daemon.output(), Contains("[notify.discord] will retry in 1s"));
+}

@@ -179,3 +179,25 @@ TEST_CASE("a batch the notifier rejects for good is dropped so later ones still 
   REQUIRE(eventually([&] { return notifier->batches().size() == 2; }));
   CHECK(notifier->batches()[1][0].folder == "/tv/B");
 }
+
+TEST_CASE("a notifier's retry waits the receiver's retry-after before the batch goes again",
+          "[notify]") {
+  TempDir dir;
+  Database database(dir / "db");
+  NotificationOutbox outbox(database, {{"hook", kAll}});
+  auto notifier = std::make_shared<RecordingNotifier>();
+  notifier->answer(Result::retry("429: rate limited", std::chrono::seconds(1)));
+  NotifySettings settings = fast_settings();
+  settings.backoff.max = milliseconds(5000);  // retry_max caps a retry-after too
+  NotificationSender sender(outbox, {{"hook", notifier, milliseconds(0), milliseconds(0)}},
+                            settings);
+  add(database, outbox, NotificationEvent::rejected, "/tv/A", now_millis());
+  sender.start();
+  REQUIRE(eventually([&] { return notifier->batches().size() == 1; }));
+  const auto limited_at = std::chrono::steady_clock::now();
+  notifier->answer(Result::ok());
+  REQUIRE(eventually([&] { return outbox.waiting("hook") == 0; }));
+  // The backoff alone (50 ms here) would have sent it long before.
+  CHECK(std::chrono::steady_clock::now() - limited_at >= milliseconds(900));
+  CHECK(notifier->batches().size() == 2);
+}
