@@ -1,6 +1,7 @@
 #include "discord_message.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "scanhook/http.hpp"
@@ -114,6 +115,18 @@ std::string truncate_chars(const std::string& text, std::size_t limit) {
     ++end;
   }
   return text.substr(0, end) + "\xE2\x80\xA6";
+}
+
+std::string username_problem(const std::string& username) {
+  if (username.empty() || char_count(username) > kUsernameLimit) return "1 to 80 characters";
+  std::string lower = username;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* part : {"discord", "@", "#", ":", "```"})
+    if (lower.find(part) != std::string::npos)
+      return std::string("Discord refuses names containing \"") + part + "\"";
+  for (const char* name : {"clyde", "everyone", "here"})
+    if (lower == name) return std::string("Discord refuses the name \"") + name + "\"";
+  return {};
 }
 
 std::string message_body(const std::vector<Notification>& batch, const MessageStyle& style) {

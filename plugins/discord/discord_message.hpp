@@ -36,6 +36,12 @@ struct MessageStyle {
 // What does not fit is counted ("... and 12 more").
 std::string message_body(const std::vector<Notification>& batch, const MessageStyle& style);
 
+// Why Discord would refuse `username` as a webhook's name ("" when it would
+// not): docs/resources/User.md "Usernames and Nicknames" (no "discord", @, #,
+// :, ```; not "everyone" or "here") and Webhook.md (not "clyde"); 1 to 80
+// characters. Compared without regard to case.
+std::string username_problem(const std::string& username);
+
 // `text` cut to at most `limit` code points, the last one "…" when cut.
 std::string truncate_chars(const std::string& text, std::size_t limit);
 // How many code points `text` holds (bytes that are not UTF-8 count one each).

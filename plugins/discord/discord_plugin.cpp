@@ -3,7 +3,6 @@
 // file shows a message.
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/String.h>
 
 #include <cmath>
 #include <memory>
@@ -27,8 +26,8 @@ constexpr ConfigKey kConfigKeys[] = {
      "the channel webhook's URL (Edit Channel > Integrations > Webhooks > Copy Webhook URL); it "
      "holds the webhook's token, so it is a secret (url_file or url_env work too)"},
     {"username", ConfigType::string, "scanhook", scanhook::kNotifier, false,
-     "the name messages are posted under (1 to 80 characters; Discord refuses names containing "
-     "\"discord\" or \"clyde\")"},
+     "the name messages are posted under: 1 to 80 characters, without \"discord\", @, #, : or "
+     "```, and not \"clyde\", \"everyone\" or \"here\" (Discord refuses those)"},
     {"avatar_url", ConfigType::url, nullptr, scanhook::kNotifier, false,
      "an image URL for the poster's avatar (default: the webhook's own)"},
     support::kNotifyTimeoutKey,
@@ -77,11 +76,8 @@ class DiscordNotifier final : public scanhook::NotifierBase {
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   const auto& config = *args.config;
   discord::MessageStyle style{config.string("username", "scanhook"), config.string("avatar_url")};
-  const std::string lower = Poco::toLower(style.username);
-  if (style.username.empty() || discord::char_count(style.username) > discord::kUsernameLimit)
-    throw std::runtime_error("username: 1 to 80 characters");
-  if (lower.find("discord") != std::string::npos || lower.find("clyde") != std::string::npos)
-    throw std::runtime_error("username: Discord refuses names containing \"discord\" or \"clyde\"");
+  if (const std::string problem = discord::username_problem(style.username); !problem.empty())
+    throw std::runtime_error("username: " + problem);
   return std::make_unique<DiscordNotifier>(
       support::NotifyEndpoint(config.string("url"), support::notify_http_options(config),
                               "Discord"),

@@ -166,9 +166,13 @@ HttpReply FakeDiscord::handle(const RecordedRequest& request) {
   if (code_points(message.username) > 80)
     return refuse(
         invalid_form("username", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 80 in length."));
-  if (user.find("discord") != std::string::npos || user.find("clyde") != std::string::npos)
-    return refuse(invalid_form("username", "USERNAME_INVALID_CONTAINS",
-                               "Username cannot contain \"discord\""));
+  for (const char* part : {"discord", "@", "#", ":", "```"})
+    if (user.find(part) != std::string::npos)
+      return refuse(invalid_form("username", "USERNAME_INVALID_CONTAINS",
+                                 std::string("Username cannot contain \"") + part + "\""));
+  for (const char* name : {"clyde", "everyone", "here"})
+    if (user == name)
+      return refuse(invalid_form("username", "USERNAME_INVALID", "Invalid username"));
   if (code_points(message.content) > 2000)
     return refuse(
         invalid_form("content", "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."));

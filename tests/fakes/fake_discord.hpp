@@ -11,7 +11,8 @@
 //       content over 2,000 characters, more than 10 embeds, an embed title over 256,
 //       description over 4,096, more than 25 fields, a field name over 256 or value
 //       over 1,024 (or either empty), more than 6,000 characters over all embeds,
-//       a username over 80 or naming "discord"/"clyde"
+//       a username over 80 characters, containing "discord", @, #, : or ```, or
+//       being "clyde", "everyone" or "here" (docs/resources/User.md, Webhook.md)
 //   429 {"message":"You are being rate limited.","retry_after":0.6,"global":false}
 //       with Retry-After and X-RateLimit-* headers, while rate_limit() says so.
 // Characters are counted as Unicode code points.

@@ -126,6 +126,9 @@ TEST_CASE("discord refuses a username Discord would refuse, before anything is s
   RecordingHost host;
   CHECK_THROWS_WITH(make_notifier(discord.webhook_url(), host, "My Discord Bot"),
                     Catch::Contains("\"discord\""));
+  CHECK_THROWS_WITH(make_notifier(discord.webhook_url(), host, "Clyde"),
+                    Catch::Contains("\"clyde\""));
+  CHECK_NOTHROW(make_notifier(discord.webhook_url(), host, "Clyde's scans"));
   CHECK_THROWS_WITH(make_notifier("discord.com/api/webhooks/1/x", host),
                     Catch::Contains("url: not an http") && !Catch::Contains("webhooks/1/x"));
   CHECK(discord.requests().empty());
