@@ -231,6 +231,9 @@ void Engine::start() {
                    " queued deliveries were for targets no longer configured: dropped (see the "
                    "history)");
   queue_.prune_history(now_millis() - config_.queue.duration("history_retention").count());
+  if (const auto dropped = outbox_.drop_unsubscribed())
+    logger.warning(std::to_string(dropped) +
+                   " notifications were for notifiers no longer configured: dropped");
   dispatcher_->start();
   sender_->start();
   for (auto& poller : pollers_) poller->start();

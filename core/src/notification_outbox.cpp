@@ -148,4 +148,24 @@ std::int64_t NotificationOutbox::waiting(const std::string& notifier) {
   });
 }
 
+std::size_t NotificationOutbox::drop_unsubscribed() {
+  return database_.write([&](SqlConnection& sql) {
+    std::vector<std::string> gone;
+    auto& names = sql.prepare("SELECT DISTINCT notifier FROM notifications");
+    while (names.step()) {
+      const std::string name = names.text(0);
+      if (std::none_of(subscribers_.begin(), subscribers_.end(),
+                       [&](const NotifierSubscription& s) { return s.name == name; }))
+        gone.push_back(name);
+    }
+    names.reset();
+    std::size_t dropped = 0;
+    for (const auto& name : gone) {
+      sql.prepare("DELETE FROM notifications WHERE notifier = ?1").bind(1, name).run();
+      dropped += static_cast<std::size_t>(sql.changes());
+    }
+    return dropped;
+  });
+}
+
 }  // namespace scanhook::core

@@ -201,3 +201,19 @@ TEST_CASE("a notifier's retry waits the receiver's retry-after before the batch 
   CHECK(std::chrono::steady_clock::now() - limited_at >= milliseconds(900));
   CHECK(notifier->batches().size() == 2);
 }
+
+TEST_CASE("notifications for a notifier no longer configured are dropped, others kept",
+          "[notify]") {
+  TempDir dir;
+  Database database(dir / "db");
+  {
+    NotificationOutbox before(database, {{"old", kAll}, {"kept", kAll}});
+    add(database, before, NotificationEvent::delivered, "/tv/A", 1000);
+    add(database, before, NotificationEvent::rejected, "/tv/B", 1001);
+  }
+  NotificationOutbox after(database, {{"kept", kAll}});
+  CHECK(after.drop_unsubscribed() == 2);
+  CHECK(after.waiting("old") == 0);
+  CHECK(after.waiting("kept") == 2);
+  CHECK(after.drop_unsubscribed() == 0);
+}

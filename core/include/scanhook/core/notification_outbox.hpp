@@ -55,6 +55,8 @@ class NotificationOutbox {
   void postpone(const std::string& notifier, const std::vector<Notification>& batch, Millis until,
                 const std::string& error);
   std::int64_t waiting(const std::string& notifier);
+  // Removes what waits for notifiers no longer configured; returns how many.
+  std::size_t drop_unsubscribed();
 
  private:
   Database& database_;
