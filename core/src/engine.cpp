@@ -166,6 +166,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   gauge_queue_ = std::make_shared<GaugeQueue>();
   gauge_queue_->queue = &queue_;
   gauge_queue_->dispatcher = dispatcher_.get();
+  gauge_queue_->outbox = &outbox_;
   auto holder = gauge_queue_;
   metrics.gauge("scanhook_queue_depth", "folders waiting for at least one target", [holder] {
     std::lock_guard lock(holder->mutex);
@@ -198,6 +199,16 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         },
         labels);
   }
+  for (const auto& instance : config.instances) {
+    if (instance.role != Role::notify) continue;
+    metrics.gauge(
+        "scanhook_notifications_waiting", "notifications kept until the notifier takes them",
+        [holder, name = instance.instance] {
+          std::lock_guard lock(holder->mutex);
+          return holder->outbox ? static_cast<double>(holder->outbox->waiting(name)) : 0.0;
+        },
+        {{"notifier", instance.instance}});
+  }
 }
 
 Engine::~Engine() {
@@ -205,6 +216,7 @@ Engine::~Engine() {
   std::lock_guard lock(gauge_queue_->mutex);
   gauge_queue_->queue = nullptr;
   gauge_queue_->dispatcher = nullptr;
+  gauge_queue_->outbox = nullptr;
 }
 
 Engine::Source& Engine::add_source_counters(Source& source, Metrics& metrics) {

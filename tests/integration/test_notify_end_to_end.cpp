@@ -14,6 +14,7 @@
 #include "fakes/fake_discord.hpp"
 #include "fakes/fake_http_server.hpp"
 #include "fakes/fake_plex.hpp"
+#include "scanhook/support/http_client.hpp"
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
@@ -218,6 +219,8 @@ TEST_CASE("a notification pending when the daemon is killed arrives once after t
     REQUIRE(eventually([&] { return client.queue_empty(); }));
     // The scan is done and its notification committed, but the receiver is down.
     REQUIRE(daemon.wait_for_output("[notify.hook] unavailable"));
+    const auto metrics = scanhook::support::HttpClient(daemon.url(), {}).send("GET", "/metrics");
+    CHECK_THAT(metrics.body, Contains("scanhook_notifications_waiting{notifier=\"hook\"} 1"));
     daemon.send_signal(SIGKILL);
     REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
   }

@@ -165,6 +165,7 @@ class Engine {
     std::mutex mutex;
     Queue* queue = nullptr;
     Dispatcher* dispatcher = nullptr;
+    NotificationOutbox* outbox = nullptr;
   };
   std::shared_ptr<GaugeQueue> gauge_queue_;
 };
