@@ -62,6 +62,26 @@ NotifySettings fast_settings() {
   return {{milliseconds(50), milliseconds(200)}, milliseconds(100), milliseconds(10)};
 }
 
+// One notifier "hook" over a fresh outbox, sent to by a running sender.
+struct SenderBench {
+  TempDir dir;
+  Database database{dir / "db"};
+  NotificationOutbox outbox{database, {{"hook", kAll}}};
+  std::shared_ptr<RecordingNotifier> notifier = std::make_shared<RecordingNotifier>();
+  std::unique_ptr<NotificationSender> sender;  // last: stops first
+
+  void start(milliseconds batch_wait, milliseconds min_interval,
+             NotifySettings settings = fast_settings()) {
+    sender = std::make_unique<NotificationSender>(
+        outbox, std::vector<NotifierSlot>{{"hook", notifier, batch_wait, min_interval}}, settings);
+    sender->start();
+  }
+  void add_now(NotificationEvent event, const std::string& folder) {
+    add(database, outbox, event, folder, now_millis());
+  }
+  std::int64_t waiting() { return outbox.waiting("hook"); }
+};
+
 }  // namespace
 
 TEST_CASE("a notify section's events name known events only", "[notify]") {
@@ -109,97 +129,73 @@ TEST_CASE("a postponed notification is not due until its time, and stays until r
 
 TEST_CASE("notifications within batch_wait go out in one send, at most max_batch at a time",
           "[notify]") {
-  TempDir dir;
-  Database database(dir / "db");
-  NotificationOutbox outbox(database, {{"hook", kAll}});
-  auto notifier = std::make_shared<RecordingNotifier>();
-  NotificationSender sender(outbox, {{"hook", notifier, milliseconds(300), milliseconds(0)}},
-                            fast_settings());
+  SenderBench bench;
   const Millis now = now_millis();
   for (int i = 0; i < 5; ++i)
-    add(database, outbox, NotificationEvent::delivered, "/tv/" + std::to_string(i), now);
-  sender.start();
-  REQUIRE(eventually([&] { return notifier->sent() == 5; }));
-  const auto batches = notifier->batches();
+    add(bench.database, bench.outbox, NotificationEvent::delivered, "/tv/" + std::to_string(i),
+        now);
+  bench.start(milliseconds(300), milliseconds(0));
+  REQUIRE(eventually([&] { return bench.notifier->sent() == 5; }));
+  const auto batches = bench.notifier->batches();
   REQUIRE(batches.size() == 2);  // 3 + 2: the notifier takes 3 at once
   CHECK(batches[0].size() == 3);
   CHECK(batches[0][0].folder == "/tv/0");
-  CHECK(outbox.waiting("hook") == 0);
+  CHECK(bench.waiting() == 0);
 }
 
 TEST_CASE("a notifier's messages are at least min_interval apart", "[notify]") {
-  TempDir dir;
-  Database database(dir / "db");
-  NotificationOutbox outbox(database, {{"hook", kAll}});
-  auto notifier = std::make_shared<RecordingNotifier>();
-  NotificationSender sender(outbox, {{"hook", notifier, milliseconds(0), milliseconds(400)}},
-                            fast_settings());
-  sender.start();
-  add(database, outbox, NotificationEvent::delivered, "/tv/A", now_millis());
-  REQUIRE(eventually([&] { return notifier->sent() == 1; }));
+  SenderBench bench;
+  bench.start(milliseconds(0), milliseconds(400));
+  bench.add_now(NotificationEvent::delivered, "/tv/A");
+  REQUIRE(eventually([&] { return bench.notifier->sent() == 1; }));
   const auto first = std::chrono::steady_clock::now();
-  add(database, outbox, NotificationEvent::delivered, "/tv/B", now_millis());
-  REQUIRE(eventually([&] { return notifier->sent() == 2; }));
+  bench.add_now(NotificationEvent::delivered, "/tv/B");
+  REQUIRE(eventually([&] { return bench.notifier->sent() == 2; }));
   CHECK(std::chrono::steady_clock::now() - first >= milliseconds(350));
 }
 
 TEST_CASE("a notifier that is unavailable keeps its notifications and gets them once it answers",
           "[notify]") {
-  TempDir dir;
-  Database database(dir / "db");
-  NotificationOutbox outbox(database, {{"hook", kAll}});
-  auto notifier = std::make_shared<RecordingNotifier>();
-  notifier->answer(Result::unavailable("refused"));
-  NotificationSender sender(outbox, {{"hook", notifier, milliseconds(0), milliseconds(0)}},
-                            fast_settings());
-  add(database, outbox, NotificationEvent::target_down, "", now_millis());
-  sender.start();
-  REQUIRE(eventually([&] { return notifier->batches().size() >= 2; }));
-  CHECK(outbox.waiting("hook") == 1);
-  notifier->answer(Result::ok());
-  REQUIRE(eventually([&] { return outbox.waiting("hook") == 0; }));
-  const auto batches = notifier->batches();
+  SenderBench bench;
+  bench.notifier->answer(Result::unavailable("refused"));
+  bench.add_now(NotificationEvent::target_down, "");
+  bench.start(milliseconds(0), milliseconds(0));
+  REQUIRE(eventually([&] { return bench.notifier->batches().size() >= 2; }));
+  CHECK(bench.waiting() == 1);
+  bench.notifier->answer(Result::ok());
+  REQUIRE(eventually([&] { return bench.waiting() == 0; }));
+  const auto batches = bench.notifier->batches();
   CHECK(batches.back().size() == 1);
   CHECK(batches.back()[0].event == NotificationEvent::target_down);
 }
 
 TEST_CASE("a batch the notifier rejects for good is dropped so later ones still go", "[notify]") {
-  TempDir dir;
-  Database database(dir / "db");
-  NotificationOutbox outbox(database, {{"hook", kAll}});
-  auto notifier = std::make_shared<RecordingNotifier>();
-  notifier->answer(Result::rejected("400: Invalid Form Body"));
-  NotificationSender sender(outbox, {{"hook", notifier, milliseconds(0), milliseconds(0)}},
-                            fast_settings());
-  add(database, outbox, NotificationEvent::delivered, "/tv/A", now_millis());
-  sender.start();
-  REQUIRE(eventually([&] { return outbox.waiting("hook") == 0; }));
-  notifier->answer(Result::ok());
-  add(database, outbox, NotificationEvent::delivered, "/tv/B", now_millis());
-  REQUIRE(eventually([&] { return notifier->batches().size() == 2; }));
-  CHECK(notifier->batches()[1][0].folder == "/tv/B");
+  SenderBench bench;
+  bench.notifier->answer(Result::rejected("400: Invalid Form Body"));
+  bench.add_now(NotificationEvent::delivered, "/tv/A");
+  bench.start(milliseconds(0), milliseconds(0));
+  REQUIRE(eventually([&] { return bench.waiting() == 0; }));
+  bench.notifier->answer(Result::ok());
+  bench.add_now(NotificationEvent::delivered, "/tv/B");
+  REQUIRE(eventually([&] { return bench.notifier->batches().size() == 2; }));
+  CHECK(bench.notifier->batches()[1][0].folder == "/tv/B");
 }
 
 TEST_CASE("a notifier's retry waits the receiver's retry-after before the batch goes again",
           "[notify]") {
-  TempDir dir;
-  Database database(dir / "db");
-  NotificationOutbox outbox(database, {{"hook", kAll}});
-  auto notifier = std::make_shared<RecordingNotifier>();
-  notifier->answer(Result::retry("429: rate limited", std::chrono::seconds(1)));
+  SenderBench bench;
+  bench.notifier->answer(Result::retry("429: rate limited", std::chrono::seconds(1)));
   NotifySettings settings = fast_settings();
   settings.backoff.max = milliseconds(5000);  // retry_max caps a retry-after too
-  NotificationSender sender(outbox, {{"hook", notifier, milliseconds(0), milliseconds(0)}},
-                            settings);
-  add(database, outbox, NotificationEvent::rejected, "/tv/A", now_millis());
-  sender.start();
-  REQUIRE(eventually([&] { return notifier->batches().size() == 1; }));
+  bench.add_now(NotificationEvent::rejected, "/tv/A");
+  bench.start(milliseconds(0), milliseconds(0), settings);
+  REQUIRE(eventually([&] { return bench.notifier->batches().size() == 1; }));
   const auto limited_at = std::chrono::steady_clock::now();
-  notifier->answer(Result::ok());
-  REQUIRE(eventually([&] { return outbox.waiting("hook") == 0; }));
+  bench.notifier->answer(Result::ok());
+  REQUIRE(eventually([&] { return bench.waiting() == 0; }));
   // The backoff alone (50 ms here) would have sent it long before.
   CHECK(std::chrono::steady_clock::now() - limited_at >= milliseconds(900));
-  CHECK(notifier->batches().size() == 2);
+  CHECK(bench.notifier->batches().size() == 2);
 }
 
 TEST_CASE("notifications for a notifier no longer configured are dropped, others kept",
