@@ -48,7 +48,7 @@ void set_up_logging(const std::string& level) {
 
 std::string kind_list(std::uint32_t kinds) {
   std::string out;
-  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService})
+  for (const Kind kind : kAllKinds)
     if (kinds & kind) out += (out.empty() ? "" : ", ") + std::string(kind_name(kind));
   return out;
 }

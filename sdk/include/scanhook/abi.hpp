@@ -46,6 +46,9 @@ enum Kind : std::uint32_t {
   kNotifier = 1u << 4,  // since SDK 1.2: a 1.0/1.1 core refuses it as an unknown kind
 };
 
+// Every kind this SDK defines, in the order they are listed to users.
+inline constexpr Kind kAllKinds[] = {kWebhookSource, kPollingSource, kTarget, kService, kNotifier};
+
 inline const char* kind_name(Kind kind) {
   switch (kind) {
     case kWebhookSource: return "webhook source";
