@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/notification_outbox.hpp"
 #include "scanhook/core/path_rules.hpp"
 #include "scanhook/core/suggestion.hpp"
 #include "scanhook/core/trusted_proxies.hpp"
@@ -24,6 +25,7 @@ const char* role_name(Role role) {
     case Role::source: return "source";
     case Role::target: return "target";
     case Role::service: return "service";
+    case Role::notify: return "notify";
   }
   return "unknown";
 }
@@ -162,10 +164,20 @@ const std::vector<CoreKey>& instance_keys(Role role) {
   static const std::vector<CoreKey> service = {
       {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
   };
+  static const std::vector<CoreKey> notify = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+      {"events", ConfigType::string, "rejected, target_down, target_up, dead_letter", false,
+       "what to tell, comma-separated: delivered, rejected, target_down, target_up, dead_letter"},
+      {"batch_wait", ConfigType::duration, "10s", false,
+       "how long a notification waits for others to share its message"},
+      {"min_interval", ConfigType::duration, "2s", false,
+       "the least time between two messages (the receiver's rate limit)"},
+  };
   switch (role) {
     case Role::source: return source;
     case Role::target: return target;
     case Role::service: return service;
+    case Role::notify: return notify;
   }
   return service;
 }
@@ -595,6 +607,14 @@ class Validator {
           error(entry.line, section.name, entry.key, checked.error().text());
   }
 
+  // A notify section's `events` names only events scanhook reports.
+  void check_notify_events(const IniSection& section) {
+    for (const auto& entry : section.entries)
+      if (entry.key == "events")
+        if (std::string problem; !parse_notification_events(entry.value, problem))
+          error(entry.line, section.name, entry.key, problem);
+  }
+
   std::map<std::string, std::vector<std::string>> read_core(const IniSection& section,
                                                             const std::vector<CoreKey>& keys) {
     return read_keys(section, accepted_from(keys));
@@ -611,12 +631,14 @@ class Validator {
       role = Role::target;
     else if (role_word == "service")
       role = Role::service;
+    else if (role_word == "notify")
+      role = Role::notify;
     else {
       error(section.line, section.name, "",
             "unknown section: expected [server], [queue], [manual], [source.NAME], "
-            "[target.NAME] or [service.NAME]" +
-                did_you_mean(role_word,
-                             {"server", "queue", "manual", "source", "target", "service"}));
+            "[target.NAME], [service.NAME] or [notify.NAME]" +
+                did_you_mean(role_word, {"server", "queue", "manual", "source", "target", "service",
+                                         "notify"}));
       return std::nullopt;
     }
     if (instance.empty() ||
@@ -690,6 +712,7 @@ class Validator {
         break;
       case Role::target: config.kind = kTarget; break;
       case Role::service: config.kind = kService; break;
+      case Role::notify: config.kind = kNotifier; break;
     }
     if (!plugin->offers(config.kind)) {
       error(plugin_line, section.name, "plugin",
@@ -718,7 +741,8 @@ class Validator {
           key.max = range.max;
         }
     }
-    if (role != Role::service) check_rewrites(section);
+    if (role == Role::notify) check_notify_events(section);
+    if (role != Role::service && role != Role::notify) check_rewrites(section);
     auto values = read_keys(section, keys);
     std::map<std::string, std::string> plugin_values;
     std::map<std::string, std::vector<std::string>> core_values;

@@ -46,7 +46,7 @@ void set_up_logging(const std::string& level) {
 
 std::string kind_list(std::uint32_t kinds) {
   std::string out;
-  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService, kCommands})
+  for (const Kind kind : kAllKinds)
     if (kinds & kind) out += (out.empty() ? "" : ", ") + std::string(kind_name(kind));
   return out;
 }
@@ -309,11 +309,12 @@ int Daemon::main(const ArgVec&) {
   }
   if (check_only_) {
     for (const auto& line : validation_.unchecked) std::cout << "note: " << line << "\n";
-    std::size_t counts[3] = {0, 0, 0};
+    std::size_t counts[4] = {0, 0, 0, 0};
     for (const auto& instance : config_->instances) ++counts[static_cast<int>(instance.role)];
     std::cout << "configuration OK: " << config_->file << " (" << counts[0] << " sources, "
-              << counts[1] << " targets, " << counts[2] << " services; plugins from "
-              << config_->plugin_dir << ")\n";
+              << counts[1] << " targets, " << counts[2] << " services"
+              << (counts[3] ? ", " + std::to_string(counts[3]) + " notifiers" : "")
+              << "; plugins from " << config_->plugin_dir << ")\n";
     return EXIT_OK;
   }
   logger().information("scanhookd %s started with %s", std::string(kVersion), config_->file);

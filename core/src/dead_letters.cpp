@@ -72,7 +72,8 @@ DeadLetters::DeadLetters(Database& database, std::size_t max_count, std::size_t 
     : database_(database), max_count_(max_count), max_bytes_(max_bytes) {}
 
 std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const HttpRequest& request,
-                                              const std::string& error, Millis now) {
+                                              const std::string& error, Millis now,
+                                              const std::function<void(SqlConnection&)>& also) {
   if (request.body.size() > max_bytes_ || max_count_ == 0) return std::nullopt;
   return database_.write([&](SqlConnection& sql) {
     sql.prepare(
@@ -99,6 +100,7 @@ std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const H
           WHERE total > ?1))sql")
         .bind(1, static_cast<std::int64_t>(max_bytes_))
         .run();
+    if (also) also(sql);
     return id;
   });
 }

@@ -38,9 +38,10 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
 }  // namespace
 
 Dispatcher::Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
-                       DispatchSettings settings, Metrics& metrics)
+                       DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox)
     : queue_(queue),
       intake_(intake),
+      outbox_(outbox),
       settings_(std::move(settings)),
       logger_(Poco::Logger::get("scanhook.dispatcher")),
       random_(std::random_device{}()) {
@@ -193,6 +194,7 @@ void Dispatcher::probe(Worker& worker) {
   }
   if (resumed) {
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
+    notify_state(NotificationEvent::target_up, worker.slot.name, "");
     wake();  // scan targets may have been waiting for this prepare target
   }
   if ((resumed || changed) && settings_.on_change) settings_.on_change();
@@ -291,10 +293,12 @@ bool Dispatcher::deliver_batch(Worker& worker) {
       worker.next_probe = finished + settings_.probe_interval.count();
     }
   }
-  if (unavailable)
+  if (unavailable) {
     logger_.warning("target " + worker.slot.name + " is unavailable (" + last_error +
                     "): paused, probing every " +
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
+    notify_state(NotificationEvent::target_down, worker.slot.name, last_error);
+  }
   if (prepared) wake();
   if (settings_.on_change) settings_.on_change();
   return true;
@@ -311,7 +315,16 @@ bool Dispatcher::record(Worker& worker, const std::vector<Delivery>& deliveries)
     try {
       if (!committed)
         queue_.database().write_unsynced([&](SqlConnection& sql) {
-          for (const auto& delivery : deliveries) queue_.record(sql, delivery);
+          for (const auto& delivery : deliveries) {
+            queue_.record(sql, delivery);
+            if (!outbox_) continue;
+            if (delivery.result.status == Status::ok)
+              outbox_->add(sql, NotificationEvent::delivered, worker.slot.name,
+                           delivery.target_path, "", delivery.finished);
+            else if (delivery.result.status == Status::rejected)
+              outbox_->add(sql, NotificationEvent::rejected, worker.slot.name, delivery.target_path,
+                           delivery.result.reason, delivery.finished);
+          }
         });
       committed = true;
       queue_.database().sync();
@@ -328,6 +341,17 @@ bool Dispatcher::record(Worker& worker, const std::vector<Delivery>& deliveries)
     }
     if (!sleep(wait, false)) return false;
     wait = std::min(wait * 2, settings_.probe_interval);
+  }
+}
+
+void Dispatcher::notify_state(NotificationEvent event, const std::string& target,
+                              const std::string& reason) {
+  if (!outbox_) return;
+  try {
+    outbox_->add_now(event, target, reason, now_millis());
+  } catch (const std::exception& error) {
+    logger_.error("target " + target + ": could not keep the " + notification_event_name(event) +
+                  " notification: " + error.what());
   }
 }
 

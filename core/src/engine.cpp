@@ -35,6 +35,19 @@ std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target
   }
 }
 
+// Who wants which notifications ([notify.NAME] events = ...).
+std::vector<NotifierSubscription> subscriptions(const Config& config) {
+  std::vector<NotifierSubscription> subscribers;
+  for (const auto& instance : config.instances) {
+    if (instance.role != Role::notify) continue;
+    std::string error;
+    auto events = parse_notification_events(instance.settings.string("events"), error);
+    if (!events) throw EngineError("[" + instance.section + "] events: " + error);
+    subscribers.push_back({instance.instance, std::move(*events)});
+  }
+  return subscribers;
+}
+
 DispatchSettings dispatch_settings(const QueueSettings& queue) {
   return {{queue.retry_initial, queue.retry_max},
           queue.probe_interval,
@@ -50,6 +63,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       database_(config.server.string("database")),
       queue_(database_, config.queue.minimum_age),
       dead_letters_(database_, config.queue.dead_letter_count, config.queue.dead_letter_bytes),
+      outbox_(database_, subscriptions(config)),
       intake_(PipelineBuilder(config, BuildMode::serve).intake()),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
@@ -78,6 +92,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     file_digests_ = std::make_shared<FileDigests>();
   }
   const PipelineBuilder builder(config, BuildMode::serve);
+  std::vector<NotifierSlot> notifiers;
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
         instance.instance, database_,
@@ -114,12 +129,21 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       case Role::service:
         services_[instance.instance] = std::static_pointer_cast<Service>(made);
         break;
+      case Role::notify:
+        notifiers.push_back({instance.instance, std::static_pointer_cast<Notifier>(made),
+                             instance.settings.duration("batch_wait"),
+                             instance.settings.duration("min_interval")});
+        break;
     }
   }
   DispatchSettings dispatch = dispatch_settings(config.queue);
   dispatch.on_change = [this] { live_.changed(kQueueTopic | kHistoryTopic | kTargetsTopic); };
+  const NotifySettings notify_settings{dispatch.backoff, dispatch.probe_interval,
+                                       dispatch.idle_interval};
   dispatcher_ =
-      std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics);
+      std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics,
+                                   outbox_.has_subscribers() ? &outbox_ : nullptr);
+  sender_ = std::make_unique<NotificationSender>(outbox_, std::move(notifiers), notify_settings);
   live_.add_metrics(metrics);
   wake_ = dispatcher_.get();
   std::vector<PassSource> passes;
@@ -139,6 +163,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   gauge_queue_ = std::make_shared<GaugeQueue>();
   gauge_queue_->queue = &queue_;
   gauge_queue_->dispatcher = dispatcher_.get();
+  gauge_queue_->outbox = &outbox_;
   auto holder = gauge_queue_;
   metrics.gauge("scanhook_queue_depth", "folders waiting for at least one target", [holder] {
     std::lock_guard lock(holder->mutex);
@@ -171,6 +196,16 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         },
         labels);
   }
+  for (const auto& instance : config.instances) {
+    if (instance.role != Role::notify) continue;
+    metrics.gauge(
+        "scanhook_notifications_waiting", "notifications kept until the notifier takes them",
+        [holder, name = instance.instance] {
+          std::lock_guard lock(holder->mutex);
+          return holder->outbox ? static_cast<double>(holder->outbox->waiting(name)) : 0.0;
+        },
+        {{"notifier", instance.instance}});
+  }
 }
 
 Engine::~Engine() {
@@ -178,6 +213,7 @@ Engine::~Engine() {
   std::lock_guard lock(gauge_queue_->mutex);
   gauge_queue_->queue = nullptr;
   gauge_queue_->dispatcher = nullptr;
+  gauge_queue_->outbox = nullptr;
 }
 
 Engine::Source& Engine::add_source_counters(Source& source, Metrics& metrics) {
@@ -204,7 +240,11 @@ void Engine::start() {
                    " queued deliveries were for targets no longer configured: dropped (see the "
                    "history)");
   history_pruner_.start();
+  if (const auto dropped = outbox_.drop_unsubscribed())
+    logger.warning(std::to_string(dropped) +
+                   " notifications were for notifiers no longer configured: dropped");
   dispatcher_->start();
+  sender_->start();
   for (auto& poller : pollers_) poller->start();
 }
 
@@ -216,6 +256,7 @@ void Engine::stop() {
   wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
   history_pruner_.stop();
+  if (sender_) sender_->stop();
 }
 
 Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {

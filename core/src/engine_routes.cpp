@@ -15,8 +15,8 @@
 #include "scanhook/core/dead_letter_routes.hpp"
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/form_body.hpp"
-#include "scanhook/core/path_rules.hpp"
 #include "scanhook/core/history_routes.hpp"
+#include "scanhook/core/path_rules.hpp"
 #include "scanhook/core/suggestion.hpp"
 #include "scanhook/core/target_descriptions.hpp"
 #include "scanhook/core/utf8_text.hpp"
@@ -165,7 +165,10 @@ std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
   // (without a dead letter's id).
   try {
     live_.changed(kDeadLettersTopic);
-    return dead_letters_.keep(source, request, error, now_millis());
+    const Millis now = now_millis();
+    return dead_letters_.keep(source, request, error, now, [&](SqlConnection& sql) {
+      outbox_.add(sql, NotificationEvent::dead_letter, source, "", error, now);
+    });
   } catch (const std::exception& failure) {
     Poco::Logger::get("scanhook.engine")
         .error("could not keep the %s webhook as a dead letter: %s", source,

@@ -23,7 +23,7 @@ std::unique_ptr<Intake> PipelineBuilder::intake() const {
     }
   };
   for (const auto& instance : config_.instances) {
-    if (instance.role == Role::service) continue;
+    if (instance.role == Role::service || instance.role == Role::notify) continue;
     const auto& s = instance.settings;
     PathRules rules = rules_of(instance.section, s);
     if (instance.role == Role::target) {

@@ -72,10 +72,10 @@ std::string check_descriptor(const Descriptor& d) {
   if (d.version == nullptr || d.summary == nullptr)
     return "its descriptor has no version or summary: fix the plugin";
   constexpr std::uint32_t kKnownKinds =
-      kWebhookSource | kPollingSource | kTarget | kService | kCommands;
+      kWebhookSource | kPollingSource | kTarget | kService | kCommands | kNotifier;
   if (d.kinds == 0 || (d.kinds & ~kKnownKinds) != 0)
     return "it offers kinds 0x" + std::to_string(d.kinds) +
-           ", expected a mix of source, target and service: fix the plugin";
+           ", expected a mix of source, target, service and notifier: fix the plugin";
   if (d.create == nullptr || d.destroy == nullptr)
     return "its descriptor has no create or destroy function: fix the plugin";
   if (d.config_key_count > 0 && d.config_keys == nullptr)

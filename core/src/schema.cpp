@@ -105,6 +105,22 @@ const std::vector<std::string>& migrations() {
       R"sql(
         ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT '';
       )sql",
+      // 8: notifications waiting for their notifier (the [notify.NAME]
+      // instance), written in the transaction of what they report.
+      R"sql(
+        CREATE TABLE notifications(
+          id INTEGER PRIMARY KEY,
+          notifier TEXT NOT NULL,
+          event INTEGER NOT NULL,
+          subject TEXT NOT NULL,
+          folder TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          next_attempt INTEGER NOT NULL DEFAULT 0,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT NOT NULL DEFAULT '');
+        CREATE INDEX notifications_due ON notifications(notifier, next_attempt, id);
+      )sql",
   };
   return steps;
 }

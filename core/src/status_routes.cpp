@@ -15,7 +15,7 @@ namespace {
 
 std::string kinds_json(std::uint32_t kinds) {
   std::string out = "[";
-  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService})
+  for (const Kind kind : kAllKinds)
     if (kinds & kind) out += (out.size() > 1 ? "," : "") + json_quote(kind_name(kind));
   return out + "]";
 }

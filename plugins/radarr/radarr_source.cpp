@@ -1,11 +1,13 @@
-// The `radarr` webhook source: Radarr "Connect → Webhook" payloads to scan
-// events. README.md beside this file has the event table.
+// The `radarr` plugin: Radarr's webhooks as a source of scan events (README.md
+// beside this file has the event table), and Radarr as a target that rescans
+// the movie owning a folder (scanhook/support/arr_target.hpp).
 #include <iterator>
 #include <memory>
 #include <vector>
 
 #include "scanhook/scanhook.hpp"
 #include "scanhook/support/arr_events.hpp"
+#include "scanhook/support/arr_target.hpp"
 #include "scanhook/support/arr_webhook_source.hpp"
 
 namespace {
@@ -49,6 +51,8 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
 };
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
+  if (args.kind == scanhook::kTarget)
+    return scanhook::support::make_arr_target(scanhook::support::kRadarrApp, args);
   return std::make_unique<scanhook::support::ArrWebhookSource>(
       "Radarr", "movie.folderPath", std::vector(std::begin(kEvents), std::end(kEvents)),
       args.instance, *args.host);
@@ -56,5 +60,8 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("radarr", "1.0.0", "Radarr webhooks (Settings > Connect > Webhook)",
-                scanhook::kWebhookSource, scanhook::kNoConfigKeys, make)
+SCANHOOK_PLUGIN("radarr", "1.1.0",
+                "Radarr webhooks (Settings > Connect > Webhook), and Radarr as a target: "
+                "rescans the movie that owns a folder",
+                scanhook::kWebhookSource | scanhook::kTarget, scanhook::support::kArrTargetKeys,
+                make)

@@ -1,11 +1,13 @@
-// The `sonarr` webhook source: Sonarr v3 and v4 "Connect → Webhook" payloads
-// to scan events. README.md beside this file has the event table.
+// The `sonarr` plugin: Sonarr's webhooks as a source of scan events (README.md
+// beside this file has the event table), and Sonarr as a target that rescans
+// the series owning a folder (scanhook/support/arr_target.hpp).
 #include <iterator>
 #include <memory>
 #include <vector>
 
 #include "scanhook/scanhook.hpp"
 #include "scanhook/support/arr_events.hpp"
+#include "scanhook/support/arr_target.hpp"
 #include "scanhook/support/arr_webhook_source.hpp"
 
 namespace {
@@ -55,6 +57,8 @@ constexpr scanhook::support::ArrEventRule kEvents[] = {
 };
 
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
+  if (args.kind == scanhook::kTarget)
+    return scanhook::support::make_arr_target(scanhook::support::kSonarrApp, args);
   return std::make_unique<scanhook::support::ArrWebhookSource>(
       "Sonarr", "series.path", std::vector(std::begin(kEvents), std::end(kEvents)), args.instance,
       *args.host);
@@ -62,5 +66,8 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("sonarr", "1.0.0", "Sonarr webhooks (Settings > Connect > Webhook)",
-                scanhook::kWebhookSource, scanhook::kNoConfigKeys, make)
+SCANHOOK_PLUGIN("sonarr", "1.1.0",
+                "Sonarr webhooks (Settings > Connect > Webhook), and Sonarr as a target: "
+                "rescans the series that owns a folder",
+                scanhook::kWebhookSource | scanhook::kTarget, scanhook::support::kArrTargetKeys,
+                make)

@@ -50,6 +50,8 @@ TEST_CASE("scanhookd plugins lists the built plugins with their kinds", "[daemon
   const auto result = run_scanhookd({"plugins"});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.output, Contains("  log 1.0.0  [target]  ") && Contains("log.so"));
+  CHECK_THAT(result.output, Contains("  discord 1.0.0  [notifier]  ") &&
+                                Contains("  sonarr 1.1.0  [webhook source, target]  "));
 }
 
 TEST_CASE("check-config accepts the shipped INI and refuses a broken one with exit code 78",

@@ -38,7 +38,8 @@ TEST_CASE("a new database is private, in WAL mode, at the latest schema", "[data
     CHECK(mode.text(0) == "wal");
     mode.reset();
     CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
-                                                  "history", "meta", "plugin_store"});
+                                                  "history", "meta", "notifications",
+                                                  "plugin_store"});
   });
   CHECK(database.healthy());
 }
@@ -82,7 +83,8 @@ TEST_CASE("a database is upgraded from each earlier schema version, keeping its 
       CHECK(queue.folder_count() == 1);
       upgraded.read([](SqlConnection& sql) {
         CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
-                                                      "history", "meta", "plugin_store"});
+                                                      "history", "meta", "notifications",
+                                                      "plugin_store"});
       });
     }
   }

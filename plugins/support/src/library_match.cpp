@@ -75,6 +75,11 @@ std::string server_form(const std::string& path, const std::string& location) {
 
 LibraryMatch match_libraries(const std::string& folder, const std::vector<Library>& libraries,
                              const std::string& product) {
+  return match_libraries(folder, libraries, MatchRules{product});
+}
+
+LibraryMatch match_libraries(const std::string& folder, const std::vector<Library>& libraries,
+                             const MatchRules& rules) {
   LibraryMatch match;
   std::vector<const Library*> roots;
   for (const auto& library : libraries) {
@@ -82,7 +87,7 @@ LibraryMatch match_libraries(const std::string& folder, const std::vector<Librar
     bool root = false;
     for (const auto& location : library.locations) {
       if (!path_within(folder, location)) continue;
-      if (same_path(folder, location))
+      if (same_path(folder, location) && !rules.roots_allowed)
         root = true;
       else if (!owner)
         owner = &location;
@@ -96,12 +101,16 @@ LibraryMatch match_libraries(const std::string& folder, const std::vector<Librar
   if (!match.libraries.empty()) return match;
   match.only_roots = !roots.empty();
   if (match.only_roots)
-    match.verdict = Result::rejected(folder + " is the root of the " + product + " library \"" +
-                                     roots.front()->title +
-                                     "\": a partial scan there would rescan the whole library");
+    match.verdict = Result::rejected(
+        folder + " is the root of the " + rules.product + " " + rules.noun + " \"" +
+        roots.front()->title + "\": a partial scan there would rescan the whole " + rules.noun);
+  else if (rules.list_entries)
+    match.verdict = Result::rejected(folder + " is in no " + rules.product + " " + rules.noun +
+                                     " (" + describe_all(libraries) + ")");
   else
-    match.verdict = Result::rejected(folder + " is in no " + product + " library (" +
-                                     describe_all(libraries) + ")");
+    match.verdict = Result::rejected(folder + " is in no " + rules.product + " " + rules.noun +
+                                     " (" + rules.product + " lists " +
+                                     std::to_string(libraries.size()) + "; none holds it)");
   return match;
 }
 

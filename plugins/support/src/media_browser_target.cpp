@@ -32,17 +32,7 @@ MediaBrowserTarget::MediaBrowserTarget(std::shared_ptr<const ServerApi> api,
 }
 
 Discovery MediaBrowserTarget::discover() const {
-  const std::string request = "GET " + routes_.libraries;
-  const auto response = api_->get(routes_.libraries);
-  Result result = api_->verdict(response, request);
-  if (response.status == 404 && !routes_.not_found_hint.empty())
-    result.reason += " " + routes_.not_found_hint;
-  if (result.status != Status::ok) return {result, {}};
-  try {
-    return {Result::ok(), routes_.parse_libraries(response.body)};
-  } catch (const std::exception& error) {
-    return {api_->unreadable(response, request, error.what()), {}};
-  }
+  return read_listing(*api_, routes_.libraries, routes_.parse_libraries, routes_.not_found_hint);
 }
 
 std::vector<Result> MediaBrowserTarget::on_scan(const std::vector<ScanFolder>& folders) {

@@ -20,6 +20,7 @@ inline constexpr std::uint16_t kAbiMajor = 1;
 // descriptor, without them, still loads).
 // 1.2 also: Host::offer_description (target_description.hpp).
 // 1.2 also: ForwardingSource (optional), plugin commands (optional kind kCommands).
+// 1.2 also: the notifier kind (notifier.hpp).
 inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 
@@ -48,7 +49,12 @@ enum Kind : std::uint32_t {
   kTarget = 1u << 2,
   kService = 1u << 3,
   kCommands = 1u << 4,  // since 1.2: command-line commands (command.hpp)
+  kNotifier = 1u << 5,  // since SDK 1.2: a 1.0/1.1 core refuses it as an unknown kind
 };
+
+// Every kind this SDK defines, in the order they are listed to users.
+inline constexpr Kind kAllKinds[] = {kWebhookSource, kPollingSource, kTarget,
+                                     kService,       kNotifier,      kCommands};
 
 inline const char* kind_name(Kind kind) {
   switch (kind) {
@@ -57,6 +63,7 @@ inline const char* kind_name(Kind kind) {
     case kTarget: return "target";
     case kService: return "service";
     case kCommands: return "commands";
+    case kNotifier: return "notifier";
   }
   return "unknown";
 }

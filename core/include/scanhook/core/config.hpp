@@ -1,5 +1,5 @@
 // The validated configuration: [server], [queue], and one InstanceConfig per
-// [source.NAME], [target.NAME] and [service.NAME] section.
+// [source.NAME], [target.NAME], [service.NAME] and [notify.NAME] section.
 #pragma once
 
 #include <chrono>
@@ -19,7 +19,7 @@
 
 namespace scanhook::core {
 
-enum class Role { source, target, service };
+enum class Role { source, target, service, notify };
 const char* role_name(Role role);
 
 // Keys the core itself reads, as validated: defaults filled in, repeatable

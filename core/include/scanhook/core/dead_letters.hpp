@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,8 +33,10 @@ class DeadLetters {
   DeadLetters(Database& database, std::size_t max_count, std::size_t max_bytes);
 
   // The new letter's id; nullopt when its body alone exceeds max_bytes.
+  // `also`, if given, runs inside the letter's transaction (its notification).
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
-                                   const std::string& error, Millis now);
+                                   const std::string& error, Millis now,
+                                   const std::function<void(SqlConnection&)>& also = {});
   // A page of letters, newest first; a row that cannot be read (row_reader.hpp)
   // is left out and noted in unreadable().
   std::vector<DeadLetter> list(std::size_t limit, std::size_t offset);

@@ -18,6 +18,7 @@
 #include "scanhook/core/backoff.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/notification_outbox.hpp"
 #include "scanhook/core/presence_check.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/target.hpp"
@@ -69,8 +70,10 @@ struct TargetState {
 
 class Dispatcher {
  public:
+  // `outbox`, if given, is told in the same commit what each delivery came
+  // to, and when a target pauses or answers again.
   Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
-             DispatchSettings settings, Metrics& metrics);
+             DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr);
   ~Dispatcher();
 
   void start();
@@ -110,11 +113,14 @@ class Dispatcher {
   static void note_answer(Worker& worker, bool succeeded, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);
   std::string missing_anchor() const;
+  // A target paused or answering again, for the notifiers (logged if it cannot be kept).
+  void notify_state(NotificationEvent event, const std::string& target, const std::string& reason);
   // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.
   bool sleep(std::chrono::milliseconds duration, bool idle);
 
   Queue& queue_;
   const Intake& intake_;
+  NotificationOutbox* outbox_;
   DispatchSettings settings_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Poco::Logger& logger_;

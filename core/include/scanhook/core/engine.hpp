@@ -22,6 +22,8 @@
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/live_events.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/notification_outbox.hpp"
+#include "scanhook/core/notification_sender.hpp"
 #include "scanhook/core/pipeline_builder.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
@@ -156,6 +158,7 @@ class Engine {
   Database database_;
   Queue queue_;
   DeadLetters dead_letters_;
+  NotificationOutbox outbox_;
   std::unique_ptr<Intake> intake_;
   // Set when some target has require_exists.
   std::shared_ptr<ExpectedFiles> expected_files_;
@@ -168,6 +171,7 @@ class Engine {
   std::map<std::string, std::shared_ptr<Service>> services_;
   std::vector<std::unique_ptr<Poller>> pollers_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<NotificationSender> sender_;
   HistoryPruner history_pruner_;
   std::unique_ptr<SourcePassRoutes> pass_routes_;
   bool started_ = false;
@@ -175,6 +179,7 @@ class Engine {
     std::mutex mutex;
     Queue* queue = nullptr;
     Dispatcher* dispatcher = nullptr;
+    NotificationOutbox* outbox = nullptr;
   };
   std::shared_ptr<GaugeQueue> gauge_queue_;
 };

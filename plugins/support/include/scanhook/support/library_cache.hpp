@@ -12,6 +12,7 @@
 
 #include "scanhook/result.hpp"
 #include "scanhook/support/library_match.hpp"
+#include "scanhook/support/server_api.hpp"
 
 namespace scanhook::support {
 
@@ -21,12 +22,20 @@ struct Discovery {
   std::vector<Library> libraries;
 };
 
+// GET `route` through `api` and `parse` its body: a Discovery for a
+// LibraryCache. A 404 adds `not_found_hint` to the reason (a url missing its
+// base path); a body `parse` cannot read pauses the target (server_answer.hpp).
+using ListingParser = std::function<std::vector<Library>(const std::string& body)>;
+Discovery read_listing(const ServerApi& api, const std::string& route, const ListingParser& parse,
+                       const std::string& not_found_hint = "");
+
 class LibraryCache {
  public:
   using Discover = std::function<Discovery()>;
   using Clock = std::chrono::steady_clock;
 
   LibraryCache(Discover discover, std::chrono::milliseconds lifetime, std::string product);
+  LibraryCache(Discover discover, std::chrono::milliseconds lifetime, MatchRules rules);
 
   // The libraries, discovered now when never read or older than the lifetime.
   Discovery current();
@@ -41,7 +50,7 @@ class LibraryCache {
  private:
   Discover discover_;
   std::chrono::milliseconds lifetime_;
-  std::string product_;
+  MatchRules rules_;
   std::mutex mutex_;
   std::optional<std::vector<Library>> libraries_;
   Clock::time_point read_at_;

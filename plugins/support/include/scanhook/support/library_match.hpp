@@ -35,9 +35,24 @@ bool path_within(const std::string& path, const std::string& location);
 // "T:\tv" is "T:\tv\Show". Precondition: path_within(path, location).
 std::string server_form(const std::string& path, const std::string& location);
 
+// How a listing's entries own folders, and how reasons name them.
+struct MatchRules {
+  std::string product;           // "Plex": names the server in reasons
+  std::string noun = "library";  // what one entry is: "library", "series", "movie"
+  // A media server's library root would rescan the whole library: refused.
+  // A Sonarr series or Radarr movie root is the item itself: accepted.
+  bool roots_allowed = false;
+  // Reasons list every entry with its locations (a few libraries); a long
+  // listing (every series) is only counted.
+  bool list_entries = true;
+};
+
 // The libraries that own `folder`. A folder that is itself a library location
-// would rescan that whole library: such libraries are skipped, and a folder
-// that only matches roots is rejected. `product` names the server in reasons.
+// would rescan that whole library: unless `rules.roots_allowed`, such
+// libraries are skipped, and a folder that only matches roots is rejected.
+LibraryMatch match_libraries(const std::string& folder, const std::vector<Library>& libraries,
+                             const MatchRules& rules);
+// The media servers' rules: roots refused, entries listed, called libraries.
 LibraryMatch match_libraries(const std::string& folder, const std::vector<Library>& libraries,
                              const std::string& product);
 
