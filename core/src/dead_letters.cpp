@@ -1,46 +1,18 @@
 #include "scanhook/core/dead_letters.hpp"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
-
-#include <sstream>
-
 namespace scanhook::core {
 
 namespace {
 
-bool is_credential(const std::string& name) {
-  return iequals(name, "Authorization") || iequals(name, "Cookie") ||
-         iequals(name, "X-Scanhook-Token") || iequals(name, "token");
-}
-
-std::string to_json(const HeaderList& pairs) {
-  Poco::JSON::Array array;
-  for (const auto& [name, value] : pairs) {
-    if (is_credential(name)) continue;
-    Poco::JSON::Array pair;
-    pair.add(name);
-    pair.add(value);
-    array.add(pair);
-  }
-  std::ostringstream out;
-  array.stringify(out);
-  return out.str();
-}
-
-HeaderList from_json(const std::string& text) {
-  HeaderList pairs;
-  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const auto pair = array->getArray(static_cast<unsigned>(i));
-    pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
-  }
-  return pairs;
-}
-
 DeadLetter read_row(SqlStatement& row) {
-  return {row.integer(0),         row.text(1), row.integer(2), from_json(row.text(3)),
-          from_json(row.text(4)), row.text(5), row.text(6),    static_cast<int>(row.integer(7))};
+  return {row.integer(0),
+          row.text(1),
+          row.integer(2),
+          DeadLetterStore::pairs_from_json(row.text(3)),
+          DeadLetterStore::pairs_from_json(row.text(4)),
+          row.text(5),
+          row.text(6),
+          static_cast<int>(row.integer(7))};
 }
 
 constexpr const char* kColumns =
@@ -60,8 +32,8 @@ std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const H
            "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
         .bind(1, source)
         .bind(2, now)
-        .bind(3, to_json(request.headers))
-        .bind(4, to_json(request.query))
+        .bind(3, DeadLetterStore::pairs_json(request.headers))
+        .bind(4, DeadLetterStore::pairs_json(request.query))
         .bind_blob(5, request.body)
         .bind(6, error)
         .run();
@@ -117,17 +89,6 @@ void DeadLetters::failed_again(std::int64_t id, const std::string& error) {
         .bind(2, error)
         .run();
   });
-}
-
-HttpRequest DeadLetters::request_of(const DeadLetter& letter) {
-  HttpRequest request;
-  request.method = "POST";
-  request.path = "/triggers/" + letter.source;
-  request.headers = letter.headers;
-  request.query = letter.query;
-  request.body = letter.body;
-  request.remote_address = "replay";
-  return request;
 }
 
 }  // namespace scanhook::core

@@ -36,7 +36,7 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
 
 }  // namespace
 
-Dispatcher::Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
+Dispatcher::Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
                        DispatchSettings settings, Metrics& metrics)
     : queue_(queue),
       intake_(intake),
@@ -148,6 +148,7 @@ void Dispatcher::run(Worker& worker) {
       paused = worker.paused;
       next_probe = worker.next_probe;
     }
+    if (!paused) paused = adopt_shared_pause(worker, next_probe);
     if (paused) {
       const Millis wait = next_probe - now_millis();
       if (wait > 0) {
@@ -188,6 +189,7 @@ void Dispatcher::probe(Worker& worker) {
     }
   }
   if (resumed) {
+    share_pause(worker, std::nullopt);
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
     wake();  // scan targets may have been waiting for this prepare target
   }
@@ -247,9 +249,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
     answered |= delivery.result.status == Status::ok || delivery.result.status == Status::rejected;
   }
-  queue_.database().write([&](SqlConnection& sql) {
-    for (const auto& delivery : deliveries) queue_.record(sql, delivery);
-  });
+  queue_.record(deliveries);
 
   logger_.information(batch_summary(worker.slot.name, deliveries, seconds));
 
@@ -271,12 +271,43 @@ bool Dispatcher::deliver_batch(Worker& worker) {
       worker.next_probe = finished + settings_.probe_interval.count();
     }
   }
-  if (unavailable)
+  if (unavailable) {
+    share_pause(worker, SharedPause{finished + settings_.probe_interval.count(), last_error, ""});
     logger_.warning("target " + worker.slot.name + " is unavailable (" + last_error +
                     "): paused, probing every " +
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
+  }
   if (prepared) wake();
   return true;
+}
+
+bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {
+  std::optional<SharedPause> pause;
+  try {
+    pause = queue_.shared_pause(worker.slot.name, now_millis());
+  } catch (const std::exception& error) {
+    logger_.error("target " + worker.slot.name + ": cannot read its shared state: " + error.what());
+  }
+  if (!pause) return false;
+  {
+    std::lock_guard lock(mutex_);
+    worker.paused = true;
+    worker.next_probe = next_probe = pause->until;
+    worker.last_error = pause->error;
+    note_answer(worker, false, now_millis());
+  }
+  logger_.warning("target " + worker.slot.name + " was found unavailable by " + pause->instance +
+                  " (" + pause->error + "): paused here too until its next probe");
+  return true;
+}
+
+void Dispatcher::share_pause(const Worker& worker, std::optional<SharedPause> pause) {
+  try {
+    queue_.share_pause(worker.slot.name, std::move(pause));
+  } catch (const std::exception& error) {
+    // The pause still holds here; the other instances find the outage themselves.
+    logger_.error("target " + worker.slot.name + ": cannot share its state: " + error.what());
+  }
 }
 
 void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {

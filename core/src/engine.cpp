@@ -1,5 +1,6 @@
 #include "scanhook/core/engine.hpp"
 
+#include <Poco/Environment.h>
 #include <Poco/Logger.h>
 
 #include "scanhook/core/completion_flag.hpp"
@@ -51,6 +52,19 @@ std::unique_ptr<Intake> make_intake(const Config& config) {
   return std::make_unique<Intake>(std::move(sources), std::move(targets));
 }
 
+StoreSettings store_settings(const Config& config) {
+  StoreSettings settings;
+  settings.database = config.server.string("database");
+  settings.password = config.server.string("database_password");
+  settings.instance = config.server.string("instance_name");
+  if (settings.instance.empty()) settings.instance = Poco::Environment::nodeName();
+  settings.minimum_age = config.queue.duration("minimum_age");
+  settings.dead_letter_count = static_cast<std::size_t>(config.queue.integer("dead_letter_count"));
+  settings.dead_letter_bytes = static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"));
+  settings.lease = config.queue.duration("lease");
+  return settings;
+}
+
 DispatchSettings dispatch_settings(const CoreSettings& queue) {
   DispatchSettings settings;
   settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
@@ -65,10 +79,9 @@ DispatchSettings dispatch_settings(const CoreSettings& queue) {
 Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     : config_(config),
       auth_(auth),
-      database_(config.server.string("database")),
-      queue_(database_, config.queue.duration("minimum_age")),
-      dead_letters_(database_, static_cast<std::size_t>(config.queue.integer("dead_letter_count")),
-                    static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"))),
+      store_(open_store(store_settings(config))),
+      queue_(store_->queue()),
+      dead_letters_(store_->dead_letters()),
       intake_(make_intake(config)),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
@@ -86,7 +99,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   }
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
-        instance.instance, database_,
+        instance.instance, store_->plugins(),
         [this](const std::string& source, const std::vector<ScanEvent>& events) {
           return submit(source, events).status == 200;
         },
@@ -109,8 +122,10 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         if (instance.kind == kWebhookSource)
           source.webhook = static_cast<WebhookSource*>(made.get());
         else
+          // One instance at a time polls (several on PostgreSQL share one queue).
           pollers_.push_back(std::make_unique<Poller>(
-              instance.instance, std::static_pointer_cast<PollingSource>(made)));
+              instance.instance, std::static_pointer_cast<PollingSource>(made),
+              [this, lock = "poller " + instance.instance] { return queue_.hold_lock(lock); }));
         break;
       }
       case Role::target:
@@ -126,6 +141,10 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
                                              dispatch_settings(config.queue), metrics);
   wake_ = dispatcher_.get();
+  // Another instance's commit, heard through the store (PostgreSQL's NOTIFY).
+  queue_.on_remote_events([this] {
+    if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+  });
   try {
     plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
         plex_autoscan_settings(config),

@@ -338,6 +338,8 @@ HttpReply Engine::history_route(const HttpRequest& request) {
     item->set("retryable", retryable);
     item->set("config_changed", retryable && entry.config != config->second);
     item->set("retried_at", entry.retried_at);
+    // Several instances on PostgreSQL: which one delivered it.
+    if (!entry.instance.empty()) item->set("instance", entry.instance);
     entries->add(item);
   }
   body->set("history", entries);

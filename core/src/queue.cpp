@@ -120,6 +120,17 @@ Enqueued Queue::enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now
   return merged ? Enqueued::merged : Enqueued::added;
 }
 
+std::vector<Enqueued> Queue::add_events(const std::vector<QueuedEvent>& events,
+                                        const std::vector<DroppedEvent>& dropped, Millis now) {
+  return database_.write_unsynced([&](SqlConnection& sql) {
+    std::vector<Enqueued> outcomes;
+    outcomes.reserve(events.size());
+    for (const auto& event : events) outcomes.push_back(enqueue(sql, event, now));
+    for (const auto& row : dropped) record_dropped(sql, row, now);
+    return outcomes;
+  });
+}
+
 std::vector<DueFolder> Queue::due(const std::string& target, Millis now, std::size_t limit,
                                   const std::vector<std::string>& blocking) {
   // One index range of deliveries_due(target, priority, due_at) per priority
@@ -233,6 +244,12 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
       .bind(1, folder.folder_id)
       .run();
   if (sql.changes() > 0) index_.remove(FolderIndex::hash(folder.path), folder.folder_id);
+}
+
+void Queue::record(const std::vector<Delivery>& deliveries) {
+  database_.write([&](SqlConnection& sql) {
+    for (const auto& delivery : deliveries) record(sql, delivery);
+  });
 }
 
 Retried Queue::retry(std::int64_t history_id, const std::string& source, Millis now) {
@@ -411,7 +428,7 @@ std::vector<HistoryEntry> Queue::history(std::size_t limit, std::size_t offset,
       entries.push_back({query.integer(0), query.text(1), query.text(2), query.text(3),
                          query.text(4), static_cast<int>(query.integer(5)), query.integer(6),
                          query.integer(7), query.integer(8), query.text(9), query.text(10),
-                         query.integer(11)});
+                         query.integer(11), ""});
     return entries;
   });
 }

@@ -1,7 +1,6 @@
-// Webhook requests that could not be used (a body the plugin did not
-// understand, a path refused at the door, a failure), kept for inspection and
-// replay; bounded in count and bytes, the oldest go first. Credentials
-// (Authorization, Cookie, X-Scanhook-Token, ?token=) are never kept.
+// Dead letters (dead_letter_store.hpp) in SQLite: webhook requests that could
+// not be used (a body the plugin did not understand, a path refused at the
+// door, a failure).
 #pragma once
 
 #include <cstdint>
@@ -10,36 +9,23 @@
 #include <vector>
 
 #include "scanhook/core/database.hpp"
+#include "scanhook/core/dead_letter_store.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
 
-struct DeadLetter {
-  std::int64_t id = 0;
-  std::string source;
-  Millis received_at = 0;
-  HeaderList headers;
-  HeaderList query;
-  std::string body;
-  std::string error;
-  int attempts = 1;
-};
-
-class DeadLetters {
+class DeadLetters final : public DeadLetterStore {
  public:
   DeadLetters(Database& database, std::size_t max_count, std::size_t max_bytes);
 
   // The new letter's id; nullopt when its body alone exceeds max_bytes.
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
-                                   const std::string& error, Millis now);
-  std::vector<DeadLetter> list(std::size_t limit, std::size_t offset);
-  std::optional<DeadLetter> find(std::int64_t id);
-  void remove(std::int64_t id);
-  // A replay that failed again: the new error, one more attempt.
-  void failed_again(std::int64_t id, const std::string& error);
-  // The request as its source saw it (for a replay).
-  static HttpRequest request_of(const DeadLetter& letter);
+                                   const std::string& error, Millis now) override;
+  std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) override;
+  std::optional<DeadLetter> find(std::int64_t id) override;
+  void remove(std::int64_t id) override;
+  void failed_again(std::int64_t id, const std::string& error) override;
 
  private:
   Database& database_;

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -17,7 +18,7 @@
 #include "scanhook/core/backoff.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
-#include "scanhook/core/queue.hpp"
+#include "scanhook/core/queue_store.hpp"
 #include "scanhook/target.hpp"
 
 namespace Poco {
@@ -58,7 +59,7 @@ struct TargetState {
 
 class Dispatcher {
  public:
-  Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
+  Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
              DispatchSettings settings, Metrics& metrics);
   ~Dispatcher();
 
@@ -92,6 +93,11 @@ class Dispatcher {
   void run(Worker& worker);
   bool deliver_batch(Worker& worker);  // false when nothing was due
   void probe(Worker& worker);
+  // Pauses `worker` until the next probe when another instance shared that
+  // the target is unavailable; true if so (next_probe set).
+  bool adopt_shared_pause(Worker& worker, Millis& next_probe);
+  // Tells the other instances on the store (errors logged, not thrown).
+  void share_pause(const Worker& worker, std::optional<SharedPause> pause);
   // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
   static void note_answer(Worker& worker, bool succeeded, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);
@@ -99,7 +105,7 @@ class Dispatcher {
   // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.
   bool sleep(std::chrono::milliseconds duration, bool idle);
 
-  Queue& queue_;
+  QueueStore& queue_;
   const Intake& intake_;
   DispatchSettings settings_;
   std::vector<std::unique_ptr<Worker>> workers_;

@@ -23,6 +23,7 @@
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/router.hpp"
+#include "scanhook/core/store.hpp"
 #include "scanhook/core/user_auth.hpp"
 #include "scanhook/scanhook.hpp"
 
@@ -62,10 +63,8 @@ class Engine {
   void register_routes(Router& router);
   void start();
   void stop();
-  bool database_ok() { return database_.healthy(); }
-  std::optional<std::string> database_write_failure() const {
-    return database_.last_write_failure();
-  }
+  bool database_ok() { return queue_.healthy(); }
+  std::optional<std::string> database_write_failure() const { return queue_.last_write_failure(); }
 
   using SubmissionDone = std::function<void(Submission)>;
 
@@ -81,7 +80,7 @@ class Engine {
   // commit, and one info line (Host::record_dropped).
   void record_dropped(const std::string& source, const ScanEvent& event, const std::string& reason);
 
-  Queue& queue() { return queue_; }
+  QueueStore& queue() { return queue_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
 
  private:
@@ -143,9 +142,9 @@ class Engine {
 
   const Config& config_;
   UserAuth* auth_;
-  Database database_;
-  Queue queue_;
-  DeadLetters dead_letters_;
+  std::unique_ptr<Store> store_;
+  QueueStore& queue_;
+  DeadLetterStore& dead_letters_;
   std::unique_ptr<Intake> intake_;
   std::atomic<Dispatcher*> wake_{nullptr};
   Ingest ingest_;
@@ -159,7 +158,7 @@ class Engine {
   bool started_ = false;
   struct GaugeQueue {
     std::mutex mutex;
-    Queue* queue = nullptr;
+    QueueStore* queue = nullptr;
     Dispatcher* dispatcher = nullptr;
   };
   std::shared_ptr<GaugeQueue> gauge_queue_;
