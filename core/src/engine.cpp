@@ -141,10 +141,12 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
                                              dispatch_settings(config.queue), metrics);
   wake_ = dispatcher_.get();
-  // Another instance's commit, heard through the store (PostgreSQL's NOTIFY).
-  queue_.on_remote_events([this] {
-    if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
-  });
+  // Another instance's commit, heard through the store (PostgreSQL's NOTIFY):
+  // worth a wake-up on the same terms as this instance's own (see ingest_).
+  if (config.queue.duration("minimum_age") < config.queue.duration("idle_interval"))
+    queue_.on_remote_events([this] {
+      if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+    });
   try {
     plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
         plex_autoscan_settings(config),

@@ -9,10 +9,7 @@
 
 namespace scanhook::core {
 
-namespace {
-
-// user@host:port/db: the URL without a password, for messages.
-std::string server_name(const std::string& url) {
+std::string postgres_server_name(const std::string& url) {
   try {
     const Poco::URI uri(url);
     std::string user = uri.getUserInfo();
@@ -23,6 +20,8 @@ std::string server_name(const std::string& url) {
     return "the database URL";
   }
 }
+
+namespace {
 
 // libpq's key=value form of the URL (Poco's connector reads no other), with
 // a password given apart; a value is quoted, its ' and \ escaped.
@@ -107,7 +106,7 @@ std::int64_t PostgresRows::changed() const {
 }
 
 PostgresConnection::PostgresConnection(const std::string& url, const std::string& password)
-    : server_(server_name(url)),
+    : server_(postgres_server_name(url)),
       session_(open_session(url, password, server_)),
       handle_(*Poco::Data::PostgreSQL::Utility::handle(session_)) {
   // The server's notices ("... already exists, skipping") are not for stderr.

@@ -35,6 +35,10 @@ bool is_postgres_url(const std::string& database) {
   return database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0;
 }
 
+std::string store_name(const std::string& database) {
+  return is_postgres_url(database) ? "postgresql://" + postgres_server_name(database) : database;
+}
+
 std::unique_ptr<Store> open_store(const StoreSettings& settings) {
   if (is_postgres_url(settings.database)) return std::make_unique<PostgresStore>(settings);
   return std::make_unique<SqliteStore>(settings);

@@ -94,6 +94,9 @@ class PostgresConnection {
   pg_conn* handle_;
 };
 
+// user@host:port/db: the URL without a password, for messages.
+std::string postgres_server_name(const std::string& url);
+
 // A PostgreSQL text[] literal of `items` ({"a","b"}), for `= ANY($n::text[])`.
 std::string postgres_text_array(const std::vector<std::string>& items);
 

@@ -37,6 +37,9 @@ class Store {
 // True for a postgresql:// or postgres:// URL.
 bool is_postgres_url(const std::string& database);
 
+// The database for the log: a PostgreSQL URL without its password.
+std::string store_name(const std::string& database);
+
 // Opens (creates, migrates) the store `settings.database` names. Throws
 // SqlError (SQLite) or PostgresError with a message saying what failed.
 std::unique_ptr<Store> open_store(const StoreSettings& settings);
