@@ -132,8 +132,19 @@ PostgresRows PostgresConnection::run(const std::string& sql,
     lengths.push_back(param.value ? static_cast<int>(param.value->size()) : 0);
     formats.push_back(param.binary ? 1 : 0);
   }
-  pg_result* result = PQexecParams(handle_, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                                   values.data(), lengths.data(), formats.data(), 0);
+  auto statement = prepared_.find(sql);
+  if (statement == prepared_.end()) {
+    const std::string name = "s" + std::to_string(prepared_.size());
+    pg_result* made =
+        PQprepare(handle_, name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr);
+    if (!made || PQresultStatus(made) != PGRES_COMMAND_OK)
+      fail("cannot prepare \"" + sql.substr(0, 80) + "\"", made);
+    PQclear(made);
+    statement = prepared_.emplace(sql, name).first;
+  }
+  pg_result* result =
+      PQexecPrepared(handle_, statement->second.c_str(), static_cast<int>(params.size()),
+                     values.data(), lengths.data(), formats.data(), 0);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     fail("cannot run \"" + sql.substr(0, 80) + "\"", result);
@@ -151,6 +162,7 @@ void PostgresConnection::execute(const std::string& sql) {
 void PostgresConnection::recover() noexcept {
   if (PQstatus(handle_) == CONNECTION_BAD) {
     PQreset(handle_);
+    prepared_.clear();  // a new session has none
     return;
   }
   // A failed statement inside BEGIN leaves the transaction aborted.

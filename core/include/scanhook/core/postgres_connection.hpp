@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,7 +75,9 @@ class PostgresConnection {
   // added to it when not empty. Throws PostgresError naming the server.
   PostgresConnection(const std::string& url, const std::string& password);
 
-  // Runs one statement with $1.. parameters. Throws PostgresError.
+  // Runs one statement with $1.. parameters, prepared on its first run on
+  // this connection (the queue runs the same few statements per event).
+  // Throws PostgresError.
   PostgresRows run(const std::string& sql, const std::vector<PostgresParam>& params = {});
   // Runs one or more statements without parameters.
   void execute(const std::string& sql);
@@ -89,7 +92,8 @@ class PostgresConnection {
  private:
   [[noreturn]] void fail(const std::string& what, pg_result* result);
 
-  std::string server_;  // user@host:port/db, for messages
+  std::string server_;                           // user@host:port/db, for messages
+  std::map<std::string, std::string> prepared_;  // SQL text -> statement name
   Poco::Data::Session session_;
   pg_conn* handle_;
 };
