@@ -5,26 +5,28 @@
 #include <catch2/catch.hpp>
 
 #include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
 #include <signal.h>
 
 #include <atomic>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "scanhook/core/postgres_connection.hpp"
+#include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/keep_alive_post.hpp"
 #include "support/postgres_server.hpp"
+#include "support/record_file.hpp"
 #include "support/temp_dir.hpp"
 
 using scanhook::core::PostgresConnection;
+using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::keep_alive_post;
 using scanhook::testing::PostgresServer;
+using scanhook::testing::record_lines;
 using scanhook::testing::TempDir;
 using std::chrono::milliseconds;
 
@@ -52,45 +54,6 @@ std::string ini(const std::string& url, const std::string& name, const std::stri
          delay + "\nbatch = " + std::to_string(batch) + "\n";
 }
 
-// POSTs and returns the status, or 0 when the daemon did not answer.
-int post(Poco::Net::HTTPClientSession& session, const std::string& path, const std::string& body) {
-  try {
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setContentType("application/json");
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    std::ostringstream ignored;
-    ignored << in.rdbuf();
-    return static_cast<int>(response.getStatus());
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
-std::string get(unsigned short port, const std::string& path) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port);
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path);
-  session.sendRequest(request);
-  Poco::Net::HTTPResponse response;
-  std::ostringstream body;
-  body << session.receiveResponse(response).rdbuf();
-  return body.str();
-}
-
-std::vector<std::string> lines_of(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-bool queue_empty(unsigned short port) {
-  return get(port, "/api/queue").find("\"total\":0,") != std::string::npos;
-}
-
 template <class Predicate>
 bool eventually(Predicate predicate, int timeout_ms) {
   for (int waited = 0; waited < timeout_ms; waited += 20) {
@@ -113,23 +76,25 @@ TEST_CASE("two instances on one PostgreSQL coalesce a folder's events into one s
 
   Poco::Net::HTTPClientSession to_a("127.0.0.1", a.port()), to_b("127.0.0.1", b.port());
   for (int i = 0; i < 3; ++i) {
-    CHECK(post(to_a, "/triggers/arr", R"({"paths": ["/tv/Show/e1.mkv"], "files": true})") == 200);
-    CHECK(post(to_b, "/triggers/arr", R"({"paths": ["/tv/Show/e2.mkv"], "files": true})") == 200);
+    CHECK(keep_alive_post(to_a, "/triggers/arr",
+                          R"({"paths": ["/tv/Show/e1.mkv"], "files": true})") == 200);
+    CHECK(keep_alive_post(to_b, "/triggers/arr",
+                          R"({"paths": ["/tv/Show/e2.mkv"], "files": true})") == 200);
   }
   // Either instance lists the whole queue: one folder, six events.
-  const std::string queued = get(b.port(), "/api/queue");
-  CHECK(queued.find("\"total\":1,") != std::string::npos);
-  CHECK(queued.find("\"events\":6") != std::string::npos);
+  const auto queued = DaemonClient(b.url()).get_json("/api/queue");
+  CHECK(queued->getValue<int>("total") == 1);
+  CHECK(queued->getArray("folders")->getObject(0)->getValue<int>("events") == 6);
 
-  REQUIRE(eventually([&] { return queue_empty(a.port()); }, 20000));
+  REQUIRE(eventually([&] { return DaemonClient(a.url()).queue_empty(); }, 20000));
   std::this_thread::sleep_for(milliseconds(500));  // a second scan would have shown by now
-  const auto by_a = lines_of(a_dir.record());
-  const auto by_b = lines_of(b_dir.record());
+  const auto by_a = record_lines(a_dir.record());
+  const auto by_b = record_lines(b_dir.record());
   CHECK(by_a.size() + by_b.size() == 1);
-  const std::string history = get(a.port(), "/api/history");
-  CHECK(history.find("\"folder\":\"/tv/Show\"") != std::string::npos);
-  CHECK(history.find(by_a.empty() ? "\"instance\":\"b\"" : "\"instance\":\"a\"") !=
-        std::string::npos);
+  const auto history = DaemonClient(a.url()).get_json("/api/history")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<std::string>("folder") == "/tv/Show");
+  CHECK(history->getObject(0)->getValue<std::string>("instance") == (by_a.empty() ? "b" : "a"));
 }
 
 TEST_CASE(
@@ -156,7 +121,8 @@ TEST_CASE(
         std::lock_guard lock(mutex);
         sent.insert(folder);
       }
-      const int status = post(session, "/triggers/arr", "{\"paths\": [\"" + folder + "\"]}");
+      const int status =
+          keep_alive_post(session, "/triggers/arr", "{\"paths\": [\"" + folder + "\"]}");
       if (status == 0) return;  // the daemon is gone
       if (status != 200) {
         ++not_ok;
@@ -177,7 +143,8 @@ TEST_CASE(
   }
   REQUIRE(eventually(
       [&] {
-        return lines_of(a_dir.record()).size() >= 20 && lines_of(b_dir.record()).size() >= 20;
+        return record_lines(a_dir.record()).size() >= 20 &&
+               record_lines(b_dir.record()).size() >= 20;
       },
       30000));
   a->send_signal(SIGKILL);
@@ -192,24 +159,24 @@ TEST_CASE(
   std::map<std::string, std::int64_t> dead_leases;
   for (std::size_t r = 0; r < leases.size(); ++r)
     dead_leases[leases.text(r, 0)] = leases.integer(r, 1);
-  const std::size_t delivered_by_a = lines_of(a_dir.record()).size();
+  const std::size_t delivered_by_a = record_lines(a_dir.record()).size();
 
   std::this_thread::sleep_for(milliseconds(1000));  // b goes on taking events meanwhile
   stop_b = true;
   for (auto& thread : clients) thread.join();
   CHECK(not_ok == 0);
-  REQUIRE(eventually([&] { return queue_empty(b.port()); }, 60000));
+  REQUIRE(eventually([&] { return DaemonClient(b.url()).queue_empty(); }, 60000));
   CHECK(std::chrono::steady_clock::now() - killed_at >= milliseconds(1000));
 
   std::map<std::string, int> scans;
-  for (const auto& folder : lines_of(a_dir.record())) ++scans[folder];
-  for (const auto& folder : lines_of(b_dir.record())) ++scans[folder];
+  for (const auto& folder : record_lines(a_dir.record())) ++scans[folder];
+  for (const auto& folder : record_lines(b_dir.record())) ++scans[folder];
   std::size_t lost = 0, invented = 0;
   for (const auto& folder : acknowledged) lost += scans.count(folder) ? 0 : 1;
   for (const auto& [folder, count] : scans) invented += sent.count(folder) ? 0 : 1;
   CHECK(lost == 0);
   CHECK(invented == 0);
-  CHECK(lines_of(a_dir.record()).size() == delivered_by_a);  // a is dead
+  CHECK(record_lines(a_dir.record()).size() == delivered_by_a);  // a is dead
   // A folder is scanned twice only when a had sent it to the target and died
   // before recording it (its lease then went to b): at most its one batch in flight.
   std::size_t duplicates = 0, duplicates_outside_leases = 0;
