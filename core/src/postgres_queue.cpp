@@ -115,7 +115,7 @@ std::vector<DueFolder> PostgresQueue::due(const std::string& target, Millis now,
   const std::string text = R"sql(
       WITH picked AS (
         SELECT d.folder_id FROM deliveries d
-        WHERE d.target = $1 AND d.due_at <= $2 AND d.lease_until <= $2)sql" +
+        WHERE d.target = $1 AND d.due_at <= $2 AND (d.lease_until <= $2 OR d.leased_by = $4))sql" +
                            blocked + R"sql(
         ORDER BY d.priority DESC, d.due_at LIMIT $3
         FOR UPDATE OF d SKIP LOCKED)
@@ -166,10 +166,11 @@ void PostgresQueue::record(const std::vector<Delivery>& deliveries) {
         continue;
       }
       if (result.status == Status::unavailable) {
-        sql.run(
-            "UPDATE deliveries SET last_error = $3, leased_by = '', lease_until = 0 "
-            "WHERE folder_id = $1 AND target = $2",
-            {id, delivery.target, result.reason});
+        // The lease stays: the others learn of the outage from the shared
+        // pause, not by trying this folder again; this instance takes it up
+        // when its probe succeeds (or another does, once the lease expired).
+        sql.run("UPDATE deliveries SET last_error = $3 WHERE folder_id = $1 AND target = $2",
+                {id, delivery.target, result.reason});
         continue;
       }
       const auto removed =

@@ -7,23 +7,29 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "fakes/fake_plex.hpp"
 #include "scanhook/core/postgres_connection.hpp"
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
 #include "support/keep_alive_post.hpp"
 #include "support/postgres_server.hpp"
 #include "support/record_file.hpp"
 #include "support/temp_dir.hpp"
 
+using scanhook::HttpReply;
 using scanhook::core::PostgresConnection;
+using scanhook::fakes::FakePlex;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::eventually;
 using scanhook::testing::keep_alive_post;
 using scanhook::testing::PostgresServer;
 using scanhook::testing::record_lines;
@@ -31,6 +37,8 @@ using scanhook::testing::TempDir;
 using std::chrono::milliseconds;
 
 namespace {
+
+const std::string kPlexToken = "server-token-5e2b";
 
 // One instance's folder: its INI, the recorder plugin, its record file.
 struct InstanceDir {
@@ -52,15 +60,6 @@ std::string ini(const std::string& url, const std::string& name, const std::stri
          "\n[source.arr]\nplugin = recorder\n"
          "[target.rec]\nplugin = recorder\nrecord = {dir}/record\ndelay = " +
          delay + "\nbatch = " + std::to_string(batch) + "\n";
-}
-
-template <class Predicate>
-bool eventually(Predicate predicate, int timeout_ms) {
-  for (int waited = 0; waited < timeout_ms; waited += 20) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return false;
 }
 
 }  // namespace
@@ -86,7 +85,7 @@ TEST_CASE("two instances on one PostgreSQL coalesce a folder's events into one s
   CHECK(queued->getValue<int>("total") == 1);
   CHECK(queued->getArray("folders")->getObject(0)->getValue<int>("events") == 6);
 
-  REQUIRE(eventually([&] { return DaemonClient(a.url()).queue_empty(); }, 20000));
+  REQUIRE(eventually([&] { return DaemonClient(a.url()).queue_empty(); }, milliseconds(20000)));
   std::this_thread::sleep_for(milliseconds(500));  // a second scan would have shown by now
   const auto by_a = record_lines(a_dir.record());
   const auto by_b = record_lines(b_dir.record());
@@ -146,7 +145,7 @@ TEST_CASE(
         return record_lines(a_dir.record()).size() >= 20 &&
                record_lines(b_dir.record()).size() >= 20;
       },
-      30000));
+      milliseconds(30000)));
   a->send_signal(SIGKILL);
   REQUIRE(a->wait_for_exit() == 128 + SIGKILL);
   const auto killed_at = std::chrono::steady_clock::now();
@@ -165,7 +164,7 @@ TEST_CASE(
   stop_b = true;
   for (auto& thread : clients) thread.join();
   CHECK(not_ok == 0);
-  REQUIRE(eventually([&] { return DaemonClient(b.url()).queue_empty(); }, 60000));
+  REQUIRE(eventually([&] { return DaemonClient(b.url()).queue_empty(); }, milliseconds(60000)));
   CHECK(std::chrono::steady_clock::now() - killed_at >= milliseconds(1000));
 
   std::map<std::string, int> scans;
@@ -197,4 +196,52 @@ TEST_CASE(
     CHECK(row.text(0, 0) == "b");
     CHECK(row.integer(0, 1) >= lease_until);
   }
+}
+
+TEST_CASE("a Plex outage found by one instance pauses the target on the other too",
+          "[postgres][cluster]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  FakePlex plex(kPlexToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
+  // Traefik's answer while the Plex container is not yet registered (Go's http.NotFound).
+  plex.fail_with(HttpReply{404, "text/plain; charset=utf-8", "404 page not found\n", {}});
+  const auto plex_ini = [&](const std::string& name) {
+    return "[server]\nlisten = 127.0.0.1:0\ndatabase = " + url + "\ninstance_name = " + name +
+           "\naccess_log = false\n[queue]\nminimum_age = 0s\nidle_interval = 20ms\n"
+           "probe_interval = 5s\n[target.plex]\nurl = " +
+           plex.url() + "\ntoken = " + kPlexToken + "\n";
+  };
+  TempDir a_dir, b_dir;
+  DaemonProcess a(a_dir.path(), plex_ini("a"));
+  REQUIRE(a.wait_until_listening());
+  DaemonProcess b(b_dir.path(), plex_ini("b"));
+  REQUIRE(b.wait_until_listening());
+  const DaemonClient to_a(a.url()), to_b(b.url());
+
+  // Either instance may pick /tv/A (a's commit wakes b too): the one that
+  // does finds the outage, and the other is told.
+  REQUIRE(to_a.post("/api/scan", R"({"paths": ["/tv/A"]})", "application/json").status == 200);
+  REQUIRE(eventually([&] { return to_a.target_state("plex")->getValue<bool>("paused"); },
+                     milliseconds(10000)));
+  REQUIRE(eventually([&] { return to_b.target_state("plex")->getValue<bool>("paused"); },
+                     milliseconds(10000)));
+  const bool a_found = a.output().find("target plex is unavailable (") != std::string::npos;
+  DaemonProcess& told = a_found ? b : a;
+  const DaemonClient& to_told = a_found ? to_b : to_a;
+  CHECK(told.output().find("target plex is unavailable (") == std::string::npos);
+  CHECK(told.wait_for_output(std::string("target plex was found unavailable by ") +
+                             (a_found ? "a" : "b")));
+  CHECK(to_told.target_state("plex")->getValue<std::string>("last_error").find("HTTP 404") !=
+        std::string::npos);
+  // Until the next probe neither instance asks Plex anything: not for /tv/B either.
+  const std::size_t asked_before = plex.requests().size();
+  REQUIRE(to_told.post("/api/scan", R"({"paths": ["/tv/B"]})", "application/json").status == 200);
+  std::this_thread::sleep_for(milliseconds(500));
+  CHECK(plex.requests().size() == asked_before);
+
+  plex.clear_failure();
+  REQUIRE(eventually([&] { return to_a.queue_empty(); }, milliseconds(20000)));
+  auto refreshed = plex.refreshed();
+  std::sort(refreshed.begin(), refreshed.end());
+  CHECK(refreshed == std::vector<std::string>{"section 2 /tv/A", "section 2 /tv/B"});
 }

@@ -11,12 +11,14 @@
 #include "scanhook/core/dispatcher.hpp"
 #include "scanhook/core/postgres_schema.hpp"
 #include "scanhook/core/store.hpp"
+#include "support/eventually.hpp"
 #include "support/postgres_server.hpp"
 #include "support/scripted_target.hpp"
 
 using namespace scanhook::core;
 using scanhook::EventKind;
 using scanhook::Result;
+using scanhook::testing::eventually;
 using scanhook::testing::PostgresServer;
 using scanhook::testing::ScriptedTarget;
 using std::chrono::milliseconds;
@@ -34,15 +36,6 @@ std::unique_ptr<Store> instance(const std::string& url, const std::string& name,
 
 QueuedEvent event(const std::string& folder, std::vector<std::string> targets = {"plex"}) {
   return {folder, EventKind::modified, 0, "sonarr", std::move(targets)};
-}
-
-template <class Predicate>
-bool eventually(Predicate predicate, int timeout_ms = 10000) {
-  for (int waited = 0; waited < timeout_ms; waited += 10) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  return false;
 }
 
 }  // namespace
@@ -109,7 +102,7 @@ TEST_CASE("one instance's commit wakes another's dispatcher (LISTEN/NOTIFY)", "[
   b->queue().on_remote_events([&] { ++woken_b; });
   std::this_thread::sleep_for(milliseconds(500));  // both listening
   a->queue().add_events({event("/tv/Show")}, {}, 100);
-  CHECK(eventually([&] { return woken_b > 0; }));
+  CHECK(eventually([&] { return woken_b > 0; }, milliseconds(10000)));
   std::this_thread::sleep_for(milliseconds(300));
   CHECK(woken_a == 0);  // its own commit does not wake it
 }
@@ -135,11 +128,11 @@ TEST_CASE("a target found unavailable by one instance is paused on the other too
   a->queue().add_events({event("/tv/A")}, {}, now);
   dispatcher_a.start();
   REQUIRE(target_a->wait_for_scans(1));
-  REQUIRE(eventually([&] { return dispatcher_a.states().at(0).paused; }));
+  REQUIRE(eventually([&] { return dispatcher_a.states().at(0).paused; }, milliseconds(10000)));
   // b starts after a's outage: it is told, and does not try the target meanwhile.
   b->queue().add_events({event("/tv/B")}, {}, now_millis());
   dispatcher_b.start();
-  REQUIRE(eventually([&] { return dispatcher_b.states().at(0).paused; }));
+  REQUIRE(eventually([&] { return dispatcher_b.states().at(0).paused; }, milliseconds(10000)));
   const auto state = dispatcher_b.states().at(0);
   CHECK(state.last_error == "connection refused");
   std::this_thread::sleep_for(milliseconds(500));

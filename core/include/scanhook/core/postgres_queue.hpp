@@ -4,7 +4,8 @@
 // queued it (INSERT ... ON CONFLICT merges it); an instance picks due
 // deliveries with SELECT ... FOR UPDATE SKIP LOCKED and leases them until it
 // records their outcome or the lease expires (an instance that died loses
-// them then, and another delivers them). A commit NOTIFYs the others'
+// them then, and another delivers them); an `unavailable` outcome keeps the
+// lease, and the instance picks its own leased deliveries again. A commit NOTIFYs the others'
 // dispatchers; a target's pause is shared through target_pauses.
 #pragma once
 
