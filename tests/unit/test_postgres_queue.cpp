@@ -64,18 +64,32 @@ TEST_CASE("a delivery one instance picked is not due for another until its lease
   const auto other = b->queue().due("plex", 300, 10, {});
   REQUIRE(other.size() == 1);
   CHECK(other[0].path != picked[0].path);
+  b->queue().record({{"plex", other[0], other[0].path, Result::ok(), 300, 310, 0, ""}});
   CHECK(b->queue().due("plex", 1199, 10, {}).empty());
   // a died without recording: after the expiry b gets it, and delivers it.
   const auto expired = b->queue().due("plex", 1200, 10, {});
   REQUIRE(expired.size() == 1);
   CHECK(expired[0].path == picked[0].path);
-  b->queue().record({{"plex", expired[0], expired[0].path, Result::ok(), 1200, 1210, 0, ""},
-                     {"plex", other[0], other[0].path, Result::ok(), 300, 310, 0, ""}});
+  b->queue().record({{"plex", expired[0], expired[0].path, Result::ok(), 1200, 1210, 0, ""}});
   CHECK(a->queue().folder_count() == 0);
   const auto history = a->queue().history(10, 0);
   REQUIRE(history.size() == 2);
   CHECK(history[0].instance == "b");
   CHECK(history[1].instance == "b");
+}
+
+TEST_CASE("an instance takes up its own delivery again after the target was unavailable",
+          "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(60'000));
+  auto b = instance(url, "b", milliseconds(60'000));
+  a->queue().add_events({event("/tv/A")}, {}, 100);
+  const auto picked = a->queue().due("plex", 200, 10, {});
+  REQUIRE(picked.size() == 1);
+  a->queue().record(
+      {{"plex", picked[0], "/tv/A", Result::unavailable("connection refused"), 200, 210, 0, ""}});
+  CHECK(b->queue().due("plex", 300, 10, {}).empty());  // still a's: b learns of the outage
+  CHECK(a->queue().due("plex", 300, 10, {}).size() == 1);
 }
 
 TEST_CASE("an event during another instance's delivery is delivered again afterwards",
