@@ -12,6 +12,8 @@
 
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/instance_host.hpp"
+#include "scanhook/core/sqlite_plugin_store.hpp"
+#include "scanhook/core/store.hpp"
 #include "scanhook/service.hpp"
 
 namespace scanhook::core {
@@ -142,14 +144,26 @@ int run_plex_sources_command(const Config& config, const PlexSourcesOptions& opt
   const InstanceConfig* section = find_service(config, options.service, err);
   if (section == nullptr) return 78;
 
+  // The plugin's key/value store where the daemon keeps it: the SQLite file,
+  // or the PostgreSQL database every instance shares.
   std::unique_ptr<Database> database;
+  std::unique_ptr<Store> shared;
   try {
-    database = std::make_unique<Database>(config.server.string("database"));
+    const std::string name = config.server.string("database");
+    if (is_postgres_url(name)) {
+      StoreSettings settings{name, config.server.string("database_password"), "plex-sources"};
+      settings.minimum_age = config.queue.duration("minimum_age");  // as the daemons': unchanged
+      shared = open_store(settings);
+    } else {
+      database = std::make_unique<Database>(name);
+    }
   } catch (const std::exception& error) {
     err << "plex-sources: " << error.what() << "\n";
     return 1;
   }
-  InstanceHost host(section->instance, *database,
+  std::unique_ptr<PluginStore> file_store;
+  if (database) file_store = std::make_unique<SqlitePluginStore>(*database);
+  InstanceHost host(section->instance, shared ? shared->plugins() : *file_store,
                     [](const std::string&, const std::vector<ScanEvent>&) { return false; });
   std::string error;
   const auto made =
