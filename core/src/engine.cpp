@@ -237,6 +237,7 @@ void Engine::stop() {
   // The ingest's last answers use the sources and wake the dispatcher: they
   // go out while both are still here.
   ingest_.stop();
+  queue_.on_remote_events(nullptr);  // the store outlives this engine's members
   wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
 }

@@ -342,9 +342,9 @@ std::optional<SharedPause> PostgresQueue::shared_pause(const std::string& target
 }
 
 void PostgresQueue::on_remote_events(std::function<void()> wake) {
-  if (listener_.joinable()) return;
+  std::lock_guard lock(wake_mutex_);
   wake_ = std::move(wake);
-  listener_ = std::thread([this] { listen(); });
+  if (wake_ && !listener_.joinable()) listener_ = std::thread([this] { listen(); });
 }
 
 // Its own connection: LISTEN holds it. Another instance's NOTIFY wakes the
@@ -361,6 +361,7 @@ void PostgresQueue::listen() {
         if (::poll(&ready, 1, 250) < 0) continue;
         bool remote = false;
         for (const auto& from : sql.notifications()) remote |= from != instance_;
+        std::lock_guard lock(wake_mutex_);
         if (remote && wake_) wake_();
       }
     } catch (const std::exception& error) {

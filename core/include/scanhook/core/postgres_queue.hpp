@@ -82,6 +82,7 @@ class PostgresQueue final : public QueueStore {
   std::chrono::milliseconds lease_;
   mutable std::mutex failure_mutex_;
   std::optional<std::string> write_failure_;
+  std::mutex wake_mutex_;  // held while wake_ runs
   std::function<void()> wake_;
   std::mutex locks_mutex_;
   std::unique_ptr<PostgresConnection> locks_;  // holds the advisory locks

@@ -70,7 +70,8 @@ class QueueStore {
   // The pause another instance shared for `target`, if it still holds.
   virtual std::optional<SharedPause> shared_pause(const std::string& target, Millis now) = 0;
   // `wake` runs when another instance committed events (PostgreSQL's
-  // LISTEN/NOTIFY); never for a single-instance store. Set before start.
+  // LISTEN/NOTIFY); never for a single-instance store. nullptr: no more
+  // calls (once it returns, `wake` is not running and will not run).
   virtual void on_remote_events(std::function<void()> wake) = 0;
 
   // True while this instance holds the lock `name` shared by every instance
