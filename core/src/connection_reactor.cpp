@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "scanhook/core/event_stream.hpp"
 #include "scanhook/core/http_connection.hpp"
 
 namespace scanhook::core {
@@ -34,11 +35,15 @@ std::string seconds_text(std::chrono::milliseconds duration) {
   return count % 1000 == 0 ? std::to_string(count / 1000) + "s" : std::to_string(count) + "ms";
 }
 
-// A reply that went out (or partly) from any thread, for the reactor to finish.
+// A reply that went out (or partly) from any thread, for the reactor to
+// finish; or an event stream's head, or bytes for an open stream.
 struct SentReply {
+  enum Kind { reply, stream_opened, stream_bytes };
   std::shared_ptr<HttpConnection> connection;
   std::string rest;
-  bool keep_open;
+  bool keep_open = false;
+  Kind kind = reply;
+  std::shared_ptr<std::atomic<bool>> stream_open;  // stream_opened: cleared when the stream ends
 };
 
 }  // namespace
@@ -109,6 +114,37 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
     bool keep_open = false;  // after the reply being written
     bool served = false;     // has answered a request (a next one is keep-alive)
     bool peer_gone = false;  // the client closed its side: no next request
+    std::shared_ptr<std::atomic<bool>> stream_open;  // an event stream's: false once it ended
+  };
+
+  // What a route holds of an open event stream: send() posts to the reactor.
+  class Stream final : public EventStream {
+   public:
+    Stream(std::weak_ptr<Loop> loop, std::shared_ptr<HttpConnection> connection,
+           std::shared_ptr<std::atomic<bool>> open)
+        : loop_(std::move(loop)), connection_(std::move(connection)), open_(std::move(open)) {}
+    ~Stream() override { close(); }
+
+    bool send(std::string bytes) override {
+      if (!open_->load()) return false;
+      const auto loop = loop_.lock();
+      if (!loop) return false;
+      loop->post(SentReply{connection_, std::move(bytes), true, SentReply::stream_bytes, open_});
+      return true;
+    }
+    bool open() const override { return open_->load(); }
+
+   private:
+    // Dropped by its route: the reactor closes the connection.
+    void close() {
+      if (!open_->exchange(false)) return;
+      if (const auto loop = loop_.lock())
+        loop->post(SentReply{connection_, "", false, SentReply::stream_bytes, open_});
+    }
+
+    std::weak_ptr<Loop> loop_;
+    std::shared_ptr<HttpConnection> connection_;
+    std::shared_ptr<std::atomic<bool>> open_;
   };
 
   // ---- events ------------------------------------------------------------
@@ -134,6 +170,13 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
         if (!connection.discard()) drop(found->first);
         return;
       case HttpConnection::State::answering: return;
+      case HttpConnection::State::streaming: {
+        const int fd = found->first;
+        // A stream's client sends nothing more: a read ends it (closed, or talking out of turn).
+        if ((mode & PollSet::POLL_READ) && !connection.discard()) return drop(fd);
+        if (mode & PollSet::POLL_WRITE) write_stream(entry, connection.write_more());
+        return;
+      }
       default: break;
     }
     const bool was_idle = connection.idle();
@@ -227,7 +270,16 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
         entry.connection->socket(), framing,
         [loop, connection = entry.connection](std::string rest, bool keep_open) {
           if (const auto alive = loop.lock())
-            alive->post(SentReply{connection, std::move(rest), keep_open});
+            alive->post(
+                SentReply{connection, std::move(rest), keep_open, SentReply::reply, nullptr});
+        },
+        [loop, connection = entry.connection](std::string rest) -> std::shared_ptr<EventStream> {
+          const auto alive = loop.lock();
+          if (!alive) return nullptr;
+          auto open = std::make_shared<std::atomic<bool>>(true);
+          alive->post(
+              SentReply{connection, std::move(rest), false, SentReply::stream_opened, open});
+          return std::make_shared<Stream>(loop, connection, std::move(open));
         });
   }
 
@@ -257,8 +309,15 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
     }
     for (auto& reply : sent) {
       const auto found = entries_.find(reply.connection->socket().impl()->sockfd());
-      if (found == entries_.end() || found->second.connection != reply.connection) continue;
+      if (found == entries_.end() || found->second.connection != reply.connection) {
+        if (reply.stream_open) reply.stream_open->store(false);  // its connection is gone already
+        continue;
+      }
       Entry& entry = found->second;
+      if (reply.kind != SentReply::reply) {
+        stream_sent(entry, std::move(reply));
+        continue;
+      }
       entry.keep_open = reply.keep_open && !entry.peer_gone && !stop_asked_.load();
       entry.served = true;
       entry.pending.reset();
@@ -272,6 +331,39 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
   }
 
   void write_more(Entry& entry) { handle_write(entry, entry.connection->write_more()); }
+
+  // An event stream's head or bytes for it, from the route's thread.
+  void stream_sent(Entry& entry, SentReply sent) {
+    HttpConnection& connection = *entry.connection;
+    const int fd = connection.socket().impl()->sockfd();
+    const auto write_deadline = Clock::now() + limits_.request_timeout;
+    if (sent.kind == SentReply::stream_opened) {
+      entry.served = true;
+      entry.pending.reset();
+      entry.stream_open = std::move(sent.stream_open);
+      if (entry.peer_gone || stop_asked_.load()) return drop(fd);
+      return write_stream(entry, connection.start_stream(std::move(sent.rest), write_deadline));
+    }
+    if (connection.state() != HttpConnection::State::streaming) return;
+    if (!sent.stream_open->load()) return drop(fd);  // the route let go of it
+    if (connection.backlog() + sent.rest.size() > kMaxStreamBacklog) {
+      Poco::Logger::get("scanhook.http")
+          .warning("closing the event stream of %s: it has not read %z bytes", connection.client(),
+                   connection.backlog());
+      closed_["write_timeout"]->add();
+      return drop(fd);
+    }
+    write_stream(entry, connection.push(sent.rest, write_deadline));
+  }
+
+  void write_stream(Entry& entry, HttpConnection::Write result) {
+    switch (result) {
+      case HttpConnection::Write::failed: return drop(entry.connection->socket().impl()->sockfd());
+      case HttpConnection::Write::more:
+        return watch(entry, PollSet::POLL_READ | PollSet::POLL_WRITE);
+      case HttpConnection::Write::done: return watch(entry, PollSet::POLL_READ);
+    }
+  }
 
   void handle_write(Entry& entry, HttpConnection::Write result) {
     switch (result) {
@@ -409,7 +501,8 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
                                 std::to_string(connection.body_received()) + " bytes came)"),
             answering(entry, false));
         return;
-      case HttpConnection::State::writing: closed_["write_timeout"]->add(); return drop(fd);
+      case HttpConnection::State::writing:
+      case HttpConnection::State::streaming: closed_["write_timeout"]->add(); return drop(fd);
       default: return drop(fd);
     }
   }
@@ -460,6 +553,7 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
     if (found == entries_.end()) return;
     Entry& entry = found->second;
     watch(entry, 0);
+    if (entry.stream_open) entry.stream_open->store(false);
     try {
       entry.connection->socket().shutdown();
     } catch (const Poco::Exception&) {  // the peer is gone already

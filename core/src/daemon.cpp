@@ -8,6 +8,8 @@
 #include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
+#include <Poco/Util/OptionProcessor.h>
 #include <Poco/Util/OptionSet.h>
 
 #include <filesystem>
@@ -20,8 +22,8 @@
 #include "scanhook/core/environment_settings.hpp"
 #include "scanhook/core/http_subsystem.hpp"
 #include "scanhook/core/login_routes.hpp"
-#include "scanhook/core/plex_autoscan_routes.hpp"
-#include "scanhook/core/plex_sources_command.hpp"
+#include "scanhook/core/pipeline_builder.hpp"
+#include "scanhook/core/plugin_commands.hpp"
 #include "scanhook/core/startup_banner.hpp"
 #include "scanhook/core/status_routes.hpp"
 #include "scanhook/core/storage_fault.hpp"
@@ -31,10 +33,6 @@
 namespace scanhook::core {
 
 namespace {
-
-// More worker threads than this only cost memory: connections wait for a
-// worker without holding a thread (connection_reactor.hpp).
-constexpr std::int64_t kMaxWorkerThreads = 1024;
 
 void set_up_logging(const std::string& level) {
   Poco::AutoPtr<Poco::PatternFormatter> pattern(
@@ -48,14 +46,29 @@ void set_up_logging(const std::string& level) {
 
 std::string kind_list(std::uint32_t kinds) {
   std::string out;
-  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService})
+  for (const Kind kind : {kWebhookSource, kPollingSource, kTarget, kService, kCommands})
     if (kinds & kind) out += (out.empty() ? "" : ", ") + std::string(kind_name(kind));
   return out;
 }
 
+// The INI file named by --config FILE, -c FILE or --config=FILE, or "".
+std::string config_path_in(const std::vector<std::string>& arguments) {
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& word = arguments[i];
+    if ((word == "--config" || word == "-c") && i + 1 < arguments.size()) return arguments[i + 1];
+    if (word.rfind("--config=", 0) == 0) return word.substr(9);
+  }
+  return {};
+}
+
+IniFile read_configuration(const std::string& path) {
+  return path.empty() ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
+                      : read_ini_file(path);
+}
+
 }  // namespace
 
-Daemon::Daemon() {
+Daemon::Daemon(std::vector<std::string> plugin_words) : plugin_words_(std::move(plugin_words)) {
   setUnixOptions(true);
 }
 
@@ -68,11 +81,27 @@ void Daemon::defineOptions(Poco::Util::OptionSet& options) {
           .argument("FILE"));
   options.addOption(Poco::Util::Option("check-config", "",
                                        "validate the configuration and its plugins, then exit"));
-  options.addOption(
-      Poco::Util::Option("service", "", "plex-sources: which [service.NAME] (if several)")
-          .argument("NAME"));
-  options.addOption(Poco::Util::Option(
-      "managed", "", "plex-sources disable-all: opt_out_managed where Plex allows it"));
+}
+
+int Daemon::run_command_line(int argc, char** argv) {
+  // Poco answers an option it does not know with 78 (a configuration error,
+  // which systemd does not restart on); a mistyped command line is a usage error.
+  Poco::Util::OptionSet options;
+  defineOptions(options);
+  Poco::Util::OptionProcessor processor(options);
+  processor.setUnixStyle(true);
+  try {
+    for (int i = 1; i < argc; ++i) {
+      std::string name;
+      std::string value;
+      processor.process(argv[i], name, value);
+    }
+    processor.checkRequired();
+  } catch (const Poco::Util::OptionException& error) {
+    std::cerr << "scanhookd: " << error.displayText() << " (try --help)\n";
+    return EXIT_USAGE;
+  }
+  return run(argc, argv);
 }
 
 void Daemon::handleOption(const std::string& name, const std::string& value) {
@@ -90,17 +119,36 @@ void Daemon::handleOption(const std::string& name, const std::string& value) {
     config_path_ = value;
   } else if (name == "check-config") {
     check_only_ = true;
-  } else if (name == "service") {
-    plex_sources_.service = value;
-  } else if (name == "managed") {
-    plex_sources_.managed = true;
   }
+}
+
+std::string Daemon::default_plugin_dir() const {
+  const std::filesystem::path beside_binary =
+      std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
+      "plugins";
+  return beside_binary.lexically_normal().string();
+}
+
+// The commands of the plugins in the configuration's plugin_dir, for --help.
+std::string Daemon::plugin_commands_help() const {
+  std::string text;
+  try {
+    IniFile ini = read_configuration(config_path_in(argv()));
+    apply_environment(ini, process_environment());
+    const auto catalog = PluginCatalog::scan(plugin_dir_of(ini, default_plugin_dir()));
+    for (const auto& command : plugin_commands(catalog))
+      text += "  " + command.help.name + " " + command.help.synopsis + "\n            " +
+              command.plugin + " plugin: " + command.help.summary + "\n";
+  } catch (const std::exception& error) {
+    text += "  (plugins' commands unknown: " + std::string(error.what()) + ")\n";
+  }
+  return text;
 }
 
 void Daemon::print_help() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[OPTIONS] [plugins | db check | doctor [PATH ...] | plex-sources ACTION]");
+  help.setUsage("[OPTIONS] [plugins | db check | doctor [PATH ...] | PLUGIN-COMMAND ...]");
   help.setHeader(
       "scanhook relays \"files changed\" signals from media tools to partial library scans on "
       "media servers, through a durable queue.\n\nCommands:\n"
@@ -109,10 +157,8 @@ void Daemon::print_help() const {
       "  db check  check the database file without changing it (integrity, owner)\n"
       "  doctor [PATH ...]\n"
       "            probe every target (reachable, credentials) and show, for each PATH,\n"
-      "            the library each target would scan and the exact request\n"
-      "  plex-sources login | logout | status | list | set KEY VALUE | disable-all\n"
-      "            Plex Online Media Sources (needs a [service.NAME] with plugin = plex_optout)\n\n"
-      "Options:");
+      "            the library each target would scan and the exact request\n" +
+      plugin_commands_help() + "\nOptions:");
   help.setFooter(
       "Exit codes: 0 ok, 64 usage error, 65 damaged database, 73 cannot create the database, "
       "74 disk or I/O error, 78 configuration error, 70 internal error.");
@@ -144,26 +190,25 @@ void Daemon::load_configuration() {
   for (std::size_t i = 1; i < arguments.size(); ++i) {
     const std::string& word = arguments[i];
     if (word.empty() || word[0] == '-') {
-      if (word == "--config" || word == "-c" || word == "--service" || word == "--pidfile" ||
-          word == "--umask")
-        ++i;
+      if (word == "--config" || word == "-c" || word == "--pidfile" || word == "--umask") ++i;
       continue;
     }
     if (command_.empty())
       command_ = word;
     else
-      plex_sources_.words.push_back(word);
+      command_words_.push_back(word);
   }
   IniFile ini;
   try {
-    ini = config_path_.empty() ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
-                               : read_ini_file(config_path_);
+    ini = read_configuration(config_path_);
     apply_environment(ini, process_environment());
-    const std::filesystem::path beside_binary =
-        std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
-        "plugins";
-    const std::string plugin_dir = plugin_dir_of(ini, beside_binary.lexically_normal().string());
-    catalog_ = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugin_dir));
+    const std::string plugin_dir = plugin_dir_of(ini, default_plugin_dir());
+    // `plugins` lists every plugin and a plugin's command is looked for in all
+    // of them; serving, checking, `db` and `doctor` load only those the INI names.
+    const bool every_plugin = !command_.empty() && command_ != "db" && command_ != "doctor";
+    catalog_ = std::make_unique<PluginCatalog>(
+        every_plugin ? PluginCatalog::scan(plugin_dir)
+                     : PluginCatalog::load_named(plugin_dir, plugins_named_by(ini)));
     config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
     const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
     try {
@@ -174,43 +219,6 @@ void Daemon::load_configuration() {
                         "\" is not a level (fatal, critical, error, warning, notice, information, "
                         "debug, trace)");
     }
-    try {
-      plex_autoscan_settings(*config_);  // so --check-config sees a bad plex_autoscan_* key
-    } catch (const std::invalid_argument& error) {
-      throw ConfigError(ini.path + ": " + error.what());
-    }
-    // Values of the right type that still cannot work.
-    const auto threads = config_->server.integer("threads");
-    if (threads < 1 || threads > kMaxWorkerThreads)
-      throw ConfigError(where("threads") + ": [server] threads: must be from 1 to " +
-                        std::to_string(kMaxWorkerThreads) +
-                        " (worker threads; connections wait without one)");
-    const auto in_queue = [&](const char* key) {
-      return ini.location(ini.line_of("queue", key)) + ": [queue] " + key;
-    };
-    for (const char* key : {"dead_letter_count", "dead_letter_bytes"})
-      if (config_->queue.integer(key) < 0)
-        throw ConfigError(in_queue(key) + ": must be 0 (keep none) or more");
-    for (const char* key : {"idle_interval", "probe_interval", "retry_initial"})
-      if (config_->queue.duration(key) < std::chrono::milliseconds(1))
-        throw ConfigError(in_queue(key) + ": must be at least 1ms (0 would spin a core)");
-    if (config_->queue.duration("retry_max") < config_->queue.duration("retry_initial"))
-      throw ConfigError(in_queue("retry_max") + ": must not be below retry_initial");
-    if (config_->server.integer("max_body_size") < 1)
-      throw ConfigError(where("max_body_size") +
-                        ": [server] max_body_size: must be at least 1 (bytes)");
-    if (config_->server.duration("session_idle_timeout") < std::chrono::seconds(1))
-      throw ConfigError(where("session_idle_timeout") +
-                        ": [server] session_idle_timeout: must be at least 1s (every login "
-                        "would end at once)");
-    for (const char* key : {"min_body_rate", "max_connections", "max_connections_per_client"})
-      if (config_->server.integer(key) < 1)
-        throw ConfigError(where(key) + ": [server] " + key + ": must be at least 1");
-    for (const char* key : {"header_timeout", "keep_alive_timeout", "request_timeout"})
-      if (config_->server.duration(key) < std::chrono::milliseconds(100))
-        throw ConfigError(where(key) + ": [server] " + key +
-                          ": must be at least 100ms (no client could send a request in time)");
-
     const auto [host, port] = parse_listen_address(config_->server.string("listen"));
     const bool has_credentials =
         !config_->server.string("username").empty() || !config_->server.string("password").empty();
@@ -224,6 +232,12 @@ void Daemon::load_configuration() {
           "[server] listen: " + host +
           " without credentials answers only requests whose Host is loopback (others get 421); "
           "add a [server] server_name for each name or address clients use");
+    // Serve and check run the same validate-only build first, before anything
+    // is opened: a configuration the check passes gets past these steps at start.
+    if (command_.empty())
+      validation_ =
+          PipelineBuilder(*config_, check_only_ ? BuildMode::validate_only : BuildMode::serve)
+              .validate();
   } catch (const ConfigError& error) {
     config_error_ = error.what();
   } catch (const std::invalid_argument& error) {
@@ -279,20 +293,22 @@ int Daemon::main(const ArgVec&) {
   }
   if (command_ == "plugins") return list_plugins();
   if (command_ == "db") {
-    if (plex_sources_.words != std::vector<std::string>{"check"}) {
+    if (command_words_ != std::vector<std::string>{"check"}) {
       std::cerr << "scanhookd: usage: scanhookd db check [--config FILE]\n";
       return EXIT_USAGE;
     }
     return run_database_check(config_->server.string("database"), std::cout, std::cerr);
   }
-  if (command_ == "doctor") return run_doctor(*config_, plex_sources_.words, std::cout);
-  if (command_ == "plex-sources")
-    return run_plex_sources_command(*config_, plex_sources_, std::cout, std::cerr);
+  if (command_ == "doctor") return run_doctor(*config_, command_words_, std::cout);
   if (!command_.empty()) {
+    if (const auto code =
+            run_plugin_command(*config_, *catalog_, command_, plugin_words_, std::cout, std::cerr))
+      return *code;
     std::cerr << "scanhookd: unknown command \"" << command_ << "\" (try --help)\n";
     return EXIT_USAGE;
   }
   if (check_only_) {
+    for (const auto& line : validation_.unchecked) std::cout << "note: " << line << "\n";
     std::size_t counts[3] = {0, 0, 0};
     for (const auto& instance : config_->instances) ++counts[static_cast<int>(instance.role)];
     std::cout << "configuration OK: " << config_->file << " (" << counts[0] << " sources, "

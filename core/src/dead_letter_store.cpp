@@ -35,6 +35,7 @@ HeaderList DeadLetterStore::pairs_from_json(const std::string& text) {
   const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
   for (std::size_t i = 0; i < array->size(); ++i) {
     const auto pair = array->getArray(static_cast<unsigned>(i));
+    if (!pair) throw Poco::DataFormatException("item " + std::to_string(i) + " is not a pair");
     pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
   }
   return pairs;

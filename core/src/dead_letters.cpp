@@ -1,18 +1,33 @@
 #include "scanhook/core/dead_letters.hpp"
 
+#include <Poco/Exception.h>
+
+#include "scanhook/core/row_reader.hpp"
+
 namespace scanhook::core {
 
 namespace {
 
-DeadLetter read_row(SqlStatement& row) {
-  return {row.integer(0),
-          row.text(1),
-          row.integer(2),
-          DeadLetterStore::pairs_from_json(row.text(3)),
-          DeadLetterStore::pairs_from_json(row.text(4)),
-          row.text(5),
-          row.text(6),
-          static_cast<int>(row.integer(7))};
+// A column of name/value pairs as DeadLetterStore::pairs_json wrote it, or UnreadableRow.
+HeaderList pairs_of(const RowReader& row, int column, const char* name) {
+  try {
+    return DeadLetterStore::pairs_from_json(row.bytes(column, name));
+  } catch (const Poco::Exception& error) {
+    throw UnreadableRow(name, "is not a JSON list of pairs: " + error.displayText());
+  }
+}
+
+// Header values, the body and the error may hold any bytes (what was received).
+DeadLetter read_row(SqlStatement& query) {
+  const RowReader row(query);
+  return {query.integer(0),
+          row.text(1, "source"),
+          row.integer(2, "received_at"),
+          pairs_of(row, 3, "headers"),
+          pairs_of(row, 4, "query"),
+          row.bytes(5, "body"),
+          row.bytes(6, "error"),
+          static_cast<int>(row.integer(7, "attempts"))};
 }
 
 constexpr const char* kColumns =
@@ -60,7 +75,13 @@ std::vector<DeadLetter> DeadLetters::list(std::size_t limit, std::size_t offset)
     auto& query = sql.prepare(std::string(kColumns) + "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
     query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
     std::vector<DeadLetter> letters;
-    while (query.step()) letters.push_back(read_row(query));
+    while (query.step()) {
+      try {
+        letters.push_back(read_row(query));
+      } catch (const UnreadableRow& error) {
+        unreadable_.skipped("dead_letters", query.integer(0), error.what());
+      }
+    }
     return letters;
   });
 }
@@ -70,15 +91,20 @@ std::optional<DeadLetter> DeadLetters::find(std::int64_t id) {
     auto& query = sql.prepare(std::string(kColumns) + "WHERE id = ?1");
     query.bind(1, id);
     std::optional<DeadLetter> letter;
-    if (query.step()) letter = read_row(query);
+    try {
+      if (query.step()) letter = read_row(query);
+    } catch (const UnreadableRow& error) {
+      unreadable_.skipped("dead_letters", id, error.what());
+    }
     query.reset();
     return letter;
   });
 }
 
-void DeadLetters::remove(std::int64_t id) {
-  database_.write([&](SqlConnection& sql) {
+bool DeadLetters::remove(std::int64_t id) {
+  return database_.write([&](SqlConnection& sql) {
     sql.prepare("DELETE FROM dead_letters WHERE id = ?1").bind(1, id).run();
+    return sql.changes() > 0;
   });
 }
 

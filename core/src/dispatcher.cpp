@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -177,6 +178,8 @@ void Dispatcher::run(Worker& worker) {
 void Dispatcher::probe(Worker& worker) {
   const Result answer = worker.slot.target->probe();
   bool resumed = false;
+  // What a page shows of the target: a probe that says the same again is news to no one.
+  bool changed = false;
   {
     std::lock_guard lock(mutex_);
     note_answer(worker, answer.status == Status::ok, now_millis());
@@ -184,6 +187,7 @@ void Dispatcher::probe(Worker& worker) {
       worker.paused = false;
       resumed = true;
     } else {
+      changed = worker.last_error != answer.reason;
       worker.last_error = answer.reason;
       worker.next_probe = now_millis() + settings_.probe_interval.count();
     }
@@ -193,6 +197,7 @@ void Dispatcher::probe(Worker& worker) {
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
     wake();  // scan targets may have been waiting for this prepare target
   }
+  if ((resumed || changed) && settings_.on_change) settings_.on_change();
 }
 
 bool Dispatcher::deliver_batch(Worker& worker) {
@@ -212,6 +217,13 @@ bool Dispatcher::deliver_batch(Worker& worker) {
           Result::rejected("the target's rewrite made a bad path: " + path.error);
       continue;
     }
+    if (worker.slot.presence) {
+      if (auto waiting =
+              worker.slot.presence->verdict(due[i].path, due[i].first_event, picked_at)) {
+        deliveries[i].result = std::move(*waiting);
+        continue;
+      }
+    }
     folders.push_back({path.path, due[i].kind, due[i].priority});
     sent.push_back(i);
   }
@@ -229,32 +241,42 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   if (!folders.empty()) worker.latency->observe(seconds);
 
   bool unavailable = false;
+  std::string unavailable_reason;
   bool answered = false;  // ok or rejected: the target itself works
   std::string last_error;
   for (std::size_t k = 0; k < sent.size(); ++k) {
     Delivery& delivery = deliveries[sent[k]];
     delivery.result = results[k];
     delivery.finished = finished;
-    if (delivery.result.status == Status::retry) {
-      double jitter = 0;
-      {
-        std::lock_guard lock(mutex_);
-        jitter = std::uniform_real_distribution<double>(0, 1)(random_);
-      }
-      delivery.retry_at = finished + retry_delay(settings_.backoff, delivery.folder.attempts + 1,
-                                                 delivery.result.retry_after, jitter)
-                                         .count();
+    if (delivery.result.status == Status::unavailable) {
+      unavailable = true;
+      unavailable_reason = delivery.result.reason;
     }
-    if (delivery.result.status == Status::unavailable) unavailable = true;
-    if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
     answered |= delivery.result.status == Status::ok || delivery.result.status == Status::rejected;
   }
-  queue_.record(deliveries);
+  // Retried folders, sent or still waiting to exist (require_exists).
+  for (auto& delivery : deliveries) {
+    if (delivery.result.status != Status::ok) last_error = delivery.result.reason;
+    if (delivery.result.status != Status::retry) continue;
+    double jitter = 0;
+    {
+      std::lock_guard lock(mutex_);
+      jitter = std::uniform_real_distribution<double>(0, 1)(random_);
+    }
+    delivery.retry_at = finished + retry_delay(settings_.backoff, delivery.folder.attempts + 1,
+                                               delivery.result.retry_after, jitter)
+                                       .count();
+  }
+  if (unavailable) last_error = unavailable_reason;
+  if (!record(worker, deliveries)) return true;  // stopping: the results are lost, not the events
 
   logger_.information(batch_summary(worker.slot.name, deliveries, seconds));
 
   bool prepared = false;
   for (const auto& delivery : deliveries) {
+    if (worker.slot.presence &&
+        (delivery.result.status == Status::ok || delivery.result.status == Status::rejected))
+      worker.slot.presence->delivered(delivery.folder.path, picked_at);
     worker.delivered[static_cast<int>(delivery.result.status)]->add();
     if (delivery.result.status == Status::rejected)
       logger_.warning("target " + worker.slot.name + " rejected " + delivery.target_path + ": " +
@@ -278,6 +300,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
   }
   if (prepared) wake();
+  if (settings_.on_change) settings_.on_change();
   return true;
 }
 
@@ -310,7 +333,36 @@ void Dispatcher::share_pause(const Worker& worker, std::optional<SharedPause> pa
   }
 }
 
+// The scans are done; if their results cannot be written (disk full, I/O
+// error), writing them is what is tried again, never the scans: the folders
+// are still due in the table, and picking them again would send the target
+// the same folders every idle_interval for as long as the disk stays full.
+bool Dispatcher::record(Worker& worker, const std::vector<Delivery>& deliveries) {
+  auto wait = settings_.idle_interval;
+  bool committed = false;  // then only its fsync is tried again: the commit must not run twice
+  for (bool first = true;; first = false) {
+    try {
+      if (!committed) queue_.record(deliveries);
+      committed = true;
+      queue_.sync();
+      if (!first)
+        logger_.information("target " + worker.slot.name + ": " +
+                            std::to_string(deliveries.size()) + " results written at last");
+      return true;
+    } catch (const SqlError& error) {
+      if (first)
+        logger_.error(
+            "target " + worker.slot.name + ": cannot write " + std::to_string(deliveries.size()) +
+            " results (" + error.what() + "): trying again, up to every " +
+            std::to_string(settings_.probe_interval.count()) + " ms, without scanning them again");
+    }
+    if (!sleep(wait, false)) return false;
+    wait = std::min(wait * 2, settings_.probe_interval);
+  }
+}
+
 void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {
+  worker.last_answer = at;
   if (succeeded)
     worker.failing_since = 0;
   else if (worker.failing_since == 0)
@@ -331,7 +383,7 @@ std::vector<TargetState> Dispatcher::states() {
     for (const auto& worker : workers_)
       states.push_back({worker->slot.name, worker->stage, worker->paused, worker->last_error,
                         worker->paused ? worker->next_probe : 0, worker->last_delivery, 0,
-                        worker->failing_since});
+                        worker->failing_since, worker->last_answer});
   }
   for (auto& state : states) state.queued = queue_.delivery_count(state.name);
   return states;

@@ -7,7 +7,10 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/path_rules.hpp"
+#include "scanhook/core/read_only_database.hpp"
+#include "scanhook/core/target_descriptions.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace scanhook::core {
 
@@ -32,23 +35,46 @@ class ScratchFolder {
   std::filesystem::path path_;
 };
 
+// The queue's folders (oldest first), then the history's latest other ones.
+constexpr const char* kRememberedFolders = R"sql(
+    SELECT path FROM (SELECT path, 0 AS part, id FROM folders ORDER BY id LIMIT 50)
+    UNION ALL
+    SELECT folder FROM (SELECT folder, 1 AS part, max(id) AS id FROM history
+                        WHERE folder != '' AND folder NOT IN (SELECT path FROM folders)
+                        GROUP BY folder ORDER BY id DESC LIMIT 20))sql";
+
 std::string verdict_text(const Result& result) {
   std::string text = status_name(result.status);
   if (!result.reason.empty()) text += ": " + result.reason;
   return text;
 }
 
-// One target: its probe, then each path. True when all is well.
-bool examine(const InstanceConfig& target, Target& instance, const std::vector<std::string>& paths,
-             std::ostream& out) {
+// One target: what it says of its server (or its probe), then each path. True when all is well.
+bool examine(const InstanceConfig& target, Target& instance, Describable* describable,
+             const std::vector<std::string>& paths, std::ostream& out) {
   bool healthy = true;
-  const Result probe = instance.probe();
+  const TargetDescription description = describe_target(instance, describable);
+  const Result& probe = description.state;
   out << "target " << target.instance << " (plugin " << target.plugin->name() << " "
       << target.plugin->descriptor().version << "): "
       << (probe.status == Status::ok ? "reachable, credentials accepted"
                                      : "PROBLEM: " + verdict_text(probe))
       << "\n";
   healthy = probe.status == Status::ok;
+  if (!describable) {
+    out << "  server: version unknown (the " << target.plugin->name()
+        << " plugin does not describe its server)\n";
+  } else if (probe.status == Status::ok) {
+    out << "  server: " << description.product << " "
+        << (description.version.empty() ? "(version unknown)" : description.version) << "\n";
+    out << "  libraries:" << (description.libraries.empty() ? " none" : "") << "\n";
+    for (const auto& library : description.libraries) {
+      out << "    " << library.name << " (id " << library.id << "):";
+      for (std::size_t i = 0; i < library.folders.size(); ++i)
+        out << (i == 0 ? " " : ", ") << library.folders[i];
+      out << "\n";
+    }
+  }
   const PathRules rules(target.settings.list("rewrite"), target.settings.list("include"),
                         target.settings.list("exclude"));
   for (const auto& path : paths) {
@@ -83,9 +109,35 @@ bool examine(const InstanceConfig& target, Target& instance, const std::vector<s
   return healthy;
 }
 
+// Without PATHs: the folders waiting in the configured database's queue and
+// the latest ones of its history (read-only; the daemon may be running).
+std::vector<std::string> remembered_folders(const Config& config, std::ostream& out) {
+  const std::string path = config.server.string("database");
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    out << "no PATH given, and no database at " << path << " yet: only the targets are checked\n";
+    return {};
+  }
+  ReadOnlyDatabase db(path);
+  bool failed = false;
+  std::vector<std::string> folders;
+  for (const auto& folder : db.rows(kRememberedFolders, failed)) {
+    if (failed) {
+      out << "no PATH given, and " << path << " cannot be read (" << folder
+          << "): only the targets are checked\n";
+      return {};
+    }
+    folders.push_back(folder);
+  }
+  out << "no PATH given: the " << folders.size() << " folders queued or last in the history of "
+      << path << "\n";
+  return folders;
+}
+
 }  // namespace
 
-int run_doctor(const Config& config, const std::vector<std::string>& paths, std::ostream& out) {
+int run_doctor(const Config& config, const std::vector<std::string>& given, std::ostream& out) {
+  const std::vector<std::string> paths = given.empty() ? remembered_folders(config, out) : given;
   const ScratchFolder scratch;
   Database database((scratch.path() / "doctor.db").string());
   bool healthy = true;
@@ -103,7 +155,9 @@ int run_doctor(const Config& config, const std::vector<std::string>& paths, std:
           << "\n";
       return 78;
     }
-    healthy = examine(target, *std::static_pointer_cast<Target>(made), paths, out) && healthy;
+    healthy =
+        examine(target, *std::static_pointer_cast<Target>(made), host.describable(), paths, out) &&
+        healthy;
   }
   if (targets == 0) {
     out << "no [target.NAME] is configured: nothing would be scanned\n";

@@ -3,6 +3,8 @@
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
+
 #include "scanhook/core/completion_flag.hpp"
 #include "scanhook/core/suggestion.hpp"
 #include "scanhook/core/verdict_fingerprint.hpp"
@@ -20,36 +22,18 @@ void log_dropped(const std::string& source, const DroppedEvent& row) {
                    row.reason);
 }
 
-std::unique_ptr<Intake> make_intake(const Config& config) {
-  std::vector<SourceRules> sources;
-  std::vector<TargetRules> targets;
+// A target's require_exists, or null when it is off.
+std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target,
+                                                    std::shared_ptr<ExpectedFiles> files,
+                                                    std::shared_ptr<FileDigests> digests) {
+  if (!target.settings.boolean("require_exists")) return nullptr;
   try {
-    for (const auto& instance : config.instances) {
-      if (instance.role == Role::service) continue;
-      const auto& s = instance.settings;
-      PathRules rules(s.list("rewrite"), s.list("include"), s.list("exclude"));
-      if (instance.role == Role::target) {
-        targets.push_back({instance.instance, std::move(rules), s.boolean("scan_origin")});
-        continue;
-      }
-      std::string origin = s.string("origin_target");
-      if (!origin.empty() && !config.find(Role::target, origin))
-        throw EngineError("[" + instance.section + "] origin_target: there is no [target." +
-                          origin + "]");
-      if (origin.empty() && config.find(Role::target, instance.instance))
-        origin = instance.instance;
-      sources.push_back(
-          {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
-    }
-    const CoreSettings& manual = config.manual;
-    sources.push_back(
-        {kManualSource,
-         PathRules(manual.list("rewrite"), manual.list("include"), manual.list("exclude")),
-         static_cast<int>(manual.integer("priority")), ""});
+    return std::make_shared<const PresenceCheck>(
+        target.instance, target.settings.list("local_rewrite"),
+        target.settings.duration("exists_timeout"), std::move(files), std::move(digests));
   } catch (const std::invalid_argument& error) {
-    throw EngineError(error.what());
+    throw EngineError("[" + target.section + "] local_rewrite: " + error.what());
   }
-  return std::make_unique<Intake>(std::move(sources), std::move(targets));
 }
 
 StoreSettings store_settings(const Config& config) {
@@ -58,20 +42,18 @@ StoreSettings store_settings(const Config& config) {
   settings.password = config.server.string("database_password");
   settings.instance = config.server.string("instance_name");
   if (settings.instance.empty()) settings.instance = Poco::Environment::nodeName();
-  settings.minimum_age = config.queue.duration("minimum_age");
-  settings.dead_letter_count = static_cast<std::size_t>(config.queue.integer("dead_letter_count"));
-  settings.dead_letter_bytes = static_cast<std::size_t>(config.queue.integer("dead_letter_bytes"));
-  settings.lease = config.queue.duration("lease");
+  settings.minimum_age = config.queue.minimum_age;
+  settings.dead_letter_count = config.queue.dead_letter_count;
+  settings.dead_letter_bytes = config.queue.dead_letter_bytes;
+  settings.lease = config.queue.lease;
   return settings;
 }
 
-DispatchSettings dispatch_settings(const CoreSettings& queue) {
-  DispatchSettings settings;
-  settings.backoff = {queue.duration("retry_initial"), queue.duration("retry_max")};
-  settings.probe_interval = queue.duration("probe_interval");
-  settings.idle_interval = queue.duration("idle_interval");
-  settings.anchors = queue.list("anchor");
-  return settings;
+DispatchSettings dispatch_settings(const QueueSettings& queue) {
+  return {{queue.retry_initial, queue.retry_max},
+          queue.probe_interval,
+          queue.idle_interval,
+          queue.anchors};
 }
 
 }  // namespace
@@ -82,21 +64,34 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       store_(open_store(store_settings(config))),
       queue_(store_->queue()),
       dead_letters_(store_->dead_letters()),
-      intake_(make_intake(config)),
+      intake_(PipelineBuilder(config, BuildMode::serve).intake()),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
       // before anything is due only goes back to sleep. So the wake-up (a
       // thread switch and a read transaction per commit) is only worth it when
       // minimum_age is shorter than idle_interval.
-      ingest_(queue_, [this, wake_idle = config.queue.duration("minimum_age") <
-                                         config.queue.duration("idle_interval")] {
-        if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle) dispatcher->wake();
-      }) {
+      ingest_(queue_,
+              [this, wake_idle = config.queue.minimum_age < config.queue.idle_interval] {
+                if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle)
+                  dispatcher->wake();
+                live_.changed(kQueueTopic | kHistoryTopic);
+              }),
+      history_pruner_(queue_, config.queue.history_retention) {
   for (const char* builtin : {kManualSource, kApiSource}) {
     Source& source = sources_[builtin];
     source.name = builtin;
     add_source_counters(source, metrics);
   }
+  // Files are expected as long as the most patient require_exists target waits.
+  std::chrono::milliseconds longest_wait{-1};
+  for (const auto& instance : config.instances)
+    if (instance.role == Role::target && instance.settings.boolean("require_exists"))
+      longest_wait = std::max(longest_wait, instance.settings.duration("exists_timeout"));
+  if (longest_wait.count() >= 0) {
+    expected_files_ = std::make_shared<ExpectedFiles>(longest_wait);
+    file_digests_ = std::make_shared<FileDigests>();
+  }
+  const PipelineBuilder builder(config, BuildMode::serve);
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
         instance.instance, store_->plugins(),
@@ -106,12 +101,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         [this](const std::string& source, const ScanEvent& event, const std::string& reason) {
           record_dropped(source, event, reason);
         }));
-    std::string error;
-    auto made = instance.plugin->create(instance.kind, instance.instance, instance.plugin_config,
-                                        *hosts_.back(), error);
-    if (!made)
-      throw EngineError("[" + instance.section + "] the plugin " + instance.plugin->name() +
-                        " refused the configuration: " + error);
+    auto made = builder.create(instance, *hosts_.back());
     switch (instance.role) {
       case Role::source: {
         Source& source = sources_[instance.instance];
@@ -119,9 +109,11 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         source.instance = made;
         source.token = instance.settings.string("token");
         add_source_counters(source, metrics);
-        if (instance.kind == kWebhookSource)
+        if (instance.kind == kWebhookSource) {
           source.webhook = static_cast<WebhookSource*>(made.get());
-        else
+          // SDK 1.2, optional: across the .so boundary RTTI compares type names.
+          source.forwarding = dynamic_cast<ForwardingSource*>(source.webhook);
+        } else
           // One instance at a time polls (several on PostgreSQL share one queue).
           pollers_.push_back(std::make_unique<Poller>(
               instance.instance, std::static_pointer_cast<PollingSource>(made),
@@ -131,32 +123,38 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       case Role::target:
         targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
                             instance.settings.duration("scan_delay"),
-                            instance.settings.boolean("required"), verdict_fingerprint(instance)});
+                            instance.settings.boolean("required"), verdict_fingerprint(instance),
+                            presence_check(instance, expected_files_, file_digests_),
+                            hosts_.back()->describable()});
         break;
       case Role::service:
         services_[instance.instance] = std::static_pointer_cast<Service>(made);
         break;
     }
   }
-  dispatcher_ = std::make_unique<Dispatcher>(queue_, *intake_, targets_,
-                                             dispatch_settings(config.queue), metrics);
+  DispatchSettings dispatch = dispatch_settings(config.queue);
+  dispatch.on_change = [this] { live_.changed(kQueueTopic | kHistoryTopic | kTargetsTopic); };
+  dispatcher_ =
+      std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics);
+  live_.add_metrics(metrics);
   wake_ = dispatcher_.get();
   // Another instance's commit, heard through the store (PostgreSQL's NOTIFY):
   // worth a wake-up on the same terms as this instance's own (see ingest_).
-  if (config.queue.duration("minimum_age") < config.queue.duration("idle_interval"))
+  if (config.queue.minimum_age < config.queue.idle_interval)
     queue_.on_remote_events([this] {
       if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
     });
-  try {
-    plex_autoscan_ = std::make_unique<PlexAutoscanRoutes>(
-        plex_autoscan_settings(config),
-        [this](const std::string& source, const HttpRequest& request) {
-          return deliver(sources_.at(source), request);
-        },
-        [this](const ScanEvent& event) { return queue_manual({event}); }, auth_);
-  } catch (const std::invalid_argument& error) {
-    throw EngineError(error.what());
-  }
+  std::vector<PassSource> passes;
+  for (const auto& instance : config.instances)
+    if (instance.role == Role::source && !instance.settings.string("pass").empty())
+      passes.push_back({instance.instance, instance.settings.string("pass"),
+                        sources_.at(instance.instance).forwarding});
+  pass_routes_ = std::make_unique<SourcePassRoutes>(
+      std::move(passes),
+      [this](const std::string& source, const HttpRequest& request) {
+        return deliver(sources_.at(source), request);
+      },
+      auth_);
 
   // The gauges outlive the engine in the registry: they read through a
   // holder that the destructor empties.
@@ -227,7 +225,7 @@ void Engine::start() {
     logger.warning(std::to_string(dropped) +
                    " queued deliveries were for targets no longer configured: dropped (see the "
                    "history)");
-  queue_.prune_history(now_millis() - config_.queue.duration("history_retention").count());
+  history_pruner_.start();
   dispatcher_->start();
   for (auto& poller : pollers_) poller->start();
 }
@@ -240,6 +238,7 @@ void Engine::stop() {
   queue_.on_remote_events(nullptr);  // the store outlives this engine's members
   wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
+  history_pruner_.stop();
 }
 
 Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {
@@ -248,7 +247,7 @@ Submission Engine::submit(const std::string& source_name, const std::vector<Scan
 }
 
 void Engine::submit_async(const std::string& source_name, const std::vector<ScanEvent>& events,
-                          SubmissionDone done) {
+                          SubmissionDone done, const std::vector<std::string>& sha256) {
   const auto found = sources_.find(source_name);
   Source* source = found == sources_.end() ? nullptr : &found->second;
   if (source) source->received->add(static_cast<double>(events.size()));
@@ -258,6 +257,7 @@ void Engine::submit_async(const std::string& source_name, const std::vector<Scan
     return done({400, admitted.error, 0, 0, 0});
   }
   if (source) source->filtered->add(static_cast<double>(admitted.filtered));
+  expect_files(source_name, events, sha256);
   // Nothing vanishes: each dropped event is logged, and kept in the history.
   for (const auto& row : admitted.dropped) log_dropped(source_name, row);
   ingest_.submit_async(
@@ -270,12 +270,28 @@ void Engine::submit_async(const std::string& source_name, const std::vector<Scan
       std::move(admitted.dropped));
 }
 
+void Engine::expect_files(const std::string& source, const std::vector<ScanEvent>& events,
+                          const std::vector<std::string>& sha256) {
+  if (!expected_files_) return;
+  const Millis now = now_millis();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (!events[i].is_file) continue;
+    const EventPlan plan = intake_->plan(source, events[i]);
+    if (plan.error.empty() && plan.queued())
+      expected_files_->add(plan.folder, {plan.checked, i < sha256.size() ? sha256[i] : ""}, now);
+  }
+}
+
 void Engine::record_dropped(const std::string& source, const ScanEvent& event,
                             const std::string& reason) {
   // The folder as the queue would have named it; a path the door refuses as sent.
   const EventPlan plan = intake_->plan(source, event);
-  DroppedEvent row{plan.error.empty() ? plan.folder : event.path, "",
-                   plan.error.empty() ? plan.checked : event.path, reason, "ignored"};
+  DroppedEvent row{plan.error.empty() ? plan.folder : event.path,
+                   "",
+                   plan.error.empty() ? plan.checked : event.path,
+                   reason,
+                   "ignored",
+                   source};
   log_dropped(source, row);
   // Through the group commit, without waiting: the webhook's answer does not depend on it.
   ingest_.submit_async({}, [](const IngestReceipt&) {}, {std::move(row)});

@@ -9,11 +9,16 @@
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/api_reply.hpp"
 #include "scanhook/core/auth.hpp"
 #include "scanhook/core/completion_flag.hpp"
+#include "scanhook/core/dead_letter_routes.hpp"
 #include "scanhook/core/engine.hpp"
 #include "scanhook/core/form_body.hpp"
+#include "scanhook/core/history_routes.hpp"
+#include "scanhook/core/path_rules.hpp"
 #include "scanhook/core/suggestion.hpp"
+#include "scanhook/core/target_descriptions.hpp"
 #include "scanhook/core/utf8_text.hpp"
 
 namespace scanhook::core {
@@ -25,38 +30,8 @@ using Poco::JSON::Object;
 
 constexpr const char* kManualNeedsCredentials = "the manual trigger needs the server's credentials";
 
-HttpReply json_reply(int status, const Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return {status, "application/json", out.str(), {}};
-}
-
 Object::Ptr object() {
-  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-// ?limit= and ?offset=, checked.
-struct Page {
-  std::size_t limit = 100;
-  std::size_t offset = 0;
-  std::string error;
-};
-
-Page page_of(const HttpRequest& request) {
-  Page page;
-  if (const auto limit = request.query_param("limit")) {
-    const auto value = parse_integer(*limit);
-    if (!value || *value < 1 || *value > 1000)
-      return {0, 0, "limit must be a whole number from 1 to 1000, not \"" + *limit + "\""};
-    page.limit = static_cast<std::size_t>(*value);
-  }
-  if (const auto offset = request.query_param("offset")) {
-    const auto value = parse_integer(*offset);
-    if (!value || *value < 0)
-      return {0, 0, "offset must be a whole number from 0, not \"" + *offset + "\""};
-    page.offset = static_cast<std::size_t>(*value);
-  }
-  return page;
+  return json_object();
 }
 
 // The body as a JSON object, or an error saying what is wrong with it.
@@ -189,6 +164,7 @@ std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
   // The database may refuse this write too: the answer goes out all the same
   // (without a dead letter's id).
   try {
+    live_.changed(kDeadLettersTopic);
     return dead_letters_.keep(source, request, error, now_millis());
   } catch (const std::exception& failure) {
     Poco::Logger::get("scanhook.engine")
@@ -199,6 +175,20 @@ std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
 }
 
 void Engine::deliver_async(Source& source, const HttpRequest& request, ReplyDone done) {
+  if (source.forwarding) {
+    const std::string to = source.forwarding->forward_to(request);
+    const auto target = sources_.find(to);
+    // One hop only: a source that forwards is never forwarded to (no loops).
+    if (!to.empty() && to != source.name) {
+      if (target == sources_.end() || !target->second.webhook || target->second.forwarding)
+        return done(json_error(400, "[source." + source.name + "] forwards this request to \"" +
+                                        to + "\", which is no webhook source here: add [source." +
+                                        to + "] or change [source." + source.name + "]"));
+      HttpRequest forwarded = request;
+      forwarded.path = "/triggers/" + to;
+      return deliver_async(target->second, forwarded, std::move(done));
+    }
+  }
   // The answer may come after the route returned: a failed one keeps this copy.
   auto kept = std::make_shared<const HttpRequest>(request);
   run_webhook_async(
@@ -221,8 +211,13 @@ void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
   if (request.method == "GET" || request.method == "HEAD")
     return respond({200, "text/html; charset=utf-8", kManualForm, {}});
   std::vector<std::string> dirs;
-  for (const auto& [key, value] : request.query)
+  std::vector<std::string> files;
+  std::vector<std::string> hashes;
+  for (const auto& [key, value] : request.query) {
     if (key == "dir") dirs.push_back(value);
+    if (key == "file") files.push_back(value);
+    if (key == "hash") hashes.push_back(value);
+  }
   if (request.content_type().find("application/x-www-form-urlencoded") != std::string::npos) {
     try {
       for (auto& dir : form_values(request.body, "dir")) dirs.push_back(std::move(dir));
@@ -230,20 +225,48 @@ void Engine::manual_route(const HttpRequest& request, const Respond& respond) {
       return respond(json_error(400, error.what()));
     }
   }
-  if (dirs.empty())
-    return respond(json_error(400, "give at least one folder: ?dir=/path (repeatable)"));
-  if (auto refusal = too_many_paths(dirs.size(), max_paths_per_request()))
+  if (dirs.empty() && files.empty())
+    return respond(json_error(
+        400, "give at least one folder: ?dir=/path (repeatable), or a file: ?file=/path/x.mkv"));
+  // A hash names one file's content: with several files it could not say whose.
+  if (!hashes.empty() && (hashes.size() > 1 || files.size() != 1))
+    return respond(json_error(400,
+                              "hash= is the sha256 of the one file= of the request: give "
+                              "exactly one file with it"));
+  if (!hashes.empty()) {
+    if (const std::string problem = check_sha256(hashes[0]); !problem.empty())
+      return respond(json_error(400, "hash: " + problem));
+    if (auto refusal = refuse_unchecked_hashes(hashes)) return respond(std::move(*refusal));
+  }
+  if (auto refusal = too_many_paths(dirs.size() + files.size(), max_paths_per_request()))
     return respond(std::move(*refusal));
   std::vector<ScanEvent> events;
+  std::vector<std::string> sha256(dirs.size());
   for (const auto& dir : dirs) events.push_back({dir, false, EventKind::modified, 0});
-  queue_manual_async(events, respond);
+  for (const auto& file : files) events.push_back({file, true, EventKind::modified, 0});
+  sha256.insert(sha256.end(), hashes.begin(), hashes.end());
+  queue_manual_async(events, respond, sha256);
 }
 
-void Engine::queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done) {
-  submit_async(kManualSource, events, [done = std::move(done)](const Submission& submission) {
-    done(submission.status == 200 ? submission_reply(200, submission)
-                                  : json_error(submission.status, submission.error));
-  });
+std::optional<HttpReply> Engine::refuse_unchecked_hashes(
+    const std::vector<std::string>& sha256) const {
+  const bool any = std::any_of(sha256.begin(), sha256.end(),
+                               [](const std::string& hash) { return !hash.empty(); });
+  if (!any || expected_files_) return std::nullopt;
+  return json_error(400,
+                    "a hash is only checked by a target with require_exists = true, and no "
+                    "[target.NAME] sets it");
+}
+
+void Engine::queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done,
+                                const std::vector<std::string>& sha256) {
+  submit_async(
+      kManualSource, events,
+      [done = std::move(done)](const Submission& submission) {
+        done(submission.status == 200 ? submission_reply(200, submission)
+                                      : json_error(submission.status, submission.error));
+      },
+      sha256);
 }
 
 HttpReply Engine::queue_manual(const std::vector<ScanEvent>& events) {
@@ -256,21 +279,46 @@ void Engine::scan_route(const HttpRequest& request, const Respond& respond) {
   const auto body = json_body(request, error);
   if (!body) return respond(json_error(400, error));
   const auto paths = body->getArray("paths");
-  if (!paths || paths->size() == 0)
-    return respond(json_error(400, "\"paths\" must be a non-empty array of absolute paths"));
-  if (auto refusal = too_many_paths(paths->size(), max_paths_per_request()))
+  const auto files = body->getArray("files");
+  const std::size_t count = (paths ? paths->size() : 0) + (files ? files->size() : 0);
+  if (count == 0 || (body->has("paths") && !paths) || (body->has("files") && !files))
+    return respond(json_error(400,
+                              "\"paths\" must be a non-empty array of absolute paths (or "
+                              "\"files\" an array of {\"path\": ..., \"hash\": sha256})"));
+  if (auto refusal = too_many_paths(count, max_paths_per_request()))
     return respond(std::move(*refusal));
   std::vector<ScanEvent> events;
-  for (std::size_t i = 0; i < paths->size(); ++i) {
+  std::vector<std::string> sha256;
+  for (std::size_t i = 0; paths && i < paths->size(); ++i) {
     const auto value = paths->get(static_cast<unsigned>(i));
     if (!value.isString())
       return respond(json_error(400, "\"paths\"[" + std::to_string(i) + "] must be a string"));
     events.push_back({value.extract<std::string>(), false, EventKind::modified, 0});
+    sha256.emplace_back();
   }
-  submit_async(kApiSource, events, [respond](const Submission& submission) {
-    respond(submission.status == 200 ? submission_reply(200, submission)
-                                     : json_error(submission.status, submission.error));
-  });
+  for (std::size_t i = 0; files && i < files->size(); ++i) {
+    const std::string where = "\"files\"[" + std::to_string(i) + "]";
+    const auto file = files->getObject(static_cast<unsigned>(i));
+    if (!file || !file->has("path") || !file->get("path").isString())
+      return respond(json_error(400, where + " must be {\"path\": \"/...\", \"hash\": sha256}"));
+    std::string hash;
+    if (file->has("hash")) {
+      const auto value = file->get("hash");
+      hash = value.isString() ? value.extract<std::string>() : std::string("?");
+      if (const std::string problem = check_sha256(hash); !problem.empty())
+        return respond(json_error(400, where + ".hash: " + problem));
+    }
+    events.push_back({file->getValue<std::string>("path"), true, EventKind::modified, 0});
+    sha256.push_back(hash);
+  }
+  if (auto refusal = refuse_unchecked_hashes(sha256)) return respond(std::move(*refusal));
+  submit_async(
+      kApiSource, events,
+      [respond](const Submission& submission) {
+        respond(submission.status == 200 ? submission_reply(200, submission)
+                                         : json_error(submission.status, submission.error));
+      },
+      sha256);
 }
 
 HttpReply Engine::queue_route(const HttpRequest& request) {
@@ -305,44 +353,8 @@ HttpReply Engine::queue_route(const HttpRequest& request) {
     folders->add(item);
   }
   body->set("folders", folders);
-  return json_reply(200, *body);
-}
-
-HttpReply Engine::history_route(const HttpRequest& request) {
-  const Page page = page_of(request);
-  if (!page.error.empty()) return json_error(400, page.error);
-  const std::string target = request.query_param("target").value_or("");
-  auto body = object();
-  body->set("limit", page.limit);
-  body->set("offset", page.offset);
-  std::map<std::string, std::string> configs;  // each configured target's verdict_fingerprint
-  for (const auto& slot : targets_) configs[slot.name] = slot.config;
-  Array::Ptr entries = new Array;
-  for (const auto& entry : queue_.history(page.limit, page.offset, target)) {
-    auto item = object();
-    item->set("id", entry.id);
-    item->set("folder", entry.folder);
-    item->set("target", entry.target);
-    item->set("target_path", entry.target_path);
-    item->set("outcome", entry.outcome);
-    item->set("attempts", entry.attempts);
-    item->set("queued_at", entry.queued_at);
-    item->set("finished_at", entry.finished_at);
-    item->set("duration_ms", entry.duration_ms);
-    item->set("reason", entry.reason);
-    // A rejection can be retried while its target is configured; one made
-    // under other settings of that target may fare otherwise now.
-    const auto config = configs.find(entry.target);
-    const bool retryable =
-        entry.outcome == status_name(Status::rejected) && config != configs.end();
-    item->set("retryable", retryable);
-    item->set("config_changed", retryable && entry.config != config->second);
-    item->set("retried_at", entry.retried_at);
-    // Several instances on PostgreSQL: which one delivered it.
-    if (!entry.instance.empty()) item->set("instance", entry.instance);
-    entries->add(item);
-  }
-  body->set("history", entries);
+  body->set("unreadable_rows",
+            queue_.unreadable().count("folders") + queue_.unreadable().count("deliveries"));
   return json_reply(200, *body);
 }
 
@@ -361,6 +373,7 @@ HttpReply Engine::targets_route() {
     item->set("last_delivery", state.last_delivery);
     item->set("queued", state.queued);
     item->set("failing_since", state.failing_since);
+    item->set("last_answer", state.last_answer);
     item->set("failing_seconds",
               state.failing_since == 0 ? 0 : (now_millis() - state.failing_since) / 1000);
     targets->add(item);
@@ -399,6 +412,7 @@ HttpReply Engine::dead_letters_route(const HttpRequest& request) {
   }
   auto body = object();
   body->set("dead_letters", letters);
+  body->set("unreadable_rows", dead_letters_.unreadable().count("dead_letters"));
   return json_reply(200, *body);
 }
 
@@ -414,6 +428,7 @@ HttpReply Engine::replay_route(const std::string& id_text) {
                       "the source " + letter->source +
                           " is no longer a configured webhook source: nothing to replay it to");
   WebhookAnswer answer = run_webhook(found->second, DeadLetters::request_of(*letter));
+  live_.changed(kDeadLettersTopic);
   if (answer.succeeded) {
     dead_letters_.remove(*id);
     return answer.reply;
@@ -440,6 +455,7 @@ HttpReply Engine::retry_route(const std::string& id_text) {
     case Retried::requeued: break;
   }
   if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+  live_.changed(kQueueTopic | kHistoryTopic);
   auto body = object();
   body->set("id", *id);
   body->set("target", target);
@@ -460,8 +476,11 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
     return json_error(400, "no source named \"" + source + "\"" + did_you_mean(source, names));
   }
   const bool is_file = body->optValue<bool>("is_file", false);
-  const EventPlan plan =
-      intake_->plan(source, {body->getValue<std::string>("path"), is_file, EventKind::modified, 0});
+  const std::string path = body->getValue<std::string>("path");
+  // The door would refuse it whatever the rules: say so without echoing it.
+  if (path.size() > kMaxPathBytes)
+    return json_error(400, check_path(path).error + ": " + quoted_excerpt(path));
+  const EventPlan plan = intake_->plan(source, {path, is_file, EventKind::modified, 0});
 
   auto reply = object();
   reply->set("input", plan.input);
@@ -492,6 +511,12 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
       if (slot.name != target_plan.target) continue;
       item->set("stage", stage_name(slot.target->stage()));
       if (!target_plan.accepted) break;
+      if (slot.presence) {
+        auto presence = object();
+        presence->set("local_path", slot.presence->local_path(plan.folder));
+        presence->set("missing", slot.presence->missing(plan.folder, now_millis()));
+        item->set("require_exists", presence);
+      }
       const Explanation explanation =
           slot.target->explain({target_plan.path, EventKind::modified, 0});
       auto explained = object();
@@ -539,22 +564,25 @@ void Engine::register_routes(Router& router) {
           return refuse_webhook_caller(params.at("source"), request);
         });
   }
-  plex_autoscan_->register_routes(router);
+  pass_routes_->register_routes(router);
   router.add_deferred("POST", "/api/scan", Access::user,
                       [this](const HttpRequest& request, const RouteParams&,
                              const Respond& respond) { scan_route(request, respond); });
   router.add(
       "GET", "/api/queue", Access::user,
       [this](const HttpRequest& request, const RouteParams&) { return queue_route(request); });
-  router.add(
-      "GET", "/api/history", Access::user,
-      [this](const HttpRequest& request, const RouteParams&) { return history_route(request); });
+  std::map<std::string, std::string> target_configs;
+  for (const auto& slot : targets_) target_configs[slot.name] = slot.config;
+  add_history_routes(router, queue_, std::move(target_configs));
   router.add("GET", "/api/targets", Access::user,
              [this](const HttpRequest&, const RouteParams&) { return targets_route(); });
+  add_target_description_route(router, targets_, config_);
   router.add("GET", "/api/deadletters", Access::user,
              [this](const HttpRequest& request, const RouteParams&) {
                return dead_letters_route(request);
              });
+  add_dead_letter_delete_route(router, dead_letters_, [this] { live_.changed(kDeadLettersTopic); });
+  live_.register_routes(router);
   router.add("POST", "/api/deadletters/{id}/replay", Access::user,
              [this](const HttpRequest&, const RouteParams& params) {
                return replay_route(params.at("id"));

@@ -33,7 +33,16 @@ std::optional<std::string> ambiguous_head(const Poco::Net::HTTPRequest& head) {
   }
   if (lengths > 1) return std::string("more than one Content-Length");
   if (hosts > 1) return std::string("more than one Host");
+  // RFC 9112 section 3.2: a server must refuse an HTTP/1.1 request without Host.
+  if (hosts == 0 && head.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
+    return std::string("an HTTP/1.1 request without Host");
   return std::nullopt;
+}
+
+// RFC 9110 section 8.6: Content-Length = 1*DIGIT. Poco would also read "+2"
+// or " 2", which another parser on the way may read otherwise.
+bool is_content_length(const std::string& value) {
+  return !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
 }
 
 constexpr std::size_t kMaxChunkLine = 1024;
@@ -74,9 +83,11 @@ class HttpConnection::ChunkedBody {
       const auto line_end = in.find('\n');
       if (line_end == std::string::npos)
         return in.size() > kMaxChunkLine ? Result::invalid : Result::more;
-      std::string line = in.substr(0, line_end);
+      // Every line of a chunked body ends with CRLF (RFC 9112 section 7.1): a
+      // bare LF here is read otherwise by some proxies, a smuggling vector.
+      if (line_end == 0 || in[line_end - 1] != '\r') return Result::invalid;
+      std::string line = in.substr(0, line_end - 1);
       in.erase(0, line_end + 1);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
       switch (part_) {
         case Part::size: {
           const std::string digits = line.substr(0, line.find(';'));  // extensions ignored
@@ -185,14 +196,17 @@ HttpConnection::Step HttpConnection::advance_head() {
       return invalid(400, "the request is not valid HTTP: both Content-Length and chunked");
     chunked_ = std::make_unique<ChunkedBody>();
   } else if (head->hasContentLength()) {
-    Poco::Int64 length = 0;
-    try {
-      length = head->getContentLength64();
-    } catch (const Poco::SyntaxException&) {
-      length = -1;
+    Poco::Int64 length = -1;
+    if (is_content_length(head->get(Poco::Net::HTTPMessage::CONTENT_LENGTH))) {
+      try {
+        length = head->getContentLength64();
+      } catch (const Poco::SyntaxException&) {  // more digits than 64 bits hold
+      }
     }
     if (length < 0)
-      return invalid(400, "the request is not valid HTTP: a Content-Length that is not a number");
+      return invalid(400,
+                     "the request is not valid HTTP: a Content-Length that is not a number (digits "
+                     "only, RFC 9110)");
     body_length_ = static_cast<std::uint64_t>(length);
   }
   head_ = std::move(head);
@@ -250,7 +264,28 @@ HttpConnection::Write HttpConnection::write_more() {
   if (out_offset_ < out_.size()) return Write::more;
   out_.clear();
   out_offset_ = 0;
+  if (state_ == State::streaming) deadline_ = SteadyTime::max();
   return Write::done;
+}
+
+HttpConnection::Write HttpConnection::start_stream(std::string rest, SteadyTime write_deadline) {
+  state_ = State::streaming;
+  out_.clear();
+  out_offset_ = 0;
+  in_.clear();
+  discarded_ = 0;
+  return push(rest, write_deadline);
+}
+
+HttpConnection::Write HttpConnection::push(const std::string& bytes, SteadyTime write_deadline) {
+  // The deadline runs from the first byte that had to wait, not the last one queued.
+  if (backlog() == 0) deadline_ = write_deadline;
+  if (out_offset_ > 0) {
+    out_.erase(0, out_offset_);
+    out_offset_ = 0;
+  }
+  out_ += bytes;
+  return write_more();
 }
 
 void HttpConnection::next_request(SteadyTime now, SteadyTime deadline) {

@@ -111,6 +111,23 @@ HttpReply with_header(HttpReply reply, const std::string& name, const std::strin
   return reply;
 }
 
+// An absolute-form target ("GET http://host:port/path") names the host the
+// request is for, and RFC 9112 section 3.2.2 has the server use it and
+// ignore the Host header: it becomes the Host the access checks read. Any
+// other scheme is a 400.
+std::optional<HttpReply> use_target_authority(const Poco::URI& uri, HeaderList& headers) {
+  if (uri.getScheme().empty()) return std::nullopt;
+  if (uri.getScheme() != "http" && uri.getScheme() != "https")
+    return json_error(400, "the request target must be a path or an http(s) URL");
+  std::string authority = uri.getAuthority();
+  authority.erase(0, authority.rfind('@') + 1);  // user info, if any, is no part of the host
+  headers.erase(std::remove_if(headers.begin(), headers.end(),
+                               [](const auto& header) { return iequals(header.first, "Host"); }),
+                headers.end());
+  headers.emplace_back("Host", authority);
+  return std::nullopt;
+}
+
 struct Routed {
   const Route* route = nullptr;  // the matched route, if any
   RouteParams params;
@@ -138,21 +155,29 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
                           const std::string& route_label, const std::string& logged_path,
                           std::chrono::steady_clock::time_point started) {
     // May run on another thread after the request's worker is done: it keeps what it uses.
-    return Respond([self = shared_from_this(), writer, method = request.method,
-                    remote = request.remote_address, route_label, started,
-                    logged_path](HttpReply reply) {
+    auto finish = [self = shared_from_this(), method = request.method,
+                   remote = request.remote_address, route_label, started,
+                   logged_path](HttpReply& reply) {
       add_security_headers(reply);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       self->metrics_.record(route_label, reply.status, seconds);
       if (self->options_.access_log) {
-        // The query is left out: it may carry a token.
+        // The query is left out: it may carry a token. A stream logs when it opens.
         Poco::Logger::get("scanhook.http")
             .information("%s \"%s %s\" %d %z %.1fms", remote, method, logged_path, reply.status,
                          reply.body.size(), seconds * 1000);
       }
-      writer->send(reply);
-    });
+    };
+    return Respond(
+        [finish, writer](HttpReply reply) {
+          finish(reply);
+          writer->send(reply);
+        },
+        [finish, writer](HttpReply head) {
+          finish(head);
+          return writer->open_stream(head);
+        });
   }
 
  private:
@@ -225,8 +250,9 @@ std::unique_ptr<PendingRequest> RoutedAnswerer::admit(const Poco::Net::HTTPReque
 Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& request,
                              std::string& logged_path) const {
   Routed routed;
+  Poco::URI uri;
   try {
-    const Poco::URI uri(head.getURI());
+    uri = Poco::URI(head.getURI());
     request.path = uri.getPath();
     for (const auto& [key, value] : uri.getQueryParameters())
       request.query.emplace_back(key, value);
@@ -240,6 +266,10 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
   const RouteLookup lookup = router_.find(request.method, request.path);
   logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
   for (const auto& [name, value] : head) request.headers.emplace_back(name, value);
+  if (auto refusal = use_target_authority(uri, request.headers)) {
+    routed.early_reply = std::move(refusal);
+    return routed;
+  }
 
   if (head.hasContentLength() &&
       head.getContentLength64() > static_cast<Poco::Int64>(options_.limits.max_body_size)) {

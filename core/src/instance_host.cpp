@@ -26,18 +26,22 @@ InstanceHost::InstanceHost(std::string instance, PluginStore& store, SubmitFunct
       drop_(std::move(drop)),
       logger_(Poco::Logger::get("scanhook." + instance_)) {}
 
-void InstanceHost::log(LogLevel level, const std::string& message) noexcept {
+void log_plugin_line(Poco::Logger& logger, LogLevel level, const std::string& message) noexcept {
   try {
     const std::string line = log_excerpt(message, kLoggedMessageBytes);
     switch (level) {
-      case LogLevel::debug: logger_.debug(line); break;
-      case LogLevel::info: logger_.information(line); break;
-      case LogLevel::warning: logger_.warning(line); break;
-      case LogLevel::error: logger_.error(line); break;
+      case LogLevel::debug: logger.debug(line); break;
+      case LogLevel::info: logger.information(line); break;
+      case LogLevel::warning: logger.warning(line); break;
+      case LogLevel::error: logger.error(line); break;
     }
   } catch (...) {
     // A log channel that fails must not take the plugin down.
   }
+}
+
+void InstanceHost::log(LogLevel level, const std::string& message) noexcept {
+  log_plugin_line(logger_, level, message);
 }
 
 bool InstanceHost::submit(const std::vector<ScanEvent>& events) noexcept {
@@ -84,6 +88,10 @@ bool InstanceHost::store_all(const std::vector<KeyValueChange>& changes) noexcep
     log(LogLevel::error, std::string("cannot write the store: ") + error.what());
     return false;
   }
+}
+
+void InstanceHost::offer_description(Describable& describable) noexcept {
+  describable_ = &describable;
 }
 
 }  // namespace scanhook::core

@@ -5,14 +5,17 @@ namespace scanhook::core {
 namespace {
 
 // The step that dropped a planned event, as history rows.
-void add_dropped(const EventPlan& plan, std::vector<DroppedEvent>& rows) {
+void add_dropped(const EventPlan& plan, const std::string& source,
+                 std::vector<DroppedEvent>& rows) {
   if (!plan.source_filter.accepted)
     return rows.push_back({plan.folder, "", plan.checked,
-                           "the source's filter dropped it: " + plan.source_filter.reason});
+                           "the source's filter dropped it: " + plan.source_filter.reason,
+                           "filtered", source});
   if (plan.targets.empty())
-    return rows.push_back({plan.folder, "", plan.folder, "no target is configured"});
+    return rows.push_back(
+        {plan.folder, "", plan.folder, "no target is configured", "filtered", source});
   for (const auto& target : plan.targets)
-    rows.push_back({plan.folder, target.target, target.path, target.reason});
+    rows.push_back({plan.folder, target.target, target.path, target.reason, "filtered", source});
 }
 
 }  // namespace
@@ -92,7 +95,7 @@ IntakeResult Intake::admit(const std::string& source, const std::vector<ScanEven
       if (target.accepted) queued.targets.push_back(target.target);
     if (queued.targets.empty()) {
       ++result.filtered;
-      add_dropped(plan, result.dropped);
+      add_dropped(plan, source, result.dropped);
       continue;
     }
     result.events.push_back(std::move(queued));

@@ -1,6 +1,10 @@
 // scanhookd: the daemon's entry point.
 #include <malloc.h>
 
+#include <string>
+#include <vector>
+
+#include "scanhook/core/command_line.hpp"
 #include "scanhook/core/daemon.hpp"
 
 int main(int argc, char** argv) {
@@ -12,6 +16,11 @@ int main(int argc, char** argv) {
   // returned on free.
   mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-  scanhook::core::Daemon daemon;
-  return daemon.run(argc, argv);
+  // A plugin command's own options never reach Poco's option parser.
+  auto line = scanhook::core::split_command_line(std::vector<std::string>(argv, argv + argc));
+  std::vector<char*> daemon_argv;
+  for (auto& word : line.daemon) daemon_argv.push_back(word.data());
+  daemon_argv.push_back(nullptr);
+  scanhook::core::Daemon daemon(std::move(line.plugin_words));
+  return daemon.run_command_line(static_cast<int>(line.daemon.size()), daemon_argv.data());
 }

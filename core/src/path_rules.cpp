@@ -116,11 +116,11 @@ RewriteRule parse_rule(const std::string& text) {
     rule.from = from.substr(1);
     if (rule.from.empty())
       throw std::invalid_argument("rewrite \"" + text + "\" has an empty regex");
-    std::string error;
-    rule.pattern = compile_regex(rule.from, error);
-    if (!rule.pattern)
+    auto pattern = compile_regex(rule.from);
+    if (!pattern)
       throw std::invalid_argument("rewrite \"" + text + "\": not a valid regular expression (" +
-                                  error + ")");
+                                  pattern.error().message + ")");
+    rule.pattern = std::move(pattern).value();
     const int groups = rule.pattern->NumberOfCapturingGroups();
     if (const int wanted = highest_group(rule.to); wanted > groups)
       throw std::invalid_argument("rewrite \"" + text + "\": TO uses $" + std::to_string(wanted) +
@@ -155,14 +155,12 @@ std::vector<std::pair<std::string, std::shared_ptr<const re2::RE2>>> compile_all
     const std::vector<std::string>& texts, const char* key) {
   std::vector<std::pair<std::string, std::shared_ptr<const re2::RE2>>> compiled;
   for (const auto& text : texts) {
-    std::string error;
-    auto pattern = compile_regex(text, error);
-    if (pattern) {
-      compiled.emplace_back(text, std::move(pattern));
-    } else {
+    auto pattern = compile_regex(text);
+    if (!pattern)
       throw std::invalid_argument(std::string(key) + " \"" + text +
-                                  "\": not a valid regular expression (" + error + ")");
-    }
+                                  "\": not a valid regular expression (" + pattern.error().message +
+                                  ")");
+    compiled.emplace_back(text, std::move(pattern).value());
   }
   return compiled;
 }
@@ -182,13 +180,12 @@ std::string quoted_excerpt(const std::string& text, std::size_t max_bytes) {
          " bytes)";
 }
 
-std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern, std::string& error) {
+Expected<std::shared_ptr<const re2::RE2>> compile_regex(const std::string& pattern) {
   re2::RE2::Options options;
   options.set_log_errors(false);  // the error goes into the config check's message instead
   auto compiled = std::make_shared<const re2::RE2>(pattern, options);
-  if (compiled->ok()) return compiled;
-  error = compiled->error();
-  return nullptr;
+  if (compiled->ok()) return std::shared_ptr<const re2::RE2>(std::move(compiled));
+  return failure(compiled->error());
 }
 
 CheckedPath check_path(const std::string& path) {
@@ -245,12 +242,12 @@ PathRules::PathRules(const std::vector<std::string>& rewrites,
   for (const auto& text : rewrites) rewrites_.push_back(parse_rule(text));
 }
 
-std::string PathRules::check_rule(const std::string& text) {
+Expected<void> PathRules::check_rule(const std::string& text) {
   try {
     parse_rule(text);
     return {};
   } catch (const std::invalid_argument& error) {
-    return error.what();
+    return failure(error.what());
   }
 }
 

@@ -13,8 +13,33 @@ constexpr const char* kChannel = "scanhook_events";
 
 constexpr const char* kHistoryInsert = R"sql(
     INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, finished_at,
-                        duration_ms, reason, config, instance)
-    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11))sql";
+                        duration_ms, reason, config, instance, source)
+    VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+           coalesce((SELECT source FROM folders WHERE id = $12), '')))sql";
+
+// ASCII-only lower case, as SQLite's lower() (PostgreSQL's follows the locale).
+std::string ascii_lower(const std::string& value) {
+  return "translate(" + value + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+}
+
+// The WHERE of a HistoryFilter, its values bound as $1..$6 (history_params).
+const std::string& history_where() {
+  static const std::string where =
+      " WHERE ($1 = '' OR target = $1) AND ($2 = '' OR source = $2) AND ($3 = '' OR outcome = $3)"
+      " AND ($4 = '' OR strpos(" +
+      ascii_lower("folder") + ", " + ascii_lower("$4") +
+      ") > 0"
+      " OR strpos(" +
+      ascii_lower("target_path") + ", " + ascii_lower("$4") +
+      ") > 0)"
+      " AND finished_at >= $5::bigint AND finished_at < $6::bigint";
+  return where;
+}
+
+std::vector<PostgresParam> history_params(const HistoryFilter& filter) {
+  return {filter.target, filter.source,        filter.outcome,
+          filter.path,   filter.finished_from, filter.finished_before};
+}
 
 }  // namespace
 
@@ -96,9 +121,10 @@ std::vector<Enqueued> PostgresQueue::add_events(const std::vector<QueuedEvent>& 
     for (const auto& row : dropped)
       sql.run(R"sql(
           INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at,
-                              finished_at, duration_ms, reason, instance)
-          VALUES($1, $2, $3, $4, 0, $5, $5, 0, $6, $7))sql",
-              {row.folder, row.target, row.target_path, row.outcome, now, row.reason, instance_});
+                              finished_at, duration_ms, reason, instance, source)
+          VALUES($1, $2, $3, $4, 0, $5, $5, 0, $6, $7, $8))sql",
+              {row.folder, row.target, row.target_path, row.outcome, now, row.reason, instance_,
+               row.source});
     // Delivered to the listeners at the commit.
     if (!events.empty()) sql.run("SELECT pg_notify($1, $2)", {kChannel, instance_});
     return outcomes;
@@ -185,7 +211,7 @@ void PostgresQueue::record(const std::vector<Delivery>& deliveries) {
               {folder.path, delivery.target, delivery.target_path,
                std::string(status_name(result.status)), folder.attempts + 1, folder.first_event,
                delivery.finished, delivery.finished - delivery.started, result.reason,
-               delivery.config, instance_});
+               delivery.config, instance_, id});
       sql.run(
           "DELETE FROM folders WHERE id = $1 AND NOT EXISTS "
           "(SELECT 1 FROM deliveries WHERE folder_id = $1)",
@@ -222,9 +248,9 @@ std::size_t PostgresQueue::drop_targets_except(const std::set<std::string>& conf
     const auto array = postgres_text_array(kept);
     sql.run(R"sql(
         INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at,
-                            finished_at, duration_ms, reason, instance)
+                            finished_at, duration_ms, reason, instance, source)
         SELECT f.path, d.target, f.path, 'dropped', d.attempts, f.first_event, $2, 0,
-               'the target is no longer configured', $3
+               'the target is no longer configured', $3, f.source
         FROM deliveries d JOIN folders f ON f.id = d.folder_id
         WHERE NOT (d.target = ANY($1::text[])))sql",
             {array, now, instance_});
@@ -299,21 +325,34 @@ std::vector<QueuedFolder> PostgresQueue::list(std::size_t limit, std::size_t off
 }
 
 std::vector<HistoryEntry> PostgresQueue::history(std::size_t limit, std::size_t offset,
-                                                 const std::string& target) {
+                                                 const HistoryFilter& filter) {
   const auto rows = pool_.with([&](PostgresConnection& sql) {
-    return sql.run(
-        "SELECT id, folder, target, target_path, outcome, attempts, queued_at, finished_at, "
-        "duration_ms, reason, config, retried_at, instance FROM history "
-        "WHERE ($3 = '' OR target = $3) ORDER BY id DESC LIMIT $1 OFFSET $2",
-        {limit, offset, target});
+    return sql.run(std::string("SELECT id, folder, target, target_path, outcome, attempts, "
+                               "queued_at, finished_at, duration_ms, reason, config, retried_at, "
+                               "instance, source FROM history") +
+                       history_where() + " ORDER BY id DESC LIMIT $7 OFFSET $8",
+                   [&] {
+                     auto params = history_params(filter);
+                     params.emplace_back(limit);
+                     params.emplace_back(offset);
+                     return params;
+                   }());
   });
   std::vector<HistoryEntry> entries;
   for (std::size_t r = 0; r < rows.size(); ++r)
     entries.push_back({rows.integer(r, 0), rows.text(r, 1), rows.text(r, 2), rows.text(r, 3),
                        rows.text(r, 4), static_cast<int>(rows.integer(r, 5)), rows.integer(r, 6),
                        rows.integer(r, 7), rows.integer(r, 8), rows.text(r, 9), rows.text(r, 10),
-                       rows.integer(r, 11), rows.text(r, 12)});
+                       rows.integer(r, 11), rows.text(r, 12), rows.text(r, 13)});
   return entries;
+}
+
+std::int64_t PostgresQueue::history_count(const HistoryFilter& filter) {
+  return pool_.with([&](PostgresConnection& sql) {
+    return sql
+        .run(std::string("SELECT COUNT(*) FROM history") + history_where(), history_params(filter))
+        .integer(0, 0);
+  });
 }
 
 void PostgresQueue::share_pause(const std::string& target, std::optional<SharedPause> pause) {

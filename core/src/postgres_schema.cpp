@@ -75,6 +75,12 @@ const std::vector<const char*>& migrations() {
           error TEXT NOT NULL,
           instance TEXT NOT NULL);
       )sql",
+      // 2: whose event each history row follows (SQLite's schema 7), for the
+      // history's source filter.
+      R"sql(
+        ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        CREATE INDEX history_source ON history(source);
+      )sql",
   };
   return steps;
 }

@@ -78,9 +78,10 @@ std::optional<DeadLetter> PostgresDeadLetters::find(std::int64_t id) {
   return std::move(found.front());
 }
 
-void PostgresDeadLetters::remove(std::int64_t id) {
-  pool_.with(
-      [&](PostgresConnection& sql) { sql.run("DELETE FROM dead_letters WHERE id = $1", {id}); });
+bool PostgresDeadLetters::remove(std::int64_t id) {
+  return pool_.with([&](PostgresConnection& sql) {
+    return sql.run("DELETE FROM dead_letters WHERE id = $1", {id}).changed() > 0;
+  });
 }
 
 void PostgresDeadLetters::failed_again(std::int64_t id, const std::string& error) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "scanhook/core/row_reader.hpp"
+
 namespace scanhook::core {
 
 Millis now_millis() {
@@ -225,8 +227,9 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
         .run();
   sql.prepare(R"sql(
       INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, finished_at,
-                          duration_ms, reason, config)
-      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql")
+                          duration_ms, reason, config, source)
+      VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+             coalesce((SELECT source FROM folders WHERE id = ?11), '')))sql")
       .bind(1, folder.path)
       .bind(2, delivery.target)
       .bind(3, delivery.target_path)
@@ -237,6 +240,7 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
       .bind(8, delivery.finished - delivery.started)
       .bind(9, result.reason)
       .bind(10, delivery.config)
+      .bind(11, folder.folder_id)
       .run();
   sql.prepare(
          "DELETE FROM folders WHERE id = ?1 AND NOT EXISTS "
@@ -247,7 +251,7 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
 }
 
 void Queue::record(const std::vector<Delivery>& deliveries) {
-  database_.write([&](SqlConnection& sql) {
+  database_.write_unsynced([&](SqlConnection& sql) {
     for (const auto& delivery : deliveries) record(sql, delivery);
   });
 }
@@ -287,14 +291,15 @@ std::string Queue::history_target(std::int64_t history_id) {
 void Queue::record_dropped(SqlConnection& sql, const DroppedEvent& dropped, Millis now) {
   sql.prepare(R"sql(
       INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, finished_at,
-                          duration_ms, reason)
-      VALUES(?1, ?2, ?3, ?6, 0, ?4, ?4, 0, ?5))sql")
+                          duration_ms, reason, source)
+      VALUES(?1, ?2, ?3, ?6, 0, ?4, ?4, 0, ?5, ?7))sql")
       .bind(1, dropped.folder)
       .bind(2, dropped.target)
       .bind(3, dropped.target_path)
       .bind(4, now)
       .bind(5, dropped.reason)
       .bind(6, dropped.outcome)
+      .bind(7, dropped.source)
       .run();
 }
 
@@ -308,9 +313,9 @@ std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, 
       if (configured.count(target)) continue;
       sql.prepare(R"sql(
           INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at,
-                              finished_at, duration_ms, reason)
+                              finished_at, duration_ms, reason, source)
           SELECT f.path, d.target, f.path, 'dropped', d.attempts, f.first_event, ?2, 0,
-                 'the target is no longer configured'
+                 'the target is no longer configured', f.source
           FROM deliveries d JOIN folders f ON f.id = d.folder_id WHERE d.target = ?1)sql")
           .bind(1, target)
           .bind(2, now)
@@ -388,15 +393,21 @@ std::vector<QueuedFolder> Queue::list(std::size_t limit, std::size_t offset) {
         "ORDER BY id LIMIT ?1 OFFSET ?2");
     query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
     while (query.step()) {
-      ids.push_back(query.integer(0));
-      folders.push_back({query.text(1),
-                         static_cast<EventKind>(query.integer(2)),
-                         static_cast<int>(query.integer(3)),
-                         query.text(4),
-                         query.integer(5),
-                         query.integer(6),
-                         static_cast<int>(query.integer(7)),
-                         {}});
+      const RowReader row(query);
+      try {
+        folders.push_back({row.text(1, "path"),
+                           static_cast<EventKind>(row.integer_in(
+                               2, "kind", 0, static_cast<std::int64_t>(EventKind::deleted))),
+                           static_cast<int>(row.integer(3, "priority")),
+                           row.text(4, "source"),
+                           row.integer(5, "first_event"),
+                           row.integer(6, "last_event"),
+                           static_cast<int>(row.integer(7, "events")),
+                           {}});
+        ids.push_back(query.integer(0));
+      } catch (const UnreadableRow& error) {
+        unreadable_.skipped("folders", query.integer(0), error.what());
+      }
     }
     auto& deliveries = sql.prepare(
         "SELECT target, attempts, due_at, next_attempt, last_error FROM deliveries "
@@ -404,32 +415,80 @@ std::vector<QueuedFolder> Queue::list(std::size_t limit, std::size_t offset) {
     for (std::size_t i = 0; i < ids.size(); ++i) {
       deliveries.reset();
       deliveries.bind(1, ids[i]);
-      while (deliveries.step())
-        folders[i].deliveries.push_back(
-            {deliveries.text(0), static_cast<int>(deliveries.integer(1)), deliveries.integer(2),
-             deliveries.integer(3), deliveries.text(4)});
+      while (deliveries.step()) {
+        const RowReader row(deliveries);
+        try {
+          folders[i].deliveries.push_back({row.text(0, "target"),
+                                           static_cast<int>(row.integer(1, "attempts")),
+                                           row.integer(2, "due_at"), row.integer(3, "next_attempt"),
+                                           row.text(4, "last_error")});
+        } catch (const UnreadableRow& error) {
+          unreadable_.skipped("deliveries", ids[i], error.what());
+        }
+      }
     }
     return folders;
   });
 }
 
+namespace {
+
+// The WHERE of a HistoryFilter, its values bound from ?3 on (?1, ?2: the page).
+constexpr const char* kHistoryWhere =
+    " WHERE (?3 = '' OR target = ?3) AND (?4 = '' OR source = ?4) AND (?5 = '' OR outcome = ?5)"
+    " AND (?6 = '' OR instr(lower(folder), lower(?6)) > 0"
+    " OR instr(lower(target_path), lower(?6)) > 0)"
+    // Bounds only when given, so a row whose time cannot be read still reaches
+    // the reader (and is counted as unreadable) in an unfiltered listing.
+    " AND (?7 = 0 OR finished_at >= ?7)"
+    " AND (?8 = 9223372036854775807 OR finished_at < ?8)";
+
+void bind_filter(SqlStatement& query, const HistoryFilter& filter) {
+  query.bind(3, filter.target)
+      .bind(4, filter.source)
+      .bind(5, filter.outcome)
+      .bind(6, filter.path)
+      .bind(7, filter.finished_from)
+      .bind(8, filter.finished_before);
+}
+
+}  // namespace
+
 std::vector<HistoryEntry> Queue::history(std::size_t limit, std::size_t offset,
-                                         const std::string& target) {
+                                         const HistoryFilter& filter) {
   return database_.read([&](SqlConnection& sql) {
     auto& query = sql.prepare(
-        "SELECT id, folder, target, target_path, outcome, attempts, queued_at, finished_at, "
-        "duration_ms, reason, config, retried_at FROM history WHERE (?3 = '' OR target = ?3) "
-        "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
-    query.bind(1, static_cast<std::int64_t>(limit))
-        .bind(2, static_cast<std::int64_t>(offset))
-        .bind(3, target);
+        std::string("SELECT id, folder, target, target_path, outcome, attempts, queued_at, "
+                    "finished_at, duration_ms, reason, config, retried_at, source FROM history") +
+        kHistoryWhere + " ORDER BY id DESC LIMIT ?1 OFFSET ?2");
+    query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
+    bind_filter(query, filter);
     std::vector<HistoryEntry> entries;
-    while (query.step())
-      entries.push_back({query.integer(0), query.text(1), query.text(2), query.text(3),
-                         query.text(4), static_cast<int>(query.integer(5)), query.integer(6),
-                         query.integer(7), query.integer(8), query.text(9), query.text(10),
-                         query.integer(11), ""});
+    while (query.step()) {
+      const RowReader row(query);
+      try {
+        entries.push_back(
+            {query.integer(0), row.text(1, "folder"), row.text(2, "target"),
+             row.text(3, "target_path"), row.text(4, "outcome"),
+             static_cast<int>(row.integer(5, "attempts")), row.integer(6, "queued_at"),
+             row.integer(7, "finished_at"), row.integer(8, "duration_ms"), row.text(9, "reason"),
+             row.text(10, "config"), row.integer(11, "retried_at"), "", row.text(12, "source")});
+      } catch (const UnreadableRow& error) {
+        unreadable_.skipped("history", query.integer(0), error.what());
+      }
+    }
     return entries;
+  });
+}
+
+std::int64_t Queue::history_count(const HistoryFilter& filter) {
+  return database_.read([&](SqlConnection& sql) {
+    // ?1 and ?2 (the page) go unused here: SQLite allows gaps in numbered parameters.
+    auto& query = sql.prepare(std::string("SELECT count(*) FROM history") + kHistoryWhere);
+    bind_filter(query, filter);
+    const std::int64_t count = query.step() ? query.integer(0) : 0;
+    query.reset();
+    return count;
   });
 }
 

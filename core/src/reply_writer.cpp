@@ -16,6 +16,27 @@ bool has_body(const HttpReply& reply, const ReplyFraming& framing) {
   return !framing.head && reply.status != 204 && reply.status != 304;
 }
 
+// The status line, Date, Connection and the reply's own headers, without the last line end.
+std::string head_lines(const HttpReply& reply, const ReplyFraming& framing, bool closes) {
+  const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status);
+  std::string out;
+  out.reserve(256 + reply.body.size());
+  out += framing.http_1_0 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(reply.status);
+  out += ' ';
+  out += Poco::Net::HTTPResponse::getReasonForStatus(status);
+  out += "\r\nDate: ";
+  out += Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::HTTP_FORMAT);
+  out += closes ? "\r\nConnection: Close" : "\r\nConnection: Keep-Alive";
+  for (const auto& [name, value] : reply.headers) {
+    out += "\r\n";
+    out += name;
+    out += ": ";
+    out += value;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool write_available(int fd, const std::string& bytes, std::size_t& offset) {
@@ -38,23 +59,8 @@ bool closes_connection(const HttpReply& reply, const ReplyFraming& framing) {
 }
 
 std::string render_reply(const HttpReply& reply, const ReplyFraming& framing) {
-  const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status);
   const bool body = has_body(reply, framing);
-  std::string out;
-  out.reserve(256 + reply.body.size());
-  out += framing.http_1_0 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += std::to_string(reply.status);
-  out += ' ';
-  out += Poco::Net::HTTPResponse::getReasonForStatus(status);
-  out += "\r\nDate: ";
-  out += Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::HTTP_FORMAT);
-  out += closes_connection(reply, framing) ? "\r\nConnection: Close" : "\r\nConnection: Keep-Alive";
-  for (const auto& [name, value] : reply.headers) {
-    out += "\r\n";
-    out += name;
-    out += ": ";
-    out += value;
-  }
+  std::string out = head_lines(reply, framing, closes_connection(reply, framing));
   if (body) {
     out += "\r\nContent-Type: ";
     out += reply.content_type;
@@ -66,9 +72,35 @@ std::string render_reply(const HttpReply& reply, const ReplyFraming& framing) {
   return out;
 }
 
+std::string render_stream_head(const HttpReply& reply, const ReplyFraming& framing) {
+  // Cache-Control: a proxy must not hold the events back; X-Accel-Buffering: nginx's switch for it.
+  return head_lines(reply, framing, true) +
+         "\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no"
+         "\r\nContent-Type: text/event-stream; charset=utf-8\r\n\r\n";
+}
+
 ReplyWriter::ReplyWriter(const Poco::Net::StreamSocket& socket, ReplyFraming framing,
-                         ReplySent sent)
-    : socket_(socket), framing_(framing), sent_(std::move(sent)) {}
+                         ReplySent sent, StreamOpened stream_opened)
+    : socket_(socket),
+      framing_(framing),
+      sent_(std::move(sent)),
+      stream_opened_(std::move(stream_opened)) {}
+
+std::shared_ptr<EventStream> ReplyWriter::open_stream(const HttpReply& head) {
+  if (!stream_opened_ || framing_.head) {
+    send(head);
+    return nullptr;
+  }
+  if (answered_.exchange(true, std::memory_order_acq_rel)) return nullptr;
+  std::string bytes = render_stream_head(head, framing_);
+  std::size_t offset = 0;
+  if (!write_available(socket_.impl()->sockfd(), bytes, offset)) {
+    sent_("", false);  // the peer is gone: the connection ends
+    return nullptr;
+  }
+  bytes.erase(0, offset);
+  return stream_opened_(std::move(bytes));
+}
 
 void ReplyWriter::send(const HttpReply& reply) {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;

@@ -100,6 +100,11 @@ const std::vector<std::string>& migrations() {
         ALTER TABLE history ADD COLUMN config TEXT NOT NULL DEFAULT '';
         ALTER TABLE history ADD COLUMN retried_at INTEGER NOT NULL DEFAULT 0;
       )sql",
+      // 7: the source whose event a history row follows, for the History
+      // page's filter ('' in rows written before).
+      R"sql(
+        ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT '';
+      )sql",
   };
   return steps;
 }

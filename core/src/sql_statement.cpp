@@ -70,6 +70,16 @@ bool SqlStatement::is_null(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
+ColumnType SqlStatement::type(int column) const {
+  switch (sqlite3_column_type(statement_, column)) {
+    case SQLITE_INTEGER: return ColumnType::integer;
+    case SQLITE_FLOAT: return ColumnType::real;
+    case SQLITE_TEXT: return ColumnType::text;
+    case SQLITE_BLOB: return ColumnType::blob;
+    default: return ColumnType::null;
+  }
+}
+
 void SqlStatement::reset() {
   sqlite3_reset(statement_);
   sqlite3_clear_bindings(statement_);

@@ -78,6 +78,8 @@ std::vector<std::string> startup_banner(const Config& config, const std::string&
     line += ", Method POST";
     if (server_credentials && !token)
       line += ", Username and Password: [server] username and password";
+    if (!instance.settings.string("pass").empty())
+      line += "; or URL " + base_url + "/<pass of [" + instance.section + "]> with nothing else";
     lines.push_back(line);
   }
   if (is_loopback_host(parse_listen_address(config.server.string("listen")).first))
@@ -86,7 +88,7 @@ std::vector<std::string> startup_banner(const Config& config, const std::string&
         "machine or a container set [server] listen = 0.0.0.0:3030 with username "
         "and password)");
 
-  const std::string age = duration_text(config.queue.duration("minimum_age"));
+  const std::string age = duration_text(config.queue.minimum_age);
   lines.push_back("a change is scanned " + age +
                   " after the last event for its folder ([queue] minimum_age = " + age +
                   "): the app may still be moving or renaming files until then, and several "

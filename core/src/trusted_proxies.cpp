@@ -68,12 +68,12 @@ TrustedProxies::TrustedProxies(const std::vector<std::string>& lists) {
   }
 }
 
-std::string TrustedProxies::check(const std::string& list) {
+Expected<void> TrustedProxies::check(const std::string& list) {
   try {
     TrustedProxies({list});
     return {};
   } catch (const std::invalid_argument& error) {
-    return error.what();
+    return failure(error.what());
   }
 }
 

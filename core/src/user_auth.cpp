@@ -1,6 +1,8 @@
 #include "scanhook/core/user_auth.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/IPAddress.h>
+#include <Poco/Net/SocketAddress.h>
 
 #include <algorithm>
 
@@ -29,6 +31,15 @@ std::string host_name(const std::string& host) {
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!name.empty() && name.back() == '.') name.pop_back();
   return name;
+}
+
+// The peer (not X-Forwarded-For: a request without Host names nothing to trust) is loopback.
+bool from_loopback(const HttpRequest& request) {
+  try {
+    return Poco::Net::SocketAddress(request.remote_address).host().isLoopback();
+  } catch (const Poco::Exception&) {
+    return false;
+  }
 }
 
 }  // namespace
@@ -67,13 +78,21 @@ bool UserAuth::host_allowed(const std::string& host) const {
 
 std::optional<HttpReply> UserAuth::gate(const HttpRequest& request, Access access) {
   if (!login_required()) {
-    // A request without Host (HTTP/1.0) comes from no browser page: DNS rebinding needs one.
-    if (const auto host = request.header("Host"); host && !host_allowed(*host))
+    const auto host = request.header("Host");
+    if (host && !host_allowed(*host))
       return json_error(421,
                         "this daemon has no credentials, so it only answers requests for "
                         "loopback (127.0.0.1, localhost, [::1]) or a [server] server_name; "
                         "the Host \"" +
                             utf8_text(host->substr(0, 255)) + "\" is neither");
+    // Only HTTP/1.0 may leave Host out (the reader refuses HTTP/1.1 without
+    // one). It names no host, so it counts as loopback's only when it comes
+    // from loopback: a daemon opened with allow_unauthenticated serves it to
+    // no one else.
+    if (!host && !from_loopback(request))
+      return json_error(421,
+                        "this daemon has no credentials, so a request without Host is answered "
+                        "only from loopback; send Host naming loopback or a [server] server_name");
   }
   if (access == Access::webhook && is_state_changing(request.method) && is_cross_site(request)) {
     const auto session = session_of(request);
@@ -107,14 +126,13 @@ std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
 }
 
 std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request) {
-  if (const auto wait =
-          webhook_limiter_.wait_time("(plex_autoscan_pass) " + client_address(request)))
+  if (const auto wait = webhook_limiter_.wait_time("(pass) " + client_address(request)))
     return too_many_attempts_reply(*wait);
   return std::nullopt;
 }
 
 void UserAuth::record_wrong_pass(const HttpRequest& request) {
-  webhook_limiter_.record_failure("(plex_autoscan_pass) " + client_address(request));
+  webhook_limiter_.record_failure("(pass) " + client_address(request));
 }
 
 bool UserAuth::credentials_match(const std::string& username, const std::string& password) const {

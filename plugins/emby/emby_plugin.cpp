@@ -27,6 +27,13 @@ constexpr ConfigKey kConfigKeys[] = {
     support::kLibraryRefreshKey,
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {support::kTimeoutRange};
+
+// Emby's webhooks carry paths: only a target has a server to check.
+void check(const scanhook::CheckArgs& args) {
+  if (args.kind == scanhook::kTarget) support::check_server_api(args);
+}
+
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   if (args.kind != scanhook::kTarget) return std::make_unique<scanhook::emby::EmbyWebhook>();
   auto api = support::make_server_api(scanhook::emby::kProduct, args, scanhook::emby::auth_headers);
@@ -40,5 +47,6 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("emby", "1.0.0", "Partial scans of Emby, and Emby's webhooks",
-                scanhook::kTarget | scanhook::kWebhookSource, kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("emby", "1.0.0", "Partial scans of Emby, and Emby's webhooks",
+                        scanhook::kTarget | scanhook::kWebhookSource, kConfigKeys, kConfigRanges,
+                        check, make)

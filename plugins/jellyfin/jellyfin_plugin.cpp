@@ -30,6 +30,8 @@ constexpr ConfigKey kConfigKeys[] = {
     support::kLibraryRefreshKey,
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {support::kTimeoutRange};
+
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   auto api = support::make_server_api(scanhook::jellyfin::kProduct, args,
                                       scanhook::jellyfin::auth_headers);
@@ -45,5 +47,6 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("jellyfin", "1.0.0", "Partial scans of Jellyfin, and Jellyfin's webhooks",
-                scanhook::kTarget | scanhook::kWebhookSource, kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("jellyfin", "1.0.0", "Partial scans of Jellyfin, and Jellyfin's webhooks",
+                        scanhook::kTarget | scanhook::kWebhookSource, kConfigKeys, kConfigRanges,
+                        support::check_server_api, make)

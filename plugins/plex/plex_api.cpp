@@ -97,4 +97,12 @@ std::string parse_machine_identifier(const std::string& body) {
   return id;
 }
 
+std::string parse_identity_version(const std::string& body) {
+  try {
+    return media_container(body)->optValue<std::string>("version", "");
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 }  // namespace scanhook::plex

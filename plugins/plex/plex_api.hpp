@@ -41,6 +41,10 @@ std::string parse_item_type(const std::string& body);
 // and Album.tracks() read /children; neither carries Media or Location).
 bool files_are_children(const std::string& item_type);
 
+// MediaContainer.version of GET /identity ("1.41.3.9314-a0bfb8370"), or ""
+// when the body does not say (it is only shown).
+std::string parse_identity_version(const std::string& body);
+
 // MediaContainer.machineIdentifier of GET /identity. Throws when absent.
 std::string parse_machine_identifier(const std::string& body);
 

@@ -30,6 +30,8 @@ constexpr ConfigKey kConfigKeys[] = {
     support::kLibraryRefreshKey,
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {support::kTimeoutRange};
+
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   auto api = support::make_server_api(scanhook::plex::kProduct, args, scanhook::plex::auth_headers);
   if (args.kind == scanhook::kTarget)
@@ -40,5 +42,6 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("plex", "1.0.0", "Partial scans of Plex Media Server, and Plex's webhooks",
-                scanhook::kTarget | scanhook::kWebhookSource, kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("plex", "1.0.0", "Partial scans of Plex Media Server, and Plex's webhooks",
+                        scanhook::kTarget | scanhook::kWebhookSource, kConfigKeys, kConfigRanges,
+                        support::check_server_api, make)

@@ -29,7 +29,9 @@ std::string describe_sections(const std::vector<support::Library>& sections) {
 
 PlexTarget::PlexTarget(std::shared_ptr<const support::ServerApi> api,
                        std::chrono::milliseconds library_refresh)
-    : api_(std::move(api)), sections_([this] { return discover(); }, library_refresh, kProduct) {}
+    : api_(std::move(api)), sections_([this] { return discover(); }, library_refresh, kProduct) {
+  api_->host().offer_description(*this);
+}
 
 support::Discovery PlexTarget::discover() const {
   const std::string request = std::string("GET ") + kSections;
@@ -86,6 +88,18 @@ Result PlexTarget::on_probe() {
       api_->verdict(api_->get_public(kIdentity), std::string("GET ") + kIdentity);
   if (identity.status != Status::ok) return identity;
   return sections_.refresh().result;  // proves the token too
+}
+
+TargetDescription PlexTarget::on_describe() {
+  TargetDescription description{Result::ok(), "Plex Media Server", "", {}};
+  const auto identity = api_->get_public(kIdentity);
+  description.state = api_->verdict(identity, std::string("GET ") + kIdentity);
+  if (description.state.status != Status::ok) return description;
+  description.version = parse_identity_version(identity.body);
+  const auto found = sections_.refresh();  // proves the token too
+  description.state = found.result;
+  description.libraries = support::media_libraries(found.libraries);
+  return description;
 }
 
 Explanation PlexTarget::on_explain(const ScanFolder& folder) {

@@ -8,10 +8,12 @@
 #include "scanhook/support/library_cache.hpp"
 #include "scanhook/support/server_api.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace scanhook::plex {
 
-class PlexTarget final : public TargetBase {
+// Describes itself (SDK 1.2): /identity's version and the sections.
+class PlexTarget final : public TargetBase, public DescribableBase {
  public:
   static constexpr std::size_t kMaxBatch = 50;
 
@@ -25,6 +27,7 @@ class PlexTarget final : public TargetBase {
   std::vector<Result> on_scan(const std::vector<ScanFolder>& folders) override;
   Result on_probe() override;
   Explanation on_explain(const ScanFolder& folder) override;
+  TargetDescription on_describe() override;
 
  private:
   support::Discovery discover() const;

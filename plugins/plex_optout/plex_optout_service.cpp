@@ -31,6 +31,7 @@
 
 #include "account_store.hpp"
 #include "online_media_sources.hpp"
+#include "plex_sources_command.hpp"
 #include "plextv_client.hpp"
 #include "scanhook/scanhook.hpp"
 
@@ -495,13 +496,38 @@ constexpr ConfigKey kConfigKeys[] = {
      "extra CA certificate (PEM) to trust for plex.tv"},
 };
 
-std::unique_ptr<Instance> make(const CreateArgs& args) {
-  const ConfigView& config = *args.config;
-  const std::string product = config.string("product");
+// The plugin's command line (SDK 1.2): `scanhookd plex-sources ...`.
+class PlexOptOutCommands final : public CommandSetBase {
+ public:
+  std::vector<CommandHelp> commands() const noexcept override {
+    return {{kPlexSourcesCommand, "login | logout | status | list | set KEY VALUE | disable-all",
+             "Plex Online Media Sources (--service NAME, disable-all --managed)"}};
+  }
+
+ protected:
+  int on_run(const std::string& command, const std::vector<std::string>& words,
+             CommandHost& host) override {
+    if (command != kPlexSourcesCommand) {
+      host.err() << "plex_optout offers no command \"" << command << "\"\n";
+      return 64;
+    }
+    return run_plex_sources(words, host);
+  }
+};
+
+void check(const CheckArgs& args) {
+  if (args.kind == kCommands) return;  // the command line reads its settings when it runs
+  const std::string product = args.config->string("product");
   if (product.empty() || product.size() > 64 ||
       std::any_of(product.begin(), product.end(),
                   [](char c) { return std::iscntrl(static_cast<unsigned char>(c)); }))
-    throw std::runtime_error("product must be 1 to 64 printable characters");
+    throw ConfigRefusal("product", "must be 1 to 64 printable characters");
+}
+
+std::unique_ptr<Instance> make(const CreateArgs& args) {
+  if (args.kind == kCommands) return std::make_unique<PlexOptOutCommands>();
+  const ConfigView& config = *args.config;
+  const std::string product = config.string("product");
   support::HttpOptions options;
   options.timeout = config.duration("timeout");
   options.verify_tls = config.boolean("verify_tls", true);
@@ -514,6 +540,8 @@ std::unique_ptr<Instance> make(const CreateArgs& args) {
 
 }  // namespace scanhook::plex_optout
 
-SCANHOOK_PLUGIN("plex_optout", scanhook::plex_optout::kVersion,
-                "Signs in to plex.tv and turns a Plex account's Online Media Sources off",
-                scanhook::kService, scanhook::plex_optout::kConfigKeys, scanhook::plex_optout::make)
+SCANHOOK_PLUGIN_CHECKED("plex_optout", scanhook::plex_optout::kVersion,
+                        "Signs in to plex.tv and turns a Plex account's Online Media Sources off",
+                        scanhook::kService | scanhook::kCommands,
+                        scanhook::plex_optout::kConfigKeys, scanhook::kNoConfigRanges,
+                        scanhook::plex_optout::check, scanhook::plex_optout::make)

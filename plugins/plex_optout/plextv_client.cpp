@@ -37,6 +37,8 @@ std::string string_field(const Poco::JSON::Object& object, const std::string& na
   return object.getValue<std::string>(name);
 }
 
+}  // namespace
+
 PlexTvAnswer<Pin> parse_pin(const std::string& body) {
   try {
     const auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
@@ -88,8 +90,6 @@ PlexTvAnswer<std::vector<OptOut>> parse_opt_outs(const std::string& body) {
     return unreadable("an opt-out list");
   }
 }
-
-}  // namespace
 
 PlexTvClient::PlexTvClient(const std::string& base_url, support::HttpOptions options,
                            ClientIdentity identity)

@@ -54,6 +54,14 @@ struct OptOut {
   std::string value;
 };
 
+// Readers of plex.tv's 2xx answer bodies, as the client below uses them
+// (public so that fuzz/plextv_answer_fuzzer.cpp reaches them without a
+// network): the PIN (JSON), the account (JSON), the opt-outs (XML). A body
+// that is not that shape is an `unreadable` error; they never throw.
+PlexTvAnswer<Pin> parse_pin(const std::string& body);
+PlexTvAnswer<Account> parse_account(const std::string& body);
+PlexTvAnswer<std::vector<OptOut>> parse_opt_outs(const std::string& body);
+
 class PlexTvClient {
  public:
   PlexTvClient(const std::string& base_url, support::HttpOptions options, ClientIdentity identity);

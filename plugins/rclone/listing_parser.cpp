@@ -21,14 +21,15 @@ void check(simdjson::error_code code) {
   if (code) not_json(code);
 }
 
-// A number as rclone's Size: an integer, or a double cut to one.
+// A number as rclone's Size: an integer, or a double cut to one. rclone's
+// Size is an int64 (-1: unknown); a number beyond 64 bits (1e33, 2^63) is
+// read as unknown too, not cast (a double out of range is undefined behaviour).
 std::int64_t size_of(od::value& value) {
   std::int64_t whole = 0;
   if (!value.get_int64().get(whole)) return whole;
-  std::uint64_t large = 0;
-  if (!value.get_uint64().get(large)) return static_cast<std::int64_t>(large);
   double real = 0;
   check(value.get_double().get(real));
+  if (!(real >= -0x1p63 && real < 0x1p63)) return -1;
   return static_cast<std::int64_t>(real);
 }
 

@@ -87,7 +87,14 @@ std::optional<std::int64_t> parse_mod_time(std::string_view text) {
   const std::int64_t seconds =
       days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * 86400 +
       *hour * 3600 + *minute * 60 + *second - offset_seconds;
-  return seconds * 1000000000 + nanos;
+  // Nanoseconds since 1970 fit 64 bits from 1677-09-21 to 2262-04-11 only; a
+  // time outside (a bogus "4050-..." or Go's zero time, "0001-01-01...") is
+  // unreadable, so its file is compared by size.
+  std::int64_t since_epoch = 0;
+  if (__builtin_mul_overflow(seconds, std::int64_t{1000000000}, &since_epoch) ||
+      __builtin_add_overflow(since_epoch, nanos, &since_epoch))
+    return std::nullopt;
+  return since_epoch;
 }
 
 }  // namespace scanhook::rclone

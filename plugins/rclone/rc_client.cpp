@@ -1,25 +1,13 @@
 #include "rc_client.hpp"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
-#include <sstream>
-
 namespace scanhook::rclone {
 
 namespace {
-
-std::string base64(const std::string& text) {
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.rdbuf()->setLineLength(0);
-  encoder << text;
-  encoder.close();
-  return out.str();
-}
 
 std::string without_trailing_slash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -33,7 +21,7 @@ RcClient::RcClient(RcSettings settings)
       http_(settings_.url, {settings_.timeout, true, settings_.ca_file}) {
   if (!settings_.username.empty() || !settings_.password.empty())
     headers_.emplace_back("Authorization",
-                          "Basic " + base64(settings_.username + ":" + settings_.password));
+                          support::basic_authorization(settings_.username, settings_.password));
 }
 
 support::HttpResponse RcClient::call(const std::string& method,

@@ -1,6 +1,7 @@
 // The `rclone` plugin: a prepare-stage target that refreshes an rclone
 // mount's VFS before the media servers scan, and a polling source that
 // reports the changes of any rclone remote. Both talk to rclone's --rc.
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,15 @@ constexpr ConfigKey kConfigKeys[] = {
      "held, not queued (100: off)"},
 };
 
+constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
+
+constexpr scanhook::ConfigRange kConfigRanges[] = {
+    {"missing_retries", 0, 1000},
+    {"max_batch", 1, 1000},
+    {"interval", 1000, kNoMax},  // ms: a listing of the whole remote at most once a second
+    {"max_deleted_percent", 1, 100},
+};
+
 std::chrono::seconds whole_seconds(std::chrono::milliseconds duration) {
   return std::chrono::duration_cast<std::chrono::seconds>(duration);
 }
@@ -66,21 +76,27 @@ scanhook::rclone::RcClient make_rc(const scanhook::CreateArgs& args,
   }
 }
 
+// What the ranges cannot say; nothing is made or started.
+void check(const scanhook::CheckArgs& args) {
+  const auto& config = *args.config;
+  if (args.kind != kPollingSource) return;
+  if (config.string("remote").empty())
+    throw scanhook::ConfigRefusal("remote",
+                                  "empty: name the rclone remote to watch, e.g. gdrive:Media");
+  const std::string prefix = config.string("path_prefix");
+  if (!prefix.empty() && prefix[0] != '/')
+    throw scanhook::ConfigRefusal(
+        "path_prefix", "must be an absolute path such as /mnt/remote, not \"" + prefix + "\"");
+}
+
 std::unique_ptr<scanhook::Instance> make_target(const scanhook::CreateArgs& args) {
   const auto& config = *args.config;
   scanhook::rclone::RefreshSettings settings;
   settings.fs = config.string("fs");
   settings.recursive = config.boolean("recursive");
-  const auto retries = config.integer("missing_retries");
-  if (retries < 0 || retries > 1000)
-    throw std::runtime_error("missing_retries must be between 0 and 1000, not " +
-                             std::to_string(retries));
-  settings.missing_retries = static_cast<int>(retries);
+  settings.missing_retries = static_cast<int>(config.integer("missing_retries"));
   settings.missing_retry_after = whole_seconds(config.duration("missing_retry_after"));
-  const auto batch = config.integer("max_batch");
-  if (batch < 1 || batch > 1000)
-    throw std::runtime_error("max_batch must be between 1 and 1000, not " + std::to_string(batch));
-  settings.max_batch = static_cast<std::size_t>(batch);
+  settings.max_batch = static_cast<std::size_t>(config.integer("max_batch"));
   return std::make_unique<scanhook::rclone::VfsRefreshTarget>(
       args.instance, make_rc(args, config.duration("timeout")), settings, *args.host);
 }
@@ -89,22 +105,11 @@ std::unique_ptr<scanhook::Instance> make_poller(const scanhook::CreateArgs& args
   const auto& config = *args.config;
   scanhook::rclone::PollSettings settings;
   settings.remote = config.string("remote");
-  if (settings.remote.empty())
-    throw std::runtime_error("remote is empty: name the rclone remote to watch, e.g. gdrive:Media");
   settings.interval = config.duration("interval");
-  if (settings.interval < std::chrono::seconds(1))
-    throw std::runtime_error("interval must be at least 1s");
   settings.path_prefix = config.string("path_prefix");
   while (!settings.path_prefix.empty() && settings.path_prefix.back() == '/')
     settings.path_prefix.pop_back();
-  if (!config.string("path_prefix").empty() && config.string("path_prefix")[0] != '/')
-    throw std::runtime_error("path_prefix must be an absolute path such as /mnt/remote, not \"" +
-                             config.string("path_prefix") + "\"");
-  const auto max_deleted = config.integer("max_deleted_percent");
-  if (max_deleted < 1 || max_deleted > 100)
-    throw std::runtime_error("max_deleted_percent must be between 1 and 100 (100: off), not " +
-                             std::to_string(max_deleted));
-  settings.max_deleted_percent = static_cast<int>(max_deleted);
+  settings.max_deleted_percent = static_cast<int>(config.integer("max_deleted_percent"));
   return std::make_unique<scanhook::rclone::ChangePoller>(
       make_rc(args, config.duration("list_timeout")), settings, *args.host);
 }
@@ -116,6 +121,7 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("rclone", "1.0.0",
-                "Refreshes an rclone mount's VFS before scans; polls any rclone remote for changes",
-                kPollingSource | kTarget, kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED(
+    "rclone", "1.0.0",
+    "Refreshes an rclone mount's VFS before scans; polls any rclone remote for changes",
+    kPollingSource | kTarget, kConfigKeys, kConfigRanges, check, make)

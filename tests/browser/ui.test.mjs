@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 const buildDir = process.env.SCANHOOK_BUILD_DIR || path.resolve('../../build');
 const scanhookd = process.env.SCANHOOKD || path.join(buildDir, 'bin/scanhookd');
 const fakeServer = process.env.FAKE_PLEX_TV_SERVER || path.join(buildDir, 'tests/fake_plex_tv_server');
+const fakeMediaServers = process.env.FAKE_MEDIA_SERVERS || path.join(buildDir, 'tests/fake_media_servers');
 const screenshots = path.join(buildDir, 'screenshots');
 const USER = 'admin';
 const PASSWORD = 'correct horse battery';
@@ -67,8 +68,8 @@ async function eventually(check, what, timeout = 5000) {
   assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
-async function shoot(name) {
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+async function shoot(name, target = page) {
+  await target.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 }
 
 before(async () => {
@@ -259,6 +260,29 @@ test('dead letters: an unreadable webhook is listed, inspected and replayed', as
   await page.getByRole('alert').filter({ hasText: /^Replay of \d+ failed: / }).waitFor();
 });
 
+test('dead letters: a letter is deleted once confirmed, and is gone', async () => {
+  const cell = page.getByRole('cell', { name: 'sonarr', exact: true });
+  await cell.waitFor();
+  const id = (await page.locator('#dead-letter-detail h2').textContent()).match(/Dead letter (\d+)/)[1];
+  // The first time the question is declined: nothing goes.
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await page.getByRole('button', { name: `Delete dead letter ${id}` }).click();
+  await page.waitForTimeout(200);
+  assert.equal(await cell.count(), 1);
+  page.once('dialog', (dialog) => {
+    assert.match(dialog.message(), new RegExp(`^Delete dead letter ${id} from sonarr\\?`));
+    dialog.accept();
+  });
+  await page.getByRole('button', { name: `Delete dead letter ${id}` }).click();
+  await page.getByRole('status').filter({ hasText: `Dead letter ${id} deleted.` }).waitFor();
+  await page.getByText('No dead letters.').waitFor();
+  assert.equal(await page.locator('#dead-letter-detail h2').count(), 0);
+  const letters = await fetch(`${daemon.url}/api/deadletters`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
+  });
+  assert.deepEqual((await letters.json()).dead_letters, []);
+});
+
 test('"Sign out of plex.tv" forgets the token here and the page offers to connect again', async () => {
   await page.getByRole('link', { name: 'Online Media Sources' }).click();
   await page.getByRole('switch', { name: 'Music' }).waitFor();
@@ -341,5 +365,312 @@ test('history: a folder rejected under an older configuration is retried from th
   } finally {
     await retryPage.close();
     fixed.process.kill('SIGTERM');
+  }
+});
+
+// ---- The live UI, its defects fixed, and the targets view -----------------
+// A daemon of its own without credentials, reached as "localhost" so that its
+// session cookie does not replace the 127.0.0.1 one: the fake Plex and
+// Jellyfin as targets, the log target, "down" (nothing listens at its url, and
+// its include takes nothing: it is never tried), "held" (unreachable: what it
+// takes stays queued), and Online Media Sources on a fresh fake plex.tv.
+const LONG_FOLDER = '/held/Extraordinarily Longwinded Documentary Collection/Season 01';
+const LONG_NAME_FOLDER = '/held/Supercalifragilisticexpialidocious.Documentary/Season 01';
+let media; // { process, plex, jellyfin }
+let fresh; // a second fake plex.tv: a fresh account
+let ui; // { process, url }
+
+async function uiPage(viewport = { width: 1200, height: 860 }) {
+  const opened = await browser.newPage();
+  opened.setDefaultTimeout(5000);
+  await opened.setViewportSize(viewport);
+  return opened;
+}
+
+async function scanOnUi(paths) {
+  const response = await fetch(`${ui.url}/api/scan`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ paths }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+async function uiHistory(query = '') {
+  return (await (await fetch(`${ui.url}/api/history${query}`)).json()).history;
+}
+
+test('live UI: start a daemon with media servers, an unreachable target and a fresh plex.tv', async () => {
+  const servers = await startProgram(fakeMediaServers, [], /fake plex on (\S+) jellyfin (\S+)/);
+  media = { process: servers.child, plex: servers.match[1], jellyfin: servers.match[2] };
+  const started = await startProgram(fakeServer, [], /fake plex\.tv on (\S+) control (\S+)/);
+  fresh = { process: started.child, url: started.match[1], control: started.match[2] };
+  const uiDir = path.join(dir, 'live');
+  mkdirSync(uiDir);
+  const ini = path.join(uiDir, 'scanhook.ini');
+  writeFileSync(ini, ['[server]', 'listen = 127.0.0.1:0', `database = ${uiDir}/scanhook.db`,
+    '[queue]', 'minimum_age = 0s', 'idle_interval = 50ms',
+    '[target.plex]', `url = ${media.plex}`, 'token = browser-plex-token',
+    '[target.jellyfin]', `url = ${media.jellyfin}`, 'token = browser-jellyfin-key', 'include = ^/media/',
+    '[target.log]',
+    '[target.down]', 'plugin = plex', 'url = http://127.0.0.1:9', 'token = unused', 'include = ^/never/',
+    '[target.held]', 'plugin = plex', 'url = http://127.0.0.1:9', 'token = unused', 'include = ^/held/',
+    '[service.plex_optout]', `plextv_url = ${fresh.url}`, 'timeout = 5s', ''].join('\n'));
+  const running = await startProgram(scanhookd, ['--config', ini], /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  ui = { process: running.child, url: `http://localhost:${running.match[1]}` };
+});
+
+test('an unreachable target shows "unknown", not a green "ok", until it is tried', async () => {
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/`);
+    const row = live.getByRole('row').filter({ has: live.getByRole('link', { name: 'down', exact: true }) });
+    await row.waitFor();
+    assert.equal(await row.locator('.badge').textContent(), 'unknown');
+    assert.equal(await row.locator('.badge-ok').count(), 0);
+    await row.getByText('not tried since start-up').waitFor();
+    await shoot('dashboard-unknown-target', live);
+  } finally {
+    await live.close();
+  }
+});
+
+test('the dashboard follows the daemon live: no polling, a new scan shows up by itself', async () => {
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/`);
+    await live.getByText(/^Live · updated/).waitFor();
+    // Longer than the old 3 s refresh: the page asks the daemon for nothing while nothing happens.
+    const asked = [];
+    live.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) asked.push(request.url());
+    });
+    await live.waitForTimeout(3500);
+    assert.deepEqual(asked, []);
+    await scanOnUi(['/tv/Live Show/Season 01']);
+    // Delivered to Plex at once (minimum_age 0s): the row arrives through the event stream.
+    await live.getByRole('cell', { name: '/tv/Live Show/Season 01' }).first().waitFor();
+    assert.ok(asked.some((url) => url.includes('/api/history')), 'the history was reloaded after the event');
+    assert.ok(!asked.some((url) => url.includes('/health')), 'only the parts that changed are reloaded');
+  } finally {
+    await live.close();
+  }
+});
+
+test('a rejection shows its reason on the page, not only on hover', async () => {
+  await scanOnUi(['/music/Some Album']);
+  await eventually(async () => (await uiHistory('?outcome=rejected')).length === 1, 'the rejection');
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/`);
+    const reason = live.locator('.reason', { hasText: '/music/Some Album is in no Plex library' }).first();
+    await reason.waitFor();
+    assert.ok(await reason.isVisible());
+    const row = live.getByRole('row').filter({ has: reason });
+    assert.equal(await row.locator('.badge').first().textContent(), 'rejected');
+  } finally {
+    await live.close();
+  }
+});
+
+// Every word of `selector`'s text on one line: a break falls only between words or after "/".
+async function wordsBrokenMidWord(locator) {
+  return locator.evaluate((node) => {
+    const text = node.textContent;
+    const broken = [];
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let leaf = walker.nextNode(); leaf; leaf = walker.nextNode()) {
+      for (const match of leaf.data.matchAll(/[^\s/]+/g)) {
+        const range = document.createRange();
+        range.setStart(leaf, match.index);
+        range.setEnd(leaf, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+    return { text, broken };
+  });
+}
+
+test('a long path in the narrow queue column wraps between folders, never mid-word', async () => {
+  await scanOnUi([LONG_FOLDER, LONG_NAME_FOLDER]);
+  // A tablet's width: the queue's five columns share about 650 px.
+  const live = await uiPage({ width: 700, height: 800 });
+  try {
+    await live.goto(`${ui.url}/`);
+    const folders = '#queue-title ~ .table-wrap td[data-label="Folder"] .path';
+    const cell = live.locator(folders, { hasText: 'Longwinded' });
+    await cell.waitFor();
+    const { text, broken } = await wordsBrokenMidWord(cell);
+    assert.equal(text, LONG_FOLDER);
+    // A name longer than the column would be at its narrowest is not cut either: the column widens.
+    const long = await wordsBrokenMidWord(live.locator(folders, { hasText: 'Supercalifragilistic' }));
+    assert.equal(long.text, LONG_NAME_FOLDER);
+    assert.deepEqual(long.broken, []);
+    const box = await cell.boundingBox();
+    assert.ok(box.height > 30, `the path wraps in its column (height ${box.height})`);
+    assert.deepEqual(broken, []);
+    await shoot('dashboard-long-path', live);
+  } finally {
+    await live.close();
+  }
+});
+
+test('on a phone (375 px) the queue fits the screen', async () => {
+  const phone = await uiPage({ width: 375, height: 740 });
+  try {
+    await phone.goto(`${ui.url}/`);
+    const queued = '[aria-labelledby="queue-title"] td[data-label="Folder"] .path';
+    await phone.locator(queued, { hasText: 'Longwinded' }).waitFor();
+    const overflow = await phone.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      wraps: [...document.querySelectorAll('.table-wrap')].map((w) => w.scrollWidth - w.clientWidth),
+      queue: document.querySelector('[aria-labelledby="queue-title"]').getBoundingClientRect().right,
+    }));
+    assert.ok(overflow.page <= 375, `the page is ${overflow.page} px wide`);
+    assert.ok(overflow.queue <= 375, `the queue card ends at ${overflow.queue} px`);
+    for (const extra of overflow.wraps) assert.ok(extra <= 0, `a table scrolls sideways by ${extra} px`);
+    const { broken } = await wordsBrokenMidWord(phone.locator(queued, { hasText: 'Longwinded' }));
+    assert.deepEqual(broken, []);
+    await shoot('dashboard-phone', phone);
+  } finally {
+    await phone.close();
+  }
+});
+
+test('manual scan: the card agrees with a target that would reject the path', async () => {
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/#/scan`);
+    await live.getByLabel('Paths', { exact: true }).fill('/music/Another Album');
+    await live.getByRole('button', { name: 'Explain' }).click();
+    const card = live.getByRole('article', { name: 'What happens to /music/Another Album' });
+    await card.waitFor();
+    const headline = card.locator('h3 .badge');
+    // The log target scans it, Plex would reject it: not a plain green "would be queued".
+    assert.equal(await headline.textContent(), 'would be queued; plex: rejected');
+    assert.equal(await headline.getAttribute('class'), 'badge badge-retrying');
+    assert.equal(await card.locator('.plan-target', { hasText: 'plex' }).first().locator('.badge').textContent(), 'rejected');
+    await shoot('manual-scan-rejected', live);
+  } finally {
+    await live.close();
+  }
+});
+
+test('manual scan: explain results go once the paths are queued', async () => {
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/#/scan`);
+    await live.getByLabel('Paths', { exact: true }).fill('/tv/Explained Show/Season 01');
+    await live.getByRole('button', { name: 'Explain' }).click();
+    await live.getByRole('article', { name: 'What happens to /tv/Explained Show/Season 01' }).waitFor();
+    await live.getByRole('button', { name: 'Queue scan' }).click();
+    await live.locator('.alert-success').waitFor();
+    assert.equal(await live.getByRole('article').count(), 0);
+  } finally {
+    await live.close();
+  }
+});
+
+test('manual scan: a refused batch lists every refused path and says nothing was queued', async () => {
+  const live = await uiPage();
+  try {
+    const before = (await uiHistory()).length;
+    await live.goto(`${ui.url}/#/scan`);
+    await live.getByLabel('Paths', { exact: true }).fill('tv/Relative Show\n/tv/Good Show/Season 01\n/tv/../etc');
+    await live.getByRole('button', { name: 'Queue scan' }).click();
+    const alert = live.getByRole('alert').filter({ hasText: 'Nothing was queued' });
+    await alert.waitFor();
+    assert.match(await alert.locator('.alert-title').textContent(), /^Nothing was queued: 2 of 3 paths were refused\./);
+    const items = await alert.locator('li').allTextContents();
+    assert.equal(items.length, 2);
+    assert.match(items[0], /^tv\/Relative Show: /);
+    assert.match(items[1], /^\/tv\/\.\.\/etc: /);
+    const queue = await (await fetch(`${ui.url}/api/queue`)).json();
+    assert.ok(!queue.folders.some((f) => f.path === '/tv/Good Show/Season 01'));
+    assert.equal((await uiHistory()).length, before);
+    await shoot('manual-scan-refused', live);
+  } finally {
+    await live.close();
+  }
+});
+
+test('history page: search by path and filter by outcome and target', async () => {
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/#/history`);
+    await live.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    await live.locator('#history-count', { hasText: 'entries' }).waitFor();
+    const outcomes = () => live.locator('#history-results td[data-label="Outcome"] .badge').allTextContents();
+    assert.ok((await outcomes()).includes('ok'));
+    await live.getByLabel('Outcome').selectOption('rejected');
+    await live.getByRole('button', { name: 'Search' }).click();
+    const rejected = await eventually(async () => {
+      const shown = await outcomes();
+      return shown.length >= 2 && shown.every((o) => o === 'rejected') && shown;
+    }, 'only rejections listed');
+    assert.ok(rejected.length >= 2);
+    await live.getByLabel('Path').fill('some album');
+    await live.getByLabel('Target').selectOption('plex');
+    await live.getByRole('button', { name: 'Search' }).click();
+    await live.locator('#history-count', { hasText: '1 entry' }).waitFor();
+    await live.locator('#history-results .reason', { hasText: '/music/Some Album is in no Plex library' }).waitFor();
+    await shoot('history', live);
+    await live.getByRole('button', { name: 'Clear' }).click();
+    await live.locator('#history-count', { hasText: /^\d+ entries/ }).waitFor();
+    // A search for nothing says so.
+    await live.getByLabel('Path').fill('no such folder anywhere');
+    await live.getByRole('button', { name: 'Search' }).click();
+    await live.getByText('No history entry matches.').waitFor();
+  } finally {
+    await live.close();
+  }
+});
+
+test('targets view: each server\'s version, state and libraries; "version unknown" for a plugin that cannot say', async () => {
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/#/targets`);
+    const card = (name) => live.getByRole('region', { name: new RegExp(`^${name} `) });
+    await card('plex').locator('.server-version', { hasText: 'Plex Media Server 1.41.3.9314-a0bfb8370' }).waitFor();
+    const plexLibraries = card('plex').getByRole('table', { name: 'Libraries of plex' });
+    const rows = await plexLibraries.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+    assert.deepEqual(rows, [['TV Shows', '2', '/tv'], ['Films', '1', '/films']]);
+    await card('jellyfin').locator('.server-version', { hasText: 'Jellyfin 10.10.7' }).waitFor();
+    await card('jellyfin').getByRole('cell', { name: '/media/tv2' }).waitFor();
+    await card('log').locator('.server-version', { hasText: /^version unknown \(the log plugin/ }).waitFor();
+    await card('down').getByText(/^unavailable: /).waitFor();
+    assert.equal(await card('plex').getByText('reachable, credentials accepted').count(), 1);
+    // Plex rejected folders in no library: answers about folders, not a failing target.
+    assert.equal(await card('plex').locator('h2 .badge').textContent(), 'ok');
+    await card('down').locator('.server-version', { hasText: 'Plex Media Server (not reached: version unknown)' }).waitFor();
+    await shoot('targets', live);
+  } finally {
+    await live.close();
+  }
+});
+
+test('Online Media Sources: the "states unknown" note goes once Disable all set every source', async () => {
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/#/sources/plex_optout`);
+    await live.getByRole('button', { name: 'Connect with Plex' }).click();
+    await live.locator('.pin-code').waitFor();
+    const response = await fetch(`${fresh.control}/__fake/approve`, { method: 'POST' });
+    assert.equal(response.status, 200);
+    const note = live.locator('#sources-note');
+    await note.waitFor();
+    assert.match(await note.textContent(), /their states are unknown/);
+    await live.getByRole('button', { name: 'Disable all' }).click();
+    await live.getByRole('dialog').getByRole('button', { name: 'Disable all' }).click();
+    await live.getByRole('status').filter({ hasText: /^Disabled \d+ sources/ }).waitFor();
+    assert.equal(await note.count(), 0);
+    await live.reload();
+    await live.getByRole('switch', { name: 'Music' }).waitFor();
+    assert.equal(await live.locator('#sources-note').count(), 0);
+  } finally {
+    await live.close();
+    ui?.process.kill('SIGTERM');
+    media?.process.kill('SIGTERM');
+    fresh?.process.kill('SIGTERM');
   }
 });

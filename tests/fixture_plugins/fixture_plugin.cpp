@@ -1,4 +1,5 @@
 // One plugin source, compiled once per FIXTURE_CASE_* into a differently broken .so.
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -41,9 +42,71 @@ constexpr scanhook::ConfigKey kKeys[] = {
     {"api_key", scanhook::ConfigType::secret, nullptr, scanhook::kTarget, true, "a secret"},
 };
 
+#if defined(FIXTURE_CASE_checked)
+constexpr scanhook::ConfigRange kRanges[] = {{"count", 0, 10}};
+
+void check(const scanhook::CheckArgs& args) {
+  if (args.config->string("colour") == "red")
+    throw scanhook::ConfigRefusal("colour", "red is taken: choose another colour");
+}
+#endif
+
 }  // namespace
 
-#if defined(FIXTURE_CASE_no_descriptor)
+#if defined(FIXTURE_CASE_aborts_at_load)
+// Code that runs when the library is loaded: the core must never load it unless asked.
+namespace {
+[[maybe_unused]] const int kLoaded = (std::abort(), 0);
+}
+#endif
+
+#if defined(FIXTURE_CASE_checked)
+SCANHOOK_PLUGIN_CHECKED("fixture_checked", "0.0.1", "a test plugin with a check", scanhook::kTarget,
+                        kKeys, kRanges, check, make)
+#elif defined(FIXTURE_CASE_sdk_1_1)
+// The descriptor as SDK 1.1 laid it out: it ends at destroy.
+struct DescriptorOf1_1 {
+  std::uint64_t magic;
+  std::uint32_t struct_size;
+  std::uint16_t abi_major;
+  std::uint16_t abi_minor;
+  const char* toolchain;
+  const char* name;
+  const char* version;
+  const char* summary;
+  std::uint32_t kinds;
+  const scanhook::ConfigKey* config_keys;
+  std::uint32_t config_key_count;
+  void (*create)(const scanhook::CreateArgs* args, scanhook::CreateResult* result) noexcept;
+  void (*destroy)(scanhook::Instance* instance) noexcept;
+};
+extern "C" __attribute__((visibility("default")))
+const DescriptorOf1_1 scanhook_plugin_v1 = {scanhook::kDescriptorMagic,
+                                            sizeof(DescriptorOf1_1),
+                                            1,
+                                            1,
+                                            SCANHOOK_TOOLCHAIN_TAG,
+                                            "fixture_old",
+                                            "0.0.1",
+                                            "a plugin built against SDK 1.1",
+                                            scanhook::kTarget,
+                                            kKeys,
+                                            3,
+                                            &scanhook::detail::create_instance<make>,
+                                            &scanhook::detail::destroy_instance};
+#elif defined(FIXTURE_CASE_larger_descriptor)
+// A descriptor from a later 1.x SDK: fields this core does not know follow its own.
+struct LaterDescriptor {
+  scanhook::Descriptor known;
+  std::uint64_t later_fields[4];
+};
+extern "C" __attribute__((visibility("default"))) const LaterDescriptor scanhook_plugin_v1 = {
+    {scanhook::kDescriptorMagic, sizeof(LaterDescriptor), scanhook::kAbiMajor, scanhook::kAbiMinor,
+     SCANHOOK_TOOLCHAIN_TAG, "fixture_later", "0.0.1", "a plugin from a later 1.x SDK",
+     scanhook::kTarget, kKeys, 3, &scanhook::detail::create_instance<make>,
+     &scanhook::detail::destroy_instance, nullptr, nullptr, 0},
+    {0xdeadbeef, 0xdeadbeef, 0xdeadbeef, 0xdeadbeef}};
+#elif defined(FIXTURE_CASE_no_descriptor)
 extern "C" {
 __attribute__((visibility("default"))) int fixture_something_else = 1;
 }
@@ -81,5 +144,8 @@ extern "C" __attribute__((visibility("default"))) const scanhook::Descriptor sca
     kKeys,
     3,
     &scanhook::detail::create_instance<make>,
-    &scanhook::detail::destroy_instance};
+    &scanhook::detail::destroy_instance,
+    nullptr,
+    nullptr,
+    0};
 #endif

@@ -38,8 +38,6 @@ database = {dir}/scanhook.db
 plugin_dir = {dir}/plugins
 username = admin
 password = s3cret
-plex_autoscan_pass = )" + kPass +
-                         R"(
 threads = 4
 [queue]
 minimum_age = 0s
@@ -64,6 +62,8 @@ rewrite = E:\Books => /data/books
 plugin = radarr
 rewrite = /movies => /data/movies
 include = 2160p
+[source.plex_autoscan]
+pass = )" + kPass + R"(
 [target.rec]
 plugin = recorder
 record = {dir}/record
@@ -94,7 +94,7 @@ class Rig {
   Rig() {
     const auto plugins = dir_.path() / "plugins";
     std::filesystem::create_directories(plugins);
-    for (const char* name : {"sonarr", "radarr", "lidarr", "readarr"})
+    for (const char* name : {"sonarr", "radarr", "lidarr", "readarr", "plex_autoscan"})
       std::filesystem::copy_file(scanhook::testing::plugin_file(name),
                                  plugins / (std::string(name) + ".so"));
     std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
@@ -427,7 +427,9 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     CHECK(rig.delivered(1) == Folders{"/mnt/music/Air"});
     const Reply none = rig.call("POST", "/triggers/manual", "", kAdmin);
     CHECK(none.status == 400);
-    CHECK(none.body == R"x({"error":"give at least one folder: ?dir=/path (repeatable)"})x");
+    CHECK(
+        none.body ==
+        R"x({"error":"give at least one folder: ?dir=/path (repeatable), or a file: ?file=/path/x.mkv"})x");
     CHECK(rig.call("POST", "/triggers/manual?dir=/data/x").status == 401);
     CHECK(rig.queued() == 0);
   }
@@ -443,6 +445,11 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     CHECK(rig.call("POST", url, read_test_data("lidarr/v1.0/retag.json")).status == 200);
     CHECK(rig.delivered(1) == Folders{"/mnt/music/Radiohead"});
     CHECK(rig.call("POST", url, read_test_data("sonarr/v4/test.json")).status == 200);
+    // Its own route forwards the same way, with the server's credentials.
+    CHECK(rig.call("POST", "/triggers/plex_autoscan", read_test_data("sonarr/v4/download.json"),
+                   kAdmin)
+              .status == 200);
+    CHECK(rig.delivered(1) == Folders{"/mnt/tv/Severance/Season 02"});
 
     const Reply readarr = rig.call("POST", url, read_test_data("readarr/v0.3/download.json"));
     CHECK(readarr.status == 400);
@@ -473,28 +480,33 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
   }
 }
 
-TEST_CASE("check-config refuses a bad plex_autoscan key with exit code 78, without the pass",
-          "[arr][end_to_end]") {
+TEST_CASE(
+    "check-config refuses a bad pass or a [server] plex_autoscan key with exit code 78, "
+    "without the pass",
+    "[arr][end_to_end]") {
   TempDir dir;
   const auto ini = dir.write("bad.ini",
-                             "[server]\nplex_autoscan_pass = my pass!\n[target.log]\n"
-                             "[source.sonarr]\n");
+                             "[target.log]\n[source.sonarr]\n[source.plex_autoscan]\n"
+                             "pass = my pass!\n");
   auto result = scanhook::testing::run_scanhookd({"--check-config", "--config", ini.string()});
   CHECK(result.exit_code == 78);
   CHECK_THAT(result.output,
              Contains(ini.string() +
-                      ": [server] plex_autoscan_pass: it is a URL path segment, so use 8 or more "
-                      "of the characters A-Z a-z 0-9 - . _ ~"));
+                      ":4: [source.plex_autoscan] pass: it is a URL path segment, so use 8 or "
+                      "more of the characters A-Z a-z 0-9 - . _ ~"));
   CHECK(result.output.find("my pass!") == std::string::npos);
 
-  const auto unknown = dir.write("unknown.ini", "[server]\nplex_autoscan_pass = " + kPass +
-                                                    "\nplex_autoscan_sonarr = sonar\n[target.log]\n"
-                                                    "[source.sonarr]\n");
-  result = scanhook::testing::run_scanhookd({"--check-config", "--config", unknown.string()});
+  const auto moved = dir.write("moved.ini", "[server]\nplex_autoscan_pass = " + kPass +
+                                                "\nplex_autoscan_sonarr = sonar\n[target.log]\n"
+                                                "[source.sonarr]\n");
+  result = scanhook::testing::run_scanhookd({"--check-config", "--config", moved.string()});
   CHECK(result.exit_code == 78);
   CHECK_THAT(result.output,
-             Contains(unknown.string() + ": [server] plex_autoscan_sonarr: there is no webhook "
-                                         "source [source.sonar]"));
+             Contains(moved.string() + ":2: [server] plex_autoscan_pass: moved: write it as pass "
+                                       "in a [source.plex_autoscan] section") &&
+                 Contains(moved.string() + ":3: [server] plex_autoscan_sonarr: moved: write it "
+                                           "as sonarr in a [source.plex_autoscan] section"));
+  CHECK(result.output.find(kPass) == std::string::npos);
 }
 
 // Issue 12's examples, each posted to the running daemon as the app sends it.

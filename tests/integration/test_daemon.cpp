@@ -83,7 +83,8 @@ TEST_CASE("check-config accepts the shipped INI and refuses a broken one with ex
   }
   for (const auto& [line, said] : std::vector<std::pair<std::string, std::string>>{
            // A negative count answered "dead_letter":1 for letters it never kept.
-           {"dead_letter_count = -100", "[queue] dead_letter_count: must be 0 (keep none) or more"},
+           {"dead_letter_count = -100",
+            "[queue] dead_letter_count: must be at least 0 (0 keeps none)"},
            // 0s spun a core while idle.
            {"idle_interval = 0s", "[queue] idle_interval: must be at least 1ms"},
            {"probe_interval = 0s", "[queue] probe_interval: must be at least 1ms"},
@@ -113,18 +114,41 @@ TEST_CASE("listening beyond loopback without credentials is refused unless allow
   CHECK(run_scanhookd({"--check-config", "--config", ini.string()}).exit_code == 0);
 }
 
-TEST_CASE("a broken plugin the configuration does not use is skipped with a warning", "[daemon]") {
+TEST_CASE("a broken plugin the configuration does not use is never loaded, and plugins lists it",
+          "[daemon]") {
   TempDir dir;
   const auto plugins = plugin_dir_with(dir, {"bad_magic", "abi_major_next"});
-  DaemonProcess daemon(dir.path(), "[server]\nlisten = 127.0.0.1:0\nplugin_dir = " +
-                                       plugins.string() + "\ndatabase = {dir}/db\n[target.log]\n");
+  // This one aborts the process as soon as it is loaded.
+  std::filesystem::copy_file(
+      std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "at_load" / "aborts_at_load.so",
+      plugins / "aborts_at_load.so");
+  const std::string ini = "[server]\nlisten = 127.0.0.1:0\nplugin_dir = " + plugins.string() +
+                          "\ndatabase = {dir}/db\n[target.log]\n";
+  const auto check =
+      run_scanhookd({"--check-config", "--config", dir.write("check.ini", ini).string()});
+  CHECK(check.exit_code == 0);
+  DaemonProcess daemon(dir.path(), ini);
   REQUIRE(daemon.wait_until_listening());
-  const std::string output = daemon.output();
-  CHECK_THAT(output, Contains("bad_magic.so rejected: ") && Contains("magic number"));
+  CHECK_THAT(daemon.output(), !Contains("bad_magic") && !Contains("abi_major_next"));
+
+  // `plugins` loads every file to list it; without the aborting one, it names the refusals.
+  std::filesystem::remove(plugins / "aborts_at_load.so");
+  const auto listed = run_scanhookd({"plugins", "--config", dir.write("list.ini", ini).string()});
+  CHECK(listed.exit_code == 0);
+  CHECK_THAT(listed.output, Contains("bad_magic.so rejected: ") && Contains("magic number"));
   // The fixture is built with the next major and this SDK's minor.
-  CHECK_THAT(output, Contains("abi_major_next.so rejected: built against SDK 2." +
-                              std::to_string(scanhook::kAbiMinor) +
-                              "; this scanhook speaks 1.x: rebuild the plugin"));
+  CHECK_THAT(listed.output, Contains("abi_major_next.so rejected: built against SDK 2." +
+                                     std::to_string(scanhook::kAbiMinor) +
+                                     "; this scanhook speaks 1.x: rebuild the plugin"));
+}
+
+TEST_CASE("an unknown option or a missing option argument is a usage error (64)", "[daemon]") {
+  auto result = run_scanhookd({"--frobnicate"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("frobnicate") && Contains("--help"));
+  result = run_scanhookd({"--check-config", "--config"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("config requires FILE"));
 }
 
 TEST_CASE("a broken plugin the configuration uses stops start-up with exit code 78", "[daemon]") {

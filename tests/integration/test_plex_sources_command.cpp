@@ -113,3 +113,47 @@ TEST_CASE("plex-sources explains its usage and a missing service", "[plex-source
   result = plex_sources(dir, {"explode"});
   CHECK(result.exit_code == 64);
 }
+
+TEST_CASE("plex-sources is the plex_optout plugin's command: --help and plugins show it",
+          "[plex-sources][commands]") {
+  auto result = run_scanhookd({"--help"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(
+      result.output,
+      Contains("  plex-sources login | logout | status | list | set KEY VALUE | disable-all\n") &&
+          Contains("plex_optout plugin: Plex Online Media Sources"));
+  result = run_scanhookd({"plugins"});
+  CHECK_THAT(result.output, Contains("  plex_optout 1.0.0  [service, commands]  "));
+  result = run_scanhookd({"no-such-command"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("unknown command \"no-such-command\""));
+}
+
+TEST_CASE("plex-sources takes --service NAME and its other options after the command",
+          "[plex-sources][commands]") {
+  FakePlexTv plex_tv;
+  TempDir dir;
+  dir.write("scanhook.ini",
+            "[server]\ndatabase = " + (dir.path() / "db").string() +
+                "\n[service.home]\nplugin = plex_optout\nplextv_url = " + plex_tv.url() +
+                "\n[service.office]\nplugin = plex_optout\n"
+                "plextv_url = " +
+                plex_tv.url() + "\n");
+  auto result = plex_sources(dir, {"status"});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output, Contains("several plex_optout services (home, office...): choose one "
+                                     "with --service NAME"));
+  result = plex_sources(dir, {"status", "--service", "attic"});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output,
+             Contains("no plex_optout service named \"attic\" (there is: home, office)"));
+  result = plex_sources(dir, {"--service", "office", "status"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("Not signed in: scanhookd plex-sources login"));
+  result = plex_sources(dir, {"--service=home", "list"});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("Sign in with: scanhookd plex-sources login"));
+  result = plex_sources(dir, {"status", "--verbose"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("usage: scanhookd plex-sources"));
+}

@@ -4,6 +4,14 @@
 // loopback.
 #include <catch2/catch.hpp>
 
+#include <Poco/Exception.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include <optional>
+
 #include "scanhook/support/http_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/plugin_harness.hpp"
@@ -49,6 +57,42 @@ std::string sonarr_download_in(const std::string& folder) {
        at += folder.size())
     body.replace(at + 1, 13, folder);
   return body;
+}
+
+// Sends `bytes` as they are (a request no HTTP client would make) from a
+// socket connected to `host`:`port`, and reads the reply until the daemon closes.
+std::string raw_exchange(const std::string& host, unsigned short port, const std::string& bytes) {
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress(host, port));
+  socket.setReceiveTimeout(Poco::Timespan(5, 0));
+  socket.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
+  std::string reply;
+  char buffer[4096];
+  try {
+    for (int got; (got = socket.receiveBytes(buffer, sizeof buffer)) > 0;)
+      reply.append(buffer, static_cast<std::size_t>(got));
+  } catch (const Poco::Exception&) {  // a reset after the reply: what came is kept
+  }
+  return reply;
+}
+
+// The status code of a raw reply's status line, 0 for none.
+int status_of(const std::string& reply) {
+  if (reply.rfind("HTTP/1.", 0) != 0 || reply.size() < 12) return 0;
+  return std::atoi(reply.substr(9, 3).c_str());
+}
+
+// An IPv4 address of this machine that is not loopback, if it has one.
+std::optional<std::string> non_loopback_address() {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return std::nullopt;
+  std::optional<std::string> found;
+  for (const ifaddrs* at = list; at != nullptr && !found; at = at->ifa_next) {
+    if (at->ifa_addr == nullptr || at->ifa_addr->sa_family != AF_INET) continue;
+    const Poco::Net::SocketAddress address(at->ifa_addr, sizeof(sockaddr_in));
+    if (!address.host().isLoopback()) found = address.host().toString();
+  }
+  ::freeifaddrs(list);
+  return found;
 }
 
 }  // namespace
@@ -185,4 +229,95 @@ TEST_CASE("behind a trusted proxy, one client's failed logins do not lock out an
             .send("POST", "/login", {{"X-Forwarded-For", "198.51.100.2"}},
                   "username=admin&password=s3cret", type)
             .status == 303);
+}
+
+TEST_CASE("without credentials an absolute-form request URI is Host-checked like the Host header",
+          "[request_checks]") {
+  RunningDaemon running(kServer + "server_name = scanhook.lan\n[target.log]\n");
+  const unsigned short port = running.daemon.port();
+  const std::string loopback = "127.0.0.1:" + std::to_string(port);
+  // RFC 9112 section 3.2.2: the target's authority is the host; Host is ignored.
+  for (const std::string& target : {std::string("http://evil.example/health"),
+                                    "http://evil.example:" + std::to_string(port) + "/",
+                                    std::string("https://127.0.0.1.evil.example/health")}) {
+    INFO(target);
+    const std::string reply = raw_exchange(
+        "127.0.0.1", port,
+        "GET " + target + " HTTP/1.1\r\nHost: " + loopback + "\r\nConnection: close\r\n\r\n");
+    CHECK(status_of(reply) == 421);
+    CHECK_THAT(reply, Contains("server_name"));
+    CHECK(reply.find("Set-Cookie") == std::string::npos);
+  }
+  const std::string scan = R"({"paths":["/tv/A"]})";
+  const std::string post = raw_exchange(
+      "127.0.0.1", port,
+      "POST http://evil.example/api/scan HTTP/1.1\r\nHost: " + loopback +
+          "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+          std::to_string(scan.size()) + "\r\n\r\n" + scan);
+  CHECK(status_of(post) == 421);
+  CHECK(running.queued() == 0);
+  // A loopback or server_name authority is served, whatever Host says.
+  for (const std::string& target :
+       {"http://" + loopback + "/health", std::string("http://scanhook.lan/health")}) {
+    INFO(target);
+    const std::string reply = raw_exchange(
+        "127.0.0.1", port,
+        "GET " + target + " HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+    CHECK(status_of(reply) == 200);
+  }
+  const std::string ftp = raw_exchange(
+      "127.0.0.1", port,
+      "GET ftp://127.0.0.1/health HTTP/1.1\r\nHost: " + loopback + "\r\nConnection: close\r\n\r\n");
+  CHECK(status_of(ftp) == 400);
+  CHECK_THAT(ftp, Contains("a path or an http(s) URL"));
+}
+
+TEST_CASE(
+    "without credentials HTTP/1.0 without Host is answered only from loopback, and HTTP/1.1 "
+    "without Host gets 400",
+    "[request_checks]") {
+  // Listening beyond loopback without credentials, as allow_unauthenticated permits.
+  RunningDaemon running(
+      "[server]\nlisten = 0.0.0.0:0\nallow_unauthenticated = true\n"
+      "database = {dir}/scanhook.db\n[target.log]\n");
+  const unsigned short port = running.daemon.port();
+  const std::string reply = raw_exchange("127.0.0.1", port, "GET /health HTTP/1.0\r\n\r\n");
+  CHECK(status_of(reply) == 200);
+  // RFC 9112 section 3.2: a server must answer 400 to HTTP/1.1 without Host.
+  const std::string no_host =
+      raw_exchange("127.0.0.1", port, "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+  CHECK(status_of(no_host) == 400);
+  CHECK_THAT(no_host, Contains("an HTTP/1.1 request without Host"));
+
+  const auto address = non_loopback_address();
+  if (!address) {
+    WARN("this machine has no IPv4 address but loopback: the far peer's half is not run");
+    return;
+  }
+  // From this machine's other address, the daemon sees a peer that is not loopback.
+  const std::string far = raw_exchange(*address, port, "GET /health HTTP/1.0\r\n\r\n");
+  CHECK(status_of(far) == 421);
+  CHECK_THAT(far, Contains("without Host is answered only from loopback"));
+  const std::string far_with_host =
+      raw_exchange(*address, port, "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+  CHECK(status_of(far_with_host) == 200);
+}
+
+TEST_CASE("/api/explain of a 1 MB path is a 400 naming the limit, without echoing the path",
+          "[request_checks]") {
+  RunningDaemon running(kServer + "[source.sonarr]\n[target.log]\n");
+  const std::string path = "/tv/" + std::string(1024 * 1024, 'a');
+  const auto response =
+      running.send("POST", "/api/explain", {}, R"({"source":"sonarr","path":")" + path + "\"}",
+                   "application/json");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Contains("over the limit of 4096 bytes (PATH_MAX)"));
+  CHECK(response.body.size() < 2000);
+  // A path within the limit is still explained, echoed whole.
+  const std::string fits = "/tv/" + std::string(4000, 'b');
+  const auto explained =
+      running.send("POST", "/api/explain", {}, R"({"source":"sonarr","path":")" + fits + "\"}",
+                   "application/json");
+  CHECK(explained.status == 200);
+  CHECK_THAT(explained.body, Contains(fits));
 }

@@ -102,8 +102,7 @@ TEST_CASE("a webhook refused at the door is replayed into the queue once its rew
   CHECK(folders->getObject(0)->getValue<std::string>("path") == "/mnt/movies/Film");
 }
 
-// Only at start-up: a daemon that runs for longer than history_retention keeps
-// its older rows until it restarts.
+// At start-up (and then every interval while it runs: test_history_pruner.cpp).
 TEST_CASE("history rows older than history_retention are pruned at start-up", "[restart]") {
   TempDir dir;
   std::filesystem::create_directories(dir / "plugins");

@@ -254,13 +254,14 @@ TEST_CASE("jellyfin refuses TLS options that cannot work", "[jellyfin]") {
           "jellyfin", Role::target,
           {{"url", "http://127.0.0.1:8096"}, {"token", kKey}, {"ca_file", "/etc/hostname"}}, host),
       "ca_file: only used with an https:// url, and the url is http://127.0.0.1:8096");
-  CHECK_THROWS_WITH(make<scanhook::Target>("jellyfin", Role::target,
-                                           {{"url", "https://jf.example:8920"},
-                                            {"token", kKey},
-                                            {"ca_file", "/etc/hostname"},
-                                            {"verify_tls", "false"}},
-                                           host),
-                    Catch::Matchers::StartsWith("ca_file and verify_tls = false contradict"));
+  CHECK_THROWS_WITH(
+      make<scanhook::Target>("jellyfin", Role::target,
+                             {{"url", "https://jf.example:8920"},
+                              {"token", kKey},
+                              {"ca_file", "/etc/hostname"},
+                              {"verify_tls", "false"}},
+                             host),
+      Catch::Matchers::StartsWith("ca_file: ca_file and verify_tls = false contradict"));
   CHECK_THROWS_WITH(
       make<scanhook::Target>(
           "jellyfin", Role::target,

@@ -623,7 +623,7 @@ TEST_CASE("the opt-out service refuses a bad plex.tv URL or product", "[plex_opt
       Catch::Matchers::Contains("plextv_url"));
   CHECK_THROWS_WITH(make<scanhook::Service>("plex_optout", Role::service,
                                             {{"product", std::string(65, 'x')}}, host),
-                    Catch::Matchers::Contains("product must be 1 to 64 printable characters"));
+                    Catch::Matchers::Contains("product: must be 1 to 64 printable characters"));
 }
 
 TEST_CASE(

@@ -327,7 +327,8 @@ TEST_CASE("the rclone plugin refuses a bad configuration with the key to fix", "
   RecordingHost host;
   CHECK_THROWS_WITH(
       make<Target>("rclone", Role::target, {{"missing_retries", "-1"}}, host),
-      Catch::Matchers::Contains("missing_retries must be between 0 and 1000, not -1"));
+      Catch::Matchers::Contains(
+          "test.ini:3: [target.rclone] missing_retries: must be from 0 to 1000, found \"-1\""));
   CHECK_THROWS_WITH(make<Target>("rclone", Role::target, {{"recursive", "maybe"}}, host),
                     Catch::Matchers::Contains("recursive"));
   CHECK_THROWS_WITH(make<scanhook::Instance>("rclone", Role::source, {{"interval", "5m"}}, host),
@@ -335,9 +336,9 @@ TEST_CASE("the rclone plugin refuses a bad configuration with the key to fix", "
   CHECK_THROWS_WITH(
       make<scanhook::Instance>("rclone", Role::source,
                                {{"remote", "gdrive:"}, {"path_prefix", "mnt/remote"}}, host),
-      Catch::Matchers::Contains("path_prefix must be an absolute path such as /mnt/remote"));
+      Catch::Matchers::Contains("path_prefix: must be an absolute path such as /mnt/remote"));
   CHECK_THROWS_WITH(
       make<scanhook::Instance>("rclone", Role::source,
                                {{"remote", "gdrive:"}, {"max_deleted_percent", "0"}}, host),
-      Catch::Matchers::Contains("max_deleted_percent must be between 1 and 100 (100: off), not 0"));
+      Catch::Matchers::Contains("[source.rclone] max_deleted_percent: must be from 1 to 100"));
 }

@@ -2,6 +2,8 @@
 // ModTime, the side-by-side diff, and the bucketed store.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "listing.hpp"
 #include "listing_diff.hpp"
 #include "listing_parser.hpp"
@@ -61,6 +63,18 @@ TEST_CASE("rclone's ModTime is read to the nanosecond, with Z or an offset", "[r
   CHECK(parse_mod_time("2024-13-01T10:20:30Z") == std::nullopt);
   CHECK(parse_mod_time("2024-03-01T10:20:30.Z") == std::nullopt);
   CHECK(parse_mod_time("") == std::nullopt);
+}
+
+TEST_CASE("a ModTime beyond 64 bits of nanoseconds (year 4050, Go's zero time) is unreadable",
+          "[rclone]") {
+  // Found by fuzz_rclone_listing: 4050-03-14 overflowed int64 (undefined behaviour).
+  CHECK(parse_mod_time("4050-03-14T20:07:40.000000000Z") == std::nullopt);
+  CHECK(parse_mod_time("0001-01-01T00:00:00Z") == std::nullopt);
+  CHECK(parse_mod_time("2262-04-11T23:47:16.854775807Z") ==
+        std::numeric_limits<std::int64_t>::max());
+  CHECK(parse_mod_time("2262-04-11T23:47:16.854775808Z") == std::nullopt);
+  CHECK(parse_mod_time("1677-09-21T00:12:44Z") == -9223372036LL * kSecond);
+  CHECK(parse_mod_time("1677-09-21T00:12:43Z") == std::nullopt);
 }
 
 TEST_CASE("operations/list is read into files only, nested objects ignored", "[rclone]") {

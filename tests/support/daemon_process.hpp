@@ -50,6 +50,7 @@ class DaemonProcess {
                        std::chrono::milliseconds timeout = std::chrono::seconds(20));
   std::string url() const;  // http://127.0.0.1:PORT
   unsigned short port() const { return port_; }
+  pid_t pid() const { return pid_; }  // for /proc/<pid> (RSS, descriptors)
 
   void send_signal(int signal);
   // The exit code (128+N when killed by signal N), or nullopt on timeout.

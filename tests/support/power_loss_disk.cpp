@@ -12,7 +12,7 @@ PowerLossDisk::PowerLossDisk(const fs::path& root) {
 }
 
 std::vector<std::string> PowerLossDisk::environment(std::chrono::microseconds sync_delay) const {
-  return {std::string("LD_PRELOAD=") + SCANHOOK_POWER_LOSS_SHIM,
+  return {std::string("LD_PRELOAD=") + SCANHOOK_POWER_LOSS_PRELOAD,
           "SCANHOOK_POWER_LOSS_DIR=" + folder_.string(),
           "SCANHOOK_POWER_LOSS_SHADOW=" + shadow_.string(),
           "SCANHOOK_POWER_LOSS_SYNC_DELAY_US=" + std::to_string(sync_delay.count())};

@@ -69,7 +69,7 @@ TEST_CASE("plugin keys get their defaults and the core's keys their own", "[conf
   CHECK(paint->plugin_config.string("api_key") == "k");
   CHECK_FALSE(paint->plugin_config.has("rewrite"));
   CHECK(config.server.string("listen") == "127.0.0.1:3030");
-  CHECK(config.queue.duration("minimum_age") == std::chrono::minutes(10));
+  CHECK(config.queue.minimum_age == std::chrono::minutes(10));
 }
 
 TEST_CASE("an unknown key names file, line, section and key, with a suggestion", "[config]") {
@@ -203,4 +203,38 @@ TEST_CASE("[manual] holds the manual trigger's rewrites, filters and priority, c
   CHECK_THAT(error_of("[manual]\ntoken = x\n"),
              Contains("test.ini:2: [manual] token: unknown key"));
   CHECK_THAT(error_of("[manul]\n"), Contains("(did you mean 'manual'?)"));
+}
+
+TEST_CASE("a plugin's declared ranges are enforced centrally, with file, line, section and key",
+          "[config]") {
+  // fixture_checked (checked.so) declares count from 0 to 10.
+  const auto error = error_of("[target.t]\nplugin = fixture_checked\napi_key = k\ncount = 11\n");
+  CHECK_THAT(error, Contains("test.ini:4: [target.t] count: must be from 0 to 10, found \"11\""));
+  CHECK(validate("[target.t]\nplugin = fixture_checked\napi_key = k\ncount = 10\n")
+            .instances.size() == 1);
+}
+
+TEST_CASE("the core's own bounds name the key's line and say why", "[config]") {
+  CHECK_THAT(error_of("[server]\nthreads = 2000\n"),
+             Contains("test.ini:2: [server] threads: must be from 1 to 1024 (worker threads; "
+                      "connections wait without one), found \"2000\""));
+  CHECK_THAT(error_of("[queue]\nprobe_interval = 0s\n"),
+             Contains("test.ini:2: [queue] probe_interval: must be at least 1ms (0 would spin a "
+                      "core)"));
+  CHECK_THAT(error_of("[server]\nsession_idle_timeout = 500ms\n"),
+             Contains("[server] session_idle_timeout: must be at least 1s"));
+}
+
+TEST_CASE("[queue] reaches the core typed: durations as milliseconds, anchors as a list",
+          "[config]") {
+  const auto config = validate(
+      "[queue]\nminimum_age = 90s\nanchor = /mnt/a/.mounted\nanchor = /mnt/b/.mounted\n"
+      "retry_initial = 250ms\nretry_max = 2h\ndead_letter_count = 0\n");
+  CHECK(config.queue.minimum_age == std::chrono::seconds(90));
+  CHECK(config.queue.anchors == std::vector<std::string>{"/mnt/a/.mounted", "/mnt/b/.mounted"});
+  CHECK(config.queue.retry_initial == std::chrono::milliseconds(250));
+  CHECK(config.queue.retry_max == std::chrono::hours(2));
+  CHECK(config.queue.probe_interval == std::chrono::seconds(30));  // the default
+  CHECK(config.queue.dead_letter_count == 0);
+  CHECK(config.queue.dead_letter_bytes == 67108864);
 }

@@ -1,13 +1,16 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "scanhook/core/dispatcher.hpp"
 #include "scanhook/core/ingest.hpp"
 #include "support/scripted_target.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tmpfs_mount.hpp"
 
 using namespace scanhook::core;
 using scanhook::EventKind;
@@ -15,6 +18,7 @@ using scanhook::Result;
 using scanhook::Stage;
 using scanhook::testing::ScriptedTarget;
 using scanhook::testing::TempDir;
+using scanhook::testing::TmpfsMount;
 using std::chrono::milliseconds;
 
 namespace {
@@ -23,8 +27,10 @@ namespace {
 struct Rig {
   explicit Rig(std::vector<std::pair<std::string, std::shared_ptr<ScriptedTarget>>> named,
                DispatchSettings settings = fast(), std::vector<bool> required = {},
-               milliseconds scan_delay = milliseconds(0))
-      : database(dir / "db"), queue(database, milliseconds(0)) {
+               milliseconds scan_delay = milliseconds(0),
+               const std::filesystem::path& database_folder = {})
+      : database((database_folder.empty() ? dir.path() : database_folder) / "db"),
+        queue(database, milliseconds(0)) {
     std::vector<TargetRules> rules;
     std::vector<TargetSlot> slots;
     for (std::size_t i = 0; i < named.size(); ++i) {
@@ -291,4 +297,32 @@ TEST_CASE("a new event wakes an idle target at once, without waiting for idle_in
   std::this_thread::sleep_for(milliseconds(200));  // the worker found nothing and sleeps
   rig.add("/tv/A");
   CHECK(plex->wait_for_scans(1, 5000));  // long before the 30 s idle_interval
+}
+
+// The scan happened; only its acknowledgement is missing. Picking the folder
+// again would send the target the same folder every idle_interval for as long
+// as the disk stays full (bench/soak found it: one folder dozens of times in 3 s).
+TEST_CASE(
+    "a result that cannot be written on a full disk is written later, the folder not scanned again",
+    "[dispatcher]") {
+  TmpfsMount disk(1 << 20);
+  if (!disk.available()) {
+    WARN(disk.why_unavailable());
+    return;
+  }
+  auto plex = std::make_shared<ScriptedTarget>();
+  Rig rig({{"plex", plex}}, Rig::fast(), {}, milliseconds(0), disk.path());
+  rig.add("/tv/Show");
+  bool filled = false;
+  plex->on_scan([&] {
+    if (!std::exchange(filled, true)) disk.fill();
+  });
+  rig.dispatcher->start();
+  REQUIRE(plex->wait_for_scans(1));
+  std::this_thread::sleep_for(milliseconds(500));  // 25 idle intervals
+  CHECK(plex->scanned().size() == 1);
+  CHECK(rig.queue.folder_count() == 1);
+  disk.free_filler();
+  REQUIRE(rig.wait_until_empty());
+  CHECK(plex->scanned() == std::vector<std::string>{"/tv/Show"});
 }

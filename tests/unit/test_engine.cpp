@@ -250,8 +250,9 @@ TEST_CASE("/api/scan, the manual trigger and paging check their input", "[engine
   CHECK_THAT(rig.call("POST", "/api/scan", "{").body, Contains("the body is not valid JSON"));
   CHECK(rig.call("POST", "/api/scan", "[]").body ==
         R"({"error":"the body must be a JSON object"})");
-  CHECK(rig.call("POST", "/api/scan", R"({"paths": []})").body ==
-        R"({"error":"\"paths\" must be a non-empty array of absolute paths"})");
+  CHECK(
+      rig.call("POST", "/api/scan", R"({"paths": []})").body ==
+      R"j({"error":"\"paths\" must be a non-empty array of absolute paths (or \"files\" an array of {\"path\": ..., \"hash\": sha256})"})j");
   CHECK(rig.call("POST", "/api/scan", R"({"paths": [3]})").body ==
         R"({"error":"\"paths\"[0] must be a string"})");
   CHECK(rig.call("POST", "/api/scan", R"({"paths": ["/tv/A", "/tv/A/"]})").body ==
@@ -269,8 +270,9 @@ TEST_CASE("/api/scan, the manual trigger and paging check their input", "[engine
                                    {{"Content-Type", "application/x-www-form-urlencoded"}});
   CHECK(bad_escape.status == 400);
   CHECK_THAT(bad_escape.body, Contains("the form body is not valid URL encoding"));
-  CHECK(rig.call("POST", "/triggers/manual").body ==
-        R"j({"error":"give at least one folder: ?dir=/path (repeatable)"})j");
+  CHECK(
+      rig.call("POST", "/triggers/manual").body ==
+      R"j({"error":"give at least one folder: ?dir=/path (repeatable), or a file: ?file=/path/x.mkv"})j");
 
   CHECK(rig.call("GET", "/api/queue", "", {{"limit", "0"}}).body ==
         R"({"error":"limit must be a whole number from 1 to 1000, not \"0\""})");

@@ -10,6 +10,7 @@
 
 #include "scanhook/core/http_server.hpp"
 #include "scanhook/support/http_client.hpp"
+#include "support/occurrences.hpp"
 
 using scanhook::HttpReply;
 using scanhook::HttpRequest;
@@ -20,6 +21,8 @@ using scanhook::core::Metrics;
 using scanhook::core::RouteParams;
 using scanhook::core::Router;
 using scanhook::support::HttpClient;
+
+using scanhook::testing::occurrences;
 
 namespace {
 
@@ -148,12 +151,6 @@ struct RawConnection {
   }
 };
 
-std::size_t occurrences(const std::string& text, const std::string& part) {
-  std::size_t count = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
-  return count;
-}
-
 }  // namespace
 
 TEST_CASE("routes get their parameters, decoded query and body", "[http]") {
@@ -248,7 +245,38 @@ TEST_CASE("a Content-Length that is not a number is a 400 saying so", "[http]") 
   CHECK_THAT(
       text,
       Catch::Matchers::Contains(
-          R"x({"error":"the request is not valid HTTP: a Content-Length that is not a number"})x"));
+          R"x({"error":"the request is not valid HTTP: a Content-Length that is not a number (digits only, RFC 9110)"})x"));
+}
+
+TEST_CASE("a Content-Length other than digits only (+2, -0, 0x2, 2.0, 1e1) is a 400", "[http]") {
+  // RFC 9110 section 8.6: 1*DIGIT. Poco's own reader took "+2" as 2.
+  for (const char* length : {"+2", "-0", "0x2", "2.0", "1e1", "2 2", "99999999999999999999"}) {
+    INFO(length);
+    RunningServer running;
+    RawConnection connection(running.server->port());
+    connection.send(std::string("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: ") + length +
+                    "\r\n\r\nab");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains("a Content-Length that is not a number"));
+  }
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 02\r\n\r\nab");
+  CHECK(connection.read_responses(1).substr(0, 15) == "HTTP/1.1 200 OK");
+}
+
+TEST_CASE("an HTTP/1.1 request without Host is a 400 (RFC 9112), an HTTP/1.0 one is answered",
+          "[http]") {
+  RunningServer running;
+  RawConnection old(running.server->port());
+  old.send("GET /open HTTP/1.0\r\n\r\n");
+  CHECK(old.read_to_close().substr(9, 6) == "200 OK");
+  RawConnection missing(running.server->port());
+  missing.send("GET /open HTTP/1.1\r\n\r\n");
+  const std::string text = missing.read_to_close();
+  CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+  CHECK_THAT(text, Catch::Matchers::Contains("an HTTP/1.1 request without Host"));
 }
 
 TEST_CASE("a head two parsers could read two ways is a 400 saying why (no smuggling)", "[http]") {
@@ -482,6 +510,23 @@ TEST_CASE("a chunked body is read whole and handed to the route", "[http]") {
       "POST /echo/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
       "Content-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
   CHECK(both.read_to_close().rfind("HTTP/1.1 400 ", 0) == 0);
+}
+
+TEST_CASE("a chunked body whose lines end with a bare LF is a 400, not read", "[http]") {
+  // RFC 9112 section 7.1: CRLF ends each chunk line; proxies that take a bare
+  // LF and servers that do not frame the body differently (smuggling).
+  for (const char* body : {"3\nabc\r\n0\r\n\r\n", "3\r\nabc\n0\r\n\r\n", "3\r\nabc\r\n0\n\r\n",
+                           "3\r\nabc\r\n0\r\n\n"}) {
+    INFO(body);
+    RunningServer running;
+    RawConnection connection(running.server->port());
+    connection.send(
+        std::string("POST /echo/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n") +
+        body);
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains("not valid chunked encoding"));
+  }
 }
 
 TEST_CASE("a head that does not arrive whole within header_timeout gets 408 and is closed",

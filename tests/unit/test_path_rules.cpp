@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "scanhook/core/path_rules.hpp"
+#include "support/expected_printing.hpp"
 
 using namespace scanhook::core;
 
@@ -43,7 +44,7 @@ TEST_CASE("an empty TO strips the prefix, leaving the root for the prefix itself
   CHECK(rules.rewrite("/mnt/remote/tv/Show").path == "/tv/Show");
   CHECK(rules.rewrite("/mnt/remote").path == "/");
   CHECK(rules.rewrite("/mnt/remotely/x").path == "/mnt/remotely/x");
-  CHECK(PathRules::check_rule("/mnt/remote =>").empty());
+  CHECK(PathRules::check_rule("/mnt/remote =>"));
 }
 
 TEST_CASE("rewrite rules are tried in order and the first match applies", "[paths]") {
@@ -84,7 +85,7 @@ TEST_CASE("a target rewrite to a Windows drive or UNC path gives the server's ow
           "[paths]") {
   const PathRules rules({"/tv => T:\\tv", "/movies => \\\\nas\\media\\movies", "/root => T:\\"}, {},
                         {});
-  CHECK(PathRules::check_rule("/tv => T:\\tv").empty());
+  CHECK(PathRules::check_rule("/tv => T:\\tv"));
   CHECK(rules.rewrite("/tv/Show/Season 1").path == "T:\\tv\\Show\\Season 1");
   CHECK(rules.rewrite("/tv").path == "T:\\tv");
   CHECK(rules.rewrite("/movies/Film (2020)").path == "\\\\nas\\media\\movies\\Film (2020)");
@@ -111,20 +112,20 @@ TEST_CASE(
 }
 
 TEST_CASE("a bad rewrite rule is refused with what is wrong", "[paths]") {
-  CHECK(PathRules::check_rule("/a /b") ==
+  CHECK(PathRules::check_rule("/a /b").error().message ==
         "rewrite \"/a /b\" has no \"=>\": write FROM => TO or ~REGEX => TO");
-  CHECK(PathRules::check_rule("a => /b") ==
+  CHECK(PathRules::check_rule("a => /b").error().message ==
         "rewrite \"a => /b\": FROM must be an absolute path (or a Windows path such as C:\\TV), "
         "or ~REGEX for a regex rule");
-  CHECK(PathRules::check_rule("/a => b") ==
+  CHECK(PathRules::check_rule("/a => b").error().message ==
         "rewrite \"/a => b\": TO must be an absolute path, or a Windows path such as T:\\tv or "
         "\\\\nas\\media");
-  CHECK(PathRules::check_rule("/a => \\\\nas") ==
+  CHECK(PathRules::check_rule("/a => \\\\nas").error().message ==
         "rewrite \"/a => \\\\nas\": TO: a UNC path must name a server and a share "
         "(\\\\server\\share)");
-  CHECK_THAT(PathRules::check_rule("~(unclosed => /b"),
+  CHECK_THAT(PathRules::check_rule("~(unclosed => /b").error().message,
              Catch::StartsWith("rewrite \"~(unclosed => /b\": not a valid regular expression"));
-  CHECK(PathRules::check_rule("/a => /b").empty());
+  CHECK(PathRules::check_rule("/a => /b"));
   CHECK_THROWS_WITH(PathRules({"nonsense"}, {}, {}), Catch::Contains("has no \"=>\""));
 }
 
@@ -183,7 +184,7 @@ TEST_CASE("a regex rewrite fills $&, keeps $$ as '$' and replaces only the first
 
 TEST_CASE("a regex RE2 cannot compile is refused with RE2's reason", "[paths][re2]") {
   // Lookahead and backreferences are not RE2 syntax: they would need backtracking.
-  CHECK(PathRules::check_rule("~^/tv/(?!Extras) => /mnt/tv/") ==
+  CHECK(PathRules::check_rule("~^/tv/(?!Extras) => /mnt/tv/").error().message ==
         "rewrite \"~^/tv/(?!Extras) => /mnt/tv/\": not a valid regular expression (invalid "
         "perl operator: (?!)");
   CHECK_THROWS_WITH(PathRules({}, {"^/(tv)/\\1"}, {}),
@@ -191,17 +192,17 @@ TEST_CASE("a regex RE2 cannot compile is refused with RE2's reason", "[paths][re
                     "sequence: \\1)");
   CHECK_THROWS_WITH(PathRules({}, {}, {"[a-"}),
                     "exclude \"[a-\": not a valid regular expression (missing ]: [a-)");
-  std::string error;
-  CHECK(compile_regex("(?<=x)y", error) == nullptr);
-  CHECK_FALSE(error.empty());
+  const auto lookbehind = compile_regex("(?<=x)y");
+  CHECK_FALSE(lookbehind);
+  CHECK(lookbehind.error().message == "invalid perl operator: (?<");
 }
 
 TEST_CASE("a regex rewrite whose TO names a group the regex lacks is refused", "[paths][re2]") {
-  CHECK(PathRules::check_rule("~^/tv/(.*) => /mnt/tv/$2") ==
+  CHECK(PathRules::check_rule("~^/tv/(.*) => /mnt/tv/$2").error().message ==
         "rewrite \"~^/tv/(.*) => /mnt/tv/$2\": TO uses $2 but the regex has 1 capture group");
-  CHECK(PathRules::check_rule("~^/tv/ => /mnt/$1") ==
+  CHECK(PathRules::check_rule("~^/tv/ => /mnt/$1").error().message ==
         "rewrite \"~^/tv/ => /mnt/$1\": TO uses $1 but the regex has 0 capture groups");
-  CHECK(PathRules::check_rule("~^/tv/ => /mnt/$$1").empty());
+  CHECK(PathRules::check_rule("~^/tv/ => /mnt/$$1"));
 }
 
 TEST_CASE("a quoted excerpt keeps short text whole and cuts long text, saying its length",

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "scanhook/core/plugin_catalog.hpp"
@@ -106,4 +107,68 @@ TEST_CASE("the catalog refuses a second plugin of the same name and keeps the fi
   CHECK_THAT(catalog.rejection_for("good"), Catch::Matchers::Contains("found a second one") &&
                                                 Catch::Matchers::Contains("create_fails.so"));
   CHECK(catalog.rejected().size() == 9);
+}
+
+TEST_CASE("a descriptor from a later 1.x SDK, with fields appended, loads and works", "[loader]") {
+  auto outcome = PluginLibrary::load(fixture("larger_descriptor"));
+  REQUIRE(std::holds_alternative<std::shared_ptr<const PluginLibrary>>(outcome));
+  const auto library = std::get<std::shared_ptr<const PluginLibrary>>(outcome);
+  CHECK(library->name() == "fixture_later");
+  CHECK(library->descriptor().struct_size > sizeof(scanhook::Descriptor));
+  scanhook::testing::RecordingHost host;
+  std::string error;
+  const scanhook::ConfigView config;
+  CHECK(library->create(scanhook::kTarget, "x", config, host, error) != nullptr);
+}
+
+TEST_CASE("a plugin built against SDK 1.1 loads, creates, and has no check", "[loader]") {
+  auto outcome = PluginLibrary::load(fixture("sdk_1_1"));
+  REQUIRE(std::holds_alternative<std::shared_ptr<const PluginLibrary>>(outcome));
+  const auto library = std::get<std::shared_ptr<const PluginLibrary>>(outcome);
+  CHECK(library->name() == "fixture_old");
+  CHECK(library->descriptor().abi_minor == 1);
+  // The 1.2 fields it never had read as absent, not as whatever follows it in memory.
+  CHECK_FALSE(library->has_check());
+  CHECK(library->descriptor().config_range_count == 0);
+  CHECK_FALSE(library->check(scanhook::kTarget, "x", scanhook::ConfigView()));
+  scanhook::testing::RecordingHost host;
+  std::string error;
+  CHECK(library->create(scanhook::kTarget, "x", scanhook::ConfigView(), host, error) != nullptr);
+}
+
+TEST_CASE("a plugin's check refuses a section naming the key, and create refuses it too",
+          "[loader]") {
+  const auto library =
+      std::get<std::shared_ptr<const PluginLibrary>>(PluginLibrary::load(fixture("checked")));
+  REQUIRE(library->has_check());
+  using Values = std::map<std::string, std::string>;
+  const scanhook::ConfigView red(Values{{"colour", "red"}});
+  const auto failure = library->check(scanhook::kTarget, "x", red);
+  REQUIRE(failure);
+  CHECK(failure->key == "colour");
+  CHECK(failure->message == "red is taken: choose another colour");
+  CHECK_FALSE(
+      library->check(scanhook::kTarget, "x", scanhook::ConfigView(Values{{"colour", "blue"}})));
+
+  scanhook::testing::RecordingHost host;
+  std::string error;
+  CHECK(library->create(scanhook::kTarget, "x", red, host, error) == nullptr);
+  CHECK(error == "colour: red is taken: choose another colour");
+}
+
+TEST_CASE("load_named loads only the plugins named, and lists the others without loading them",
+          "[loader]") {
+  // at_load/ holds one plugin that aborts the process when it is loaded.
+  const auto folder = std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "at_load";
+  const auto catalog = scanhook::core::PluginCatalog::load_named(folder, {"other"});
+  CHECK(catalog.loaded().empty());
+  CHECK(catalog.names() == std::vector<std::string>{"aborts_at_load"});
+
+  // A file whose plugin has another name is refused, saying which file to rename.
+  const auto named =
+      scanhook::core::PluginCatalog::load_named(SCANHOOK_FIXTURE_PLUGIN_DIR, {"good", "sdk_1_1"});
+  CHECK(named.loaded().empty());
+  CHECK_THAT(named.rejection_for("good"),
+             Catch::Matchers::Contains("found one named fixture") &&
+                 Catch::Matchers::Contains("rename the file to fixture.so"));
 }

@@ -403,7 +403,56 @@ QUEUE_TEST("a rejected folder is put back in the queue for its target alone") {
   CHECK(f.queue.retry(rejected.id, "api", 300) == Retried::requeued);
   CHECK(f.due_paths("plex", 300) == std::vector<std::string>{"/tv/A"});
   CHECK(f.due_paths("emby", 300).empty());
-  CHECK(f.queue.history(10, 0, "plex").at(0).retried_at == 300);
+  scanhook::core::HistoryFilter plex_only;
+  plex_only.target = "plex";
+  CHECK(f.queue.history(10, 0, plex_only).at(0).retried_at == 300);
   CHECK(f.queue.history_target(rejected.id) == "plex");
   CHECK(f.queue.history_target(9999).empty());
+}
+
+QUEUE_TEST("the history is filtered by target, source, outcome, path and time, and counted") {
+  QueueFixture<Backend> f;
+  f.queue.add_events({{"/tv/Show A", EventKind::created, 0, "sonarr", {"plex"}},
+                      {"/movies/Film", EventKind::created, 0, "radarr", {"plex", "emby"}}},
+                     {{"/music/Album", "", "", "excluded by the source", "filtered", "lidarr"}},
+                     100);
+  for (const std::string target : {"plex", "emby"})
+    for (const auto& due : f.queue.due(target, 200, 10, {}))
+      f.finish(target, due,
+               due.path == "/tv/Show A" ? Result::rejected("in no library") : Result::ok(),
+               300);  // finished at 305
+
+  CHECK(f.queue.history_count({}) == 4);
+  HistoryFilter radarr;
+  radarr.source = "radarr";
+  CHECK(f.queue.history_count(radarr) == 2);
+  for (const auto& entry : f.queue.history(10, 0, radarr)) {
+    CHECK(entry.source == "radarr");
+    CHECK(entry.folder == "/movies/Film");
+  }
+  CHECK(f.queue.history(1, 1, radarr).size() == 1);
+
+  HistoryFilter rejected;
+  rejected.target = "plex";
+  rejected.outcome = "rejected";
+  const auto found = f.queue.history(10, 0, rejected);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].folder == "/tv/Show A");
+  CHECK(found[0].source == "sonarr");
+
+  HistoryFilter path;
+  path.path = "show a";  // any case
+  CHECK(f.queue.history_count(path) == 1);
+  path.path = "MOVIES";
+  CHECK(f.queue.history_count(path) == 2);
+
+  HistoryFilter since;
+  since.finished_from = 305;
+  CHECK(f.queue.history_count(since) == 3);
+  HistoryFilter before;
+  before.finished_before = 305;
+  const auto early = f.queue.history(10, 0, before);
+  REQUIRE(early.size() == 1);
+  CHECK(early[0].outcome == "filtered");
+  CHECK(early[0].source == "lidarr");
 }

@@ -79,3 +79,15 @@ TEST_CASE("durations are written back the way the INI reads them", "[banner]") {
   CHECK(duration_text(std::chrono::hours(48)) == "2d");
   CHECK(duration_text(std::chrono::milliseconds(0)) == "0s");
 }
+
+TEST_CASE("the banner gives a source's pass URL without showing the pass", "[banner][pass]") {
+  const std::string text =
+      banner_of("[source.plex_autoscan]\npass = 0c1fa3c9867e48b1bb3aa055cb86\n[source.sonarr]\n",
+                "http://nas:3468");
+  CHECK_THAT(text, Contains("source plex_autoscan: in the plex_autoscan app's webhook settings: "
+                            "URL http://nas:3468/triggers/plex_autoscan, Method POST; or URL "
+                            "http://nas:3468/<pass of [source.plex_autoscan]> with nothing "
+                            "else\n"));
+  CHECK_THAT(text, Contains("URL http://nas:3468/triggers/sonarr, Method POST\n"));
+  CHECK(text.find("0c1fa3c9867e48b1bb3aa055cb86") == std::string::npos);
+}

@@ -7,13 +7,17 @@ import { renderDashboard } from './dashboard.js';
 import { renderScan } from './scan.js';
 import { renderDeadLetters } from './dead_letters.js';
 import { renderSources } from './sources.js';
+import { renderHistory } from './history.js';
+import { renderTargets } from './targets.js';
 
 const main = document.getElementById('main');
 let services = [];
-let leavePage = null; // stops the current page's timers
+let leavePage = null; // stops the current page's timers and live stream
 
 const pages = [
   { pattern: /^\/?$/, title: 'Dashboard', render: renderDashboard },
+  { pattern: /^\/history$/, title: 'History', render: renderHistory },
+  { pattern: /^\/targets$/, title: 'Targets', render: renderTargets },
   { pattern: /^\/scan$/, title: 'Manual scan', render: renderScan },
   { pattern: /^\/dead-letters$/, title: 'Dead letters', render: renderDeadLetters },
   {

@@ -1,28 +1,32 @@
 // Dashboard: the queue (due and waiting folders), each target's state and
-// since when it fails, recent history (a rejected folder can be retried) and
-// the loaded plugins; refreshed every few seconds.
+// since when it fails, recent history (a rejected folder shows its reason and
+// can be retried) and the loaded plugins. Kept current by the live event
+// stream (live.js): each change reloads only the part it touched.
 import { ApiError, get, post } from './api.js';
-import { absoluteTime, clear, h, message, timeNode } from './dom.js';
+import { absoluteTime, clear, h, message, pathNode, table, timeNode } from './dom.js';
+import { follow, liveText } from './live.js';
 
-const REFRESH_MS = 3000;
+// Relative times ("due in 3 minutes") are redrawn from what was loaded, without asking the daemon.
+const REDRAW_MS = 15000;
 
-// ok / retrying / unavailable from the engine's running / paused / blocked.
+// unknown / ok / retrying / unavailable from the engine's state: a target that
+// has not answered anything since start-up is not known to work; one whose
+// answers are all retries is failing (a rejected folder is an answer: the
+// target works, and its last error stays shown beside).
 export function targetState(target) {
   if (target.state === 'paused' || target.state === 'blocked' || target.paused) return 'unavailable';
-  if (target.last_error) return 'retrying';
+  if (target.failing_since) return 'retrying';
+  if (!target.last_answer) return 'unknown';
   return 'ok';
+}
+
+export function outcomeBadge(entry) {
+  const kind = entry.outcome === 'ok' ? 'ok' : entry.outcome === 'rejected' ? 'unavailable' : 'unknown';
+  return h('span', { class: `badge badge-${kind}` }, entry.outcome);
 }
 
 function section(id, title, ...content) {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...content);
-}
-
-function table(caption, headers, rows, empty) {
-  if (rows.length === 0) return h('p', { class: 'muted empty' }, empty);
-  return h('div', { class: 'table-wrap' }, h('table', {},
-    h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', {}, h('tr', {}, headers.map((text) => h('th', { scope: 'col' }, text)))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell)))))));
 }
 
 function failed(what, error) {
@@ -32,85 +36,118 @@ function failed(what, error) {
 }
 
 export async function renderDashboard(main) {
-  main.append(h('div', { class: 'page-header' }, h('h1', {}, 'Dashboard'),
-    h('p', { class: 'muted small', 'aria-live': 'off', id: 'refreshed' })));
+  const live = h('p', { class: 'muted small', 'aria-live': 'off', id: 'refreshed' });
+  main.append(h('div', { class: 'page-header' }, h('h1', {}, 'Dashboard'), live));
   const stats = h('div', { class: 'stats', role: 'group', 'aria-label': 'Queue summary' });
   const notices = h('div', { class: 'messages', 'aria-live': 'polite' });
-  const grid = h('div', { class: 'grid' });
-  main.append(stats, notices, grid);
-  let timer = null;
+  const queueArea = h('div', {});
+  const targetsArea = h('div', {});
+  const historyArea = h('div', {});
+  const pluginsArea = h('div', {});
+  // The queue and the history hold paths: they get the page's whole width.
+  main.append(stats, notices, queueArea, historyArea, h('div', { class: 'grid' },
+    h('div', { class: 'column' }, targetsArea), h('div', { class: 'column' }, pluginsArea)));
   let alive = true;
+  let status = '';
+  const loaded = {}; // the last answer of each part, for redraws
 
-  async function refresh() {
-    const [health, queue, targets, history] = await Promise.allSettled([
-      get('/health'), get('/api/queue?limit=50'), get('/api/targets'), get('/api/history?limit=15'),
-    ]);
-    if (!alive) return;
+  const stamp = () => {
+    live.textContent = [liveText(status), `updated ${new Date().toLocaleTimeString()}`].filter(Boolean).join(' · ');
+  };
+
+  async function load(part, path) {
+    try {
+      loaded[part] = { value: await get(path) };
+    } catch (error) {
+      loaded[part] = { error };
+    }
+  }
+
+  function drawQueue() {
     clear(stats);
-    clear(grid);
+    clear(queueArea);
+    const queue = loaded.queue;
+    if (!queue) return;
+    if (queue.error) return queueArea.append(section('queue-title', 'Queue', failed('the queue', queue.error)));
     const now = Date.now();
+    const { folders } = queue.value;
+    // A delivery is due once its debounce (due_at) and any retry wait (next_attempt) are over.
+    const dueAt = (folder) => Math.min(...folder.deliveries.map((d) => Math.max(d.due_at, d.next_attempt)));
+    const due = folders.filter((f) => dueAt(f) <= now);
+    stats.append(
+      stat('Queued folders', queue.value.total, 'queue-depth'),
+      stat('Due now', due.length, 'queue-due'),
+      stat('Waiting', folders.length - due.length, 'queue-waiting'));
+    if (queue.value.blocked) queueArea.append(message(`Deliveries are held: ${queue.value.blocked}`, 'error'));
+    queueArea.append(section('queue-title', 'Queue', table('Queued folders',
+      ['Folder', 'Source', 'Targets', 'Due', 'Events'],
+      folders.map((f) => [
+        pathNode(f.path),
+        f.source,
+        f.deliveries.map((d) => h('span', { class: 'tag' }, d.target)),
+        dueAt(f) <= now ? h('span', { class: 'badge badge-ok' }, 'due') : timeNode(dueAt(f)),
+        String(f.events),
+      ]), 'The queue is empty.')));
+  }
 
-    if (queue.status === 'fulfilled') {
-      const folders = queue.value.folders;
-      // A delivery is due once its debounce (due_at) and any retry wait (next_attempt) are over.
-      const dueAt = (folder) => Math.min(...folder.deliveries.map((d) => Math.max(d.due_at, d.next_attempt)));
-      const due = folders.filter((f) => dueAt(f) <= now);
-      const waiting = folders.filter((f) => dueAt(f) > now);
-      const depth = queue.value.total;
-      stats.append(
-        stat('Queued folders', depth, 'queue-depth'),
-        stat('Due now', due.length, 'queue-due'),
-        stat('Waiting', waiting.length, 'queue-waiting'));
-      if (queue.value.blocked) grid.append(message(`Deliveries are held: ${queue.value.blocked}`, 'error'));
-      grid.append(section('queue-title', 'Queue', table('Queued folders',
-        ['Folder', 'Source', 'Targets', 'Due', 'Events'],
-        folders.map((f) => [
-          h('code', { class: 'path' }, f.path),
-          f.source,
-          f.deliveries.map((d) => h('span', { class: 'tag' }, d.target)),
-          dueAt(f) <= now ? h('span', { class: 'badge badge-ok' }, 'due') : timeNode(dueAt(f)),
-          String(f.events),
-        ]), 'The queue is empty.')));
-    } else {
-      grid.append(section('queue-title', 'Queue', failed('the queue', queue.reason)));
-    }
+  function drawTargets() {
+    clear(targetsArea);
+    const targets = loaded.targets;
+    if (!targets) return;
+    if (targets.error) return targetsArea.append(section('targets-title', 'Targets', failed('the targets', targets.error)));
+    targetsArea.append(section('targets-title', 'Targets', table('Targets',
+      ['Target', 'State', 'Queued', 'Failing since', 'Last error'],
+      targets.value.targets.map((t) => {
+        const state = targetState(t);
+        const why = t.blocked || t.last_error || (state === 'unknown' ? 'not tried since start-up' : '');
+        // The folders stay queued while a target fails: say for how long, and how many wait.
+        return [h('a', { href: '#/targets' }, t.name), h('span', { class: `badge badge-${state}` }, state),
+          String(t.queued), t.failing_since ? timeNode(t.failing_since) : '—',
+          why ? h('span', { class: state === 'unknown' ? 'muted small' : 'error-text' }, why) : '—'];
+      }), 'No targets are configured.')));
+  }
 
-    if (targets.status === 'fulfilled') {
-      grid.append(section('targets-title', 'Targets', table('Targets',
-        ['Target', 'State', 'Queued', 'Failing since', 'Last error'],
-        targets.value.targets.map((t) => {
-          const state = targetState(t);
-          const why = t.blocked || t.last_error;
-          // The folders stay queued while a target fails: say for how long, and how many wait.
-          return [t.name, h('span', { class: `badge badge-${state}` }, state),
-            String(t.queued), t.failing_since ? timeNode(t.failing_since) : '—',
-            why ? h('span', { class: 'error-text' }, why) : '—'];
-        }), 'No targets are configured.')));
-    } else {
-      grid.append(section('targets-title', 'Targets', failed('the targets', targets.reason)));
-    }
+  function drawHistory() {
+    clear(historyArea);
+    const history = loaded.history;
+    if (!history) return;
+    if (history.error) return historyArea.append(section('history-title', 'Recent scans', failed('the history', history.error)));
+    historyArea.append(section('history-title', 'Recent scans', table('Recent scans',
+      ['Finished', 'Folder', 'Target', 'Outcome', ''],
+      history.value.history.map((e) => [
+        timeNode(e.finished_at), pathNode(e.target_path || e.folder), e.target || '—',
+        // The reason is on the page, not only in a tooltip.
+        h('div', { class: 'outcome' }, outcomeBadge(e), e.reason ? h('p', { class: 'reason small' }, e.reason) : null),
+        retryCell(e),
+      ]), 'Nothing scanned yet.'),
+    h('p', { class: 'small' }, h('a', { href: '#/history' }, 'All history, with search and filters'))));
+  }
 
-    if (history.status === 'fulfilled') {
-      grid.append(section('history-title', 'Recent scans', table('Recent scans',
-        ['Finished', 'Folder', 'Target', 'Outcome', ''],
-        history.value.history.map((e) => [
-          timeNode(e.finished_at), h('code', { class: 'path' }, e.target_path || e.folder), e.target,
-          h('span', { class: `badge badge-${e.outcome === 'ok' ? 'ok' : 'unavailable'}`, title: e.reason || '' }, e.outcome),
-          retryCell(e),
-        ]), 'Nothing scanned yet.')));
-    } else {
-      grid.append(section('history-title', 'Recent scans', failed('the history', history.reason)));
-    }
+  function drawPlugins() {
+    clear(pluginsArea);
+    const health = loaded.health;
+    if (!health || health.error) return;
+    pluginsArea.append(section('plugins-title', 'Plugins',
+      h('p', { class: 'muted small' }, `Database ${health.value.database}, status ${health.value.status}.`),
+      table('Loaded plugins', ['Plugin', 'Version', 'Kinds'],
+        (health.value.plugins || []).map((p) => [p.name, p.version, p.kinds.join(', ')]),
+        'No plugins are loaded.')));
+  }
 
-    if (health.status === 'fulfilled') {
-      grid.append(section('plugins-title', 'Plugins',
-        h('p', { class: 'muted small' }, `Database ${health.value.database}, status ${health.value.status}.`),
-        table('Loaded plugins', ['Plugin', 'Version', 'Kinds'],
-          (health.value.plugins || []).map((p) => [p.name, p.version, p.kinds.join(', ')]),
-          'No plugins are loaded.')));
-    }
-    document.getElementById('refreshed').textContent = `Updated ${new Date().toLocaleTimeString()}`;
-    timer = setTimeout(refresh, REFRESH_MS);
+  async function refresh(topics) {
+    const jobs = [];
+    if (topics.has('queue')) jobs.push(load('queue', '/api/queue?limit=50'));
+    if (topics.has('targets')) jobs.push(load('targets', '/api/targets'));
+    if (topics.has('history')) jobs.push(load('history', '/api/history?limit=15'));
+    if (topics.has('health')) jobs.push(load('health', '/health'));
+    if (!jobs.length) return;
+    await Promise.all(jobs);
+    if (!alive) return;
+    if (topics.has('queue')) drawQueue();
+    if (topics.has('targets')) drawTargets();
+    if (topics.has('history')) drawHistory();
+    if (topics.has('health')) drawPlugins();
+    stamp();
   }
 
   // A rejected folder goes back in its target's queue; one rejected under
@@ -137,14 +174,23 @@ export async function renderDashboard(main) {
     } catch (error) {
       notices.append(message(`Retry of ${entry.folder} failed: ${error.message}`, 'error'));
     }
-    clearTimeout(timer);
-    await refresh();
   }
 
-  await refresh();
+  await refresh(new Set(['queue', 'targets', 'history', 'health']));
+  const stop = follow((topics) => {
+    if (alive) refresh(topics);
+  }, (next) => {
+    status = next;
+    stamp();
+  });
+  const redraw = setInterval(() => {
+    drawQueue();
+    drawTargets();
+  }, REDRAW_MS);
   return () => {
     alive = false;
-    clearTimeout(timer);
+    stop();
+    clearInterval(redraw);
   };
 }
 

@@ -68,3 +68,26 @@ export function timeNode(value) {
   }
   return node;
 }
+
+// A path as <code class="path">, breakable after each "/" and nowhere inside a
+// name (a narrow column wraps between folders, not mid-word).
+export function pathNode(path) {
+  const node = h('code', { class: 'path' });
+  const parts = String(path).split('/');
+  parts.forEach((part, i) => {
+    if (i > 0) node.append('/', document.createElement('wbr'));
+    if (part) node.append(part);
+  });
+  return node;
+}
+
+// A table whose rows stack as labelled blocks on a narrow screen (each cell
+// carries its column's name for that).
+export function table(caption, headers, rows, empty) {
+  if (rows.length === 0) return h('p', { class: 'muted empty' }, empty);
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'table-stack' },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', {}, h('tr', {}, headers.map((text) => h('th', { scope: 'col' }, text)))),
+    h('tbody', {}, rows.map((cells) => h('tr', {},
+      cells.map((cell, i) => h('td', { 'data-label': headers[i] || '' }, cell)))))));
+}

@@ -1,6 +1,6 @@
 // Manual scan: one or more paths; Explain shows, per path, what the daemon
 // would do (rewrites, filters, targets, exact requests) before Queue sends them.
-import { post } from './api.js';
+import { ApiError, post } from './api.js';
 import { clear, h, message } from './dom.js';
 
 export async function renderScan(main) {
@@ -26,12 +26,15 @@ export async function renderScan(main) {
   const form = h('form', { class: 'card stack', 'aria-labelledby': 'scan-title', onsubmit: async (event) => {
     event.preventDefault();
     clear(status);
-    if (!list().length) return status.append(message('Enter at least one path.', 'error'));
+    // What Explain showed was for the paths as they were then: it goes with this action.
+    clear(explanation);
+    const paths = list();
+    if (!paths.length) return status.append(message('Enter at least one path.', 'error'));
     try {
-      const result = await post('/api/scan', { paths: list() });
+      const result = await post('/api/scan', { paths });
       status.append(message(summary(result), result.queued || result.merged ? 'success' : 'error'));
     } catch (error) {
-      status.append(message(error.message, 'error'));
+      status.append(await refusal(paths, error));
     }
   } },
   h('h2', { id: 'scan-title', class: 'visually-hidden' }, 'Paths to scan'),
@@ -45,11 +48,52 @@ export async function renderScan(main) {
   main.append(h('div', { class: 'page-header' }, h('h1', {}, 'Manual scan')), status, form, explanation);
 }
 
+// A refused batch: nothing of it was queued (it is all or nothing), and every
+// path that was refused, with its reason (the daemon's answer names only the first).
+async function refusal(paths, error) {
+  if (!(error instanceof ApiError) || error.status !== 400 || paths.length < 2)
+    return message(`Nothing was queued: ${error.message}`, 'error');
+  const plans = await Promise.all(paths.map(async (path) => {
+    try {
+      return { path, plan: await post('/api/explain', { path, source: 'api' }) };
+    } catch (failure) {
+      return { path, error: failure.message };
+    }
+  }));
+  const refused = plans.filter((p) => p.error || (p.plan.door && !p.plan.door.ok));
+  return h('div', { class: 'alert alert-error', role: 'alert' },
+    h('p', { class: 'alert-title' }, `Nothing was queued: ${refused.length || 'some'} of ${paths.length} paths ${refused.length === 1 ? 'was' : 'were'} refused. Fix or remove them and queue again.`),
+    h('ul', { class: 'refusals' }, (refused.length ? refused : [{ path: paths[0], error: error.message }]).map((p) =>
+      h('li', {}, h('code', {}, p.path), `: ${p.error || p.plan.door.error}`))));
+}
+
+// A target's own verdict: it skips the path, would scan it, or would refuse it.
+function targetBadge(t) {
+  if (!t.accepted) return h('span', { class: 'badge badge-unknown' }, 'skips');
+  const verdict = t.explain && t.explain.verdict;
+  if (verdict && verdict !== 'ok')
+    return h('span', { class: `badge badge-${verdict === 'rejected' ? 'unavailable' : 'retrying'}` }, verdict);
+  return h('span', { class: 'badge badge-ok' }, 'scans');
+}
+
 function summary(result) {
   const parts = [`${result.queued} queued`];
   if (result.merged) parts.push(`${result.merged} merged with folders already waiting`);
   if (result.filtered) parts.push(`${result.filtered} filtered out (no target takes them)`);
   return `Scan requested: ${parts.join(', ')}.`;
+}
+
+// The card's verdict, agreeing with each target's: queued and then rejected
+// by every target that takes it is not a success.
+export function headline(plan) {
+  if (!plan.queued) return h('span', { class: 'badge badge-unavailable' }, 'would not be queued');
+  const taking = (plan.targets || []).filter((t) => t.accepted);
+  const refusing = taking.filter((t) => t.explain && t.explain.verdict && t.explain.verdict !== 'ok');
+  if (!refusing.length) return h('span', { class: 'badge badge-ok' }, 'would be queued');
+  const names = refusing.map((t) => t.target).join(', ');
+  if (refusing.length === taking.length)
+    return h('span', { class: 'badge badge-unavailable' }, `would be queued, then ${refusing[0].explain.verdict} by ${names}`);
+  return h('span', { class: 'badge badge-retrying' }, `would be queued; ${names}: ${refusing[0].explain.verdict}`);
 }
 
 // One path's plan, step by step as /api/explain answers it.
@@ -75,7 +119,7 @@ export function renderPlan(path, plan) {
     return h('li', { class: 'plan-target' },
       h('div', { class: 'plan-target-head' },
         h('strong', {}, t.target), ' ',
-        h('span', { class: `badge badge-${t.accepted ? 'ok' : 'unavailable'}` }, t.accepted ? 'scans' : 'skips'),
+        targetBadge(t),
         t.path ? [' ', h('code', { class: 'path' }, t.path)] : null),
       t.rewrite_rule ? h('p', { class: 'muted small' }, `Target rewrite: ${t.rewrite_rule}`) : null,
       t.reason ? h('p', { class: 'muted small' }, t.reason) : null,
@@ -86,8 +130,7 @@ export function renderPlan(path, plan) {
         requests.map((r) => `${r.method} ${r.url}${r.body ? `\n${r.body}` : ''}`).join('\n')) : null);
   });
   return h('article', { class: 'card plan', 'aria-label': `What happens to ${path}` },
-    h('h3', {}, h('code', {}, path), ' ',
-      h('span', { class: `badge badge-${plan.queued ? 'ok' : 'unavailable'}` }, plan.queued ? 'would be queued' : 'would not be queued')),
+    h('h3', {}, h('code', {}, path), ' ', headline(plan)),
     h('dl', { class: 'plan-steps' }, rows),
     targets.length ? h('ul', { class: 'plan-targets' }, targets) : h('p', { class: 'muted' }, 'No target takes this path.'));
 }

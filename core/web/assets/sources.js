@@ -156,6 +156,7 @@ export async function renderSources(main, instance) {
       rows.set(source.key, row);
       list.append(row.node);
     }
+    const note = data.note ? h('p', { class: 'note', id: 'sources-note' }, data.note) : null;
     const dialog = confirmDialog(async (managed) => {
       disableAll.disabled = true;
       try {
@@ -163,6 +164,8 @@ export async function renderSources(main, instance) {
         if (!answer) return;
         const result = answer.body;
         for (const item of result.results || []) rows.get(item.key)?.set(item.state, item.error);
+        // The note explains states plex.tv has not listed yet: once every state is known, it goes.
+        if (![...rows.values()].some((row) => row.state() === 'unknown')) note?.remove();
         say(result.message, answer.status === 207 ? 'error' : 'success');
       } catch (error) {
         say(error.message, 'error');
@@ -177,7 +180,7 @@ export async function renderSources(main, instance) {
             h('h2', { id: 'account-title' }, 'Your sources'),
             h('p', { class: 'muted small' }, `plex.tv account: ${data.username}`)),
           h('div', { class: 'actions' }, disableAll, signOut)),
-        data.note ? h('p', { class: 'note', id: 'sources-note' }, data.note) : null,
+        note,
         list),
       dialog);
   }
@@ -219,7 +222,7 @@ export async function renderSources(main, instance) {
         h('span', { class: 'muted small', id: `desc-${cssId(source.key)}` }, source.description),
         error),
       h('div', { class: 'source-control' }, stateText, toggle));
-    return { node, set };
+    return { node, set, state: () => state };
   }
 
   function confirmDialog(onConfirm) {

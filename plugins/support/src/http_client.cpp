@@ -1,5 +1,6 @@
 #include "scanhook/support/http_client.hpp"
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -137,6 +138,15 @@ std::string url_encode(const std::string& text) {
   std::string out;
   Poco::URI::encode(text, ":/?#[]@!$&'()*+,;=", out);
   return out;
+}
+
+std::string basic_authorization(const std::string& username, const std::string& password) {
+  std::ostringstream out;
+  Poco::Base64Encoder encoder(out);
+  encoder.rdbuf()->setLineLength(0);
+  encoder << username << ':' << password;
+  encoder.close();
+  return "Basic " + out.str();
 }
 
 }  // namespace scanhook::support

@@ -111,4 +111,11 @@ std::string library_titles(const std::vector<Library>& libraries) {
   return titles;
 }
 
+std::vector<MediaLibrary> media_libraries(const std::vector<Library>& libraries) {
+  std::vector<MediaLibrary> described;
+  for (const auto& library : libraries)
+    described.push_back({library.key, library.title, library.locations});
+  return described;
+}
+
 }  // namespace scanhook::support

@@ -2,16 +2,34 @@
 
 #include <exception>
 
+#include "scanhook/support/json_tree.hpp"
 #include "scanhook/support/media_updated.hpp"
 
 namespace scanhook::support {
+
+namespace {
+
+// /System/Info/Public's "Version" (Jellyfin: "10.10.7", Emby: "4.8.10.0"), or
+// "" when the body does not say (it is only shown).
+std::string public_info_version(const std::string& body) {
+  std::string error;
+  const auto tree = JsonTree::parse(body, error);
+  if (!tree || tree->type(0) != JsonTree::Type::object) return "";
+  const auto version = tree->member(0, "Version");
+  if (version == JsonTree::kNone || tree->type(version) != JsonTree::Type::string) return "";
+  return std::string(tree->value(version));
+}
+
+}  // namespace
 
 MediaBrowserTarget::MediaBrowserTarget(std::shared_ptr<const ServerApi> api,
                                        MediaBrowserRoutes routes,
                                        std::chrono::milliseconds library_refresh)
     : api_(std::move(api)),
       routes_(std::move(routes)),
-      libraries_([this] { return discover(); }, library_refresh, api_->product()) {}
+      libraries_([this] { return discover(); }, library_refresh, api_->product()) {
+  api_->host().offer_description(*this);
+}
 
 Discovery MediaBrowserTarget::discover() const {
   const std::string request = "GET " + routes_.libraries;
@@ -59,6 +77,18 @@ Result MediaBrowserTarget::on_probe() {
       api_->verdict(api_->get_public(routes_.public_info), "GET " + routes_.public_info);
   if (info.status != Status::ok) return info;
   return libraries_.refresh().result;  // proves the token too
+}
+
+TargetDescription MediaBrowserTarget::on_describe() {
+  TargetDescription description{Result::ok(), api_->product(), "", {}};
+  const auto info = api_->get_public(routes_.public_info);
+  description.state = api_->verdict(info, "GET " + routes_.public_info);
+  if (description.state.status != Status::ok) return description;
+  description.version = public_info_version(info.body);
+  const Discovery found = libraries_.refresh();  // proves the token too
+  description.state = found.result;
+  description.libraries = media_libraries(found.libraries);
+  return description;
 }
 
 Explanation MediaBrowserTarget::on_explain(const ScanFolder& folder) {

@@ -6,9 +6,12 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "scanhook/plugin.hpp"
+
 namespace scanhook::support {
 
-ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key) {
+ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key,
+                                    bool token_required) {
   ServerSettings settings;
   settings.url = config.string("url");
   settings.token = config.string(token_key);
@@ -20,27 +23,26 @@ ServerSettings read_server_settings(const ConfigView& config, const std::string&
   try {
     uri = Poco::URI(settings.url);
   } catch (const Poco::Exception& error) {
-    throw std::runtime_error("url: not a URL: " + settings.url + " (" + error.message() + ")");
+    throw ConfigRefusal("url", "not a URL: " + settings.url + " (" + error.message() + ")");
   }
   if (!uri.getRawQuery().empty() || !uri.getFragment().empty())
-    throw std::runtime_error(
-        "url: give only scheme, host, port and path prefix, without ?query "
-        "or #fragment: " +
-        settings.url);
-  if (settings.token.empty())
-    throw std::runtime_error(token_key + ": the server's API token is empty");
-  if (settings.http.timeout.count() <= 0) throw std::runtime_error("timeout: must be above zero");
+    throw ConfigRefusal("url",
+                        "give only scheme, host, port and path prefix, without ?query or "
+                        "#fragment: " +
+                            settings.url);
+  if (settings.token.empty() && token_required)
+    throw ConfigRefusal(token_key, "the server's API token is empty");
   const bool https = uri.getScheme() == "https";
   if (!settings.http.ca_file.empty()) {
     if (!https)
-      throw std::runtime_error("ca_file: only used with an https:// url, and the url is " +
-                               settings.url);
+      throw ConfigRefusal("ca_file",
+                          "only used with an https:// url, and the url is " + settings.url);
     if (!settings.http.verify_tls)
-      throw std::runtime_error(
-          "ca_file and verify_tls = false contradict each other: keep "
-          "ca_file to trust that CA, or drop it to accept any certificate");
+      throw ConfigRefusal("ca_file",
+                          "ca_file and verify_tls = false contradict each other: keep ca_file to "
+                          "trust that CA, or drop it to accept any certificate");
     if (!std::ifstream(settings.http.ca_file))
-      throw std::runtime_error("ca_file: cannot read " + settings.http.ca_file);
+      throw ConfigRefusal("ca_file", "cannot read " + settings.http.ca_file);
   }
   return settings;
 }
@@ -108,10 +110,24 @@ std::string ServerApi::url(const std::string& target) const {
   return base + target;
 }
 
+namespace {
+
+// A target's own token is `token`; a webhook source's `token` is the one
+// webhooks send to scanhook, so its server's is `server_token`.
+std::string token_key_of(Kind kind) {
+  return kind == kTarget ? "token" : "server_token";
+}
+
+}  // namespace
+
+void check_server_api(const CheckArgs& args) {
+  read_server_settings(*args.config, token_key_of(args.kind));
+}
+
 std::shared_ptr<const ServerApi> make_server_api(const std::string& product, const CreateArgs& args,
                                                  AuthHeaders auth_headers) {
   const bool target = args.kind == kTarget;
-  const std::string token_key = target ? "token" : "server_token";
+  const std::string token_key = token_key_of(args.kind);
   const ServerSettings settings = read_server_settings(*args.config, token_key);
   const std::string section = std::string(target ? "target." : "source.") + args.instance;
   return std::make_shared<const ServerApi>(product, section, token_key, settings,

@@ -16,7 +16,11 @@ class ConfigView;
 inline constexpr std::uint64_t kDescriptorMagic = 0x5343414E484F4F4BULL;
 inline constexpr std::uint16_t kAbiMajor = 1;
 // 1.1: Host::record_dropped.
-inline constexpr std::uint16_t kAbiMinor = 1;
+// 1.2: Descriptor::check and Descriptor::config_ranges (appended; a 1.0/1.1
+// descriptor, without them, still loads).
+// 1.2 also: Host::offer_description (target_description.hpp).
+// 1.2 also: ForwardingSource (optional), plugin commands (optional kind kCommands).
+inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 
 #define SCANHOOK_STRINGIFY_DETAIL(x) #x
@@ -43,6 +47,7 @@ enum Kind : std::uint32_t {
   kPollingSource = 1u << 1,
   kTarget = 1u << 2,
   kService = 1u << 3,
+  kCommands = 1u << 4,  // since 1.2: command-line commands (command.hpp)
 };
 
 inline const char* kind_name(Kind kind) {
@@ -51,6 +56,7 @@ inline const char* kind_name(Kind kind) {
     case kPollingSource: return "polling source";
     case kTarget: return "target";
     case kService: return "service";
+    case kCommands: return "commands";
   }
   return "unknown";
 }
@@ -66,6 +72,20 @@ struct CreateArgs {
 // The result of `create`: an instance of the asked kind, or an error message.
 struct CreateResult {
   Instance* instance;
+  char error[512];
+};
+
+// What `check` is given: as CreateArgs, without a Host (nothing may be started).
+struct CheckArgs {
+  Kind kind;
+  const char* instance;
+  const ConfigView* config;  // valid only during check
+};
+
+// The result of `check`: error[0] == '\0' when the configuration is fine;
+// otherwise `key` names the key to fix ("" for the section as a whole).
+struct CheckResult {
+  char key[64];
   char error[512];
 };
 
@@ -85,6 +105,13 @@ struct Descriptor {
   std::uint32_t config_key_count;
   void (*create)(const CreateArgs* args, CreateResult* result) noexcept;
   void (*destroy)(Instance* instance) noexcept;
+  // ---- SDK 1.2 ----
+  // Refuses a configuration create would refuse, with no side effect: no
+  // thread, socket or file written (scanhookd --check-config calls only this).
+  void (*check)(const CheckArgs* args, CheckResult* result) noexcept;
+  // Bounds of integer and duration keys, enforced by the core before check.
+  const ConfigRange* config_ranges;
+  std::uint32_t config_range_count;
 };
 
 }  // namespace scanhook

@@ -26,6 +26,15 @@ struct ConfigKey {
   const char* help;
 };
 
+// SDK 1.2: the smallest and largest value of an integer key, or of a
+// duration key in milliseconds. The core refuses a value outside them with
+// the file, line, section and key, before the plugin sees the section.
+struct ConfigRange {
+  const char* key;
+  std::int64_t min;
+  std::int64_t max;
+};
+
 inline const char* config_type_name(ConfigType type) {
   switch (type) {
     case ConfigType::string: return "string";

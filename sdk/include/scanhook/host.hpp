@@ -11,6 +11,8 @@
 
 namespace scanhook {
 
+class Describable;
+
 enum class LogLevel { debug, info, warning, error };
 
 // One change for Host::store_all: a value to write, or nullopt to erase.
@@ -39,6 +41,11 @@ class Host {
   virtual void record_dropped(const ScanEvent& event, const std::string& reason) noexcept {
     log(LogLevel::info, "not queued: " + event.path + ": " + reason);
   }
+
+  // A target offers to describe itself (target_description.hpp); `describable`
+  // must live as long as the instance. Since SDK 1.2, declared after the 1.1
+  // members so their places stay. A host with no use for it ignores it.
+  virtual void offer_description(Describable& describable) noexcept { (void)describable; }
 
   bool store(const std::string& key, const std::string& value) noexcept {
     return store_all({{key, value}});

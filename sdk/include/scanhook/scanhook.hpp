@@ -2,9 +2,11 @@
 #pragma once
 
 #include "scanhook/abi.hpp"
+#include "scanhook/command.hpp"
 #include "scanhook/config_key.hpp"
 #include "scanhook/config_value.hpp"
 #include "scanhook/config_view.hpp"
+#include "scanhook/forwarding_source.hpp"
 #include "scanhook/host.hpp"
 #include "scanhook/http.hpp"
 #include "scanhook/instance.hpp"
@@ -14,4 +16,5 @@
 #include "scanhook/scan_event.hpp"
 #include "scanhook/service.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 #include "scanhook/webhook_source.hpp"

@@ -8,12 +8,11 @@
 //   POST /__fake/listed                   list the sources before any change
 //   POST /__fake/revoke                   alice's token stops working (401)
 //   GET  /__fake/opt-outs                 alice's sources: {"key": "value", ...}
-#include <signal.h>
-
 #include <iostream>
 #include <optional>
 
 #include "fakes/fake_plex_tv.hpp"
+#include "stop_signals.hpp"
 
 using scanhook::HttpReply;
 using scanhook::json_quote;
@@ -76,12 +75,7 @@ class Control {
 }  // namespace
 
 int main() {
-  // Blocked before any server thread starts, so only sigwait sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  scanhook::fakes::StopSignals stop;  // before any server thread starts
 
   FakePlexTv plextv;
   Control control(plextv);
@@ -89,7 +83,6 @@ int main() {
       [&control](const RecordedRequest& request) { return control.answer(request); });
   std::cout << "fake plex.tv on " << plextv.url() << " control " << control_server.url()
             << std::endl;
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  stop.wait();
   return 0;
 }

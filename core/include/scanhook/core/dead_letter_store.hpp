@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scanhook/core/queue_types.hpp"
+#include "scanhook/core/unreadable_rows.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
@@ -34,7 +35,11 @@ class DeadLetterStore {
                                            const std::string& error, Millis now) = 0;
   virtual std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) = 0;
   virtual std::optional<DeadLetter> find(std::int64_t id) = 0;
-  virtual void remove(std::int64_t id) = 0;
+  // Rows of "dead_letters" that list() and find() left out because they
+  // could not be read (row_reader.hpp).
+  virtual const UnreadableRows& unreadable() const = 0;
+  // False when there was no such letter.
+  virtual bool remove(std::int64_t id) = 0;
   // A replay that failed again: the new error, one more attempt.
   virtual void failed_again(std::int64_t id, const std::string& error) = 0;
 

@@ -11,6 +11,7 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/dead_letter_store.hpp"
 #include "scanhook/core/queue.hpp"
+#include "scanhook/core/unreadable_rows.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
@@ -22,15 +23,20 @@ class DeadLetters final : public DeadLetterStore {
   // The new letter's id; nullopt when its body alone exceeds max_bytes.
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
                                    const std::string& error, Millis now) override;
+  // A page of letters, newest first; a row that cannot be read (row_reader.hpp)
+  // is left out and noted in unreadable().
   std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) override;
+  // nullopt when there is no such letter or it cannot be read.
   std::optional<DeadLetter> find(std::int64_t id) override;
-  void remove(std::int64_t id) override;
+  const UnreadableRows& unreadable() const override { return unreadable_; }
+  bool remove(std::int64_t id) override;
   void failed_again(std::int64_t id, const std::string& error) override;
 
  private:
   Database& database_;
   std::size_t max_count_;
   std::size_t max_bytes_;
+  UnreadableRows unreadable_;
 };
 
 }  // namespace scanhook::core

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,8 +19,10 @@
 #include "scanhook/core/backoff.hpp"
 #include "scanhook/core/intake.hpp"
 #include "scanhook/core/metrics.hpp"
+#include "scanhook/core/presence_check.hpp"
 #include "scanhook/core/queue_store.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace Poco {
 class Logger;
@@ -33,6 +36,8 @@ struct TargetSlot {
   std::chrono::milliseconds scan_delay{0};
   bool required = true;  // prepare stage: scan targets wait for it even while it is paused
   std::string config;    // verdict_fingerprint of its settings, kept with each history row
+  std::shared_ptr<const PresenceCheck> presence{};  // require_exists; null when off
+  Describable* describable = nullptr;               // what the target offered (SDK 1.2), or null
 };
 
 struct DispatchSettings {
@@ -40,6 +45,9 @@ struct DispatchSettings {
   std::chrono::milliseconds probe_interval{30'000};
   std::chrono::milliseconds idle_interval{1'000};
   std::vector<std::string> anchors;
+  // After a batch or a probe, on the target's thread: the queue, the history
+  // or the target states may have changed (the live UI's cue).
+  std::function<void()> on_change;
 };
 
 // What /api/targets shows of one target.
@@ -55,6 +63,9 @@ struct TargetState {
   // delivered or rejected, or a probe answered): the folders stay queued,
   // and this says for how long.
   Millis failing_since = 0;
+  // When the target last answered a batch or a probe (0: not since start-up,
+  // so whether it works is unknown).
+  Millis last_answer = 0;
 };
 
 class Dispatcher {
@@ -86,6 +97,7 @@ class Dispatcher {
     Millis next_probe = 0;
     Millis last_delivery = 0;
     Millis failing_since = 0;
+    Millis last_answer = 0;
     Counter* delivered[4] = {};  // by Status
     Histogram* latency = nullptr;
   };
@@ -98,6 +110,8 @@ class Dispatcher {
   bool adopt_shared_pause(Worker& worker, Millis& next_probe);
   // Tells the other instances on the store (errors logged, not thrown).
   void share_pause(const Worker& worker, std::optional<SharedPause> pause);
+  // Writes a batch's results, trying again while writes fail; false once stopping.
+  bool record(Worker& worker, const std::vector<Delivery>& deliveries);
   // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
   static void note_answer(Worker& worker, bool succeeded, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);

@@ -4,7 +4,9 @@
 // each PATH (a folder as queued, before the target's rewrite) the target's
 // rewrite and filters and the plugin's explanation: the library it matched
 // and the exact requests it would send (secrets redacted by the plugin).
-// Instances run on a throw-away database, never the daemon's.
+// Without PATHs, the folders queued in the configured database and the
+// latest of its history are checked (read only). Instances run on a
+// throw-away database, never the daemon's.
 #pragma once
 
 #include <iosfwd>

@@ -15,23 +15,23 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/dead_letters.hpp"
 #include "scanhook/core/dispatcher.hpp"
+#include "scanhook/core/expected_files.hpp"
+#include "scanhook/core/history_pruner.hpp"
 #include "scanhook/core/ingest.hpp"
 #include "scanhook/core/instance_host.hpp"
 #include "scanhook/core/intake.hpp"
+#include "scanhook/core/live_events.hpp"
 #include "scanhook/core/metrics.hpp"
-#include "scanhook/core/plex_autoscan_routes.hpp"
+#include "scanhook/core/pipeline_builder.hpp"
 #include "scanhook/core/poller.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/router.hpp"
+#include "scanhook/core/source_pass_routes.hpp"
 #include "scanhook/core/store.hpp"
 #include "scanhook/core/user_auth.hpp"
 #include "scanhook/scanhook.hpp"
 
 namespace scanhook::core {
-
-// The built-in sources: the manual form and POST /api/scan.
-inline constexpr const char* kManualSource = "manual";
-inline constexpr const char* kApiSource = "api";
 
 // A plugin refused its configuration, or the database cannot be opened.
 class EngineError : public std::runtime_error {
@@ -50,7 +50,8 @@ struct Submission {
 
 class Engine {
  public:
-  // Opens the database and creates every instance; throws EngineError.
+  // Opens the database and creates every instance (PipelineBuilder, serve
+  // mode); throws ConfigError for a refused configuration, SqlError for storage.
   // `auth`, if given, checks the webhook and manual trigger routes' callers
   // and limits their failures (UserAuth::check_webhook); without it (tests)
   // the same rules apply, unlimited.
@@ -72,8 +73,10 @@ class Engine {
   Submission submit(const std::string& source, const std::vector<ScanEvent>& events);
   // The same without waiting: `done` runs once the events are durable, on the
   // ingest's syncer thread (or at once, when they are refused).
+  // `sha256`: for file events, the hash each file must have before a
+  // require_exists target gets its folder ("" or absent: none).
   void submit_async(const std::string& source, const std::vector<ScanEvent>& events,
-                    SubmissionDone done);
+                    SubmissionDone done, const std::vector<std::string>& sha256 = {});
 
   // Keeps an event that `source` named but will not queue: a history row
   // (outcome "ignored", the folder after the source's rewrite) in the next
@@ -87,7 +90,8 @@ class Engine {
   struct Source {
     std::string name;
     std::shared_ptr<Instance> instance;
-    WebhookSource* webhook = nullptr;  // null for a polling source
+    WebhookSource* webhook = nullptr;        // null for a polling source
+    ForwardingSource* forwarding = nullptr;  // the webhook's, if it forwards (SDK 1.2)
     std::string token;
     Counter* received = nullptr;
     Counter* merged = nullptr;
@@ -127,12 +131,17 @@ class Engine {
   // Runs an authorised request through a webhook source; keeps a dead letter when it fails.
   void deliver_async(Source& source, const HttpRequest& request, ReplyDone done);
   HttpReply deliver(Source& source, const HttpRequest& request);
+  // For require_exists targets: the files `events` name, before they are committed.
+  void expect_files(const std::string& source, const std::vector<ScanEvent>& events,
+                    const std::vector<std::string>& sha256);
+  // A 400 when a caller gave hashes nothing would check; nullopt otherwise.
+  std::optional<HttpReply> refuse_unchecked_hashes(const std::vector<std::string>& sha256) const;
   void manual_route(const HttpRequest& request, const Respond& respond);
-  void queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done);
+  void queue_manual_async(const std::vector<ScanEvent>& events, ReplyDone done,
+                          const std::vector<std::string>& sha256 = {});
   HttpReply queue_manual(const std::vector<ScanEvent>& events);
   void scan_route(const HttpRequest& request, const Respond& respond);
   HttpReply queue_route(const HttpRequest& request);
-  HttpReply history_route(const HttpRequest& request);
   HttpReply targets_route();
   HttpReply dead_letters_route(const HttpRequest& request);
   HttpReply replay_route(const std::string& id);
@@ -142,10 +151,14 @@ class Engine {
 
   const Config& config_;
   UserAuth* auth_;
+  LiveEvents live_;  // before the ingest and the dispatcher, which tell it of changes
   std::unique_ptr<Store> store_;
   QueueStore& queue_;
   DeadLetterStore& dead_letters_;
   std::unique_ptr<Intake> intake_;
+  // Set when some target has require_exists.
+  std::shared_ptr<ExpectedFiles> expected_files_;
+  std::shared_ptr<FileDigests> file_digests_;
   std::atomic<Dispatcher*> wake_{nullptr};
   Ingest ingest_;
   std::vector<std::unique_ptr<InstanceHost>> hosts_;
@@ -154,7 +167,8 @@ class Engine {
   std::map<std::string, std::shared_ptr<Service>> services_;
   std::vector<std::unique_ptr<Poller>> pollers_;
   std::unique_ptr<Dispatcher> dispatcher_;
-  std::unique_ptr<PlexAutoscanRoutes> plex_autoscan_;
+  HistoryPruner history_pruner_;
+  std::unique_ptr<SourcePassRoutes> pass_routes_;
   bool started_ = false;
   struct GaugeQueue {
     std::mutex mutex;

@@ -29,6 +29,7 @@ class HttpConnection {
     answering,  // a worker has the request; the socket is not polled
     writing,    // the reply's rest is waiting for the socket
     closing,    // the last reply is out: reading and dropping what still comes, then closed
+    streaming,  // an event stream: bytes are pushed as events happen, until either side closes
   };
 
   // What the bytes read so far hold, after advance().
@@ -74,6 +75,13 @@ class HttpConnection {
   // Writes what a reply left (state writing), as much as the socket takes now.
   Write write_pending(std::string rest);
   Write write_more();
+  // The reply is an event stream whose head left `rest` unwritten; push()
+  // adds to it. No deadline while everything is written (an open stream is
+  // neither idle nor late); `write_deadline` once bytes wait for the client.
+  Write start_stream(std::string rest, SteadyTime write_deadline);
+  Write push(const std::string& bytes, SteadyTime write_deadline);
+  // Bytes queued and not yet taken by the socket.
+  std::size_t backlog() const { return out_.size() - out_offset_; }
   // The reply is out: wait for the next request (its bytes may be in already).
   void next_request(SteadyTime now, SteadyTime deadline);
   // The last reply is out: stop sending, drop what still comes (up to 1 MiB)

@@ -11,6 +11,7 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/plugin_store.hpp"
 #include "scanhook/host.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace Poco {
 class Logger;
@@ -24,6 +25,9 @@ using SubmitFunction =
 // Keeps a source's event that it will not queue, with the reason (Host::record_dropped).
 using DropFunction = std::function<void(const std::string& source, const ScanEvent& event,
                                         const std::string& reason)>;
+
+// One line of a plugin's log, cut to kLoggedMessageBytes; never throws.
+void log_plugin_line(Poco::Logger& logger, LogLevel level, const std::string& message) noexcept;
 
 class InstanceHost final : public Host {
  public:
@@ -40,6 +44,11 @@ class InstanceHost final : public Host {
   std::vector<std::string> keys(const std::string& prefix) noexcept override;
   bool store_all(const std::vector<KeyValueChange>& changes) noexcept override;
   void record_dropped(const ScanEvent& event, const std::string& reason) noexcept override;
+  void offer_description(Describable& describable) noexcept override;
+
+  // What the instance offered through offer_description, or null (a plugin
+  // before SDK 1.2, or one that cannot describe its server).
+  Describable* describable() const { return describable_; }
 
  private:
   InstanceHost(std::string instance, std::unique_ptr<PluginStore> owned, SubmitFunction submit,
@@ -51,6 +60,7 @@ class InstanceHost final : public Host {
   SubmitFunction submit_;
   DropFunction drop_;
   Poco::Logger& logger_;
+  Describable* describable_ = nullptr;
 };
 
 }  // namespace scanhook::core

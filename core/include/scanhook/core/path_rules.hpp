@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
+
 namespace re2 {
 class RE2;
 }
@@ -62,8 +64,8 @@ bool is_windows_path(const std::string& path);
 // write megabytes to the log.
 std::string quoted_excerpt(const std::string& text, std::size_t max_bytes = 200);
 
-// A compiled RE2 pattern, or nullptr and RE2's reason in `error`.
-std::shared_ptr<const re2::RE2> compile_regex(const std::string& pattern, std::string& error);
+// A compiled RE2 pattern, or RE2's reason.
+Expected<std::shared_ptr<const re2::RE2>> compile_regex(const std::string& pattern);
 
 struct RewriteRule {
   std::string text;  // as written, for messages and explain
@@ -91,8 +93,8 @@ class PathRules {
   PathRules(const std::vector<std::string>& rewrites, const std::vector<std::string>& includes,
             const std::vector<std::string>& excludes);
 
-  // "" when `text` is a valid rewrite rule, else what is wrong with it.
-  static std::string check_rule(const std::string& text);
+  // Ok when `text` is a valid rewrite rule, else what is wrong with it.
+  static Expected<void> check_rule(const std::string& text);
 
   Rewritten rewrite(const std::string& path) const;
   FilterVerdict filter(const std::string& path) const;

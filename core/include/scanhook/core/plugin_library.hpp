@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -20,6 +21,12 @@ namespace scanhook::core {
 class PluginLibrary;
 using LoadOutcome = std::variant<std::shared_ptr<const PluginLibrary>, std::string>;
 
+// A plugin's refusal of a section: the key to fix ("" for the whole section) and why.
+struct CheckFailure {
+  std::string key;
+  std::string message;
+};
+
 class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
  public:
   // Loads `file` (rtld_now | rtld_local) and checks its descriptor before any
@@ -31,10 +38,18 @@ class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
   PluginLibrary(const PluginLibrary&) = delete;
   PluginLibrary& operator=(const PluginLibrary&) = delete;
 
-  const Descriptor& descriptor() const { return *descriptor_; }
-  std::string name() const { return descriptor_->name; }
+  // The fields this core knows; those a 1.0/1.1 plugin lacks are null.
+  const Descriptor& descriptor() const { return descriptor_; }
+  std::string name() const { return descriptor_.name; }
   const std::filesystem::path& file() const { return file_; }
-  bool offers(Kind kind) const { return (descriptor_->kinds & kind) != 0; }
+  bool offers(Kind kind) const { return (descriptor_.kinds & kind) != 0; }
+  // SDK 1.2 plugins can check a configuration without creating anything.
+  bool has_check() const { return descriptor_.check != nullptr; }
+
+  // Runs the plugin's side-effect-free check of a section (SDK 1.2); nullopt
+  // when it is fine or the plugin has no check.
+  std::optional<CheckFailure> check(Kind kind, const std::string& instance,
+                                    const ConfigView& config) const;
 
   // Makes an instance; the returned pointer keeps this library loaded. On
   // failure returns null and sets `error` to the plugin's message.
@@ -43,11 +58,11 @@ class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
 
  private:
   PluginLibrary(std::filesystem::path file, std::unique_ptr<boost::dll::shared_library> library,
-                const Descriptor* descriptor);
+                const Descriptor& descriptor);
 
   std::filesystem::path file_;
   std::unique_ptr<boost::dll::shared_library> library_;
-  const Descriptor* descriptor_;
+  Descriptor descriptor_;  // a copy: the plugin's own may be shorter or longer
 };
 
 }  // namespace scanhook::core

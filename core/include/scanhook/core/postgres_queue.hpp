@@ -47,7 +47,11 @@ class PostgresQueue final : public QueueStore {
   Millis oldest_due(Millis now) override;
   std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset) override;
   std::vector<HistoryEntry> history(std::size_t limit, std::size_t offset,
-                                    const std::string& target = "") override;
+                                    const HistoryFilter& filter = {}) override;
+  std::int64_t history_count(const HistoryFilter& filter) override;
+  // Always empty: PostgreSQL's typed columns hold no value a reader cannot
+  // take (SQLite's may, row_reader.hpp).
+  const UnreadableRows& unreadable() const override { return unreadable_; }
   void share_pause(const std::string& target, std::optional<SharedPause> pause) override;
   std::optional<SharedPause> shared_pause(const std::string& target, Millis now) override;
   // Starts listening (a connection of its own, outside the pool).
@@ -89,6 +93,7 @@ class PostgresQueue final : public QueueStore {
   std::set<std::string> held_;
   std::atomic<bool> stopping_{false};
   std::thread listener_;
+  UnreadableRows unreadable_;
 };
 
 }  // namespace scanhook::core

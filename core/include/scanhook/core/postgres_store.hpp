@@ -16,13 +16,16 @@ class PostgresDeadLetters final : public DeadLetterStore {
                                    const std::string& error, Millis now) override;
   std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) override;
   std::optional<DeadLetter> find(std::int64_t id) override;
-  void remove(std::int64_t id) override;
+  // Always empty: PostgreSQL's typed columns hold no value a reader cannot take.
+  const UnreadableRows& unreadable() const override { return unreadable_; }
+  bool remove(std::int64_t id) override;
   void failed_again(std::int64_t id, const std::string& error) override;
 
  private:
   PostgresPool& pool_;
   std::size_t max_count_;
   std::size_t max_bytes_;
+  UnreadableRows unreadable_;
 };
 
 class PostgresPluginStore final : public PluginStore {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,6 +18,7 @@
 #include "scanhook/core/folder_index.hpp"
 #include "scanhook/core/queue_store.hpp"
 #include "scanhook/core/queue_types.hpp"
+#include "scanhook/core/unreadable_rows.hpp"
 #include "scanhook/result.hpp"
 #include "scanhook/scan_event.hpp"
 
@@ -57,7 +59,8 @@ class Queue final : public QueueStore {
   // a history row; retry: attempts+1 and the next attempt; unavailable: the
   // error is kept. The folder row goes when no target owes it anything.
   void record(SqlConnection& sql, const Delivery& delivery);
-  // Each delivery through record(sql, ...) in one durable write.
+  // Each delivery through record(sql, ...) in one write_unsynced transaction;
+  // sync() makes it durable.
   void record(const std::vector<Delivery>& deliveries) override;
 
   // Removes deliveries owed to targets not in `configured`, each with a
@@ -76,9 +79,14 @@ class Queue final : public QueueStore {
   std::int64_t delivery_count(const std::string& target) override;
   // The earliest due_at among deliveries due at `now`, or 0.
   Millis oldest_due(Millis now) override;
+  // A page of queued folders, by id; a folder or delivery row that cannot be
+  // read (row_reader.hpp) is left out and noted in unreadable().
   std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset) override;
+  // A page of history, newest first; unreadable rows as in list().
   std::vector<HistoryEntry> history(std::size_t limit, std::size_t offset,
-                                    const std::string& target = "") override;
+                                    const HistoryFilter& filter = {}) override;
+  std::int64_t history_count(const HistoryFilter& filter) override;
+  const UnreadableRows& unreadable() const override { return unreadable_; }
 
   // One instance: nothing to share, nobody else to hear from.
   void share_pause(const std::string&, std::optional<SharedPause>) override {}
@@ -112,6 +120,7 @@ class Queue final : public QueueStore {
   Database& database_;
   std::chrono::milliseconds minimum_age_;
   FolderIndex index_;  // path -> folders.id, for merging events (see folder_index.hpp)
+  UnreadableRows unreadable_;
 };
 
 }  // namespace scanhook::core

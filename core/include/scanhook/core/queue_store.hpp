@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "scanhook/core/queue_types.hpp"
+#include "scanhook/core/unreadable_rows.hpp"
 
 namespace scanhook::core {
 
@@ -39,7 +40,8 @@ class QueueStore {
   // or the lease's expiry), so that no other instance picks them meanwhile.
   virtual std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
                                      const std::vector<std::string>& blocking) = 0;
-  // Each delivery's outcome, in one durable transaction. ok/rejected: the
+  // Each delivery's outcome, in one transaction (visible at once, durable
+  // once sync() has run after it returns; throws on failure, nothing written). ok/rejected: the
   // delivery leaves (unless a newer event came meanwhile) with a history row;
   // retry: attempts+1 and the next attempt; unavailable: the error is kept.
   // The folder row goes when no target owes it anything.
@@ -60,8 +62,14 @@ class QueueStore {
   // The earliest due_at among deliveries due at `now`, or 0.
   virtual Millis oldest_due(Millis now) = 0;
   virtual std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset) = 0;
+  // A page of history, newest first, of the rows `filter` matches.
   virtual std::vector<HistoryEntry> history(std::size_t limit, std::size_t offset,
-                                            const std::string& target = "") = 0;
+                                            const HistoryFilter& filter = {}) = 0;
+  // How many history rows `filter` matches.
+  virtual std::int64_t history_count(const HistoryFilter& filter) = 0;
+  // Rows of "folders", "deliveries" and "history" that list() and history()
+  // left out because they could not be read (row_reader.hpp).
+  virtual const UnreadableRows& unreadable() const = 0;
 
   // A target found unavailable (paused until `next_probe`) or answering
   // again (nullopt): shared with every instance on the store. A

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ struct DroppedEvent {
   std::string target_path;
   std::string reason;
   std::string outcome = "filtered";
+  std::string source;  // whose event it was
 };
 
 enum class Enqueued { added, merged };
@@ -82,6 +84,17 @@ struct HistoryEntry {
   std::string config;     // the target's verdict_fingerprint when written ("" before schema 6)
   Millis retried_at = 0;  // when a retry put the folder back in the queue; 0: never
   std::string instance;   // the scanhookd that delivered it ("" on SQLite: the only one)
+  std::string source;     // whose event it follows ("" before schema 7)
+};
+
+// Which history rows QueueStore::history returns; an empty field matches all.
+struct HistoryFilter {
+  std::string target;
+  std::string source;
+  std::string outcome;
+  std::string path;          // a substring of the folder or the path sent, any case (ASCII)
+  Millis finished_from = 0;  // inclusive
+  Millis finished_before = std::numeric_limits<Millis>::max();  // exclusive
 };
 
 // What Queue::retry did with a history row.

@@ -27,6 +27,9 @@ class SqlError : public std::runtime_error {
   int os_error_;
 };
 
+// SQLite's storage classes: what a column of one row actually holds.
+enum class ColumnType { integer, real, text, blob, null };
+
 class SqlStatement {
  public:
   SqlStatement(sqlite3* db, const std::string& sql);
@@ -47,6 +50,7 @@ class SqlStatement {
   std::int64_t integer(int column) const;  // columns count from 0
   std::string text(int column) const;
   bool is_null(int column) const;
+  ColumnType type(int column) const;
 
   // Back to the start, bindings cleared.
   void reset();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
@@ -20,8 +21,8 @@ class TrustedProxies {
   // naming the entry that is not one.
   explicit TrustedProxies(const std::vector<std::string>& lists);
 
-  // "" when `list` parses, else what is wrong with it (for the config check).
-  static std::string check(const std::string& list);
+  // Ok when `list` parses, else what is wrong with it (for the config check).
+  static Expected<void> check(const std::string& list);
 
   bool trusts(const std::string& address) const;
   // The client's address, without a port: the peer's (request.remote_address)

@@ -53,9 +53,12 @@ class UserAuth {
   // Runs before every route's handler (Router::set_gate); nullopt lets it
   // run. Without credentials, a Host naming neither loopback (127.0.0.0/8,
   // localhost, [::1]) nor a server_name gets 421 (a DNS-rebinding page must
-  // get no session). A browser's cross-site change (is_cross_site) to an
-  // Access::webhook route gets 403 unless it carries the session's CSRF
-  // token; server-to-server webhooks send neither Origin nor Sec-Fetch-Site.
+  // get no session), and so does a request without Host (HTTP/1.0) from a
+  // peer that is not loopback; an absolute-form target's authority has
+  // replaced Host before (HttpServer). A browser's cross-site change
+  // (is_cross_site) to an Access::webhook route gets 403 unless it carries
+  // the session's CSRF token; server-to-server webhooks send neither Origin
+  // nor Sec-Fetch-Site.
   std::optional<HttpReply> gate(const HttpRequest& request, Access access);
   // True when `host` (a Host header's value) names this daemon as gate() requires.
   bool host_allowed(const std::string& host) const;
@@ -68,7 +71,7 @@ class UserAuth {
   // nullopt: allowed.
   std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
                                          const std::string& token, const std::string& message);
-  // plex_autoscan's pass: the 429 for a client that guessed wrong too often
+  // A source's pass URL: the 429 for a client that guessed wrong too often
   // (nullopt: it may try), and the count of a wrong guess.
   std::optional<HttpReply> pass_refusal(const HttpRequest& request);
   void record_wrong_pass(const HttpRequest& request);

@@ -55,4 +55,7 @@ class HttpClient {
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(const std::string& text);
 
+// The Authorization header value of HTTP Basic (RFC 7617): "Basic <base64 of user:password>".
+std::string basic_authorization(const std::string& username, const std::string& password);
+
 }  // namespace scanhook::support

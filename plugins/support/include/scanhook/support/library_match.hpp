@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scanhook/result.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace scanhook::support {
 
@@ -39,6 +40,9 @@ std::string server_form(const std::string& path, const std::string& location);
 // that only matches roots is rejected. `product` names the server in reasons.
 LibraryMatch match_libraries(const std::string& folder, const std::vector<Library>& libraries,
                              const std::string& product);
+
+// The libraries as a TargetDescription lists them.
+std::vector<MediaLibrary> media_libraries(const std::vector<Library>& libraries);
 
 // "TV Shows, Anime" — the titles, for explain and logs.
 std::string library_titles(const std::vector<Library>& libraries);

@@ -11,6 +11,7 @@
 #include "scanhook/support/library_cache.hpp"
 #include "scanhook/support/server_api.hpp"
 #include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
 
 namespace scanhook::support {
 
@@ -24,7 +25,8 @@ struct MediaBrowserRoutes {
   std::string not_found_hint;
 };
 
-class MediaBrowserTarget final : public TargetBase {
+// Describes itself (SDK 1.2): the public info's Version and the libraries.
+class MediaBrowserTarget final : public TargetBase, public DescribableBase {
  public:
   static constexpr std::size_t kMaxBatch = 100;
   static constexpr const char* kMediaUpdated = "/Library/Media/Updated";
@@ -39,6 +41,7 @@ class MediaBrowserTarget final : public TargetBase {
   std::vector<Result> on_scan(const std::vector<ScanFolder>& folders) override;
   Result on_probe() override;
   Explanation on_explain(const ScanFolder& folder) override;
+  TargetDescription on_describe() override;
 
  private:
   Discovery discover() const;

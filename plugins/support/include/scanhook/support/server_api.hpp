@@ -18,14 +18,16 @@
 namespace scanhook::support {
 
 // Connection settings read from a plugin's section: `url`, the token under
-// `token_key`, `timeout`, `verify_tls`, `ca_file`. Throws std::runtime_error
-// with a message for the user when they do not fit together.
+// `token_key`, `timeout`, `verify_tls`, `ca_file`. Throws ConfigRefusal
+// naming the key to fix when they do not fit together, or when the token is
+// empty and `token_required`; reads ca_file, writes nothing.
 struct ServerSettings {
   std::string url;
   std::string token;
   HttpOptions http;
 };
-ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key);
+ServerSettings read_server_settings(const ConfigView& config, const std::string& token_key,
+                                    bool token_required = true);
 
 class ServerApi {
  public:
@@ -72,6 +74,10 @@ class ServerApi {
 // with its `token`; a webhook source with `server_token`, because its `token`
 // is the secret webhooks must send to scanhook.
 using AuthHeaders = HeaderList (*)(const std::string& token);
+// The plugin check (SDK 1.2) of a section that talks to the server: what
+// make_server_api would refuse, with nothing made.
+void check_server_api(const CheckArgs& args);
+
 std::shared_ptr<const ServerApi> make_server_api(const std::string& product, const CreateArgs& args,
                                                  AuthHeaders auth_headers);
 

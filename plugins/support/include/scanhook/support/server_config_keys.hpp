@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 #include "scanhook/abi.hpp"
 #include "scanhook/config_key.hpp"
@@ -36,6 +37,9 @@ constexpr ConfigKey ca_file_key(std::uint32_t kinds) {
           "PEM file with a CA certificate to trust for an https:// url, e.g. the one that signed a "
           "self-signed server certificate"};
 }
+// A timeout of 0 would fail every request at once.
+inline constexpr ConfigRange kTimeoutRange{"timeout", 1, std::numeric_limits<std::int64_t>::max()};
+
 inline constexpr ConfigKey kLibraryRefreshKey{
     "library_refresh",
     ConfigType::duration,

@@ -1,4 +1,4 @@
-#include "scanhook/core/plex_sources_command.hpp"
+#include "plex_sources_command.hpp"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -10,13 +10,9 @@
 #include <sstream>
 #include <thread>
 
-#include "scanhook/core/database.hpp"
-#include "scanhook/core/instance_host.hpp"
-#include "scanhook/core/sqlite_plugin_store.hpp"
-#include "scanhook/core/store.hpp"
 #include "scanhook/service.hpp"
 
-namespace scanhook::core {
+namespace scanhook::plex_optout {
 
 namespace {
 
@@ -101,78 +97,82 @@ int login(ServiceCaller& caller, std::ostream& out, std::ostream& err) {
   }
 }
 
-const InstanceConfig* find_service(const Config& config, const std::string& name,
-                                   std::ostream& err) {
-  const InstanceConfig* found = nullptr;
+// The [service.NAME] the command works on: the one named, else the only one.
+std::string find_service(CommandHost& host, const std::string& name) {
+  std::string found;
   std::string names;
-  for (const auto& instance : config.instances) {
-    if (instance.role != Role::service || instance.plugin->name() != "plex_optout") continue;
-    names += (names.empty() ? "" : ", ") + instance.instance;
-    if (name.empty() || instance.instance == name) {
-      if (found != nullptr && name.empty()) {
-        err << "plex-sources: several plex_optout services (" << names
-            << "...): choose one with --service NAME\n";
-        return nullptr;
+  for (const auto& instance : host.instances(kService)) {
+    names += (names.empty() ? "" : ", ") + instance;
+    if (name.empty() || instance == name) {
+      if (!found.empty() && name.empty()) {
+        host.err() << "plex-sources: several plex_optout services (" << names
+                   << "...): choose one with --service NAME\n";
+        return {};
       }
-      found = &instance;
+      found = instance;
     }
   }
-  if (found == nullptr) {
+  if (found.empty()) {
     if (name.empty())
-      err << "plex-sources: the configuration has no [service.NAME] with plugin = plex_optout; "
-             "add one, e.g.\n  [service.plex_optout]\n";
+      host.err() << "plex-sources: the configuration has no [service.NAME] with plugin = "
+                    "plex_optout; add one, e.g.\n  [service.plex_optout]\n";
     else
-      err << "plex-sources: no plex_optout service named \"" << name << "\""
-          << (names.empty() ? "" : " (there is: " + names + ")") << "\n";
+      host.err() << "plex-sources: no plex_optout service named \"" << name << "\""
+                 << (names.empty() ? "" : " (there is: " + names + ")") << "\n";
   }
   return found;
 }
 
+// The words after "plex-sources": --service NAME and --managed anywhere, the action's words.
+struct Arguments {
+  std::vector<std::string> words;
+  std::string service;
+  bool managed = false;
+  bool valid = true;
+};
+
+Arguments read_arguments(const std::vector<std::string>& typed) {
+  Arguments arguments;
+  for (std::size_t i = 0; i < typed.size(); ++i) {
+    const std::string& word = typed[i];
+    if (word == "--managed") {
+      arguments.managed = true;
+    } else if (word == "--service" && i + 1 < typed.size()) {
+      arguments.service = typed[++i];
+    } else if (word.rfind("--service=", 0) == 0) {
+      arguments.service = word.substr(10);
+    } else if (!word.empty() && word[0] == '-') {
+      arguments.valid = false;
+    } else {
+      arguments.words.push_back(word);
+    }
+  }
+  return arguments;
+}
+
 }  // namespace
 
-int run_plex_sources_command(const Config& config, const PlexSourcesOptions& options,
-                             std::ostream& out, std::ostream& err) {
+int run_plex_sources(const std::vector<std::string>& typed, CommandHost& host) {
+  std::ostream& out = host.out();
+  std::ostream& err = host.err();
+  const Arguments options = read_arguments(typed);
   const auto& words = options.words;
   const std::string action = words.empty() ? "" : words[0];
   const std::size_t expected = action == "set" ? 3 : 1;
-  if (action.empty() || words.size() != expected ||
+  if (!options.valid || action.empty() || words.size() != expected ||
       (action != "login" && action != "logout" && action != "status" && action != "list" &&
        action != "set" && action != "disable-all")) {
     err << kUsage;
     return 64;
   }
-  const InstanceConfig* section = find_service(config, options.service, err);
-  if (section == nullptr) return 78;
-
-  // The plugin's key/value store where the daemon keeps it: the SQLite file,
-  // or the PostgreSQL database every instance shares.
-  std::unique_ptr<Database> database;
-  std::unique_ptr<Store> shared;
-  try {
-    const std::string name = config.server.string("database");
-    if (is_postgres_url(name)) {
-      StoreSettings settings{name, config.server.string("database_password"), "plex-sources"};
-      settings.minimum_age = config.queue.duration("minimum_age");  // as the daemons': unchanged
-      shared = open_store(settings);
-    } else {
-      database = std::make_unique<Database>(name);
-    }
-  } catch (const std::exception& error) {
-    err << "plex-sources: " << error.what() << "\n";
-    return 1;
+  const std::string service = find_service(host, options.service);
+  if (service.empty()) return 78;
+  const OpenedInstance opened = host.open(kService, service);
+  if (!opened.instance) {
+    err << "plex-sources: " << opened.error << "\n";
+    return opened.exit_code;
   }
-  std::unique_ptr<PluginStore> file_store;
-  if (database) file_store = std::make_unique<SqlitePluginStore>(*database);
-  InstanceHost host(section->instance, shared ? shared->plugins() : *file_store,
-                    [](const std::string&, const std::vector<ScanEvent>&) { return false; });
-  std::string error;
-  const auto made =
-      section->plugin->create(kService, section->instance, section->plugin_config, host, error);
-  if (!made) {
-    err << "plex-sources: [" << section->section << "] " << error << "\n";
-    return 78;
-  }
-  ServiceCaller caller(*std::static_pointer_cast<Service>(made));
+  ServiceCaller caller(*std::static_pointer_cast<Service>(opened.instance));
 
   if (action == "login") return login(caller, out, err);
   if (action == "logout") {
@@ -222,4 +222,4 @@ int run_plex_sources_command(const Config& config, const PlexSourcesOptions& opt
   return reply.status == 200 ? 0 : 1;
 }
 
-}  // namespace scanhook::core
+}  // namespace scanhook::plex_optout

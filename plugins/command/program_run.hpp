@@ -1,0 +1,29 @@
+// Runs one program to its end without a shell: argv as given, `input` on its
+// stdin, a time limit after which its process group is stopped (SIGTERM,
+// then SIGKILL), and the tail of what it wrote to stderr.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace scanhook::command {
+
+struct RunOutcome {
+  enum class End { exited, signalled, timed_out, not_started, lost };
+  End end = End::not_started;
+  int exit_code = -1;           // End::exited
+  int signal = 0;               // End::signalled
+  std::string error;            // End::not_started: why (the program is missing, ...)
+  std::string last_error_line;  // the last non-empty line it wrote to stderr
+};
+
+// `argv[0]` is looked up in PATH when it has no slash. The program gets its
+// own process group, so a timeout also stops what it started.
+RunOutcome run_program(const std::vector<std::string>& argv, const std::string& input,
+                       std::chrono::milliseconds timeout);
+
+// Where argv[0] would be run from, or "" when it is not an executable file.
+std::string find_program(const std::string& name);
+
+}  // namespace scanhook::command

@@ -1,0 +1,170 @@
+// scanhookd --check-config against the real start-up: a corpus of
+// configurations start-up refuses, each run both ways. The check must refuse
+// every one (naming file, line, section and key) and start-up must refuse it
+// too, so "configuration OK" never precedes a failed start.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "support/daemon_process.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::testing::DaemonProcess;
+using scanhook::testing::run_scanhookd;
+using scanhook::testing::TempDir;
+
+namespace {
+
+// Lines 1-3 of most entries; their own lines start at line 4, inside [server].
+const std::string kHead = "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/state/scanhook.db\n";
+
+struct BadConfig {
+  std::string ini;      // "{dir}" is the test's folder
+  std::string refusal;  // what follows "FILE:": "LINE: [section] key: why"
+  int start_exit = 78;  // what the real start-up exits with
+};
+
+const std::vector<BadConfig>& corpus() {
+  static const std::vector<BadConfig> configs = {
+      // The five (#15).
+      {kHead + "[source.sonarr]\norigin_target = nosuch\n[target.log]\n",
+       "5: [source.sonarr] origin_target: there is no [target.nosuch]"},
+      {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken = t\ntimeout = 0s\n",
+       "7: [target.plex] timeout: must be at least 1ms"},
+      {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken = t\nca_file = {dir}/ca.pem\n",
+       "7: [target.plex] ca_file: only used with an https:// url"},
+      {kHead + "[target.rclone]\nmissing_retries = 5000\n",
+       "5: [target.rclone] missing_retries: must be from 0 to 1000, found \"5000\""},
+      {kHead + "[source.rclone]\nremote = gdrive:Media\ninterval = 0s\n[target.log]\n",
+       "6: [source.rclone] interval: must be at least 1s"},
+      // The media servers' connection settings.
+      {kHead + "[target.plex]\nurl = https://127.0.0.1:32400\ntoken = t\n"
+               "ca_file = http://example.com/ca.pem\n",
+       "7: [target.plex] ca_file: expected an absolute path"},
+      {kHead + "[target.plex]\nurl = https://127.0.0.1:32400\ntoken = t\n"
+               "ca_file = {dir}/missing.pem\n",
+       "7: [target.plex] ca_file: cannot read"},
+      {kHead + "[target.plex]\nurl = https://127.0.0.1:32400\ntoken = t\n"
+               "ca_file = {dir}/ca.pem\nverify_tls = false\n",
+       "7: [target.plex] ca_file: ca_file and verify_tls = false contradict each other"},
+      {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken =\n",
+       "6: [target.plex] token: the server's API token is empty"},
+      {kHead + "[target.plex]\nurl = http://127.0.0.1:32400/?x=1\ntoken = t\n",
+       "5: [target.plex] url: give only scheme, host, port and path prefix"},
+      {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken_file = {dir}/missing\n",
+       "6: [target.plex] token_file: cannot read the file"},
+      {kHead + "[target.emby]\nurl = http://127.0.0.1:8096/emby\ntoken = t\ntimeout = 0s\n",
+       "7: [target.emby] timeout: must be at least 1ms"},
+      {kHead + "[source.jellyfin]\nurl = http://127.0.0.1:8096\nserver_token =\n[target.log]\n",
+       "6: [source.jellyfin] server_token: the server's API token is empty"},
+      // rclone.
+      {kHead + "[target.rclone]\nmax_batch = 0\n",
+       "5: [target.rclone] max_batch: must be from 1 to 1000"},
+      {kHead + "[source.rclone]\nremote =\n[target.log]\n", "5: [source.rclone] remote: empty"},
+      {kHead + "[source.rclone]\nremote = gdrive:\npath_prefix = mnt/remote\n[target.log]\n",
+       "6: [source.rclone] path_prefix: must be an absolute path"},
+      {kHead + "[source.rclone]\nremote = gdrive:\nmax_deleted_percent = 0\n[target.log]\n",
+       "6: [source.rclone] max_deleted_percent: must be from 1 to 100"},
+      // A service.
+      {kHead + "[service.plexsources]\nplugin = plex_optout\nproduct =\n",
+       "6: [service.plexsources] product: must be 1 to 64 printable characters"},
+      // The core's own keys.
+      {kHead + "threads = 0\n[target.log]\n", "4: [server] threads: must be from 1 to 1024"},
+      {kHead + "log_level = loud\n[target.log]\n",
+       "4: [server] log_level: \"loud\" is not a level"},
+      {kHead + "max_body_size = 0\n[target.log]\n",
+       "4: [server] max_body_size: must be at least 1"},
+      {kHead + "header_timeout = 0s\n[target.log]\n",
+       "4: [server] header_timeout: must be at least 100ms"},
+      {kHead + "[queue]\nretry_initial = 1m\nretry_max = 30s\n[target.log]\n",
+       "6: [queue] retry_max: must not be below retry_initial"},
+      {kHead + "[queue]\nidle_interval = 0s\n[target.log]\n",
+       "5: [queue] idle_interval: must be at least 1ms"},
+      {kHead + "[queue]\ndead_letter_count = -1\n[target.log]\n",
+       "5: [queue] dead_letter_count: must be at least 0"},
+      {kHead + "[manual]\nrewrite = /tv\n[target.log]\n", "5: [manual] rewrite: "},
+      {kHead + "[target.log]\ninclude = (\n", "5: [target.log] include: not a valid regular"},
+      {kHead + "[target.log]\nprefx = x\n",
+       "5: [target.log] prefx: unknown key (did you mean 'prefix'?)"},
+      {kHead + "[target.x]\nplugin = nosuch\n", "5: [target.x] plugin: no plugin named \"nosuch\""},
+      {"[server]\nlisten = 0.0.0.0:0\ndatabase = {dir}/state/scanhook.db\n[target.log]\n",
+       "2: [server] listen: 0.0.0.0 is reachable from other machines"},
+      {"[server]\nlisten = somewhere\ndatabase = {dir}/state/scanhook.db\n[target.log]\n",
+       "2: [server] listen: listen must be address:port"},
+      // The database's place: start-up cannot create it (73, EX_CANTCREAT).
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/a_file/scanhook.db\n[target.log]\n",
+       "3: [server] database: cannot create the folder", 73},
+  };
+  return configs;
+}
+
+std::string with_dir(std::string text, const std::string& dir) {
+  for (auto at = text.find("{dir}"); at != std::string::npos; at = text.find("{dir}", at))
+    text.replace(at, 5, dir);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "check-config refuses every configuration start-up refuses, naming file, line, "
+    "section and key",
+    "[check-config]") {
+  for (const auto& bad : corpus()) {
+    TempDir dir;
+    dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    dir.write("a_file", "not a folder\n");
+    const auto ini = dir.write("scanhook.ini", with_dir(bad.ini, dir.path().string()));
+    INFO(bad.ini);
+
+    const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
+    CHECK(checked.exit_code == 78);
+    CHECK_THAT(checked.output, Contains(ini.string() + ":" + bad.refusal));
+    CHECK_THAT(checked.output, !Contains("configuration OK"));
+
+    // Start-up refuses the same configuration, and nothing was written by either.
+    const auto started = run_scanhookd({"--config", ini.string()});
+    CHECK(started.exit_code == bad.start_exit);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "state"));
+  }
+}
+
+TEST_CASE("check-config on a sound configuration opens nothing, and start-up then serves",
+          "[check-config]") {
+  TempDir dir;
+  const std::string ini =
+      kHead +
+      "[source.sonarr]\n[target.rclone]\nurl = http://127.0.0.1:1\n[target.log]\n"
+      "[service.plexsources]\nplugin = plex_optout\n";
+  const auto file = dir.write("check.ini", with_dir(ini, dir.path().string()));
+  const auto checked = run_scanhookd({"--check-config", "--config", file.string()});
+  CHECK(checked.exit_code == 0);
+  CHECK_THAT(checked.output, Contains("configuration OK"));
+  // No database, no plex_optout account store, no listener: nothing at all.
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "state"));
+
+  DaemonProcess daemon(dir.path(), ini);
+  CHECK(daemon.wait_until_listening());
+}
+
+TEST_CASE("check-config says which plugins predate SDK 1.2 and so could not be checked",
+          "[check-config]") {
+  TempDir dir;
+  const auto plugins = dir.path() / "plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "sdk_1_1.so",
+                             plugins / "fixture_old.so");
+  const auto ini = dir.write("old.ini", "[server]\nplugin_dir = " + plugins.string() +
+                                            "\ndatabase = " + dir.path().string() +
+                                            "/state/db\n[target.old]\nplugin = fixture_old\n"
+                                            "api_key = k\n");
+  const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
+  CHECK(checked.exit_code == 0);
+  CHECK_THAT(checked.output, Contains("note: [target.old] plugin fixture_old is built against SDK "
+                                      "1.1 (no check)") &&
+                                 Contains("configuration OK"));
+}

@@ -1,0 +1,184 @@
+// require_exists end to end: the real scanhookd holding a folder back from a
+// recording target until the folder, its files and their sha256 are there.
+#include <catch2/catch.hpp>
+
+#include <Poco/JSON/Array.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "support/eventually.hpp"
+#include "support/plugin_daemon.hpp"
+#include "support/temp_dir.hpp"
+
+using Catch::Matchers::Contains;
+using scanhook::testing::DaemonClient;
+using scanhook::testing::eventually;
+using scanhook::testing::PluginDaemon;
+using scanhook::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+// sha256 of "video" (`printf video | sha256sum`).
+const std::string kVideoSha256 = "0cab1c9617404faf2b24e221e189ca5945813e14d3f766345b09ca13bbe28ffc";
+
+// Long enough for several retries (retry_max = 200ms): a folder not there
+// stays undelivered for it.
+constexpr std::chrono::milliseconds kSeveralRetries{1500};
+
+class PresenceRig {
+ public:
+  explicit PresenceRig(const std::string& exists_timeout = "1h")
+      : daemon_({"recorder"},
+                "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
+                "require_exists = true\nlocal_rewrite = /mnt/media => " +
+                    local_.path().string() + "\nexists_timeout = " + exists_timeout + "\n") {}
+
+  fs::path local() const { return local_.path(); }
+  const DaemonClient& client() const { return daemon_.client(); }
+  std::vector<std::string> recorded() const { return daemon_.recorded(); }
+  bool delivered() const { return daemon_.recorded_at_least(1); }
+  std::string last_error() const { return daemon_.last_error("rec"); }
+  void write(const std::string& relative, const std::string& content) const {
+    fs::create_directories((local() / relative).parent_path());
+    std::ofstream(local() / relative, std::ios::binary | std::ios::trunc) << content;
+  }
+
+ private:
+  TempDir local_{"scanhook-local"};  // this machine's view of /mnt/media
+  PluginDaemon daemon_;
+};
+
+}  // namespace
+
+TEST_CASE("with require_exists a folder waits until it exists locally, then is delivered",
+          "[e2e][require_exists]") {
+  PresenceRig rig;
+  rig.client().post_json("/api/scan", R"({"paths":["/mnt/media/tv/Severance/Season 02"]})");
+  std::this_thread::sleep_for(kSeveralRetries);
+  CHECK(rig.recorded().empty());
+  CHECK_THAT(rig.last_error(),
+             Contains("the folder " + (rig.local() / "tv/Severance/Season 02").string() +
+                      " (local_rewrite of /mnt/media/tv/Severance/Season 02) "
+                      "does not exist"));
+  fs::create_directories(rig.local() / "tv/Severance/Season 02");
+  REQUIRE(rig.delivered());
+  CHECK(rig.recorded() == std::vector<std::string>{"/mnt/media/tv/Severance/Season 02"});
+}
+
+TEST_CASE("a folder still missing after exists_timeout is rejected with the reason",
+          "[e2e][require_exists]") {
+  PresenceRig rig("1s");
+  rig.client().post_json("/api/scan", R"({"paths":["/mnt/media/tv/Never There"]})");
+  Poco::JSON::Object::Ptr row;
+  REQUIRE(eventually(
+      [&] {
+        const auto history = rig.client().get_json("/api/history")->getArray("history");
+        if (history->size() == 0) return false;
+        row = history->getObject(0);
+        return true;
+      },
+      std::chrono::seconds(10)));
+  CHECK(row->getValue<std::string>("outcome") == "rejected");
+  CHECK_THAT(row->getValue<std::string>("reason"),
+             Contains("tv/Never There (local_rewrite of /mnt/media/tv/Never There) does not "
+                      "exist, 1s after the first event (require_exists, exists_timeout)"));
+  CHECK(rig.recorded().empty());
+}
+
+TEST_CASE("a file event's folder waits until the file exists", "[e2e][require_exists]") {
+  PresenceRig rig;
+  fs::create_directories(rig.local() / "movies/Heat (1995)");
+  rig.client().post_json("/api/scan",
+                         R"({"files":[{"path":"/mnt/media/movies/Heat (1995)/Heat.mkv"}]})");
+  std::this_thread::sleep_for(kSeveralRetries);
+  CHECK(rig.recorded().empty());
+  CHECK_THAT(rig.last_error(), Contains("Heat.mkv) does not exist"));
+  rig.write("movies/Heat (1995)/Heat.mkv", "video");
+  REQUIRE(rig.delivered());
+  CHECK(rig.recorded() == std::vector<std::string>{"/mnt/media/movies/Heat (1995)"});
+}
+
+TEST_CASE("a file given with its sha256 waits until the file has that content",
+          "[e2e][require_exists]") {
+  PresenceRig rig;
+  rig.write("movies/Heat (1995)/Heat.mkv", "vid");  // still uploading
+  SECTION("through /api/scan") {
+    rig.client().post_json(
+        "/api/scan", R"({"files":[{"path":"/mnt/media/movies/Heat (1995)/Heat.mkv","hash":")" +
+                         kVideoSha256 + "\"}]}");
+  }
+  SECTION("through the manual trigger") {
+    const auto answer = rig.client().post(
+        "/triggers/manual?file=%2Fmnt%2Fmedia%2Fmovies%2FHeat%20%281995%29%2FHeat.mkv&hash=" +
+            kVideoSha256,
+        "", "");
+    REQUIRE(answer.status == 200);
+  }
+  std::this_thread::sleep_for(kSeveralRetries);
+  CHECK(rig.recorded().empty());
+  CHECK_THAT(rig.last_error(), Contains("not the expected " + kVideoSha256));
+  rig.write("movies/Heat (1995)/Heat.mkv", "video");
+  REQUIRE(rig.delivered());
+  CHECK(rig.recorded() == std::vector<std::string>{"/mnt/media/movies/Heat (1995)"});
+}
+
+TEST_CASE("a bad hash is a 400 and queues nothing", "[e2e][require_exists]") {
+  PresenceRig rig;
+  const auto short_hash = rig.client().post(
+      "/api/scan", R"({"files":[{"path":"/mnt/media/movies/Heat.mkv","hash":"abc"}]})",
+      "application/json");
+  CHECK(short_hash.status == 400);
+  CHECK_THAT(short_hash.body, Contains("64 hex digits"));
+  const auto two_files = rig.client().post(
+      "/triggers/manual?file=%2Fa%2Fb.mkv&file=%2Fa%2Fc.mkv&hash=" + kVideoSha256, "", "");
+  CHECK(two_files.status == 400);
+  CHECK_THAT(two_files.body, Contains("exactly one file"));
+  CHECK(rig.client().queue_empty());
+}
+
+TEST_CASE("a hash is refused when no target would check it", "[e2e][require_exists]") {
+  const PluginDaemon daemon({"recorder"},
+                            "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n");
+  const auto answer = daemon.client().post(
+      "/api/scan",
+      R"({"files":[{"path":"/mnt/media/movies/Heat.mkv","hash":")" + kVideoSha256 + "\"}]}",
+      "application/json");
+  CHECK(answer.status == 400);
+  CHECK_THAT(answer.body, Contains("require_exists = true"));
+}
+
+TEST_CASE("explain shows where a require_exists target looks and what is missing there",
+          "[e2e][require_exists]") {
+  PresenceRig rig;
+  const auto explain = [&] {
+    return rig.client()
+        .post_json("/api/explain", R"({"path":"/mnt/media/tv/Andor/Season 01"})")
+        ->getArray("targets")
+        ->getObject(0)
+        ->getObject("require_exists");
+  };
+  const std::string local = (rig.local() / "tv/Andor/Season 01").string();
+  CHECK(explain()->getValue<std::string>("local_path") == local);
+  CHECK(explain()->getValue<std::string>("missing") ==
+        "the folder " + local + " (local_rewrite of /mnt/media/tv/Andor/Season 01) does not exist");
+  fs::create_directories(local);
+  CHECK(explain()->getValue<std::string>("missing").empty());
+  CHECK(rig.recorded().empty());  // explain queues nothing
+}
+
+TEST_CASE("a hash given for an earlier scan of the folder does not hold back its next one",
+          "[e2e][require_exists]") {
+  PresenceRig rig;
+  rig.write("movies/Heat (1995)/Heat.mkv", "video");
+  rig.client().post_json("/api/scan",
+                         R"({"files":[{"path":"/mnt/media/movies/Heat (1995)/Heat.mkv","hash":")" +
+                             kVideoSha256 + "\"}]}");
+  REQUIRE(rig.delivered());
+  // An upgrade replaces the file; its scan names only the folder.
+  rig.write("movies/Heat (1995)/Heat.mkv", "video, upgraded");
+  rig.client().post_json("/api/scan", R"j({"paths":["/mnt/media/movies/Heat (1995)"]})j");
+  CHECK(eventually([&] { return rig.recorded().size() == 2; }, std::chrono::seconds(10)));
+}

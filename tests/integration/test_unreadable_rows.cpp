@@ -1,0 +1,174 @@
+// One unreadable row never turns a listing into a 500: a real database, filled
+// by scanhookd, then one row damaged the way a bad page, a hand edit or
+// another program leaves it (bytes that are not UTF-8, text in a number's
+// column, JSON that does not parse), written with raw SQL as the sqlite3 CLI
+// would. The listing answers 200 with every other row, says how many rows it
+// left out, and the log names the row once.
+#include <signal.h>
+#include <sqlite3.h>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "support/daemon_client.hpp"
+#include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
+#include "support/temp_dir.hpp"
+
+using scanhook::testing::DaemonClient;
+using scanhook::testing::DaemonProcess;
+using scanhook::testing::TempDir;
+
+namespace {
+
+// A source and a target of the recording test plugin; `queue` is the [queue] section's body.
+std::string ini_for(const std::string& queue) {
+  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = "
+         "{dir}/plugins\n[queue]\n" +
+         queue +
+         "[source.arr]\nplugin = recorder\n[target.rec]\nplugin = recorder\nrecord = {dir}/rec\n";
+}
+
+void install_recorder(const TempDir& dir) {
+  std::filesystem::create_directories(dir / "plugins");
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
+                             dir / "plugins" / "recorder.so");
+}
+
+// Runs SQL on the stopped daemon's file directly, as the sqlite3 CLI would.
+void run_sql(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  const std::string message = error ? error : "";
+  sqlite3_free(error);
+  REQUIRE(sqlite3_changes(db) == 1);
+  sqlite3_close(db);
+  REQUIRE(message.empty());
+  REQUIRE(rc == SQLITE_OK);
+}
+
+void stop(DaemonProcess& daemon) {
+  daemon.send_signal(SIGTERM);
+  REQUIRE(daemon.wait_for_exit() == 0);
+}
+
+void post_folder(const DaemonClient& client, const std::string& folder) {
+  REQUIRE(client.post("/triggers/arr", R"({"paths": [")" + folder + R"("]})", "application/json")
+              .status == 200);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("a queued folder whose path is not UTF-8 is left out of /api/queue, the rest listed",
+          "[storage]") {
+  TempDir dir;
+  install_recorder(dir);
+  const std::string ini = ini_for("minimum_age = 1h\n");
+  {
+    DaemonProcess daemon(dir.path(), ini);
+    REQUIRE(daemon.wait_until_listening());
+    const DaemonClient client(daemon.url());
+    for (const char* folder : {"/tv/One", "/tv/Two", "/tv/Three"}) post_folder(client, folder);
+    stop(daemon);
+  }
+  run_sql(dir / "scanhook.db",
+          "UPDATE folders SET path = CAST(x'2f74762fc3' AS TEXT) WHERE path = '/tv/Two'");
+  run_sql(dir / "scanhook.db",
+          "UPDATE deliveries SET attempts = 'many' WHERE folder_id = "
+          "(SELECT id FROM folders WHERE path = '/tv/Three')");
+
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+  for (int listing = 0; listing < 2; ++listing) {
+    const auto queue = client.get_json("/api/queue");
+    const auto folders = queue->getArray("folders");
+    REQUIRE(folders->size() == 2);
+    CHECK(folders->getObject(0)->getValue<std::string>("path") == "/tv/One");
+    CHECK(folders->getObject(0)->getArray("deliveries")->size() == 1);
+    // The folder stays; only its unreadable delivery is left out.
+    CHECK(folders->getObject(1)->getValue<std::string>("path") == "/tv/Three");
+    CHECK(folders->getObject(1)->getArray("deliveries")->size() == 0);
+    CHECK(queue->getValue<int>("unreadable_rows") == 2);
+    CHECK(queue->getValue<int>("total") == 3);
+  }
+  REQUIRE(daemon.wait_for_output("attempts holds text, not an integer"));
+  REQUIRE(daemon.wait_for_output("path holds bytes that are not UTF-8"));
+  const std::string log = daemon.output();
+  CHECK(occurrences(log, "path holds bytes that are not UTF-8") == 1);
+  CHECK(occurrences(log, "attempts holds text, not an integer") == 1);
+}
+
+TEST_CASE(
+    "a history row with text for its finish time is left out of /api/history, the rest listed",
+    "[storage]") {
+  TempDir dir;
+  install_recorder(dir);
+  const std::string ini = ini_for("minimum_age = 0s\n");
+  {
+    DaemonProcess daemon(dir.path(), ini);
+    REQUIRE(daemon.wait_until_listening());
+    const DaemonClient client(daemon.url());
+    for (const char* folder : {"/tv/One", "/tv/Two", "/tv/Three"}) post_folder(client, folder);
+    REQUIRE(scanhook::testing::eventually(
+        [&] { return client.get_json("/api/history")->getArray("history")->size() == 3; }));
+    stop(daemon);
+  }
+  // Text sorts after every number in SQLite: start-up's pruning keeps the row.
+  run_sql(dir / "scanhook.db",
+          "UPDATE history SET finished_at = 'yesterday' WHERE folder = '/tv/Two'");
+
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+  const auto answer = client.get_json("/api/history");
+  const auto history = answer->getArray("history");
+  REQUIRE(history->size() == 2);
+  CHECK(history->getObject(0)->getValue<std::string>("folder") == "/tv/Three");
+  CHECK(history->getObject(1)->getValue<std::string>("folder") == "/tv/One");
+  CHECK(answer->getValue<int>("unreadable_rows") == 1);
+  // The log line may reach us after the answer; a second listing must not add one.
+  REQUIRE(daemon.wait_for_output("finished_at holds text, not an integer"));
+  CHECK(client.get_json("/api/history")->getArray("history")->size() == 2);
+  CHECK(occurrences(daemon.output(), "finished_at holds text, not an integer") == 1);
+}
+
+TEST_CASE(
+    "a dead letter whose headers are not JSON is left out of /api/deadletters and not replayed",
+    "[storage]") {
+  TempDir dir;
+  install_recorder(dir);
+  const std::string ini = ini_for("minimum_age = 1h\n");
+  {
+    DaemonProcess daemon(dir.path(), ini);
+    REQUIRE(daemon.wait_until_listening());
+    const DaemonClient client(daemon.url());
+    for (int letter = 0; letter < 2; ++letter)  // a relative path: refused at the door, kept
+      REQUIRE(
+          client.post("/triggers/arr", R"({"paths": ["tv/Show"]})", "application/json").status ==
+          400);
+    stop(daemon);
+  }
+  run_sql(dir / "scanhook.db", "UPDATE dead_letters SET headers = '[[\"Host\"' WHERE id = 1");
+
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+  const auto answer = client.get_json("/api/deadletters");
+  const auto letters = answer->getArray("dead_letters");
+  REQUIRE(letters->size() == 1);
+  CHECK(letters->getObject(0)->getValue<int>("id") == 2);
+  CHECK(answer->getValue<int>("unreadable_rows") == 1);
+  CHECK(client.post("/api/deadletters/1/replay", "", "application/json").status == 404);
+  REQUIRE(daemon.wait_for_output("dead_letters row 1 cannot be read"));
+  CHECK(occurrences(daemon.output(),
+                    "dead_letters row 1 cannot be read (headers is not a JSON list") == 1);
+}
