@@ -2,7 +2,7 @@
 # Installs the Debian packages scanhook builds, runs and tests with, when missing.
 # Used by the README's commands; safe to run again (it installs nothing twice).
 set -eu
-packages="cmake ninja-build g++ pkg-config libpoco-dev libboost-dev catch2 libsimdjson-dev libsqlite3-dev libre2-dev sqlite3 libssl-dev openssl rclone wrk chromium clang-format"
+packages="cmake ninja-build g++ pkg-config libpoco-dev libboost-dev catch2 libsimdjson-dev libsqlite3-dev libpq-dev postgresql libre2-dev sqlite3 libssl-dev openssl rclone wrk chromium clang-format"
 # The Debian package (cpack -G DEB needs dpkg-shlibdeps; its test lints it and checks /health).
 packages="$packages dpkg-dev lintian curl"
 # The fuzz targets (bench/fuzz.sh, -DSCANHOOK_FUZZ=ON): clang and its libFuzzer.

@@ -49,7 +49,12 @@ const std::vector<CoreKey>& server_keys() {
       {"plugin_dir", ConfigType::string, "", false,
        "folder of plugin .so files (empty: ../lib/scanhook/plugins beside the binary)"},
       {"database", ConfigType::string, "state/scanhook.db", false,
-       "SQLite file (relative paths start at the working directory)"},
+       "SQLite file (relative paths start at the working directory), or "
+       "postgresql://user@host:port/db to share one queue between several scanhookd"},
+      {"database_password", ConfigType::secret, "", false,
+       "the PostgreSQL user's password (not for a SQLite file)"},
+      {"instance_name", ConfigType::string, "", false,
+       "this scanhookd's name in a shared PostgreSQL queue's history (empty: the host name)"},
       {"username", ConfigType::string, "", false, "HTTP Basic user for the API and UI"},
       {"password", ConfigType::secret, "", false, "HTTP Basic password for the API and UI"},
       {"session_idle_timeout", ConfigType::duration, "12h", false,
@@ -106,6 +111,9 @@ const std::vector<CoreKey>& queue_keys() {
        "how often an idle target looks for folders that became due", 1, kNoMax, kWouldSpin},
       {"history_retention", ConfigType::duration, "30d", false,
        "how long finished deliveries stay in the history"},
+      {"lease", ConfigType::duration, "60s", false,
+       "PostgreSQL: a delivery picked by one scanhookd is its own this long (one that dies "
+       "loses its picks after this)"},
       {"dead_letter_count", ConfigType::integer, "100", false,
        "most webhook bodies kept as dead letters (the oldest go first)", 0, kNoMax, "0 keeps none"},
       {"dead_letter_bytes", ConfigType::integer, "67108864", false,
@@ -304,6 +312,7 @@ QueueSettings queue_settings(const CoreSettings& values) {
   queue.probe_interval = values.duration("probe_interval");
   queue.idle_interval = values.duration("idle_interval");
   queue.history_retention = values.duration("history_retention");
+  queue.lease = values.duration("lease");
   // Bounded below by 0 in queue_keys().
   queue.dead_letter_count = static_cast<std::size_t>(values.integer("dead_letter_count"));
   queue.dead_letter_bytes = static_cast<std::size_t>(values.integer("dead_letter_bytes"));

@@ -6,10 +6,16 @@
 
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/read_only_database.hpp"
+#include "scanhook/core/store.hpp"
 
 namespace scanhook::core {
 
 int run_database_check(const std::string& database, std::ostream& out, std::ostream& err) {
+  if (is_postgres_url(database)) {  // never printed: the URL may hold a password
+    err << "scanhookd db check: the database is PostgreSQL: check it with its own tools "
+           "(pg_amcheck); this command reads SQLite files\n";
+    return 64;
+  }
   std::error_code error;
   if (!std::filesystem::is_regular_file(database, error)) {
     err << "scanhookd db check: " << database << ": no such file (scanhookd creates it at start)\n";

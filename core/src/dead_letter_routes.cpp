@@ -4,7 +4,7 @@
 
 namespace scanhook::core {
 
-void add_dead_letter_delete_route(Router& router, DeadLetters& letters,
+void add_dead_letter_delete_route(Router& router, DeadLetterStore& letters,
                                   std::function<void()> deleted) {
   router.add(
       "DELETE", "/api/deadletters/{id}", Access::user,

@@ -1,9 +1,8 @@
 #include "scanhook/core/dead_letters.hpp"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
+#include "scanhook/core/notification_outbox.hpp"
 
-#include <sstream>
+#include <Poco/Exception.h>
 
 #include "scanhook/core/row_reader.hpp"
 
@@ -11,40 +10,10 @@ namespace scanhook::core {
 
 namespace {
 
-bool is_credential(const std::string& name) {
-  return iequals(name, "Authorization") || iequals(name, "Cookie") ||
-         iequals(name, "X-Scanhook-Token") || iequals(name, "token");
-}
-
-std::string to_json(const HeaderList& pairs) {
-  Poco::JSON::Array array;
-  for (const auto& [name, value] : pairs) {
-    if (is_credential(name)) continue;
-    Poco::JSON::Array pair;
-    pair.add(name);
-    pair.add(value);
-    array.add(pair);
-  }
-  std::ostringstream out;
-  array.stringify(out);
-  return out.str();
-}
-
-HeaderList from_json(const std::string& text) {
-  HeaderList pairs;
-  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const auto pair = array->getArray(static_cast<unsigned>(i));
-    if (!pair) throw Poco::DataFormatException("item " + std::to_string(i) + " is not a pair");
-    pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
-  }
-  return pairs;
-}
-
-// A column of name/value pairs as to_json wrote it, or UnreadableRow.
+// A column of name/value pairs as DeadLetterStore::pairs_json wrote it, or UnreadableRow.
 HeaderList pairs_of(const RowReader& row, int column, const char* name) {
   try {
-    return from_json(row.bytes(column, name));
+    return DeadLetterStore::pairs_from_json(row.bytes(column, name));
   } catch (const Poco::Exception& error) {
     throw UnreadableRow(name, "is not a JSON list of pairs: " + error.displayText());
   }
@@ -72,8 +41,7 @@ DeadLetters::DeadLetters(Database& database, std::size_t max_count, std::size_t 
     : database_(database), max_count_(max_count), max_bytes_(max_bytes) {}
 
 std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const HttpRequest& request,
-                                              const std::string& error, Millis now,
-                                              const std::function<void(SqlConnection&)>& also) {
+                                              const std::string& error, Millis now) {
   if (request.body.size() > max_bytes_ || max_count_ == 0) return std::nullopt;
   return database_.write([&](SqlConnection& sql) {
     sql.prepare(
@@ -81,8 +49,8 @@ std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const H
            "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
         .bind(1, source)
         .bind(2, now)
-        .bind(3, to_json(request.headers))
-        .bind(4, to_json(request.query))
+        .bind(3, DeadLetterStore::pairs_json(request.headers))
+        .bind(4, DeadLetterStore::pairs_json(request.query))
         .bind_blob(5, request.body)
         .bind(6, error)
         .run();
@@ -100,7 +68,7 @@ std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const H
           WHERE total > ?1))sql")
         .bind(1, static_cast<std::int64_t>(max_bytes_))
         .run();
-    if (also) also(sql);
+    if (outbox_) outbox_->add(sql, NotificationEvent::dead_letter, source, "", error, now);
     return id;
   });
 }
@@ -150,17 +118,6 @@ void DeadLetters::failed_again(std::int64_t id, const std::string& error) {
         .bind(2, error)
         .run();
   });
-}
-
-HttpRequest DeadLetters::request_of(const DeadLetter& letter) {
-  HttpRequest request;
-  request.method = "POST";
-  request.path = "/triggers/" + letter.source;
-  request.headers = letter.headers;
-  request.query = letter.query;
-  request.body = letter.body;
-  request.remote_address = "replay";
-  return request;
 }
 
 }  // namespace scanhook::core

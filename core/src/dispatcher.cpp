@@ -37,7 +37,7 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
 
 }  // namespace
 
-Dispatcher::Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
+Dispatcher::Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
                        DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox)
     : queue_(queue),
       intake_(intake),
@@ -150,6 +150,7 @@ void Dispatcher::run(Worker& worker) {
       paused = worker.paused;
       next_probe = worker.next_probe;
     }
+    if (!paused) paused = adopt_shared_pause(worker, next_probe);
     if (paused) {
       const Millis wait = next_probe - now_millis();
       if (wait > 0) {
@@ -193,6 +194,7 @@ void Dispatcher::probe(Worker& worker) {
     }
   }
   if (resumed) {
+    share_pause(worker, std::nullopt);
     logger_.information("target " + worker.slot.name + " answers again: deliveries resume");
     notify_state(NotificationEvent::target_up, worker.slot.name, "");
     wake();  // scan targets may have been waiting for this prepare target
@@ -294,6 +296,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     }
   }
   if (unavailable) {
+    share_pause(worker, SharedPause{finished + settings_.probe_interval.count(), last_error, ""});
     logger_.warning("target " + worker.slot.name + " is unavailable (" + last_error +
                     "): paused, probing every " +
                     std::to_string(settings_.probe_interval.count() / 1000) + "s");
@@ -302,6 +305,35 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   if (prepared) wake();
   if (settings_.on_change) settings_.on_change();
   return true;
+}
+
+bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {
+  std::optional<SharedPause> pause;
+  try {
+    pause = queue_.shared_pause(worker.slot.name, now_millis());
+  } catch (const std::exception& error) {
+    logger_.error("target " + worker.slot.name + ": cannot read its shared state: " + error.what());
+  }
+  if (!pause) return false;
+  {
+    std::lock_guard lock(mutex_);
+    worker.paused = true;
+    worker.next_probe = next_probe = pause->until;
+    worker.last_error = pause->error;
+    note_answer(worker, false, now_millis());
+  }
+  logger_.warning("target " + worker.slot.name + " was found unavailable by " + pause->instance +
+                  " (" + pause->error + "): paused here too until its next probe");
+  return true;
+}
+
+void Dispatcher::share_pause(const Worker& worker, std::optional<SharedPause> pause) {
+  try {
+    queue_.share_pause(worker.slot.name, std::move(pause));
+  } catch (const std::exception& error) {
+    // The pause still holds here; the other instances find the outage themselves.
+    logger_.error("target " + worker.slot.name + ": cannot share its state: " + error.what());
+  }
 }
 
 // The scans are done; if their results cannot be written (disk full, I/O
@@ -313,21 +345,9 @@ bool Dispatcher::record(Worker& worker, const std::vector<Delivery>& deliveries)
   bool committed = false;  // then only its fsync is tried again: the commit must not run twice
   for (bool first = true;; first = false) {
     try {
-      if (!committed)
-        queue_.database().write_unsynced([&](SqlConnection& sql) {
-          for (const auto& delivery : deliveries) {
-            queue_.record(sql, delivery);
-            if (!outbox_) continue;
-            if (delivery.result.status == Status::ok)
-              outbox_->add(sql, NotificationEvent::delivered, worker.slot.name,
-                           delivery.target_path, "", delivery.finished);
-            else if (delivery.result.status == Status::rejected)
-              outbox_->add(sql, NotificationEvent::rejected, worker.slot.name, delivery.target_path,
-                           delivery.result.reason, delivery.finished);
-          }
-        });
+      if (!committed) queue_.record(deliveries);
       committed = true;
-      queue_.database().sync();
+      queue_.sync();
       if (!first)
         logger_.information("target " + worker.slot.name + ": " +
                             std::to_string(deliveries.size()) + " results written at last");

@@ -1,5 +1,6 @@
 #include "scanhook/core/engine.hpp"
 
+#include <Poco/Environment.h>
 #include <Poco/Logger.h>
 
 #include <algorithm>
@@ -48,6 +49,36 @@ std::vector<NotifierSubscription> subscriptions(const Config& config) {
   return subscribers;
 }
 
+// The notifications' outbox, on a SQLite store (null on PostgreSQL, which
+// keeps none yet: a [notify.NAME] section there is refused).
+std::unique_ptr<NotificationOutbox> make_outbox(Store& store, const Config& config) {
+  auto subscribers = subscriptions(config);
+  Database* database = store.sqlite_database();
+  if (database == nullptr) {
+    if (!subscribers.empty())
+      throw EngineError("[notify." + subscribers.front().name +
+                        "]: notifications are kept only in a SQLite database for now; remove "
+                        "the [notify.*] sections to share a PostgreSQL database");
+    return nullptr;
+  }
+  auto outbox = std::make_unique<NotificationOutbox>(*database, std::move(subscribers));
+  if (outbox->has_subscribers()) store.notify_into(outbox.get());
+  return outbox;
+}
+
+StoreSettings store_settings(const Config& config) {
+  StoreSettings settings;
+  settings.database = config.server.string("database");
+  settings.password = config.server.string("database_password");
+  settings.instance = config.server.string("instance_name");
+  if (settings.instance.empty()) settings.instance = Poco::Environment::nodeName();
+  settings.minimum_age = config.queue.minimum_age;
+  settings.dead_letter_count = config.queue.dead_letter_count;
+  settings.dead_letter_bytes = config.queue.dead_letter_bytes;
+  settings.lease = config.queue.lease;
+  return settings;
+}
+
 DispatchSettings dispatch_settings(const QueueSettings& queue) {
   return {{queue.retry_initial, queue.retry_max},
           queue.probe_interval,
@@ -60,10 +91,10 @@ DispatchSettings dispatch_settings(const QueueSettings& queue) {
 Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     : config_(config),
       auth_(auth),
-      database_(config.server.string("database")),
-      queue_(database_, config.queue.minimum_age),
-      dead_letters_(database_, config.queue.dead_letter_count, config.queue.dead_letter_bytes),
-      outbox_(database_, subscriptions(config)),
+      store_(open_store(store_settings(config))),
+      queue_(store_->queue()),
+      dead_letters_(store_->dead_letters()),
+      outbox_(make_outbox(*store_, config)),
       intake_(PipelineBuilder(config, BuildMode::serve).intake()),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken
@@ -95,7 +126,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   std::vector<NotifierSlot> notifiers;
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
-        instance.instance, database_,
+        instance.instance, store_->plugins(),
         [this](const std::string& source, const std::vector<ScanEvent>& events) {
           return submit(source, events).status == 200;
         },
@@ -115,8 +146,10 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
           // SDK 1.2, optional: across the .so boundary RTTI compares type names.
           source.forwarding = dynamic_cast<ForwardingSource*>(source.webhook);
         } else
+          // One instance at a time polls (several on PostgreSQL share one queue).
           pollers_.push_back(std::make_unique<Poller>(
-              instance.instance, std::static_pointer_cast<PollingSource>(made)));
+              instance.instance, std::static_pointer_cast<PollingSource>(made),
+              [this, lock = "poller " + instance.instance] { return queue_.hold_lock(lock); }));
         break;
       }
       case Role::target:
@@ -142,10 +175,17 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
                                        dispatch.idle_interval};
   dispatcher_ =
       std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics,
-                                   outbox_.has_subscribers() ? &outbox_ : nullptr);
-  sender_ = std::make_unique<NotificationSender>(outbox_, std::move(notifiers), notify_settings);
+                                   outbox_ && outbox_->has_subscribers() ? outbox_.get() : nullptr);
+  if (outbox_)
+    sender_ = std::make_unique<NotificationSender>(*outbox_, std::move(notifiers), notify_settings);
   live_.add_metrics(metrics);
   wake_ = dispatcher_.get();
+  // Another instance's commit, heard through the store (PostgreSQL's NOTIFY):
+  // worth a wake-up on the same terms as this instance's own (see ingest_).
+  if (config.queue.minimum_age < config.queue.idle_interval)
+    queue_.on_remote_events([this] {
+      if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+    });
   std::vector<PassSource> passes;
   for (const auto& instance : config.instances)
     if (instance.role == Role::source && !instance.settings.string("pass").empty())
@@ -163,7 +203,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   gauge_queue_ = std::make_shared<GaugeQueue>();
   gauge_queue_->queue = &queue_;
   gauge_queue_->dispatcher = dispatcher_.get();
-  gauge_queue_->outbox = &outbox_;
+  gauge_queue_->outbox = outbox_.get();
   auto holder = gauge_queue_;
   metrics.gauge("scanhook_queue_depth", "folders waiting for at least one target", [holder] {
     std::lock_guard lock(holder->mutex);
@@ -240,11 +280,11 @@ void Engine::start() {
                    " queued deliveries were for targets no longer configured: dropped (see the "
                    "history)");
   history_pruner_.start();
-  if (const auto dropped = outbox_.drop_unsubscribed())
+  if (const auto dropped = outbox_ ? outbox_->drop_unsubscribed() : 0)
     logger.warning(std::to_string(dropped) +
                    " notifications were for notifiers no longer configured: dropped");
   dispatcher_->start();
-  sender_->start();
+  if (sender_) sender_->start();
   for (auto& poller : pollers_) poller->start();
 }
 
@@ -253,6 +293,7 @@ void Engine::stop() {
   // The ingest's last answers use the sources and wake the dispatcher: they
   // go out while both are still here.
   ingest_.stop();
+  queue_.on_remote_events(nullptr);  // the store outlives this engine's members
   wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
   history_pruner_.stop();

@@ -165,10 +165,7 @@ std::optional<std::int64_t> Engine::keep_dead_letter(const std::string& source,
   // (without a dead letter's id).
   try {
     live_.changed(kDeadLettersTopic);
-    const Millis now = now_millis();
-    return dead_letters_.keep(source, request, error, now, [&](SqlConnection& sql) {
-      outbox_.add(sql, NotificationEvent::dead_letter, source, "", error, now);
-    });
+    return dead_letters_.keep(source, request, error, now_millis());
   } catch (const std::exception& failure) {
     Poco::Logger::get("scanhook.engine")
         .error("could not keep the %s webhook as a dead letter: %s", source,

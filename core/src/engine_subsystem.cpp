@@ -24,7 +24,8 @@ void EngineSubsystem::initialize(Poco::Util::Application& app) {
   }
   engine_->register_routes(router_);
   engine_->start();
-  app.logger().information("queue in %s: %d folders waiting", config_.server.string("database"),
+  app.logger().information("queue in %s: %d folders waiting",
+                           store_name(config_.server.string("database")),
                            static_cast<int>(engine_->queue().folder_count()));
 }
 

@@ -6,7 +6,7 @@
 
 namespace scanhook::core {
 
-HistoryPruner::HistoryPruner(Queue& queue, std::chrono::milliseconds retention)
+HistoryPruner::HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention)
     : queue_(queue),
       retention_(retention),
       interval_(std::clamp(retention, std::chrono::milliseconds(1), kLongestInterval)) {}

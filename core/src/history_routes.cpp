@@ -110,7 +110,7 @@ HistoryFilter history_filter_of(const HttpRequest& request, std::string& error) 
   return filter;
 }
 
-void add_history_routes(Router& router, Queue& queue,
+void add_history_routes(Router& router, QueueStore& queue,
                         std::map<std::string, std::string> target_configs) {
   router.add("GET", "/api/history", Access::user,
              [&queue, configs = std::move(target_configs)](const HttpRequest& request,
@@ -146,6 +146,8 @@ void add_history_routes(Router& router, Queue& queue,
                  item->set("config_changed", retryable && entry.config != config->second);
                  item->set("retried_at", entry.retried_at);
                  item->set("source", entry.source);
+                 // Several instances on PostgreSQL: which one delivered it.
+                 if (!entry.instance.empty()) item->set("instance", entry.instance);
                  entries->add(item);
                }
                body->set("history", entries);

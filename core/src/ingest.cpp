@@ -8,7 +8,7 @@
 
 namespace scanhook::core {
 
-Ingest::Ingest(Queue& queue, std::function<void()> on_commit)
+Ingest::Ingest(QueueStore& queue, std::function<void()> on_commit)
     : queue_(queue),
       on_commit_(std::move(on_commit)),
       committer_([this] { run_committer(); }),
@@ -103,19 +103,19 @@ void Ingest::run_syncer() {
 void Ingest::commit(Batch& batch) {
   auto& receipts = batch.receipts;
   receipts.assign(batch.requests.size(), {true, 0, 0, ""});
+  std::vector<QueuedEvent> events;
+  for (auto& request : batch.requests)
+    for (auto& event : request) events.push_back(std::move(event));
   try {
-    const Millis now = now_millis();
-    queue_.database().write_unsynced([&](SqlConnection& sql) {
-      for (std::size_t i = 0; i < batch.requests.size(); ++i) {
-        for (const auto& event : batch.requests[i]) {
-          if (queue_.enqueue(sql, event, now) == Enqueued::added)
-            ++receipts[i].added;
-          else
-            ++receipts[i].merged;
-        }
+    const auto outcomes = queue_.add_events(events, batch.dropped, now_millis());
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < batch.requests.size(); ++i)
+      for (std::size_t k = 0; k < batch.requests[i].size(); ++k, ++next) {
+        if (outcomes[next] == Enqueued::added)
+          ++receipts[i].added;
+        else
+          ++receipts[i].merged;
       }
-      for (const auto& row : batch.dropped) queue_.record_dropped(sql, row, now);
-    });
   } catch (const std::exception& error) {
     for (auto& receipt : receipts)
       receipt = {false, 0, 0, std::string("the queue could not store the events: ") + error.what()};
@@ -125,7 +125,7 @@ void Ingest::commit(Batch& batch) {
 // If the fsync fails, no request of the batch is told its events are stored.
 void Ingest::sync(Batch& batch) {
   try {
-    queue_.database().sync();
+    queue_.sync();
   } catch (const std::exception& error) {
     for (auto& receipt : batch.receipts)
       if (receipt.committed)

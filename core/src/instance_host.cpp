@@ -3,13 +3,25 @@
 #include <Poco/Logger.h>
 
 #include "scanhook/core/log_excerpt.hpp"
+#include "scanhook/core/sqlite_plugin_store.hpp"
 
 namespace scanhook::core {
 
+InstanceHost::InstanceHost(std::string instance, std::unique_ptr<PluginStore> owned,
+                           SubmitFunction submit, DropFunction drop)
+    : InstanceHost(std::move(instance), *owned, std::move(submit), std::move(drop)) {
+  owned_store_ = std::move(owned);
+}
+
 InstanceHost::InstanceHost(std::string instance, Database& database, SubmitFunction submit,
                            DropFunction drop)
+    : InstanceHost(std::move(instance), std::make_unique<SqlitePluginStore>(database),
+                   std::move(submit), std::move(drop)) {}
+
+InstanceHost::InstanceHost(std::string instance, PluginStore& store, SubmitFunction submit,
+                           DropFunction drop)
     : instance_(std::move(instance)),
-      database_(database),
+      store_(store),
       submit_(std::move(submit)),
       drop_(std::move(drop)),
       logger_(Poco::Logger::get("scanhook." + instance_)) {}
@@ -52,14 +64,7 @@ void InstanceHost::record_dropped(const ScanEvent& event, const std::string& rea
 
 std::optional<std::string> InstanceHost::load(const std::string& key) noexcept {
   try {
-    return database_.read([&](SqlConnection& sql) -> std::optional<std::string> {
-      auto& query = sql.prepare("SELECT value FROM plugin_store WHERE instance = ?1 AND key = ?2");
-      query.bind(1, instance_).bind(2, key);
-      std::optional<std::string> value;
-      if (query.step()) value = query.text(0);
-      query.reset();
-      return value;
-    });
+    return store_.load(instance_, key);
   } catch (const std::exception& error) {
     log(LogLevel::error, std::string("cannot read the store: ") + error.what());
     return std::nullopt;
@@ -68,16 +73,7 @@ std::optional<std::string> InstanceHost::load(const std::string& key) noexcept {
 
 std::vector<std::string> InstanceHost::keys(const std::string& prefix) noexcept {
   try {
-    return database_.read([&](SqlConnection& sql) {
-      // substr, not LIKE: a prefix may hold % or _.
-      auto& query = sql.prepare(
-          "SELECT key FROM plugin_store WHERE instance = ?1 AND substr(key, 1, length(?2)) = ?2 "
-          "ORDER BY key");
-      query.bind(1, instance_).bind(2, prefix);
-      std::vector<std::string> found;
-      while (query.step()) found.push_back(query.text(0));
-      return found;
-    });
+    return store_.keys(instance_, prefix);
   } catch (const std::exception& error) {
     log(LogLevel::error, std::string("cannot read the store: ") + error.what());
     return {};
@@ -86,22 +82,7 @@ std::vector<std::string> InstanceHost::keys(const std::string& prefix) noexcept 
 
 bool InstanceHost::store_all(const std::vector<KeyValueChange>& changes) noexcept {
   try {
-    database_.write([&](SqlConnection& sql) {
-      for (const auto& [key, value] : changes) {
-        if (value)
-          sql.prepare(
-                 "INSERT OR REPLACE INTO plugin_store(instance, key, value) VALUES(?1, ?2, ?3)")
-              .bind(1, instance_)
-              .bind(2, key)
-              .bind(3, *value)
-              .run();
-        else
-          sql.prepare("DELETE FROM plugin_store WHERE instance = ?1 AND key = ?2")
-              .bind(1, instance_)
-              .bind(2, key)
-              .run();
-      }
-    });
+    store_.store_all(instance_, changes);
     return true;
   } catch (const std::exception& error) {
     log(LogLevel::error, std::string("cannot write the store: ") + error.what());

@@ -7,6 +7,8 @@
 
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/instance_host.hpp"
+#include "scanhook/core/sqlite_plugin_store.hpp"
+#include "scanhook/core/store.hpp"
 
 namespace scanhook::core {
 
@@ -51,7 +53,8 @@ std::optional<LoadedCommands> load_commands(const PluginLibrary& library) {
 }
 
 // What a running command may reach: its plugin's configured instances, made
-// on the daemon's database (opened on first use).
+// on the daemon's database (opened on first use): the SQLite file, or the
+// PostgreSQL database every instance shares.
 class RunningCommandHost final : public CommandHost {
  public:
   RunningCommandHost(const Config& config, std::string plugin, std::ostream& out, std::ostream& err)
@@ -74,9 +77,8 @@ class RunningCommandHost final : public CommandHost {
       return {nullptr, "no " + std::string(kind_name(kind)) + " " + name + " of plugin " + plugin_,
               78};
     try {
-      if (!database_) database_ = std::make_unique<Database>(config_.server.string("database"));
       hosts_.push_back(std::make_unique<InstanceHost>(
-          section->instance, *database_,
+          section->instance, plugin_store(),
           [](const std::string&, const std::vector<ScanEvent>&) { return false; }));
       std::string error;
       auto made = section->plugin->create(kind, section->instance, section->plugin_config,
@@ -92,12 +94,34 @@ class RunningCommandHost final : public CommandHost {
   std::ostream& err() noexcept override { return err_; }
 
  private:
+  // Opens the daemon's store on first use; throws SqlError when it cannot.
+  PluginStore& plugin_store() {
+    if (plugins_ != nullptr) return *plugins_;
+    const std::string name = config_.server.string("database");
+    if (is_postgres_url(name)) {
+      StoreSettings settings{name, config_.server.string("database_password"), plugin_};
+      settings.minimum_age = config_.queue.minimum_age;  // as the daemons': unchanged
+      settings.lease = config_.queue.lease;
+      shared_ = open_store(settings);
+      plugins_ = &shared_->plugins();
+    } else {
+      // The plugin store alone: the queue's lock stays with a running daemon.
+      database_ = std::make_unique<Database>(name);
+      file_store_ = std::make_unique<SqlitePluginStore>(*database_);
+      plugins_ = file_store_.get();
+    }
+    return *plugins_;
+  }
+
   const Config& config_;
   std::string plugin_;
   std::ostream& out_;
   std::ostream& err_;
-  // Declared before the instances' hosts: they use it.
+  // Declared before the instances' hosts: they use them.
+  std::unique_ptr<Store> shared_;
   std::unique_ptr<Database> database_;
+  std::unique_ptr<SqlitePluginStore> file_store_;
+  PluginStore* plugins_ = nullptr;
   std::vector<std::unique_ptr<InstanceHost>> hosts_;
 };
 

@@ -1,12 +1,15 @@
 #include "scanhook/core/poller.hpp"
 
+#include <Poco/Logger.h>
+
 #include <algorithm>
 #include <chrono>
 
 namespace scanhook::core {
 
-Poller::Poller(std::string name, std::shared_ptr<PollingSource> source)
-    : name_(std::move(name)), source_(std::move(source)) {}
+Poller::Poller(std::string name, std::shared_ptr<PollingSource> source,
+               std::function<bool()> may_poll)
+    : name_(std::move(name)), source_(std::move(source)), may_poll_(std::move(may_poll)) {}
 
 Poller::~Poller() {
   stop();
@@ -31,8 +34,17 @@ void Poller::run() {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
     }
+    bool polls = true;
+    try {
+      polls = !may_poll_ || may_poll_();
+    } catch (const std::exception& error) {
+      polls = false;  // the store is unreachable: so is the queue, for this instance
+      Poco::Logger::get("scanhook.poller")
+          .warning("[source.%s] cannot tell whether to poll: %s", name_, std::string(error.what()));
+    }
     // A plugin answering 0 must not spin a core.
-    const auto delay = std::max(source_->poll(), std::chrono::milliseconds(10));
+    const auto delay =
+        polls ? std::max(source_->poll(), std::chrono::milliseconds(10)) : kStandbyDelay;
     std::unique_lock lock(mutex_);
     if (stop_requested_.wait_for(lock, delay, [this] { return stopping_; })) return;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "scanhook/core/notification_outbox.hpp"
 #include "scanhook/core/row_reader.hpp"
 
 namespace scanhook::core {
@@ -122,6 +123,17 @@ Enqueued Queue::enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now
   return merged ? Enqueued::merged : Enqueued::added;
 }
 
+std::vector<Enqueued> Queue::add_events(const std::vector<QueuedEvent>& events,
+                                        const std::vector<DroppedEvent>& dropped, Millis now) {
+  return database_.write_unsynced([&](SqlConnection& sql) {
+    std::vector<Enqueued> outcomes;
+    outcomes.reserve(events.size());
+    for (const auto& event : events) outcomes.push_back(enqueue(sql, event, now));
+    for (const auto& row : dropped) record_dropped(sql, row, now);
+    return outcomes;
+  });
+}
+
 std::vector<DueFolder> Queue::due(const std::string& target, Millis now, std::size_t limit,
                                   const std::vector<std::string>& blocking) {
   // One index range of deliveries_due(target, priority, due_at) per priority
@@ -237,6 +249,21 @@ void Queue::record(SqlConnection& sql, const Delivery& delivery) {
       .bind(1, folder.folder_id)
       .run();
   if (sql.changes() > 0) index_.remove(FolderIndex::hash(folder.path), folder.folder_id);
+}
+
+void Queue::record(const std::vector<Delivery>& deliveries) {
+  database_.write_unsynced([&](SqlConnection& sql) {
+    for (const auto& delivery : deliveries) {
+      record(sql, delivery);
+      if (!outbox_) continue;
+      if (delivery.result.status == Status::ok)
+        outbox_->add(sql, NotificationEvent::delivered, delivery.target, delivery.target_path, "",
+                     delivery.finished);
+      else if (delivery.result.status == Status::rejected)
+        outbox_->add(sql, NotificationEvent::rejected, delivery.target, delivery.target_path,
+                     delivery.result.reason, delivery.finished);
+    }
+  });
 }
 
 Retried Queue::retry(std::int64_t history_id, const std::string& source, Millis now) {
@@ -455,7 +482,7 @@ std::vector<HistoryEntry> Queue::history(std::size_t limit, std::size_t offset,
              row.text(3, "target_path"), row.text(4, "outcome"),
              static_cast<int>(row.integer(5, "attempts")), row.integer(6, "queued_at"),
              row.integer(7, "finished_at"), row.integer(8, "duration_ms"), row.text(9, "reason"),
-             row.text(10, "config"), row.integer(11, "retried_at"), row.text(12, "source")});
+             row.text(10, "config"), row.integer(11, "retried_at"), "", row.text(12, "source")});
       } catch (const UnreadableRow& error) {
         unreadable_.skipped("history", query.integer(0), error.what());
       }

@@ -14,10 +14,14 @@
 #include <thread>
 
 #include "support/daemon_process.hpp"
+#include "support/keep_alive_post.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/record_file.hpp"
 #include "support/temp_dir.hpp"
 
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::keep_alive_post;
+using scanhook::testing::record_lines;
 using scanhook::testing::TempDir;
 
 namespace {
@@ -32,24 +36,6 @@ std::string ini(const std::string& delay, int batch) {
          delay + "\nbatch = " + std::to_string(batch) + "\n";
 }
 
-// POSTs and returns the status, or 0 when the daemon did not answer.
-int post(Poco::Net::HTTPClientSession& session, const std::string& path, const std::string& body) {
-  try {
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setContentType("application/json");
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
-    session.sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    std::ostringstream ignored;
-    ignored << in.rdbuf();
-    return static_cast<int>(response.getStatus());
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
 std::string get(unsigned short port, const std::string& path) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path);
@@ -58,13 +44,6 @@ std::string get(unsigned short port, const std::string& path) {
   std::ostringstream body;
   body << session.receiveResponse(response).rdbuf();
   return body.str();
-}
-
-std::vector<std::string> lines_of(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
 }
 
 }  // namespace
@@ -96,7 +75,8 @@ TEST_CASE("after SIGKILL mid-load every acknowledged event is delivered, in-flig
             std::lock_guard lock(mutex);
             sent.insert(folder);
           }
-          const int status = post(session, "/triggers/arr", "{\"paths\": [\"" + folder + "\"]}");
+          const int status =
+              keep_alive_post(session, "/triggers/arr", "{\"paths\": [\"" + folder + "\"]}");
           if (status == 0) return;  // the daemon is gone
           if (status != 200) {      // Catch2 assertions are not for other threads
             ++not_ok;
@@ -107,14 +87,14 @@ TEST_CASE("after SIGKILL mid-load every acknowledged event is delivered, in-flig
         }
       });
     // Kill once deliveries are under way and a backlog is queued.
-    for (int i = 0; i < 400 && lines_of(dir / "record").size() < 20; ++i)
+    for (int i = 0; i < 400 && record_lines(dir / "record").size() < 20; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     daemon.send_signal(SIGKILL);
     REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
     stop = true;
     for (auto& client : clients) client.join();
-    delivered_before = lines_of(dir / "record").size();
+    delivered_before = record_lines(dir / "record").size();
     CHECK(not_ok == 0);
   }
   REQUIRE(delivered_before >= 20);
@@ -133,7 +113,7 @@ TEST_CASE("after SIGKILL mid-load every acknowledged event is delivered, in-flig
   }
   REQUIRE(empty);
 
-  const auto recorded = lines_of(dir / "record");
+  const auto recorded = record_lines(dir / "record");
   const std::set<std::string> delivered(recorded.begin(), recorded.end());
   std::size_t acknowledged_delivered = 0;
   for (const auto& folder : acknowledged) acknowledged_delivered += delivered.count(folder);

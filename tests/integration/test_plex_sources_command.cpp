@@ -1,26 +1,29 @@
 #include <catch2/catch.hpp>
 
 #include "fakes/fake_plex_tv.hpp"
+#include "scanhook/core/postgres_connection.hpp"
 #include "support/daemon_process.hpp"
+#include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::fakes::FakePlexTv;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::PostgresServer;
 using scanhook::testing::run_scanhookd;
 using scanhook::testing::TempDir;
 
 namespace {
 
-std::string ini_for(const FakePlexTv& plex_tv) {
-  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
-         "[service.plex_optout]\nplextv_url = " +
-         plex_tv.url() + "\n";
+std::string ini_for(const FakePlexTv& plex_tv, const std::string& database = "{dir}/scanhook.db") {
+  return "[server]\nlisten = 127.0.0.1:0\ndatabase = " + database +
+         "\n[service.plex_optout]\nplextv_url = " + plex_tv.url() + "\n";
 }
 
 // Signs in through `plex-sources login`, approving the PIN at the fake.
-void sign_in(const TempDir& dir, FakePlexTv& plex_tv, const std::string& token) {
-  DaemonProcess login(dir.path(), ini_for(plex_tv), {"plex-sources", "login"});
+void sign_in(const TempDir& dir, FakePlexTv& plex_tv, const std::string& token,
+             const std::string& database = "{dir}/scanhook.db") {
+  DaemonProcess login(dir.path(), ini_for(plex_tv, database), {"plex-sources", "login"});
   REQUIRE(login.wait_for_output("Waiting for approval"));
   CHECK_THAT(login.output(), Contains("https://app.plex.tv/auth#?clientID="));
   REQUIRE(plex_tv.last_pin_id());
@@ -156,4 +159,25 @@ TEST_CASE("plex-sources takes --service NAME and its other options after the com
   result = plex_sources(dir, {"status", "--verbose"});
   CHECK(result.exit_code == 64);
   CHECK_THAT(result.output, Contains("usage: scanhookd plex-sources"));
+}
+
+TEST_CASE("plex-sources on a PostgreSQL configuration keeps its sign-in in that database",
+          "[plex-sources][postgres]") {
+  FakePlexTv plex_tv;
+  plex_tv.add_account("token-alice", "alice");
+  const std::string url = PostgresServer::shared().fresh_database();
+  TempDir dir;
+  sign_in(dir, plex_tv, "token-alice", url);
+
+  scanhook::core::PostgresConnection sql(url, "");
+  CHECK(sql.run("SELECT COUNT(*) FROM plugin_store WHERE instance = 'plex_optout'").integer(0, 0) >
+        0);
+  dir.write("scanhook.ini", ini_for(plex_tv, url));
+  auto result = plex_sources(dir, {"status"});
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("Signed in to plex.tv as alice."));
+  // A SQLite file knows nothing of it.
+  dir.write("scanhook.ini", ini_for(plex_tv, (dir.path() / "other.db").string()));
+  result = plex_sources(dir, {"status"});
+  CHECK_THAT(result.output, Contains("Not signed in"));
 }

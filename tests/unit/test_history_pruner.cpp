@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "scanhook/core/history_pruner.hpp"
+#include "scanhook/core/queue.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;

@@ -3,32 +3,58 @@
 #include <filesystem>
 
 #include "scanhook/core/queue.hpp"
+#include "scanhook/core/store.hpp"
+#include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
 using scanhook::EventKind;
 using scanhook::Result;
+using scanhook::testing::PostgresServer;
 using scanhook::testing::TempDir;
 using std::chrono::milliseconds;
 
 namespace {
 
+// The stores every QUEUE_TEST runs on. Each opens its database again on
+// open(), as a restarted scanhookd would.
+struct SqliteBackend {
+  TempDir dir;
+  std::unique_ptr<Store> open(milliseconds minimum_age) {
+    StoreSettings settings;
+    settings.database = (dir / "queue.db").string();
+    settings.minimum_age = minimum_age;
+    return open_store(settings);
+  }
+};
+
+struct PostgresBackend {
+  std::string url = PostgresServer::shared().fresh_database();
+  std::unique_ptr<Store> open(milliseconds minimum_age) {
+    StoreSettings settings;
+    settings.database = url;
+    settings.instance = "test";
+    settings.minimum_age = minimum_age;
+    // No lease: these tests pin what both stores share, and SQLite has no
+    // leases (test_postgres_queue.cpp pins them).
+    settings.lease = milliseconds(0);
+    return open_store(settings);
+  }
+};
+
+template <class Backend>
 struct QueueFixture {
   explicit QueueFixture(milliseconds minimum_age = milliseconds(0))
-      : database(dir / "queue.db"), queue(database, minimum_age) {}
+      : store(backend.open(minimum_age)), queue(store->queue()) {}
 
-  void add(const std::string& folder, Millis now, std::vector<std::string> targets = {"plex"},
-           int priority = 0, EventKind kind = EventKind::modified) {
-    database.write([&](SqlConnection& sql) {
-      queue.enqueue(sql, {folder, kind, priority, "sonarr", std::move(targets)}, now);
-    });
+  Enqueued add(const std::string& folder, Millis now, std::vector<std::string> targets = {"plex"},
+               int priority = 0, EventKind kind = EventKind::modified) {
+    return queue.add_events({{folder, kind, priority, "sonarr", std::move(targets)}}, {}, now)
+        .at(0);
   }
   void finish(const std::string& target, const DueFolder& folder, Result result, Millis now,
               Millis retry_at = 0) {
-    database.write([&](SqlConnection& sql) {
-      queue.record(sql,
-                   {target, folder, folder.path, std::move(result), now, now + 5, retry_at, ""});
-    });
+    queue.record({{target, folder, folder.path, std::move(result), now, now + 5, retry_at, ""}});
   }
   std::vector<std::string> due_paths(const std::string& target, Millis now,
                                      std::vector<std::string> blocking = {}) {
@@ -37,24 +63,38 @@ struct QueueFixture {
     return paths;
   }
 
-  TempDir dir;
-  Database database;
-  Queue queue;
+  Backend backend;
+  std::unique_ptr<Store> store;
+  QueueStore& queue;
 };
 
 }  // namespace
 
-TEST_CASE("events for one folder merge into one row", "[queue]") {
-  QueueFixture f;
-  Enqueued first{}, second{};
-  f.database.write([&](SqlConnection& sql) {
-    first =
-        f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 100);
-    second =
-        f.queue.enqueue(sql, {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}, 101);
-  });
-  CHECK(first == Enqueued::added);
-  CHECK(second == Enqueued::merged);
+// A test of the queue on both stores: "sentence" on SQLite, "sentence on
+// PostgreSQL" (tagged [postgres]) on a real PostgreSQL server; the body is a
+// template on `Backend`.
+#define QUEUE_TEST_CAT2(a, b) a##b
+#define QUEUE_TEST_CAT(a, b) QUEUE_TEST_CAT2(a, b)
+#define QUEUE_TEST(sentence) QUEUE_TEST_WITH(sentence, QUEUE_TEST_CAT(queue_test_, __LINE__))
+#define QUEUE_TEST_WITH(sentence, body)                       \
+  template <class Backend>                                    \
+  static void body();                                         \
+  TEST_CASE(sentence, "[queue]") {                            \
+    body<SqliteBackend>();                                    \
+  }                                                           \
+  TEST_CASE(sentence " on PostgreSQL", "[queue][postgres]") { \
+    body<PostgresBackend>();                                  \
+  }                                                           \
+  template <class Backend>                                    \
+  static void body()
+
+QUEUE_TEST("events for one folder merge into one row") {
+  QueueFixture<Backend> f;
+  const auto outcomes =
+      f.queue.add_events({{"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}},
+                          {"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}}},
+                         {}, 100);
+  CHECK(outcomes == std::vector<Enqueued>{Enqueued::added, Enqueued::merged});
   CHECK(f.queue.folder_count() == 1);
   const auto listed = f.queue.list(10, 0);
   REQUIRE(listed.size() == 1);
@@ -63,8 +103,8 @@ TEST_CASE("events for one folder merge into one row", "[queue]") {
   CHECK(f.due_paths("plex", 200) == std::vector<std::string>{"/tv/Show/Season 1"});
 }
 
-TEST_CASE("the highest priority of merged events wins", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("the highest priority of merged events wins") {
+  QueueFixture<Backend> f;
   f.add("/tv/A", 100, {"plex"}, 5);
   f.add("/tv/A", 101, {"plex"}, 1);
   f.add("/tv/B", 102, {"plex"}, 3);
@@ -75,8 +115,8 @@ TEST_CASE("the highest priority of merged events wins", "[queue]") {
   CHECK(due[1].path == "/tv/B");
 }
 
-TEST_CASE("a repeat event for a folder restarts its debounce clock", "[queue]") {
-  QueueFixture f(milliseconds(1000));
+QUEUE_TEST("a repeat event for a folder restarts its debounce clock") {
+  QueueFixture<Backend> f(milliseconds(1000));
   f.add("/tv/Show", 0);
   CHECK(f.due_paths("plex", 999).empty());
   f.add("/tv/Show", 500);
@@ -84,15 +124,15 @@ TEST_CASE("a repeat event for a folder restarts its debounce clock", "[queue]") 
   CHECK(f.due_paths("plex", 1500) == std::vector<std::string>{"/tv/Show"});
 }
 
-TEST_CASE("mixed event kinds on one folder become 'modified'", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("mixed event kinds on one folder become 'modified'") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 0, {"plex"}, 0, EventKind::created);
   f.add("/tv/Show", 1, {"plex"}, 0, EventKind::deleted);
   CHECK(f.queue.list(1, 0)[0].kind == EventKind::modified);
 }
 
-TEST_CASE("an ok delivery leaves the queue with a history row", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("an ok delivery leaves the queue with a history row") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   const auto due = f.queue.due("plex", 20, 10, {});
   REQUIRE(due.size() == 1);
@@ -110,8 +150,8 @@ TEST_CASE("an ok delivery leaves the queue with a history row", "[queue]") {
   CHECK(history[0].duration_ms == 5);
 }
 
-TEST_CASE("each target keeps its own delivery state", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("each target keeps its own delivery state") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"plex", "emby"});
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::ok(), 30);
   CHECK(f.due_paths("plex", 40).empty());
@@ -121,8 +161,8 @@ TEST_CASE("each target keeps its own delivery state", "[queue]") {
   CHECK(f.queue.folder_count() == 0);
 }
 
-TEST_CASE("an event during an in-flight delivery is not lost (generation)", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("an event during an in-flight delivery is not lost (generation)") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   const auto in_flight = f.queue.due("plex", 20, 10, {});
   REQUIRE(in_flight.size() == 1);
@@ -138,9 +178,9 @@ TEST_CASE("an event during an in-flight delivery is not lost (generation)", "[qu
   CHECK(f.queue.history(10, 0).size() == 2);
 }
 
-TEST_CASE("an event during a retried scan that then succeeds resets the attempts and the backoff",
-          "[queue]") {
-  QueueFixture f;
+QUEUE_TEST(
+    "an event during a retried scan that then succeeds resets the attempts and the backoff") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::retry("Plex answered 503"), 30,
            5000);
@@ -160,8 +200,8 @@ TEST_CASE("an event during a retried scan that then succeeds resets the attempts
   CHECK(again[0].attempts == 0);  // the new event's scan starts afresh, not as a third retry
 }
 
-TEST_CASE("a rejected folder is recorded with its reason and not retried", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("a rejected folder is recorded with its reason and not retried") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0],
            Result::rejected("no library holds /tv/Show"), 30);
@@ -172,8 +212,8 @@ TEST_CASE("a rejected folder is recorded with its reason and not retried", "[que
   CHECK(history[0].reason == "no library holds /tv/Show");
 }
 
-TEST_CASE("a retried folder waits until its next attempt and counts attempts", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("a retried folder waits until its next attempt and counts attempts") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::retry("Plex answered 503"), 30,
            5000);
@@ -188,8 +228,8 @@ TEST_CASE("a retried folder waits until its next attempt and counts attempts", "
   CHECK(f.queue.history(1, 0)[0].attempts == 2);
 }
 
-TEST_CASE("an unavailable answer keeps the folder queued with the error", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("an unavailable answer keeps the folder queued with the error") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::unavailable("connection refused"),
            30);
@@ -198,9 +238,8 @@ TEST_CASE("an unavailable answer keeps the folder queued with the error", "[queu
   CHECK(f.queue.history(10, 0).empty());
 }
 
-TEST_CASE("a folder a blocking (prepare) target still owes is not due for scan targets",
-          "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("a folder a blocking (prepare) target still owes is not due for scan targets") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"rclone", "plex"});
   f.add("/tv/Other", 10, {"plex"});
   CHECK(f.due_paths("plex", 20, {"rclone"}) == std::vector<std::string>{"/tv/Other"});
@@ -208,8 +247,8 @@ TEST_CASE("a folder a blocking (prepare) target still owes is not due for scan t
   CHECK(f.due_paths("plex", 40, {"rclone"}) == std::vector<std::string>{"/tv/Show", "/tv/Other"});
 }
 
-TEST_CASE("a batch is limited and ordered by priority then due time", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("a batch is limited and ordered by priority then due time") {
+  QueueFixture<Backend> f;
   for (int i = 0; i < 5; ++i) f.add("/tv/" + std::to_string(i), 10 + i, {"plex"}, i == 3 ? 9 : 0);
   const auto due = f.queue.due("plex", 100, 3, {});
   REQUIRE(due.size() == 3);
@@ -218,8 +257,8 @@ TEST_CASE("a batch is limited and ordered by priority then due time", "[queue]")
   CHECK(due[2].path == "/tv/1");
 }
 
-TEST_CASE("deliveries of a target no longer configured are dropped with history", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("deliveries of a target no longer configured are dropped with history") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"plex", "gone"});
   f.add("/tv/Other", 10, {"gone"});
   CHECK(f.queue.drop_targets_except({"plex"}, 50) == 2);
@@ -230,16 +269,12 @@ TEST_CASE("deliveries of a target no longer configured are dropped with history"
   CHECK(history[0].reason == "the target is no longer configured");
 }
 
-TEST_CASE("a folder whose row was dropped is queued afresh by its next event", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("a folder whose row was dropped is queued afresh by its next event") {
+  QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"gone"});
   f.queue.drop_targets_except({"plex"}, 50);
   CHECK(f.queue.folder_count() == 0);
-  Enqueued again{};
-  f.database.write([&](SqlConnection& sql) {
-    again = f.queue.enqueue(sql, {"/tv/Show", EventKind::modified, 0, "s", {"plex"}}, 60);
-  });
-  CHECK(again == Enqueued::added);
+  CHECK(f.add("/tv/Show", 60) == Enqueued::added);
   CHECK(f.due_paths("plex", 100) == std::vector<std::string>{"/tv/Show"});
 }
 
@@ -292,24 +327,20 @@ TEST_CASE(
   CHECK(listed[0].events == 3);
 }
 
-TEST_CASE("a changed minimum_age applies to folders already queued", "[queue]") {
-  TempDir dir;
+QUEUE_TEST("a changed minimum_age applies to folders already queued") {
+  Backend backend;
   {
-    Database database(dir / "q.db");
-    Queue queue(database, milliseconds(0));
-    database.write([&](SqlConnection& sql) {
-      queue.enqueue(sql, {"/tv/Show", EventKind::modified, 0, "s", {"plex"}}, 1000);
-    });
-    CHECK(queue.due("plex", 1000, 10, {}).size() == 1);
+    const auto store = backend.open(milliseconds(0));
+    store->queue().add_events({{"/tv/Show", EventKind::modified, 0, "s", {"plex"}}}, {}, 1000);
+    CHECK(store->queue().due("plex", 1000, 10, {}).size() == 1);
   }
-  Database database(dir / "q.db");
-  Queue queue(database, milliseconds(600'000));
-  CHECK(queue.due("plex", 1000 + 599'999, 10, {}).empty());
-  CHECK(queue.due("plex", 1000 + 600'000, 10, {}).size() == 1);
+  const auto store = backend.open(milliseconds(600'000));
+  CHECK(store->queue().due("plex", 1000 + 599'999, 10, {}).empty());
+  CHECK(store->queue().due("plex", 1000 + 600'000, 10, {}).size() == 1);
 }
 
-TEST_CASE("the oldest due delivery is found across targets and priority levels", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("the oldest due delivery is found across targets and priority levels") {
+  QueueFixture<Backend> f;
   f.add("/tv/A", 100, {"plex"}, 0);
   f.add("/tv/B", 50, {"jellyfin"}, 5);
   f.add("/tv/C", 500, {"plex", "jellyfin"}, 9);
@@ -323,8 +354,8 @@ TEST_CASE("the oldest due delivery is found across targets and priority levels",
   CHECK(f.queue.oldest_due(1000) == 500);
 }
 
-TEST_CASE("history older than the retention is pruned", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("history older than the retention is pruned") {
+  QueueFixture<Backend> f;
   f.add("/tv/A", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::ok(), 100);
   f.add("/tv/B", 200);
@@ -349,16 +380,14 @@ TEST_CASE("a second queue on the same database file is refused while the first r
   CHECK(second.folder_count() == 0);
 }
 
-TEST_CASE("a rejected folder is put back in the queue for its target alone", "[queue]") {
-  QueueFixture f;
+QUEUE_TEST("a rejected folder is put back in the queue for its target alone") {
+  QueueFixture<Backend> f;
   f.add("/tv/A", 100, {"plex", "emby"});
   const auto plex_due = f.queue.due("plex", 200, 10, {});
   const auto emby_due = f.queue.due("emby", 200, 10, {});
-  f.database.write([&](SqlConnection& sql) {
-    f.queue.record(sql, {"plex", plex_due.at(0), "/tv/A", Result::rejected("in no library"), 200,
-                         210, 0, "c0ffee"});
-    f.queue.record(sql, {"emby", emby_due.at(0), "/tv/A", Result::ok(), 200, 210, 0, "beef"});
-  });
+  f.queue.record(
+      {{"plex", plex_due.at(0), "/tv/A", Result::rejected("in no library"), 200, 210, 0, "c0ffee"},
+       {"emby", emby_due.at(0), "/tv/A", Result::ok(), 200, 210, 0, "beef"}});
   CHECK(f.queue.folder_count() == 0);
   const auto history = f.queue.history(10, 0);
   REQUIRE(history.size() == 2);
@@ -379,4 +408,51 @@ TEST_CASE("a rejected folder is put back in the queue for its target alone", "[q
   CHECK(f.queue.history(10, 0, plex_only).at(0).retried_at == 300);
   CHECK(f.queue.history_target(rejected.id) == "plex");
   CHECK(f.queue.history_target(9999).empty());
+}
+
+QUEUE_TEST("the history is filtered by target, source, outcome, path and time, and counted") {
+  QueueFixture<Backend> f;
+  f.queue.add_events({{"/tv/Show A", EventKind::created, 0, "sonarr", {"plex"}},
+                      {"/movies/Film", EventKind::created, 0, "radarr", {"plex", "emby"}}},
+                     {{"/music/Album", "", "", "excluded by the source", "filtered", "lidarr"}},
+                     100);
+  for (const std::string target : {"plex", "emby"})
+    for (const auto& due : f.queue.due(target, 200, 10, {}))
+      f.finish(target, due,
+               due.path == "/tv/Show A" ? Result::rejected("in no library") : Result::ok(),
+               300);  // finished at 305
+
+  CHECK(f.queue.history_count({}) == 4);
+  HistoryFilter radarr;
+  radarr.source = "radarr";
+  CHECK(f.queue.history_count(radarr) == 2);
+  for (const auto& entry : f.queue.history(10, 0, radarr)) {
+    CHECK(entry.source == "radarr");
+    CHECK(entry.folder == "/movies/Film");
+  }
+  CHECK(f.queue.history(1, 1, radarr).size() == 1);
+
+  HistoryFilter rejected;
+  rejected.target = "plex";
+  rejected.outcome = "rejected";
+  const auto found = f.queue.history(10, 0, rejected);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].folder == "/tv/Show A");
+  CHECK(found[0].source == "sonarr");
+
+  HistoryFilter path;
+  path.path = "show a";  // any case
+  CHECK(f.queue.history_count(path) == 1);
+  path.path = "MOVIES";
+  CHECK(f.queue.history_count(path) == 2);
+
+  HistoryFilter since;
+  since.finished_from = 305;
+  CHECK(f.queue.history_count(since) == 3);
+  HistoryFilter before;
+  before.finished_before = 305;
+  const auto early = f.queue.history(10, 0, before);
+  REQUIRE(early.size() == 1);
+  CHECK(early[0].outcome == "filtered");
+  CHECK(early[0].source == "lidarr");
 }

@@ -50,6 +50,7 @@ struct QueueSettings {
   std::chrono::milliseconds probe_interval{};
   std::chrono::milliseconds idle_interval{};
   std::chrono::milliseconds history_retention{};
+  std::chrono::milliseconds lease{};  // PostgreSQL: how long an instance's pick stays its own
   std::size_t dead_letter_count = 0;
   std::size_t dead_letter_bytes = 0;
 };

@@ -4,13 +4,13 @@
 
 #include <functional>
 
-#include "scanhook/core/dead_letters.hpp"
+#include "scanhook/core/dead_letter_store.hpp"
 #include "scanhook/core/router.hpp"
 
 namespace scanhook::core {
 
 // `deleted` runs after each deletion (the live UI's cue).
-void add_dead_letter_delete_route(Router& router, DeadLetters& letters,
+void add_dead_letter_delete_route(Router& router, DeadLetterStore& letters,
                                   std::function<void()> deleted);
 
 }  // namespace scanhook::core

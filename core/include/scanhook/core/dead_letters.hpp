@@ -1,7 +1,6 @@
-// Webhook requests that could not be used (a body the plugin did not
-// understand, a path refused at the door, a failure), kept for inspection and
-// replay; bounded in count and bytes, the oldest go first. Credentials
-// (Authorization, Cookie, X-Scanhook-Token, ?token=) are never kept.
+// Dead letters (dead_letter_store.hpp) in SQLite: webhook requests that could
+// not be used (a body the plugin did not understand, a path refused at the
+// door, a failure).
 #pragma once
 
 #include <cstdint>
@@ -11,47 +10,37 @@
 #include <vector>
 
 #include "scanhook/core/database.hpp"
+#include "scanhook/core/dead_letter_store.hpp"
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/unreadable_rows.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
 
-struct DeadLetter {
-  std::int64_t id = 0;
-  std::string source;
-  Millis received_at = 0;
-  HeaderList headers;
-  HeaderList query;
-  std::string body;
-  std::string error;
-  int attempts = 1;
-};
+class NotificationOutbox;
 
-class DeadLetters {
+class DeadLetters final : public DeadLetterStore {
  public:
   DeadLetters(Database& database, std::size_t max_count, std::size_t max_bytes);
 
   // The new letter's id; nullopt when its body alone exceeds max_bytes.
-  // `also`, if given, runs inside the letter's transaction (its notification).
+  // With an outbox (notify_into), its dead_letter notification is written in
+  // the letter's transaction.
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
-                                   const std::string& error, Millis now,
-                                   const std::function<void(SqlConnection&)>& also = {});
+                                   const std::string& error, Millis now) override;
   // A page of letters, newest first; a row that cannot be read (row_reader.hpp)
   // is left out and noted in unreadable().
-  std::vector<DeadLetter> list(std::size_t limit, std::size_t offset);
+  std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) override;
   // nullopt when there is no such letter or it cannot be read.
-  std::optional<DeadLetter> find(std::int64_t id);
-  // Rows of "dead_letters" that list() and find() left out.
-  const UnreadableRows& unreadable() const { return unreadable_; }
-  // False when there was no such letter.
-  bool remove(std::int64_t id);
-  // A replay that failed again: the new error, one more attempt.
-  void failed_again(std::int64_t id, const std::string& error);
-  // The request as its source saw it (for a replay).
-  static HttpRequest request_of(const DeadLetter& letter);
+  std::optional<DeadLetter> find(std::int64_t id) override;
+  const UnreadableRows& unreadable() const override { return unreadable_; }
+  bool remove(std::int64_t id) override;
+  void failed_again(std::int64_t id, const std::string& error) override;
+
+  void notify_into(const NotificationOutbox* outbox) { outbox_ = outbox; }
 
  private:
+  const NotificationOutbox* outbox_ = nullptr;
   Database& database_;
   std::size_t max_count_;
   std::size_t max_bytes_;

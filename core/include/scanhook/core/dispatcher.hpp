@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -20,7 +21,7 @@
 #include "scanhook/core/metrics.hpp"
 #include "scanhook/core/notification_outbox.hpp"
 #include "scanhook/core/presence_check.hpp"
-#include "scanhook/core/queue.hpp"
+#include "scanhook/core/queue_store.hpp"
 #include "scanhook/target.hpp"
 #include "scanhook/target_description.hpp"
 
@@ -72,7 +73,7 @@ class Dispatcher {
  public:
   // `outbox`, if given, is told in the same commit what each delivery came
   // to, and when a target pauses or answers again.
-  Dispatcher(Queue& queue, const Intake& intake, std::vector<TargetSlot> targets,
+  Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
              DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr);
   ~Dispatcher();
 
@@ -107,6 +108,11 @@ class Dispatcher {
   void run(Worker& worker);
   bool deliver_batch(Worker& worker);  // false when nothing was due
   void probe(Worker& worker);
+  // Pauses `worker` until the next probe when another instance shared that
+  // the target is unavailable; true if so (next_probe set).
+  bool adopt_shared_pause(Worker& worker, Millis& next_probe);
+  // Tells the other instances on the store (errors logged, not thrown).
+  void share_pause(const Worker& worker, std::optional<SharedPause> pause);
   // Writes a batch's results, trying again while writes fail; false once stopping.
   bool record(Worker& worker, const std::vector<Delivery>& deliveries);
   // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
@@ -118,7 +124,7 @@ class Dispatcher {
   // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.
   bool sleep(std::chrono::milliseconds duration, bool idle);
 
-  Queue& queue_;
+  QueueStore& queue_;
   const Intake& intake_;
   NotificationOutbox* outbox_;
   DispatchSettings settings_;

@@ -29,6 +29,7 @@
 #include "scanhook/core/queue.hpp"
 #include "scanhook/core/router.hpp"
 #include "scanhook/core/source_pass_routes.hpp"
+#include "scanhook/core/store.hpp"
 #include "scanhook/core/user_auth.hpp"
 #include "scanhook/scanhook.hpp"
 
@@ -65,10 +66,8 @@ class Engine {
   void register_routes(Router& router);
   void start();
   void stop();
-  bool database_ok() { return database_.healthy(); }
-  std::optional<std::string> database_write_failure() const {
-    return database_.last_write_failure();
-  }
+  bool database_ok() { return queue_.healthy(); }
+  std::optional<std::string> database_write_failure() const { return queue_.last_write_failure(); }
 
   using SubmissionDone = std::function<void(Submission)>;
 
@@ -86,7 +85,7 @@ class Engine {
   // commit, and one info line (Host::record_dropped).
   void record_dropped(const std::string& source, const ScanEvent& event, const std::string& reason);
 
-  Queue& queue() { return queue_; }
+  QueueStore& queue() { return queue_; }
   Dispatcher& dispatcher() { return *dispatcher_; }
 
  private:
@@ -155,10 +154,10 @@ class Engine {
   const Config& config_;
   UserAuth* auth_;
   LiveEvents live_;  // before the ingest and the dispatcher, which tell it of changes
-  Database database_;
-  Queue queue_;
-  DeadLetters dead_letters_;
-  NotificationOutbox outbox_;
+  std::unique_ptr<Store> store_;
+  QueueStore& queue_;
+  DeadLetterStore& dead_letters_;
+  std::unique_ptr<NotificationOutbox> outbox_;
   std::unique_ptr<Intake> intake_;
   // Set when some target has require_exists.
   std::shared_ptr<ExpectedFiles> expected_files_;
@@ -177,7 +176,7 @@ class Engine {
   bool started_ = false;
   struct GaugeQueue {
     std::mutex mutex;
-    Queue* queue = nullptr;
+    QueueStore* queue = nullptr;
     Dispatcher* dispatcher = nullptr;
     NotificationOutbox* outbox = nullptr;
   };

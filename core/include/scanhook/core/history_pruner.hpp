@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "scanhook/core/queue.hpp"
+#include "scanhook/core/queue_store.hpp"
 
 namespace scanhook::core {
 
@@ -18,7 +18,7 @@ class HistoryPruner {
  public:
   static constexpr std::chrono::milliseconds kLongestInterval = std::chrono::hours(1);
 
-  HistoryPruner(Queue& queue, std::chrono::milliseconds retention);
+  HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention);
   ~HistoryPruner();  // stop()
   HistoryPruner(const HistoryPruner&) = delete;
   HistoryPruner& operator=(const HistoryPruner&) = delete;
@@ -32,7 +32,7 @@ class HistoryPruner {
   void run();
   void prune() noexcept;
 
-  Queue& queue_;
+  QueueStore& queue_;
   std::chrono::milliseconds retention_;
   std::chrono::milliseconds interval_;
   std::mutex mutex_;

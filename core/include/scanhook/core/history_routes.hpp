@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "scanhook/core/queue.hpp"
+#include "scanhook/core/queue_store.hpp"
 #include "scanhook/core/router.hpp"
 
 namespace scanhook::core {
@@ -23,7 +23,7 @@ HistoryFilter history_filter_of(const HttpRequest& request, std::string& error);
 // `target_configs`: each configured target's verdict_fingerprint (a row of
 // another target cannot be retried; one written under another fingerprint
 // is marked config_changed).
-void add_history_routes(Router& router, Queue& queue,
+void add_history_routes(Router& router, QueueStore& queue,
                         std::map<std::string, std::string> target_configs);
 
 }  // namespace scanhook::core

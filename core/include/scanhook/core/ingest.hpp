@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "scanhook/core/queue.hpp"
+#include "scanhook/core/queue_store.hpp"
 
 namespace scanhook::core {
 
@@ -34,7 +34,7 @@ struct IngestReceipt {
 class Ingest {
  public:
   // `on_commit` runs after each commit is durable (the dispatcher's wake-up).
-  Ingest(Queue& queue, std::function<void()> on_commit);
+  Ingest(QueueStore& queue, std::function<void()> on_commit);
   ~Ingest();
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;
@@ -73,7 +73,7 @@ class Ingest {
   void commit(Batch& batch);
   void sync(Batch& batch);
 
-  Queue& queue_;
+  QueueStore& queue_;
   std::function<void()> on_commit_;
   std::mutex mutex_;
   std::condition_variable wake_committer_;

@@ -1,13 +1,15 @@
 // The Host a plugin instance gets: a Poco logger named "scanhook.<instance>",
-// submission through the core's ingest, and its own slice of the
-// plugin_store table (other instances' keys are out of reach).
+// submission through the core's ingest, and its own slice of the plugin
+// store (plugin_store.hpp: other instances' keys are out of reach).
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "scanhook/core/database.hpp"
+#include "scanhook/core/plugin_store.hpp"
 #include "scanhook/host.hpp"
 #include "scanhook/target_description.hpp"
 
@@ -30,6 +32,9 @@ void log_plugin_line(Poco::Logger& logger, LogLevel level, const std::string& me
 class InstanceHost final : public Host {
  public:
   // Without `drop` (a command with no queue), a dropped event is only logged.
+  InstanceHost(std::string instance, PluginStore& store, SubmitFunction submit,
+               DropFunction drop = nullptr);
+  // With the SQLite plugin store of `database` (the commands' scratch databases).
   InstanceHost(std::string instance, Database& database, SubmitFunction submit,
                DropFunction drop = nullptr);
 
@@ -46,8 +51,12 @@ class InstanceHost final : public Host {
   Describable* describable() const { return describable_; }
 
  private:
+  InstanceHost(std::string instance, std::unique_ptr<PluginStore> owned, SubmitFunction submit,
+               DropFunction drop);
+
   std::string instance_;
-  Database& database_;
+  std::unique_ptr<PluginStore> owned_store_;  // the Database& form's
+  PluginStore& store_;
   SubmitFunction submit_;
   DropFunction drop_;
   Poco::Logger& logger_;

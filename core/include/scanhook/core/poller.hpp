@@ -1,8 +1,12 @@
 // Runs one polling source on its own thread: poll(), sleep the delay it
-// returns, again, until stop() (which interrupts the sleep).
+// returns, again, until stop() (which interrupts the sleep). With several
+// instances on one store, only the one holding the poller's lock polls; the
+// others ask again every kStandbyDelay.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,7 +18,9 @@ namespace scanhook::core {
 
 class Poller {
  public:
-  Poller(std::string name, std::shared_ptr<PollingSource> source);
+  // `may_poll` (if given) says whether this instance polls now.
+  Poller(std::string name, std::shared_ptr<PollingSource> source,
+         std::function<bool()> may_poll = nullptr);
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
@@ -26,7 +32,10 @@ class Poller {
   void run();
 
   std::string name_;
+  static constexpr std::chrono::milliseconds kStandbyDelay{5000};
+
   std::shared_ptr<PollingSource> source_;
+  std::function<bool()> may_poll_;
   std::mutex mutex_;
   std::condition_variable stop_requested_;
   bool stopping_ = false;

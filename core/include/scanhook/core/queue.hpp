@@ -1,7 +1,8 @@
-// The durable queue: one row per folder, one delivery row per target that
-// still owes the folder a scan, and the history of what left. Functions taking
-// a SqlConnection run inside the caller's transaction (Database::write), so a
-// batch of events or results shares one commit.
+// The durable queue in SQLite (the embedded default store): one row per
+// folder, one delivery row per target that still owes the folder a scan, and
+// the history of what left. Functions taking a SqlConnection run inside the
+// caller's transaction (Database::write), so a batch of events or results
+// shares one commit; the QueueStore functions open their own.
 #pragma once
 
 #include <chrono>
@@ -15,111 +16,17 @@
 #include "scanhook/core/database.hpp"
 #include "scanhook/core/file_lock.hpp"
 #include "scanhook/core/folder_index.hpp"
+#include "scanhook/core/queue_store.hpp"
+#include "scanhook/core/queue_types.hpp"
 #include "scanhook/core/unreadable_rows.hpp"
 #include "scanhook/result.hpp"
 #include "scanhook/scan_event.hpp"
 
 namespace scanhook::core {
 
-using Millis = std::int64_t;  // milliseconds since the Unix epoch
-Millis now_millis();
+class NotificationOutbox;
 
-// One event, checked and rewritten for the queue: a folder and who scans it.
-struct QueuedEvent {
-  std::string folder;
-  EventKind kind = EventKind::modified;
-  int priority = 0;
-  std::string source;
-  std::vector<std::string> targets;
-};
-
-// An event that never entered the queue, for the history: why, and where.
-// "filtered": no target takes it (one row per refusing target, or target ""
-// when the source's own filter dropped it); "ignored": its source named it
-// but will not queue it (Host::record_dropped).
-struct DroppedEvent {
-  std::string folder;
-  std::string target;
-  std::string target_path;
-  std::string reason;
-  std::string outcome = "filtered";
-  std::string source;  // whose event it was
-};
-
-enum class Enqueued { added, merged };
-
-// A folder one target owes a scan, as picked for a batch.
-struct DueFolder {
-  std::int64_t folder_id = 0;
-  std::string path;
-  EventKind kind = EventKind::modified;
-  int priority = 0;
-  std::int64_t generation = 0;  // the delivery's generation when picked
-  int attempts = 0;
-  Millis first_event = 0;
-};
-
-struct PendingDelivery {
-  std::string target;
-  int attempts = 0;
-  Millis due_at = 0;
-  Millis next_attempt = 0;
-  std::string last_error;
-};
-
-struct QueuedFolder {
-  std::string path;
-  EventKind kind = EventKind::modified;
-  int priority = 0;
-  std::string source;
-  Millis first_event = 0;
-  Millis last_event = 0;
-  int events = 0;
-  std::vector<PendingDelivery> deliveries;
-};
-
-struct HistoryEntry {
-  std::int64_t id = 0;
-  std::string folder;
-  std::string target;
-  std::string target_path;
-  std::string outcome;  // ok, rejected, dropped, filtered, ignored
-  int attempts = 0;
-  Millis queued_at = 0;
-  Millis finished_at = 0;
-  std::int64_t duration_ms = 0;
-  std::string reason;
-  std::string config;     // the target's verdict_fingerprint when written ("" before schema 6)
-  Millis retried_at = 0;  // when a retry put the folder back in the queue; 0: never
-  std::string source;     // whose event it follows ("" before schema 7)
-};
-
-// Which history rows Queue::history returns; an empty field matches all.
-struct HistoryFilter {
-  std::string target;
-  std::string source;
-  std::string outcome;
-  std::string path;          // a substring of the folder or the path sent, any case (ASCII)
-  Millis finished_from = 0;  // inclusive
-  Millis finished_before = std::numeric_limits<Millis>::max();  // exclusive
-};
-
-// What Queue::retry did with a history row.
-enum class Retried { requeued, not_found, not_rejected };
-
-// What a target's scan of one folder came to, for Queue::record.
-struct Delivery {
-  std::string target;
-  DueFolder folder;
-  std::string target_path;
-  Result result;
-  Millis started = 0;
-  Millis finished = 0;
-  Millis retry_at = 0;  // for Status::retry
-  std::string config;   // the target's verdict_fingerprint, kept with the history row
-};
-
-class Queue {
+class Queue final : public QueueStore {
  public:
   // Applies `minimum_age` to every queued delivery if it changed since the
   // last start, and indexes the queued folders by path. One Queue per
@@ -127,21 +34,25 @@ class Queue {
   // it locks `<database>-queue.lock`, and throws FileLockError if another
   // Queue holds it.
   Queue(Database& database, std::chrono::milliseconds minimum_age);
-  ~Queue();
+  ~Queue() override;
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
 
   Database& database() { return database_; }
-  std::chrono::milliseconds minimum_age() const { return minimum_age_; }
+  std::chrono::milliseconds minimum_age() const override { return minimum_age_; }
 
   // Adds the event or merges it into its folder's row: highest priority wins,
   // the debounce clock restarts, the generation moves on.
   Enqueued enqueue(SqlConnection& sql, const QueuedEvent& event, Millis now);
+  // One write_unsynced transaction of enqueue() and record_dropped(): the
+  // ingest's group commit; sync() (the WAL's fsync) makes it durable.
+  std::vector<Enqueued> add_events(const std::vector<QueuedEvent>& events,
+                                   const std::vector<DroppedEvent>& dropped, Millis now) override;
+  void sync() override { database_.sync(); }
 
-  // Up to `limit` folders due for `target`, highest priority first, then
-  // longest due; a folder that a `blocking` target still owes is skipped.
+  // No leases: one Queue per file, and one dispatcher thread per target.
   std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
-                             const std::vector<std::string>& blocking);
+                             const std::vector<std::string>& blocking) override;
 
   // A history row with the event's outcome: it never entered the queue.
   void record_dropped(SqlConnection& sql, const DroppedEvent& dropped, Millis now);
@@ -150,35 +61,52 @@ class Queue {
   // a history row; retry: attempts+1 and the next attempt; unavailable: the
   // error is kept. The folder row goes when no target owes it anything.
   void record(SqlConnection& sql, const Delivery& delivery);
+  // Each delivery through record(sql, ...) in one write_unsynced transaction;
+  // sync() makes it durable.
+  // With an outbox, each delivery's delivered or rejected notification is
+  // written in the transaction of its result.
+  void record(const std::vector<Delivery>& deliveries) override;
+  void notify_into(const NotificationOutbox* outbox) { outbox_ = outbox; }
 
   // Removes deliveries owed to targets not in `configured`, each with a
   // history row; returns how many.
-  std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now);
+  std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now) override;
   // Puts the folder of a `rejected` history row back in the queue for that
   // row's target (due after minimum_age, like a new event; `source` names who
   // asked) and marks the row retried.
-  Retried retry(std::int64_t history_id, const std::string& source, Millis now);
+  Retried retry(std::int64_t history_id, const std::string& source, Millis now) override;
   // The history row's target, or "" when there is no such row.
-  std::string history_target(std::int64_t history_id);
+  std::string history_target(std::int64_t history_id) override;
 
-  std::size_t prune_history(Millis before);
+  std::size_t prune_history(Millis before) override;
 
-  std::int64_t folder_count();
-  std::int64_t delivery_count(const std::string& target);
+  std::int64_t folder_count() override;
+  std::int64_t delivery_count(const std::string& target) override;
   // The earliest due_at among deliveries due at `now`, or 0.
-  Millis oldest_due(Millis now);
+  Millis oldest_due(Millis now) override;
   // A page of queued folders, by id; a folder or delivery row that cannot be
   // read (row_reader.hpp) is left out and noted in unreadable().
-  std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset);
+  std::vector<QueuedFolder> list(std::size_t limit, std::size_t offset) override;
   // A page of history, newest first; unreadable rows as in list().
   std::vector<HistoryEntry> history(std::size_t limit, std::size_t offset,
-                                    const HistoryFilter& filter = {});
-  // How many rows `filter` matches.
-  std::int64_t history_count(const HistoryFilter& filter);
-  // Rows of "folders", "deliveries" and "history" that list() and history() left out.
-  const UnreadableRows& unreadable() const { return unreadable_; }
+                                    const HistoryFilter& filter = {}) override;
+  std::int64_t history_count(const HistoryFilter& filter) override;
+  const UnreadableRows& unreadable() const override { return unreadable_; }
+
+  // One instance: nothing to share, nobody else to hear from.
+  void share_pause(const std::string&, std::optional<SharedPause>) override {}
+  std::optional<SharedPause> shared_pause(const std::string&, Millis) override {
+    return std::nullopt;
+  }
+  void on_remote_events(std::function<void()>) override {}
+  bool hold_lock(const std::string&) override { return true; }
+  bool healthy() noexcept override { return database_.healthy(); }
+  std::optional<std::string> last_write_failure() const override {
+    return database_.last_write_failure();
+  }
 
  private:
+  const NotificationOutbox* outbox_ = nullptr;
   struct FolderRow {
     std::int64_t id;
     std::int64_t priority;

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Delivery throughput on PostgreSQL with one and with two scanhookd: FOLDERS
+# folders are queued (minimum_age 1h, so nothing is delivered), the daemon is
+# stopped, and one or two daemons on that database start with minimum_age 0
+# (every folder due at once) and a `log` target (batches of 100, no network);
+# the figure is FOLDERS / the seconds from their start until /api/queue is
+# empty. Each run has a
+# fresh database on a throwaway server (tests/postgres/postgres_server.sh).
+# From the repository root, after building scanhookd and the plugins:
+#   sh bench/postgres_delivery.sh ROUNDS FOLDERS [PORT]
+set -eu
+rounds=${1:-3}
+folders=${2:-20000}
+port=${3:-18522}
+work=/tmp/scanhook-bench-delivery
+rm -rf "$work"; mkdir -p "$work"
+state=$work/server.state
+sh tests/postgres/postgres_server.sh start "$state"
+admin=$(sed -n 1p "$state")
+pids=""
+cleanup() {
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
+  sh tests/postgres/postgres_server.sh stop "$state"
+}
+trap cleanup EXIT
+
+start() {  # NAME DATABASE MINIMUM_AGE PORT
+  cat > "$work/$1.ini" <<INI
+[server]
+listen = 127.0.0.1:$4
+database = $2
+instance_name = $1
+access_log = false
+max_paths_per_request = 10000
+[queue]
+minimum_age = $3
+idle_interval = 100ms
+[target.log]
+plugin = log
+INI
+  build/bin/scanhookd --config "$work/$1.ini" > "$work/$1.log" 2>&1 &
+  pids="$pids $!"
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$4/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "scanhookd $1 did not start:" >&2; cat "$work/$1.log" >&2; exit 1
+}
+stop_all() {
+  for pid in $pids; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  pids=""
+}
+fill() {  # DATABASE
+  start filler "$1" 1h "$port"
+  done_count=0
+  while [ "$done_count" -lt "$folders" ]; do
+    n=$(( folders - done_count < 10000 ? folders - done_count : 10000 ))
+    seq "$done_count" $((done_count + n - 1)) | awk 'BEGIN {printf "{\"paths\": ["} {printf "%s\"/tv/Show %07d\"", (NR > 1 ? "," : ""), $1} END {print "]}"}' > "$work/body.json"
+    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$work/body.json" \
+      "http://127.0.0.1:$port/api/scan" > /dev/null
+    done_count=$((done_count + n))
+  done
+  stop_all
+}
+drain_seconds() {  # PORT BEGAN -> seconds from BEGAN (date +%s.%N) until the queue is empty
+  began=$2
+  until curl -sf "http://127.0.0.1:$1/api/queue?limit=1" | grep -q '"total":0,'; do sleep 0.05; done
+  awk -v began="$began" -v ended="$(date +%s.%N)" 'BEGIN {printf "%.2f", ended - began}'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for round in $(seq "$rounds"); do
+  for instances in 1 2; do
+    db="${admin%/*}/d${instances}_$round"
+    psql -q "$admin" -c "CREATE DATABASE d${instances}_$round"
+    fill "$db"
+    began=$(date +%s.%N)  # before the start: the daemons deliver from their first second
+    start a "$db" 0s "$port"
+    [ "$instances" -eq 1 ] || start b "$db" 0s "$((port + 1))"
+    seconds=$(drain_seconds "$port" "$began")
+    stop_all
+    rate=$(awk -v n="$folders" -v s="$seconds" 'BEGIN {printf "%d", n / s}')
+    echo "$rate" >> "$work/rate$instances"
+    echo "round $round: $instances instance(s): $folders folders in $seconds s: $rate folders/s"
+  done
+done
+echo "medians (folders/s): 1 instance $(median < "$work/rate1")  2 instances $(median < "$work/rate2")"

@@ -1,0 +1,230 @@
+// What only a shared PostgreSQL store does: leases, wake-ups across
+// instances, shared pauses, migrations. Each "instance" here is a store of
+// its own (its own pool and name) on one real database, as two scanhookd
+// processes would have; the two-process tests are in
+// integration/test_postgres_cluster.cpp.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "scanhook/core/dispatcher.hpp"
+#include "scanhook/core/postgres_schema.hpp"
+#include "scanhook/core/store.hpp"
+#include "support/eventually.hpp"
+#include "support/postgres_server.hpp"
+#include "support/scripted_target.hpp"
+
+using namespace scanhook::core;
+using scanhook::EventKind;
+using scanhook::Result;
+using scanhook::testing::eventually;
+using scanhook::testing::PostgresServer;
+using scanhook::testing::ScriptedTarget;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::unique_ptr<Store> instance(const std::string& url, const std::string& name,
+                                milliseconds lease = milliseconds(1000)) {
+  StoreSettings settings;
+  settings.database = url;
+  settings.instance = name;
+  settings.lease = lease;
+  return open_store(settings);
+}
+
+QueuedEvent event(const std::string& folder, std::vector<std::string> targets = {"plex"}) {
+  return {folder, EventKind::modified, 0, "sonarr", std::move(targets)};
+}
+
+}  // namespace
+
+TEST_CASE("events for one folder from two instances merge into one row", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a");
+  auto b = instance(url, "b");
+  CHECK(a->queue().add_events({event("/tv/Show")}, {}, 100).at(0) == Enqueued::added);
+  CHECK(b->queue().add_events({event("/tv/Show")}, {}, 101).at(0) == Enqueued::merged);
+  CHECK(a->queue().folder_count() == 1);
+  const auto listed = b->queue().list(10, 0);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].events == 2);
+}
+
+TEST_CASE("a delivery one instance picked is not due for another until its lease expires",
+          "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(1000));
+  auto b = instance(url, "b", milliseconds(1000));
+  a->queue().add_events({event("/tv/A"), event("/tv/B")}, {}, 100);
+  const auto picked = a->queue().due("plex", 200, 1, {});
+  REQUIRE(picked.size() == 1);
+  // The other folder is still free; the picked one is a's until 200 + 1000.
+  const auto other = b->queue().due("plex", 300, 10, {});
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].path != picked[0].path);
+  b->queue().record({{"plex", other[0], other[0].path, Result::ok(), 300, 310, 0, ""}});
+  CHECK(b->queue().due("plex", 1199, 10, {}).empty());
+  // a died without recording: after the expiry b gets it, and delivers it.
+  const auto expired = b->queue().due("plex", 1200, 10, {});
+  REQUIRE(expired.size() == 1);
+  CHECK(expired[0].path == picked[0].path);
+  b->queue().record({{"plex", expired[0], expired[0].path, Result::ok(), 1200, 1210, 0, ""}});
+  CHECK(a->queue().folder_count() == 0);
+  const auto history = a->queue().history(10, 0);
+  REQUIRE(history.size() == 2);
+  CHECK(history[0].instance == "b");
+  CHECK(history[1].instance == "b");
+}
+
+TEST_CASE("an instance takes up its own delivery again after the target was unavailable",
+          "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(60'000));
+  auto b = instance(url, "b", milliseconds(60'000));
+  a->queue().add_events({event("/tv/A")}, {}, 100);
+  const auto picked = a->queue().due("plex", 200, 10, {});
+  REQUIRE(picked.size() == 1);
+  a->queue().record(
+      {{"plex", picked[0], "/tv/A", Result::unavailable("connection refused"), 200, 210, 0, ""}});
+  CHECK(b->queue().due("plex", 300, 10, {}).empty());  // still a's: b learns of the outage
+  CHECK(a->queue().due("plex", 300, 10, {}).size() == 1);
+}
+
+TEST_CASE("an event during another instance's delivery is delivered again afterwards",
+          "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a");
+  auto b = instance(url, "b");
+  a->queue().add_events({event("/tv/Show")}, {}, 100);
+  const auto in_flight = a->queue().due("plex", 200, 10, {});
+  REQUIRE(in_flight.size() == 1);
+  b->queue().add_events({event("/tv/Show")}, {}, 250);  // arrives at b while a scans
+  a->queue().record({{"plex", in_flight[0], "/tv/Show", Result::ok(), 200, 300, 0, ""}});
+  const auto again = b->queue().due("plex", 400, 10, {});
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].generation == in_flight[0].generation + 1);
+}
+
+TEST_CASE("one instance's commit wakes another's dispatcher (LISTEN/NOTIFY)", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a");
+  auto b = instance(url, "b");
+  std::atomic<int> woken_a{0}, woken_b{0};
+  a->queue().on_remote_events([&] { ++woken_a; });
+  b->queue().on_remote_events([&] { ++woken_b; });
+  std::this_thread::sleep_for(milliseconds(500));  // both listening
+  a->queue().add_events({event("/tv/Show")}, {}, 100);
+  CHECK(eventually([&] { return woken_b > 0; }, milliseconds(10000)));
+  std::this_thread::sleep_for(milliseconds(300));
+  CHECK(woken_a == 0);  // its own commit does not wake it
+}
+
+TEST_CASE("a target found unavailable by one instance is paused on the other too", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a");
+  auto b = instance(url, "b");
+  auto target_a = std::make_shared<ScriptedTarget>();
+  auto target_b = std::make_shared<ScriptedTarget>();
+  target_a->answer({Result::unavailable("connection refused")});
+  target_a->set_probe(Result::unavailable("connection refused"));
+  DispatchSettings settings;
+  settings.probe_interval = milliseconds(3000);
+  settings.idle_interval = milliseconds(20);
+  Intake intake({}, {{"plex", {}, false}});
+  Metrics metrics_a, metrics_b;
+  Dispatcher dispatcher_a(a->queue(), intake, {{"plex", target_a, milliseconds(0), true, ""}},
+                          settings, metrics_a);
+  Dispatcher dispatcher_b(b->queue(), intake, {{"plex", target_b, milliseconds(0), true, ""}},
+                          settings, metrics_b);
+  const Millis now = now_millis();
+  a->queue().add_events({event("/tv/A")}, {}, now);
+  dispatcher_a.start();
+  REQUIRE(target_a->wait_for_scans(1));
+  REQUIRE(eventually([&] { return dispatcher_a.states().at(0).paused; }, milliseconds(10000)));
+  // b starts after a's outage: it is told, and does not try the target meanwhile.
+  b->queue().add_events({event("/tv/B")}, {}, now_millis());
+  dispatcher_b.start();
+  REQUIRE(eventually([&] { return dispatcher_b.states().at(0).paused; }, milliseconds(10000)));
+  const auto state = dispatcher_b.states().at(0);
+  CHECK(state.last_error == "connection refused");
+  std::this_thread::sleep_for(milliseconds(500));
+  CHECK(target_b->scanned().empty());
+  dispatcher_a.stop();
+  dispatcher_b.stop();
+}
+
+TEST_CASE("a database of a newer scanhook schema is refused with the versions", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  { instance(url, "a"); }
+  PostgresConnection sql(url, "");
+  CHECK(postgres_schema_version(sql) == latest_postgres_schema_version());
+  sql.run("UPDATE scanhook_schema SET version = $1", {latest_postgres_schema_version() + 1});
+  REQUIRE_THROWS_WITH(instance(url, "a"), Catch::Contains("written by a newer scanhookd"));
+}
+
+TEST_CASE("two instances starting at once migrate the schema once", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  std::unique_ptr<Store> a, b;
+  std::thread first([&] { a = instance(url, "a"); });
+  std::thread second([&] { b = instance(url, "b"); });
+  first.join();
+  second.join();
+  REQUIRE(a);
+  REQUIRE(b);
+  PostgresConnection sql(url, "");
+  CHECK(sql.run("SELECT COUNT(*) FROM scanhook_schema").integer(0, 0) == 1);
+  CHECK(postgres_schema_version(sql) == latest_postgres_schema_version());
+}
+
+TEST_CASE("a PostgreSQL server that cannot be reached is named in the error", "[postgres]") {
+  StoreSettings settings;
+  settings.database = "postgresql://scanhook@127.0.0.1:1/none?connect_timeout=2";
+  REQUIRE_THROWS_WITH(open_store(settings),
+                      Catch::Contains("cannot connect to PostgreSQL at scanhook@127.0.0.1:1/none"));
+}
+
+TEST_CASE("a dead letter deleted on PostgreSQL is gone, and a second delete finds none",
+          "[postgres]") {
+  const auto url = PostgresServer::shared().fresh_database();
+  const auto a = instance(url, "a");
+  scanhook::HttpRequest request;
+  request.method = "POST";
+  request.path = "/triggers/sonarr";
+  request.body = "{broken";
+  const auto id = a->dead_letters().keep("sonarr", request, "not JSON", 1234);
+  REQUIRE(id);
+  REQUIRE(a->dead_letters().find(*id));
+  CHECK(a->dead_letters().remove(*id));
+  CHECK_FALSE(a->dead_letters().find(*id));
+  CHECK_FALSE(a->dead_letters().remove(*id));
+  CHECK(a->dead_letters().unreadable().count("dead_letters") == 0);
+}
+
+TEST_CASE("a PostgreSQL database of the first schema gains the history's source column",
+          "[postgres]") {
+  const auto url = PostgresServer::shared().fresh_database();
+  {
+    PostgresConnection sql(url, "");
+    migrate_postgres(sql, 1);
+    sql.execute(
+        "INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, "
+        "finished_at, duration_ms, reason) VALUES('/tv/Old', 'plex', '/tv/Old', 'ok', 1, 1, 2, 1, "
+        "'')");
+  }
+  const auto a = instance(url, "a");
+  const auto old = a->queue().history(10, 0);
+  REQUIRE(old.size() == 1);
+  CHECK(old[0].source.empty());
+  a->queue().add_events({event("/tv/New")}, {}, 100);
+  const auto due = a->queue().due("plex", 200, 10, {});
+  REQUIRE(due.size() == 1);
+  a->queue().record({{"plex", due[0], "/tv/New", Result::ok(), 200, 210, 0, ""}});
+  HistoryFilter sonarr;
+  sonarr.source = "sonarr";
+  const auto found = a->queue().history(10, 0, sonarr);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].folder == "/tv/New");
+  CHECK(a->queue().history_count(sonarr) == 1);
+}
