@@ -119,7 +119,11 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     if (instance.role == Role::target && instance.settings.boolean("require_exists"))
       longest_wait = std::max(longest_wait, instance.settings.duration("exists_timeout"));
   if (longest_wait.count() >= 0) {
-    expected_files_ = std::make_shared<ExpectedFiles>(longest_wait);
+    // The verdict at exists_timeout comes with the first attempt after it, up
+    // to a retry or a probe later: the files must still be known then, or a
+    // wrong hash would pass for no file at all.
+    expected_files_ = std::make_shared<ExpectedFiles>(longest_wait + config.queue.retry_max +
+                                                      config.queue.probe_interval);
     file_digests_ = std::make_shared<FileDigests>();
   }
   const PipelineBuilder builder(config, BuildMode::serve);

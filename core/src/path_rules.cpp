@@ -202,6 +202,17 @@ CheckedPath check_path(const std::string& path) {
     start = end + 1;
   }
   if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
+  // A newline or another control character would forge lines in the log and
+  // in line-based receivers (a command target's stdin); no media name has one.
+  if (const auto control =
+          std::find_if(path.begin(), path.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; });
+      control != path.end()) {
+    static const char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(*control);
+    return {path, std::string("the path contains a control character (byte 0x") + kHex[byte >> 4] +
+                      kHex[byte & 0xF] + ")"};
+  }
   // Plex's URLs and Jellyfin's and Emby's JSON carry UTF-8 only, and so do scanhook's answers.
   if (!is_utf8(path)) return {path, "the path is not valid UTF-8"};
   if (is_windows_path(path))

@@ -108,11 +108,13 @@ ValidationReport PipelineBuilder::validate() const {
   for (const auto& instance : config_.instances) {
     if (!instance.plugin->has_check()) {
       const Descriptor& d = instance.plugin->descriptor();
-      report.unchecked.push_back("[" + instance.section + "] plugin " + instance.plugin->name() +
-                                 " is built against SDK " + std::to_string(d.abi_major) + "." +
-                                 std::to_string(d.abi_minor) +
-                                 " (no check): its keys are checked, its own refusals show only "
-                                 "at start; rebuild it against SDK 1.2 to check them here");
+      const std::string plugin = "[" + instance.section + "] plugin " + instance.plugin->name();
+      const std::string unchecked = ": its keys are checked, its own refusals show only at start";
+      report.unchecked.push_back(
+          d.abi_minor >= 2 ? plugin + " has no check of its own" + unchecked
+                           : plugin + " is built against SDK " + std::to_string(d.abi_major) + "." +
+                                 std::to_string(d.abi_minor) + " (no check)" + unchecked +
+                                 "; rebuild it against SDK 1.2 to check them here");
       continue;
     }
     collect([&] { check(instance); });

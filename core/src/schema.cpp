@@ -106,10 +106,12 @@ const std::vector<std::string>& migrations() {
         ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT '';
       )sql",
       // 8: notifications waiting for their notifier (the [notify.NAME]
-      // instance), written in the transaction of what they report.
+      // instance), written in the transaction of what they report. Ids are
+      // never reused (AUTOINCREMENT): receivers drop repeats by id, and an
+      // emptied table would otherwise start again at 1.
       R"sql(
         CREATE TABLE notifications(
-          id INTEGER PRIMARY KEY,
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
           notifier TEXT NOT NULL,
           event INTEGER NOT NULL,
           subject TEXT NOT NULL,

@@ -88,6 +88,27 @@ TEST_CASE("a folder still missing after exists_timeout is rejected with the reas
   CHECK(rig.recorded().empty());
 }
 
+TEST_CASE("a file whose sha256 never matches is rejected at exists_timeout, never scanned",
+          "[e2e][require_exists]") {
+  PresenceRig rig("1s");
+  rig.write("movies/Ronin (1998)/Ronin.mkv", "not the video");
+  rig.client().post_json(
+      "/api/scan", R"({"files":[{"path":"/mnt/media/movies/Ronin (1998)/Ronin.mkv","hash":")" +
+                       kVideoSha256 + "\"}]}");
+  Poco::JSON::Object::Ptr row;
+  REQUIRE(eventually(
+      [&] {
+        const auto history = rig.client().get_json("/api/history")->getArray("history");
+        if (history->size() == 0) return false;
+        row = history->getObject(0);
+        return true;
+      },
+      std::chrono::seconds(10)));
+  CHECK(row->getValue<std::string>("outcome") == "rejected");
+  CHECK_THAT(row->getValue<std::string>("reason"), Contains("not the expected " + kVideoSha256));
+  CHECK(rig.recorded().empty());
+}
+
 TEST_CASE("a file event's folder waits until the file exists", "[e2e][require_exists]") {
   PresenceRig rig;
   fs::create_directories(rig.local() / "movies/Heat (1995)");

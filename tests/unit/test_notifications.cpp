@@ -110,6 +110,21 @@ TEST_CASE("a notification goes only to the notifiers that asked for its event", 
   CHECK(trouble[0].at_ms == 1001);
 }
 
+TEST_CASE("a notification's id is never reused, not even once the outbox is empty", "[notify]") {
+  TempDir dir;
+  Database database(dir / "db");
+  NotificationOutbox outbox(database, {{"hook", kAll}});
+  add(database, outbox, NotificationEvent::delivered, "/tv/A", 1000);
+  const auto first = outbox.due("hook", 1000, 10);
+  REQUIRE(first.size() == 1);
+  outbox.remove("hook", first);
+  REQUIRE(outbox.waiting("hook") == 0);
+  add(database, outbox, NotificationEvent::rejected, "/tv/B", 1001);
+  const auto second = outbox.due("hook", 1001, 10);
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].id > first[0].id);
+}
+
 TEST_CASE("a postponed notification is not due until its time, and stays until removed",
           "[notify]") {
   TempDir dir;

@@ -10,6 +10,8 @@ TEST_CASE("the door refuses relative paths, '..' segments and NUL, naming the ru
   CHECK(check_path("/tv/../etc").error == "the path has a \"..\" segment");
   CHECK(check_path("/tv/..").error == "the path has a \"..\" segment");
   CHECK(check_path(std::string("/tv/a\0b", 7)).error == "the path contains a NUL byte");
+  CHECK(check_path("/tv/a\nb").error == "the path contains a control character (byte 0x0A)");
+  CHECK(check_path("/tv/a\x7f").error == "the path contains a control character (byte 0x7F)");
   CHECK(check_path("").error == "the path is empty");
   CHECK(check_path("/tv/caf\xE9").error == "the path is not valid UTF-8");
   CHECK(check_path("/tv/caf\xC3\xA9").ok());

@@ -41,7 +41,7 @@ inline const char* notification_event_name(NotificationEvent event) {
 }
 
 struct Notification {
-  std::int64_t id = 0;  // the core's, unique per notifier: lets a receiver drop repeats
+  std::int64_t id = 0;  // the core's, increasing, never reused: lets a receiver drop repeats
   NotificationEvent event = NotificationEvent::delivered;
   std::string subject;  // the target's name, or the source's for a dead letter
   std::string folder;   // as the target was given it; "" for target and source events
