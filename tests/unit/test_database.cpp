@@ -39,7 +39,7 @@ TEST_CASE("a new database is private, in WAL mode, at the latest schema", "[data
     mode.reset();
     CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
                                                   "history", "meta", "notifications",
-                                                  "plugin_store"});
+                                                  "plugin_store", "sqlite_sequence"});
   });
   CHECK(database.healthy());
 }
@@ -84,7 +84,7 @@ TEST_CASE("a database is upgraded from each earlier schema version, keeping its 
       upgraded.read([](SqlConnection& sql) {
         CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
                                                       "history", "meta", "notifications",
-                                                      "plugin_store"});
+                                                      "plugin_store", "sqlite_sequence"});
       });
     }
   }
