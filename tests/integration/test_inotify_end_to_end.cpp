@@ -148,8 +148,9 @@ TEST_CASE(
   TempDir limit_dir("scanhook-inotify-limit");
   const auto limit_file = limit_dir / "max_user_watches";
   std::ofstream(limit_file) << 1;  // the root only
-  WatchRig rig("rescan_interval = 1s\n", {std::string("LD_PRELOAD=") + SCANHOOK_INOTIFY_LIMIT_PRELOAD,
-                                          "SCANHOOK_INOTIFY_LIMIT_FILE=" + limit_file.string()});
+  WatchRig rig("rescan_interval = 1s\n",
+               {std::string("LD_PRELOAD=") + SCANHOOK_INOTIFY_LIMIT_PRELOAD,
+                "SCANHOOK_INOTIFY_LIMIT_FILE=" + limit_file.string()});
   CHECK(rig.daemon().wait_for_output("fs.inotify.max_user_watches"));
   CHECK_THAT(rig.daemon().output(), Contains("sysctl -w fs.inotify.max_user_watches="));
   CHECK_THAT(rig.daemon().output(), Contains("cannot watch 4 folders under"));
