@@ -13,16 +13,7 @@ rounds=${1:-3}
 seconds=${2:-5}
 port=${3:-18422}
 work=/tmp/scanhook-bench-postgres
-rm -rf "$work"; mkdir -p "$work"
-state=$work/server.state
-sh tests/postgres/postgres_server.sh start "$state"
-admin=$(sed -n 1p "$state")
-pids=""
-cleanup() {
-  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-  sh tests/postgres/postgres_server.sh stop "$state"
-}
-trap cleanup EXIT
+. bench/postgres_rig.sh
 
 start() {  # NAME DATABASE INSTANCE PORT
   cat > "$work/$1.ini" <<INI
