@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "scanhook/core/dispatcher.hpp"
-#include "scanhook/core/ingest.hpp"
+#include "scanhook/core/pipeline/dispatcher.hpp"
+#include "scanhook/core/pipeline/ingest.hpp"
 
 namespace {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "scanhook/core/queue.hpp"
+#include "scanhook/core/pipeline/queue.hpp"
 
 namespace {
 

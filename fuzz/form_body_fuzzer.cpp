@@ -1,4 +1,4 @@
-// Form bodies: the core's URL-encoded reader (core/src/form_body.cpp: the
+// Form bodies: the core's URL-encoded reader (core/src/http/form_body.cpp: the
 // manual form, logins, the plex_autoscan route) and the plugins' form reader
 // (plugins/support form_field: Plex's and Emby's multipart/form-data and
 // URL-encoded webhooks). A body that starts "--boundary" is read as
@@ -8,7 +8,7 @@
 #include <string>
 
 #include "multipart_type.hpp"
-#include "scanhook/core/form_body.hpp"
+#include "scanhook/core/http/form_body.hpp"
 #include "scanhook/support/form_field.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

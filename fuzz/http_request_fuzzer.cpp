@@ -1,4 +1,4 @@
-// The daemon's request reader (core/src/http_connection.cpp): request heads
+// The daemon's request reader (core/src/http/http_connection.cpp): request heads
 // (Poco's HTTPRequest behind the smuggling checks), Content-Length and
 // chunked bodies, pipelined requests, as the reactor drives it. The input is
 // the bytes a client sends, through a real socket pair, read in slices whose
@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "scanhook/core/http_connection.hpp"
+#include "scanhook/core/http/http_connection.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The INI reader and the config validation (core/src/ini_file.cpp,
+// The INI reader and the config validation (core/src/config/ini_file.cpp,
 // config.cpp, environment_settings.cpp): the input is a scanhook.ini; its
 // lines that start "SCANHOOK__" are also given as environment settings.
 // No plugin is loaded, so [source.*]/[target.*] sections stop at "unknown
@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "scanhook/core/config.hpp"
-#include "scanhook/core/environment_settings.hpp"
-#include "scanhook/core/ini_file.hpp"
-#include "scanhook/core/plugin_catalog.hpp"
+#include "scanhook/core/config/config.hpp"
+#include "scanhook/core/config/environment_settings.hpp"
+#include "scanhook/core/config/ini_file.hpp"
+#include "scanhook/core/plugins/plugin_catalog.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const auto catalog = scanhook::core::PluginCatalog::scan("/nonexistent/scanhook-fuzz");

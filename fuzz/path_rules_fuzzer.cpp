@@ -1,5 +1,5 @@
 // Rewrite, include and exclude rules, compiled and applied as a source's and
-// a target's (core/src/path_rules.cpp, RE2), and the door's path checks. The
+// a target's (core/src/pipeline/path_rules.cpp, RE2), and the door's path checks. The
 // input is lines: a rewrite rule, an include regex, an exclude regex (an
 // empty line: none), then paths. Finding: a crash, a sanitizer report, a
 // hang, or an exception other than the documented std::invalid_argument.
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "scanhook/core/path_rules.hpp"
+#include "scanhook/core/pipeline/path_rules.hpp"
 
 namespace {
 

@@ -57,7 +57,7 @@ trap cleanup EXIT
 # 1. Build the packages outside the build tree (-B): the README's cpack -G DEB.
 cpack -G DEB -B "$work" --config "$build_dir/CPackConfig.cmake" >"$work/cpack.log" 2>&1 ||
   { cat "$work/cpack.log"; fail "cpack -G DEB"; }
-version=$(sed -n 's/.*kVersion = "\(.*\)";/\1/p' "$source_dir/core/include/scanhook/core/version.hpp")
+version=$(sed -n 's/.*kVersion = "\(.*\)";/\1/p' "$source_dir/core/include/scanhook/core/app/version.hpp")
 arch=$(dpkg --print-architecture)
 deb="$work/scanhook_${version}_${arch}.deb"
 dev_deb="$work/scanhook-dev_${version}_all.deb"

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "fakes/fake_plex_tv.hpp"
-#include "scanhook/core/postgres_connection.hpp"
+#include "scanhook/core/store/postgres_connection.hpp"
 #include "support/daemon_process.hpp"
 #include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"

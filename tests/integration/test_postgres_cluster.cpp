@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "fakes/fake_plex.hpp"
-#include "scanhook/core/postgres_connection.hpp"
+#include "scanhook/core/store/postgres_connection.hpp"
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"

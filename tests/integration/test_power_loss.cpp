@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "scanhook/core/sql_connection.hpp"
+#include "scanhook/core/store/sql_connection.hpp"
 #include "support/daemon_process.hpp"
 #include "support/power_loss_disk.hpp"
 #include "support/temp_dir.hpp"

@@ -4,8 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "scanhook/core/ini_file.hpp"
-#include "scanhook/core/plugin_catalog.hpp"
+#include "scanhook/core/config/ini_file.hpp"
+#include "scanhook/core/plugins/plugin_catalog.hpp"
 
 namespace scanhook::testing {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "scanhook/core/config.hpp"
+#include "scanhook/core/config/config.hpp"
 #include "scanhook/host.hpp"
 #include "scanhook/instance.hpp"
 

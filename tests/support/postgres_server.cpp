@@ -8,7 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "scanhook/core/postgres_connection.hpp"
+#include "scanhook/core/store/postgres_connection.hpp"
 
 namespace scanhook::testing {
 

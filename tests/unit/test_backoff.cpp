@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/backoff.hpp"
+#include "scanhook/core/pipeline/backoff.hpp"
 
 using namespace scanhook::core;
 using std::chrono::milliseconds;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/command_line.hpp"
+#include "scanhook/core/config/command_line.hpp"
 
 using scanhook::core::split_command_line;
 using Words = std::vector<std::string>;

@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "scanhook/core/completion_flag.hpp"
+#include "scanhook/core/pipeline/completion_flag.hpp"
 
 using scanhook::core::CompletionFlag;
 

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
-#include "scanhook/core/config.hpp"
-#include "scanhook/core/ini_file.hpp"
+#include "scanhook/core/config/config.hpp"
+#include "scanhook/core/config/ini_file.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;

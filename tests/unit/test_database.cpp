@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <thread>
 
-#include "scanhook/core/database.hpp"
-#include "scanhook/core/queue.hpp"
-#include "scanhook/core/schema.hpp"
+#include "scanhook/core/pipeline/queue.hpp"
+#include "scanhook/core/store/database.hpp"
+#include "scanhook/core/store/schema.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;

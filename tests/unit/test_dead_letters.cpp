@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/dead_letters.hpp"
+#include "scanhook/core/pipeline/dead_letters.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;

@@ -6,8 +6,8 @@
 #include <thread>
 #include <utility>
 
-#include "scanhook/core/dispatcher.hpp"
-#include "scanhook/core/ingest.hpp"
+#include "scanhook/core/pipeline/dispatcher.hpp"
+#include "scanhook/core/pipeline/ingest.hpp"
 #include "support/scripted_target.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tmpfs_mount.hpp"

@@ -2,9 +2,9 @@
 // the step that dropped it, in the same commit as the request's other events.
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/completion_flag.hpp"
-#include "scanhook/core/ingest.hpp"
-#include "scanhook/core/intake.hpp"
+#include "scanhook/core/pipeline/completion_flag.hpp"
+#include "scanhook/core/pipeline/ingest.hpp"
+#include "scanhook/core/pipeline/intake.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;

@@ -8,11 +8,11 @@
 #include <fstream>
 #include <thread>
 
-#include "scanhook/core/completion_flag.hpp"
-#include "scanhook/core/engine.hpp"
-#include "scanhook/core/ini_file.hpp"
-#include "scanhook/core/plugin_catalog.hpp"
-#include "scanhook/core/sql_connection.hpp"
+#include "scanhook/core/config/ini_file.hpp"
+#include "scanhook/core/pipeline/completion_flag.hpp"
+#include "scanhook/core/pipeline/engine.hpp"
+#include "scanhook/core/plugins/plugin_catalog.hpp"
+#include "scanhook/core/store/sql_connection.hpp"
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"

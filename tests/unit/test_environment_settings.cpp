@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/config.hpp"
-#include "scanhook/core/environment_settings.hpp"
-#include "scanhook/core/ini_file.hpp"
+#include "scanhook/core/config/config.hpp"
+#include "scanhook/core/config/environment_settings.hpp"
+#include "scanhook/core/config/ini_file.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::core::apply_environment;

@@ -4,7 +4,7 @@
 #include <random>
 #include <set>
 
-#include "scanhook/core/folder_index.hpp"
+#include "scanhook/core/pipeline/folder_index.hpp"
 
 using scanhook::core::FolderIndex;
 

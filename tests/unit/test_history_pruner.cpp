@@ -3,8 +3,8 @@
 #include <chrono>
 #include <thread>
 
-#include "scanhook/core/history_pruner.hpp"
-#include "scanhook/core/queue.hpp"
+#include "scanhook/core/pipeline/history_pruner.hpp"
+#include "scanhook/core/pipeline/queue.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;

@@ -8,7 +8,7 @@
 #include <functional>
 #include <thread>
 
-#include "scanhook/core/http_server.hpp"
+#include "scanhook/core/http/http_server.hpp"
 #include "scanhook/support/http_client.hpp"
 #include "support/occurrences.hpp"
 

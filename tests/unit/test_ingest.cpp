@@ -5,8 +5,8 @@
 #include <optional>
 #include <thread>
 
-#include "scanhook/core/ingest.hpp"
-#include "scanhook/core/intake.hpp"
+#include "scanhook/core/pipeline/ingest.hpp"
+#include "scanhook/core/pipeline/intake.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;

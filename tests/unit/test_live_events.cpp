@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
-#include "scanhook/core/http_server.hpp"
-#include "scanhook/core/live_events.hpp"
+#include "scanhook/core/http/http_server.hpp"
+#include "scanhook/core/web/live_events.hpp"
 #include "scanhook/support/http_client.hpp"
 #include "support/eventually.hpp"
 #include "support/occurrences.hpp"

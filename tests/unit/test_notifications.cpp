@@ -2,8 +2,8 @@
 
 #include <mutex>
 
-#include "scanhook/core/notification_outbox.hpp"
-#include "scanhook/core/notification_sender.hpp"
+#include "scanhook/core/notify/notification_outbox.hpp"
+#include "scanhook/core/notify/notification_sender.hpp"
 #include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 

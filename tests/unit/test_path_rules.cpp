@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/path_rules.hpp"
+#include "scanhook/core/pipeline/path_rules.hpp"
 #include "support/expected_printing.hpp"
 
 using namespace scanhook::core;

@@ -4,8 +4,8 @@
 #include <map>
 #include <string>
 
-#include "scanhook/core/plugin_catalog.hpp"
-#include "scanhook/core/plugin_library.hpp"
+#include "scanhook/core/plugins/plugin_catalog.hpp"
+#include "scanhook/core/plugins/plugin_library.hpp"
 #include "scanhook/target.hpp"
 #include "support/recording_host.hpp"
 

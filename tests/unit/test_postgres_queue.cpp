@@ -8,9 +8,9 @@
 #include <atomic>
 #include <thread>
 
-#include "scanhook/core/dispatcher.hpp"
-#include "scanhook/core/postgres_schema.hpp"
-#include "scanhook/core/store.hpp"
+#include "scanhook/core/pipeline/dispatcher.hpp"
+#include "scanhook/core/store/postgres_schema.hpp"
+#include "scanhook/core/store/store.hpp"
 #include "support/eventually.hpp"
 #include "support/postgres_server.hpp"
 #include "support/scripted_target.hpp"

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "scanhook/core/queue.hpp"
-#include "scanhook/core/store.hpp"
+#include "scanhook/core/pipeline/queue.hpp"
+#include "scanhook/core/store/store.hpp"
 #include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"
 

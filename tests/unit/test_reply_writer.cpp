@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "scanhook/core/reply_writer.hpp"
-#include "scanhook/core/respond.hpp"
+#include "scanhook/core/http/reply_writer.hpp"
+#include "scanhook/core/http/respond.hpp"
 
 using scanhook::HttpReply;
 using scanhook::core::render_reply;

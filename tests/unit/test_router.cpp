@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/completion_flag.hpp"
-#include "scanhook/core/router.hpp"
+#include "scanhook/core/http/router.hpp"
+#include "scanhook/core/pipeline/completion_flag.hpp"
 
 using namespace scanhook::core;
 using scanhook::HttpReply;

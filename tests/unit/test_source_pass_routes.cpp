@@ -2,10 +2,10 @@
 // and the [source.NAME] pass key; plex_autoscan's URL is the first user.
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/completion_flag.hpp"
-#include "scanhook/core/ini_file.hpp"
-#include "scanhook/core/plugin_catalog.hpp"
-#include "scanhook/core/source_pass_routes.hpp"
+#include "scanhook/core/config/ini_file.hpp"
+#include "scanhook/core/pipeline/completion_flag.hpp"
+#include "scanhook/core/plugins/plugin_catalog.hpp"
+#include "scanhook/core/web/source_pass_routes.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 

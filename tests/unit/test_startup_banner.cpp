@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/config.hpp"
-#include "scanhook/core/default_config.hpp"
-#include "scanhook/core/startup_banner.hpp"
+#include "scanhook/core/app/startup_banner.hpp"
+#include "scanhook/core/config/config.hpp"
+#include "scanhook/core/config/default_config.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::core::duration_text;

@@ -3,9 +3,9 @@
 #include <optional>
 #include <string>
 
-#include "scanhook/core/completion_flag.hpp"
-#include "scanhook/core/plugin_catalog.hpp"
-#include "scanhook/core/status_routes.hpp"
+#include "scanhook/core/pipeline/completion_flag.hpp"
+#include "scanhook/core/plugins/plugin_catalog.hpp"
+#include "scanhook/core/web/status_routes.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/form_body.hpp"
-#include "scanhook/core/user_auth.hpp"
+#include "scanhook/core/auth/user_auth.hpp"
+#include "scanhook/core/http/form_body.hpp"
 #include "support/expected_printing.hpp"
 
 using scanhook::HttpRequest;

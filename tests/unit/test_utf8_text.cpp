@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/utf8_text.hpp"
+#include "scanhook/core/text/utf8_text.hpp"
 
 using scanhook::core::is_utf8;
 using scanhook::core::utf8_text;

@@ -1,0 +1,113 @@
+// Every access check in one place. Who may use the UI and /api/: HTTP Basic
+// with the [server] credentials (scripts), or a UI session whose
+// state-changing requests carry its CSRF token; requests a browser marks
+// cross-site never change anything there. Who may call a webhook route: see
+// check_webhook. Before any route: the Host and cross-site rules of gate().
+// Failed credentials are rate-limited by kind, per client address
+// (TrustedProxies): UI logins (the form, Basic on user routes) in one
+// limiter; webhook credentials per source and client in another, so failed
+// UI logins never block a correct webhook.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanhook/core/auth/login_rate_limiter.hpp"
+#include "scanhook/core/auth/session_store.hpp"
+#include "scanhook/core/http/http_server.hpp"
+#include "scanhook/core/http/router.hpp"
+#include "scanhook/core/http/trusted_proxies.hpp"
+
+namespace scanhook::core {
+
+inline constexpr const char* kSessionCookie = "scanhook_session";
+
+// The [server] keys the door checks besides credentials.
+struct DoorRules {
+  // server_name: Host values (a name, or name:port) a daemon without
+  // credentials answers besides loopback's.
+  std::vector<std::string> server_names;
+  TrustedProxies trusted_proxies;
+};
+
+class UserAuth {
+ public:
+  // No username and no password: no login (the daemon listens on loopback only).
+  UserAuth(std::string username, std::string password,
+           std::chrono::seconds session_idle_timeout = std::chrono::hours(12),
+           DoorRules rules = {});
+  UserAuth(const UserAuth&) = delete;
+  UserAuth& operator=(const UserAuth&) = delete;
+
+  bool login_required() const { return !username_.empty() || !password_.empty(); }
+  bool credentials_match(const std::string& username, const std::string& password) const;
+
+  // The verdict for an Access::user route. Basic failures count against the
+  // address in login_limiter(), as failed logins.
+  UserVerdict check(const HttpRequest& request);
+  // The live session named by the request's cookie.
+  std::optional<Session> session_of(const HttpRequest& request);
+
+  // Runs before every route's handler (Router::set_gate); nullopt lets it
+  // run. Without credentials, a Host naming neither loopback (127.0.0.0/8,
+  // localhost, [::1]) nor a server_name gets 421 (a DNS-rebinding page must
+  // get no session), and so does a request without Host (HTTP/1.0) from a
+  // peer that is not loopback; an absolute-form target's authority has
+  // replaced Host before (HttpServer). A browser's cross-site change
+  // (is_cross_site) to an Access::webhook route gets 403 unless it carries
+  // the session's CSRF token; server-to-server webhooks send neither Origin
+  // nor Sec-Fetch-Site.
+  std::optional<HttpReply> gate(const HttpRequest& request, Access access);
+  // True when `host` (a Host header's value) names this daemon as gate() requires.
+  bool host_allowed(const std::string& host) const;
+
+  // A webhook route's caller: with a source `token`, the token or the
+  // [server] credentials; without one, the [server] credentials if set;
+  // with neither, anyone. Wrong credentials count against `source` and the
+  // client; past LoginRateLimiter::kAttempts the pair gets 429 (Retry-After),
+  // whatever it sends, so a guesser learns nothing. `message` is the 401's;
+  // nullopt: allowed.
+  std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
+                                         const std::string& token, const std::string& message);
+  // A source's pass URL: the 429 for a client that guessed wrong too often
+  // (nullopt: it may try), and the count of a wrong guess.
+  std::optional<HttpReply> pass_refusal(const HttpRequest& request);
+  void record_wrong_pass(const HttpRequest& request);
+
+  std::string client_address(const HttpRequest& request) const {
+    return rules_.trusted_proxies.client_address(request);
+  }
+  SessionStore& sessions() { return sessions_; }
+  // Keyed by client_address().
+  LoginRateLimiter& login_limiter() { return login_limiter_; }
+
+ private:
+  std::string username_;
+  std::string password_;
+  DoorRules rules_;
+  SessionStore sessions_;
+  LoginRateLimiter login_limiter_;
+  LoginRateLimiter webhook_limiter_;  // keyed "<source> <client>"
+};
+
+// The 429 for a wait, with its Retry-After.
+HttpReply too_many_attempts_reply(std::chrono::seconds wait);
+
+// POST, PUT, PATCH, DELETE (anything but GET, HEAD, OPTIONS).
+bool is_state_changing(const std::string& method);
+// The browser says it comes from another origin: Sec-Fetch-Site cross-site or
+// same-site, or (browsers without Sec-Fetch-Site) an Origin that is not this Host.
+bool is_cross_site(const HttpRequest& request);
+std::optional<std::string> cookie_value(const HttpRequest& request, const std::string& name);
+// The browser reached scanhook over HTTPS, as the reverse proxy in front of
+// it says (X-Forwarded-Proto, or Forwarded's proto=; the client-facing hop).
+// Trusting the header is safe here: it only makes the cookie Secure.
+bool reached_over_https(const HttpRequest& request);
+// Set-Cookie values that set and clear the session cookie; Secure when the
+// request that gets them reached_over_https.
+std::string session_cookie_header(const Session& session, const HttpRequest& request);
+std::string cleared_session_cookie_header(const HttpRequest& request);
+
+}  // namespace scanhook::core

@@ -1,0 +1,142 @@
+// Delivers due folders to targets: one thread per target, batches of up to
+// max_batch(), backoff on `retry`, pause-and-probe on `unavailable`, history
+// for everything that leaves the queue. Prepare-stage targets finish a folder
+// before scan-stage targets start it; a missing anchor file stops everything.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "scanhook/core/notify/notification_outbox.hpp"
+#include "scanhook/core/pipeline/backoff.hpp"
+#include "scanhook/core/pipeline/intake.hpp"
+#include "scanhook/core/pipeline/metrics.hpp"
+#include "scanhook/core/pipeline/presence_check.hpp"
+#include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/target.hpp"
+#include "scanhook/target_description.hpp"
+
+namespace Poco {
+class Logger;
+}
+
+namespace scanhook::core {
+
+struct TargetSlot {
+  std::string name;
+  std::shared_ptr<Target> target;
+  std::chrono::milliseconds scan_delay{0};
+  bool required = true;  // prepare stage: scan targets wait for it even while it is paused
+  std::string config;    // verdict_fingerprint of its settings, kept with each history row
+  std::shared_ptr<const PresenceCheck> presence{};  // require_exists; null when off
+  Describable* describable = nullptr;               // what the target offered (SDK 1.2), or null
+};
+
+struct DispatchSettings {
+  BackoffPolicy backoff;
+  std::chrono::milliseconds probe_interval{30'000};
+  std::chrono::milliseconds idle_interval{1'000};
+  std::vector<std::string> anchors;
+  // After a batch or a probe, on the target's thread: the queue, the history
+  // or the target states may have changed (the live UI's cue).
+  std::function<void()> on_change;
+};
+
+// What /api/targets shows of one target.
+struct TargetState {
+  std::string name;
+  Stage stage = Stage::scan;
+  bool paused = false;
+  std::string last_error;
+  Millis next_attempt = 0;  // paused: the next probe
+  Millis last_delivery = 0;
+  std::int64_t queued = 0;
+  // Since when every answer was a pause or a retry (0: the last batch was
+  // delivered or rejected, or a probe answered): the folders stay queued,
+  // and this says for how long.
+  Millis failing_since = 0;
+  // When the target last answered a batch or a probe (0: not since start-up,
+  // so whether it works is unknown).
+  Millis last_answer = 0;
+};
+
+class Dispatcher {
+ public:
+  // `outbox`, if given, is told in the same commit what each delivery came
+  // to, and when a target pauses or answers again.
+  Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
+             DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr);
+  ~Dispatcher();
+
+  void start();
+  void stop();  // waits for batches in flight
+  // Events were committed: idle targets look at once.
+  void wake();
+
+  std::vector<TargetState> states();
+  // TargetState::failing_since of one target (0 also for an unknown name), without the queue.
+  Millis failing_since(const std::string& target) const;
+  // Why nothing is dispatched (a missing anchor), or "".
+  std::string blocked_reason() const;
+
+ private:
+  struct Worker {
+    TargetSlot slot;
+    Stage stage = Stage::scan;
+    std::size_t max_batch = 1;
+    std::thread thread;
+    // Guarded by Dispatcher::mutex_.
+    bool paused = false;
+    std::string last_error;
+    Millis next_probe = 0;
+    Millis last_delivery = 0;
+    Millis failing_since = 0;
+    Millis last_answer = 0;
+    Counter* delivered[4] = {};  // by Status
+    Histogram* latency = nullptr;
+  };
+
+  void run(Worker& worker);
+  bool deliver_batch(Worker& worker);  // false when nothing was due
+  void probe(Worker& worker);
+  // Pauses `worker` until the next probe when another instance shared that
+  // the target is unavailable; true if so (next_probe set).
+  bool adopt_shared_pause(Worker& worker, Millis& next_probe);
+  // Tells the other instances on the store (errors logged, not thrown).
+  void share_pause(const Worker& worker, std::optional<SharedPause> pause);
+  // Writes a batch's results, trying again while writes fail; false once stopping.
+  bool record(Worker& worker, const std::vector<Delivery>& deliveries);
+  // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
+  static void note_answer(Worker& worker, bool succeeded, Millis at);
+  std::vector<std::string> blocking_for(const Worker& worker);
+  std::string missing_anchor() const;
+  // A target paused or answering again, for the notifiers (logged if it cannot be kept).
+  void notify_state(NotificationEvent event, const std::string& target, const std::string& reason);
+  // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.
+  bool sleep(std::chrono::milliseconds duration, bool idle);
+
+  QueueStore& queue_;
+  const Intake& intake_;
+  NotificationOutbox* outbox_;
+  DispatchSettings settings_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Poco::Logger& logger_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::uint64_t wakes_ = 0;
+  bool stopping_ = false;
+  std::string blocked_;
+  std::mt19937_64 random_;
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,37 @@
+// The engine as a Poco subsystem: started before the HTTP server listens and
+// stopped after it has stopped, so every accepted request finds it running.
+#pragma once
+
+#include <Poco/Util/Subsystem.h>
+
+#include <memory>
+
+#include "scanhook/core/config/config.hpp"
+#include "scanhook/core/http/router.hpp"
+#include "scanhook/core/pipeline/engine.hpp"
+#include "scanhook/core/pipeline/metrics.hpp"
+#include "scanhook/core/web/status_routes.hpp"
+
+namespace scanhook::core {
+
+class EngineSubsystem final : public Poco::Util::Subsystem {
+ public:
+  EngineSubsystem(const Config& config, Router& router, Metrics& metrics, UserAuth& auth);
+  const char* name() const override { return "engine"; }
+  // Not ok before start-up, when the database cannot be queried, and while
+  // writes fail.
+  DatabaseStatus database_status();
+
+ protected:
+  void initialize(Poco::Util::Application& app) override;
+  void uninitialize() override;
+
+ private:
+  const Config& config_;
+  Router& router_;
+  Metrics& metrics_;
+  UserAuth& auth_;
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,60 @@
+// The composition root: the one place that turns a validated Config into the
+// pipeline's parts (the intake's rules, each plugin instance), in serve mode
+// for the daemon or validate-only mode for `scanhookd --check-config`, so
+// "configuration OK" means start-up would get past every one of these steps.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scanhook/core/config/config.hpp"
+#include "scanhook/core/pipeline/intake.hpp"
+#include "scanhook/host.hpp"
+#include "scanhook/instance.hpp"
+
+namespace scanhook::core {
+
+// The built-in sources: the manual form and POST /api/scan.
+inline constexpr const char* kManualSource = "manual";
+inline constexpr const char* kApiSource = "api";
+
+enum class BuildMode {
+  serve,          // instances are created (create runs the plugin's check first)
+  validate_only,  // nothing is created, opened, started or written: plugins' check only
+};
+
+// What validate-only mode could not check: one line per instance of a plugin
+// built before SDK 1.2 (no check), whose own refusals show only at start.
+struct ValidationReport {
+  std::vector<std::string> unchecked;
+};
+
+class PipelineBuilder {
+ public:
+  PipelineBuilder(const Config& config, BuildMode mode) : config_(config), mode_(mode) {}
+
+  // The sources' and targets' path rules and origins. Throws ConfigError
+  // ("FILE:LINE: [section] key: why").
+  std::unique_ptr<Intake> intake() const;
+  // The plugin's side-effect-free check of one section (SDK 1.2; nothing
+  // for older plugins). Throws ConfigError naming the key the plugin names.
+  void check(const InstanceConfig& instance) const;
+  // serve mode: check, then the instance, living on `host`. Throws ConfigError.
+  std::shared_ptr<Instance> create(const InstanceConfig& instance, Host& host) const;
+
+  // The [server] database file can be opened, or its folder made (serve
+  // mode makes it; this only looks). Throws ConfigError.
+  void check_database_place() const;
+
+  // Every step above for the whole configuration, creating nothing (in
+  // validate-only mode also check_database_place; serve mode lets opening the
+  // database say it). Throws ConfigError listing every problem, one per line.
+  ValidationReport validate() const;
+
+ private:
+  const Config& config_;
+  BuildMode mode_;
+};
+
+}  // namespace scanhook::core

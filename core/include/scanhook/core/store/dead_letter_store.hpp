@@ -1,0 +1,55 @@
+// Webhook requests that could not be used, kept for inspection and replay,
+// whichever database holds them (DeadLetters: SQLite; PostgresDeadLetters).
+// Bounded in count and bytes, the oldest go first. Credentials
+// (Authorization, Cookie, X-Scanhook-Token, ?token=) are never kept.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanhook/core/store/queue_types.hpp"
+#include "scanhook/core/store/unreadable_rows.hpp"
+#include "scanhook/http.hpp"
+
+namespace scanhook::core {
+
+struct DeadLetter {
+  std::int64_t id = 0;
+  std::string source;
+  Millis received_at = 0;
+  HeaderList headers;
+  HeaderList query;
+  std::string body;
+  std::string error;
+  int attempts = 1;
+};
+
+class DeadLetterStore {
+ public:
+  virtual ~DeadLetterStore() = default;
+
+  // The new letter's id; nullopt when its body alone exceeds the byte bound.
+  virtual std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
+                                           const std::string& error, Millis now) = 0;
+  virtual std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) = 0;
+  virtual std::optional<DeadLetter> find(std::int64_t id) = 0;
+  // Rows of "dead_letters" that list() and find() left out because they
+  // could not be read (row_reader.hpp).
+  virtual const UnreadableRows& unreadable() const = 0;
+  // False when there was no such letter.
+  virtual bool remove(std::int64_t id) = 0;
+  // A replay that failed again: the new error, one more attempt.
+  virtual void failed_again(std::int64_t id, const std::string& error) = 0;
+
+  // The request as its source saw it (for a replay).
+  static HttpRequest request_of(const DeadLetter& letter);
+
+  // Header or query pairs as the stores keep them: a JSON array of [name, value], credentials left
+  // out.
+  static std::string pairs_json(const HeaderList& pairs);
+  static HeaderList pairs_from_json(const std::string& text);
+};
+
+}  // namespace scanhook::core

@@ -1,0 +1,59 @@
+// The store (store.hpp) on PostgreSQL: a pool of connections, the schema
+// migrated at open, and the queue, dead letters and plugin store on it. Every
+// instance on one database shares all three.
+#pragma once
+
+#include "scanhook/core/store/postgres_pool.hpp"
+#include "scanhook/core/store/postgres_queue.hpp"
+#include "scanhook/core/store/store.hpp"
+
+namespace scanhook::core {
+
+class PostgresDeadLetters final : public DeadLetterStore {
+ public:
+  PostgresDeadLetters(PostgresPool& pool, std::size_t max_count, std::size_t max_bytes);
+  std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
+                                   const std::string& error, Millis now) override;
+  std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) override;
+  std::optional<DeadLetter> find(std::int64_t id) override;
+  // Always empty: PostgreSQL's typed columns hold no value a reader cannot take.
+  const UnreadableRows& unreadable() const override { return unreadable_; }
+  bool remove(std::int64_t id) override;
+  void failed_again(std::int64_t id, const std::string& error) override;
+
+ private:
+  PostgresPool& pool_;
+  std::size_t max_count_;
+  std::size_t max_bytes_;
+  UnreadableRows unreadable_;
+};
+
+class PostgresPluginStore final : public PluginStore {
+ public:
+  explicit PostgresPluginStore(PostgresPool& pool) : pool_(pool) {}
+  std::optional<std::string> load(const std::string& instance, const std::string& key) override;
+  std::vector<std::string> keys(const std::string& instance, const std::string& prefix) override;
+  void store_all(const std::string& instance, const std::vector<KeyValueChange>& changes) override;
+
+ private:
+  PostgresPool& pool_;
+};
+
+class PostgresStore final : public Store {
+ public:
+  // Connects, migrates, and applies minimum_age (PostgresQueue). Throws PostgresError.
+  explicit PostgresStore(const StoreSettings& settings);
+
+  QueueStore& queue() override { return queue_; }
+  DeadLetterStore& dead_letters() override { return dead_letters_; }
+  PluginStore& plugins() override { return plugins_; }
+
+ private:
+  static constexpr std::size_t kConnections = 6;
+  PostgresPool pool_;
+  PostgresQueue queue_;
+  PostgresDeadLetters dead_letters_;
+  PostgresPluginStore plugins_;
+};
+
+}  // namespace scanhook::core

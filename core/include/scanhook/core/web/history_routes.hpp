@@ -1,0 +1,29 @@
+// GET /api/history: what left the queue, newest first, paged and filtered
+// by path, source, target, outcome and time; every parameter is checked (a
+// 400 names the bad one).
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "scanhook/core/http/router.hpp"
+#include "scanhook/core/store/queue_store.hpp"
+
+namespace scanhook::core {
+
+// The history's outcomes, as rows store them.
+inline constexpr const char* kHistoryOutcomes[] = {"ok", "rejected", "dropped", "filtered",
+                                                   "ignored"};
+
+// A HistoryFilter from the query (?path=, ?source=, ?target=, ?outcome=,
+// ?since=, ?until=; times as ISO 8601 or milliseconds since the epoch), or
+// the message of a 400 in `error`. Unknown parameters are refused too.
+HistoryFilter history_filter_of(const HttpRequest& request, std::string& error);
+
+// `target_configs`: each configured target's verdict_fingerprint (a row of
+// another target cannot be retried; one written under another fingerprint
+// is marked config_changed).
+void add_history_routes(Router& router, QueueStore& queue,
+                        std::map<std::string, std::string> target_configs);
+
+}  // namespace scanhook::core

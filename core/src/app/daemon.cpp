@@ -1,0 +1,329 @@
+#include "scanhook/core/app/daemon.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/Exception.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
+#include <Poco/Util/OptionProcessor.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "scanhook/core/app/database_check_command.hpp"
+#include "scanhook/core/app/doctor_command.hpp"
+#include "scanhook/core/app/startup_banner.hpp"
+#include "scanhook/core/app/version.hpp"
+#include "scanhook/core/config/default_config.hpp"
+#include "scanhook/core/config/environment_settings.hpp"
+#include "scanhook/core/http/http_subsystem.hpp"
+#include "scanhook/core/pipeline/engine_subsystem.hpp"
+#include "scanhook/core/pipeline/pipeline_builder.hpp"
+#include "scanhook/core/plugins/plugin_commands.hpp"
+#include "scanhook/core/store/storage_fault.hpp"
+#include "scanhook/core/web/login_routes.hpp"
+#include "scanhook/core/web/status_routes.hpp"
+#include "scanhook/core/web/web_routes.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+void set_up_logging(const std::string& level) {
+  Poco::AutoPtr<Poco::PatternFormatter> pattern(
+      new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %q %s: %t"));
+  Poco::AutoPtr<Poco::FormattingChannel> channel(
+      new Poco::FormattingChannel(pattern, new Poco::ConsoleChannel));
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::root().setLevel(level);
+  Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+}
+
+std::string kind_list(std::uint32_t kinds) {
+  std::string out;
+  for (const Kind kind : kAllKinds)
+    if (kinds & kind) out += (out.empty() ? "" : ", ") + std::string(kind_name(kind));
+  return out;
+}
+
+// The INI file named by --config FILE, -c FILE or --config=FILE, or "".
+std::string config_path_in(const std::vector<std::string>& arguments) {
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& word = arguments[i];
+    if ((word == "--config" || word == "-c") && i + 1 < arguments.size()) return arguments[i + 1];
+    if (word.rfind("--config=", 0) == 0) return word.substr(9);
+  }
+  return {};
+}
+
+IniFile read_configuration(const std::string& path) {
+  return path.empty() ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
+                      : read_ini_file(path);
+}
+
+}  // namespace
+
+Daemon::Daemon(std::vector<std::string> plugin_words) : plugin_words_(std::move(plugin_words)) {
+  setUnixOptions(true);
+}
+
+void Daemon::defineOptions(Poco::Util::OptionSet& options) {
+  ServerApplication::defineOptions(options);
+  options.addOption(Poco::Util::Option("help", "h", "show this help and exit"));
+  options.addOption(Poco::Util::Option("version", "v", "print the version and exit"));
+  options.addOption(
+      Poco::Util::Option("config", "c", "the INI file (default: the built-in etc/scanhook.ini)")
+          .argument("FILE"));
+  options.addOption(Poco::Util::Option("check-config", "",
+                                       "validate the configuration and its plugins, then exit"));
+}
+
+int Daemon::run_command_line(int argc, char** argv) {
+  // Poco answers an option it does not know with 78 (a configuration error,
+  // which systemd does not restart on); a mistyped command line is a usage error.
+  Poco::Util::OptionSet options;
+  defineOptions(options);
+  Poco::Util::OptionProcessor processor(options);
+  processor.setUnixStyle(true);
+  try {
+    for (int i = 1; i < argc; ++i) {
+      std::string name;
+      std::string value;
+      processor.process(argv[i], name, value);
+    }
+    processor.checkRequired();
+  } catch (const Poco::Util::OptionException& error) {
+    std::cerr << "scanhookd: " << error.displayText() << " (try --help)\n";
+    return EXIT_USAGE;
+  }
+  return run(argc, argv);
+}
+
+void Daemon::handleOption(const std::string& name, const std::string& value) {
+  ServerApplication::handleOption(name, value);
+  if (name == "help") {
+    print_help();
+    stop_after_options_ = true;
+    stopOptionsProcessing();
+  } else if (name == "version") {
+    std::cout << "scanhookd " << kVersion << " (plugin SDK " << kAbiMajor << "." << kAbiMinor
+              << ", " << kToolchainTag << ")\n";
+    stop_after_options_ = true;
+    stopOptionsProcessing();
+  } else if (name == "config") {
+    config_path_ = value;
+  } else if (name == "check-config") {
+    check_only_ = true;
+  }
+}
+
+std::string Daemon::default_plugin_dir() const {
+  const std::filesystem::path beside_binary =
+      std::filesystem::path(config().getString("application.dir")) / ".." / "lib" / "scanhook" /
+      "plugins";
+  return beside_binary.lexically_normal().string();
+}
+
+// The commands of the plugins in the configuration's plugin_dir, for --help.
+std::string Daemon::plugin_commands_help() const {
+  std::string text;
+  try {
+    IniFile ini = read_configuration(config_path_in(argv()));
+    apply_environment(ini, process_environment());
+    const auto catalog = PluginCatalog::scan(plugin_dir_of(ini, default_plugin_dir()));
+    for (const auto& command : plugin_commands(catalog))
+      text += "  " + command.help.name + " " + command.help.synopsis + "\n            " +
+              command.plugin + " plugin: " + command.help.summary + "\n";
+  } catch (const std::exception& error) {
+    text += "  (plugins' commands unknown: " + std::string(error.what()) + ")\n";
+  }
+  return text;
+}
+
+void Daemon::print_help() const {
+  Poco::Util::HelpFormatter help(options());
+  help.setCommand(commandName());
+  help.setUsage("[OPTIONS] [plugins | db check | doctor [PATH ...] | PLUGIN-COMMAND ...]");
+  help.setHeader(
+      "scanhook relays \"files changed\" signals from media tools to partial library scans on "
+      "media servers, through a durable queue.\n\nCommands:\n"
+      "  (none)    run the daemon\n"
+      "  plugins   list the plugins in plugin_dir: name, version, kinds, file, and refusals\n"
+      "  db check  check the database file without changing it (integrity, owner)\n"
+      "  doctor [PATH ...]\n"
+      "            probe every target (reachable, credentials) and show, for each PATH,\n"
+      "            the library each target would scan and the exact request\n" +
+      plugin_commands_help() + "\nOptions:");
+  help.setFooter(
+      "Exit codes: 0 ok, 64 usage error, 65 damaged database, 73 cannot create the database, "
+      "74 disk or I/O error, 78 configuration error, 70 internal error.");
+  help.format(std::cout);
+}
+
+void Daemon::initialize(Poco::Util::Application& self) {
+  if (!stop_after_options_) {
+    load_configuration();
+    // Said before anything listens, so they lead the log.
+    if (!config_error_)
+      for (const auto& warning : config_->warnings) logger().warning(warning);
+    if (!config_error_ && command_.empty() && !check_only_) add_daemon_subsystems();
+  }
+  try {
+    ServerApplication::initialize(self);
+  } catch (const SqlError& error) {
+    // Poco would answer 78 (configuration error), which systemd does not
+    // restart on; a full or read-only disk is not the configuration's fault.
+    const StorageFault fault = storage_fault(error);
+    logger().fatal("cannot open the database: %s\n%s", std::string(error.what()), remedy(fault));
+    startup_exit_code_ = exit_code(fault);
+  }
+}
+
+void Daemon::load_configuration() {
+  const ArgVec& arguments = argv();
+  // Words that are not options (nor an option's argument) are the command and its words.
+  for (std::size_t i = 1; i < arguments.size(); ++i) {
+    const std::string& word = arguments[i];
+    if (word.empty() || word[0] == '-') {
+      if (word == "--config" || word == "-c" || word == "--pidfile" || word == "--umask") ++i;
+      continue;
+    }
+    if (command_.empty())
+      command_ = word;
+    else
+      command_words_.push_back(word);
+  }
+  IniFile ini;
+  try {
+    ini = read_configuration(config_path_);
+    apply_environment(ini, process_environment());
+    const std::string plugin_dir = plugin_dir_of(ini, default_plugin_dir());
+    // `plugins` lists every plugin and a plugin's command is looked for in all
+    // of them; serving, checking, `db` and `doctor` load only those the INI names.
+    const bool every_plugin = !command_.empty() && command_ != "db" && command_ != "doctor";
+    catalog_ = std::make_unique<PluginCatalog>(
+        every_plugin ? PluginCatalog::scan(plugin_dir)
+                     : PluginCatalog::load_named(plugin_dir, plugins_named_by(ini)));
+    config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
+    const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
+    try {
+      set_up_logging(config_->server.string("log_level"));
+    } catch (const Poco::InvalidArgumentException&) {
+      throw ConfigError(where("log_level") + ": [server] log_level: \"" +
+                        config_->server.string("log_level") +
+                        "\" is not a level (fatal, critical, error, warning, notice, information, "
+                        "debug, trace)");
+    }
+    const auto [host, port] = parse_listen_address(config_->server.string("listen"));
+    const bool has_credentials =
+        !config_->server.string("username").empty() || !config_->server.string("password").empty();
+    if (!is_loopback_host(host) && !has_credentials &&
+        !config_->server.boolean("allow_unauthenticated"))
+      throw ConfigError(where("listen") + ": [server] listen: " + host +
+                        " is reachable from other machines and no username/password is set; "
+                        "set [server] username and password, or allow_unauthenticated = true");
+    if (!is_loopback_host(host) && !has_credentials && config_->server.list("server_name").empty())
+      config_->warnings.push_back(
+          "[server] listen: " + host +
+          " without credentials answers only requests whose Host is loopback (others get 421); "
+          "add a [server] server_name for each name or address clients use");
+    // Serve and check run the same validate-only build first, before anything
+    // is opened: a configuration the check passes gets past these steps at start.
+    if (command_.empty())
+      validation_ =
+          PipelineBuilder(*config_, check_only_ ? BuildMode::validate_only : BuildMode::serve)
+              .validate();
+  } catch (const ConfigError& error) {
+    config_error_ = error.what();
+  } catch (const std::invalid_argument& error) {
+    config_error_ =
+        ini.location(ini.line_of("server", "listen")) + ": [server] listen: " + error.what();
+  }
+}
+
+void Daemon::add_daemon_subsystems() {
+  add_process_metrics(metrics_);
+  // Subsystems start in this order and stop in reverse: the engine runs
+  // before the server listens and until it has stopped.
+  user_auth_ = std::make_unique<UserAuth>(
+      config_->server.string("username"), config_->server.string("password"),
+      std::chrono::duration_cast<std::chrono::seconds>(
+          config_->server.duration("session_idle_timeout")),
+      DoorRules{config_->server.list("server_name"),
+                TrustedProxies(config_->server.list("trusted_proxies"))});
+  router_.set_gate([auth = user_auth_.get()](const HttpRequest& request, Access access) {
+    return auth->gate(request, access);
+  });
+  auto* engine = new EngineSubsystem(*config_, router_, metrics_, *user_auth_);
+  addSubsystem(engine);
+  add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_status(); });
+  add_login_routes(router_, *user_auth_);
+  add_web_routes(router_, *user_auth_, *config_);
+  http_ = new HttpSubsystem(
+      *config_, router_, metrics_,
+      [auth = user_auth_.get()](const HttpRequest& request) { return auth->check(request); });
+  addSubsystem(http_);
+}
+
+int Daemon::list_plugins() const {
+  std::cout << "plugins in " << catalog_->folder().string() << ":\n";
+  for (const auto& [name, library] : catalog_->loaded()) {
+    const Descriptor& d = library->descriptor();
+    std::cout << "  " << name << " " << d.version << "  [" << kind_list(d.kinds) << "]  "
+              << library->file().string() << "\n      " << d.summary << "\n";
+  }
+  if (catalog_->loaded().empty()) std::cout << "  (none loaded)\n";
+  for (const auto& [stem, message] : catalog_->rejected())
+    std::cout << "  refused: " << message << "\n";
+  return EXIT_OK;
+}
+
+int Daemon::main(const ArgVec&) {
+  if (stop_after_options_) return EXIT_OK;
+  if (startup_exit_code_) return *startup_exit_code_;
+  if (config_error_) {
+    std::cerr << "scanhookd: configuration error\n" << *config_error_;
+    if (config_error_->back() != '\n') std::cerr << "\n";
+    return EXIT_CONFIG;
+  }
+  if (command_ == "plugins") return list_plugins();
+  if (command_ == "db") {
+    if (command_words_ != std::vector<std::string>{"check"}) {
+      std::cerr << "scanhookd: usage: scanhookd db check [--config FILE]\n";
+      return EXIT_USAGE;
+    }
+    return run_database_check(config_->server.string("database"), std::cout, std::cerr);
+  }
+  if (command_ == "doctor") return run_doctor(*config_, command_words_, std::cout);
+  if (!command_.empty()) {
+    if (const auto code =
+            run_plugin_command(*config_, *catalog_, command_, plugin_words_, std::cout, std::cerr))
+      return *code;
+    std::cerr << "scanhookd: unknown command \"" << command_ << "\" (try --help)\n";
+    return EXIT_USAGE;
+  }
+  if (check_only_) {
+    for (const auto& line : validation_.unchecked) std::cout << "note: " << line << "\n";
+    std::size_t counts[4] = {0, 0, 0, 0};
+    for (const auto& instance : config_->instances) ++counts[static_cast<int>(instance.role)];
+    std::cout << "configuration OK: " << config_->file << " (" << counts[0] << " sources, "
+              << counts[1] << " targets, " << counts[2] << " services"
+              << (counts[3] ? ", " + std::to_string(counts[3]) + " notifiers" : "")
+              << "; plugins from " << config_->plugin_dir << ")\n";
+    return EXIT_OK;
+  }
+  logger().information("scanhookd %s started with %s", std::string(kVersion), config_->file);
+  const std::string base_url =
+      webhook_base_url(parse_listen_address(config_->server.string("listen")).first, http_->port());
+  for (const auto& line : startup_banner(*config_, base_url)) logger().information(line);
+  waitForTerminationRequest();
+  logger().information("stopping");
+  return EXIT_OK;
+}
+
+}  // namespace scanhook::core

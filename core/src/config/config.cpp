@@ -1,0 +1,803 @@
+#include "scanhook/core/config/config.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "scanhook/config_value.hpp"
+#include "scanhook/core/config/suggestion.hpp"
+#include "scanhook/core/http/trusted_proxies.hpp"
+#include "scanhook/core/notify/notification_outbox.hpp"
+#include "scanhook/core/pipeline/path_rules.hpp"
+
+namespace scanhook::core {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::source: return "source";
+    case Role::target: return "target";
+    case Role::service: return "service";
+    case Role::notify: return "notify";
+  }
+  return "unknown";
+}
+
+// ---- the core's keys -------------------------------------------------------
+
+namespace {
+
+constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
+// More worker threads than this only cost memory: connections wait for a
+// worker without holding a thread (connection_reactor.hpp).
+constexpr std::int64_t kMaxWorkerThreads = 1024;
+constexpr const char* kNoClientInTime = "no client could send a request in time";
+constexpr const char* kWouldSpin = "0 would spin a core";
+
+}  // namespace
+
+const std::vector<CoreKey>& server_keys() {
+  static const std::vector<CoreKey> keys = {
+      {"listen", ConfigType::string, "127.0.0.1:3030", false, "address:port to listen on"},
+      {"plugin_dir", ConfigType::string, "", false,
+       "folder of plugin .so files (empty: ../lib/scanhook/plugins beside the binary)"},
+      {"database", ConfigType::string, "state/scanhook.db", false,
+       "SQLite file (relative paths start at the working directory), or "
+       "postgresql://user@host:port/db to share one queue between several scanhookd"},
+      {"database_password", ConfigType::secret, "", false,
+       "the PostgreSQL user's password (not for a SQLite file)"},
+      {"instance_name", ConfigType::string, "", false,
+       "this scanhookd's name in a shared PostgreSQL queue's history (empty: the host name)"},
+      {"username", ConfigType::string, "", false, "HTTP Basic user for the API and UI"},
+      {"password", ConfigType::secret, "", false, "HTTP Basic password for the API and UI"},
+      {"session_idle_timeout", ConfigType::duration, "12h", false,
+       "a web UI session ends after this long without a request", 1000, kNoMax,
+       "every login would end at once"},
+      {"allow_unauthenticated", ConfigType::boolean, "false", false,
+       "allow listening on a non-loopback address without credentials"},
+      {"max_body_size", ConfigType::integer, "16777216", false, "largest request body in bytes", 1,
+       kNoMax, "bytes"},
+      {"max_paths_per_request", ConfigType::integer, "10000", false,
+       "most paths one request may name (a webhook's files, ?dir=, \"paths\"): more get 413", 1},
+      {"server_name", ConfigType::string, nullptr, true,
+       "without credentials: a Host (name or name:port) served besides loopback's (repeatable)"},
+      {"trusted_proxies", ConfigType::string, nullptr, true,
+       "reverse proxies (CIDRs) whose X-Forwarded-For names the client (repeatable)"},
+      {"request_timeout", ConfigType::duration, "30s", false,
+       "a request body may take this long plus its size at min_body_rate; a reply's client "
+       "must take it within this",
+       100, kNoMax, kNoClientInTime},
+      {"threads", ConfigType::integer, "16", false,
+       "HTTP worker threads: they answer complete requests; connections need none", 1,
+       kMaxWorkerThreads, "worker threads; connections wait without one"},
+      {"header_timeout", ConfigType::duration, "10s", false,
+       "a request head (request line and headers) must arrive whole within this", 100, kNoMax,
+       kNoClientInTime},
+      {"keep_alive_timeout", ConfigType::duration, "10s", false,
+       "an idle keep-alive connection is closed after this", 100, kNoMax, kNoClientInTime},
+      {"min_body_rate", ConfigType::integer, "65536", false,
+       "bytes per second a request body is given on top of request_timeout", 1},
+      {"max_connections", ConfigType::integer, "4096", false,
+       "open connections at most; past it the longest-idle one is closed", 1},
+      {"max_connections_per_client", ConfigType::integer, "2048", false,
+       "open connections at most from one IP address (a reverse proxy is one)", 1},
+      {"access_log", ConfigType::boolean, "true", false, "log one line per HTTP request"},
+      {"log_level", ConfigType::string, "information", false,
+       "debug, information, warning or error"},
+  };
+  return keys;
+}
+
+const std::vector<CoreKey>& queue_keys() {
+  static const std::vector<CoreKey> keys = {
+      {"minimum_age", ConfigType::duration, "10m", false,
+       "how long a folder waits after its last event before it is scanned"},
+      {"anchor", ConfigType::path, nullptr, true,
+       "a file that must exist before anything is dispatched (repeatable)"},
+      {"retry_initial", ConfigType::duration, "30s", false,
+       "wait before the first retry of a folder; doubles (with jitter) on each retry", 1, kNoMax,
+       kWouldSpin},
+      {"retry_max", ConfigType::duration, "1h", false, "longest wait between two retries"},
+      {"probe_interval", ConfigType::duration, "30s", false,
+       "how often an unavailable target is probed until it answers", 1, kNoMax, kWouldSpin},
+      {"idle_interval", ConfigType::duration, "1s", false,
+       "how often an idle target looks for folders that became due", 1, kNoMax, kWouldSpin},
+      {"history_retention", ConfigType::duration, "30d", false,
+       "how long finished deliveries stay in the history"},
+      {"lease", ConfigType::duration, "60s", false,
+       "PostgreSQL: a delivery picked by one scanhookd is its own this long (one that dies "
+       "loses its picks after this)"},
+      {"dead_letter_count", ConfigType::integer, "100", false,
+       "most webhook bodies kept as dead letters (the oldest go first)", 0, kNoMax, "0 keeps none"},
+      {"dead_letter_bytes", ConfigType::integer, "67108864", false,
+       "most bytes of webhook bodies kept as dead letters", 0, kNoMax, "0 keeps none"},
+  };
+  return keys;
+}
+
+// [manual]: what a source section says, for the built-in /triggers/manual.
+const std::vector<CoreKey>& manual_keys() {
+  static const std::vector<CoreKey> keys = {
+      {"rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
+      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
+      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
+      {"priority", ConfigType::integer, "0", false, "added to each folder's priority"},
+  };
+  return keys;
+}
+
+const std::vector<CoreKey>& instance_keys(Role role) {
+  static const std::vector<CoreKey> source = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+      {"rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
+      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
+      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
+      {"priority", ConfigType::integer, "0", false, "added to each event's priority"},
+      {"token", ConfigType::secret, "", false,
+       "token a webhook must send (X-Scanhook-Token header or ?token=)"},
+      {"origin_target", ConfigType::string, "", false,
+       "the target this source's events come from, never sent back to it (default: the target "
+       "of the same instance name)"},
+      {"pass", ConfigType::secret, "", false,
+       "a webhook source is also served at GET and POST /<pass>, the path being its credential "
+       "(plex_autoscan's SERVER_PASS); empty: off"},
+  };
+  static const std::vector<CoreKey> target = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+      {"rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
+      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
+      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
+      {"scan_delay", ConfigType::duration, "0s", false, "pause between two scans of this target"},
+      {"scan_origin", ConfigType::boolean, "false", false,
+       "also scan folders whose events came from this target's own source"},
+      {"required", ConfigType::boolean, "true", false,
+       "prepare-stage targets: the scan stage waits for this one even while it is unavailable"},
+      {"require_exists", ConfigType::boolean, "false", false,
+       "deliver a folder only once it exists on this machine (retried until exists_timeout)"},
+      {"local_rewrite", ConfigType::string, nullptr, true,
+       "FROM => TO: where a queued folder is on this machine, for require_exists (repeatable)"},
+      {"exists_timeout", ConfigType::duration, "1h", false,
+       "require_exists: a folder still missing this long after its first event is rejected"},
+  };
+  static const std::vector<CoreKey> service = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+  };
+  static const std::vector<CoreKey> notify = {
+      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
+      {"events", ConfigType::string, "rejected, target_down, target_up, dead_letter", false,
+       "what to tell, comma-separated: delivered, rejected, target_down, target_up, dead_letter"},
+      {"batch_wait", ConfigType::duration, "10s", false,
+       "how long a notification waits for others to share its message"},
+      {"min_interval", ConfigType::duration, "2s", false,
+       "the least time between two messages (the receiver's rate limit)"},
+  };
+  switch (role) {
+    case Role::source: return source;
+    case Role::target: return target;
+    case Role::service: return service;
+    case Role::notify: return notify;
+  }
+  return service;
+}
+
+// ---- typed reads of validated settings -------------------------------------
+
+bool CoreSettings::has(const std::string& key) const {
+  const auto it = values_.find(key);
+  return it != values_.end() && !it->second.empty();
+}
+
+std::string CoreSettings::string(const std::string& key) const {
+  const auto it = values_.find(key);
+  return it == values_.end() || it->second.empty() ? std::string{} : it->second.back();
+}
+
+std::vector<std::string> CoreSettings::list(const std::string& key) const {
+  const auto it = values_.find(key);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::int64_t CoreSettings::integer(const std::string& key) const {
+  return parse_integer(string(key)).value_or(0);
+}
+
+bool CoreSettings::boolean(const std::string& key) const {
+  return parse_boolean(string(key)).value_or(false);
+}
+
+std::chrono::milliseconds CoreSettings::duration(const std::string& key) const {
+  return parse_duration(string(key)).value_or(std::chrono::milliseconds{0});
+}
+
+const InstanceConfig* Config::find(Role role, const std::string& instance) const {
+  for (const auto& candidate : instances)
+    if (candidate.role == role && candidate.instance == instance) return &candidate;
+  return nullptr;
+}
+
+std::string Config::where(const std::string& section, const std::string& key) const {
+  int line = key.empty() ? 0 : ini.line_of(section, key);
+  if (line == 0)
+    for (const auto& candidate : ini.sections)
+      if (candidate.name == section) line = candidate.line;
+  return ini.location(line) + ": [" + section + "]" + (key.empty() ? "" : " " + key);
+}
+
+// ---- validation ------------------------------------------------------------
+
+Expected<void> check_value(ConfigType type, const std::string& value) {
+  const auto expected = [&](const std::string& what) {
+    return failure("expected " + what + ", found \"" + value + "\"");
+  };
+  switch (type) {
+    case ConfigType::string:
+    case ConfigType::secret: return {};
+    case ConfigType::integer:
+      if (!parse_integer(value)) return expected("a whole number");
+      return {};
+    case ConfigType::boolean:
+      if (!parse_boolean(value)) return expected("true or false");
+      return {};
+    case ConfigType::duration:
+      if (!parse_duration(value)) return expected("a duration such as 90s, 10m or 1h");
+      return {};
+    case ConfigType::url: {
+      try {
+        const Poco::URI uri(value);
+        if ((uri.getScheme() == "http" || uri.getScheme() == "https") && !uri.getHost().empty())
+          return {};
+      } catch (const Poco::Exception&) {
+      }
+      return expected("an http:// or https:// URL");
+    }
+    case ConfigType::path:
+      if (value.empty() || value.front() != '/') return expected("an absolute path");
+      return {};
+    case ConfigType::regex:
+      if (const auto compiled = compile_regex(value); !compiled)
+        return failure("not a valid regular expression (" + compiled.error().message + "): \"" +
+                       value + "\"");
+      return {};
+  }
+  return {};
+}
+
+namespace {
+
+// "name", "name:port", "[v6]" or "[v6]:port", as a Host header carries it.
+bool is_server_name(const std::string& value) {
+  std::string host = value;
+  std::string port;
+  if (!host.empty() && host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string::npos || close == 1) return false;
+    if (host.size() > close + 1) {
+      if (host[close + 1] != ':') return false;
+      port = host.substr(close + 2);
+      if (port.empty()) return false;
+    }
+    host = host.substr(1, close - 1);
+    if (host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) return false;
+  } else {
+    if (const auto colon = host.find(':'); colon != std::string::npos) {
+      port = host.substr(colon + 1);
+      host = host.substr(0, colon);
+      if (port.empty()) return false;
+    }
+    if (host.empty() ||
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789-.") != std::string::npos)
+      return false;
+  }
+  return port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// The keys of queue_keys(), validated, as their types.
+QueueSettings queue_settings(const CoreSettings& values) {
+  QueueSettings queue;
+  queue.minimum_age = values.duration("minimum_age");
+  queue.anchors = values.list("anchor");
+  queue.retry_initial = values.duration("retry_initial");
+  queue.retry_max = values.duration("retry_max");
+  queue.probe_interval = values.duration("probe_interval");
+  queue.idle_interval = values.duration("idle_interval");
+  queue.history_retention = values.duration("history_retention");
+  queue.lease = values.duration("lease");
+  // Bounded below by 0 in queue_keys().
+  queue.dead_letter_count = static_cast<std::size_t>(values.integer("dead_letter_count"));
+  queue.dead_letter_bytes = static_cast<std::size_t>(values.integer("dead_letter_bytes"));
+  return queue;
+}
+
+// Keys that moved out of the core, and where to (plex_autoscan became a source plugin).
+struct MovedKey {
+  const char* section;
+  const char* key;
+  const char* new_section;
+  const char* new_key;
+  const char* why;  // what else changed with the move
+};
+
+constexpr const char* kPlexAutoscanMoved =
+    "plex_autoscan compatibility is now the plex_autoscan source plugin; without sonarr, radarr "
+    "or lidarr keys it forwards to the sources of those names, and its manual form's paths follow "
+    "that section's rewrite, include and exclude, not [manual]'s";
+
+constexpr MovedKey kMovedKeys[] = {
+    {"server", "plex_autoscan_pass", "source.plex_autoscan", "pass", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_pass_file", "source.plex_autoscan", "pass_file", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_pass_env", "source.plex_autoscan", "pass_env", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_sonarr", "source.plex_autoscan", "sonarr", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_radarr", "source.plex_autoscan", "radarr", kPlexAutoscanMoved},
+    {"server", "plex_autoscan_lidarr", "source.plex_autoscan", "lidarr", kPlexAutoscanMoved},
+};
+
+// The smallest pass: it is the URL's only credential.
+constexpr std::size_t kShortestPass = 8;
+
+bool is_url_safe(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+         c == '~';
+}
+
+// One key a section accepts, from the core or the plugin.
+struct AcceptedKey {
+  std::string name;
+  ConfigType type;
+  std::string default_value;
+  bool has_default;
+  bool repeatable;
+  bool required;
+  bool from_plugin;
+  std::int64_t min = std::numeric_limits<std::int64_t>::min();
+  std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  std::string why;  // said after a value out of bounds
+};
+
+// A bound as the user writes it: "1024", or for a duration "100ms", "1s", "1h".
+std::string bound_text(ConfigType type, std::int64_t value) {
+  if (type != ConfigType::duration) return std::to_string(value);
+  for (const auto& [unit, ms] : std::initializer_list<std::pair<const char*, std::int64_t>>{
+           {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}})
+    if (value != 0 && value % ms == 0) return std::to_string(value / ms) + unit;
+  return std::to_string(value) + "ms";
+}
+
+// "" when `value` (already of the right type) is within the key's bounds.
+std::string check_bounds(const AcceptedKey& key, const std::string& value) {
+  std::optional<std::int64_t> number;
+  if (key.type == ConfigType::integer) number = parse_integer(value);
+  if (key.type == ConfigType::duration)
+    if (const auto duration = parse_duration(value)) number = duration->count();
+  if (!number || (*number >= key.min && *number <= key.max)) return {};
+  constexpr auto kLowest = std::numeric_limits<std::int64_t>::min();
+  constexpr auto kHighest = std::numeric_limits<std::int64_t>::max();
+  std::string rule;
+  if (key.max == kHighest)
+    rule = "must be at least " + bound_text(key.type, key.min);
+  else if (key.min == kLowest)
+    rule = "must be at most " + bound_text(key.type, key.max);
+  else
+    rule = "must be from " + bound_text(key.type, key.min) + " to " + bound_text(key.type, key.max);
+  return rule + (key.why.empty() ? "" : " (" + key.why + ")") + ", found \"" + value + "\"";
+}
+
+class Validator {
+ public:
+  Validator(const IniFile& ini, const PluginCatalog& catalog) : ini_(ini), catalog_(catalog) {}
+
+  Config run() {
+    Config config;
+    config.file = ini_.path;
+    config.ini = ini_;
+    config.plugin_dir = catalog_.folder().string();
+    std::set<std::string> seen_sections;
+    std::set<std::string> used_plugins;
+    for (const auto& section : ini_.sections) {
+      if (!seen_sections.insert(section.name).second) {
+        error(section.line, section.name, "", "this section appears twice: merge the two into one");
+        continue;
+      }
+      if (section.name == "server") {
+        check_door_keys(section);
+        config.server = CoreSettings(read_core(without_moved_keys(section), server_keys()));
+      } else if (section.name == "queue") {
+        config.queue = queue_settings(CoreSettings(read_core(section, queue_keys())));
+      } else if (section.name == "manual") {
+        check_rewrites(section);
+        config.manual = CoreSettings(read_core(section, manual_keys()));
+      } else if (auto instance = read_instance(section)) {
+        used_plugins.insert(instance->plugin->name());
+        config.instances.push_back(std::move(*instance));
+      }
+    }
+    // Absent sections still get their defaults.
+    if (!seen_sections.count("server"))
+      config.server = CoreSettings(read_core({"server", 0, {}}, server_keys()));
+    if (!seen_sections.count("queue"))
+      config.queue = queue_settings(CoreSettings(read_core({"queue", 0, {}}, queue_keys())));
+    if (!seen_sections.count("manual"))
+      config.manual = CoreSettings(read_core({"manual", 0, {}}, manual_keys()));
+    if (config.queue.retry_max < config.queue.retry_initial)
+      error(ini_.line_of("queue", "retry_max"), "queue", "retry_max",
+            "must not be below retry_initial");
+
+    for (const auto& [stem, message] : catalog_.rejected())
+      if (!used_plugins.count(stem))
+        config.warnings.push_back(message + " (not used by the configuration: skipped)");
+    if (!errors_.empty()) {
+      std::string all;
+      for (const auto& line : errors_) all += line + "\n";
+      throw ConfigError(all);
+    }
+    return config;
+  }
+
+ private:
+  void error(int line, const std::string& section, const std::string& key,
+             const std::string& message) {
+    std::string where = ini_.location(line) + ": [" + section + "]";
+    if (!key.empty()) where += " " + key;
+    errors_.push_back(where + ": " + message);
+  }
+
+  static std::vector<AcceptedKey> accepted_from(const std::vector<CoreKey>& keys) {
+    std::vector<AcceptedKey> accepted;
+    for (const auto& key : keys)
+      accepted.push_back({key.name, key.type, key.default_value ? key.default_value : "",
+                          key.default_value != nullptr, key.repeatable, false, false, key.min,
+                          key.max, key.why ? key.why : ""});
+    return accepted;
+  }
+
+  // Reads a secret from KEY_file or KEY_env when KEY itself is not given.
+  std::optional<std::string> secret_from_elsewhere(const IniSection& section,
+                                                   const std::string& key) {
+    for (const auto& entry : section.entries) {
+      if (entry.key == key + "_file") {
+        std::ifstream in(entry.value);
+        if (!in) {
+          error(entry.line, section.name, entry.key,
+                "cannot read the file \"" + entry.value + "\"");
+          return std::nullopt;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        std::string value = text.str();
+        while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+        return value;
+      }
+      if (entry.key == key + "_env") {
+        const char* value = std::getenv(entry.value.c_str());
+        if (value == nullptr) {
+          error(entry.line, section.name, entry.key,
+                "the environment variable " + entry.value + " is not set");
+          return std::nullopt;
+        }
+        return std::string(value);
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Checks every entry of a section against the keys it accepts; returns the
+  // values with defaults filled in.
+  std::map<std::string, std::vector<std::string>> read_keys(const IniSection& section,
+                                                            const std::vector<AcceptedKey>& keys) {
+    std::map<std::string, std::vector<std::string>> values;
+    std::vector<std::string> names;
+    for (const auto& key : keys) {
+      names.push_back(key.name);
+      if (key.type == ConfigType::secret) {
+        names.push_back(key.name + "_file");
+        names.push_back(key.name + "_env");
+      }
+    }
+    std::map<std::string, int> first_line;
+    for (const auto& entry : section.entries) {
+      const auto key = std::find_if(keys.begin(), keys.end(),
+                                    [&](const AcceptedKey& k) { return k.name == entry.key; });
+      const bool secret_source = std::find(names.begin(), names.end(), entry.key) != names.end();
+      if (key == keys.end()) {
+        if (!secret_source)
+          error(entry.line, section.name, entry.key,
+                "unknown key" + did_you_mean(entry.key, names));
+        continue;
+      }
+      if (!key->repeatable && first_line.count(entry.key)) {
+        error(entry.line, section.name, entry.key,
+              "set twice (first on line " + std::to_string(first_line[entry.key]) + "): keep one");
+        continue;
+      }
+      first_line[entry.key] = entry.line;
+      if (const Expected<void> checked = check_value(key->type, entry.value); !checked) {
+        error(entry.line, section.name, entry.key, checked.error().text());
+        continue;
+      }
+      if (const std::string problem = check_bounds(*key, entry.value); !problem.empty()) {
+        error(entry.line, section.name, entry.key, problem);
+        continue;
+      }
+      values[entry.key].push_back(entry.value);
+    }
+    for (const auto& key : keys) {
+      if (values.count(key.name)) continue;
+      if (key.type == ConfigType::secret) {
+        if (auto secret = secret_from_elsewhere(section, key.name)) {
+          values[key.name].push_back(*secret);
+          continue;
+        }
+      }
+      if (key.required) {
+        error(section.line, section.name, key.name,
+              "required key is missing" +
+                  std::string(key.type == ConfigType::secret
+                                  ? " (or set " + key.name + "_file or " + key.name + "_env)"
+                                  : ""));
+        continue;
+      }
+      if (key.has_default) values[key.name].push_back(key.default_value);
+    }
+    return values;
+  }
+
+  // [server]'s names and proxies, each on its own line.
+  void check_door_keys(const IniSection& section) {
+    for (const auto& entry : section.entries) {
+      if (entry.key == "server_name" && !is_server_name(entry.value))
+        error(entry.line, section.name, entry.key,
+              "expected a host name or address as a browser's Host header says it, optionally "
+              "with :PORT (scanhook.example.com, nas.local:3030, [fd00::5]), found \"" +
+                  entry.value + "\"");
+      if (entry.key == "trusted_proxies")
+        if (const Expected<void> checked = TrustedProxies::check(entry.value); !checked)
+          error(entry.line, section.name, entry.key, checked.error().text());
+    }
+  }
+
+  // Each key that moved is an error saying exactly where it goes now (never
+  // its value: a pass is a secret); the rest of the section is read as usual.
+  IniSection without_moved_keys(const IniSection& section) {
+    IniSection kept = section;
+    kept.entries.clear();
+    for (const auto& entry : section.entries) {
+      const auto moved = std::find_if(
+          std::begin(kMovedKeys), std::end(kMovedKeys),
+          [&](const MovedKey& key) { return section.name == key.section && entry.key == key.key; });
+      if (moved == std::end(kMovedKeys)) {
+        kept.entries.push_back(entry);
+        continue;
+      }
+      error(entry.line, section.name, entry.key,
+            std::string("moved: write it as ") + moved->new_key + " in a [" + moved->new_section +
+                "] section (" + moved->why + ")");
+    }
+    return kept;
+  }
+
+  // A source's pass is a URL path segment of its own.
+  void check_pass(const IniSection& section, const InstanceConfig& config) {
+    const std::string pass = config.settings.string("pass");
+    if (pass.empty()) return;
+    int line = section.line;
+    for (const auto& entry : section.entries)
+      if (entry.key == "pass" || entry.key == "pass_file" || entry.key == "pass_env")
+        line = entry.line;
+    bool safe = pass.size() >= kShortestPass;
+    for (const char c : pass) safe = safe && is_url_safe(c);
+    if (config.kind != kWebhookSource)
+      error(line, section.name, "pass", "only a webhook source can have a pass");
+    else if (!safe)
+      error(line, section.name, "pass",
+            "it is a URL path segment, so use " + std::to_string(kShortestPass) +
+                " or more of the characters A-Z a-z 0-9 - . _ ~");
+    else if (const auto [first, added] = passes_.emplace(pass, section.name); !added)
+      error(line, section.name, "pass",
+            "[" + first->second +
+                "] has the same pass: each URL "
+                "takes one source");
+  }
+
+  // Each rewrite rule of the section parses.
+  void check_rewrites(const IniSection& section) {
+    for (const auto& entry : section.entries)
+      if (entry.key == "rewrite" || entry.key == "local_rewrite")
+        if (const Expected<void> checked = PathRules::check_rule(entry.value); !checked)
+          error(entry.line, section.name, entry.key, checked.error().text());
+  }
+
+  // A notify section's `events` names only events scanhook reports.
+  void check_notify_events(const IniSection& section) {
+    for (const auto& entry : section.entries)
+      if (entry.key == "events")
+        if (std::string problem; !parse_notification_events(entry.value, problem))
+          error(entry.line, section.name, entry.key, problem);
+  }
+
+  std::map<std::string, std::vector<std::string>> read_core(const IniSection& section,
+                                                            const std::vector<CoreKey>& keys) {
+    return read_keys(section, accepted_from(keys));
+  }
+
+  std::optional<InstanceConfig> read_instance(const IniSection& section) {
+    const auto dot = section.name.find('.');
+    const std::string role_word = section.name.substr(0, dot);
+    const std::string instance = dot == std::string::npos ? "" : section.name.substr(dot + 1);
+    Role role;
+    if (role_word == "source")
+      role = Role::source;
+    else if (role_word == "target")
+      role = Role::target;
+    else if (role_word == "service")
+      role = Role::service;
+    else if (role_word == "notify")
+      role = Role::notify;
+    else {
+      error(section.line, section.name, "",
+            "unknown section: expected [server], [queue], [manual], [source.NAME], "
+            "[target.NAME], [service.NAME] or [notify.NAME]" +
+                did_you_mean(role_word, {"server", "queue", "manual", "source", "target", "service",
+                                         "notify"}));
+      return std::nullopt;
+    }
+    if (instance.empty() ||
+        instance.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+      error(section.line, section.name, "",
+            "an instance name is lowercase letters, digits, _ and -, e.g. [" + role_word +
+                ".sonarr4k]");
+      return std::nullopt;
+    }
+
+    // A service answers under /api/<instance>/: it must not shadow the core's own routes.
+    static const std::set<std::string> kCoreApiNames = {
+        "deadletters", "explain", "history", "queue", "scan", "services", "session", "targets"};
+    if (role == Role::service && kCoreApiNames.count(instance)) {
+      error(section.line, section.name, "",
+            "a service cannot be named \"" + instance + "\": /api/" + instance +
+                " is one of scanhook's own routes; choose another name, e.g. [service.plex_" +
+                instance + "]");
+      return std::nullopt;
+    }
+
+    if (role == Role::source && instance == "api") {
+      error(section.line, section.name, "",
+            "a source cannot be named \"api\": it is the source of POST /api/scan and the web "
+            "UI's scans; choose another name");
+      return std::nullopt;
+    }
+    if (role == Role::source && instance == "manual") {
+      error(section.line, section.name, "",
+            "a source cannot be named \"manual\": /triggers/manual is scanhook's built-in manual "
+            "trigger (its rewrite, include, exclude and priority go in a [manual] section); "
+            "choose another name");
+      return std::nullopt;
+    }
+
+    std::string plugin_name = instance;
+    int plugin_line = section.line;
+    for (const auto& entry : section.entries)
+      if (entry.key == "plugin") {
+        plugin_name = entry.value;
+        plugin_line = entry.line;
+      }
+    const auto plugin = catalog_.find(plugin_name);
+    if (!plugin) {
+      std::string why = catalog_.rejection_for(plugin_name);
+      if (why.empty())
+        why = "no plugin named \"" + plugin_name + "\" in " + catalog_.folder().string() +
+              did_you_mean(plugin_name, catalog_.names()) +
+              (catalog_.folder_missing() ? " (the folder does not exist)" : "");
+      error(plugin_line, section.name, "plugin", why);
+      return std::nullopt;
+    }
+
+    InstanceConfig config;
+    config.role = role;
+    config.instance = instance;
+    config.section = section.name;
+    config.plugin = plugin;
+    switch (role) {
+      case Role::source:
+        if (plugin->offers(kWebhookSource))
+          config.kind = kWebhookSource;
+        else if (plugin->offers(kPollingSource))
+          config.kind = kPollingSource;
+        else {
+          error(plugin_line, section.name, "plugin",
+                "plugin " + plugin_name + " offers no source: use it in a [target." + instance +
+                    "] or [service." + instance + "] section");
+          return std::nullopt;
+        }
+        break;
+      case Role::target: config.kind = kTarget; break;
+      case Role::service: config.kind = kService; break;
+      case Role::notify: config.kind = kNotifier; break;
+    }
+    if (!plugin->offers(config.kind)) {
+      error(plugin_line, section.name, "plugin",
+            "plugin " + plugin_name + " offers no " + kind_name(config.kind));
+      return std::nullopt;
+    }
+
+    std::vector<AcceptedKey> keys = accepted_from(instance_keys(role));
+    std::set<std::string> plugin_keys;
+    const Descriptor& d = plugin->descriptor();
+    for (std::uint32_t i = 0; i < d.config_key_count; ++i) {
+      const ConfigKey& key = d.config_keys[i];
+      if ((key.applies_to & config.kind) == 0) continue;
+      if (std::any_of(keys.begin(), keys.end(),
+                      [&](const AcceptedKey& k) { return k.name == key.name; }))
+        continue;  // the core's key of the same name wins
+      plugin_keys.insert(key.name);
+      keys.push_back({key.name, key.type, key.default_value ? key.default_value : "",
+                      key.default_value != nullptr, false, key.required, true});
+    }
+    for (std::uint32_t i = 0; i < d.config_range_count; ++i) {
+      const ConfigRange& range = d.config_ranges[i];
+      for (auto& key : keys)
+        if (key.from_plugin && key.name == range.key) {
+          key.min = range.min;
+          key.max = range.max;
+        }
+    }
+    if (role == Role::notify) check_notify_events(section);
+    if (role != Role::service && role != Role::notify) check_rewrites(section);
+    auto values = read_keys(section, keys);
+    std::map<std::string, std::string> plugin_values;
+    std::map<std::string, std::vector<std::string>> core_values;
+    for (auto& [key, list] : values) {
+      if (plugin_keys.count(key))
+        plugin_values[key] = list.empty() ? "" : list.back();
+      else
+        core_values[key] = std::move(list);
+    }
+    config.plugin_config = ConfigView(std::move(plugin_values));
+    config.settings = CoreSettings(std::move(core_values));
+    if (role == Role::source) check_pass(section, config);
+    return config;
+  }
+
+  const IniFile& ini_;
+  const PluginCatalog& catalog_;
+  std::vector<std::string> errors_;
+  std::map<std::string, std::string> passes_;  // pass -> the section that has it
+};
+
+}  // namespace
+
+std::string plugin_dir_of(const IniFile& ini, const std::string& fallback) {
+  for (const auto& section : ini.sections)
+    if (section.name == "server")
+      for (const auto& entry : section.entries)
+        if (entry.key == "plugin_dir" && !entry.value.empty()) return entry.value;
+  return fallback;
+}
+
+std::set<std::string> plugins_named_by(const IniFile& ini) {
+  std::set<std::string> names;
+  for (const auto& section : ini.sections) {
+    const auto dot = section.name.find('.');
+    if (dot == std::string::npos) continue;
+    std::string name = section.name.substr(dot + 1);
+    for (const auto& entry : section.entries)
+      if (entry.key == "plugin") name = entry.value;
+    names.insert(name);
+  }
+  return names;
+}
+
+Config validate_config(const IniFile& ini, const PluginCatalog& catalog) {
+  return Validator(ini, catalog).run();
+}
+
+}  // namespace scanhook::core

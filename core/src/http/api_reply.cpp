@@ -1,0 +1,36 @@
+#include "scanhook/core/http/api_reply.hpp"
+
+#include <sstream>
+
+#include "scanhook/config_value.hpp"
+
+namespace scanhook::core {
+
+Poco::JSON::Object::Ptr json_object() {
+  return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+
+HttpReply json_reply(int status, const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return {status, "application/json", out.str(), {}};
+}
+
+Page page_of(const HttpRequest& request) {
+  Page page;
+  if (const auto limit = request.query_param("limit")) {
+    const auto value = parse_integer(*limit);
+    if (!value || *value < 1 || *value > 1000)
+      return {0, 0, "limit must be a whole number from 1 to 1000, not \"" + *limit + "\""};
+    page.limit = static_cast<std::size_t>(*value);
+  }
+  if (const auto offset = request.query_param("offset")) {
+    const auto value = parse_integer(*offset);
+    if (!value || *value < 0)
+      return {0, 0, "offset must be a whole number from 0, not \"" + *offset + "\""};
+    page.offset = static_cast<std::size_t>(*value);
+  }
+  return page;
+}
+
+}  // namespace scanhook::core

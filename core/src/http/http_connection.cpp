@@ -1,0 +1,317 @@
+#include "scanhook/core/http/http_connection.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/String.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <optional>
+#include <sstream>
+
+#include "scanhook/core/http/reply_writer.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+// Poco's own limits allow a 16 KiB URI and 100 fields of 8 KiB; a head that
+// has not ended by here is refused rather than buffered further.
+constexpr std::size_t kMaxHeadSize = 64 * 1024;
+// Poco::Net::HTTPRequest reads at most this much of a request line's URI.
+constexpr std::size_t kMaxUriSize = 16 * 1024;
+
+// Heads that two HTTP parsers could read two ways, which RFC 9112 has a
+// server refuse: the way requests are smuggled past a proxy.
+std::optional<std::string> ambiguous_head(const Poco::Net::HTTPRequest& head) {
+  int lengths = 0, hosts = 0;
+  for (const auto& [name, value] : head) {
+    if (name.find_first_of(" \t") != std::string::npos)
+      return "white space in the header name \"" + name + "\"";
+    if (Poco::icompare(name, Poco::Net::HTTPMessage::CONTENT_LENGTH) == 0) ++lengths;
+    if (Poco::icompare(name, "Host") == 0) ++hosts;
+  }
+  if (lengths > 1) return std::string("more than one Content-Length");
+  if (hosts > 1) return std::string("more than one Host");
+  // RFC 9112 section 3.2: a server must refuse an HTTP/1.1 request without Host.
+  if (hosts == 0 && head.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1)
+    return std::string("an HTTP/1.1 request without Host");
+  return std::nullopt;
+}
+
+// RFC 9110 section 8.6: Content-Length = 1*DIGIT. Poco would also read "+2"
+// or " 2", which another parser on the way may read otherwise.
+bool is_content_length(const std::string& value) {
+  return !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+}
+
+constexpr std::size_t kMaxChunkLine = 1024;
+// After the last reply, what still comes is read and dropped (so that the
+// peer reads the reply, not a reset) up to this much: a refused body is not
+// taken whole.
+constexpr std::size_t kMaxDiscarded = 1024 * 1024;
+
+// Where the head in `bytes` ends (after its blank line), if it has.
+std::optional<std::size_t> head_end(const std::string& bytes) {
+  const auto crlf = bytes.find("\r\n\r\n");
+  const auto lf = bytes.find("\n\n");  // Poco reads bare LF line ends too
+  if (crlf == std::string::npos && lf == std::string::npos) return std::nullopt;
+  if (lf < crlf) return lf + 2;
+  return crlf + 4;
+}
+
+}  // namespace
+
+// Decodes a chunked body (RFC 9112 section 7.1) as its bytes arrive:
+// size line, data, CRLF, ..., the zero-size chunk, trailer lines, blank line.
+class HttpConnection::ChunkedBody {
+ public:
+  enum class Result { more, done, invalid };
+
+  // Takes what it can from the front of `in` into `body`.
+  Result feed(std::string& in, std::string& body) {
+    for (;;) {
+      if (part_ == Part::data) {
+        const std::size_t take = std::min<std::size_t>(remaining_, in.size());
+        body.append(in, 0, take);
+        in.erase(0, take);
+        remaining_ -= take;
+        if (remaining_ > 0) return Result::more;
+        part_ = Part::data_end;
+        continue;
+      }
+      const auto line_end = in.find('\n');
+      if (line_end == std::string::npos)
+        return in.size() > kMaxChunkLine ? Result::invalid : Result::more;
+      // Every line of a chunked body ends with CRLF (RFC 9112 section 7.1): a
+      // bare LF here is read otherwise by some proxies, a smuggling vector.
+      if (line_end == 0 || in[line_end - 1] != '\r') return Result::invalid;
+      std::string line = in.substr(0, line_end - 1);
+      in.erase(0, line_end + 1);
+      switch (part_) {
+        case Part::size: {
+          const std::string digits = line.substr(0, line.find(';'));  // extensions ignored
+          if (digits.empty() || digits.size() > 15 ||
+              digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+            return Result::invalid;
+          remaining_ = std::stoull(digits, nullptr, 16);
+          part_ = remaining_ == 0 ? Part::trailer : Part::data;
+          break;
+        }
+        case Part::data_end:
+          if (!line.empty()) return Result::invalid;
+          part_ = Part::size;
+          break;
+        case Part::trailer:
+          if (line.empty()) return Result::done;
+          break;
+        case Part::data: break;
+      }
+    }
+  }
+
+ private:
+  enum class Part { size, data, data_end, trailer };
+  Part part_ = Part::size;
+  std::uint64_t remaining_ = 0;
+};
+
+HttpConnection::HttpConnection(Poco::Net::StreamSocket socket, std::string client, SteadyTime now,
+                               SteadyTime deadline)
+    : socket_(std::move(socket)),
+      client_(std::move(client)),
+      idle_since_(now),
+      deadline_(deadline) {}
+
+HttpConnection::~HttpConnection() = default;
+
+bool HttpConnection::receive(std::size_t budget) {
+  char buffer[16384];
+  const int fd = socket_.impl()->sockfd();
+  while (budget > 0) {
+    const ssize_t got = ::recv(fd, buffer, std::min(sizeof buffer, budget), MSG_DONTWAIT);
+    if (got > 0) {
+      in_.append(buffer, static_cast<std::size_t>(got));
+      budget -= static_cast<std::size_t>(got);
+    } else if (got < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+  }
+  return true;
+}
+
+bool HttpConnection::discard() {
+  const std::size_t before = in_.size();
+  const bool open = receive(kMaxDiscarded);
+  discarded_ += in_.size() - before;
+  in_.clear();
+  return open && discarded_ < kMaxDiscarded;
+}
+
+HttpConnection::Step HttpConnection::advance(std::size_t max_body_size) {
+  switch (state_) {
+    case State::waiting:
+    case State::head: return advance_head();
+    case State::body: return advance_body(max_body_size);
+    default: return Step::more;
+  }
+}
+
+HttpConnection::Step HttpConnection::advance_head() {
+  if (head_) return Step::more;  // admitted or refused, not yet told which
+  // Blank lines before a request line are ignored (RFC 9112 section 2.2).
+  in_.erase(0, std::min(in_.find_first_not_of("\r\n"), in_.size()));
+  if (in_.empty()) return Step::more;
+  state_ = State::head;
+  const auto end = head_end(in_);
+  if (!end) {
+    if (in_.size() > kMaxHeadSize)
+      return invalid(431,
+                     "the request head is larger than " + std::to_string(kMaxHeadSize) + " bytes");
+    return Step::more;
+  }
+  std::istringstream text(in_.substr(0, *end));
+  in_.erase(0, *end);
+  auto head = std::make_unique<Poco::Net::HTTPRequest>();
+  try {
+    head->read(text);
+  } catch (const Poco::Exception& error) {
+    // Poco stops reading a request line at 16 KiB of URI.
+    const auto line_end = text.str().find('\n');
+    if (line_end != std::string::npos && line_end > kMaxUriSize)
+      return invalid(414, "the request URI is longer than " + std::to_string(kMaxUriSize) +
+                              " bytes (the path limit is 4096 bytes)");
+    return invalid(400, "the request is not valid HTTP: " + error.message());
+  }
+  if (const auto why = ambiguous_head(*head))
+    return invalid(400, "the request is not valid HTTP: " + *why);
+  body_length_.reset();
+  if (head->has(Poco::Net::HTTPMessage::TRANSFER_ENCODING)) {
+    if (!head->getChunkedTransferEncoding())
+      return invalid(400, "the request is not valid HTTP: Transfer-Encoding other than chunked");
+    // A length beside chunking is how requests are smuggled past proxies.
+    if (head->hasContentLength())
+      return invalid(400, "the request is not valid HTTP: both Content-Length and chunked");
+    chunked_ = std::make_unique<ChunkedBody>();
+  } else if (head->hasContentLength()) {
+    Poco::Int64 length = -1;
+    if (is_content_length(head->get(Poco::Net::HTTPMessage::CONTENT_LENGTH))) {
+      try {
+        length = head->getContentLength64();
+      } catch (const Poco::SyntaxException&) {  // more digits than 64 bits hold
+      }
+    }
+    if (length < 0)
+      return invalid(400,
+                     "the request is not valid HTTP: a Content-Length that is not a number (digits "
+                     "only, RFC 9110)");
+    body_length_ = static_cast<std::uint64_t>(length);
+  }
+  head_ = std::move(head);
+  return Step::head_ready;
+}
+
+void HttpConnection::read_body(SteadyTime deadline) {
+  body_.clear();
+  state_ = State::body;
+  deadline_ = deadline;
+}
+
+HttpConnection::Step HttpConnection::advance_body(std::size_t max_body_size) {
+  if (chunked_) {
+    const auto result = chunked_->feed(in_, body_);
+    if (body_.size() > max_body_size) {
+      error_ = body_too_large(max_body_size);
+      return Step::invalid;
+    }
+    if (result == ChunkedBody::Result::invalid)
+      return invalid(400, "the request body is not valid chunked encoding");
+    return result == ChunkedBody::Result::done ? Step::body_ready : Step::more;
+  }
+  const std::uint64_t length = body_length_.value_or(0);
+  const std::size_t take =
+      static_cast<std::size_t>(std::min<std::uint64_t>(length - body_.size(), in_.size()));
+  if (body_.empty()) body_.reserve(static_cast<std::size_t>(length));
+  body_.append(in_, 0, take);
+  in_.erase(0, take);
+  return body_.size() == length ? Step::body_ready : Step::more;
+}
+
+HttpConnection::Step HttpConnection::invalid(int status, const std::string& message) {
+  error_ = json_error(status, message);
+  return Step::invalid;
+}
+
+std::string HttpConnection::take_body() {
+  return std::move(body_);
+}
+
+void HttpConnection::answer() {
+  state_ = State::answering;
+}
+
+HttpConnection::Write HttpConnection::write_pending(std::string rest) {
+  out_ = std::move(rest);
+  out_offset_ = 0;
+  state_ = State::writing;
+  return write_more();
+}
+
+HttpConnection::Write HttpConnection::write_more() {
+  if (!write_available(socket_.impl()->sockfd(), out_, out_offset_)) return Write::failed;
+  if (out_offset_ < out_.size()) return Write::more;
+  out_.clear();
+  out_offset_ = 0;
+  if (state_ == State::streaming) deadline_ = SteadyTime::max();
+  return Write::done;
+}
+
+HttpConnection::Write HttpConnection::start_stream(std::string rest, SteadyTime write_deadline) {
+  state_ = State::streaming;
+  out_.clear();
+  out_offset_ = 0;
+  in_.clear();
+  discarded_ = 0;
+  return push(rest, write_deadline);
+}
+
+HttpConnection::Write HttpConnection::push(const std::string& bytes, SteadyTime write_deadline) {
+  // The deadline runs from the first byte that had to wait, not the last one queued.
+  if (backlog() == 0) deadline_ = write_deadline;
+  if (out_offset_ > 0) {
+    out_.erase(0, out_offset_);
+    out_offset_ = 0;
+  }
+  out_ += bytes;
+  return write_more();
+}
+
+void HttpConnection::next_request(SteadyTime now, SteadyTime deadline) {
+  state_ = State::waiting;
+  head_.reset();
+  chunked_.reset();
+  body_length_.reset();
+  body_.clear();
+  idle_since_ = now;
+  deadline_ = deadline;
+}
+
+void HttpConnection::close(SteadyTime deadline) {
+  state_ = State::closing;
+  deadline_ = deadline;
+  in_.clear();
+  discarded_ = 0;
+  try {
+    socket_.shutdownSend();
+  } catch (const Poco::Exception&) {  // the peer is gone already
+  }
+}
+
+HttpReply body_too_large(std::size_t max_body_size) {
+  return json_error(413, "the request body is larger than max_body_size (" +
+                             std::to_string(max_body_size) + " bytes)");
+}
+
+}  // namespace scanhook::core

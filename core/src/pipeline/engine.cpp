@@ -1,0 +1,363 @@
+#include "scanhook/core/pipeline/engine.hpp"
+
+#include <Poco/Environment.h>
+#include <Poco/Logger.h>
+
+#include <algorithm>
+
+#include "scanhook/core/config/suggestion.hpp"
+#include "scanhook/core/pipeline/completion_flag.hpp"
+#include "scanhook/core/pipeline/verdict_fingerprint.hpp"
+#include "scanhook/http.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+// One info line per event that never entered the queue.
+void log_dropped(const std::string& source, const DroppedEvent& row) {
+  Poco::Logger::get("scanhook.engine")
+      .information("[source.%s] not queued: %s%s: %s", source, json_quote(row.folder),
+                   row.target.empty() ? std::string() : " for [target." + row.target + "]",
+                   row.reason);
+}
+
+// A target's require_exists, or null when it is off.
+std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target,
+                                                    std::shared_ptr<ExpectedFiles> files,
+                                                    std::shared_ptr<FileDigests> digests) {
+  if (!target.settings.boolean("require_exists")) return nullptr;
+  try {
+    return std::make_shared<const PresenceCheck>(
+        target.instance, target.settings.list("local_rewrite"),
+        target.settings.duration("exists_timeout"), std::move(files), std::move(digests));
+  } catch (const std::invalid_argument& error) {
+    throw EngineError("[" + target.section + "] local_rewrite: " + error.what());
+  }
+}
+
+// Who wants which notifications ([notify.NAME] events = ...).
+std::vector<NotifierSubscription> subscriptions(const Config& config) {
+  std::vector<NotifierSubscription> subscribers;
+  for (const auto& instance : config.instances) {
+    if (instance.role != Role::notify) continue;
+    std::string error;
+    auto events = parse_notification_events(instance.settings.string("events"), error);
+    if (!events) throw EngineError("[" + instance.section + "] events: " + error);
+    subscribers.push_back({instance.instance, std::move(*events)});
+  }
+  return subscribers;
+}
+
+// The notifications' outbox, on a SQLite store (null on PostgreSQL, which
+// keeps none yet: a [notify.NAME] section there is refused).
+std::unique_ptr<NotificationOutbox> make_outbox(Store& store, const Config& config) {
+  auto subscribers = subscriptions(config);
+  Database* database = store.sqlite_database();
+  if (database == nullptr) {
+    if (!subscribers.empty())
+      throw EngineError("[notify." + subscribers.front().name +
+                        "]: notifications are kept only in a SQLite database for now; remove "
+                        "the [notify.*] sections to share a PostgreSQL database");
+    return nullptr;
+  }
+  auto outbox = std::make_unique<NotificationOutbox>(*database, std::move(subscribers));
+  if (outbox->has_subscribers()) store.notify_into(outbox.get());
+  return outbox;
+}
+
+StoreSettings store_settings(const Config& config) {
+  StoreSettings settings;
+  settings.database = config.server.string("database");
+  settings.password = config.server.string("database_password");
+  settings.instance = config.server.string("instance_name");
+  if (settings.instance.empty()) settings.instance = Poco::Environment::nodeName();
+  settings.minimum_age = config.queue.minimum_age;
+  settings.dead_letter_count = config.queue.dead_letter_count;
+  settings.dead_letter_bytes = config.queue.dead_letter_bytes;
+  settings.lease = config.queue.lease;
+  return settings;
+}
+
+DispatchSettings dispatch_settings(const QueueSettings& queue) {
+  return {{queue.retry_initial, queue.retry_max},
+          queue.probe_interval,
+          queue.idle_interval,
+          queue.anchors};
+}
+
+}  // namespace
+
+Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
+    : config_(config),
+      auth_(auth),
+      store_(open_store(store_settings(config))),
+      queue_(store_->queue()),
+      dead_letters_(store_->dead_letters()),
+      outbox_(make_outbox(*store_, config)),
+      intake_(PipelineBuilder(config, BuildMode::serve).intake()),
+      // What a commit queues is due minimum_age later at the earliest; an idle
+      // target looks again within idle_interval anyway, and a target woken
+      // before anything is due only goes back to sleep. So the wake-up (a
+      // thread switch and a read transaction per commit) is only worth it when
+      // minimum_age is shorter than idle_interval.
+      ingest_(queue_,
+              [this, wake_idle = config.queue.minimum_age < config.queue.idle_interval] {
+                if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle)
+                  dispatcher->wake();
+                live_.changed(kQueueTopic | kHistoryTopic);
+              }),
+      history_pruner_(queue_, config.queue.history_retention) {
+  for (const char* builtin : {kManualSource, kApiSource}) {
+    Source& source = sources_[builtin];
+    source.name = builtin;
+    add_source_counters(source, metrics);
+  }
+  // Files are expected as long as the most patient require_exists target waits.
+  std::chrono::milliseconds longest_wait{-1};
+  for (const auto& instance : config.instances)
+    if (instance.role == Role::target && instance.settings.boolean("require_exists"))
+      longest_wait = std::max(longest_wait, instance.settings.duration("exists_timeout"));
+  if (longest_wait.count() >= 0) {
+    // The verdict at exists_timeout comes with the first attempt after it, up
+    // to a retry or a probe later: the files must still be known then, or a
+    // wrong hash would pass for no file at all.
+    expected_files_ = std::make_shared<ExpectedFiles>(longest_wait + config.queue.retry_max +
+                                                      config.queue.probe_interval);
+    file_digests_ = std::make_shared<FileDigests>();
+  }
+  const PipelineBuilder builder(config, BuildMode::serve);
+  std::vector<NotifierSlot> notifiers;
+  for (const auto& instance : config.instances) {
+    hosts_.push_back(std::make_unique<InstanceHost>(
+        instance.instance, store_->plugins(),
+        [this](const std::string& source, const std::vector<ScanEvent>& events) {
+          return submit(source, events).status == 200;
+        },
+        [this](const std::string& source, const ScanEvent& event, const std::string& reason) {
+          record_dropped(source, event, reason);
+        }));
+    auto made = builder.create(instance, *hosts_.back());
+    switch (instance.role) {
+      case Role::source: {
+        Source& source = sources_[instance.instance];
+        source.name = instance.instance;
+        source.instance = made;
+        source.token = instance.settings.string("token");
+        add_source_counters(source, metrics);
+        if (instance.kind == kWebhookSource) {
+          source.webhook = static_cast<WebhookSource*>(made.get());
+          // SDK 1.2, optional: across the .so boundary RTTI compares type names.
+          source.forwarding = dynamic_cast<ForwardingSource*>(source.webhook);
+        } else
+          // One instance at a time polls (several on PostgreSQL share one queue).
+          pollers_.push_back(std::make_unique<Poller>(
+              instance.instance, std::static_pointer_cast<PollingSource>(made),
+              [this, lock = "poller " + instance.instance] { return queue_.hold_lock(lock); }));
+        break;
+      }
+      case Role::target:
+        targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
+                            instance.settings.duration("scan_delay"),
+                            instance.settings.boolean("required"), verdict_fingerprint(instance),
+                            presence_check(instance, expected_files_, file_digests_),
+                            hosts_.back()->describable()});
+        break;
+      case Role::service:
+        services_[instance.instance] = std::static_pointer_cast<Service>(made);
+        break;
+      case Role::notify:
+        notifiers.push_back({instance.instance, std::static_pointer_cast<Notifier>(made),
+                             instance.settings.duration("batch_wait"),
+                             instance.settings.duration("min_interval")});
+        break;
+    }
+  }
+  DispatchSettings dispatch = dispatch_settings(config.queue);
+  dispatch.on_change = [this] { live_.changed(kQueueTopic | kHistoryTopic | kTargetsTopic); };
+  const NotifySettings notify_settings{dispatch.backoff, dispatch.probe_interval,
+                                       dispatch.idle_interval};
+  dispatcher_ =
+      std::make_unique<Dispatcher>(queue_, *intake_, targets_, std::move(dispatch), metrics,
+                                   outbox_ && outbox_->has_subscribers() ? outbox_.get() : nullptr);
+  if (outbox_)
+    sender_ = std::make_unique<NotificationSender>(*outbox_, std::move(notifiers), notify_settings);
+  live_.add_metrics(metrics);
+  wake_ = dispatcher_.get();
+  // Another instance's commit, heard through the store (PostgreSQL's NOTIFY):
+  // worth a wake-up on the same terms as this instance's own (see ingest_).
+  if (config.queue.minimum_age < config.queue.idle_interval)
+    queue_.on_remote_events([this] {
+      if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
+    });
+  std::vector<PassSource> passes;
+  for (const auto& instance : config.instances)
+    if (instance.role == Role::source && !instance.settings.string("pass").empty())
+      passes.push_back({instance.instance, instance.settings.string("pass"),
+                        sources_.at(instance.instance).forwarding});
+  pass_routes_ = std::make_unique<SourcePassRoutes>(
+      std::move(passes),
+      [this](const std::string& source, const HttpRequest& request) {
+        return deliver(sources_.at(source), request);
+      },
+      auth_);
+
+  // The gauges outlive the engine in the registry: they read through a
+  // holder that the destructor empties.
+  gauge_queue_ = std::make_shared<GaugeQueue>();
+  gauge_queue_->queue = &queue_;
+  gauge_queue_->dispatcher = dispatcher_.get();
+  gauge_queue_->outbox = outbox_.get();
+  auto holder = gauge_queue_;
+  metrics.gauge("scanhook_queue_depth", "folders waiting for at least one target", [holder] {
+    std::lock_guard lock(holder->mutex);
+    return holder->queue ? static_cast<double>(holder->queue->folder_count()) : 0.0;
+  });
+  metrics.gauge("scanhook_oldest_due_seconds",
+                "how long the longest-waiting due delivery has been due", [holder] {
+                  std::lock_guard lock(holder->mutex);
+                  if (!holder->queue) return 0.0;
+                  const Millis now = now_millis();
+                  const Millis oldest = holder->queue->oldest_due(now);
+                  return oldest == 0 ? 0.0 : static_cast<double>(now - oldest) / 1000.0;
+                });
+  for (const auto& target : targets_) {
+    const Labels labels{{"target", target.name}};
+    metrics.gauge(
+        "scanhook_target_failing_seconds",
+        "how long every answer of the target has been a pause or a retry (0: it works)",
+        [holder, name = target.name] {
+          std::lock_guard lock(holder->mutex);
+          const Millis since = holder->dispatcher ? holder->dispatcher->failing_since(name) : 0;
+          return since == 0 ? 0.0 : static_cast<double>(now_millis() - since) / 1000.0;
+        },
+        labels);
+    metrics.gauge(
+        "scanhook_target_queued_folders", "folders the target still owes a scan",
+        [holder, name = target.name] {
+          std::lock_guard lock(holder->mutex);
+          return holder->queue ? static_cast<double>(holder->queue->delivery_count(name)) : 0.0;
+        },
+        labels);
+  }
+  for (const auto& instance : config.instances) {
+    if (instance.role != Role::notify) continue;
+    metrics.gauge(
+        "scanhook_notifications_waiting", "notifications kept until the notifier takes them",
+        [holder, name = instance.instance] {
+          std::lock_guard lock(holder->mutex);
+          return holder->outbox ? static_cast<double>(holder->outbox->waiting(name)) : 0.0;
+        },
+        {{"notifier", instance.instance}});
+  }
+}
+
+Engine::~Engine() {
+  stop();
+  std::lock_guard lock(gauge_queue_->mutex);
+  gauge_queue_->queue = nullptr;
+  gauge_queue_->dispatcher = nullptr;
+  gauge_queue_->outbox = nullptr;
+}
+
+Engine::Source& Engine::add_source_counters(Source& source, Metrics& metrics) {
+  const Labels labels{{"source", source.name}};
+  source.received =
+      &metrics.counter("scanhook_events_received_total", "events received from sources", labels);
+  source.merged = &metrics.counter("scanhook_events_merged_total",
+                                   "events merged into a folder already queued", labels);
+  source.rejected = &metrics.counter("scanhook_events_rejected_total",
+                                     "events refused at the door (bad path)", labels);
+  source.filtered = &metrics.counter("scanhook_events_filtered_total",
+                                     "events no target takes (filters, loop rule)", labels);
+  return source;
+}
+
+void Engine::start() {
+  if (started_) return;
+  started_ = true;
+  std::set<std::string> configured;
+  for (const auto& target : targets_) configured.insert(target.name);
+  auto& logger = Poco::Logger::get("scanhook.engine");
+  if (const auto dropped = queue_.drop_targets_except(configured, now_millis()))
+    logger.warning(std::to_string(dropped) +
+                   " queued deliveries were for targets no longer configured: dropped (see the "
+                   "history)");
+  history_pruner_.start();
+  if (const auto dropped = outbox_ ? outbox_->drop_unsubscribed() : 0)
+    logger.warning(std::to_string(dropped) +
+                   " notifications were for notifiers no longer configured: dropped");
+  dispatcher_->start();
+  if (sender_) sender_->start();
+  for (auto& poller : pollers_) poller->start();
+}
+
+void Engine::stop() {
+  for (auto& poller : pollers_) poller->stop();
+  // The ingest's last answers use the sources and wake the dispatcher: they
+  // go out while both are still here.
+  ingest_.stop();
+  queue_.on_remote_events(nullptr);  // the store outlives this engine's members
+  wake_ = nullptr;
+  if (dispatcher_) dispatcher_->stop();
+  history_pruner_.stop();
+  if (sender_) sender_->stop();
+}
+
+Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {
+  return wait_for_callback<Submission>(
+      [&](SubmissionDone done) { submit_async(source_name, events, std::move(done)); });
+}
+
+void Engine::submit_async(const std::string& source_name, const std::vector<ScanEvent>& events,
+                          SubmissionDone done, const std::vector<std::string>& sha256) {
+  const auto found = sources_.find(source_name);
+  Source* source = found == sources_.end() ? nullptr : &found->second;
+  if (source) source->received->add(static_cast<double>(events.size()));
+  IntakeResult admitted = intake_->admit(source_name, events);
+  if (!admitted.error.empty()) {
+    if (source) source->rejected->add(static_cast<double>(events.size()));
+    return done({400, admitted.error, 0, 0, 0});
+  }
+  if (source) source->filtered->add(static_cast<double>(admitted.filtered));
+  expect_files(source_name, events, sha256);
+  // Nothing vanishes: each dropped event is logged, and kept in the history.
+  for (const auto& row : admitted.dropped) log_dropped(source_name, row);
+  ingest_.submit_async(
+      std::move(admitted.events),
+      [source, filtered = admitted.filtered, done = std::move(done)](IngestReceipt receipt) {
+        if (!receipt.committed) return done({503, receipt.error, 0, 0, 0});
+        if (source) source->merged->add(static_cast<double>(receipt.merged));
+        done({200, "", receipt.added, receipt.merged, filtered});
+      },
+      std::move(admitted.dropped));
+}
+
+void Engine::expect_files(const std::string& source, const std::vector<ScanEvent>& events,
+                          const std::vector<std::string>& sha256) {
+  if (!expected_files_) return;
+  const Millis now = now_millis();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (!events[i].is_file) continue;
+    const EventPlan plan = intake_->plan(source, events[i]);
+    if (plan.error.empty() && plan.queued())
+      expected_files_->add(plan.folder, {plan.checked, i < sha256.size() ? sha256[i] : ""}, now);
+  }
+}
+
+void Engine::record_dropped(const std::string& source, const ScanEvent& event,
+                            const std::string& reason) {
+  // The folder as the queue would have named it; a path the door refuses as sent.
+  const EventPlan plan = intake_->plan(source, event);
+  DroppedEvent row{plan.error.empty() ? plan.folder : event.path,
+                   "",
+                   plan.error.empty() ? plan.checked : event.path,
+                   reason,
+                   "ignored",
+                   source};
+  log_dropped(source, row);
+  // Through the group commit, without waiting: the webhook's answer does not depend on it.
+  ingest_.submit_async({}, [](const IngestReceipt&) {}, {std::move(row)});
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,37 @@
+#include "scanhook/core/pipeline/engine_subsystem.hpp"
+
+#include <Poco/Util/Application.h>
+
+namespace scanhook::core {
+
+EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
+                                 UserAuth& auth)
+    : config_(config), router_(router), metrics_(metrics), auth_(auth) {}
+
+DatabaseStatus EngineSubsystem::database_status() {
+  if (!engine_) return {};
+  const bool ok = engine_->database_ok();
+  return {ok, engine_->database_write_failure()};
+}
+
+void EngineSubsystem::initialize(Poco::Util::Application& app) {
+  try {
+    engine_ = std::make_unique<Engine>(config_, metrics_, &auth_);
+  } catch (const SqlError&) {
+    throw;  // the daemon tells storage faults apart (storage_fault.hpp)
+  } catch (const std::exception& error) {
+    throw Poco::ApplicationException(std::string("cannot start the engine: ") + error.what());
+  }
+  engine_->register_routes(router_);
+  engine_->start();
+  app.logger().information("queue in %s: %d folders waiting",
+                           store_name(config_.server.string("database")),
+                           static_cast<int>(engine_->queue().folder_count()));
+}
+
+void EngineSubsystem::uninitialize() {
+  if (engine_) engine_->stop();
+  engine_.reset();
+}
+
+}  // namespace scanhook::core

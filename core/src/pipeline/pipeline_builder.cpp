@@ -1,0 +1,126 @@
+#include "scanhook/core/pipeline/pipeline_builder.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "scanhook/core/pipeline/path_rules.hpp"
+
+namespace scanhook::core {
+
+std::unique_ptr<Intake> PipelineBuilder::intake() const {
+  std::vector<SourceRules> sources;
+  std::vector<TargetRules> targets;
+  const auto rules_of = [&](const std::string& section, const CoreSettings& s) {
+    try {
+      return PathRules(s.list("rewrite"), s.list("include"), s.list("exclude"));
+    } catch (const std::invalid_argument& error) {
+      // The validator checks each rule; this is what it cannot see alone.
+      throw ConfigError(config_.where(section) + ": " + error.what());
+    }
+  };
+  for (const auto& instance : config_.instances) {
+    if (instance.role == Role::service || instance.role == Role::notify) continue;
+    const auto& s = instance.settings;
+    PathRules rules = rules_of(instance.section, s);
+    if (instance.role == Role::target) {
+      targets.push_back({instance.instance, std::move(rules), s.boolean("scan_origin")});
+      continue;
+    }
+    std::string origin = s.string("origin_target");
+    if (!origin.empty() && !config_.find(Role::target, origin))
+      throw ConfigError(config_.where(instance.section, "origin_target") +
+                        ": there is no [target." + origin + "]");
+    if (origin.empty() && config_.find(Role::target, instance.instance)) origin = instance.instance;
+    sources.push_back(
+        {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
+  }
+  sources.push_back({kManualSource, rules_of("manual", config_.manual),
+                     static_cast<int>(config_.manual.integer("priority")), ""});
+  return std::make_unique<Intake>(std::move(sources), std::move(targets));
+}
+
+void PipelineBuilder::check(const InstanceConfig& instance) const {
+  const auto failure =
+      instance.plugin->check(instance.kind, instance.instance, instance.plugin_config);
+  if (!failure) return;
+  throw ConfigError(config_.where(instance.section, failure->key) + ": " + failure->message);
+}
+
+std::shared_ptr<Instance> PipelineBuilder::create(const InstanceConfig& instance,
+                                                  Host& host) const {
+  if (mode_ != BuildMode::serve)
+    throw std::logic_error("validate-only mode creates no plugin instance");
+  check(instance);
+  std::string error;
+  auto made = instance.plugin->create(instance.kind, instance.instance, instance.plugin_config,
+                                      host, error);
+  if (!made)
+    throw ConfigError(config_.where(instance.section) + ": the plugin " + instance.plugin->name() +
+                      " refused the configuration: " + error);
+  return made;
+}
+
+void PipelineBuilder::check_database_place() const {
+  // What opening the database would trip over, found without creating anything.
+  namespace fs = std::filesystem;
+  const fs::path file = config_.server.string("database");
+  const auto refuse = [&](const std::string& why) {
+    throw ConfigError(config_.where("server", "database") + ": " + why);
+  };
+  std::error_code error;
+  if (fs::exists(file, error)) {
+    if (fs::is_directory(file, error)) refuse(file.string() + " is a folder, not a database file");
+    if (::access(file.c_str(), R_OK | W_OK) != 0)
+      refuse("cannot open " + file.string() + " for reading and writing: " + std::strerror(errno));
+    return;
+  }
+  fs::path existing = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  while (!existing.empty() && existing != existing.root_path() && !fs::exists(existing, error))
+    existing = existing.parent_path();
+  if (existing.empty()) existing = ".";
+  if (!fs::is_directory(existing, error))
+    refuse("cannot create the folder " + file.parent_path().string() +
+           " for the database: " + existing.string() + " is not a folder");
+  if (::access(existing.c_str(), W_OK | X_OK) != 0)
+    refuse("cannot create the database " + file.string() + " in " + existing.string() + ": " +
+           std::strerror(errno));
+}
+
+ValidationReport PipelineBuilder::validate() const {
+  ValidationReport report;
+  std::string problems;
+  const auto collect = [&](const auto& step) {
+    try {
+      step();
+    } catch (const ConfigError& error) {
+      problems += error.what();
+      if (problems.back() != '\n') problems += '\n';
+    }
+  };
+  // Serving opens the database itself, and tells a storage fault (exit 73,
+  // restarted) from a configuration error (78, not restarted).
+  if (mode_ == BuildMode::validate_only) collect([&] { check_database_place(); });
+  collect([&] { intake(); });
+  for (const auto& instance : config_.instances) {
+    if (!instance.plugin->has_check()) {
+      const Descriptor& d = instance.plugin->descriptor();
+      const std::string plugin = "[" + instance.section + "] plugin " + instance.plugin->name();
+      const std::string unchecked = ": its keys are checked, its own refusals show only at start";
+      report.unchecked.push_back(
+          d.abi_minor >= 2 ? plugin + " has no check of its own" + unchecked
+                           : plugin + " is built against SDK " + std::to_string(d.abi_major) + "." +
+                                 std::to_string(d.abi_minor) + " (no check)" + unchecked +
+                                 "; rebuild it against SDK 1.2 to check them here");
+      continue;
+    }
+    collect([&] { check(instance); });
+  }
+  if (!problems.empty()) throw ConfigError(problems);
+  return report;
+}
+
+}  // namespace scanhook::core

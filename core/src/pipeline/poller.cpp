@@ -1,0 +1,53 @@
+#include "scanhook/core/pipeline/poller.hpp"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace scanhook::core {
+
+Poller::Poller(std::string name, std::shared_ptr<PollingSource> source,
+               std::function<bool()> may_poll)
+    : name_(std::move(name)), source_(std::move(source)), may_poll_(std::move(may_poll)) {}
+
+Poller::~Poller() {
+  stop();
+}
+
+void Poller::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Poller::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_requested_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Poller::run() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    bool polls = true;
+    try {
+      polls = !may_poll_ || may_poll_();
+    } catch (const std::exception& error) {
+      polls = false;  // the store is unreachable: so is the queue, for this instance
+      Poco::Logger::get("scanhook.poller")
+          .warning("[source.%s] cannot tell whether to poll: %s", name_, std::string(error.what()));
+    }
+    // A plugin answering 0 must not spin a core.
+    const auto delay =
+        polls ? std::max(source_->poll(), std::chrono::milliseconds(10)) : kStandbyDelay;
+    std::unique_lock lock(mutex_);
+    if (stop_requested_.wait_for(lock, delay, [this] { return stopping_; })) return;
+  }
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,98 @@
+#include "scanhook/core/plugins/plugin_catalog.hpp"
+
+#include <algorithm>
+
+namespace scanhook::core {
+
+namespace {
+
+// The *.so files of `folder`, sorted (listed, not loaded).
+std::vector<std::filesystem::path> shared_libraries(const std::filesystem::path& folder) {
+  std::error_code error;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error))
+    if (entry.path().extension() == ".so") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+PluginCatalog::PluginCatalog(const std::filesystem::path& folder) : folder_(folder) {
+  std::error_code error;
+  folder_missing_ = !std::filesystem::is_directory(folder, error);
+}
+
+PluginCatalog PluginCatalog::scan(const std::filesystem::path& folder) {
+  PluginCatalog catalog(folder);
+  if (catalog.folder_missing_) return catalog;
+  const auto files = shared_libraries(folder);
+
+  for (const auto& file : files) {
+    const std::string stem = file.stem().string();
+    auto outcome = PluginLibrary::load(file);
+    if (auto* message = std::get_if<std::string>(&outcome)) {
+      catalog.rejected_[stem] = *message;
+      continue;
+    }
+    auto library = std::get<std::shared_ptr<const PluginLibrary>>(std::move(outcome));
+    const std::string name = library->name();
+    if (const auto existing = catalog.loaded_.find(name); existing != catalog.loaded_.end()) {
+      catalog.rejected_[stem] = "plugin " + file.string() +
+                                " rejected: expected one plugin named " + name +
+                                ", found a second one (first in " +
+                                existing->second->file().string() + "): remove one of them";
+      continue;
+    }
+    catalog.loaded_.emplace(name, std::move(library));
+  }
+  return catalog;
+}
+
+PluginCatalog PluginCatalog::load_named(const std::filesystem::path& folder,
+                                        const std::set<std::string>& names) {
+  PluginCatalog catalog(folder);
+  if (catalog.folder_missing_) return catalog;
+  // Listed, not loaded: the names a misspelt plugin is compared with.
+  for (const auto& file : shared_libraries(folder)) catalog.listed_.push_back(file.stem().string());
+
+  std::error_code error;
+  for (const auto& name : names) {
+    const auto file = folder / (name + ".so");
+    if (!std::filesystem::exists(file, error)) continue;
+    auto outcome = PluginLibrary::load(file);
+    if (auto* message = std::get_if<std::string>(&outcome)) {
+      catalog.rejected_[name] = *message;
+      continue;
+    }
+    auto library = std::get<std::shared_ptr<const PluginLibrary>>(std::move(outcome));
+    if (library->name() != name) {
+      catalog.rejected_[name] = "plugin " + file.string() + " rejected: expected the plugin " +
+                                name + ", found one named " + library->name() +
+                                " (plugin NAME is loaded from NAME.so): rename the file to " +
+                                library->name() + ".so";
+      continue;
+    }
+    catalog.loaded_.emplace(name, std::move(library));
+  }
+  return catalog;
+}
+
+std::shared_ptr<const PluginLibrary> PluginCatalog::find(const std::string& name) const {
+  const auto it = loaded_.find(name);
+  return it == loaded_.end() ? nullptr : it->second;
+}
+
+std::string PluginCatalog::rejection_for(const std::string& name) const {
+  const auto it = rejected_.find(name);
+  return it == rejected_.end() ? std::string{} : it->second;
+}
+
+std::vector<std::string> PluginCatalog::names() const {
+  if (!listed_.empty()) return listed_;
+  std::vector<std::string> names;
+  for (const auto& [name, library] : loaded_) names.push_back(name);
+  return names;
+}
+
+}  // namespace scanhook::core

@@ -1,0 +1,133 @@
+#include "scanhook/core/store/postgres_store.hpp"
+
+#include "scanhook/core/store/postgres_schema.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+PostgresPool& migrated(PostgresPool& pool) {
+  pool.with([](PostgresConnection& sql) { migrate_postgres(sql); });
+  return pool;
+}
+
+constexpr const char* kLetterColumns =
+    "SELECT id, source, received_at, headers, query, body, error, attempts FROM dead_letters ";
+
+std::vector<DeadLetter> letters_of(const PostgresRows& rows) {
+  std::vector<DeadLetter> letters;
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    letters.push_back({rows.integer(r, 0), rows.text(r, 1), rows.integer(r, 2),
+                       DeadLetterStore::pairs_from_json(rows.text(r, 3)),
+                       DeadLetterStore::pairs_from_json(rows.text(r, 4)), rows.bytes(r, 5),
+                       rows.text(r, 6), static_cast<int>(rows.integer(r, 7))});
+  return letters;
+}
+
+}  // namespace
+
+PostgresStore::PostgresStore(const StoreSettings& settings)
+    : pool_(settings.database, settings.password, kConnections),
+      queue_(migrated(pool_), settings.instance, settings.minimum_age, settings.lease),
+      dead_letters_(pool_, settings.dead_letter_count, settings.dead_letter_bytes),
+      plugins_(pool_) {}
+
+PostgresDeadLetters::PostgresDeadLetters(PostgresPool& pool, std::size_t max_count,
+                                         std::size_t max_bytes)
+    : pool_(pool), max_count_(max_count), max_bytes_(max_bytes) {}
+
+std::optional<std::int64_t> PostgresDeadLetters::keep(const std::string& source,
+                                                      const HttpRequest& request,
+                                                      const std::string& error, Millis now) {
+  if (request.body.size() > max_bytes_ || max_count_ == 0) return std::nullopt;
+  return pool_.transaction([&](PostgresConnection& sql) {
+    const std::int64_t id =
+        sql.run(
+               "INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
+               "VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
+               {source, now, pairs_json(request.headers), pairs_json(request.query),
+                PostgresParam::bytes(request.body), error})
+            .integer(0, 0);
+    // Oldest first, until both bounds hold; the new letter always fits.
+    sql.run(
+        "DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters ORDER BY id DESC "
+        "OFFSET $1)",
+        {max_count_});
+    sql.run(R"sql(
+        DELETE FROM dead_letters WHERE id IN (
+          SELECT id FROM (SELECT id, SUM(length(body)) OVER (ORDER BY id DESC) AS total
+                          FROM dead_letters) AS sized
+          WHERE total > $1))sql",
+            {max_bytes_});
+    return std::optional<std::int64_t>(id);
+  });
+}
+
+std::vector<DeadLetter> PostgresDeadLetters::list(std::size_t limit, std::size_t offset) {
+  return letters_of(pool_.with([&](PostgresConnection& sql) {
+    return sql.run(std::string(kLetterColumns) + "ORDER BY id DESC LIMIT $1 OFFSET $2",
+                   {limit, offset});
+  }));
+}
+
+std::optional<DeadLetter> PostgresDeadLetters::find(std::int64_t id) {
+  auto found = letters_of(pool_.with([&](PostgresConnection& sql) {
+    return sql.run(std::string(kLetterColumns) + "WHERE id = $1", {id});
+  }));
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+bool PostgresDeadLetters::remove(std::int64_t id) {
+  return pool_.with([&](PostgresConnection& sql) {
+    return sql.run("DELETE FROM dead_letters WHERE id = $1", {id}).changed() > 0;
+  });
+}
+
+void PostgresDeadLetters::failed_again(std::int64_t id, const std::string& error) {
+  pool_.with([&](PostgresConnection& sql) {
+    sql.run("UPDATE dead_letters SET error = $2, attempts = attempts + 1 WHERE id = $1",
+            {id, error});
+  });
+}
+
+std::optional<std::string> PostgresPluginStore::load(const std::string& instance,
+                                                     const std::string& key) {
+  const auto row = pool_.with([&](PostgresConnection& sql) {
+    return sql.run("SELECT value FROM plugin_store WHERE instance = $1 AND key = $2",
+                   {instance, key});
+  });
+  if (row.size() == 0) return std::nullopt;
+  return row.text(0, 0);
+}
+
+std::vector<std::string> PostgresPluginStore::keys(const std::string& instance,
+                                                   const std::string& prefix) {
+  const auto rows = pool_.with([&](PostgresConnection& sql) {
+    // left(), not LIKE: a prefix may hold % or _.
+    return sql.run(
+        "SELECT key FROM plugin_store WHERE instance = $1 AND left(key, length($2)) = $2 "
+        "ORDER BY key COLLATE \"C\"",
+        {instance, prefix});
+  });
+  std::vector<std::string> found;
+  for (std::size_t r = 0; r < rows.size(); ++r) found.push_back(rows.text(r, 0));
+  return found;
+}
+
+void PostgresPluginStore::store_all(const std::string& instance,
+                                    const std::vector<KeyValueChange>& changes) {
+  pool_.transaction([&](PostgresConnection& sql) {
+    for (const auto& [key, value] : changes) {
+      if (value)
+        sql.run(
+            "INSERT INTO plugin_store(instance, key, value) VALUES($1, $2, $3) "
+            "ON CONFLICT(instance, key) DO UPDATE SET value = excluded.value",
+            {instance, key, *value});
+      else
+        sql.run("DELETE FROM plugin_store WHERE instance = $1 AND key = $2", {instance, key});
+    }
+  });
+}
+
+}  // namespace scanhook::core

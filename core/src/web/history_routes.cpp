@@ -1,0 +1,159 @@
+#include "scanhook/core/web/history_routes.hpp"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+#include <iterator>
+#include <regex>
+#include <vector>
+
+#include "scanhook/config_value.hpp"
+#include "scanhook/core/config/suggestion.hpp"
+#include "scanhook/core/http/api_reply.hpp"
+#include "scanhook/core/text/utf8_text.hpp"
+
+namespace scanhook::core {
+
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 255;   // a source or target name
+constexpr std::size_t kMaxPathBytes = 4096;  // PATH_MAX, as at the door
+
+const std::vector<std::string> kParameters = {"limit",  "offset",  "path",  "source",
+                                              "target", "outcome", "since", "until"};
+
+// Milliseconds since the epoch from "1700000000000" or an ISO 8601 time
+// ("2026-11-30T08:00:00Z", "2026-11-30T09:00:00+01:00", "2026-11-30").
+std::optional<Millis> parse_time(const std::string& text) {
+  if (const auto millis = parse_integer(text)) {
+    if (*millis >= 0) return *millis;
+    return std::nullopt;
+  }
+  // Poco's parser skips what it does not expect ("yesterday" would pass): the shape first.
+  static const std::regex kIso8601(
+      R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?)");
+  if (text.size() > 40 || !std::regex_match(text, kIso8601)) return std::nullopt;
+  Poco::DateTime parsed;
+  int zone = 0;
+  for (const std::string& format :
+       {Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, std::string("%Y-%m-%d")}) {
+    if (Poco::DateTimeParser::tryParse(format, text, parsed, zone))
+      return (parsed.timestamp().epochMicroseconds() - Poco::Timestamp::TimeDiff(zone) * 1000000) /
+             1000;
+  }
+  return std::nullopt;
+}
+
+// A text parameter's value, checked for UTF-8 and length.
+bool text_value(const std::string& name, const std::string& value, std::size_t max_bytes,
+                std::string& out, std::string& error) {
+  if (!is_utf8(value)) {
+    error = name + " must be UTF-8 text";
+    return false;
+  }
+  if (value.size() > max_bytes) {
+    error = name + " is " + std::to_string(value.size()) + " bytes, over the limit of " +
+            std::to_string(max_bytes);
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+HistoryFilter history_filter_of(const HttpRequest& request, std::string& error) {
+  HistoryFilter filter;
+  std::vector<std::string> seen;
+  for (const auto& [name, value] : request.query) {
+    if (std::find(kParameters.begin(), kParameters.end(), name) == kParameters.end()) {
+      error = "unknown parameter \"" + utf8_text(name).substr(0, 100) + "\"" +
+              did_you_mean(name, kParameters) + "; the history takes " +
+              "limit, offset, path, source, target, outcome, since and until";
+      return filter;
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      error = name + " is given twice";
+      return filter;
+    }
+    seen.push_back(name);
+    if (name == "path" && !text_value(name, value, kMaxPathBytes, filter.path, error))
+      return filter;
+    if (name == "source" && !text_value(name, value, kMaxNameBytes, filter.source, error))
+      return filter;
+    if (name == "target" && !text_value(name, value, kMaxNameBytes, filter.target, error))
+      return filter;
+    if (name == "outcome") {
+      if (std::find(std::begin(kHistoryOutcomes), std::end(kHistoryOutcomes), value) ==
+          std::end(kHistoryOutcomes)) {
+        error = "outcome must be one of ok, rejected, dropped, filtered, ignored; not \"" +
+                utf8_text(value).substr(0, 100) + "\"";
+        return filter;
+      }
+      filter.outcome = value;
+    }
+    if (name == "since" || name == "until") {
+      const auto time = parse_time(value);
+      if (!time) {
+        error = name +
+                " must be an ISO 8601 time (2026-11-30T08:00:00Z) or milliseconds since the "
+                "epoch, not \"" +
+                utf8_text(value).substr(0, 100) + "\"";
+        return filter;
+      }
+      (name == "since" ? filter.finished_from : filter.finished_before) = *time;
+    }
+  }
+  if (filter.finished_from >= filter.finished_before) error = "since must be before until";
+  return filter;
+}
+
+void add_history_routes(Router& router, QueueStore& queue,
+                        std::map<std::string, std::string> target_configs) {
+  router.add("GET", "/api/history", Access::user,
+             [&queue, configs = std::move(target_configs)](const HttpRequest& request,
+                                                           const RouteParams&) {
+               const Page page = page_of(request);
+               if (!page.error.empty()) return json_error(400, page.error);
+               std::string error;
+               const HistoryFilter filter = history_filter_of(request, error);
+               if (!error.empty()) return json_error(400, error);
+               auto body = json_object();
+               body->set("total", queue.history_count(filter));
+               body->set("limit", page.limit);
+               body->set("offset", page.offset);
+               Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
+               for (const auto& entry : queue.history(page.limit, page.offset, filter)) {
+                 auto item = json_object();
+                 item->set("id", entry.id);
+                 item->set("folder", entry.folder);
+                 item->set("target", entry.target);
+                 item->set("target_path", entry.target_path);
+                 item->set("outcome", entry.outcome);
+                 item->set("attempts", entry.attempts);
+                 item->set("queued_at", entry.queued_at);
+                 item->set("finished_at", entry.finished_at);
+                 item->set("duration_ms", entry.duration_ms);
+                 item->set("reason", entry.reason);
+                 // A rejection can be retried while its target is configured; one made
+                 // under other settings of that target may fare otherwise now.
+                 const auto config = configs.find(entry.target);
+                 const bool retryable =
+                     entry.outcome == status_name(Status::rejected) && config != configs.end();
+                 item->set("retryable", retryable);
+                 item->set("config_changed", retryable && entry.config != config->second);
+                 item->set("retried_at", entry.retried_at);
+                 item->set("source", entry.source);
+                 // Several instances on PostgreSQL: which one delivered it.
+                 if (!entry.instance.empty()) item->set("instance", entry.instance);
+                 entries->add(item);
+               }
+               body->set("history", entries);
+               body->set("unreadable_rows", queue.unreadable().count("history"));
+               return json_reply(200, *body);
+             });
+}
+
+}  // namespace scanhook::core
