@@ -297,6 +297,71 @@ TEST_CASE("a head two parsers could read two ways is a 400 saying why (no smuggl
   }
 }
 
+TEST_CASE("a Host header holding a list of hosts is a 400, one host name with a port is answered",
+          "[http]") {
+  // RFC 9112 section 3.2: a Host field with an invalid value is a 400; "a, b"
+  // is what a proxy makes of two Host lines.
+  for (const char* host : {"a, b", "a,b", "127.0.0.1, evil.example", "a b"}) {
+    INFO(host);
+    RunningServer running;
+    RawConnection connection(running.server->port());
+    connection.send(std::string("GET /open HTTP/1.1\r\nHost: ") + host + "\r\n\r\n");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains(
+                         "the request is not valid HTTP: a Host header that is not one host name"));
+  }
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("GET /open HTTP/1.1\r\nHost: 127.0.0.1:3030\r\n\r\n");
+  CHECK(connection.read_responses(1).substr(0, 15) == "HTTP/1.1 200 OK");
+}
+
+TEST_CASE("a request in an HTTP version other than 1.0 and 1.1 gets 505, a malformed version 400",
+          "[http]") {
+  for (const char* version : {"HTTP/2.0", "HTTP/9.9", "HTTP/0.9", "HTTP/1.2"}) {
+    INFO(version);
+    RunningServer running;
+    RawConnection connection(running.server->port());
+    connection.send(std::string("GET /open ") + version + "\r\nHost: x\r\n\r\n");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 505 HTTP Version Not Supported\r\n", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains(
+                         std::string("this server speaks HTTP/1.0 and HTTP/1.1, not ") + version));
+  }
+  for (const char* version : {"HTTP/1", "HTTP/1.x", "FTP/1.1", "http/1.1", "HTTP/11"}) {
+    INFO(version);
+    RunningServer running;
+    RawConnection connection(running.server->port());
+    connection.send(std::string("GET /open ") + version + "\r\nHost: x\r\n\r\n");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains("the request is not valid HTTP"));
+  }
+}
+
+TEST_CASE("a folded header line (obs-fold) is a 400, not joined to the line before", "[http]") {
+  // RFC 9112 section 5.2; Poco would have read "X-A: 1 2" (and a folded
+  // Transfer-Encoding or Content-Length differently from a proxy).
+  for (const std::string& fold : {std::string("X-A: 1\r\n 2\r\n"), std::string("X-A: 1\r\n\t2\r\n"),
+                                  std::string("Content-Length: 2\r\n 0\r\n")}) {
+    INFO(fold);
+    RunningServer running;
+    RawConnection connection(running.server->port());
+    connection.send("POST /echo/x HTTP/1.1\r\nHost: x\r\n" + fold + "\r\nab");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains(
+                         "the request is not valid HTTP: a header line folded onto the one before "
+                         "(obs-fold, RFC 9112 section 5.2)"));
+  }
+  // A line starting with white space right after the request line (RFC 9112 section 2.2).
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send("GET /open HTTP/1.1\r\n Host: x\r\n\r\n");
+  CHECK(connection.read_to_close().rfind("HTTP/1.1 400 ", 0) == 0);
+}
+
 TEST_CASE("a request URI longer than Poco reads is a 414 naming the limit", "[http]") {
   RunningServer running;
   RawConnection connection(running.server->port());

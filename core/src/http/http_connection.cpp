@@ -5,6 +5,7 @@
 #include <Poco/String.h>
 #include <sys/socket.h>
 
+#include <cctype>
 #include <cerrno>
 #include <optional>
 #include <sstream>
@@ -21,6 +22,31 @@ constexpr std::size_t kMaxHeadSize = 64 * 1024;
 // Poco::Net::HTTPRequest reads at most this much of a request line's URI.
 constexpr std::size_t kMaxUriSize = 16 * 1024;
 
+// A header line that starts with a space or tab continues the one before
+// (obs-fold): RFC 9112 section 5.2 lets a server refuse it, and Poco would
+// join the lines, which a proxy on the way may read otherwise. `head` is the
+// raw head, request line first.
+bool has_folded_line(const std::string& head) {
+  for (auto at = head.find('\n'); at != std::string::npos && at + 1 < head.size();
+       at = head.find('\n', at + 1))
+    if (head[at + 1] == ' ' || head[at + 1] == '\t') return true;
+  return false;
+}
+
+// HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 section 2.3).
+bool is_http_version(const std::string& version) {
+  return version.size() == 8 && version.compare(0, 5, "HTTP/") == 0 &&
+         std::isdigit(static_cast<unsigned char>(version[5])) && version[6] == '.' &&
+         std::isdigit(static_cast<unsigned char>(version[7]));
+}
+
+// Host = uri-host [ ":" port ] (RFC 9110 section 7.2): one name, so a list
+// ("a, b", what a proxy makes of two Host lines) or white space inside is
+// not a valid value, which RFC 9112 section 3.2 has a server answer 400.
+bool is_host_value(const std::string& value) {
+  return value.find_first_of(", \t") == std::string::npos;
+}
+
 // Heads that two HTTP parsers could read two ways, which RFC 9112 has a
 // server refuse: the way requests are smuggled past a proxy.
 std::optional<std::string> ambiguous_head(const Poco::Net::HTTPRequest& head) {
@@ -29,7 +55,10 @@ std::optional<std::string> ambiguous_head(const Poco::Net::HTTPRequest& head) {
     if (name.find_first_of(" \t") != std::string::npos)
       return "white space in the header name \"" + name + "\"";
     if (Poco::icompare(name, Poco::Net::HTTPMessage::CONTENT_LENGTH) == 0) ++lengths;
-    if (Poco::icompare(name, "Host") == 0) ++hosts;
+    if (Poco::icompare(name, "Host") == 0) {
+      ++hosts;
+      if (!is_host_value(value)) return std::string("a Host header that is not one host name");
+    }
   }
   if (lengths > 1) return std::string("more than one Content-Length");
   if (hosts > 1) return std::string("more than one Host");
@@ -174,6 +203,10 @@ HttpConnection::Step HttpConnection::advance_head() {
   }
   std::istringstream text(in_.substr(0, *end));
   in_.erase(0, *end);
+  if (has_folded_line(text.str()))
+    return invalid(400,
+                   "the request is not valid HTTP: a header line folded onto the one before "
+                   "(obs-fold, RFC 9112 section 5.2)");
   auto head = std::make_unique<Poco::Net::HTTPRequest>();
   try {
     head->read(text);
@@ -184,6 +217,14 @@ HttpConnection::Step HttpConnection::advance_head() {
       return invalid(414, "the request URI is longer than " + std::to_string(kMaxUriSize) +
                               " bytes (the path limit is 4096 bytes)");
     return invalid(400, "the request is not valid HTTP: " + error.message());
+  }
+  const std::string& version = head->getVersion();
+  if (version != Poco::Net::HTTPMessage::HTTP_1_0 && version != Poco::Net::HTTPMessage::HTTP_1_1) {
+    if (is_http_version(version))  // RFC 9110 section 15.6.6
+      return invalid(505, "this server speaks HTTP/1.0 and HTTP/1.1, not " + version);
+    return invalid(400,
+                   "the request is not valid HTTP: the request line does not end in "
+                   "HTTP/<digit>.<digit> (RFC 9112 section 2.3)");
   }
   if (const auto why = ambiguous_head(*head))
     return invalid(400, "the request is not valid HTTP: " + *why);

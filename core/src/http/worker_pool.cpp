@@ -1,51 +1,61 @@
 #include "scanhook/core/http/worker_pool.hpp"
 
 #include <Poco/Logger.h>
-#include <Poco/Notification.h>
 
 #include <algorithm>
 #include <exception>
 
 namespace scanhook::core {
 
-namespace {
-
-class JobNotification final : public Poco::Notification {
- public:
-  explicit JobNotification(WorkerPool::Job work) : job(std::move(work)) {}
-  WorkerPool::Job job;
-};
-
-// Dequeued by each thread once, after the jobs before it: the thread ends.
-class StopNotification final : public Poco::Notification {};
-
-}  // namespace
-
 WorkerPool::WorkerPool(int threads) {
   for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { work(); });
 }
 
 WorkerPool::~WorkerPool() {
-  for (std::size_t i = 0; i < threads_.size(); ++i)
-    queue_.enqueueNotification(new StopNotification);
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
   for (auto& thread : threads_) thread.join();
 }
 
+// The reactor calls this for every request: it wakes a thread only when one
+// sleeps (a busy one takes the job on its next turn), and after unlocking,
+// so that the woken thread does not sleep again on the mutex. Poco's
+// NotificationQueue woke through a per-waiter event with its own mutex: two
+// sleeps and wake-ups per job, under the reactor's feet.
 void WorkerPool::run(Job job) {
-  queue_.enqueueNotification(new JobNotification(std::move(job)));
+  bool sleeper = false;
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
+    sleeper = idle_ > 0;
+  }
+  if (sleeper) wake_.notify_one();
 }
 
 void WorkerPool::work() {
+  std::unique_lock lock(mutex_);
   for (;;) {
-    Poco::AutoPtr<Poco::Notification> next(queue_.waitDequeueNotification());
-    auto* job = dynamic_cast<JobNotification*>(next.get());
-    if (job == nullptr) return;
+    if (jobs_.empty()) {
+      if (stopping_) return;
+      ++idle_;
+      wake_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
+      --idle_;
+      continue;
+    }
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
     try {
-      job->job();
+      job();
     } catch (const std::exception& error) {
       Poco::Logger::get("scanhook.http")
           .error("a worker's job failed: %s", std::string(error.what()));
     }
+    job = nullptr;  // what the job holds goes before the next wait
+    lock.lock();
   }
 }
 

@@ -2,9 +2,10 @@
 // server's workers, which see only complete requests.
 #pragma once
 
-#include <Poco/NotificationQueue.h>
-
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -23,13 +24,15 @@ class WorkerPool {
 
   // Any thread. A job that throws is logged and the thread goes on.
   void run(Job job);
-  // Jobs queued and not yet started.
-  std::size_t waiting() const { return static_cast<std::size_t>(queue_.size()); }
 
  private:
   void work();
 
-  Poco::NotificationQueue queue_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;  // guarded by mutex_, like the two below
+  int idle_ = 0;          // threads asleep on wake_
+  bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
 
