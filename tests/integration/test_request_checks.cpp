@@ -321,3 +321,37 @@ TEST_CASE("/api/explain of a 1 MB path is a 400 naming the limit, without echoin
   CHECK(explained.status == 200);
   CHECK_THAT(explained.body, Contains(fits));
 }
+
+TEST_CASE("twenty favicon and robots.txt requests do not block the right plex_autoscan pass",
+          "[request_checks]") {
+  const std::string pass = "0c1fa3c9867e48b1bb3aa055cb86";
+  RunningDaemon running(kServer +
+                        "[queue]\nminimum_age = 10m\n[source.sonarr]\n[source.radarr]\n"
+                        "[source.lidarr]\n[source.plex_autoscan]\npass = " +
+                        pass + "\n[target.log]\n");
+  // What a browser and a scanner ask any web server for.
+  for (int i = 0; i < 20; ++i)
+    for (const char* path : {"/favicon.ico", "/robots.txt"}) {
+      const auto unknown = running.send("GET", path);
+      CHECK(unknown.status == 404);
+      CHECK_THAT(unknown.body, Contains("no such route"));
+    }
+  const auto right = running.send("POST", "/" + pass, {}, sonarr_download_in("/tv/Pass Right"),
+                                  "application/json");
+  CHECK(right.status == 200);
+  CHECK_THAT(right.body, Contains("\"queued\":1"));
+
+  // Guesses at the pass (its length) are still limited: five, then 429 for
+  // every guess and the right pass alike, while unknown paths stay 404s.
+  for (int i = 0; i < 5; ++i) {
+    const std::string guess = "/" + pass.substr(0, pass.size() - 1) + std::to_string(i);
+    CHECK(running.send("POST", guess, {}, sonarr_download_in("/tv/Guess"), "application/json")
+              .status == 404);
+  }
+  const auto limited =
+      running.send("POST", "/" + pass, {}, sonarr_download_in("/tv/Pass Late"), "application/json");
+  CHECK(limited.status == 429);
+  CHECK_THAT(limited.body, Contains("too many wrong credentials from your address"));
+  CHECK(running.send("GET", "/favicon.ico").status == 404);
+  CHECK(running.queued() == 1);
+}

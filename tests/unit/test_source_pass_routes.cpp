@@ -151,21 +151,44 @@ TEST_CASE("pass routes exist only at the passes, and never show a pass in the lo
   CHECK(longer.redacted_path == "/{secret}/...");
 }
 
-TEST_CASE("wrong passes are limited per address, then the right one is refused too",
+TEST_CASE("wrong passes are limited per source and address, then that pass is refused too",
           "[pass][plex_autoscan][limits]") {
   RoutesRig rig;
+  // Guesses at plex_autoscan's pass: segments of its length.
   for (int i = 0; i < 5; ++i) {
-    const auto wrong = call(rig.router, "POST", "/guess" + std::to_string(i), "192.0.2.7:1000");
+    const std::string guess = "/" + std::string(kPass.size() - 1, 'g') + std::to_string(i);
+    const auto wrong = call(rig.router, "POST", guess, "192.0.2.7:1000");
     CHECK(wrong.status == 404);
-    CHECK(wrong.body == "{\"error\":\"no such route: /guess" + std::to_string(i) + "\"}");
+    CHECK(wrong.body == "{\"error\":\"no such route: " + guess + "\"}");
   }
+  // Blocked at that source, the right pass included, so a guesser learns nothing.
   const auto limited = call(rig.router, "GET", "/" + kPass, "192.0.2.7:1001");
   CHECK(limited.status == 429);
   CHECK_THAT(limited.body, Contains("too many wrong credentials"));
-  CHECK(call(rig.router, "POST", "/" + kOtherPass, "192.0.2.7:1001").status == 429);
-  CHECK(call(rig.router, "GET", "/another-guess", "192.0.2.7:1002").status == 429);
+  CHECK(call(rig.router, "POST", "/" + kPass, "192.0.2.7:1001").status == 429);
+  CHECK(call(rig.router, "GET", "/" + std::string(kPass.size(), 'h'), "192.0.2.7:1002").status ==
+        429);
+  // Another source's pass (another length), an unknown path, and another address are not.
+  CHECK(call(rig.router, "POST", "/" + kOtherPass, "192.0.2.7:1001").status == 200);
+  CHECK(call(rig.router, "GET", "/favicon.ico", "192.0.2.7:1003").status == 404);
   CHECK(call(rig.router, "GET", "/" + kPass, "192.0.2.8:1000").status == 200);
-  CHECK(rig.delivered.empty());
+  CHECK(rig.delivered == std::vector<std::string>{"sonarr POST /triggers/sonarr "});
+}
+
+TEST_CASE("an unknown one-segment path is a 404 that counts against no one",
+          "[pass][plex_autoscan][limits]") {
+  RoutesRig rig;
+  // A browser's and scanners' paths: no pass has their length.
+  for (int i = 0; i < 20; ++i)
+    for (const char* path : {"/favicon.ico", "/robots.txt", "/wp-login.php", "/.env", "/admin"}) {
+      INFO(path);
+      const auto unknown = call(rig.router, "GET", path, "192.0.2.7:1000");
+      CHECK(unknown.status == 404);
+      CHECK(unknown.body == std::string("{\"error\":\"no such route: ") + path + "\"}");
+    }
+  CHECK(call(rig.router, "GET", "/" + kPass, "192.0.2.7:1001").status == 200);
+  CHECK(call(rig.router, "POST", "/" + kPass, "192.0.2.7:1001", "{}").status == 200);
+  CHECK(call(rig.router, "POST", "/" + kOtherPass, "192.0.2.7:1001", "{}").status == 200);
 }
 
 TEST_CASE("a pass is a URL segment of 8 or more safe characters, one per source, never shown",

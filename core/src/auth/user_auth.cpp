@@ -125,14 +125,16 @@ std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
   return reply;
 }
 
-std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request) {
-  if (const auto wait = webhook_limiter_.wait_time("(pass) " + client_address(request)))
+std::optional<HttpReply> UserAuth::pass_refusal(const std::string& source,
+                                                const HttpRequest& request) {
+  if (const auto wait =
+          webhook_limiter_.wait_time("(pass) " + source + " " + client_address(request)))
     return too_many_attempts_reply(*wait);
   return std::nullopt;
 }
 
-void UserAuth::record_wrong_pass(const HttpRequest& request) {
-  webhook_limiter_.record_failure("(pass) " + client_address(request));
+void UserAuth::record_wrong_pass(const std::string& source, const HttpRequest& request) {
+  webhook_limiter_.record_failure("(pass) " + source + " " + client_address(request));
 }
 
 bool UserAuth::credentials_match(const std::string& username, const std::string& password) const {

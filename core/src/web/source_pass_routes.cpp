@@ -7,33 +7,50 @@ namespace scanhook::core {
 SourcePassRoutes::SourcePassRoutes(std::vector<PassSource> sources, Deliver deliver, UserAuth* auth)
     : sources_(std::move(sources)), deliver_(std::move(deliver)), auth_(auth) {}
 
-std::optional<HttpReply> SourcePassRoutes::refusal(const HttpRequest& request) const {
-  return auth_ ? auth_->pass_refusal(request) : std::nullopt;
+std::optional<HttpReply> SourcePassRoutes::refusal(const PassSource& source,
+                                                   const HttpRequest& request) const {
+  return auth_ ? auth_->pass_refusal(source.name, request) : std::nullopt;
+}
+
+// A one-segment path that is no pass. Only a segment of a pass's length can
+// be a guess at it (favicon.ico, robots.txt and scanners' paths mostly are
+// not): it counts against that source for this client, and once the client is
+// blocked there it is answered 429, as the right pass would be (no oracle).
+// Any other segment is an unknown path: 404, counted against no one.
+HttpReply SourcePassRoutes::wrong_pass(const HttpRequest& request) const {
+  const auto first = request.path.find_first_not_of('/');
+  const auto last = request.path.find_last_not_of('/');
+  const std::size_t length = first == std::string::npos ? 0 : last + 1 - first;  // the segment's
+  std::vector<const PassSource*> guessed;
+  for (const PassSource& source : sources_)
+    if (source.pass.size() == length) guessed.push_back(&source);
+  for (const PassSource* source : guessed)
+    if (auto refused = refusal(*source, request)) return std::move(*refused);
+  if (auth_)
+    for (const PassSource* source : guessed) auth_->record_wrong_pass(source->name, request);
+  // What any unknown path gets (the HTTP server's own answer).
+  return json_error(404, "no such route: " + utf8_text(request.path));
 }
 
 void SourcePassRoutes::register_routes(Router& router) const {
-  // A client refused for guessing is refused the right pass too: no oracle.
-  const auto wrong_pass = [this](const HttpRequest& request, const RouteParams&) {
-    if (auto refused = refusal(request)) return std::move(*refused);
-    if (auth_) auth_->record_wrong_pass(request);
-    // What any unknown path gets (the HTTP server's own answer).
-    return json_error(404, "no such route: " + utf8_text(request.path));
+  const auto miss = [this](const HttpRequest& request, const RouteParams&) {
+    return wrong_pass(request);
   };
   for (const PassSource& source : sources_) {
     router.add_secret(
         "GET", "/{secret}", source.pass, Access::webhook,
         [this, &source](const HttpRequest& request, const RouteParams&) {
-          if (auto refused = refusal(request)) return std::move(*refused);
+          if (auto refused = refusal(source, request)) return std::move(*refused);
           return get(source, request);
         },
-        wrong_pass);
+        miss);
     router.add_secret(
         "POST", "/{secret}", source.pass, Access::webhook,
         [this, &source](const HttpRequest& request, const RouteParams&) {
-          if (auto refused = refusal(request)) return std::move(*refused);
+          if (auto refused = refusal(source, request)) return std::move(*refused);
           return post(source, request);
         },
-        wrong_pass);
+        miss);
   }
 }
 

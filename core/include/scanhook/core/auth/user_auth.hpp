@@ -71,10 +71,10 @@ class UserAuth {
   // nullopt: allowed.
   std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
                                          const std::string& token, const std::string& message);
-  // A source's pass URL: the 429 for a client that guessed wrong too often
-  // (nullopt: it may try), and the count of a wrong guess.
-  std::optional<HttpReply> pass_refusal(const HttpRequest& request);
-  void record_wrong_pass(const HttpRequest& request);
+  // A source's pass URL: the 429 for a client that guessed `source`'s pass
+  // wrong too often (nullopt: it may try), and the count of a wrong guess.
+  std::optional<HttpReply> pass_refusal(const std::string& source, const HttpRequest& request);
+  void record_wrong_pass(const std::string& source, const HttpRequest& request);
 
   std::string client_address(const HttpRequest& request) const {
     return rules_.trusted_proxies.client_address(request);

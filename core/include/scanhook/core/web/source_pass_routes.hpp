@@ -29,11 +29,12 @@ class SourcePassRoutes {
   // would, without its credentials (the pass stood in for them).
   using Deliver = std::function<HttpReply(const std::string& source, const HttpRequest&)>;
 
-  // `auth`, if given, limits wrong passes per client (UserAuth::pass_refusal).
+  // `auth`, if given, limits wrong passes per source and client (UserAuth::pass_refusal).
   SourcePassRoutes(std::vector<PassSource> sources, Deliver deliver, UserAuth* auth = nullptr);
 
-  // GET and POST /{secret} for each pass; a wrong pass is answered 404 as any
-  // unknown path, and counted.
+  // GET and POST /{secret} for each pass. Any other one-segment path is
+  // answered 404 as an unknown path; one of a pass's length is a wrong pass,
+  // counted against that source (see wrong_pass).
   void register_routes(Router& router) const;
   // A POST at `source`'s pass, seen by the source at /triggers/<name>: the
   // pass never reaches a plugin, a log or a dead letter.
@@ -42,7 +43,8 @@ class SourcePassRoutes {
   static HttpReply get(const PassSource& source, const HttpRequest& request);
 
  private:
-  std::optional<HttpReply> refusal(const HttpRequest& request) const;
+  std::optional<HttpReply> refusal(const PassSource& source, const HttpRequest& request) const;
+  HttpReply wrong_pass(const HttpRequest& request) const;
 
   std::vector<PassSource> sources_;
   Deliver deliver_;
