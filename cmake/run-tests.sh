@@ -29,7 +29,6 @@ with_reports() {
   rm -rf "$report_dir" && mkdir -p "$report_dir"
   status=0
   ASAN_OPTIONS="log_path=$report_dir/asan:detect_stack_use_after_return=1:strict_string_checks=1" \
-  LSAN_OPTIONS="suppressions=$(pwd)/cmake/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS="log_path=$report_dir/ubsan:print_stacktrace=1:halt_on_error=1" \
   TSAN_OPTIONS="log_path=$report_dir/tsan:halt_on_error=1:second_deadlock_stack=1" \
     "$@" || status=$?

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <mutex>
+#include <set>
 
 #include "fakes/fake_arr.hpp"
 #include "fakes/fake_audiobookshelf.hpp"
@@ -19,6 +20,7 @@
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/postgres_server.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -277,4 +279,55 @@ TEST_CASE("Discord's rate limit holds a message until its retry_after, then it a
   CHECK(discord.messages()[0].embeds.at(0).description.find("/tv/Severance/Season 02") !=
         std::string::npos);
   CHECK_THAT(daemon.output(), Contains("[notify.discord] will retry in 1s"));
+}
+
+// Two scanhookd on one PostgreSQL database, the same [notify.hook] in each:
+// the notifications of scans either one made reach the receiver once each,
+// sent by one instance; with that instance killed, the other sends the rest.
+TEST_CASE("two instances on one PostgreSQL database send each notification once",
+          "[e2e][notify][postgres]") {
+  const std::string url = scanhook::testing::PostgresServer::shared().fresh_database();
+  FakePlex plex(kPlexToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
+  Receiver receiver;
+  const auto ini = [&](const std::string& name) {
+    return "[server]\nlisten = 127.0.0.1:0\ndatabase = " + url + "\ninstance_name = " + name +
+           "\naccess_log = false\n[queue]\nminimum_age = 0s\nidle_interval = 20ms\n"
+           "[target.plex]\nurl = " +
+           plex.url() + "\ntoken = " + kPlexToken +
+           "\n[notify.hook]\nplugin = webhook\nurl = " + receiver.server.url() +
+           "/scanhook\nevents = delivered\nbatch_wait = 50ms\nmin_interval = 50ms\n";
+  };
+  TempDir a_dir, b_dir;
+  auto a = std::make_unique<DaemonProcess>(a_dir.path(), ini("a"));
+  REQUIRE(a->wait_until_listening());
+  DaemonProcess b(b_dir.path(), ini("b"));
+  REQUIRE(b.wait_until_listening());
+  const DaemonClient to_a(a->url()), to_b(b.url());
+  const auto scan = [](const DaemonClient& client, int i) {
+    return client.post("/api/scan", scan_body({"/tv/Show " + std::to_string(i)}),
+                       "application/json");
+  };
+  const auto ids = [&] {
+    std::lock_guard lock(receiver.mutex);
+    std::set<std::int64_t> unique;
+    for (const auto& entry : receiver.entries) unique.insert(entry.id);
+    return std::make_pair(unique.size(), receiver.entries.size());
+  };
+  for (int i = 0; i < 10; ++i) REQUIRE(scan(i % 2 ? to_a : to_b, i).status == 200);
+  REQUIRE(eventually([&] { return ids().second >= 10; }, std::chrono::seconds(20)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // nothing more comes
+  CHECK(ids() == std::make_pair<std::size_t, std::size_t>(10, 10));
+
+  a->send_signal(SIGKILL);
+  REQUIRE(a->wait_for_exit() == 128 + SIGKILL);
+  a.reset();
+  for (int i = 10; i < 15; ++i) REQUIRE(scan(to_b, i).status == 200);
+  // If "a" was the sender, "b" takes over once the server sees a's connection gone.
+  REQUIRE(eventually([&] { return ids().second >= 15; }, std::chrono::seconds(30)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(ids() == std::make_pair<std::size_t, std::size_t>(15, 15));
+  std::set<std::string> folders;
+  for (const auto& entry : receiver.of("delivered")) folders.insert(entry.folder);
+  CHECK(folders.size() == 15);
 }

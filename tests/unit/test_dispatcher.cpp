@@ -9,6 +9,7 @@
 #include "scanhook/core/pipeline/dispatcher.hpp"
 #include "scanhook/core/pipeline/ingest.hpp"
 #include "support/scripted_target.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tmpfs_mount.hpp"
 
@@ -23,14 +24,14 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// A queue, its ingest and a dispatcher over in-process targets, fast intervals.
+// A queue on `Backend`'s store (store_backends.hpp), its ingest and a
+// dispatcher over in-process targets, fast intervals.
+template <class Backend>
 struct Rig {
   explicit Rig(std::vector<std::pair<std::string, std::shared_ptr<ScriptedTarget>>> named,
                DispatchSettings settings = fast(), std::vector<bool> required = {},
-               milliseconds scan_delay = milliseconds(0),
-               const std::filesystem::path& database_folder = {})
-      : database((database_folder.empty() ? dir.path() : database_folder) / "db"),
-        queue(database, milliseconds(0)) {
+               milliseconds scan_delay = milliseconds(0))
+      : store(backend.open()), queue(store->queue()) {
     std::vector<TargetRules> rules;
     std::vector<TargetSlot> slots;
     for (std::size_t i = 0; i < named.size(); ++i) {
@@ -74,22 +75,32 @@ struct Rig {
     return false;
   }
 
-  TempDir dir;
-  Database database;
-  Queue queue;
+  Backend backend;
+  std::unique_ptr<Store> store;
+  QueueStore& queue;
   Metrics metrics;
   std::unique_ptr<Intake> intake;
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<Ingest> ingest;
 };
 
+// SQLite on a 1 MiB tmpfs that a test fills (mounting needs root).
+struct SmallDiskBackend {
+  TmpfsMount disk{1 << 20};
+  std::unique_ptr<Store> open() {
+    StoreSettings settings;
+    settings.database = (disk.path() / "db").string();
+    return open_store(settings);
+  }
+};
+
 }  // namespace
 
-TEST_CASE("each due folder reaches each target once, in batches of at most its max_batch",
-          "[dispatcher]") {
+STORE_TEST("each due folder reaches each target once, in batches of at most its max_batch",
+           "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>(Stage::scan, 2);
   auto emby = std::make_shared<ScriptedTarget>(Stage::scan, 10);
-  Rig rig({{"plex", plex}, {"emby", emby}});
+  Rig<Backend> rig({{"plex", plex}, {"emby", emby}});
   for (int i = 0; i < 5; ++i) rig.add("/tv/" + std::to_string(i));
   rig.dispatcher->start();
   REQUIRE(rig.wait_until_empty());
@@ -105,14 +116,14 @@ TEST_CASE("each due folder reaches each target once, in batches of at most its m
   CHECK(rig.queue.history(100, 0).size() == 10);
   auto& delivered =
       rig.metrics.counter("scanhook_deliveries_total", "", {{"target", "plex"}, {"outcome", "ok"}});
-  CHECK(Rig::eventually([&] { return delivered.value() >= 5; }));
+  CHECK(Rig<Backend>::eventually([&] { return delivered.value() >= 5; }));
   CHECK(delivered.value() == 5);
 }
 
-TEST_CASE("a retry answer backs off and delivers later", "[dispatcher]") {
+STORE_TEST("a retry answer backs off and delivers later", "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   plex->answer({Result::retry("503"), Result::retry("503")});
-  Rig rig({{"plex", plex}});
+  Rig<Backend> rig({{"plex", plex}});
   rig.add("/tv/A");
   rig.dispatcher->start();
   REQUIRE(rig.wait_until_empty());
@@ -123,13 +134,13 @@ TEST_CASE("a retry answer backs off and delivers later", "[dispatcher]") {
   CHECK(history[0].attempts == 3);
 }
 
-TEST_CASE("an unavailable target is paused, probed, and resumes, and others are not delayed",
-          "[dispatcher]") {
+STORE_TEST("an unavailable target is paused, probed, and resumes, and others are not delayed",
+           "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   auto emby = std::make_shared<ScriptedTarget>();
   plex->answer({Result::unavailable("connection refused")});
   plex->set_probe(Result::unavailable("connection refused"));
-  Rig rig({{"plex", plex}, {"emby", emby}});
+  Rig<Backend> rig({{"plex", plex}, {"emby", emby}});
   rig.add("/tv/A");
   rig.dispatcher->start();
   REQUIRE(emby->wait_for_scans(1));
@@ -147,10 +158,10 @@ TEST_CASE("an unavailable target is paused, probed, and resumes, and others are 
   CHECK_FALSE(rig.dispatcher->states()[0].paused);
 }
 
-TEST_CASE("a rejected folder is not retried and its reason is in the history", "[dispatcher]") {
+STORE_TEST("a rejected folder is not retried and its reason is in the history", "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   plex->answer({Result::rejected("no library holds /tv/A")});
-  Rig rig({{"plex", plex}});
+  Rig<Backend> rig({{"plex", plex}});
   rig.add("/tv/A");
   rig.dispatcher->start();
   REQUIRE(rig.wait_until_empty());
@@ -159,8 +170,8 @@ TEST_CASE("a rejected folder is not retried and its reason is in the history", "
   CHECK(rig.queue.history(10, 0)[0].reason == "no library holds /tv/A");
 }
 
-TEST_CASE("prepare-stage targets finish a folder before scan-stage targets start it",
-          "[dispatcher]") {
+STORE_TEST("prepare-stage targets finish a folder before scan-stage targets start it",
+           "[dispatcher]") {
   auto rclone = std::make_shared<ScriptedTarget>(Stage::prepare);
   auto plex = std::make_shared<ScriptedTarget>(Stage::scan);
   std::vector<std::string> order;
@@ -174,23 +185,23 @@ TEST_CASE("prepare-stage targets finish a folder before scan-stage targets start
     order.push_back("plex");
   });
   rclone->answer({Result::retry("busy")});
-  Rig rig({{"plex", plex}, {"rclone", rclone}});
+  Rig<Backend> rig({{"plex", plex}, {"rclone", rclone}});
   rig.add("/tv/A");
   rig.dispatcher->start();
   REQUIRE(rig.wait_until_empty());
   CHECK(order == std::vector<std::string>{"rclone", "rclone", "plex"});
 }
 
-TEST_CASE("an event during an in-flight delivery is delivered again afterwards", "[dispatcher]") {
+STORE_TEST("an event during an in-flight delivery is delivered again afterwards", "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
-  Rig* rig_ptr = nullptr;
+  Rig<Backend>* rig_ptr = nullptr;
   bool first = true;
   plex->on_scan([&] {
     if (!first) return;
     first = false;
     rig_ptr->add("/tv/A");  // the same folder changes while it is being scanned
   });
-  Rig rig({{"plex", plex}});
+  Rig<Backend> rig({{"plex", plex}});
   rig_ptr = &rig;
   rig.add("/tv/A");
   rig.dispatcher->start();
@@ -199,13 +210,13 @@ TEST_CASE("an event during an in-flight delivery is delivered again afterwards",
   CHECK(plex->scanned() == std::vector<std::string>{"/tv/A", "/tv/A"});
 }
 
-TEST_CASE("a missing anchor stops dispatching and says why", "[dispatcher]") {
+STORE_TEST("a missing anchor stops dispatching and says why", "[dispatcher]") {
   TempDir mount;
   const auto anchor = (mount / ".mounted").string();
   auto plex = std::make_shared<ScriptedTarget>();
-  DispatchSettings settings = Rig::fast();
+  DispatchSettings settings = Rig<Backend>::fast();
   settings.anchors = {anchor};
-  Rig rig({{"plex", plex}}, settings);
+  Rig<Backend> rig({{"plex", plex}}, settings);
   rig.add("/tv/A");
   rig.dispatcher->start();
   for (int i = 0; i < 200 && rig.dispatcher->blocked_reason().empty(); ++i)
@@ -219,7 +230,7 @@ TEST_CASE("a missing anchor stops dispatching and says why", "[dispatcher]") {
   CHECK(rig.dispatcher->blocked_reason().empty());
 }
 
-TEST_CASE("scan_delay spaces out the scans of one target", "[dispatcher]") {
+STORE_TEST("scan_delay spaces out the scans of one target", "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>(Stage::scan, 1);
   std::mutex mutex;
   std::vector<std::chrono::steady_clock::time_point> scans;
@@ -227,7 +238,7 @@ TEST_CASE("scan_delay spaces out the scans of one target", "[dispatcher]") {
     std::lock_guard lock(mutex);
     scans.push_back(std::chrono::steady_clock::now());
   });
-  Rig rig({{"plex", plex}}, Rig::fast(), {}, milliseconds(250));
+  Rig<Backend> rig({{"plex", plex}}, Rig<Backend>::fast(), {}, milliseconds(250));
   for (int i = 0; i < 3; ++i) rig.add("/tv/" + std::to_string(i));
   rig.dispatcher->start();
   REQUIRE(plex->wait_for_scans(3));
@@ -237,19 +248,19 @@ TEST_CASE("scan_delay spaces out the scans of one target", "[dispatcher]") {
   CHECK(scans[2] - scans[1] >= milliseconds(250));
 }
 
-TEST_CASE("a target failing on server errors keeps its folders and says since when it fails",
-          "[dispatcher]") {
+STORE_TEST("a target failing on server errors keeps its folders and says since when it fails",
+           "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   plex->answer({Result::retry("Plex answered HTTP 500"), Result::retry("Plex answered HTTP 500"),
                 Result::unavailable("Plex answered HTTP 502"), Result::retry("x")});
   plex->set_probe(Result::unavailable("Plex answered HTTP 502"));
-  Rig rig({{"plex", plex}});
+  Rig<Backend> rig({{"plex", plex}});
   rig.add("/tv/A");
   CHECK(rig.dispatcher->states()[0].failing_since == 0);
   const Millis before = now_millis();
   rig.dispatcher->start();
   REQUIRE(plex->wait_for_scans(3));
-  REQUIRE(Rig::eventually([&] { return plex->probes() >= 2; }));
+  REQUIRE(Rig<Backend>::eventually([&] { return plex->probes() >= 2; }));
   const auto failing = rig.dispatcher->states()[0];
   CHECK(failing.paused);
   CHECK(failing.queued == 1);
@@ -261,22 +272,22 @@ TEST_CASE("a target failing on server errors keeps its folders and says since wh
   plex->set_probe(Result::ok());
   REQUIRE(rig.wait_until_empty());
   // The state moves just after the queue row is acknowledged.
-  CHECK(Rig::eventually([&] { return rig.dispatcher->states()[0].failing_since == 0; }));
+  CHECK(Rig<Backend>::eventually([&] { return rig.dispatcher->states()[0].failing_since == 0; }));
   CHECK(rig.queue.history(10, 0).at(0).outcome == "ok");
 }
 
-TEST_CASE("a target's Retry-After sets its next attempt instead of the backoff", "[dispatcher]") {
+STORE_TEST("a target's Retry-After sets its next attempt instead of the backoff", "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   plex->answer({Result::retry("Plex answered 503", std::chrono::seconds(30))});
-  DispatchSettings settings = Rig::fast();  // backoff from 20 ms
+  DispatchSettings settings = Rig<Backend>::fast();  // backoff from 20 ms
   settings.backoff.max = std::chrono::hours(1);
-  Rig rig({{"plex", plex}}, settings);
+  Rig<Backend> rig({{"plex", plex}}, settings);
   rig.add("/tv/A");
   const Millis before = now_millis();
   rig.dispatcher->start();
   REQUIRE(plex->wait_for_scans(1));
   std::vector<QueuedFolder> listed;
-  REQUIRE(Rig::eventually([&] {
+  REQUIRE(Rig<Backend>::eventually([&] {
     listed = rig.queue.list(10, 0);
     return listed.size() == 1 && listed[0].deliveries.size() == 1 &&
            listed[0].deliveries[0].attempts == 1;
@@ -287,12 +298,12 @@ TEST_CASE("a target's Retry-After sets its next attempt instead of the backoff",
   CHECK(plex->scanned().size() == 1);
 }
 
-TEST_CASE("a new event wakes an idle target at once, without waiting for idle_interval",
-          "[dispatcher]") {
+STORE_TEST("a new event wakes an idle target at once, without waiting for idle_interval",
+           "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
-  DispatchSettings settings = Rig::fast();
+  DispatchSettings settings = Rig<Backend>::fast();
   settings.idle_interval = std::chrono::seconds(30);
-  Rig rig({{"plex", plex}}, settings);
+  Rig<Backend> rig({{"plex", plex}}, settings);
   rig.dispatcher->start();
   std::this_thread::sleep_for(milliseconds(200));  // the worker found nothing and sleeps
   rig.add("/tv/A");
@@ -305,13 +316,13 @@ TEST_CASE("a new event wakes an idle target at once, without waiting for idle_in
 TEST_CASE(
     "a result that cannot be written on a full disk is written later, the folder not scanned again",
     "[dispatcher]") {
-  TmpfsMount disk(1 << 20);
+  auto plex = std::make_shared<ScriptedTarget>();
+  Rig<SmallDiskBackend> rig({{"plex", plex}});
+  TmpfsMount& disk = rig.backend.disk;
   if (!disk.available()) {
     WARN(disk.why_unavailable());
     return;
   }
-  auto plex = std::make_shared<ScriptedTarget>();
-  Rig rig({{"plex", plex}}, Rig::fast(), {}, milliseconds(0), disk.path());
   rig.add("/tv/Show");
   bool filled = false;
   plex->on_scan([&] {

@@ -7,6 +7,8 @@
 
 #include "scanhook/core/pipeline/ingest.hpp"
 #include "scanhook/core/pipeline/intake.hpp"
+#include "scanhook/core/pipeline/queue.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
@@ -20,31 +22,44 @@ Intake plain_intake(std::vector<SourceRules> sources = {}) {
   return Intake(std::move(sources), {{"plex", {}, false}});
 }
 
-// A queue on a fresh database, and an ingest into it.
+// A queue on a fresh store of `Backend` (store_backends.hpp), and an ingest into it.
+template <class Backend>
 struct IngestFixture {
+  Backend backend;
+  std::unique_ptr<Store> store = backend.open();
+  QueueStore& queue = store->queue();
+  Ingest ingest{queue, nullptr};
+};
+
+// The same on a SQLite file the test reaches behind the queue's back.
+struct SqliteIngestFixture {
   TempDir dir;
   Database database{dir / "db"};
   Queue queue{database, std::chrono::milliseconds(0)};
   Ingest ingest{queue, nullptr};
 };
 
+// Whether `folder` is queued, as any reader of the store sees it.
+bool listed(QueueStore& queue, const std::string& folder) {
+  for (const auto& queued : queue.list(100'000, 0))
+    if (queued.path == folder) return true;
+  return false;
+}
+
 }  // namespace
 
-TEST_CASE("two file events in one folder become one scan of the folder", "[ingest]") {
+STORE_TEST("two file events in one folder become one scan of the folder", "[ingest]") {
   const Intake intake = plain_intake();
   const auto admitted =
       intake.admit("sonarr", {{"/tv/Show/Season 1/a.mkv", true, EventKind::created, 0},
                               {"/tv/Show/Season 1/b.mkv", true, EventKind::created, 0}});
   REQUIRE(admitted.error.empty());
-  TempDir dir;
-  Database database(dir / "db");
-  Queue queue(database, std::chrono::milliseconds(0));
-  Ingest ingest(queue, nullptr);
-  const auto receipt = ingest.submit(admitted.events);
+  IngestFixture<Backend> f;
+  const auto receipt = f.ingest.submit(admitted.events);
   CHECK(receipt.committed);
   CHECK(receipt.added == 1);
   CHECK(receipt.merged == 1);
-  const auto due = queue.due("plex", now_millis() + 1, 10, {});
+  const auto due = f.queue.due("plex", now_millis() + 1, 10, {});
   REQUIRE(due.size() == 1);
   CHECK(due[0].path == "/tv/Show/Season 1");
 }
@@ -109,12 +124,9 @@ TEST_CASE("a target's rewrite and filters decide whether it gets a folder", "[in
 
 // Sharing itself is pinned by "requests arriving during a commit wait for the next one and share
 // it".
-TEST_CASE("concurrent requests are each answered only once their own folder is committed",
-          "[ingest]") {
-  TempDir dir;
-  Database database(dir / "db");
-  Queue queue(database, std::chrono::milliseconds(0));
-  Ingest ingest(queue, nullptr);
+STORE_TEST("concurrent requests are each answered only once their own folder is committed",
+           "[ingest]") {
+  IngestFixture<Backend> f;
   constexpr int kThreads = 8, kPerThread = 25;
   std::atomic<int> readable{0};
   std::vector<std::thread> threads;
@@ -122,24 +134,16 @@ TEST_CASE("concurrent requests are each answered only once their own folder is c
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string folder = "/tv/" + std::to_string(t) + "/" + std::to_string(i);
-        const auto receipt = ingest.submit({{folder, EventKind::modified, 0, "s", {"plex"}}});
-        if (!receipt.committed) continue;
-        const auto rows = database.read([&](SqlConnection& sql) {
-          auto& select = sql.prepare("SELECT COUNT(*) FROM folders WHERE path = ?1");
-          select.bind(1, folder);
-          const auto count = select.step() ? select.integer(0) : 0;
-          select.reset();
-          return count;
-        });
-        if (rows == 1) ++readable;
+        const auto receipt = f.ingest.submit({{folder, EventKind::modified, 0, "s", {"plex"}}});
+        if (receipt.committed && listed(f.queue, folder)) ++readable;
       }
     });
   for (auto& thread : threads) thread.join();
   CHECK(readable == kThreads * kPerThread);
-  CHECK(queue.folder_count() == kThreads * kPerThread);
+  CHECK(f.queue.folder_count() == kThreads * kPerThread);
 }
 
-TEST_CASE_METHOD(IngestFixture,
+TEST_CASE_METHOD(SqliteIngestFixture,
                  "requests arriving during a commit wait for the next one and share it",
                  "[ingest]") {
   // Another writer holds the database, so the committer is stuck on its first batch.
@@ -178,10 +182,10 @@ TEST_CASE_METHOD(IngestFixture,
   CHECK(queue.folder_count() == 4);
 }
 
-TEST_CASE_METHOD(
-    IngestFixture,
-    "the committer stays one batch ahead of the fsync, so later requests share one commit",
-    "[ingest]") {
+STORE_TEST("the committer stays one batch ahead of the fsync, so later requests share one commit",
+           "[ingest]") {
+  IngestFixture<Backend> f;
+  auto& ingest = f.ingest;
   // The first request's answer holds the syncer (answers run on it).
   std::atomic<bool> syncer_held{false}, release{false};
   std::atomic<int> answered{0};
@@ -207,44 +211,42 @@ TEST_CASE_METHOD(
   release = true;
   while (answered != 5) std::this_thread::yield();
   CHECK(ingest.commits() == 3);
-  CHECK(queue.folder_count() == 5);
+  CHECK(f.queue.folder_count() == 5);
 }
 
-TEST_CASE_METHOD(IngestFixture,
-                 "an asynchronous request is answered once its events are committed and readable",
-                 "[ingest]") {
+STORE_TEST("an asynchronous request is answered once its events are committed and readable",
+           "[ingest]") {
+  IngestFixture<Backend> f;
   std::atomic<bool> answered{false};
   std::atomic<std::size_t> visible{0};
-  ingest.submit_async({{"/tv/a", EventKind::modified, 0, "s", {"plex"}},
-                       {"/tv/b", EventKind::modified, 0, "s", {"plex"}},
-                       {"/tv/a", EventKind::modified, 0, "s", {"plex"}}},
-                      [&](IngestReceipt receipt) {
-                        CHECK(receipt.committed);
-                        CHECK(receipt.added == 2);
-                        CHECK(receipt.merged == 1);
-                        visible = queue.folder_count();
-                        answered = true;
-                      });
+  f.ingest.submit_async({{"/tv/a", EventKind::modified, 0, "s", {"plex"}},
+                         {"/tv/b", EventKind::modified, 0, "s", {"plex"}},
+                         {"/tv/a", EventKind::modified, 0, "s", {"plex"}}},
+                        [&](IngestReceipt receipt) {
+                          CHECK(receipt.committed);
+                          CHECK(receipt.added == 2);
+                          CHECK(receipt.merged == 1);
+                          visible = f.queue.folder_count();
+                          answered = true;
+                        });
   while (!answered) std::this_thread::yield();
   CHECK(visible == 2);
 }
 
-TEST_CASE("a request with no events is answered at once, without a commit", "[ingest]") {
-  TempDir dir;
-  Database database(dir / "db");
-  Queue queue(database, std::chrono::milliseconds(0));
-  auto ingest = std::make_unique<Ingest>(queue, nullptr);
+STORE_TEST("a request with no events is answered at once, without a commit", "[ingest]") {
+  IngestFixture<Backend> f;
+  auto& ingest = f.ingest;
   bool answered = false;
-  ingest->submit_async({}, [&](IngestReceipt receipt) {
+  ingest.submit_async({}, [&](IngestReceipt receipt) {
     CHECK(receipt.committed);
     CHECK(receipt.added == 0);
     answered = true;
   });
   CHECK(answered);  // on this thread, before submit_async returned
-  CHECK(ingest->commits() == 0);
+  CHECK(ingest.commits() == 0);
 }
 
-TEST_CASE_METHOD(IngestFixture, "events that cannot be made durable are not acknowledged",
+TEST_CASE_METHOD(SqliteIngestFixture, "events that cannot be made durable are not acknowledged",
                  "[ingest]") {
   REQUIRE(ingest.submit({{"/tv/a", EventKind::modified, 0, "s", {"plex"}}}).committed);
   // Without its WAL file on disk, a commit would not survive a restart.
@@ -255,16 +257,16 @@ TEST_CASE_METHOD(IngestFixture, "events that cannot be made durable are not ackn
                                 Catch::Matchers::Contains("db-wal"));
 }
 
-TEST_CASE_METHOD(IngestFixture,
-                 "stop() answers every request submitted before it, and later ones at once",
-                 "[ingest]") {
+STORE_TEST("stop() answers every request submitted before it, and later ones at once", "[ingest]") {
+  IngestFixture<Backend> f;
+  auto& ingest = f.ingest;
   std::atomic<int> committed{0};
   for (int i = 0; i < 20; ++i)
     ingest.submit_async({{"/tv/" + std::to_string(i), EventKind::modified, 0, "s", {"plex"}}},
                         [&](IngestReceipt receipt) { committed += receipt.committed; });
   ingest.stop();
   CHECK(committed == 20);
-  CHECK(queue.folder_count() == 20);
+  CHECK(f.queue.folder_count() == 20);
   std::optional<IngestReceipt> late;
   ingest.submit_async({{"/tv/late", EventKind::modified, 0, "s", {"plex"}}},
                       [&](IngestReceipt receipt) { late = std::move(receipt); });

@@ -201,30 +201,3 @@ TEST_CASE("a dead letter deleted on PostgreSQL is gone, and a second delete find
   CHECK_FALSE(a->dead_letters().remove(*id));
   CHECK(a->dead_letters().unreadable().count("dead_letters") == 0);
 }
-
-TEST_CASE("a PostgreSQL database of the first schema gains the history's source column",
-          "[postgres]") {
-  const auto url = PostgresServer::shared().fresh_database();
-  {
-    PostgresConnection sql(url, "");
-    migrate_postgres(sql, 1);
-    sql.execute(
-        "INSERT INTO history(folder, target, target_path, outcome, attempts, queued_at, "
-        "finished_at, duration_ms, reason) VALUES('/tv/Old', 'plex', '/tv/Old', 'ok', 1, 1, 2, 1, "
-        "'')");
-  }
-  const auto a = instance(url, "a");
-  const auto old = a->queue().history(10, 0);
-  REQUIRE(old.size() == 1);
-  CHECK(old[0].source.empty());
-  a->queue().add_events({event("/tv/New")}, {}, 100);
-  const auto due = a->queue().due("plex", 200, 10, {});
-  REQUIRE(due.size() == 1);
-  a->queue().record({{"plex", due[0], "/tv/New", Result::ok(), 200, 210, 0, ""}});
-  HistoryFilter sonarr;
-  sonarr.source = "sonarr";
-  const auto found = a->queue().history(10, 0, sonarr);
-  REQUIRE(found.size() == 1);
-  CHECK(found[0].folder == "/tv/New");
-  CHECK(a->queue().history_count(sonarr) == 1);
-}

@@ -4,43 +4,16 @@
 
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/core/store/store.hpp"
-#include "support/postgres_server.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
 using scanhook::EventKind;
 using scanhook::Result;
-using scanhook::testing::PostgresServer;
 using scanhook::testing::TempDir;
 using std::chrono::milliseconds;
 
 namespace {
-
-// The stores every QUEUE_TEST runs on. Each opens its database again on
-// open(), as a restarted scanhookd would.
-struct SqliteBackend {
-  TempDir dir;
-  std::unique_ptr<Store> open(milliseconds minimum_age) {
-    StoreSettings settings;
-    settings.database = (dir / "queue.db").string();
-    settings.minimum_age = minimum_age;
-    return open_store(settings);
-  }
-};
-
-struct PostgresBackend {
-  std::string url = PostgresServer::shared().fresh_database();
-  std::unique_ptr<Store> open(milliseconds minimum_age) {
-    StoreSettings settings;
-    settings.database = url;
-    settings.instance = "test";
-    settings.minimum_age = minimum_age;
-    // No lease: these tests pin what both stores share, and SQLite has no
-    // leases (test_postgres_queue.cpp pins them).
-    settings.lease = milliseconds(0);
-    return open_store(settings);
-  }
-};
 
 template <class Backend>
 struct QueueFixture {
@@ -70,25 +43,7 @@ struct QueueFixture {
 
 }  // namespace
 
-// A test of the queue on both stores: "sentence" on SQLite, "sentence on
-// PostgreSQL" (tagged [postgres]) on a real PostgreSQL server; the body is a
-// template on `Backend`.
-#define QUEUE_TEST_CAT2(a, b) a##b
-#define QUEUE_TEST_CAT(a, b) QUEUE_TEST_CAT2(a, b)
-#define QUEUE_TEST(sentence) QUEUE_TEST_WITH(sentence, QUEUE_TEST_CAT(queue_test_, __LINE__))
-#define QUEUE_TEST_WITH(sentence, body)                       \
-  template <class Backend>                                    \
-  static void body();                                         \
-  TEST_CASE(sentence, "[queue]") {                            \
-    body<SqliteBackend>();                                    \
-  }                                                           \
-  TEST_CASE(sentence " on PostgreSQL", "[queue][postgres]") { \
-    body<PostgresBackend>();                                  \
-  }                                                           \
-  template <class Backend>                                    \
-  static void body()
-
-QUEUE_TEST("events for one folder merge into one row") {
+STORE_TEST("events for one folder merge into one row", "[queue]") {
   QueueFixture<Backend> f;
   const auto outcomes =
       f.queue.add_events({{"/tv/Show/Season 1", EventKind::created, 0, "sonarr", {"plex"}},
@@ -103,7 +58,7 @@ QUEUE_TEST("events for one folder merge into one row") {
   CHECK(f.due_paths("plex", 200) == std::vector<std::string>{"/tv/Show/Season 1"});
 }
 
-QUEUE_TEST("the highest priority of merged events wins") {
+STORE_TEST("the highest priority of merged events wins", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/A", 100, {"plex"}, 5);
   f.add("/tv/A", 101, {"plex"}, 1);
@@ -115,7 +70,7 @@ QUEUE_TEST("the highest priority of merged events wins") {
   CHECK(due[1].path == "/tv/B");
 }
 
-QUEUE_TEST("a repeat event for a folder restarts its debounce clock") {
+STORE_TEST("a repeat event for a folder restarts its debounce clock", "[queue]") {
   QueueFixture<Backend> f(milliseconds(1000));
   f.add("/tv/Show", 0);
   CHECK(f.due_paths("plex", 999).empty());
@@ -124,14 +79,14 @@ QUEUE_TEST("a repeat event for a folder restarts its debounce clock") {
   CHECK(f.due_paths("plex", 1500) == std::vector<std::string>{"/tv/Show"});
 }
 
-QUEUE_TEST("mixed event kinds on one folder become 'modified'") {
+STORE_TEST("mixed event kinds on one folder become 'modified'", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 0, {"plex"}, 0, EventKind::created);
   f.add("/tv/Show", 1, {"plex"}, 0, EventKind::deleted);
   CHECK(f.queue.list(1, 0)[0].kind == EventKind::modified);
 }
 
-QUEUE_TEST("an ok delivery leaves the queue with a history row") {
+STORE_TEST("an ok delivery leaves the queue with a history row", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   const auto due = f.queue.due("plex", 20, 10, {});
@@ -150,7 +105,7 @@ QUEUE_TEST("an ok delivery leaves the queue with a history row") {
   CHECK(history[0].duration_ms == 5);
 }
 
-QUEUE_TEST("each target keeps its own delivery state") {
+STORE_TEST("each target keeps its own delivery state", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"plex", "emby"});
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::ok(), 30);
@@ -161,7 +116,7 @@ QUEUE_TEST("each target keeps its own delivery state") {
   CHECK(f.queue.folder_count() == 0);
 }
 
-QUEUE_TEST("an event during an in-flight delivery is not lost (generation)") {
+STORE_TEST("an event during an in-flight delivery is not lost (generation)", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   const auto in_flight = f.queue.due("plex", 20, 10, {});
@@ -178,8 +133,8 @@ QUEUE_TEST("an event during an in-flight delivery is not lost (generation)") {
   CHECK(f.queue.history(10, 0).size() == 2);
 }
 
-QUEUE_TEST(
-    "an event during a retried scan that then succeeds resets the attempts and the backoff") {
+STORE_TEST("an event during a retried scan that then succeeds resets the attempts and the backoff",
+           "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::retry("Plex answered 503"), 30,
@@ -200,7 +155,7 @@ QUEUE_TEST(
   CHECK(again[0].attempts == 0);  // the new event's scan starts afresh, not as a third retry
 }
 
-QUEUE_TEST("a rejected folder is recorded with its reason and not retried") {
+STORE_TEST("a rejected folder is recorded with its reason and not retried", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0],
@@ -212,7 +167,7 @@ QUEUE_TEST("a rejected folder is recorded with its reason and not retried") {
   CHECK(history[0].reason == "no library holds /tv/Show");
 }
 
-QUEUE_TEST("a retried folder waits until its next attempt and counts attempts") {
+STORE_TEST("a retried folder waits until its next attempt and counts attempts", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::retry("Plex answered 503"), 30,
@@ -228,7 +183,7 @@ QUEUE_TEST("a retried folder waits until its next attempt and counts attempts") 
   CHECK(f.queue.history(1, 0)[0].attempts == 2);
 }
 
-QUEUE_TEST("an unavailable answer keeps the folder queued with the error") {
+STORE_TEST("an unavailable answer keeps the folder queued with the error", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::unavailable("connection refused"),
@@ -238,7 +193,8 @@ QUEUE_TEST("an unavailable answer keeps the folder queued with the error") {
   CHECK(f.queue.history(10, 0).empty());
 }
 
-QUEUE_TEST("a folder a blocking (prepare) target still owes is not due for scan targets") {
+STORE_TEST("a folder a blocking (prepare) target still owes is not due for scan targets",
+           "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"rclone", "plex"});
   f.add("/tv/Other", 10, {"plex"});
@@ -247,7 +203,7 @@ QUEUE_TEST("a folder a blocking (prepare) target still owes is not due for scan 
   CHECK(f.due_paths("plex", 40, {"rclone"}) == std::vector<std::string>{"/tv/Show", "/tv/Other"});
 }
 
-QUEUE_TEST("a batch is limited and ordered by priority then due time") {
+STORE_TEST("a batch is limited and ordered by priority then due time", "[queue]") {
   QueueFixture<Backend> f;
   for (int i = 0; i < 5; ++i) f.add("/tv/" + std::to_string(i), 10 + i, {"plex"}, i == 3 ? 9 : 0);
   const auto due = f.queue.due("plex", 100, 3, {});
@@ -257,7 +213,7 @@ QUEUE_TEST("a batch is limited and ordered by priority then due time") {
   CHECK(due[2].path == "/tv/1");
 }
 
-QUEUE_TEST("deliveries of a target no longer configured are dropped with history") {
+STORE_TEST("deliveries of a target no longer configured are dropped with history", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"plex", "gone"});
   f.add("/tv/Other", 10, {"gone"});
@@ -269,7 +225,7 @@ QUEUE_TEST("deliveries of a target no longer configured are dropped with history
   CHECK(history[0].reason == "the target is no longer configured");
 }
 
-QUEUE_TEST("a folder whose row was dropped is queued afresh by its next event") {
+STORE_TEST("a folder whose row was dropped is queued afresh by its next event", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"gone"});
   f.queue.drop_targets_except({"plex"}, 50);
@@ -327,7 +283,7 @@ TEST_CASE(
   CHECK(listed[0].events == 3);
 }
 
-QUEUE_TEST("a changed minimum_age applies to folders already queued") {
+STORE_TEST("a changed minimum_age applies to folders already queued", "[queue]") {
   Backend backend;
   {
     const auto store = backend.open(milliseconds(0));
@@ -339,7 +295,7 @@ QUEUE_TEST("a changed minimum_age applies to folders already queued") {
   CHECK(store->queue().due("plex", 1000 + 600'000, 10, {}).size() == 1);
 }
 
-QUEUE_TEST("the oldest due delivery is found across targets and priority levels") {
+STORE_TEST("the oldest due delivery is found across targets and priority levels", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/A", 100, {"plex"}, 0);
   f.add("/tv/B", 50, {"jellyfin"}, 5);
@@ -354,7 +310,7 @@ QUEUE_TEST("the oldest due delivery is found across targets and priority levels"
   CHECK(f.queue.oldest_due(1000) == 500);
 }
 
-QUEUE_TEST("history older than the retention is pruned") {
+STORE_TEST("history older than the retention is pruned", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/A", 10);
   f.finish("plex", f.queue.due("plex", 20, 10, {})[0], Result::ok(), 100);
@@ -380,7 +336,7 @@ TEST_CASE("a second queue on the same database file is refused while the first r
   CHECK(second.folder_count() == 0);
 }
 
-QUEUE_TEST("a rejected folder is put back in the queue for its target alone") {
+STORE_TEST("a rejected folder is put back in the queue for its target alone", "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/A", 100, {"plex", "emby"});
   const auto plex_due = f.queue.due("plex", 200, 10, {});
@@ -410,7 +366,8 @@ QUEUE_TEST("a rejected folder is put back in the queue for its target alone") {
   CHECK(f.queue.history_target(9999).empty());
 }
 
-QUEUE_TEST("the history is filtered by target, source, outcome, path and time, and counted") {
+STORE_TEST("the history is filtered by target, source, outcome, path and time, and counted",
+           "[queue]") {
   QueueFixture<Backend> f;
   f.queue.add_events({{"/tv/Show A", EventKind::created, 0, "sonarr", {"plex"}},
                       {"/movies/Film", EventKind::created, 0, "radarr", {"plex", "emby"}}},

@@ -65,6 +65,9 @@ void NotificationSender::run(Worker& worker) {
 
 std::chrono::milliseconds NotificationSender::step(Worker& worker) {
   const std::string& name = worker.slot.name;
+  // Another instance on the shared database sends this notifier's; look
+  // again within idle_interval, to take over when it stops.
+  if (!outbox_.sends(name)) return settings_.idle_interval;
   Millis now = now_millis();
   const Millis oldest = outbox_.oldest_due(name, now);
   if (oldest == 0) {

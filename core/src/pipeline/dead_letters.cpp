@@ -1,6 +1,6 @@
 #include "scanhook/core/pipeline/dead_letters.hpp"
 
-#include "scanhook/core/notify/notification_outbox.hpp"
+#include "scanhook/core/notify/sqlite_notification_outbox.hpp"
 
 #include <Poco/Exception.h>
 

@@ -49,23 +49,6 @@ std::vector<NotifierSubscription> subscriptions(const Config& config) {
   return subscribers;
 }
 
-// The notifications' outbox, on a SQLite store (null on PostgreSQL, which
-// keeps none yet: a [notify.NAME] section there is refused).
-std::unique_ptr<NotificationOutbox> make_outbox(Store& store, const Config& config) {
-  auto subscribers = subscriptions(config);
-  Database* database = store.sqlite_database();
-  if (database == nullptr) {
-    if (!subscribers.empty())
-      throw EngineError("[notify." + subscribers.front().name +
-                        "]: notifications are kept only in a SQLite database for now; remove "
-                        "the [notify.*] sections to share a PostgreSQL database");
-    return nullptr;
-  }
-  auto outbox = std::make_unique<NotificationOutbox>(*database, std::move(subscribers));
-  if (outbox->has_subscribers()) store.notify_into(outbox.get());
-  return outbox;
-}
-
 StoreSettings store_settings(const Config& config) {
   StoreSettings settings;
   settings.database = config.server.string("database");
@@ -94,7 +77,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       store_(open_store(store_settings(config))),
       queue_(store_->queue()),
       dead_letters_(store_->dead_letters()),
-      outbox_(make_outbox(*store_, config)),
+      outbox_(store_->open_outbox(subscriptions(config))),
       intake_(PipelineBuilder(config, BuildMode::serve).intake()),
       // What a commit queues is due minimum_age later at the earliest; an idle
       // target looks again within idle_interval anyway, and a target woken

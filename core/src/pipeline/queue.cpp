@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "scanhook/core/notify/notification_outbox.hpp"
+#include "scanhook/core/notify/sqlite_notification_outbox.hpp"
 #include "scanhook/core/store/row_reader.hpp"
 
 namespace scanhook::core {

@@ -1,8 +1,5 @@
 #include "scanhook/core/store/postgres_connection.hpp"
 
-#include <Poco/Data/PostgreSQL/Connector.h>
-#include <Poco/Data/PostgreSQL/SessionHandle.h>
-#include <Poco/Data/PostgreSQL/Utility.h>
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 #include <libpq-fe.h>
@@ -23,42 +20,29 @@ std::string postgres_server_name(const std::string& url) {
 
 namespace {
 
-// libpq's key=value form of the URL (Poco's connector reads no other), with
-// a password given apart; a value is quoted, its ' and \ escaped.
-std::string connection_string(const std::string& url, const std::string& password) {
-  const Poco::URI uri(url);
-  std::string settings;
-  const auto add = [&](const std::string& key, const std::string& value) {
-    if (value.empty()) return;
-    settings += (settings.empty() ? "" : " ") + key + "='";
-    for (const char c : value) {
-      if (c == '\'' || c == '\\') settings += '\\';
-      settings += c;
-    }
-    settings += "'";
-  };
-  const std::string user_info = uri.getUserInfo();
-  const auto colon = user_info.find(':');
-  add("user", user_info.substr(0, colon));
-  add("password",
-      password.empty() && colon != std::string::npos ? user_info.substr(colon + 1) : password);
-  add("host", uri.getHost());
-  if (uri.getPort() != 0) add("port", std::to_string(uri.getPort()));
-  add("dbname", uri.getPath().empty() ? "" : uri.getPath().substr(1));
-  for (const auto& [key, value] : uri.getQueryParameters()) add(key, value);
-  return settings;
+// libpq's last error of `connection`, without its trailing newline.
+std::string error_of(pg_conn* connection) {
+  std::string message = PQerrorMessage(connection);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
 }
 
-Poco::Data::Session open_session(const std::string& url, const std::string& password,
-                                 const std::string& server) {
-  Poco::Data::PostgreSQL::Connector::registerConnector();
-  try {
-    const std::string settings = connection_string(url, password);
-    return Poco::Data::Session(Poco::Data::PostgreSQL::Connector::KEY, settings);
-  } catch (const Poco::Exception& error) {
-    throw PostgresError("cannot connect to PostgreSQL at " + server + ": " + error.displayText(),
+// Connects through libpq itself: a connection that fails is PQfinish-ed
+// here. (Poco 1.11's PostgreSQL SessionHandle::connect throws without
+// freeing libpq's connection object, ~36 KB per failed attempt: a daemon
+// retrying an unreachable database grew without bound.) The URL is libpq's
+// own, read by libpq (expand_dbname); a password given apart overrides one
+// in it.
+pg_conn* connect(const std::string& url, const std::string& password, const std::string& server) {
+  const char* keys[] = {"dbname", password.empty() ? nullptr : "password", nullptr};
+  const char* values[] = {url.c_str(), password.c_str(), nullptr};
+  std::unique_ptr<pg_conn, decltype(&PQfinish)> made(PQconnectdbParams(keys, values, 1), PQfinish);
+  if (!made)
+    throw PostgresError("cannot connect to PostgreSQL at " + server + ": out of memory", "08001");
+  if (PQstatus(made.get()) != CONNECTION_OK)
+    throw PostgresError("cannot connect to PostgreSQL at " + server + ": " + error_of(made.get()),
                         "08001");
-  }
+  return made.release();
 }
 
 std::string sqlstate_of(pg_result* result) {
@@ -106,17 +90,14 @@ std::int64_t PostgresRows::changed() const {
 }
 
 PostgresConnection::PostgresConnection(const std::string& url, const std::string& password)
-    : server_(postgres_server_name(url)),
-      session_(open_session(url, password, server_)),
-      handle_(*Poco::Data::PostgreSQL::Utility::handle(session_)) {
+    : server_(postgres_server_name(url)), handle_(connect(url, password, server_), PQfinish) {
   // The server's notices ("... already exists, skipping") are not for stderr.
   PQsetNoticeProcessor(
-      handle_, [](void*, const char*) {}, nullptr);
+      handle_.get(), [](void*, const char*) {}, nullptr);
 }
 
 void PostgresConnection::fail(const std::string& what, pg_result* result) {
-  std::string message = PQerrorMessage(handle_);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  const std::string message = error_of(handle_.get());
   const std::string state = sqlstate_of(result);
   if (result) PQclear(result);
   throw PostgresError(what + " (PostgreSQL at " + server_ + "): " + message, state);
@@ -135,15 +116,15 @@ PostgresRows PostgresConnection::run(const std::string& sql,
   auto statement = prepared_.find(sql);
   if (statement == prepared_.end()) {
     const std::string name = "s" + std::to_string(prepared_.size());
-    pg_result* made =
-        PQprepare(handle_, name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr);
+    pg_result* made = PQprepare(handle_.get(), name.c_str(), sql.c_str(),
+                                static_cast<int>(params.size()), nullptr);
     if (!made || PQresultStatus(made) != PGRES_COMMAND_OK)
       fail("cannot prepare \"" + sql.substr(0, 80) + "\"", made);
     PQclear(made);
     statement = prepared_.emplace(sql, name).first;
   }
   pg_result* result =
-      PQexecPrepared(handle_, statement->second.c_str(), static_cast<int>(params.size()),
+      PQexecPrepared(handle_.get(), statement->second.c_str(), static_cast<int>(params.size()),
                      values.data(), lengths.data(), formats.data(), 0);
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -152,7 +133,7 @@ PostgresRows PostgresConnection::run(const std::string& sql,
 }
 
 void PostgresConnection::execute(const std::string& sql) {
-  pg_result* result = PQexec(handle_, sql.c_str());
+  pg_result* result = PQexec(handle_.get(), sql.c_str());
   const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     fail("cannot run \"" + sql.substr(0, 80) + "\"", result);
@@ -160,23 +141,24 @@ void PostgresConnection::execute(const std::string& sql) {
 }
 
 void PostgresConnection::recover() noexcept {
-  if (PQstatus(handle_) == CONNECTION_BAD) {
-    PQreset(handle_);
+  if (PQstatus(handle_.get()) == CONNECTION_BAD) {
+    PQreset(handle_.get());
     prepared_.clear();  // a new session has none
     return;
   }
   // A failed statement inside BEGIN leaves the transaction aborted.
-  if (PQtransactionStatus(handle_) != PQTRANS_IDLE) PQclear(PQexec(handle_, "ROLLBACK"));
+  if (PQtransactionStatus(handle_.get()) != PQTRANS_IDLE)
+    PQclear(PQexec(handle_.get(), "ROLLBACK"));
 }
 
 int PostgresConnection::socket() const {
-  return PQsocket(handle_);
+  return PQsocket(handle_.get());
 }
 
 std::vector<std::string> PostgresConnection::notifications() {
-  if (PQconsumeInput(handle_) == 0) fail("the listening connection broke", nullptr);
+  if (PQconsumeInput(handle_.get()) == 0) fail("the listening connection broke", nullptr);
   std::vector<std::string> payloads;
-  while (PGnotify* notify = PQnotifies(handle_)) {
+  while (PGnotify* notify = PQnotifies(handle_.get())) {
     payloads.emplace_back(notify->extra ? notify->extra : "");
     PQfreemem(notify);
   }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "scanhook/core/notify/postgres_notification_outbox.hpp"
+
 namespace scanhook::core {
 
 namespace {
@@ -216,6 +218,13 @@ void PostgresQueue::record(const std::vector<Delivery>& deliveries) {
           "DELETE FROM folders WHERE id = $1 AND NOT EXISTS "
           "(SELECT 1 FROM deliveries WHERE folder_id = $1)",
           {id});
+      if (!outbox_) continue;
+      if (result.status == Status::ok)
+        outbox_->add(sql, NotificationEvent::delivered, delivery.target, delivery.target_path, "",
+                     delivery.finished);
+      else if (result.status == Status::rejected)
+        outbox_->add(sql, NotificationEvent::rejected, delivery.target, delivery.target_path,
+                     result.reason, delivery.finished);
     }
     return true;
   });

@@ -81,6 +81,23 @@ const std::vector<const char*>& migrations() {
         ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT '';
         CREATE INDEX history_source ON history(source);
       )sql",
+      // 3: notifications waiting for their notifier (SQLite's schema 8),
+      // written in the transaction of what they report; ids never reused
+      // (BIGSERIAL), so receivers can drop repeats by id.
+      R"sql(
+        CREATE TABLE notifications(
+          id BIGSERIAL PRIMARY KEY,
+          notifier TEXT NOT NULL,
+          event INTEGER NOT NULL,
+          subject TEXT NOT NULL,
+          folder TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          created_at BIGINT NOT NULL,
+          next_attempt BIGINT NOT NULL DEFAULT 0,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          last_error TEXT NOT NULL DEFAULT '');
+        CREATE INDEX notifications_due ON notifications(notifier, next_attempt, id);
+      )sql",
   };
   return steps;
 }

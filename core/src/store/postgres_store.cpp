@@ -32,6 +32,16 @@ PostgresStore::PostgresStore(const StoreSettings& settings)
       dead_letters_(pool_, settings.dead_letter_count, settings.dead_letter_bytes),
       plugins_(pool_) {}
 
+std::unique_ptr<NotificationOutbox> PostgresStore::open_outbox(
+    std::vector<NotifierSubscription> subscribers) {
+  auto outbox = std::make_unique<PostgresNotificationOutbox>(pool_, queue_, std::move(subscribers));
+  if (outbox->has_subscribers()) {
+    queue_.notify_into(outbox.get());
+    dead_letters_.notify_into(outbox.get());
+  }
+  return outbox;
+}
+
 PostgresDeadLetters::PostgresDeadLetters(PostgresPool& pool, std::size_t max_count,
                                          std::size_t max_bytes)
     : pool_(pool), max_count_(max_count), max_bytes_(max_bytes) {}
@@ -59,6 +69,7 @@ std::optional<std::int64_t> PostgresDeadLetters::keep(const std::string& source,
                           FROM dead_letters) AS sized
           WHERE total > $1))sql",
             {max_bytes_});
+    if (outbox_) outbox_->add(sql, NotificationEvent::dead_letter, source, "", error, now);
     return std::optional<std::int64_t>(id);
   });
 }

@@ -1,5 +1,6 @@
 #include "scanhook/core/store/store.hpp"
 
+#include "scanhook/core/notify/sqlite_notification_outbox.hpp"
 #include "scanhook/core/pipeline/dead_letters.hpp"
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/core/store/postgres_store.hpp"
@@ -21,10 +22,14 @@ class SqliteStore final : public Store {
   QueueStore& queue() override { return queue_; }
   DeadLetterStore& dead_letters() override { return dead_letters_; }
   PluginStore& plugins() override { return plugins_; }
-  Database* sqlite_database() override { return &database_; }
-  void notify_into(const NotificationOutbox* outbox) override {
-    queue_.notify_into(outbox);
-    dead_letters_.notify_into(outbox);
+  std::unique_ptr<NotificationOutbox> open_outbox(
+      std::vector<NotifierSubscription> subscribers) override {
+    auto outbox = std::make_unique<SqliteNotificationOutbox>(database_, std::move(subscribers));
+    if (outbox->has_subscribers()) {
+      queue_.notify_into(outbox.get());
+      dead_letters_.notify_into(outbox.get());
+    }
+    return outbox;
   }
 
  private:

@@ -1,8 +1,10 @@
 // Notifications waiting for their notifier ([notify.NAME]), kept in the
-// database: a notification is written in the same transaction as what it
-// reports (a delivery's history row, a dead letter), or in its own when it
+// store's database: a notification is written in the same transaction as what
+// it reports (a delivery's history row, a dead letter), or in its own when it
 // reports no write (a target paused or answering again), and leaves only when
-// the notifier answers ok or rejected. So a restart loses none.
+// the notifier answers ok or rejected. So a restart loses none. One
+// implementation per store: SqliteNotificationOutbox, PostgresNotificationOutbox
+// (Store::open_outbox makes the one of its database).
 #pragma once
 
 #include <cstddef>
@@ -11,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "scanhook/core/pipeline/queue.hpp"
-#include "scanhook/core/store/database.hpp"
+#include "scanhook/core/store/queue_types.hpp"
 #include "scanhook/notifier.hpp"
 
 namespace scanhook::core {
@@ -31,35 +32,44 @@ struct NotifierSubscription {
 
 class NotificationOutbox {
  public:
-  NotificationOutbox(Database& database, std::vector<NotifierSubscription> subscribers);
+  explicit NotificationOutbox(std::vector<NotifierSubscription> subscribers);
+  virtual ~NotificationOutbox() = default;
 
   bool has_subscribers() const { return !subscribers_.empty(); }
+  // The notifiers that want `event`, each to get a row of its own.
+  std::vector<std::string> wanting(NotificationEvent event) const;
 
-  // Inside the caller's write transaction: one row per notifier that wants `event`.
-  void add(SqlConnection& sql, NotificationEvent event, const std::string& subject,
-           const std::string& folder, const std::string& reason, Millis at) const;
-  // The same in a transaction of its own (durable when it returns).
-  void add_now(NotificationEvent event, const std::string& subject, const std::string& reason,
-               Millis at);
+  // In a transaction of its own (durable when it returns): one row per
+  // notifier that wants `event`.
+  virtual void add_now(NotificationEvent event, const std::string& subject,
+                       const std::string& reason, Millis at) = 0;
+  // Whether this scanhookd sends `notifier`'s notifications now: always with
+  // one instance; with several on one database, only the one holding the
+  // notifier's lock, so each notification goes out once per cluster.
+  virtual bool sends(const std::string& notifier) = 0;
 
   // Up to `limit` notifications of `notifier` whose next attempt is due at
   // `now`, oldest first.
-  std::vector<Notification> due(const std::string& notifier, Millis now, std::size_t limit);
+  virtual std::vector<Notification> due(const std::string& notifier, Millis now,
+                                        std::size_t limit) = 0;
   // When the oldest due notification of `notifier` was written, or 0 when none is due.
-  Millis oldest_due(const std::string& notifier, Millis now);
+  virtual Millis oldest_due(const std::string& notifier, Millis now) = 0;
   // The earliest next attempt of `notifier`'s waiting notifications, or 0 when none waits.
-  Millis next_attempt(const std::string& notifier);
+  virtual Millis next_attempt(const std::string& notifier) = 0;
   // Sent (or refused for good): gone.
-  void remove(const std::string& notifier, const std::vector<Notification>& sent);
+  virtual void remove(const std::string& notifier, const std::vector<Notification>& sent) = 0;
   // Tried and failed: due again at `until`, the error kept.
-  void postpone(const std::string& notifier, const std::vector<Notification>& batch, Millis until,
-                const std::string& error);
-  std::int64_t waiting(const std::string& notifier);
+  virtual void postpone(const std::string& notifier, const std::vector<Notification>& batch,
+                        Millis until, const std::string& error) = 0;
+  virtual std::int64_t waiting(const std::string& notifier) = 0;
   // Removes what waits for notifiers no longer configured; returns how many.
-  std::size_t drop_unsubscribed();
+  virtual std::size_t drop_unsubscribed() = 0;
+
+ protected:
+  // Names of the notifiers that have rows but are not subscribed (any longer).
+  std::vector<std::string> unsubscribed(const std::vector<std::string>& with_rows) const;
 
  private:
-  Database& database_;
   std::vector<NotifierSubscription> subscribers_;
 };
 

@@ -2,7 +2,9 @@
 // waits `batch_wait` for others to share its message, two messages are at
 // least `min_interval` apart, and a failed send keeps the batch: `retry`
 // backs off (honouring the receiver's retry-after), `unavailable` waits the
-// probe interval; only ok and rejected remove it.
+// probe interval; only ok and rejected remove it. With several instances on
+// one database, a notifier's thread sends only while its instance holds the
+// notifier (NotificationOutbox::sends).
 #pragma once
 
 #include <chrono>

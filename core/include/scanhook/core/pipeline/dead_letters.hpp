@@ -17,7 +17,7 @@
 
 namespace scanhook::core {
 
-class NotificationOutbox;
+class SqliteNotificationOutbox;
 
 class DeadLetters final : public DeadLetterStore {
  public:
@@ -37,10 +37,10 @@ class DeadLetters final : public DeadLetterStore {
   bool remove(std::int64_t id) override;
   void failed_again(std::int64_t id, const std::string& error) override;
 
-  void notify_into(const NotificationOutbox* outbox) { outbox_ = outbox; }
+  void notify_into(const SqliteNotificationOutbox* outbox) { outbox_ = outbox; }
 
  private:
-  const NotificationOutbox* outbox_ = nullptr;
+  const SqliteNotificationOutbox* outbox_ = nullptr;
   Database& database_;
   std::size_t max_count_;
   std::size_t max_bytes_;

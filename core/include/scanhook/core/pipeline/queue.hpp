@@ -24,7 +24,7 @@
 
 namespace scanhook::core {
 
-class NotificationOutbox;
+class SqliteNotificationOutbox;
 
 class Queue final : public QueueStore {
  public:
@@ -66,7 +66,7 @@ class Queue final : public QueueStore {
   // With an outbox, each delivery's delivered or rejected notification is
   // written in the transaction of its result.
   void record(const std::vector<Delivery>& deliveries) override;
-  void notify_into(const NotificationOutbox* outbox) { outbox_ = outbox; }
+  void notify_into(const SqliteNotificationOutbox* outbox) { outbox_ = outbox; }
 
   // Removes deliveries owed to targets not in `configured`, each with a
   // history row; returns how many.
@@ -106,7 +106,7 @@ class Queue final : public QueueStore {
   }
 
  private:
-  const NotificationOutbox* outbox_ = nullptr;
+  const SqliteNotificationOutbox* outbox_ = nullptr;
   struct FolderRow {
     std::int64_t id;
     std::int64_t priority;

@@ -1,11 +1,8 @@
-// One connection to PostgreSQL: opened through Poco's PostgreSQL connector
-// (a Poco::Data session), used through its libpq handle, as the SQLite side
-// uses sqlite3 under its Poco session: parameters bound as text, one round
-// trip per statement, LISTEN/NOTIFY (which Poco::Data does not offer). Not
-// thread-safe: PostgresPool hands each to one thread at a time.
+// One connection to PostgreSQL through libpq: parameters bound as text, one
+// round trip per statement, LISTEN/NOTIFY. Opened by libpq itself, not Poco's
+// PostgreSQL connector, whose failed connects leak (postgres_connection.cpp).
+// Not thread-safe: PostgresPool hands each to one thread at a time.
 #pragma once
-
-#include <Poco/Data/Session.h>
 
 #include <cstdint>
 #include <initializer_list>
@@ -71,8 +68,9 @@ class PostgresRows {
 
 class PostgresConnection {
  public:
-  // `url`: postgresql://user@host:port/db[?param=value...]; `password` is
-  // added to it when not empty. Throws PostgresError naming the server.
+  // `url`: libpq's postgresql://user@host:port/db[?param=value...];
+  // `password`, when not empty, overrides one in it. Throws PostgresError
+  // (sqlstate "08001") naming the server; a failed attempt keeps no memory.
   PostgresConnection(const std::string& url, const std::string& password);
 
   // Runs one statement with $1.. parameters, prepared on its first run on
@@ -94,8 +92,7 @@ class PostgresConnection {
 
   std::string server_;                           // user@host:port/db, for messages
   std::map<std::string, std::string> prepared_;  // SQL text -> statement name
-  Poco::Data::Session session_;
-  pg_conn* handle_;
+  std::unique_ptr<pg_conn, void (*)(pg_conn*)> handle_;
 };
 
 // user@host:port/db: the URL without a password, for messages.

@@ -21,6 +21,8 @@
 
 namespace scanhook::core {
 
+class PostgresNotificationOutbox;
+
 class PostgresQueue final : public QueueStore {
  public:
   // `instance` names this scanhookd in leases and the history; `lease` is how
@@ -37,7 +39,10 @@ class PostgresQueue final : public QueueStore {
   void sync() override {}
   std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
                              const std::vector<std::string>& blocking) override;
+  // With an outbox, each delivery's delivered or rejected notification is
+  // written in the transaction of its result.
   void record(const std::vector<Delivery>& deliveries) override;
+  void notify_into(const PostgresNotificationOutbox* outbox) { outbox_ = outbox; }
   std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now) override;
   Retried retry(std::int64_t history_id, const std::string& source, Millis now) override;
   std::string history_target(std::int64_t history_id) override;
@@ -81,6 +86,7 @@ class PostgresQueue final : public QueueStore {
   void listen();
 
   PostgresPool& pool_;
+  const PostgresNotificationOutbox* outbox_ = nullptr;
   std::string instance_;
   std::chrono::milliseconds minimum_age_;
   std::chrono::milliseconds lease_;

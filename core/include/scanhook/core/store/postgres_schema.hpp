@@ -1,5 +1,5 @@
 // The PostgreSQL schema and its migrations: the queue, history, dead letters,
-// plugin store and shared target pauses, as in SQLite (schema.hpp), plus the
+// plugin store, notifications and shared target pauses, as in SQLite (schema.hpp), plus the
 // columns several instances need (a delivery's lease, who delivered a scan).
 #pragma once
 

@@ -3,6 +3,7 @@
 // instance on one database shares all three.
 #pragma once
 
+#include "scanhook/core/notify/postgres_notification_outbox.hpp"
 #include "scanhook/core/store/postgres_pool.hpp"
 #include "scanhook/core/store/postgres_queue.hpp"
 #include "scanhook/core/store/store.hpp"
@@ -20,9 +21,12 @@ class PostgresDeadLetters final : public DeadLetterStore {
   const UnreadableRows& unreadable() const override { return unreadable_; }
   bool remove(std::int64_t id) override;
   void failed_again(std::int64_t id, const std::string& error) override;
+  // With an outbox, keep() writes its dead_letter notification in the letter's transaction.
+  void notify_into(const PostgresNotificationOutbox* outbox) { outbox_ = outbox; }
 
  private:
   PostgresPool& pool_;
+  const PostgresNotificationOutbox* outbox_ = nullptr;
   std::size_t max_count_;
   std::size_t max_bytes_;
   UnreadableRows unreadable_;
@@ -47,6 +51,8 @@ class PostgresStore final : public Store {
   QueueStore& queue() override { return queue_; }
   DeadLetterStore& dead_letters() override { return dead_letters_; }
   PluginStore& plugins() override { return plugins_; }
+  std::unique_ptr<NotificationOutbox> open_outbox(
+      std::vector<NotifierSubscription> subscribers) override;
 
  private:
   static constexpr std::size_t kConnections = 6;

@@ -7,15 +7,15 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/store/database.hpp"
 #include "scanhook/core/store/dead_letter_store.hpp"
 #include "scanhook/core/store/plugin_store.hpp"
 #include "scanhook/core/store/queue_store.hpp"
 
 namespace scanhook::core {
-
-class NotificationOutbox;
 
 struct StoreSettings {
   std::string database;  // a SQLite file, or postgresql://user@host:port/db
@@ -35,11 +35,12 @@ class Store {
   virtual QueueStore& queue() = 0;
   virtual DeadLetterStore& dead_letters() = 0;
   virtual PluginStore& plugins() = 0;
-  // The SQLite database under a SQLite store, for what only it keeps yet (the
-  // notifications' outbox); null on PostgreSQL.
-  virtual Database* sqlite_database() { return nullptr; }
-  // Notifications written in the transactions of what they report (SQLite only).
-  virtual void notify_into(const NotificationOutbox*) {}
+  // The notifications' outbox on this store's database. With subscribers,
+  // the queue and the dead letters write their notifications into it from
+  // now on, in the transactions of what they report; it must outlive their
+  // last write.
+  virtual std::unique_ptr<NotificationOutbox> open_outbox(
+      std::vector<NotifierSubscription> subscribers) = 0;
 };
 
 // True for a postgresql:// or postgres:// URL.
