@@ -41,6 +41,52 @@ std::string CommandTarget::input_for(const std::vector<ScanFolder>& folders) con
   return input;
 }
 
+Result CommandTarget::run(const std::vector<ScanFolder>& folders) const {
+  std::unique_lock<std::mutex> turn(exclusive_turn(), std::defer_lock);
+  if (settings_.exclusive) turn.lock();
+  const RunOutcome outcome = run_program(argv_for(folders), input_for(folders), settings_.timeout);
+  if (turn.owns_lock()) turn.unlock();
+
+  const std::string program = settings_.argv[0];
+  const std::string said = outcome.last_error_line.empty() ? "" : ": " + outcome.last_error_line;
+  switch (outcome.end) {
+    case RunOutcome::End::not_started: return Result::unavailable(outcome.error);
+    case RunOutcome::End::lost:
+      return Result::retry("cannot tell how " + program + " ended (" + outcome.error + ")");
+    case RunOutcome::End::timed_out:
+      return Result::retry(program + " did not finish within " + seconds_text(settings_.timeout) +
+                           " (timeout): stopped" + said);
+    case RunOutcome::End::signalled:
+      return Result::retry(program + " was killed by signal " + std::to_string(outcome.signal) +
+                           " (" + ::strsignal(outcome.signal) + ")" + said);
+    case RunOutcome::End::exited:
+      if (outcome.exit_code == 0) return Result::ok();
+      if (outcome.exit_code == kExitRetry)
+        return Result::retry(program + " asked to retry (exit 75)" + said);
+      return Result::rejected(outcome.last_error_line.empty()
+                                  ? program + " failed with exit code " +
+                                        std::to_string(outcome.exit_code) +
+                                        " and wrote nothing to stderr"
+                                  : outcome.last_error_line + " (" + program + ", exit code " +
+                                        std::to_string(outcome.exit_code) + ")");
+  }
+  return Result::retry("cannot tell how " + program + " ended");
+}
+
+void CommandTarget::deliver(const std::vector<ScanFolder>& folders,
+                            std::vector<Result>& results) const {
+  const Result verdict = run(folders);
+  // A refusal may be one folder's: halving finds it in a few runs, and the
+  // other folders are scanned instead of rejected with its reason.
+  if (folders.size() > 1 && verdict.status == Status::rejected) {
+    const auto middle = folders.begin() + static_cast<std::ptrdiff_t>(folders.size() / 2);
+    deliver({folders.begin(), middle}, results);
+    deliver({middle, folders.end()}, results);
+    return;
+  }
+  results.insert(results.end(), folders.size(), verdict);
+}
+
 std::vector<Result> CommandTarget::on_scan(const std::vector<ScanFolder>& folders) {
   std::vector<Result> results(folders.size(), Result::ok());
   // A folder with a newline would be two lines on stdin: it cannot be given that way.
@@ -59,50 +105,20 @@ std::vector<Result> CommandTarget::on_scan(const std::vector<ScanFolder>& folder
   }
   if (runnable.empty()) return results;
 
-  std::unique_lock<std::mutex> turn(exclusive_turn(), std::defer_lock);
-  if (settings_.exclusive) turn.lock();
-  const RunOutcome outcome =
-      run_program(argv_for(runnable), input_for(runnable), settings_.timeout);
-  if (turn.owns_lock()) turn.unlock();
-
-  const std::string program = settings_.argv[0];
-  const std::string said = outcome.last_error_line.empty() ? "" : ": " + outcome.last_error_line;
-  Result verdict = Result::ok();
-  switch (outcome.end) {
-    case RunOutcome::End::not_started: verdict = Result::unavailable(outcome.error); break;
-    case RunOutcome::End::lost:
-      verdict = Result::retry("cannot tell how " + program + " ended (" + outcome.error + ")");
-      break;
-    case RunOutcome::End::timed_out:
-      verdict = Result::retry(program + " did not finish within " +
-                              seconds_text(settings_.timeout) + " (timeout): stopped" + said);
-      break;
-    case RunOutcome::End::signalled:
-      verdict = Result::retry(program + " was killed by signal " + std::to_string(outcome.signal) +
-                              " (" + ::strsignal(outcome.signal) + ")" + said);
-      break;
-    case RunOutcome::End::exited:
-      if (outcome.exit_code == kExitRetry)
-        verdict = Result::retry(program + " asked to retry (exit 75)" + said);
-      else if (outcome.exit_code != 0)
-        verdict = Result::rejected(outcome.last_error_line.empty()
-                                       ? program + " failed with exit code " +
-                                             std::to_string(outcome.exit_code) +
-                                             " and wrote nothing to stderr"
-                                       : outcome.last_error_line + " (" + program + ", exit code " +
-                                             std::to_string(outcome.exit_code) + ")");
-      break;
-  }
-  for (std::size_t position : positions) results[position] = verdict;
+  std::vector<Result> verdicts;
+  deliver(runnable, verdicts);
+  for (std::size_t i = 0; i < positions.size(); ++i) results[positions[i]] = verdicts[i];
   return results;
 }
 
 Result CommandTarget::on_probe() {
-  if (find_program(settings_.argv[0]).empty())
+  const std::string found = find_program(settings_.argv[0]);
+  if (found.empty())
     return Result::unavailable("cannot run " + settings_.argv[0] +
                                ": no such executable file (check `command` in [target." +
                                instance_ + "])");
-  return Result::ok();
+  return Result::ok("runs " + show_command(settings_.argv) + " (" + found +
+                    " is an executable file; not run to check)");
 }
 
 Explanation CommandTarget::on_explain(const ScanFolder& folder) {

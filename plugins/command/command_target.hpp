@@ -2,7 +2,9 @@
 // batch of folders, without a shell. The folders go as arguments after the
 // configured argv, or one per line on stdin. Exit 0: delivered; 75
 // (EX_TEMPFAIL, sysexits.h): retry later; any other exit: rejected, with the
-// program's last stderr line as the reason; killed or timed out: retry.
+// program's last stderr line as the reason; killed or timed out: retry. A
+// rejected batch of several folders is run again in halves, so only the
+// folders the program refuses on their own are rejected.
 #pragma once
 
 #include <chrono>
@@ -37,11 +39,16 @@ class CommandTarget final : public TargetBase {
 
  protected:
   std::vector<Result> on_scan(const std::vector<ScanFolder>& folders) override;
-  // The program can be run: it exists and is executable.
+  // The program can be run: it exists and is executable (ok says so; it is not run).
   Result on_probe() override;
   Explanation on_explain(const ScanFolder& folder) override;
 
  private:
+  // One run of the program for `folders`; its verdict applies to each.
+  Result run(const std::vector<ScanFolder>& folders) const;
+  // Runs `folders`, split in halves while the program rejects them;
+  // appends one result each, in order.
+  void deliver(const std::vector<ScanFolder>& folders, std::vector<Result>& results) const;
   std::vector<std::string> argv_for(const std::vector<ScanFolder>& folders) const;
   std::string input_for(const std::vector<ScanFolder>& folders) const;
 

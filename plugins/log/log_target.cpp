@@ -31,7 +31,10 @@ class LogTarget final : public scanhook::TargetBase {
                                               folder.path);
     return std::vector<scanhook::Result>(folders.size(), scanhook::Result::ok());
   }
-  scanhook::Result on_probe() override { return scanhook::Result::ok(); }
+  scanhook::Result on_probe() override {
+    return scanhook::Result::ok("writes each scan as a line of scanhookd's log (\"" + prefix_ +
+                                " " + instance_ + " ...\")");
+  }
   scanhook::Explanation on_explain(const scanhook::ScanFolder& folder) override {
     return {scanhook::Result::ok(), "log", {{"LOG", prefix_ + " " + folder.path, ""}}};
   }

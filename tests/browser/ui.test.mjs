@@ -471,6 +471,22 @@ test('a rejection shows its reason on the page, not only on hover', async () => 
   }
 });
 
+test('after a rejection, a clean batch shows the target\'s last error as past: muted, with its time', async () => {
+  const plexState = async () => (await (await fetch(`${ui.url}/api/targets`)).json()).targets.find((t) => t.name === 'plex');
+  await eventually(async () => (await plexState()).last_error.includes('is in no Plex library'), 'the rejection as plex\'s last error');
+  await scanOnUi(['/tv/Recovered Show/Season 01']);
+  await eventually(async () => (await plexState()).last_error_past, 'a clean batch on plex');
+  const live = await uiPage();
+  try {
+    await live.goto(`${ui.url}/`);
+    const row = live.getByRole('row').filter({ has: live.getByRole('link', { name: 'plex', exact: true }) });
+    await row.getByText(/^recovered; earlier \(.*\): .*is in no Plex library/).waitFor();
+    assert.equal(await row.locator('.error-text').count(), 0);
+  } finally {
+    await live.close();
+  }
+});
+
 // Every word of `selector`'s text on one line: a break falls only between words or after "/".
 async function wordsBrokenMidWord(locator) {
   return locator.evaluate((node) => {

@@ -8,19 +8,19 @@
 set -eu
 build_dir=$1
 source_dir=$2
-[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: switching to PUID/PGID needs root"; exit 77; }
-command -v setpriv >/dev/null && command -v curl >/dev/null ||
-  { echo "SKIPPED: setpriv or curl is missing"; exit 77; }
+. "$source_dir/tests/support/shell_steps.sh"
+[ "$(id -u)" -eq 0 ] || skip "switching to PUID/PGID needs root"
+command -v setpriv >/dev/null && command -v curl >/dev/null || skip "setpriv or curl is missing"
 
 work=$(mktemp -d)
 chmod 755 "$work"
+log="$work/log"
 pid=""
 cleanup() {
   if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAILED: $*"; [ -f "$work/log" ] && cat "$work/log"; exit 1; }
 
 entrypoint="$source_dir/packaging/container/entrypoint.sh"
 # nobody:nogroup stand in for the host user of the media stack.
@@ -44,14 +44,7 @@ cmp -s "$work/config/scanhook.ini" "$source_dir/etc/scanhook.ini" ||
 SCANHOOK__SERVER__USERNAME=admin SCANHOOK__SERVER__PASSWORD=s3cret \
   SCANHOOK__SERVER__LISTEN=0.0.0.0:0 sh "$entrypoint" >"$work/log" 2>&1 &
 pid=$!
-port=""
-for _ in $(seq 1 200); do
-  port=$(sed -n 's/.*listening on http:\/\/0\.0\.0\.0:\([0-9]*\).*/\1/p' "$work/log")
-  [ -n "$port" ] && break
-  kill -0 "$pid" 2>/dev/null || fail "scanhookd exited"
-  sleep 0.1
-done
-[ -n "$port" ] || fail "scanhookd did not listen within 20 s"
+wait_until_listening "$pid" '0\.0\.0\.0'
 [ "$(ps -o uid= -p "$pid" | tr -d ' ')" = 65534 ] || fail "scanhookd does not run as PUID 65534"
 [ "$(ps -o gid= -p "$pid" | tr -d ' ')" = 65534 ] || fail "scanhookd does not run as PGID 65534"
 curl -fsS --max-time 10 "http://127.0.0.1:$port/health" | grep -q '"status":"ok"' ||

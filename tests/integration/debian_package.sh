@@ -9,13 +9,7 @@
 set -eu
 build_dir=$1
 source_dir=$2
-
-skip() { echo "SKIPPED: $*"; exit 77; }
-fail() {
-  echo "FAILED: $*"
-  [ -f "${work:-}/daemon.log" ] && { echo "--- daemon log"; cat "$work/daemon.log"; }
-  exit 1
-}
+. "$source_dir/tests/support/shell_steps.sh"
 
 [ "$(id -u)" -eq 0 ] || skip "installing a .deb needs root (run ctest as root, as CI does)"
 for tool in dpkg dpkg-deb dpkg-shlibdeps cpack adduser setpriv curl flock; do
@@ -36,6 +30,7 @@ getent passwd scanhook >/dev/null && skip "a user named scanhook already exists;
 [ -e /var/lib/scanhook ] && skip "/var/lib/scanhook already exists; not touching it"
 
 work=$(mktemp -d)
+log="$work/daemon.log"
 daemon_pid=""
 cleanup() {
   if [ -n "$daemon_pid" ]; then
@@ -124,14 +119,7 @@ grep -q "configuration OK: /etc/scanhook/scanhook.ini (4 sources, 1 targets, 0 s
 SCANHOOK__SERVER__LISTEN=127.0.0.1:0 SCANHOOK__QUEUE__MINIMUM_AGE=0s \
   sh -c "$as_scanhook" /usr/bin/scanhookd --config /etc/scanhook/scanhook.ini >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
-port=""
-for _ in $(seq 1 200); do
-  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/daemon.log")
-  [ -n "$port" ] && break
-  kill -0 "$daemon_pid" 2>/dev/null || fail "the installed scanhookd exited"
-  sleep 0.1
-done
-[ -n "$port" ] || fail "the installed scanhookd did not listen within 20 s"
+wait_until_listening "$daemon_pid" '127\.0\.0\.1'
 [ "$(ps -o user= -p "$daemon_pid")" = scanhook ] || fail "scanhookd does not run as scanhook"
 
 health=$(curl -sS --max-time 10 "http://127.0.0.1:$port/health") || fail "GET /health"

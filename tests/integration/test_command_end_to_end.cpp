@@ -79,6 +79,9 @@ class CommandRig {
   }
 
   std::string last_error(const std::string& target) const { return daemon_.last_error(target); }
+  Poco::JSON::Object::Ptr target_state(const std::string& target) const {
+    return daemon_.client().target_state(target);
+  }
   // The one history row, once it is there.
   HistoryRow only_row() const {
     const auto rows = history_of(1);
@@ -156,6 +159,46 @@ TEST_CASE("another exit code rejects the folders with the last line of stderr as
   CHECK(row.reason == "no library holds /tv/Unknown (" + file + ", exit code 3)");
 }
 
+TEST_CASE(
+    "a rejected batch is run again in halves, so only the folder the program refuses is "
+    "rejected",
+    "[e2e][command]") {
+  TempDir scripts;
+  const std::string runs = (scripts / "runs").string();
+  const std::string scanned = (scripts / "scanned").string();
+  // Refuses any run that holds /tv/Unknown; otherwise notes each folder.
+  const std::string file = write_script(
+      scripts, "picky.sh",
+      "#!/bin/sh\necho \"$*\" >> " + runs +
+          "\nfor a in \"$@\"; do [ \"$a\" = /tv/Unknown ] && { echo \"no library holds $a\" >&2; "
+          "exit 3; }; done\nfor a in \"$@\"; do echo \"$a\" >> " +
+          scanned + "; done\n");
+  CommandRig rig("[target.hook]\nplugin = command\ncommand = " + file + "\n");
+  const std::vector<std::string> folders = {"/tv/Severance/Season 02", "/tv/Unknown",
+                                            "/tv/Andor/Season 01", "/movies/Dune Part Two (2024)"};
+  rig.scan(folders);
+  const auto rows = rig.history_of(4);
+  REQUIRE(rows.size() == 4);
+  const auto first_runs = file_lines(runs);
+  REQUIRE_FALSE(first_runs.empty());
+  for (const auto& folder : folders) CHECK_THAT(first_runs[0], Contains(folder));  // one batch
+  for (const auto& row : rows) {
+    INFO(row.folder);
+    CHECK(row.attempts == 1);
+    if (row.folder == "/tv/Unknown") {
+      CHECK(row.outcome == "rejected");
+      CHECK(row.reason == "no library holds /tv/Unknown (" + file + ", exit code 3)");
+    } else {
+      CHECK(row.outcome == "ok");
+    }
+  }
+  const auto lines = file_lines(scanned);
+  CHECK(lines.size() == 3);  // each good folder scanned once
+  CHECK(std::set<std::string>(lines.begin(), lines.end()) ==
+        std::set<std::string>{"/tv/Severance/Season 02", "/tv/Andor/Season 01",
+                              "/movies/Dune Part Two (2024)"});
+}
+
 TEST_CASE("a run past its timeout is stopped with what it started, and retried", "[e2e][command]") {
   TempDir scripts;
   const std::string child_pid = (scripts / "child.pid").string();
@@ -189,6 +232,48 @@ TEST_CASE("a command that cannot be run pauses the target until it can", "[e2e][
   const HistoryRow row = rig.only_row();
   CHECK(row.outcome == "ok");
   CHECK(file_lines(out) == std::vector<std::string>{"/tv/Severance/Season 02"});
+}
+
+TEST_CASE("once a target delivers again, /api/targets keeps its last error as past, with its time",
+          "[e2e][command]") {
+  TempDir scripts;
+  const std::string broken = (scripts / "broken").string();
+  scripts.write("broken", "");
+  const std::string file =
+      write_script(scripts, "mended.sh",
+                   "#!/bin/sh\n[ -e " + broken +
+                       " ] || exit 0\necho 'the library is being updated' >&2\nexit 75\n");
+  CommandRig rig("[target.hook]\nplugin = command\ncommand = " + file + "\n");
+  const std::string reason = file + " asked to retry (exit 75): the library is being updated";
+  rig.scan({"/tv/Severance/Season 02"});
+  REQUIRE(eventually([&] { return rig.last_error("hook") == reason; }));
+  auto state = rig.target_state("hook");
+  CHECK_FALSE(state->getValue<bool>("last_error_past"));  // while it fails, the error is now
+  CHECK(state->getValue<std::int64_t>("last_error_at") > 0);
+
+  fs::remove(broken);
+  CHECK(rig.only_row().outcome == "ok");
+  state = rig.target_state("hook");
+  CHECK(state->getValue<std::string>("last_error") == reason);
+  CHECK(state->getValue<bool>("last_error_past"));
+  CHECK(state->getValue<std::int64_t>("last_error_at") > 0);
+  CHECK(state->getValue<std::int64_t>("last_error_at") <=
+        state->getValue<std::int64_t>("last_delivery"));
+}
+
+TEST_CASE("a paused target that answers its probe again keeps the pause's reason as past",
+          "[e2e][command]") {
+  TempDir scripts;
+  const std::string program = (scripts / "later.sh").string();
+  CommandRig rig("[target.hook]\nplugin = command\ncommand = " + program + "\n");
+  rig.scan({"/tv/Severance/Season 02"});
+  REQUIRE(eventually([&] { return rig.target_state("hook")->getValue<bool>("paused"); }));
+  CHECK_FALSE(rig.target_state("hook")->getValue<bool>("last_error_past"));
+  write_script(scripts, "later.sh", "#!/bin/sh\nexit 0\n");
+  CHECK(rig.only_row().outcome == "ok");
+  const auto state = rig.target_state("hook");
+  CHECK_THAT(state->getValue<std::string>("last_error"), Contains("cannot run " + program));
+  CHECK(state->getValue<bool>("last_error_past"));
 }
 
 TEST_CASE("command targets run one program at a time unless exclusive = false", "[e2e][command]") {

@@ -4,52 +4,40 @@
 #include <csignal>
 #include <filesystem>
 
-#include "fakes/fake_emby.hpp"
-#include "fakes/fake_jellyfin.hpp"
-#include "fakes/fake_plex.hpp"
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/media_servers.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
-using scanhook::fakes::FakeEmby;
-using scanhook::fakes::FakeJellyfin;
-using scanhook::fakes::FakePlex;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::kEmbyKey;
+using scanhook::testing::kPlexToken;
+using scanhook::testing::MediaServers;
 using scanhook::testing::run_scanhookd;
 using scanhook::testing::TempDir;
 
 namespace {
 
-const std::string kPlexToken = "plex-token-4f1a";
-const std::string kJellyfinKey = "jellyfin-key-77c2";
-const std::string kEmbyKey = "emby-key-0b9e";
-
-struct MediaServers {
-  FakePlex plex{kPlexToken};
-  FakeJellyfin jellyfin{kJellyfinKey};
-  FakeEmby emby{kEmbyKey};
-
-  MediaServers() {
-    plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Films", "movie", {"/films"}}});
-    jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}}});
-    emby.set_libraries({{"4", "TV", "tvshows", {"/media/tv"}}});
+// The shared servers, Emby with its TV library at /media/tv (its target
+// rewrites /tv there); `plex_token` sent to Plex.
+struct DoctorServers : MediaServers {
+  DoctorServers() {
+    emby.set_libraries(
+        {{"4", "TV", "tvshows", {"/media/tv"}}, {"5", "Films", "movies", {"/films"}}});
   }
 
   std::string ini(const std::string& plex_token) const {
-    return "[target.plex]\nurl = " + plex.url() + "\ntoken = " + plex_token +
-           "\n[target.jellyfin]\nurl = " + jellyfin.url() + "\ntoken = " + kJellyfinKey +
-           "\n[target.emby]\nurl = " + emby.url() + "/emby\ntoken = " + kEmbyKey +
-           "\nrewrite = /tv => /media/tv\n";
+    return targets(plex_token) + "rewrite = /tv => /media/tv\n";  // Emby's section is the last
   }
 };
 
 }  // namespace
 
 TEST_CASE("doctor probes each target and shows the library and request for each path", "[doctor]") {
-  MediaServers servers;
+  DoctorServers servers;
   TempDir dir;
   const auto ini = dir.write("scanhook.ini", servers.ini(kPlexToken));
   const auto result =
@@ -72,7 +60,7 @@ TEST_CASE("doctor probes each target and shows the library and request for each 
 }
 
 TEST_CASE("doctor exits 1 naming a rejected token and a path in no library", "[doctor]") {
-  MediaServers servers;
+  DoctorServers servers;
   TempDir dir;
   const auto ini = dir.write("scanhook.ini", servers.ini("wrong-token"));
   const auto result = run_scanhookd({"doctor", "--config", ini.string(), "/music/Album"});
@@ -85,7 +73,7 @@ TEST_CASE("doctor exits 1 naming a rejected token and a path in no library", "[d
 
 TEST_CASE("doctor shows each server's version and libraries as the server reports them",
           "[doctor]") {
-  MediaServers servers;
+  DoctorServers servers;
   servers.jellyfin.set_version("10.8.13");
   TempDir dir;
   const auto ini = dir.write("scanhook.ini", servers.ini(kPlexToken));
@@ -104,7 +92,7 @@ TEST_CASE("doctor shows each server's version and libraries as the server report
 }
 
 TEST_CASE("doctor says a rejected token before it lists libraries, and lists none", "[doctor]") {
-  MediaServers servers;
+  DoctorServers servers;
   TempDir dir;
   const auto ini = dir.write("scanhook.ini", servers.ini("wrong-token"));
   const auto result = run_scanhookd({"doctor", "--config", ini.string()});
@@ -127,12 +115,55 @@ TEST_CASE("doctor says 'version unknown' for a target whose plugin cannot descri
   INFO(result.output);
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.output,
-             Contains("target log (plugin log 1.0.0): reachable, credentials accepted\n"
+             Contains("target log (plugin log 1.0.0): writes each scan as a line of scanhookd's "
+                      "log (\"scan log ...\")\n"
                       "  server: version unknown (the log plugin does not describe its server)\n"));
 }
 
+TEST_CASE("doctor says what the log and command targets checked, not that they are reachable",
+          "[doctor]") {
+  TempDir dir;
+  const auto ini = dir.write("scanhook.ini",
+                             "[target.log]\nprefix = scanned\n[target.hook]\nplugin = "
+                             "command\ncommand = /bin/true --library 'TV Shows'\n");
+  const auto result = run_scanhookd({"doctor", "--config", ini.string(), "/tv/Show"});
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("target log (plugin log 1.0.0): writes each scan as a line of "
+                                     "scanhookd's log (\"scanned log ...\")\n"));
+  CHECK_THAT(result.output, Contains("target hook (plugin command 1.0.0): runs /bin/true --library "
+                                     "'TV Shows' (/bin/true is an executable file; not run to "
+                                     "check)\n"));
+  CHECK_THAT(result.output, !Contains("reachable"));
+}
+
+TEST_CASE("doctor says whether the folders a require_exists target waits for are on this machine",
+          "[doctor]") {
+  TempDir dir;
+  const auto media = dir.path() / "media";
+  std::filesystem::create_directories(media / "tv" / "Severance" / "Season 02");
+  const auto ini = dir.write("scanhook.ini",
+                             "[target.log]\nrequire_exists = true\nlocal_rewrite = "
+                             "/tv => " +
+                                 (media / "tv").string() + "\n");
+  const auto result = run_scanhookd(
+      {"doctor", "--config", ini.string(), "/tv/Severance/Season 02", "/tv/Andor/Season 01"});
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output,
+             Contains("  /tv/Severance/Season 02: log\n    LOG scan "
+                      "/tv/Severance/Season 02\n    require_exists: " +
+                      (media / "tv" / "Severance" / "Season 02").string() + " exists\n"));
+  CHECK_THAT(result.output,
+             Contains("    require_exists: PROBLEM: the folder " +
+                      (media / "tv" / "Andor" / "Season 01").string() +
+                      " (local_rewrite of /tv/Andor/Season 01) does not exist (the target gets "
+                      "the folder only once it does)\n"));
+  CHECK_THAT(result.output, Contains("doctor: problems found"));
+}
+
 TEST_CASE("doctor without paths checks the folders queued and in the history", "[doctor]") {
-  MediaServers servers;
+  DoctorServers servers;
   TempDir dir;
   // The daemon queues a folder (held for an hour) and records a dropped one in the history.
   const std::string ini = servers.ini(kPlexToken) + "[server]\nlisten = 127.0.0.1:0\ndatabase = " +
@@ -160,7 +191,7 @@ TEST_CASE("doctor without paths checks the folders queued and in the history", "
 }
 
 TEST_CASE("GET /api/targets/{name}/description answers what doctor shows, per target", "[doctor]") {
-  MediaServers servers;
+  DoctorServers servers;
   TempDir dir;
   DaemonProcess daemon(dir.path(), servers.ini(kPlexToken) +
                                        "[target.log]\n[server]\nlisten = 127.0.0.1:0\ndatabase = "
@@ -225,7 +256,8 @@ TEST_CASE("a target plugin built against SDK 1.1 still loads, scans and shows 'v
       run_scanhookd({"doctor", "--config", (dir.path() / "scanhook.ini").string(), "/tv/Show"});
   INFO(result.output);
   CHECK_THAT(result.output,
-             Contains("target old (plugin fixture_old 0.0.1): reachable, credentials accepted\n"
+             Contains("target old (plugin fixture_old 0.0.1): its probe passed (the fixture_old "
+                      "plugin does not say what it checks)\n"
                       "  server: version unknown (the fixture_old plugin does not describe its "
                       "server)\n"));
 }

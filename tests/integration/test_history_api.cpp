@@ -115,6 +115,25 @@ TEST_CASE("a bad history filter is a 400 naming it", "[history]") {
   }
 }
 
+TEST_CASE("an unknown /api/queue parameter is a 400 naming it, as for the history", "[history]") {
+  Rig rig;
+  const std::pair<std::string, std::string> cases[] = {
+      {"/api/queue?limt=5",
+       "unknown parameter \\\"limt\\\" (did you mean 'limit'?); the queue "
+       "takes limit and offset"},
+      {"/api/queue?target=plex", "unknown parameter \\\"target\\\""},
+      {"/api/queue?limit=5&path=/tv", "unknown parameter \\\"path\\\""},
+      {"/api/queue?offset=-1", "offset must be a whole number from 0"},
+  };
+  for (const auto& [target, error] : cases) {
+    INFO(target);
+    const auto response = rig.get(target);
+    CHECK(response.status == 400);
+    CHECK_THAT(response.body, Contains(error));
+  }
+  CHECK(rig.get("/api/queue?limit=5&offset=0").status == 200);
+}
+
 TEST_CASE("a dead letter can be deleted, and then it is gone", "[history]") {
   Rig rig(kIni + "[source.sonarr]\n");
   auto client = rig.client();

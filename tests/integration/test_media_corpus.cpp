@@ -18,6 +18,7 @@
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/started_daemon.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -30,6 +31,7 @@ using scanhook::fakes::RecordedRequest;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
+using scanhook::testing::quick_daemon_ini;
 using scanhook::testing::read_test_data;
 using scanhook::testing::TempDir;
 namespace fs = std::filesystem;
@@ -212,13 +214,11 @@ TEST_CASE(
   TempDir dir;
   DaemonProcess daemon(
       dir.path(),
-      "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\naccess_log = false\n"
-      "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\nretry_max = 1s\n"
-      "[source.plex]\nurl = " +
-          plex.url() + "\nserver_token = " + kKey + "\ntoken = " + kHookToken +
-          "\n[source.jellyfin]\nurl = " + jellyfin.url() + "\nserver_token = " + kKey +
-          "\ntoken = " + kHookToken + "\n[source.jellyfin108]\nplugin = jellyfin\nurl = " +
-          jellyfin108.url() + "\nserver_token = " + kKey + "\ntoken = " + kHookToken +
+      quick_daemon_ini() + "[source.plex]\nurl = " + plex.url() + "\nserver_token = " + kKey +
+          "\ntoken = " + kHookToken + "\n[source.jellyfin]\nurl = " + jellyfin.url() +
+          "\nserver_token = " + kKey + "\ntoken = " + kHookToken +
+          "\n[source.jellyfin108]\nplugin = jellyfin\nurl = " + jellyfin108.url() +
+          "\nserver_token = " + kKey + "\ntoken = " + kHookToken +
           "\n[source.emby]\ntoken = " + kHookToken +
           "\n[target.scan]\nplugin = jellyfin\nurl = " + target.url() + "\ntoken = " + kKey + "\n");
   REQUIRE(daemon.wait_until_listening());
@@ -265,13 +265,10 @@ TEST_CASE(
   FakePlex plex(kKey);
   plex.set_sections({{"2", "Remote", "show", {"/remote"}}});
   TempDir dir;
-  DaemonProcess daemon(
-      dir.path(),
-      "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\naccess_log = false\n"
-      "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\nretry_max = 1s\n"
-      "[source.remote]\nplugin = rclone\nurl = " +
-          rc.url() + "\nremote = gdrive:\ninterval = 1s\npath_prefix = /remote\n" +
-          "[target.plex]\nurl = " + plex.url() + "\ntoken = " + kKey + "\n");
+  DaemonProcess daemon(dir.path(),
+                       quick_daemon_ini() + "[source.remote]\nplugin = rclone\nurl = " + rc.url() +
+                           "\nremote = gdrive:\ninterval = 1s\npath_prefix = /remote\n" +
+                           "[target.plex]\nurl = " + plex.url() + "\ntoken = " + kKey + "\n");
   REQUIRE(daemon.wait_until_listening());
   REQUIRE(
       daemon.wait_for_output("recorded a baseline of 2 files of gdrive:", std::chrono::seconds(5)));

@@ -6,19 +6,14 @@
 
 #include <algorithm>
 
-#include "fakes/fake_emby.hpp"
-#include "fakes/fake_jellyfin.hpp"
-#include "fakes/fake_plex.hpp"
-#include "support/daemon_client.hpp"
-#include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/media_servers.hpp"
 #include "support/media_updates.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/sonarr_download.hpp"
-#include "support/temp_dir.hpp"
+#include "support/started_daemon.hpp"
 
 using Catch::Matchers::Contains;
-using scanhook::fakes::FakeEmby;
 using scanhook::fakes::FakeJellyfin;
 using scanhook::fakes::FakePlex;
 using scanhook::fakes::FakePlexItem;
@@ -27,15 +22,17 @@ using scanhook::testing::all_updates;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
+using scanhook::testing::kEmbyKey;
+using scanhook::testing::kJellyfinKey;
+using scanhook::testing::kPlexToken;
+using scanhook::testing::MediaServers;
 using scanhook::testing::post_sonarr_download;
+using scanhook::testing::quick_daemon_ini;
 using scanhook::testing::read_test_data;
-using scanhook::testing::TempDir;
+using scanhook::testing::StartedDaemon;
 
 namespace {
 
-const std::string kPlexToken = "plex-token-4f1a";
-const std::string kJellyfinKey = "jellyfin-key-9c2e";
-const std::string kEmbyKey = "emby-key-77d0";
 const std::string kHookToken = "hook-secret-31";
 
 // The folder of the episode in tests/data/sonarr/v4/download.json.
@@ -44,30 +41,12 @@ const std::string kSeveranceQuery = "path=%2Ftv%2FSeverance%2FSeason%2002";
 // The folder of item 5123, the episode of tests/data/plex/library_new.multipart.
 const std::string kNorthernLights = "/tv/Northern Lights (2019)/Season 02";
 
-// The three fake servers, each with a TV library at /tv and a film library at /films.
-struct MediaServers {
-  FakePlex plex{kPlexToken};
-  FakeJellyfin jellyfin{kJellyfinKey};
-  FakeEmby emby{kEmbyKey};
-
-  MediaServers() {
-    plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Films", "movie", {"/films"}}});
-    jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}},
-                            {"7e64e319657a9516ec78490da03edccb", "Films", "movies", {"/films"}}});
-    emby.set_libraries({{"4", "TV", "tvshows", {"/tv"}}, {"5", "Films", "movies", {"/films"}}});
-  }
-
-  // Short waits everywhere so a test takes a few seconds; `extra` adds sections.
-  std::string ini(const std::string& extra = "") const {
-    return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\naccess_log = false\n"
-           "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\n"
-           "retry_max = 1s\nprobe_interval = 100ms\n"
-           "[source.sonarr]\ntoken = " +
-           kHookToken + "\n[target.plex]\nurl = " + plex.url() + "\ntoken = " + kPlexToken +
-           "\n[target.jellyfin]\nurl = " + jellyfin.url() + "\ntoken = " + kJellyfinKey +
-           "\n[target.emby]\nurl = " + emby.url() + "/emby\ntoken = " + kEmbyKey + "\n" + extra;
-  }
-};
+// Sonarr's webhooks in (with a token), the three servers out; short waits so
+// a test takes a few seconds; `extra` adds sections.
+std::string media_ini(const MediaServers& servers, const std::string& extra = "") {
+  return quick_daemon_ini() + "[source.sonarr]\ntoken = " + kHookToken + "\n" + servers.targets() +
+         extra;
+}
 
 // Item 5123, the episode tests/data/plex/library_new.multipart announces.
 const FakePlexItem kTheLongNight{
@@ -95,10 +74,8 @@ scanhook::support::HttpResponse post_plex_library_new(const DaemonClient& client
 TEST_CASE("a Sonarr import reaches Plex, Jellyfin and Emby once each, with their own auth",
           "[e2e][media]") {
   MediaServers servers;
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini());
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers));
+  const DaemonClient& client = run.client;
 
   post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return client.queue_empty(); }));
@@ -134,10 +111,9 @@ TEST_CASE("Jellyfin down delays only Jellyfin, which gets each folder once when 
           "[e2e][media]") {
   MediaServers servers;
   servers.jellyfin.set_down(true);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini());
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers));
+  DaemonProcess& daemon = run.daemon;
+  const DaemonClient& client = run.client;
 
   post_sonarr_download(client, kHookToken);
   REQUIRE(client.post("/api/scan", "{\"paths\": [\"/tv/Severance/Season 01\"]}", "application/json")
@@ -175,10 +151,8 @@ TEST_CASE("a Plex library.new webhook rescans Jellyfin and Emby, never Plex itse
           "[e2e][media]") {
   MediaServers servers;
   servers.plex.add_item(kTheLongNight);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, plex_source(servers.plex)));
+  const DaemonClient& client = run.client;
 
   const auto answer = post_plex_library_new(client);
   REQUIRE(answer.status == 200);
@@ -200,10 +174,8 @@ TEST_CASE("a Plex webhook whose lookup fails is a dead letter, replayed once Ple
   MediaServers servers;
   servers.plex.add_item(kTheLongNight);
   servers.plex.set_down(true);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, plex_source(servers.plex)));
+  const DaemonClient& client = run.client;
 
   const auto refused = post_plex_library_new(client);
   CHECK(refused.status == 503);
@@ -247,11 +219,9 @@ TEST_CASE("Jellyfin's and Emby's webhooks rescan the two other servers, never th
       webhook.origin == "jellyfin"
           ? "url = " + servers.jellyfin.url() + "\nserver_token = " + kJellyfinKey + "\n"
           : "";
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini("[source." + webhook.origin + "]\n" + server_keys +
-                                               "token = " + kHookToken + "\n"));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(
+      servers, "[source." + webhook.origin + "]\n" + server_keys + "token = " + kHookToken + "\n"));
+  const DaemonClient& client = run.client;
 
   const auto answer = client.post("/triggers/" + webhook.origin + "?token=" + kHookToken,
                                   read_test_data(webhook.fixture), webhook.content_type);
@@ -271,10 +241,8 @@ TEST_CASE("Plex answering 429 with Retry-After is retried after that wait, then 
           "[e2e][media]") {
   MediaServers servers;
   servers.plex.fail_with(429, 1);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini());
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers));
+  const DaemonClient& client = run.client;
 
   post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return !servers.plex.requests().empty(); }));
@@ -296,10 +264,9 @@ TEST_CASE("a rejected Plex token pauses Plex loudly until the token is accepted 
           "[e2e][media]") {
   MediaServers servers;
   servers.plex.set_token("a-token-scanhook-does-not-have");
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini());
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers));
+  DaemonProcess& daemon = run.daemon;
+  const DaemonClient& client = run.client;
 
   post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return client.target_state("plex")->getValue<bool>("paused"); }));
@@ -321,10 +288,8 @@ TEST_CASE("a rejected Plex token pauses Plex loudly until the token is accepted 
 TEST_CASE("a folder in no library is rejected with the reason, and explain shows the Plex request",
           "[e2e][media]") {
   MediaServers servers;
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini());
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers));
+  const DaemonClient& client = run.client;
 
   REQUIRE(
       client.post("/api/scan", "{\"paths\": [\"/music/Low/Double Negative\"]}", "application/json")
@@ -388,10 +353,8 @@ TEST_CASE("a Jellyfin ItemDeleted for an episode scans its season folder on Plex
   MediaServers servers;
   add_northern_lights(servers.jellyfin);
   servers.jellyfin.remove_item("9a1be3c56f2d4d8ea7b01c2d3e4f5a6b");  // the deleted episode
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, jellyfin_source(servers.jellyfin)));
+  const DaemonClient& client = run.client;
 
   const auto answer = post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_all_properties.json");
   REQUIRE(answer.status == 200);
@@ -409,10 +372,8 @@ TEST_CASE("a Jellyfin ItemDeleted whose season is gone too scans the series fold
   add_northern_lights(servers.jellyfin);
   servers.jellyfin.remove_item("9a1be3c56f2d4d8ea7b01c2d3e4f5a6b");
   servers.jellyfin.remove_item("0f1e2d3c4b5a49688776a5b4c3d2e1f0");
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, jellyfin_source(servers.jellyfin)));
+  const DaemonClient& client = run.client;
 
   REQUIRE(post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_template.json").status == 200);
   REQUIRE(eventually([&] { return client.queue_empty(); }));
@@ -425,10 +386,9 @@ TEST_CASE(
     "history row",
     "[e2e][media][jellyfin]") {
   MediaServers servers;
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, jellyfin_source(servers.jellyfin)));
+  DaemonProcess& daemon = run.daemon;
+  const DaemonClient& client = run.client;
 
   const auto answer =
       post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_movie_all_properties.json");
@@ -460,10 +420,9 @@ TEST_CASE(
   servers.jellyfin.set_version("10.8.5");
   servers.jellyfin.add_user("6a5b4c3d2e1f40718293a4b5c6d7e8f9", "admin", true);
   add_northern_lights(servers.jellyfin);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, jellyfin_source(servers.jellyfin)));
+  DaemonProcess& daemon = run.daemon;
+  const DaemonClient& client = run.client;
 
   const auto answer = post_jellyfin(client, "jellyfin/plugin-v11/item_added_all_properties.json");
   REQUIRE(answer.status == 200);
@@ -489,10 +448,8 @@ TEST_CASE("a Plex library.new for a season scans the season folder on Jellyfin a
   second.rating_key = "5124";
   second.files = {kNorthernLights + "/Northern Lights (2019) - S02E04.mkv"};
   servers.plex.add_item(second);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, plex_source(servers.plex)));
+  const DaemonClient& client = run.client;
 
   const auto answer = client.post("/triggers/plex?token=" + kHookToken,
                                   read_test_data("plex/1.41/library_new_season.multipart"),
@@ -519,10 +476,8 @@ TEST_CASE("a Plex library.new for an album scans the album folder on Jellyfin",
                          {"/music/The Keepers/Harbour Songs (2020)/01 - Lighthouse.flac"},
                          {},
                          "7310"});
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(plex_source(servers.plex)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, plex_source(servers.plex)));
+  const DaemonClient& client = run.client;
 
   REQUIRE(client
               .post("/triggers/plex?token=" + kHookToken,
@@ -550,8 +505,7 @@ TEST_CASE(
     "folder in its own form",
     "[e2e][media][windows]") {
   WindowsServers servers;
-  TempDir dir;
-  std::string ini = servers.ini();
+  std::string ini = media_ini(servers);
   const auto add_rewrite = [&ini](const std::string& section, const std::string& rule) {
     const auto at = ini.find(section);
     ini.insert(ini.find('\n', at) + 1, "rewrite = " + rule + "\n");
@@ -560,9 +514,8 @@ TEST_CASE(
   add_rewrite("[target.jellyfin]", "/tv => \\\\nas\\media\\tv");
   // Emby lists its library in other case: matched as Windows does, sent in Emby's own form.
   add_rewrite("[target.emby]", "/tv => \\\\nas\\media\\tv");
-  DaemonProcess daemon(dir.path(), ini);
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(ini);
+  const DaemonClient& client = run.client;
 
   post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return client.queue_empty(); }));
@@ -586,13 +539,11 @@ TEST_CASE(
 TEST_CASE("a regex rewrite producing a Windows path reaches Plex instead of vanishing",
           "[e2e][media][windows]") {
   WindowsServers servers;
-  TempDir dir;
-  std::string ini = servers.ini();
+  std::string ini = media_ini(servers);
   ini.insert(ini.find('\n', ini.find("[target.plex]")) + 1,
              "rewrite = ~^/tv/(.*)$ => T:\\tv\\$1\n");
-  DaemonProcess daemon(dir.path(), ini);
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(ini);
+  const DaemonClient& client = run.client;
 
   post_sonarr_download(client, kHookToken);  // requires "queued":1: nothing filtered away
   REQUIRE(eventually([&] { return !servers.plex.refreshes().empty(); }));
@@ -603,10 +554,8 @@ TEST_CASE("a regex rewrite producing a Windows path reaches Plex instead of vani
 TEST_CASE("with no rewrite, a folder is in no Plex library on Windows, and history says so",
           "[e2e][media][windows]") {
   WindowsServers servers;
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini());
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers));
+  const DaemonClient& client = run.client;
 
   post_sonarr_download(client, kHookToken);
   REQUIRE(eventually([&] { return client.queue_empty(); }));
@@ -624,10 +573,8 @@ TEST_CASE("a Jellyfin ItemDeleted for a track scans its album folder, found by n
   servers.plex.set_sections({{"3", "Music", "artist", {"/music"}}});
   servers.jellyfin.add_item({"e7a1", "Harbour Songs", "MusicAlbum",
                              "/music/The Keepers/Harbour Songs (2020)", true, "The Keepers"});
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), servers.ini(jellyfin_source(servers.jellyfin)));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  StartedDaemon run(media_ini(servers, jellyfin_source(servers.jellyfin)));
+  const DaemonClient& client = run.client;
 
   const auto answer =
       post_jellyfin(client, "jellyfin/plugin-v18/item_deleted_audio_all_properties.json");

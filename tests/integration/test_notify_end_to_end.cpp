@@ -21,6 +21,7 @@
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/postgres_server.hpp"
+#include "support/started_daemon.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -36,6 +37,7 @@ using scanhook::fakes::WatcherUpdate;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
+using scanhook::testing::quick_daemon_ini;
 using scanhook::testing::TempDir;
 
 namespace {
@@ -45,11 +47,6 @@ const std::string kArrKey = "3f6c1e0a9b8d4c2e8f7a6b5c4d3e2f1a";
 const std::string kPlexToken = "plex-token-4f1a";
 const std::string kHookToken = "hook-secret-31";
 const std::string kBooks = "5f2b7a10-3c4d-4e8f-9a0b-1c2d3e4f5a6b";
-
-const std::string kQueueFast =
-    "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\naccess_log = false\n"
-    "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\n"
-    "retry_max = 1s\nprobe_interval = 100ms\n";
 
 std::string scan_body(const std::vector<std::string>& paths) {
   std::string body = "{\"paths\":[";
@@ -101,12 +98,12 @@ TEST_CASE("Audiobookshelf, Sonarr and Radarr targets get their calls from the ru
   FakeArr radarr(FakeArr::App::radarr, kArrKey);
   radarr.set_items({{3, "Harbour Lights", "/movies/Harbour Lights (2021)"}});
   TempDir dir;
-  DaemonProcess daemon(dir.path(),
-                       kQueueFast + "[target.abs]\nplugin = audiobookshelf\nurl = " + abs.url() +
-                           "\ntoken = " + kAbsToken +
-                           "\ninclude = ^/audiobooks/\n[target.sonarr]\nurl = " + sonarr.url() +
-                           "\ntoken = " + kArrKey + "\ninclude = ^/tv/\n[target.radarr]\nurl = " +
-                           radarr.url() + "\ntoken = " + kArrKey + "\ninclude = ^/movies/\n");
+  DaemonProcess daemon(
+      dir.path(), quick_daemon_ini() + "[target.abs]\nplugin = audiobookshelf\nurl = " + abs.url() +
+                      "\ntoken = " + kAbsToken +
+                      "\ninclude = ^/audiobooks/\n[target.sonarr]\nurl = " + sonarr.url() +
+                      "\ntoken = " + kArrKey + "\ninclude = ^/tv/\n[target.radarr]\nurl = " +
+                      radarr.url() + "\ntoken = " + kArrKey + "\ninclude = ^/movies/\n");
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
 
@@ -147,7 +144,7 @@ TEST_CASE(
   TempDir dir;
   DaemonProcess daemon(
       dir.path(),
-      kQueueFast + "[source.sonarr]\ntoken = " + kHookToken +
+      quick_daemon_ini() + "[source.sonarr]\ntoken = " + kHookToken +
           "\n[target.plex]\nurl = " + plex.url() + "\ntoken = " + kPlexToken +
           "\n[notify.discord]\nurl = " + discord.webhook_url() +
           "\nevents = delivered, rejected, target_down, target_up, dead_letter\n"
@@ -208,7 +205,7 @@ TEST_CASE("a notification pending when the daemon is killed arrives once after t
   Receiver receiver;
   receiver.server.set_down(true);
   TempDir dir;
-  const std::string ini = kQueueFast + "[target.plex]\nurl = " + plex.url() +
+  const std::string ini = quick_daemon_ini() + "[target.plex]\nurl = " + plex.url() +
                           "\ntoken = " + kPlexToken +
                           "\n[notify.hook]\nplugin = webhook\nurl = " + receiver.server.url() +
                           "/scanhook\nevents = delivered\nbatch_wait = 50ms\nmin_interval = 50ms\n";
@@ -262,10 +259,10 @@ TEST_CASE("Discord's rate limit holds a message until its retry_after, then it a
   FakeDiscord discord;
   discord.rate_limit(1, 0.4);
   TempDir dir;
-  DaemonProcess daemon(
-      dir.path(), kQueueFast + "[target.plex]\nurl = " + plex.url() + "\ntoken = " + kPlexToken +
-                      "\n[notify.discord]\nurl = " + discord.webhook_url() +
-                      "\nevents = delivered\nbatch_wait = 0s\nmin_interval = 0s\n");
+  DaemonProcess daemon(dir.path(),
+                       quick_daemon_ini() + "[target.plex]\nurl = " + plex.url() + "\ntoken = " +
+                           kPlexToken + "\n[notify.discord]\nurl = " + discord.webhook_url() +
+                           "\nevents = delivered\nbatch_wait = 0s\nmin_interval = 0s\n");
   REQUIRE(daemon.wait_until_listening());
   const DaemonClient client(daemon.url());
   REQUIRE(

@@ -16,6 +16,7 @@
 #include "support/plugin_harness.hpp"
 #include "support/rclone_process.hpp"
 #include "support/sonarr_download.hpp"
+#include "support/started_daemon.hpp"
 #include "support/temp_dir.hpp"
 #include "support/untimed_rclone.hpp"
 
@@ -28,6 +29,7 @@ using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
 using scanhook::testing::post_sonarr_download;
+using scanhook::testing::quick_daemon_ini;
 using scanhook::testing::RcloneProcess;
 using scanhook::testing::TempDir;
 using scanhook::testing::UntimedRclone;
@@ -86,12 +88,6 @@ class RecordingProxy {
   FakeHttpServer server_;  // last: it calls forward() until it is gone
 };
 
-std::string queue_ini() {
-  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\naccess_log = false\n"
-         "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\n"
-         "retry_max = 1s\nprobe_interval = 100ms\n";
-}
-
 std::string plex_ini(const FakePlex& plex) {
   return "[target.plex]\nurl = " + plex.url() + "\ntoken = " + kPlexToken + "\n";
 }
@@ -99,7 +95,7 @@ std::string plex_ini(const FakePlex& plex) {
 // Sonarr in, rclone (through the proxy) in the prepare stage, Plex in the scan stage; the
 // media live in an rclone mount at /mnt/remote, set up as the README says.
 std::string staged_ini(const RecordingProxy& proxy, const FakePlex& plex, bool required) {
-  return queue_ini() + "[source.sonarr]\ntoken = " + kHookToken +
+  return quick_daemon_ini() + "[source.sonarr]\ntoken = " + kHookToken +
          "\nrewrite = /tv => /mnt/remote/tv\n[target.rclone]\nurl = " + proxy.url() +
          "\nrewrite = /mnt/remote =>\nmissing_retry_after = 0s\nrequired = " +
          (required ? "true" : "false") + "\n" + plex_ini(plex);
@@ -241,7 +237,8 @@ TEST_CASE("a file new in an rclone remote between polls is scanned once, also ac
   const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   FakePlex plex(kPlexToken);
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
-  const std::string ini = queue_ini() + "[source.remote]\nplugin = rclone\nurl = " + rclone->url() +
+  const std::string ini = quick_daemon_ini() +
+                          "[source.remote]\nplugin = rclone\nurl = " + rclone->url() +
                           "\nremote = " + remote.path().string() +
                           "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex);
   TempDir dir;
@@ -282,7 +279,7 @@ TEST_CASE(
   FakePlex plex(kPlexToken);
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
   TempDir dir;
-  DaemonProcess daemon(dir.path(), queue_ini() + "[source.remote]\nplugin = rclone\nurl = " +
+  DaemonProcess daemon(dir.path(), quick_daemon_ini() + "[source.remote]\nplugin = rclone\nurl = " +
                                        untimed.url() + "\nremote = " + remote.path().string() +
                                        "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex));
   REQUIRE(daemon.wait_until_listening());

@@ -41,6 +41,19 @@ class PresenceRig {
   std::vector<std::string> recorded() const { return daemon_.recorded(); }
   bool delivered() const { return daemon_.recorded_at_least(1); }
   std::string last_error() const { return daemon_.last_error("rec"); }
+  // The newest history row, once there is one (a failed REQUIRE after 10 s).
+  Poco::JSON::Object::Ptr first_history_row() const {
+    Poco::JSON::Object::Ptr row;
+    REQUIRE(eventually(
+        [&] {
+          const auto history = client().get_json("/api/history")->getArray("history");
+          if (history->size() == 0) return false;
+          row = history->getObject(0);
+          return true;
+        },
+        std::chrono::seconds(10)));
+    return row;
+  }
   void write(const std::string& relative, const std::string& content) const {
     fs::create_directories((local() / relative).parent_path());
     std::ofstream(local() / relative, std::ios::binary | std::ios::trunc) << content;
@@ -72,15 +85,7 @@ TEST_CASE("a folder still missing after exists_timeout is rejected with the reas
           "[e2e][require_exists]") {
   PresenceRig rig("1s");
   rig.client().post_json("/api/scan", R"({"paths":["/mnt/media/tv/Never There"]})");
-  Poco::JSON::Object::Ptr row;
-  REQUIRE(eventually(
-      [&] {
-        const auto history = rig.client().get_json("/api/history")->getArray("history");
-        if (history->size() == 0) return false;
-        row = history->getObject(0);
-        return true;
-      },
-      std::chrono::seconds(10)));
+  const auto row = rig.first_history_row();
   CHECK(row->getValue<std::string>("outcome") == "rejected");
   CHECK_THAT(row->getValue<std::string>("reason"),
              Contains("tv/Never There (local_rewrite of /mnt/media/tv/Never There) does not "
@@ -95,15 +100,7 @@ TEST_CASE("a file whose sha256 never matches is rejected at exists_timeout, neve
   rig.client().post_json(
       "/api/scan", R"({"files":[{"path":"/mnt/media/movies/Ronin (1998)/Ronin.mkv","hash":")" +
                        kVideoSha256 + "\"}]}");
-  Poco::JSON::Object::Ptr row;
-  REQUIRE(eventually(
-      [&] {
-        const auto history = rig.client().get_json("/api/history")->getArray("history");
-        if (history->size() == 0) return false;
-        row = history->getObject(0);
-        return true;
-      },
-      std::chrono::seconds(10)));
+  const auto row = rig.first_history_row();
   CHECK(row->getValue<std::string>("outcome") == "rejected");
   CHECK_THAT(row->getValue<std::string>("reason"), Contains("not the expected " + kVideoSha256));
   CHECK(rig.recorded().empty());

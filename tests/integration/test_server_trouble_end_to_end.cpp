@@ -20,6 +20,7 @@
 #include "support/eventually.hpp"
 #include "support/media_updates.hpp"
 #include "support/sonarr_download.hpp"
+#include "support/started_daemon.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -35,6 +36,8 @@ using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
 using scanhook::testing::post_sonarr_download;
+using scanhook::testing::quick_daemon_ini;
+using scanhook::testing::StartedDaemon;
 using scanhook::testing::TempDir;
 
 namespace {
@@ -48,11 +51,7 @@ const std::string kSeasonOne = "/tv/Severance/Season 01";
 
 // Short waits, so a test takes seconds; retry_max above the Retry-After used below.
 std::string ini_with(const std::string& target) {
-  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\naccess_log = false\n"
-         "[queue]\nminimum_age = 0s\nidle_interval = 20ms\nretry_initial = 100ms\n"
-         "retry_max = 5s\nprobe_interval = 100ms\n"
-         "[source.sonarr]\ntoken = " +
-         kHookToken + "\n" + target;
+  return quick_daemon_ini("5s") + "[source.sonarr]\ntoken = " + kHookToken + "\n" + target;
 }
 
 std::string target_section(const std::string& name, const std::string& url,
@@ -67,22 +66,11 @@ void post_two_folders(const DaemonClient& client) {
               .status == 200);
 }
 
-// The URL of `daemon`, once it listens.
-std::string listening(DaemonProcess& daemon) {
-  REQUIRE(daemon.wait_until_listening());
-  return daemon.url();
-}
-
 // scanhookd with one target section, both folders posted to it.
-struct Run {
-  explicit Run(const std::string& target)
-      : daemon(dir.path(), ini_with(target)), client(listening(daemon)) {
+struct Run : StartedDaemon {
+  explicit Run(const std::string& target) : StartedDaemon(ini_with(target)) {
     post_two_folders(client);
   }
-
-  TempDir dir;
-  DaemonProcess daemon;
-  DaemonClient client;
 };
 
 // While the server is in trouble: `target` is paused (or, for a retry, still

@@ -12,6 +12,7 @@
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tmpfs_mount.hpp"
 
@@ -19,6 +20,7 @@ using Catch::Matchers::Contains;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::run_scanhookd;
+using scanhook::testing::run_sql;
 using scanhook::testing::TempDir;
 using scanhook::testing::TmpfsMount;
 
@@ -37,19 +39,6 @@ std::string database_on(const TmpfsMount& disk) {
 
 int post_manual_scan(const DaemonProcess& daemon, const std::string& folder) {
   return DaemonClient(daemon.url()).post("/triggers/manual?dir=" + folder, "", "").status;
-}
-
-// Runs SQL on a SQLite file directly, as another program would.
-void run_sql(const std::filesystem::path& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  const std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  REQUIRE(message.empty());
-  REQUIRE(rc == SQLITE_OK);
 }
 
 std::string table_names(const std::filesystem::path& file) {

@@ -5,89 +5,83 @@
 // would. The listing answers 200 with every other row, says how many rows it
 // left out, and the log names the row once.
 #include <signal.h>
-#include <sqlite3.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/occurrences.hpp"
+#include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::occurrences;
+using scanhook::testing::run_sql;
 using scanhook::testing::TempDir;
 
 namespace {
 
-// A source and a target of the recording test plugin; `queue` is the [queue] section's body.
-std::string ini_for(const std::string& queue) {
-  return "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = "
-         "{dir}/plugins\n[queue]\n" +
-         queue +
-         "[source.arr]\nplugin = recorder\n[target.rec]\nplugin = recorder\nrecord = {dir}/rec\n";
-}
+// scanhookd with a source and a target of the recording test plugin (`queue`:
+// the [queue] section's body), run once to fill its database (`fill`, given
+// its client) and stopped cleanly; each of `damage` (SQL changing one row)
+// then runs on the file as the sqlite3 CLI would, and the daemon starts again.
+class DamagedRun {
+ public:
+  DamagedRun(const std::string& queue, const std::function<void(const DaemonClient&)>& fill,
+             const std::vector<std::string>& damage) {
+    std::filesystem::create_directories(dir_ / "plugins");
+    std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
+                               dir_ / "plugins" / "recorder.so");
+    const std::string ini =
+        "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = "
+        "{dir}/plugins\n[queue]\n" +
+        queue +
+        "[source.arr]\nplugin = recorder\n[target.rec]\nplugin = recorder\nrecord = {dir}/rec\n";
+    {
+      DaemonProcess first(dir_.path(), ini);
+      REQUIRE(first.wait_until_listening());
+      fill(DaemonClient(first.url()));
+      first.send_signal(SIGTERM);
+      REQUIRE(first.wait_for_exit() == 0);
+    }
+    for (const auto& sql : damage) REQUIRE(run_sql(dir_ / "scanhook.db", sql) == 1);
+    daemon_ = std::make_unique<DaemonProcess>(dir_.path(), ini);
+    REQUIRE(daemon_->wait_until_listening());
+    client_ = std::make_unique<DaemonClient>(daemon_->url());
+  }
 
-void install_recorder(const TempDir& dir) {
-  std::filesystem::create_directories(dir / "plugins");
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                             dir / "plugins" / "recorder.so");
-}
+  DaemonProcess& daemon() { return *daemon_; }
+  const DaemonClient& client() const { return *client_; }
 
-// Runs SQL on the stopped daemon's file directly, as the sqlite3 CLI would.
-void run_sql(const std::filesystem::path& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  const std::string message = error ? error : "";
-  sqlite3_free(error);
-  REQUIRE(sqlite3_changes(db) == 1);
-  sqlite3_close(db);
-  REQUIRE(message.empty());
-  REQUIRE(rc == SQLITE_OK);
-}
+ private:
+  TempDir dir_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::unique_ptr<DaemonClient> client_;
+};
 
-void stop(DaemonProcess& daemon) {
-  daemon.send_signal(SIGTERM);
-  REQUIRE(daemon.wait_for_exit() == 0);
-}
-
-void post_folder(const DaemonClient& client, const std::string& folder) {
-  REQUIRE(client.post("/triggers/arr", R"({"paths": [")" + folder + R"("]})", "application/json")
-              .status == 200);
-}
-
-std::size_t occurrences(const std::string& text, const std::string& part) {
-  std::size_t count = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
-  return count;
+void post_folders(const DaemonClient& client) {
+  for (const char* folder : {"/tv/One", "/tv/Two", "/tv/Three"})
+    REQUIRE(client
+                .post("/triggers/arr", std::string(R"({"paths": [")") + folder + R"("]})",
+                      "application/json")
+                .status == 200);
 }
 
 }  // namespace
 
 TEST_CASE("a queued folder whose path is not UTF-8 is left out of /api/queue, the rest listed",
           "[storage]") {
-  TempDir dir;
-  install_recorder(dir);
-  const std::string ini = ini_for("minimum_age = 1h\n");
-  {
-    DaemonProcess daemon(dir.path(), ini);
-    REQUIRE(daemon.wait_until_listening());
-    const DaemonClient client(daemon.url());
-    for (const char* folder : {"/tv/One", "/tv/Two", "/tv/Three"}) post_folder(client, folder);
-    stop(daemon);
-  }
-  run_sql(dir / "scanhook.db",
-          "UPDATE folders SET path = CAST(x'2f74762fc3' AS TEXT) WHERE path = '/tv/Two'");
-  run_sql(dir / "scanhook.db",
-          "UPDATE deliveries SET attempts = 'many' WHERE folder_id = "
-          "(SELECT id FROM folders WHERE path = '/tv/Three')");
-
-  DaemonProcess daemon(dir.path(), ini);
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  DamagedRun run("minimum_age = 1h\n", post_folders,
+                 {"UPDATE folders SET path = CAST(x'2f74762fc3' AS TEXT) WHERE path = '/tv/Two'",
+                  "UPDATE deliveries SET attempts = 'many' WHERE folder_id = "
+                  "(SELECT id FROM folders WHERE path = '/tv/Three')"});
+  auto& daemon = run.daemon();
+  const auto& client = run.client();
   for (int listing = 0; listing < 2; ++listing) {
     const auto queue = client.get_json("/api/queue");
     const auto folders = queue->getArray("folders");
@@ -110,25 +104,17 @@ TEST_CASE("a queued folder whose path is not UTF-8 is left out of /api/queue, th
 TEST_CASE(
     "a history row with text for its finish time is left out of /api/history, the rest listed",
     "[storage]") {
-  TempDir dir;
-  install_recorder(dir);
-  const std::string ini = ini_for("minimum_age = 0s\n");
-  {
-    DaemonProcess daemon(dir.path(), ini);
-    REQUIRE(daemon.wait_until_listening());
-    const DaemonClient client(daemon.url());
-    for (const char* folder : {"/tv/One", "/tv/Two", "/tv/Three"}) post_folder(client, folder);
-    REQUIRE(scanhook::testing::eventually(
-        [&] { return client.get_json("/api/history")->getArray("history")->size() == 3; }));
-    stop(daemon);
-  }
-  // Text sorts after every number in SQLite: start-up's pruning keeps the row.
-  run_sql(dir / "scanhook.db",
-          "UPDATE history SET finished_at = 'yesterday' WHERE folder = '/tv/Two'");
-
-  DaemonProcess daemon(dir.path(), ini);
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  DamagedRun run("minimum_age = 0s\n",
+                 [](const DaemonClient& client) {
+                   post_folders(client);
+                   REQUIRE(scanhook::testing::eventually([&] {
+                     return client.get_json("/api/history")->getArray("history")->size() == 3;
+                   }));
+                 },
+                 // Text sorts after every number in SQLite: start-up's pruning keeps the row.
+                 {"UPDATE history SET finished_at = 'yesterday' WHERE folder = '/tv/Two'"});
+  auto& daemon = run.daemon();
+  const auto& client = run.client();
   const auto answer = client.get_json("/api/history");
   const auto history = answer->getArray("history");
   REQUIRE(history->size() == 2);
@@ -144,24 +130,16 @@ TEST_CASE(
 TEST_CASE(
     "a dead letter whose headers are not JSON is left out of /api/deadletters and not replayed",
     "[storage]") {
-  TempDir dir;
-  install_recorder(dir);
-  const std::string ini = ini_for("minimum_age = 1h\n");
-  {
-    DaemonProcess daemon(dir.path(), ini);
-    REQUIRE(daemon.wait_until_listening());
-    const DaemonClient client(daemon.url());
-    for (int letter = 0; letter < 2; ++letter)  // a relative path: refused at the door, kept
-      REQUIRE(
-          client.post("/triggers/arr", R"({"paths": ["tv/Show"]})", "application/json").status ==
-          400);
-    stop(daemon);
-  }
-  run_sql(dir / "scanhook.db", "UPDATE dead_letters SET headers = '[[\"Host\"' WHERE id = 1");
-
-  DaemonProcess daemon(dir.path(), ini);
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
+  DamagedRun run(
+      "minimum_age = 1h\n",
+      [](const DaemonClient& client) {
+        for (int letter = 0; letter < 2; ++letter)  // a relative path: refused at the door, kept
+          REQUIRE(client.post("/triggers/arr", R"({"paths": ["tv/Show"]})", "application/json")
+                      .status == 400);
+      },
+      {"UPDATE dead_letters SET headers = '[[\"Host\"' WHERE id = 1"});
+  auto& daemon = run.daemon();
+  const auto& client = run.client();
   const auto answer = client.get_json("/api/deadletters");
   const auto letters = answer->getArray("dead_letters");
   REQUIRE(letters->size() == 1);

@@ -61,6 +61,23 @@ TEST_CASE("an instance section is its role, an underscore, then the instance nam
   CHECK(config.find(Role::target, "log")->plugin_config.string("prefix") == "scan");
 }
 
+TEST_CASE("a notify section is NOTIFY, an underscore, then the notifier's name", "[environment]") {
+  const auto ini = with_environment(
+      "[notify.discord]\nurl = https://discord.com/api/webhooks/1/from-file\n[target.log]\n",
+      {"SCANHOOK__NOTIFY_DISCORD__URL=https://discord.com/api/webhooks/1/from-env",
+       "SCANHOOK__NOTIFY_DISCORD__USERNAME=media bot", "SCANHOOK__NOTIFY_OPS__PLUGIN=webhook",
+       "SCANHOOK__NOTIFY_OPS__URL=http://127.0.0.1:8080/hook"});
+  const auto config = validate_config(ini, built_plugins());
+  const auto* discord = config.find(Role::notify, "discord");
+  REQUIRE(discord != nullptr);
+  CHECK(discord->plugin_config.string("url") == "https://discord.com/api/webhooks/1/from-env");
+  CHECK(discord->plugin_config.string("username") == "media bot");
+  const auto* ops = config.find(Role::notify, "ops");
+  REQUIRE(ops != nullptr);  // the file had no such section: the variables added it
+  CHECK(ops->plugin->name() == "webhook");
+  CHECK(ops->plugin_config.string("url") == "http://127.0.0.1:8080/hook");
+}
+
 TEST_CASE("a secret from the environment replaces the file's KEY_file", "[environment]") {
   const auto ini = with_environment("[source.sonarr]\ntoken_file = /nonexistent/token\n",
                                     {"SCANHOOK__SOURCE_SONARR__TOKEN=from-env"});

@@ -64,6 +64,30 @@ TEST_CASE("the banner names a source's token and the server's credentials withou
   CHECK_THAT(text, Contains("scanned 1m30s after"));
 }
 
+TEST_CASE("the banner suggests a lower minimum_age only above the 30s it suggests", "[banner]") {
+  const auto banner_at = [](const std::string& age) {
+    return banner_of("[queue]\nminimum_age = " + age + "\n[source.sonarr]\n", "http://nas:3030");
+  };
+  CHECK_THAT(banner_at("10m"), Contains("lower it (e.g. 30s) to see scans sooner"));
+  CHECK_THAT(banner_at("31s"), Contains("lower it (e.g. 30s)"));
+  for (const std::string age : {"30s", "1s", "0s"}) {
+    INFO(age);
+    const std::string text = banner_at(age);
+    CHECK_THAT(text, Contains("([queue] minimum_age = " + age + ")") && !Contains("lower it"));
+  }
+}
+
+TEST_CASE("a source that finds changes itself is not said to be polled", "[banner]") {
+  const std::string text = banner_of(
+      "[source.media]\nplugin = inotify\npath = /tmp\n[source.cloud]\nplugin = rclone\n"
+      "remote = gdrive:\n",
+      "http://nas:3030");
+  CHECK_THAT(text, Contains("source media (inotify): scanhookd finds the changes itself (no "
+                            "webhook), nothing to set up in an app\n"));
+  CHECK_THAT(text, Contains("source cloud (rclone): scanhookd finds the changes itself"));
+  CHECK_THAT(text, !Contains("polled"));
+}
+
 TEST_CASE("a wildcard listen address is shown as this machine's name, IPv6 in brackets",
           "[banner]") {
   CHECK(webhook_base_url("127.0.0.1", 3030) == "http://127.0.0.1:3030");

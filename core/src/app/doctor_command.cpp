@@ -1,10 +1,12 @@
 #include "scanhook/core/app/doctor_command.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <random>
 
 #include "scanhook/core/pipeline/path_rules.hpp"
+#include "scanhook/core/pipeline/presence_check.hpp"
 #include "scanhook/core/plugins/instance_host.hpp"
 #include "scanhook/core/plugins/target_descriptions.hpp"
 #include "scanhook/core/store/database.hpp"
@@ -43,22 +45,48 @@ constexpr const char* kRememberedFolders = R"sql(
                         WHERE folder != '' AND folder NOT IN (SELECT path FROM folders)
                         GROUP BY folder ORDER BY id DESC LIMIT 20))sql";
 
+// The doctor knows no file events: only the folders themselves are checked.
+constexpr std::chrono::milliseconds kNoFiles{0};
+
 std::string verdict_text(const Result& result) {
   std::string text = status_name(result.status);
   if (!result.reason.empty()) text += ": " + result.reason;
   return text;
 }
 
+// What the probe found. Only a target that describes its server has asked
+// one and had the credentials taken; another (log, command) says what it
+// checked, or is only known to have passed its own probe.
+std::string probe_text(const InstanceConfig& target, const Result& probe,
+                       const Describable* describable) {
+  if (probe.status != Status::ok) return "PROBLEM: " + verdict_text(probe);
+  if (describable) return "reachable, credentials accepted";
+  if (!probe.reason.empty()) return probe.reason;
+  return "its probe passed (the " + target.plugin->name() + " plugin does not say what it checks)";
+}
+
+// require_exists: is the folder (and what it stands for locally) on this
+// machine now? Files named by events are the daemon's, not known here.
+bool examine_presence(const PresenceCheck& presence, const std::string& path, std::ostream& out) {
+  const std::string missing = presence.missing(path, now_millis());
+  if (missing.empty()) {
+    out << "    require_exists: " << presence.local_path(path) << " exists\n";
+    return true;
+  }
+  out << "    require_exists: PROBLEM: " << missing
+      << " (the target gets the folder only once it does)\n";
+  return false;
+}
+
 // One target: what it says of its server (or its probe), then each path. True when all is well.
 bool examine(const InstanceConfig& target, Target& instance, Describable* describable,
-             const std::vector<std::string>& paths, std::ostream& out) {
+             const PresenceCheck* presence, const std::vector<std::string>& paths,
+             std::ostream& out) {
   bool healthy = true;
   const TargetDescription description = describe_target(instance, describable);
   const Result& probe = description.state;
   out << "target " << target.instance << " (plugin " << target.plugin->name() << " "
-      << target.plugin->descriptor().version << "): "
-      << (probe.status == Status::ok ? "reachable, credentials accepted"
-                                     : "PROBLEM: " + verdict_text(probe))
+      << target.plugin->descriptor().version << "): " << probe_text(target, probe, describable)
       << "\n";
   healthy = probe.status == Status::ok;
   if (!describable) {
@@ -105,6 +133,7 @@ bool examine(const InstanceConfig& target, Target& instance, Describable* descri
       out << "    " << request.method << " " << request.url << "\n";
       if (!request.body.empty()) out << "      " << request.body << "\n";
     }
+    if (presence) healthy = examine_presence(*presence, path, out) && healthy;
   }
   return healthy;
 }
@@ -155,9 +184,22 @@ int run_doctor(const Config& config, const std::vector<std::string>& given, std:
           << "\n";
       return 78;
     }
-    healthy =
-        examine(target, *std::static_pointer_cast<Target>(made), host.describable(), paths, out) &&
-        healthy;
+    std::unique_ptr<PresenceCheck> presence;
+    if (target.settings.boolean("require_exists")) {
+      try {
+        presence = std::make_unique<PresenceCheck>(
+            target.instance, target.settings.list("local_rewrite"),
+            target.settings.duration("exists_timeout"), std::make_shared<ExpectedFiles>(kNoFiles),
+            std::make_shared<FileDigests>());
+      } catch (const std::invalid_argument& bad_rule) {
+        out << "target " << target.instance << ": PROBLEM: [" << target.section
+            << "] local_rewrite: " << bad_rule.what() << "\n";
+        return 78;
+      }
+    }
+    healthy = examine(target, *std::static_pointer_cast<Target>(made), host.describable(),
+                      presence.get(), paths, out) &&
+              healthy;
   }
   if (targets == 0) {
     out << "no [target.NAME] is configured: nothing would be scanned\n";

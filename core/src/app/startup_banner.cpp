@@ -10,6 +10,10 @@ namespace scanhook::core {
 
 namespace {
 
+// The minimum_age the banner suggests while trying scanhook out; at or below
+// it there is nothing to lower.
+constexpr std::chrono::seconds kTryingOutAge{30};
+
 // Where each product's own webhook dialog is (the README's set-up sections).
 struct WebhookDialog {
   const char* product;
@@ -63,8 +67,10 @@ std::vector<std::string> startup_banner(const Config& config, const std::string&
     if (instance.role != Role::source) continue;
     const std::string& plugin = instance.plugin->name();
     if (instance.kind != kWebhookSource) {
+      // Some poll (rclone), some watch (inotify): say only what holds for both.
       lines.push_back("source " + instance.instance + " (" + plugin +
-                      "): polled by scanhookd, nothing to set up in the app");
+                      "): scanhookd finds the changes itself (no webhook), nothing to set up in "
+                      "an app");
       continue;
     }
     const auto dialog = dialogs().find(plugin);
@@ -89,11 +95,14 @@ std::vector<std::string> startup_banner(const Config& config, const std::string&
         "and password)");
 
   const std::string age = duration_text(config.queue.minimum_age);
-  lines.push_back("a change is scanned " + age +
-                  " after the last event for its folder ([queue] minimum_age = " + age +
-                  "): the app may still be moving or renaming files until then, and several "
-                  "events for one folder become one scan; lower it (e.g. 30s) to see scans "
-                  "sooner while trying things out");
+  std::string wait = "a change is scanned " + age +
+                     " after the last event for its folder ([queue] minimum_age = " + age +
+                     "): the app may still be moving or renaming files until then, and several "
+                     "events for one folder become one scan";
+  if (config.queue.minimum_age > kTryingOutAge)
+    wait += "; lower it (e.g. " + duration_text(kTryingOutAge) +
+            ") to see scans sooner while trying things out";
+  lines.push_back(wait);
 
   std::vector<std::string> targets;
   bool only_log = true;

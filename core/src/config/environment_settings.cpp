@@ -19,7 +19,7 @@ std::string lower(std::string text) {
 // "SOURCE_SONARR" -> "source.sonarr"; "SERVER" -> "server".
 std::string section_name(const std::string& word) {
   std::string name = lower(word);
-  for (const char* role : {"source_", "target_", "service_"}) {
+  for (const char* role : {"source_", "target_", "service_", "notify_"}) {
     const std::string prefix = role;
     if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0)
       return prefix.substr(0, prefix.size() - 1) + "." + name.substr(prefix.size());

@@ -186,10 +186,11 @@ void Dispatcher::probe(Worker& worker) {
     note_answer(worker, answer.status == Status::ok, now_millis());
     if (answer.status == Status::ok) {
       worker.paused = false;
+      worker.last_error_past = true;
       resumed = true;
     } else {
       changed = worker.last_error != answer.reason;
-      worker.last_error = answer.reason;
+      note_error(worker, answer.reason, now_millis());
       worker.next_probe = now_millis() + settings_.probe_interval.count();
     }
   }
@@ -288,7 +289,10 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   {
     std::lock_guard lock(mutex_);
     worker.last_delivery = finished;
-    if (!last_error.empty()) worker.last_error = last_error;
+    if (!last_error.empty())
+      note_error(worker, last_error, finished);
+    else if (!sent.empty() && answered)
+      worker.last_error_past = true;  // a clean batch: the target works again
     if (!sent.empty()) note_answer(worker, answered, finished);
     if (unavailable) {
       worker.paused = true;
@@ -319,7 +323,7 @@ bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {
     std::lock_guard lock(mutex_);
     worker.paused = true;
     worker.next_probe = next_probe = pause->until;
-    worker.last_error = pause->error;
+    note_error(worker, pause->error, now_millis());
     note_answer(worker, false, now_millis());
   }
   logger_.warning("target " + worker.slot.name + " was found unavailable by " + pause->instance +
@@ -383,6 +387,12 @@ void Dispatcher::note_answer(Worker& worker, bool succeeded, Millis at) {
     worker.failing_since = at;
 }
 
+void Dispatcher::note_error(Worker& worker, const std::string& reason, Millis at) {
+  worker.last_error = reason;
+  worker.last_error_at = at;
+  worker.last_error_past = false;
+}
+
 Millis Dispatcher::failing_since(const std::string& target) const {
   std::lock_guard lock(mutex_);
   for (const auto& worker : workers_)
@@ -397,7 +407,8 @@ std::vector<TargetState> Dispatcher::states() {
     for (const auto& worker : workers_)
       states.push_back({worker->slot.name, worker->stage, worker->paused, worker->last_error,
                         worker->paused ? worker->next_probe : 0, worker->last_delivery, 0,
-                        worker->failing_since, worker->last_answer});
+                        worker->failing_since, worker->last_answer, worker->last_error_at,
+                        worker->last_error_past});
   }
   for (auto& state : states) state.queued = queue_.delivery_count(state.name);
   return states;

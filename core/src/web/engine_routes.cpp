@@ -20,6 +20,7 @@
 #include "scanhook/core/text/utf8_text.hpp"
 #include "scanhook/core/web/dead_letter_routes.hpp"
 #include "scanhook/core/web/history_routes.hpp"
+#include "scanhook/core/web/query_parameters.hpp"
 
 namespace scanhook::core {
 
@@ -322,6 +323,9 @@ void Engine::scan_route(const HttpRequest& request, const Respond& respond) {
 }
 
 HttpReply Engine::queue_route(const HttpRequest& request) {
+  const std::string unknown =
+      unknown_parameter(request, {"limit", "offset"}, "the queue takes limit and offset");
+  if (!unknown.empty()) return json_error(400, unknown);
   const Page page = page_of(request);
   if (!page.error.empty()) return json_error(400, page.error);
   auto body = object();
@@ -369,6 +373,8 @@ HttpReply Engine::targets_route() {
     item->set("paused", state.paused);
     item->set("blocked", blocked);
     item->set("last_error", state.last_error);
+    item->set("last_error_at", state.last_error_at);
+    item->set("last_error_past", state.last_error_past);
     item->set("next_attempt", state.next_attempt);
     item->set("last_delivery", state.last_delivery);
     item->set("queued", state.queued);

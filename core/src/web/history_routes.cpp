@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "scanhook/config_value.hpp"
-#include "scanhook/core/config/suggestion.hpp"
 #include "scanhook/core/http/api_reply.hpp"
 #include "scanhook/core/text/utf8_text.hpp"
+#include "scanhook/core/web/query_parameters.hpp"
 
 namespace scanhook::core {
 
@@ -67,13 +67,11 @@ bool text_value(const std::string& name, const std::string& value, std::size_t m
 HistoryFilter history_filter_of(const HttpRequest& request, std::string& error) {
   HistoryFilter filter;
   std::vector<std::string> seen;
+  error = unknown_parameter(
+      request, kParameters,
+      "the history takes limit, offset, path, source, target, outcome, since and until");
+  if (!error.empty()) return filter;
   for (const auto& [name, value] : request.query) {
-    if (std::find(kParameters.begin(), kParameters.end(), name) == kParameters.end()) {
-      error = "unknown parameter \"" + utf8_text(name).substr(0, 100) + "\"" +
-              did_you_mean(name, kParameters) + "; the history takes " +
-              "limit, offset, path, source, target, outcome, since and until";
-      return filter;
-    }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       error = name + " is given twice";
       return filter;

@@ -99,11 +99,15 @@ export async function renderDashboard(main) {
       ['Target', 'State', 'Queued', 'Failing since', 'Last error'],
       targets.value.targets.map((t) => {
         const state = targetState(t);
-        const why = t.blocked || t.last_error || (state === 'unknown' ? 'not tried since start-up' : '');
+        // An error the target has recovered from is its past: shown muted, with its time.
+        const past = t.last_error && t.last_error_past;
+        const why = t.blocked || (past ? '' : t.last_error) || (state === 'unknown' ? 'not tried since start-up' : '');
         // The folders stay queued while a target fails: say for how long, and how many wait.
         return [h('a', { href: '#/targets' }, t.name), h('span', { class: `badge badge-${state}` }, state),
           String(t.queued), t.failing_since ? timeNode(t.failing_since) : '—',
-          why ? h('span', { class: state === 'unknown' ? 'muted small' : 'error-text' }, why) : '—'];
+          why ? h('span', { class: state === 'unknown' ? 'muted small' : 'error-text' }, why)
+            : past ? h('span', { class: 'muted small' }, 'recovered; earlier (', timeNode(t.last_error_at), '): ', t.last_error)
+              : '—'];
       }), 'No targets are configured.')));
   }
 

@@ -50,8 +50,9 @@ export async function renderTargets(main) {
         : `version unknown (the ${d.plugin} plugin ${d.plugin_version} does not describe its server)`;
       detail.append(h('dl', { class: 'plan-steps' },
         h('dt', {}, 'Server'), h('dd', { class: 'server-version' }, server),
+        // Only a target that describes its server asked one; another says what its probe checked.
         h('dt', {}, 'Answers'), h('dd', {}, d.state === 'ok'
-          ? h('span', { class: 'badge badge-ok' }, 'reachable, credentials accepted')
+          ? h('span', { class: 'badge badge-ok' }, d.describes ? 'reachable, credentials accepted' : (d.reason || 'its probe passed'))
           : h('span', { class: 'error-text' }, `${d.state}: ${d.reason}`))));
       if (d.describes && d.state === 'ok')
         detail.append(table(`Libraries of ${target.name}`, ['Library', 'Id', 'Folders'],

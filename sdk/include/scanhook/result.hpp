@@ -29,6 +29,13 @@ struct Result {
   std::string reason;
 
   static Result ok() { return {}; }
+  // SDK 1.2: an ok answer of probe() may say what the probe checked ("runs
+  // /usr/local/bin/after-scan (...; not run to check)"): `scanhookd doctor`
+  // and the targets view show it instead of "reachable", which only a target
+  // that describes its server can claim. The dispatcher ignores it.
+  static Result ok(std::string checked) {
+    return {Status::ok, std::chrono::seconds{0}, std::move(checked)};
+  }
   static Result retry(std::string why, std::chrono::seconds after = std::chrono::seconds{0}) {
     return {Status::retry, after, std::move(why)};
   }

@@ -2,7 +2,8 @@
 // sets KEY in [SECTION] as if the INI file said it, replacing what the file
 // says for that key. SECTION and KEY are case-insensitive; an instance
 // section's dot is the first underscore after its role: SCANHOOK__SOURCE_SONARR__TOKEN
-// is [source.sonarr] token, SCANHOOK__TARGET_PLEX_4K__URL is [target.plex_4k] url.
+// is [source.sonarr] token, SCANHOOK__TARGET_PLEX_4K__URL is [target.plex_4k] url,
+// SCANHOOK__NOTIFY_DISCORD__URL is [notify.discord] url.
 // A section the file lacks is added (SCANHOOK__SOURCE_SONARR4K__PLUGIN=sonarr
 // creates [source.sonarr4k]). A repeatable key (rewrite, include, exclude,
 // anchor) takes one value per line of the variable. The result is validated

@@ -67,6 +67,11 @@ struct TargetState {
   // When the target last answered a batch or a probe (0: not since start-up,
   // so whether it works is unknown).
   Millis last_answer = 0;
+  // When last_error was last seen (0: none since start-up), and whether a
+  // batch was delivered or a probe answered since: then it is kept as the
+  // target's past, not its present.
+  Millis last_error_at = 0;
+  bool last_error_past = false;
 };
 
 class Dispatcher {
@@ -97,6 +102,8 @@ class Dispatcher {
     // Guarded by Dispatcher::mutex_.
     bool paused = false;
     std::string last_error;
+    Millis last_error_at = 0;
+    bool last_error_past = false;
     Millis next_probe = 0;
     Millis last_delivery = 0;
     Millis failing_since = 0;
@@ -117,6 +124,7 @@ class Dispatcher {
   bool record(Worker& worker, const std::vector<Delivery>& deliveries);
   // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
   static void note_answer(Worker& worker, bool succeeded, Millis at);
+  static void note_error(Worker& worker, const std::string& reason, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);
   std::string missing_anchor() const;
   // A target paused or answering again, for the notifiers (logged if it cannot be kept).
