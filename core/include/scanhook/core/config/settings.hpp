@@ -53,13 +53,13 @@ struct ServerSettings {
   std::string password;
   std::chrono::milliseconds session_idle_timeout{};  // at least 1s
   bool allow_unauthenticated = false;
-  std::size_t max_body_size = 0;                   // bytes, at least 1
-  std::size_t max_paths_per_request = 0;           // at least 1
-  std::vector<std::string> server_names;           // Host values (name, name:port, [v6]:port)
-  std::vector<std::string> trusted_proxies;        // CIDRs (TrustedProxies::check)
-  std::chrono::milliseconds request_timeout{};     // at least 100ms
-  int threads = 0;                                 // HTTP workers, 1 to 1024
-  std::chrono::milliseconds header_timeout{};      // at least 100ms
+  std::size_t max_body_size = 0;                // bytes, at least 1
+  std::size_t max_paths_per_request = 0;        // at least 1
+  std::vector<std::string> server_names;        // each server_name: a Host (name[:port], [v6]:port)
+  std::vector<std::string> trusted_proxies;     // CIDRs (TrustedProxies::check)
+  std::chrono::milliseconds request_timeout{};  // at least 100ms
+  int threads = 0;                              // HTTP workers, 1 to 1024
+  std::chrono::milliseconds header_timeout{};   // at least 100ms
   std::chrono::milliseconds keep_alive_timeout{};  // at least 100ms
   std::size_t min_body_rate = 0;                   // bytes per second, at least 1
   std::size_t max_connections = 0;                 // at least 1
@@ -106,7 +106,7 @@ struct TargetSettings {
   bool scan_origin = false;
   bool required = true;
   bool require_exists = false;
-  std::vector<std::string> local_rewrites;  // "FROM => TO", for require_exists
+  std::vector<std::string> local_rewrites;  // each local_rewrite: "FROM => TO", for require_exists
   std::chrono::milliseconds exists_timeout{};
 };
 
