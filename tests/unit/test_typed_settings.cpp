@@ -71,6 +71,8 @@ TEST_CASE("[server] reaches the core typed, with its defaults", "[config][settin
   CHECK(server.listen.host == "127.0.0.1");
   CHECK(server.listen.port == 3030);
   CHECK(server.database == "state/scanhook.db");
+  CHECK(server.database_password.empty());
+  CHECK(server.instance_name.empty());
   CHECK(server.username.empty());
   CHECK_FALSE(server.has_credentials());
   CHECK(server.session_idle_timeout == 12h);
@@ -91,21 +93,23 @@ TEST_CASE("[server] reaches the core typed, with its defaults", "[config][settin
 }
 
 TEST_CASE("[server] values reach their fields in their units", "[config][settings]") {
-  const auto server = validate(
-                          "[server]\nlisten = [::1]:8080\ndatabase = /var/lib/x.db\n"
-                          "instance_name = nas\nusername = admin\npassword = pw\n"
-                          "session_idle_timeout = 90m\nallow_unauthenticated = true\n"
-                          "max_body_size = 1024\nmax_paths_per_request = 7\n"
-                          "server_name = a.example\nserver_name = b.example:3030\n"
-                          "trusted_proxies = 10.0.0.0/8\nrequest_timeout = 1500ms\nthreads = 3\n"
-                          "header_timeout = 2s\nkeep_alive_timeout = 1m\nmin_body_rate = 10\n"
-                          "max_connections = 20\nmax_connections_per_client = 5\n"
-                          "access_log = false\nlog_level = DEBUG\n")
-                          .server;
+  const auto server =
+      validate(
+          "[server]\nlisten = [::1]:8080\ndatabase = /var/lib/x.db\ndatabase_password = dbpw\n"
+          "instance_name = nas\nusername = admin\npassword = pw\n"
+          "session_idle_timeout = 90m\nallow_unauthenticated = true\n"
+          "max_body_size = 1024\nmax_paths_per_request = 7\n"
+          "server_name = a.example\nserver_name = b.example:3030\n"
+          "trusted_proxies = 10.0.0.0/8\nrequest_timeout = 1500ms\nthreads = 3\n"
+          "header_timeout = 2s\nkeep_alive_timeout = 1m\nmin_body_rate = 10\n"
+          "max_connections = 20\nmax_connections_per_client = 5\n"
+          "access_log = false\nlog_level = DEBUG\n")
+          .server;
   CHECK(server.listen.text == "[::1]:8080");
   CHECK(server.listen.host == "::1");
   CHECK(server.listen.port == 8080);
   CHECK(server.database == "/var/lib/x.db");
+  CHECK(server.database_password == "dbpw");
   CHECK(server.instance_name == "nas");
   CHECK(server.username == "admin");
   CHECK(server.password == "pw");
