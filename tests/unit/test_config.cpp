@@ -4,10 +4,10 @@
 
 #include "scanhook/core/config/config.hpp"
 #include "scanhook/core/config/ini_file.hpp"
+#include "support/config_refusal.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
-using scanhook::core::ConfigError;
 using scanhook::core::parse_ini;
 using scanhook::core::PluginCatalog;
 using scanhook::core::Role;
@@ -27,13 +27,7 @@ scanhook::core::Config validate(const std::string& text) {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    validate(text);
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  FAIL("the configuration was accepted:\n" << text);
-  return {};
+  return scanhook::testing::config_refusal([&] { validate(text); }, text);
 }
 
 }  // namespace
@@ -68,7 +62,7 @@ TEST_CASE("plugin keys get their defaults and the core's keys their own", "[conf
   CHECK(paint->plugin_config.integer("count") == 7);
   CHECK(paint->plugin_config.string("api_key") == "k");
   CHECK_FALSE(paint->plugin_config.has("rewrite"));
-  CHECK(config.server.string("listen") == "127.0.0.1:3030");
+  CHECK(config.server.listen.text == "127.0.0.1:3030");
   CHECK(config.queue.minimum_age == std::chrono::minutes(10));
 }
 
@@ -127,9 +121,8 @@ TEST_CASE("server_name, trusted_proxies and max_paths_per_request are checked on
   const auto config = validate(
       "[server]\nserver_name = a.example\nserver_name = [fd00::5]:3030\n"
       "trusted_proxies = 127.0.0.1\n");
-  CHECK(config.server.list("server_name") ==
-        std::vector<std::string>{"a.example", "[fd00::5]:3030"});
-  CHECK(config.server.integer("max_paths_per_request") == 10000);
+  CHECK(config.server.server_names == std::vector<std::string>{"a.example", "[fd00::5]:3030"});
+  CHECK(config.server.max_paths_per_request == 10000);
 }
 
 TEST_CASE("a secret can come from a file or the environment instead of the INI", "[config]") {
@@ -193,11 +186,11 @@ TEST_CASE("[manual] holds the manual trigger's rewrites, filters and priority, c
   const auto config = validate(
       "[manual]\nrewrite = /downloads => /mnt/tv\nrewrite = ~^/m/(.*) => /mnt/movies/$1\n"
       "exclude = \\.partial$\npriority = 5\n");
-  CHECK(config.manual.list("rewrite") ==
+  CHECK(config.manual.rules.rewrite ==
         std::vector<std::string>{"/downloads => /mnt/tv", "~^/m/(.*) => /mnt/movies/$1"});
-  CHECK(config.manual.list("exclude") == std::vector<std::string>{"\\.partial$"});
-  CHECK(config.manual.integer("priority") == 5);
-  CHECK(validate("").manual.integer("priority") == 0);  // absent: defaults
+  CHECK(config.manual.rules.exclude == std::vector<std::string>{"\\.partial$"});
+  CHECK(config.manual.priority == 5);
+  CHECK(validate("").manual.priority == 0);  // absent: defaults
   CHECK_THAT(error_of("[manual]\nrewrite = /downloads to /mnt/tv\n"),
              Contains("test.ini:2: [manual] rewrite:"));
   CHECK_THAT(error_of("[manual]\ntoken = x\n"),

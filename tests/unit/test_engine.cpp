@@ -41,8 +41,7 @@ struct EngineRig {
       ini.replace(at, 5, dir.path().string());
     catalog = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugins));
     config = std::make_unique<Config>(validate_config(parse_ini(ini, "test.ini"), *catalog));
-    auth = std::make_unique<UserAuth>(config->server.string("username"),
-                                      config->server.string("password"));
+    auth = std::make_unique<UserAuth>(config->server.username, config->server.password);
     router.set_gate(
         [this](const HttpRequest& request, Access access) { return auth->gate(request, access); });
     engine = std::make_unique<Engine>(*config, metrics, auth.get());

@@ -3,6 +3,7 @@
 #include "scanhook/core/config/config.hpp"
 #include "scanhook/core/config/environment_settings.hpp"
 #include "scanhook/core/config/ini_file.hpp"
+#include "support/config_refusal.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::core::apply_environment;
@@ -27,13 +28,8 @@ IniFile with_environment(const std::string& text, const std::vector<std::string>
 }
 
 std::string validation_error(const IniFile& ini) {
-  try {
-    validate_config(ini, built_plugins());
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  FAIL("the configuration was accepted");
-  return {};
+  return scanhook::testing::config_refusal([&] { validate_config(ini, built_plugins()); },
+                                           ini.path);
 }
 
 }  // namespace
@@ -43,8 +39,8 @@ TEST_CASE("SCANHOOK__SECTION__KEY replaces the file's value of that key", "[envi
                                     {"SCANHOOK__SERVER__LISTEN=0.0.0.0:8080", "PATH=/usr/bin",
                                      "SCANHOOK__SERVER__USERNAME=admin"});
   const auto config = validate_config(ini, built_plugins());
-  CHECK(config.server.string("listen") == "0.0.0.0:8080");
-  CHECK(config.server.string("username") == "admin");
+  CHECK(config.server.listen.text == "0.0.0.0:8080");
+  CHECK(config.server.username == "admin");
 }
 
 TEST_CASE("an instance section is its role, an underscore, then the instance name",
@@ -54,7 +50,7 @@ TEST_CASE("an instance section is its role, an underscore, then the instance nam
       {"SCANHOOK__SOURCE_SONARR__TOKEN=from-env", "SCANHOOK__SOURCE_SONARR_4K__PLUGIN=sonarr",
        "SCANHOOK__TARGET_LOG__PREFIX=scan"});
   const auto config = validate_config(ini, built_plugins());
-  CHECK(config.find(Role::source, "sonarr")->settings.string("token") == "from-env");
+  CHECK(config.find(Role::source, "sonarr")->source().token == "from-env");
   const auto* second = config.find(Role::source, "sonarr_4k");
   REQUIRE(second != nullptr);  // the file had no such section: the variable added it
   CHECK(second->plugin->name() == "sonarr");
@@ -82,7 +78,7 @@ TEST_CASE("a secret from the environment replaces the file's KEY_file", "[enviro
   const auto ini = with_environment("[source.sonarr]\ntoken_file = /nonexistent/token\n",
                                     {"SCANHOOK__SOURCE_SONARR__TOKEN=from-env"});
   const auto config = validate_config(ini, built_plugins());
-  CHECK(config.find(Role::source, "sonarr")->settings.string("token") == "from-env");
+  CHECK(config.find(Role::source, "sonarr")->source().token == "from-env");
 }
 
 TEST_CASE("a repeatable key takes one value per line of the variable", "[environment]") {
@@ -90,7 +86,7 @@ TEST_CASE("a repeatable key takes one value per line of the variable", "[environ
                                     {"SCANHOOK__SOURCE_SONARR__REWRITE=/data/tv => /tv\n"
                                      "/data/anime => /anime\n"});
   const auto config = validate_config(ini, built_plugins());
-  CHECK(config.find(Role::source, "sonarr")->settings.list("rewrite") ==
+  CHECK(config.find(Role::source, "sonarr")->source().rules.rewrite ==
         std::vector<std::string>{"/data/tv => /tv", "/data/anime => /anime"});
 }
 

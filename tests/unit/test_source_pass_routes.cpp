@@ -6,6 +6,7 @@
 #include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/plugins/plugin_catalog.hpp"
 #include "scanhook/core/web/source_pass_routes.hpp"
+#include "support/config_refusal.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -74,13 +75,7 @@ Config validated(const TempDir& dir, const std::string& ini) {
 }
 
 std::string error_of(const TempDir& dir, const std::string& ini) {
-  try {
-    validated(dir, ini);
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  FAIL("the configuration was accepted:\n" << ini);
-  return {};
+  return scanhook::testing::config_refusal([&] { validated(dir, ini); }, ini);
 }
 
 }  // namespace
@@ -198,7 +193,7 @@ TEST_CASE("a pass is a URL segment of 8 or more safe characters, one per source,
                                          "\nsonarr = tv\n[source.tv]\nplugin = sonarr\n");
   const auto* autoscan = config.find(Role::source, "plex_autoscan");
   REQUIRE(autoscan != nullptr);
-  CHECK(autoscan->settings.string("pass") == kPass);
+  CHECK(autoscan->source().pass == kPass);
   CHECK(autoscan->plugin_config.string("sonarr") == "tv");
   CHECK(autoscan->plugin_config.string("radarr") == "radarr");  // the default
 

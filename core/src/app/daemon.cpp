@@ -34,14 +34,14 @@ namespace scanhook::core {
 
 namespace {
 
-void set_up_logging(const std::string& level) {
+void set_up_logging(LogPriority level) {
   Poco::AutoPtr<Poco::PatternFormatter> pattern(
       new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %q %s: %t"));
   Poco::AutoPtr<Poco::FormattingChannel> channel(
       new Poco::FormattingChannel(pattern, new Poco::ConsoleChannel));
   Poco::Logger::root().setChannel(channel);
-  Poco::Logger::root().setLevel(level);
-  Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+  Poco::Logger::root().setLevel(static_cast<int>(level));
+  Poco::Logger::setLevel("", static_cast<int>(level));
 }
 
 std::string kind_list(std::uint32_t kinds) {
@@ -210,24 +210,15 @@ void Daemon::load_configuration() {
         every_plugin ? PluginCatalog::scan(plugin_dir)
                      : PluginCatalog::load_named(plugin_dir, plugins_named_by(ini)));
     config_ = std::make_unique<Config>(validate_config(ini, *catalog_));
-    const auto where = [&](const char* key) { return ini.location(ini.line_of("server", key)); };
-    try {
-      set_up_logging(config_->server.string("log_level"));
-    } catch (const Poco::InvalidArgumentException&) {
-      throw ConfigError(where("log_level") + ": [server] log_level: \"" +
-                        config_->server.string("log_level") +
-                        "\" is not a level (fatal, critical, error, warning, notice, information, "
-                        "debug, trace)");
-    }
-    const auto [host, port] = parse_listen_address(config_->server.string("listen"));
-    const bool has_credentials =
-        !config_->server.string("username").empty() || !config_->server.string("password").empty();
-    if (!is_loopback_host(host) && !has_credentials &&
-        !config_->server.boolean("allow_unauthenticated"))
-      throw ConfigError(where("listen") + ": [server] listen: " + host +
+    const ServerSettings& server = config_->server;
+    set_up_logging(server.log_level);
+    const std::string& host = server.listen.host;
+    const bool has_credentials = server.has_credentials();
+    if (!is_loopback_host(host) && !has_credentials && !server.allow_unauthenticated)
+      throw ConfigError(config_->where("server", "listen") + ": " + host +
                         " is reachable from other machines and no username/password is set; "
                         "set [server] username and password, or allow_unauthenticated = true");
-    if (!is_loopback_host(host) && !has_credentials && config_->server.list("server_name").empty())
+    if (!is_loopback_host(host) && !has_credentials && server.server_names.empty())
       config_->warnings.push_back(
           "[server] listen: " + host +
           " without credentials answers only requests whose Host is loopback (others get 421); "
@@ -240,9 +231,6 @@ void Daemon::load_configuration() {
               .validate();
   } catch (const ConfigError& error) {
     config_error_ = error.what();
-  } catch (const std::invalid_argument& error) {
-    config_error_ =
-        ini.location(ini.line_of("server", "listen")) + ": [server] listen: " + error.what();
   }
 }
 
@@ -250,12 +238,11 @@ void Daemon::add_daemon_subsystems() {
   add_process_metrics(metrics_);
   // Subsystems start in this order and stop in reverse: the engine runs
   // before the server listens and until it has stopped.
+  const ServerSettings& server = config_->server;
   user_auth_ = std::make_unique<UserAuth>(
-      config_->server.string("username"), config_->server.string("password"),
-      std::chrono::duration_cast<std::chrono::seconds>(
-          config_->server.duration("session_idle_timeout")),
-      DoorRules{config_->server.list("server_name"),
-                TrustedProxies(config_->server.list("trusted_proxies"))});
+      server.username, server.password,
+      std::chrono::duration_cast<std::chrono::seconds>(server.session_idle_timeout),
+      DoorRules{server.server_names, TrustedProxies(server.trusted_proxies)});
   router_.set_gate([auth = user_auth_.get()](const HttpRequest& request, Access access) {
     return auth->gate(request, access);
   });
@@ -297,7 +284,7 @@ int Daemon::main(const ArgVec&) {
       std::cerr << "scanhookd: usage: scanhookd db check [--config FILE]\n";
       return EXIT_USAGE;
     }
-    return run_database_check(config_->server.string("database"), std::cout, std::cerr);
+    return run_database_check(config_->server.database, std::cout, std::cerr);
   }
   if (command_ == "doctor") return run_doctor(*config_, command_words_, std::cout);
   if (!command_.empty()) {
@@ -318,8 +305,7 @@ int Daemon::main(const ArgVec&) {
     return EXIT_OK;
   }
   logger().information("scanhookd %s started with %s", std::string(kVersion), config_->file);
-  const std::string base_url =
-      webhook_base_url(parse_listen_address(config_->server.string("listen")).first, http_->port());
+  const std::string base_url = webhook_base_url(config_->server.listen.host, http_->port());
   for (const auto& line : startup_banner(*config_, base_url)) logger().information(line);
   waitForTerminationRequest();
   logger().information("stopping");

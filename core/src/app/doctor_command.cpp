@@ -103,8 +103,8 @@ bool examine(const InstanceConfig& target, Target& instance, Describable* descri
       out << "\n";
     }
   }
-  const PathRules rules(target.settings.list("rewrite"), target.settings.list("include"),
-                        target.settings.list("exclude"));
+  const PathRuleSettings& configured = target.target().rules;
+  const PathRules rules(configured.rewrite, configured.include, configured.exclude);
   for (const auto& path : paths) {
     const Rewritten rewritten = rules.rewrite(path);
     const CheckedPath checked = check_path(rewritten.path);
@@ -141,7 +141,7 @@ bool examine(const InstanceConfig& target, Target& instance, Describable* descri
 // Without PATHs: the folders waiting in the configured database's queue and
 // the latest ones of its history (read-only; the daemon may be running).
 std::vector<std::string> remembered_folders(const Config& config, std::ostream& out) {
-  const std::string path = config.server.string("database");
+  const std::string& path = config.server.database;
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     out << "no PATH given, and no database at " << path << " yet: only the targets are checked\n";

@@ -61,8 +61,7 @@ std::string webhook_base_url(const std::string& listen_host, unsigned short port
 
 std::vector<std::string> startup_banner(const Config& config, const std::string& base_url) {
   std::vector<std::string> lines;
-  const bool server_credentials =
-      !config.server.string("username").empty() || !config.server.string("password").empty();
+  const bool server_credentials = config.server.has_credentials();
   for (const auto& instance : config.instances) {
     if (instance.role != Role::source) continue;
     const std::string& plugin = instance.plugin->name();
@@ -79,16 +78,16 @@ std::vector<std::string> startup_banner(const Config& config, const std::string&
                             ? std::string(dialog->second.product) + ", " + dialog->second.where
                             : "the " + plugin + " app's webhook settings") +
                        ": URL " + base_url + "/triggers/" + instance.instance;
-    const bool token = !instance.settings.string("token").empty();
+    const bool token = !instance.source().token.empty();
     if (token) line += "?token=<token of [" + instance.section + "]>";
     line += ", Method POST";
     if (server_credentials && !token)
       line += ", Username and Password: [server] username and password";
-    if (!instance.settings.string("pass").empty())
+    if (!instance.source().pass.empty())
       line += "; or URL " + base_url + "/<pass of [" + instance.section + "]> with nothing else";
     lines.push_back(line);
   }
-  if (is_loopback_host(parse_listen_address(config.server.string("listen")).first))
+  if (is_loopback_host(config.server.listen.host))
     lines.push_back(
         "listening on loopback only: the apps must run on this machine (for another "
         "machine or a container set [server] listen = 0.0.0.0:3030 with username "

@@ -13,9 +13,9 @@
 #include <sstream>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/config/core_keys.hpp"
 #include "scanhook/core/config/suggestion.hpp"
 #include "scanhook/core/http/trusted_proxies.hpp"
-#include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/pipeline/path_rules.hpp"
 
 namespace scanhook::core {
@@ -28,195 +28,6 @@ const char* role_name(Role role) {
     case Role::notify: return "notify";
   }
   return "unknown";
-}
-
-// ---- the core's keys -------------------------------------------------------
-
-namespace {
-
-constexpr std::int64_t kNoMax = std::numeric_limits<std::int64_t>::max();
-// More worker threads than this only cost memory: connections wait for a
-// worker without holding a thread (connection_reactor.hpp).
-constexpr std::int64_t kMaxWorkerThreads = 1024;
-constexpr const char* kNoClientInTime = "no client could send a request in time";
-constexpr const char* kWouldSpin = "0 would spin a core";
-
-}  // namespace
-
-const std::vector<CoreKey>& server_keys() {
-  static const std::vector<CoreKey> keys = {
-      {"listen", ConfigType::string, "127.0.0.1:3030", false, "address:port to listen on"},
-      {"plugin_dir", ConfigType::string, "", false,
-       "folder of plugin .so files (empty: ../lib/scanhook/plugins beside the binary)"},
-      {"database", ConfigType::string, "state/scanhook.db", false,
-       "SQLite file (relative paths start at the working directory), or "
-       "postgresql://user@host:port/db to share one queue between several scanhookd"},
-      {"database_password", ConfigType::secret, "", false,
-       "the PostgreSQL user's password (not for a SQLite file)"},
-      {"instance_name", ConfigType::string, "", false,
-       "this scanhookd's name in a shared PostgreSQL queue's history (empty: the host name)"},
-      {"username", ConfigType::string, "", false, "HTTP Basic user for the API and UI"},
-      {"password", ConfigType::secret, "", false, "HTTP Basic password for the API and UI"},
-      {"session_idle_timeout", ConfigType::duration, "12h", false,
-       "a web UI session ends after this long without a request", 1000, kNoMax,
-       "every login would end at once"},
-      {"allow_unauthenticated", ConfigType::boolean, "false", false,
-       "allow listening on a non-loopback address without credentials"},
-      {"max_body_size", ConfigType::integer, "16777216", false, "largest request body in bytes", 1,
-       kNoMax, "bytes"},
-      {"max_paths_per_request", ConfigType::integer, "10000", false,
-       "most paths one request may name (a webhook's files, ?dir=, \"paths\"): more get 413", 1},
-      {"server_name", ConfigType::string, nullptr, true,
-       "without credentials: a Host (name or name:port) served besides loopback's (repeatable)"},
-      {"trusted_proxies", ConfigType::string, nullptr, true,
-       "reverse proxies (CIDRs) whose X-Forwarded-For names the client (repeatable)"},
-      {"request_timeout", ConfigType::duration, "30s", false,
-       "a request body may take this long plus its size at min_body_rate; a reply's client "
-       "must take it within this",
-       100, kNoMax, kNoClientInTime},
-      {"threads", ConfigType::integer, "16", false,
-       "HTTP worker threads: they answer complete requests; connections need none", 1,
-       kMaxWorkerThreads, "worker threads; connections wait without one"},
-      {"header_timeout", ConfigType::duration, "10s", false,
-       "a request head (request line and headers) must arrive whole within this", 100, kNoMax,
-       kNoClientInTime},
-      {"keep_alive_timeout", ConfigType::duration, "10s", false,
-       "an idle keep-alive connection is closed after this", 100, kNoMax, kNoClientInTime},
-      {"min_body_rate", ConfigType::integer, "65536", false,
-       "bytes per second a request body is given on top of request_timeout", 1},
-      {"max_connections", ConfigType::integer, "4096", false,
-       "open connections at most; past it the longest-idle one is closed", 1},
-      {"max_connections_per_client", ConfigType::integer, "2048", false,
-       "open connections at most from one IP address (a reverse proxy is one)", 1},
-      {"access_log", ConfigType::boolean, "true", false, "log one line per HTTP request"},
-      {"log_level", ConfigType::string, "information", false,
-       "debug, information, warning or error"},
-  };
-  return keys;
-}
-
-const std::vector<CoreKey>& queue_keys() {
-  static const std::vector<CoreKey> keys = {
-      {"minimum_age", ConfigType::duration, "10m", false,
-       "how long a folder waits after its last event before it is scanned"},
-      {"anchor", ConfigType::path, nullptr, true,
-       "a file that must exist before anything is dispatched (repeatable)"},
-      {"retry_initial", ConfigType::duration, "30s", false,
-       "wait before the first retry of a folder; doubles (with jitter) on each retry", 1, kNoMax,
-       kWouldSpin},
-      {"retry_max", ConfigType::duration, "1h", false, "longest wait between two retries"},
-      {"probe_interval", ConfigType::duration, "30s", false,
-       "how often an unavailable target is probed until it answers", 1, kNoMax, kWouldSpin},
-      {"idle_interval", ConfigType::duration, "1s", false,
-       "how often an idle target looks for folders that became due", 1, kNoMax, kWouldSpin},
-      {"history_retention", ConfigType::duration, "30d", false,
-       "how long finished deliveries stay in the history"},
-      {"lease", ConfigType::duration, "60s", false,
-       "PostgreSQL: a delivery picked by one scanhookd is its own this long (one that dies "
-       "loses its picks after this)"},
-      {"dead_letter_count", ConfigType::integer, "100", false,
-       "most webhook bodies kept as dead letters (the oldest go first)", 0, kNoMax, "0 keeps none"},
-      {"dead_letter_bytes", ConfigType::integer, "67108864", false,
-       "most bytes of webhook bodies kept as dead letters", 0, kNoMax, "0 keeps none"},
-  };
-  return keys;
-}
-
-// [manual]: what a source section says, for the built-in /triggers/manual.
-const std::vector<CoreKey>& manual_keys() {
-  static const std::vector<CoreKey> keys = {
-      {"rewrite", ConfigType::string, nullptr, true,
-       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
-      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
-      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
-      {"priority", ConfigType::integer, "0", false, "added to each folder's priority"},
-  };
-  return keys;
-}
-
-const std::vector<CoreKey>& instance_keys(Role role) {
-  static const std::vector<CoreKey> source = {
-      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
-      {"rewrite", ConfigType::string, nullptr, true,
-       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
-      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
-      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
-      {"priority", ConfigType::integer, "0", false, "added to each event's priority"},
-      {"token", ConfigType::secret, "", false,
-       "token a webhook must send (X-Scanhook-Token header or ?token=)"},
-      {"origin_target", ConfigType::string, "", false,
-       "the target this source's events come from, never sent back to it (default: the target "
-       "of the same instance name)"},
-      {"pass", ConfigType::secret, "", false,
-       "a webhook source is also served at GET and POST /<pass>, the path being its credential "
-       "(plex_autoscan's SERVER_PASS); empty: off"},
-  };
-  static const std::vector<CoreKey> target = {
-      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
-      {"rewrite", ConfigType::string, nullptr, true,
-       "FROM => TO prefix or ~REGEX => TO path rewrite, first match applies (repeatable)"},
-      {"include", ConfigType::regex, nullptr, true, "only paths matching (repeatable)"},
-      {"exclude", ConfigType::regex, nullptr, true, "never paths matching (repeatable)"},
-      {"scan_delay", ConfigType::duration, "0s", false, "pause between two scans of this target"},
-      {"scan_origin", ConfigType::boolean, "false", false,
-       "also scan folders whose events came from this target's own source"},
-      {"required", ConfigType::boolean, "true", false,
-       "prepare-stage targets: the scan stage waits for this one even while it is unavailable"},
-      {"require_exists", ConfigType::boolean, "false", false,
-       "deliver a folder only once it exists on this machine (retried until exists_timeout)"},
-      {"local_rewrite", ConfigType::string, nullptr, true,
-       "FROM => TO: where a queued folder is on this machine, for require_exists (repeatable)"},
-      {"exists_timeout", ConfigType::duration, "1h", false,
-       "require_exists: a folder still missing this long after its first event is rejected"},
-  };
-  static const std::vector<CoreKey> service = {
-      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
-  };
-  static const std::vector<CoreKey> notify = {
-      {"plugin", ConfigType::string, nullptr, false, "plugin name (default: the instance name)"},
-      {"events", ConfigType::string, "rejected, target_down, target_up, dead_letter", false,
-       "what to tell, comma-separated: delivered, rejected, target_down, target_up, dead_letter"},
-      {"batch_wait", ConfigType::duration, "10s", false,
-       "how long a notification waits for others to share its message"},
-      {"min_interval", ConfigType::duration, "2s", false,
-       "the least time between two messages (the receiver's rate limit)"},
-  };
-  switch (role) {
-    case Role::source: return source;
-    case Role::target: return target;
-    case Role::service: return service;
-    case Role::notify: return notify;
-  }
-  return service;
-}
-
-// ---- typed reads of validated settings -------------------------------------
-
-bool CoreSettings::has(const std::string& key) const {
-  const auto it = values_.find(key);
-  return it != values_.end() && !it->second.empty();
-}
-
-std::string CoreSettings::string(const std::string& key) const {
-  const auto it = values_.find(key);
-  return it == values_.end() || it->second.empty() ? std::string{} : it->second.back();
-}
-
-std::vector<std::string> CoreSettings::list(const std::string& key) const {
-  const auto it = values_.find(key);
-  return it == values_.end() ? std::vector<std::string>{} : it->second;
-}
-
-std::int64_t CoreSettings::integer(const std::string& key) const {
-  return parse_integer(string(key)).value_or(0);
-}
-
-bool CoreSettings::boolean(const std::string& key) const {
-  return parse_boolean(string(key)).value_or(false);
-}
-
-std::chrono::milliseconds CoreSettings::duration(const std::string& key) const {
-  return parse_duration(string(key)).value_or(std::chrono::milliseconds{0});
 }
 
 const InstanceConfig* Config::find(Role role, const std::string& instance) const {
@@ -300,23 +111,6 @@ bool is_server_name(const std::string& value) {
       return false;
   }
   return port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
-}
-
-// The keys of queue_keys(), validated, as their types.
-QueueSettings queue_settings(const CoreSettings& values) {
-  QueueSettings queue;
-  queue.minimum_age = values.duration("minimum_age");
-  queue.anchors = values.list("anchor");
-  queue.retry_initial = values.duration("retry_initial");
-  queue.retry_max = values.duration("retry_max");
-  queue.probe_interval = values.duration("probe_interval");
-  queue.idle_interval = values.duration("idle_interval");
-  queue.history_retention = values.duration("history_retention");
-  queue.lease = values.duration("lease");
-  // Bounded below by 0 in queue_keys().
-  queue.dead_letter_count = static_cast<std::size_t>(values.integer("dead_letter_count"));
-  queue.dead_letter_bytes = static_cast<std::size_t>(values.integer("dead_letter_bytes"));
-  return queue;
 }
 
 // Keys that moved out of the core, and where to (plex_autoscan became a source plugin).
@@ -410,24 +204,21 @@ class Validator {
       }
       if (section.name == "server") {
         check_door_keys(section);
-        config.server = CoreSettings(read_core(without_moved_keys(section), server_keys()));
+        config.server = read_core(without_moved_keys(section), server_keys());
       } else if (section.name == "queue") {
-        config.queue = queue_settings(CoreSettings(read_core(section, queue_keys())));
+        config.queue = read_core(section, queue_keys());
       } else if (section.name == "manual") {
         check_rewrites(section);
-        config.manual = CoreSettings(read_core(section, manual_keys()));
+        config.manual = read_core(section, manual_keys());
       } else if (auto instance = read_instance(section)) {
         used_plugins.insert(instance->plugin->name());
         config.instances.push_back(std::move(*instance));
       }
     }
     // Absent sections still get their defaults.
-    if (!seen_sections.count("server"))
-      config.server = CoreSettings(read_core({"server", 0, {}}, server_keys()));
-    if (!seen_sections.count("queue"))
-      config.queue = queue_settings(CoreSettings(read_core({"queue", 0, {}}, queue_keys())));
-    if (!seen_sections.count("manual"))
-      config.manual = CoreSettings(read_core({"manual", 0, {}}, manual_keys()));
+    if (!seen_sections.count("server")) config.server = read_core({"server", 0, {}}, server_keys());
+    if (!seen_sections.count("queue")) config.queue = read_core({"queue", 0, {}}, queue_keys());
+    if (!seen_sections.count("manual")) config.manual = read_core({"manual", 0, {}}, manual_keys());
     if (config.queue.retry_max < config.queue.retry_initial)
       error(ini_.line_of("queue", "retry_max"), "queue", "retry_max",
             "must not be below retry_initial");
@@ -451,13 +242,34 @@ class Validator {
     errors_.push_back(where + ": " + message);
   }
 
-  static std::vector<AcceptedKey> accepted_from(const std::vector<CoreKey>& keys) {
+  // Bounded by the key's own bounds and by its field's type.
+  template <class Settings>
+  static std::vector<AcceptedKey> accepted_from(const std::vector<CoreKey<Settings>>& keys) {
     std::vector<AcceptedKey> accepted;
     for (const auto& key : keys)
       accepted.push_back({key.name, key.type, key.default_value ? key.default_value : "",
-                          key.default_value != nullptr, key.repeatable, false, false, key.min,
-                          key.max, key.why ? key.why : ""});
+                          key.default_value != nullptr, key.field.repeatable, false, false,
+                          std::max(key.min, key.field.min), std::min(key.max, key.field.max),
+                          key.why ? key.why : ""});
     return accepted;
+  }
+
+  // The validated values of a section's core keys, stored in their fields.
+  template <class Settings>
+  Settings fill(const IniSection& section, const std::vector<CoreKey<Settings>>& keys,
+                const std::map<std::string, std::vector<std::string>>& values) {
+    Settings settings;
+    for (const auto& key : keys) {
+      const auto found = values.find(key.name);
+      if (!key.field.store || found == values.end() || found->second.empty()) continue;
+      if (const Expected<void> stored = key.field.store(settings, found->second); !stored) {
+        int line = section.line;
+        for (const auto& entry : section.entries)
+          if (entry.key == key.name) line = entry.line;
+        error(line, section.name, key.name, stored.error().text());
+      }
+    }
+    return settings;
   }
 
   // Reads a secret from KEY_file or KEY_env when KEY itself is not given.
@@ -587,7 +399,7 @@ class Validator {
 
   // A source's pass is a URL path segment of its own.
   void check_pass(const IniSection& section, const InstanceConfig& config) {
-    const std::string pass = config.settings.string("pass");
+    const std::string& pass = config.source().pass;
     if (pass.empty()) return;
     int line = section.line;
     for (const auto& entry : section.entries)
@@ -616,17 +428,30 @@ class Validator {
           error(entry.line, section.name, entry.key, checked.error().text());
   }
 
-  // A notify section's `events` names only events scanhook reports.
-  void check_notify_events(const IniSection& section) {
-    for (const auto& entry : section.entries)
-      if (entry.key == "events")
-        if (std::string problem; !parse_notification_events(entry.value, problem))
-          error(entry.line, section.name, entry.key, problem);
+  template <class Settings>
+  Settings read_core(const IniSection& section, const std::vector<CoreKey<Settings>>& keys) {
+    return fill(section, keys, read_keys(section, accepted_from(keys)));
   }
 
-  std::map<std::string, std::vector<std::string>> read_core(const IniSection& section,
-                                                            const std::vector<CoreKey>& keys) {
-    return read_keys(section, accepted_from(keys));
+  static std::vector<AcceptedKey> core_keys_of(Role role) {
+    switch (role) {
+      case Role::source: return accepted_from(source_keys());
+      case Role::target: return accepted_from(target_keys());
+      case Role::service: return accepted_from(service_keys());
+      case Role::notify: return accepted_from(notifier_keys());
+    }
+    return {};
+  }
+
+  // The role's core keys from their validated values.
+  void fill_settings(const IniSection& section, InstanceConfig& config,
+                     const std::map<std::string, std::vector<std::string>>& values) {
+    switch (config.role) {
+      case Role::source: config.settings = fill(section, source_keys(), values); break;
+      case Role::target: config.settings = fill(section, target_keys(), values); break;
+      case Role::service: config.settings = fill(section, service_keys(), values); break;
+      case Role::notify: config.settings = fill(section, notifier_keys(), values); break;
+    }
   }
 
   std::optional<InstanceConfig> read_instance(const IniSection& section) {
@@ -729,7 +554,7 @@ class Validator {
       return std::nullopt;
     }
 
-    std::vector<AcceptedKey> keys = accepted_from(instance_keys(role));
+    std::vector<AcceptedKey> keys = core_keys_of(role);
     std::set<std::string> plugin_keys;
     const Descriptor& d = plugin->descriptor();
     for (std::uint32_t i = 0; i < d.config_key_count; ++i) {
@@ -750,7 +575,6 @@ class Validator {
           key.max = range.max;
         }
     }
-    if (role == Role::notify) check_notify_events(section);
     if (role != Role::service && role != Role::notify) check_rewrites(section);
     auto values = read_keys(section, keys);
     std::map<std::string, std::string> plugin_values;
@@ -762,7 +586,7 @@ class Validator {
         core_values[key] = std::move(list);
     }
     config.plugin_config = ConfigView(std::move(plugin_values));
-    config.settings = CoreSettings(std::move(core_values));
+    fill_settings(section, config, core_values);
     if (role == Role::source) check_pass(section, config);
     return config;
   }

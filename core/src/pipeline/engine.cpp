@@ -26,11 +26,12 @@ void log_dropped(const std::string& source, const DroppedEvent& row) {
 std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target,
                                                     std::shared_ptr<ExpectedFiles> files,
                                                     std::shared_ptr<FileDigests> digests) {
-  if (!target.settings.boolean("require_exists")) return nullptr;
+  const TargetSettings& settings = target.target();
+  if (!settings.require_exists) return nullptr;
   try {
-    return std::make_shared<const PresenceCheck>(
-        target.instance, target.settings.list("local_rewrite"),
-        target.settings.duration("exists_timeout"), std::move(files), std::move(digests));
+    return std::make_shared<const PresenceCheck>(target.instance, settings.local_rewrites,
+                                                 settings.exists_timeout, std::move(files),
+                                                 std::move(digests));
   } catch (const std::invalid_argument& error) {
     throw EngineError("[" + target.section + "] local_rewrite: " + error.what());
   }
@@ -39,21 +40,17 @@ std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target
 // Who wants which notifications ([notify.NAME] events = ...).
 std::vector<NotifierSubscription> subscriptions(const Config& config) {
   std::vector<NotifierSubscription> subscribers;
-  for (const auto& instance : config.instances) {
-    if (instance.role != Role::notify) continue;
-    std::string error;
-    auto events = parse_notification_events(instance.settings.string("events"), error);
-    if (!events) throw EngineError("[" + instance.section + "] events: " + error);
-    subscribers.push_back({instance.instance, std::move(*events)});
-  }
+  for (const auto& instance : config.instances)
+    if (instance.role == Role::notify)
+      subscribers.push_back({instance.instance, instance.notifier().events});
   return subscribers;
 }
 
 StoreSettings store_settings(const Config& config) {
   StoreSettings settings;
-  settings.database = config.server.string("database");
-  settings.password = config.server.string("database_password");
-  settings.instance = config.server.string("instance_name");
+  settings.database = config.server.database;
+  settings.password = config.server.database_password;
+  settings.instance = config.server.instance_name;
   if (settings.instance.empty()) settings.instance = Poco::Environment::nodeName();
   settings.minimum_age = config.queue.minimum_age;
   settings.dead_letter_count = config.queue.dead_letter_count;
@@ -99,8 +96,8 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   // Files are expected as long as the most patient require_exists target waits.
   std::chrono::milliseconds longest_wait{-1};
   for (const auto& instance : config.instances)
-    if (instance.role == Role::target && instance.settings.boolean("require_exists"))
-      longest_wait = std::max(longest_wait, instance.settings.duration("exists_timeout"));
+    if (instance.role == Role::target && instance.target().require_exists)
+      longest_wait = std::max(longest_wait, instance.target().exists_timeout);
   if (longest_wait.count() >= 0) {
     // The verdict at exists_timeout comes with the first attempt after it, up
     // to a retry or a probe later: the files must still be known then, or a
@@ -126,7 +123,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         Source& source = sources_[instance.instance];
         source.name = instance.instance;
         source.instance = made;
-        source.token = instance.settings.string("token");
+        source.token = instance.source().token;
         add_source_counters(source, metrics);
         if (instance.kind == kWebhookSource) {
           source.webhook = static_cast<WebhookSource*>(made.get());
@@ -141,8 +138,8 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
       }
       case Role::target:
         targets_.push_back({instance.instance, std::static_pointer_cast<Target>(made),
-                            instance.settings.duration("scan_delay"),
-                            instance.settings.boolean("required"), verdict_fingerprint(instance),
+                            instance.target().scan_delay, instance.target().required,
+                            verdict_fingerprint(instance),
                             presence_check(instance, expected_files_, file_digests_),
                             hosts_.back()->describable()});
         break;
@@ -151,8 +148,7 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
         break;
       case Role::notify:
         notifiers.push_back({instance.instance, std::static_pointer_cast<Notifier>(made),
-                             instance.settings.duration("batch_wait"),
-                             instance.settings.duration("min_interval")});
+                             instance.notifier().batch_wait, instance.notifier().min_interval});
         break;
     }
   }
@@ -175,9 +171,9 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
     });
   std::vector<PassSource> passes;
   for (const auto& instance : config.instances)
-    if (instance.role == Role::source && !instance.settings.string("pass").empty())
-      passes.push_back({instance.instance, instance.settings.string("pass"),
-                        sources_.at(instance.instance).forwarding});
+    if (instance.role == Role::source && !instance.source().pass.empty())
+      passes.push_back(
+          {instance.instance, instance.source().pass, sources_.at(instance.instance).forwarding});
   pass_routes_ = std::make_unique<SourcePassRoutes>(
       std::move(passes),
       [this](const std::string& source, const HttpRequest& request) {

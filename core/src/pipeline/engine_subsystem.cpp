@@ -24,8 +24,7 @@ void EngineSubsystem::initialize(Poco::Util::Application& app) {
   }
   engine_->register_routes(router_);
   engine_->start();
-  app.logger().information("queue in %s: %d folders waiting",
-                           store_name(config_.server.string("database")),
+  app.logger().information("queue in %s: %d folders waiting", store_name(config_.server.database),
                            static_cast<int>(engine_->queue().folder_count()));
 }
 

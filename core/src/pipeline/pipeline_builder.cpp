@@ -14,9 +14,9 @@ namespace scanhook::core {
 std::unique_ptr<Intake> PipelineBuilder::intake() const {
   std::vector<SourceRules> sources;
   std::vector<TargetRules> targets;
-  const auto rules_of = [&](const std::string& section, const CoreSettings& s) {
+  const auto rules_of = [&](const std::string& section, const PathRuleSettings& s) {
     try {
-      return PathRules(s.list("rewrite"), s.list("include"), s.list("exclude"));
+      return PathRules(s.rewrite, s.include, s.exclude);
     } catch (const std::invalid_argument& error) {
       // The validator checks each rule; this is what it cannot see alone.
       throw ConfigError(config_.where(section) + ": " + error.what());
@@ -24,22 +24,23 @@ std::unique_ptr<Intake> PipelineBuilder::intake() const {
   };
   for (const auto& instance : config_.instances) {
     if (instance.role == Role::service || instance.role == Role::notify) continue;
-    const auto& s = instance.settings;
-    PathRules rules = rules_of(instance.section, s);
     if (instance.role == Role::target) {
-      targets.push_back({instance.instance, std::move(rules), s.boolean("scan_origin")});
+      const TargetSettings& target = instance.target();
+      targets.push_back(
+          {instance.instance, rules_of(instance.section, target.rules), target.scan_origin});
       continue;
     }
-    std::string origin = s.string("origin_target");
+    const SourceSettings& source = instance.source();
+    std::string origin = source.origin_target;
     if (!origin.empty() && !config_.find(Role::target, origin))
       throw ConfigError(config_.where(instance.section, "origin_target") +
                         ": there is no [target." + origin + "]");
     if (origin.empty() && config_.find(Role::target, instance.instance)) origin = instance.instance;
     sources.push_back(
-        {instance.instance, std::move(rules), static_cast<int>(s.integer("priority")), origin});
+        {instance.instance, rules_of(instance.section, source.rules), source.priority, origin});
   }
-  sources.push_back({kManualSource, rules_of("manual", config_.manual),
-                     static_cast<int>(config_.manual.integer("priority")), ""});
+  sources.push_back(
+      {kManualSource, rules_of("manual", config_.manual.rules), config_.manual.priority, ""});
   return std::make_unique<Intake>(std::move(sources), std::move(targets));
 }
 
@@ -67,7 +68,7 @@ std::shared_ptr<Instance> PipelineBuilder::create(const InstanceConfig& instance
 void PipelineBuilder::check_database_place() const {
   // What opening the database would trip over, found without creating anything.
   namespace fs = std::filesystem;
-  const fs::path file = config_.server.string("database");
+  const fs::path file = config_.server.database;
   const auto refuse = [&](const std::string& why) {
     throw ConfigError(config_.where("server", "database") + ": " + why);
   };

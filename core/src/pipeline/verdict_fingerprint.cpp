@@ -22,7 +22,7 @@ std::string verdict_fingerprint(const InstanceConfig& target) {
     add(engine, key);
     add(engine, value);
   }
-  for (const auto& rule : target.settings.list("rewrite")) {
+  for (const auto& rule : target.target().rules.rewrite) {
     add(engine, "rewrite");
     add(engine, rule);
   }

@@ -97,9 +97,9 @@ class RunningCommandHost final : public CommandHost {
   // Opens the daemon's store on first use; throws SqlError when it cannot.
   PluginStore& plugin_store() {
     if (plugins_ != nullptr) return *plugins_;
-    const std::string name = config_.server.string("database");
+    const std::string& name = config_.server.database;
     if (is_postgres_url(name)) {
-      StoreSettings settings{name, config_.server.string("database_password"), plugin_};
+      StoreSettings settings{name, config_.server.database_password, plugin_};
       settings.minimum_age = config_.queue.minimum_age;  // as the daemons': unchanged
       settings.lease = config_.queue.lease;
       shared_ = open_store(settings);

@@ -128,9 +128,8 @@ std::optional<HttpReply> Engine::refuse_caller(const HttpRequest& request,
                                                const std::string& source, const std::string& token,
                                                const std::string& message) {
   if (auth_) return auth_->check_webhook(request, source, token, message);
-  const std::string& username = config_.server.string("username");
-  const std::string& password = config_.server.string("password");
-  if (webhook_allowed(request, token, username, password)) return std::nullopt;
+  if (webhook_allowed(request, token, config_.server.username, config_.server.password))
+    return std::nullopt;
   return json_error(401, message);
 }
 

@@ -111,7 +111,7 @@ class Engine {
 
   Source& add_source_counters(Source& source, Metrics& metrics);
   std::int64_t max_paths_per_request() const {
-    return config_.server.integer("max_paths_per_request");
+    return static_cast<std::int64_t>(config_.server.max_paths_per_request);
   }
   // The answers below come once the events are durable (see submit_async);
   // each has a form that waits for it, for the callers that need the reply.
