@@ -185,12 +185,11 @@ int run_doctor(const Config& config, const std::vector<std::string>& given, std:
       return 78;
     }
     std::unique_ptr<PresenceCheck> presence;
-    if (target.settings.boolean("require_exists")) {
+    if (target.target().require_exists) {
       try {
         presence = std::make_unique<PresenceCheck>(
-            target.instance, target.settings.list("local_rewrite"),
-            target.settings.duration("exists_timeout"), std::make_shared<ExpectedFiles>(kNoFiles),
-            std::make_shared<FileDigests>());
+            target.instance, target.target().local_rewrites, target.target().exists_timeout,
+            std::make_shared<ExpectedFiles>(kNoFiles), std::make_shared<FileDigests>());
       } catch (const std::invalid_argument& bad_rule) {
         out << "target " << target.instance << ": PROBLEM: [" << target.section
             << "] local_rewrite: " << bad_rule.what() << "\n";
