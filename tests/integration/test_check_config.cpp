@@ -65,6 +65,11 @@ const std::vector<BadConfig>& corpus() {
       {kHead + "[target.rclone]\nmax_batch = 0\n",
        "5: [target.rclone] max_batch: must be from 1 to 1000"},
       {kHead + "[source.rclone]\nremote =\n[target.log]\n", "5: [source.rclone] remote: empty"},
+      {kHead + "[target.rclone]\nca_file = {dir}/ca.pem\n",
+       "5: [target.rclone] ca_file: only used with an https:// url"},
+      {kHead + "[source.rclone]\nremote = gdrive:\nurl = https://127.0.0.1:5572\n"
+               "ca_file = {dir}/missing.pem\n[target.log]\n",
+       "7: [source.rclone] ca_file: cannot read"},
       {kHead + "[source.rclone]\nremote = gdrive:\npath_prefix = mnt/remote\n[target.log]\n",
        "6: [source.rclone] path_prefix: must be an absolute path"},
       {kHead + "[source.rclone]\nremote = gdrive:\nmax_deleted_percent = 0\n[target.log]\n",
