@@ -33,6 +33,8 @@ constexpr ConfigKey kConfigKeys[] = {
     support::kLibraryRefreshKey,
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {support::kTimeoutRange};
+
 support::LookupRequest watcher_update(const support::Library& library,
                                       const std::string& server_path,
                                       const scanhook::ScanFolder& folder) {
@@ -48,6 +50,7 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("audiobookshelf", "1.0.0",
-                "Tells Audiobookshelf which folders changed (its watcher-update call)",
-                scanhook::kTarget, kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("audiobookshelf", "1.0.0",
+                        "Tells Audiobookshelf which folders changed (its watcher-update call)",
+                        scanhook::kTarget, kConfigKeys, kConfigRanges, support::check_server_api,
+                        make)

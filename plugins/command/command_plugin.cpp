@@ -1,5 +1,8 @@
 // The `command` plugin: a target that runs a program for each batch of folders.
+#include <cstdint>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -25,34 +28,44 @@ constexpr ConfigKey kConfigKeys[] = {
      "also wait for other command targets' runs: one program at a time in the daemon"},
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {
+    {"timeout", 1000, std::numeric_limits<std::int64_t>::max()},  // ms: a program needs a second
+    {"max_batch", 1, 1000},
+};
+
+// "arguments" or "stdin"; nullopt for anything else.
+std::optional<scanhook::command::FolderPassing> folder_passing(const std::string& value) {
+  if (value == "arguments") return scanhook::command::FolderPassing::arguments;
+  if (value == "stdin") return scanhook::command::FolderPassing::stdin_lines;
+  return std::nullopt;
+}
+
+// What the ranges cannot say; nothing is run.
+void check(const scanhook::CheckArgs& args) {
+  const auto& config = *args.config;
+  try {
+    scanhook::command::split_command(config.string("command"));
+  } catch (const std::invalid_argument& error) {
+    throw scanhook::ConfigRefusal("command", error.what());
+  }
+  const std::string folders = config.string("folders");
+  if (!folder_passing(folders))
+    throw scanhook::ConfigRefusal("folders", "must be arguments or stdin, not \"" + folders + "\"");
+}
+
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   const auto& config = *args.config;
   scanhook::command::CommandSettings settings;
-  try {
-    settings.argv = scanhook::command::split_command(config.string("command"));
-  } catch (const std::invalid_argument& error) {
-    throw std::runtime_error("command: " + std::string(error.what()));
-  }
-  const std::string folders = config.string("folders");
-  if (folders == "arguments")
-    settings.folders = scanhook::command::FolderPassing::arguments;
-  else if (folders == "stdin")
-    settings.folders = scanhook::command::FolderPassing::stdin_lines;
-  else
-    throw std::runtime_error("folders must be arguments or stdin, not \"" + folders + "\"");
+  settings.argv = scanhook::command::split_command(config.string("command"));
+  settings.folders = folder_passing(config.string("folders")).value();
   settings.timeout = config.duration("timeout");
-  if (settings.timeout < std::chrono::seconds(1))
-    throw std::runtime_error("timeout must be at least 1s");
-  const auto batch = config.integer("max_batch");
-  if (batch < 1 || batch > 1000)
-    throw std::runtime_error("max_batch must be between 1 and 1000, not " + std::to_string(batch));
-  settings.max_batch = static_cast<std::size_t>(batch);
+  settings.max_batch = static_cast<std::size_t>(config.integer("max_batch"));
   settings.exclusive = config.boolean("exclusive");
   return std::make_unique<scanhook::command::CommandTarget>(args.instance, std::move(settings));
 }
 
 }  // namespace
 
-SCANHOOK_PLUGIN("command", "1.0.0",
-                "Runs a program (no shell) for each batch of folders: exit 0 ok, 75 retry", kTarget,
-                kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("command", "1.0.0",
+                        "Runs a program (no shell) for each batch of folders: exit 0 ok, 75 retry",
+                        kTarget, kConfigKeys, kConfigRanges, check, make)

@@ -6,7 +6,6 @@
 
 #include <cmath>
 #include <memory>
-#include <stdexcept>
 
 #include "discord_message.hpp"
 #include "scanhook/scanhook.hpp"
@@ -73,11 +72,19 @@ class DiscordNotifier final : public scanhook::NotifierBase {
   discord::MessageStyle style_;
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {support::kTimeoutRange};
+
+void check(const scanhook::CheckArgs& args) {
+  const auto& config = *args.config;
+  support::check_notify_endpoint(config);
+  if (const std::string problem = discord::username_problem(config.string("username", "scanhook"));
+      !problem.empty())
+    throw scanhook::ConfigRefusal("username", problem);
+}
+
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   const auto& config = *args.config;
   discord::MessageStyle style{config.string("username", "scanhook"), config.string("avatar_url")};
-  if (const std::string problem = discord::username_problem(style.username); !problem.empty())
-    throw std::runtime_error("username: " + problem);
   return std::make_unique<DiscordNotifier>(
       support::NotifyEndpoint(config.string("url"), support::notify_http_options(config),
                               "Discord"),
@@ -86,5 +93,5 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("discord", "1.0.0", "Notifications to a Discord channel webhook",
-                scanhook::kNotifier, kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("discord", "1.0.0", "Notifications to a Discord channel webhook",
+                        scanhook::kNotifier, kConfigKeys, kConfigRanges, check, make)

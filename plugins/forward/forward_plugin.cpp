@@ -1,12 +1,13 @@
 // The `forward` plugin: a target that hands folders to another scanhook or
 // to an autoscan-compatible manual trigger.
 #include <memory>
-#include <stdexcept>
+#include <optional>
 #include <string>
 
 #include "forward_target.hpp"
 #include "scanhook/scanhook.hpp"
 #include "scanhook/support/http_client.hpp"
+#include "scanhook/support/server_api.hpp"
 #include "scanhook/support/server_config_keys.hpp"
 
 namespace {
@@ -29,21 +30,34 @@ constexpr ConfigKey kConfigKeys[] = {
     scanhook::support::ca_file_key(kTarget),
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {{"max_batch", 1, 1000},
+                                                   scanhook::support::kTimeoutRange};
+
+// "scanhook" or "autoscan"; nullopt for anything else.
+std::optional<scanhook::forward::Receiver> receiver_of(const std::string& name) {
+  if (name == "scanhook") return scanhook::forward::Receiver::scanhook;
+  if (name == "autoscan") return scanhook::forward::Receiver::autoscan;
+  return std::nullopt;
+}
+
+// The password is the token of read_server_settings, and optional.
+scanhook::support::ServerSettings server_settings(const scanhook::ConfigView& config) {
+  return scanhook::support::read_server_settings(config, "password", false);
+}
+
+// What the ranges cannot say; nothing is sent.
+void check(const scanhook::CheckArgs& args) {
+  const std::string receiver = args.config->string("receiver");
+  if (!receiver_of(receiver))
+    throw scanhook::ConfigRefusal("receiver",
+                                  "must be scanhook or autoscan, not \"" + receiver + "\"");
+  server_settings(*args.config);
+}
+
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   const auto& config = *args.config;
-  const std::string receiver_name = config.string("receiver");
-  scanhook::forward::Receiver receiver;
-  if (receiver_name == "scanhook")
-    receiver = scanhook::forward::Receiver::scanhook;
-  else if (receiver_name == "autoscan")
-    receiver = scanhook::forward::Receiver::autoscan;
-  else
-    throw std::runtime_error("receiver must be scanhook or autoscan, not \"" + receiver_name +
-                             "\"");
-  const auto batch = config.integer("max_batch");
-  if (batch < 1 || batch > 1000)
-    throw std::runtime_error("max_batch must be between 1 and 1000, not " + std::to_string(batch));
-  const auto settings = scanhook::support::read_server_settings(config, "password", false);
+  const auto receiver = receiver_of(config.string("receiver")).value();
+  const auto settings = server_settings(config);
   const std::string username = config.string("username");
   scanhook::HeaderList auth;
   if (!username.empty() || !settings.token.empty())
@@ -53,13 +67,13 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
       receiver == scanhook::forward::Receiver::scanhook ? "scanhook" : "autoscan",
       std::string("target.") + args.instance, "username/password", settings, std::move(auth),
       *args.host);
-  return std::make_unique<scanhook::forward::ForwardTarget>(std::move(api), receiver,
-                                                            static_cast<std::size_t>(batch));
+  return std::make_unique<scanhook::forward::ForwardTarget>(
+      std::move(api), receiver, static_cast<std::size_t>(config.integer("max_batch")));
 }
 
 }  // namespace
 
-SCANHOOK_PLUGIN("forward", "1.0.0",
-                "Hands folders to another scanhook (/api/scan) or an autoscan-compatible manual "
-                "trigger",
-                kTarget, kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("forward", "1.0.0",
+                        "Hands folders to another scanhook (/api/scan) or an autoscan-compatible "
+                        "manual trigger",
+                        kTarget, kConfigKeys, kConfigRanges, check, make)

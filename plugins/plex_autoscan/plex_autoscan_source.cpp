@@ -129,11 +129,12 @@ class PlexAutoscanSource final : public WebhookSourceBase, public ForwardingSour
 };
 
 constexpr ConfigKey kConfigKeys[] = {
-    {"sonarr", ConfigType::string, "sonarr", kWebhookSource, false,
+    // source_name: the core refuses one that names no webhook source here (SDK 1.2).
+    {"sonarr", ConfigType::source_name, "sonarr", kWebhookSource, false,
      "the webhook source that takes Sonarr payloads (\"series\"); empty: refuse them"},
-    {"radarr", ConfigType::string, "radarr", kWebhookSource, false,
+    {"radarr", ConfigType::source_name, "radarr", kWebhookSource, false,
      "the webhook source that takes Radarr payloads (\"movie\"); empty: refuse them"},
-    {"lidarr", ConfigType::string, "lidarr", kWebhookSource, false,
+    {"lidarr", ConfigType::source_name, "lidarr", kWebhookSource, false,
      "the webhook source that takes Lidarr payloads (\"artist\"); empty: refuse them"},
 };
 

@@ -60,8 +60,9 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("radarr", "1.1.0",
-                "Radarr webhooks (Settings > Connect > Webhook), and Radarr as a target: "
-                "rescans the movie that owns a folder",
-                scanhook::kWebhookSource | scanhook::kTarget, scanhook::support::kArrTargetKeys,
-                make)
+SCANHOOK_PLUGIN_CHECKED("radarr", "1.1.0",
+                        "Radarr webhooks (Settings > Connect > Webhook), and Radarr as a target: "
+                        "rescans the movie that owns a folder",
+                        scanhook::kWebhookSource | scanhook::kTarget,
+                        scanhook::support::kArrTargetKeys, scanhook::support::kArrTargetRanges,
+                        scanhook::support::check_arr_target, make)

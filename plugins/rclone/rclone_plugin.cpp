@@ -9,6 +9,7 @@
 #include "change_poller.hpp"
 #include "rc_client.hpp"
 #include "scanhook/scanhook.hpp"
+#include "scanhook/support/ca_file_rule.hpp"
 #include "vfs_refresh_target.hpp"
 
 namespace {
@@ -79,6 +80,10 @@ scanhook::rclone::RcClient make_rc(const scanhook::CreateArgs& args,
 // What the ranges cannot say; nothing is made or started.
 void check(const scanhook::CheckArgs& args) {
   const auto& config = *args.config;
+  const std::string url = config.string("url");
+  scanhook::support::HttpOptions tls;  // rclone's client always checks certificates
+  tls.ca_file = config.string("ca_file");
+  scanhook::support::check_ca_file(tls, url.rfind("https://", 0) == 0, url);
   if (args.kind != kPollingSource) return;
   if (config.string("remote").empty())
     throw scanhook::ConfigRefusal("remote",

@@ -66,8 +66,9 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("sonarr", "1.1.0",
-                "Sonarr webhooks (Settings > Connect > Webhook), and Sonarr as a target: "
-                "rescans the series that owns a folder",
-                scanhook::kWebhookSource | scanhook::kTarget, scanhook::support::kArrTargetKeys,
-                make)
+SCANHOOK_PLUGIN_CHECKED("sonarr", "1.1.0",
+                        "Sonarr webhooks (Settings > Connect > Webhook), and Sonarr as a target: "
+                        "rescans the series that owns a folder",
+                        scanhook::kWebhookSource | scanhook::kTarget,
+                        scanhook::support::kArrTargetKeys, scanhook::support::kArrTargetRanges,
+                        scanhook::support::check_arr_target, make)

@@ -67,10 +67,15 @@ class WebhookNotifier final : public scanhook::NotifierBase {
   std::size_t max_batch_;
 };
 
+constexpr scanhook::ConfigRange kConfigRanges[] = {{"max_batch", 1, 1000}, support::kTimeoutRange};
+
+void check(const scanhook::CheckArgs& args) {
+  support::check_notify_endpoint(*args.config);
+}
+
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   const auto& config = *args.config;
   const auto max_batch = config.integer("max_batch", 100);
-  if (max_batch < 1 || max_batch > 1000) throw std::runtime_error("max_batch: 1 to 1000");
   return std::make_unique<WebhookNotifier>(
       support::NotifyEndpoint(config.string("url"), support::notify_http_options(config),
                               "the webhook"),
@@ -79,5 +84,5 @@ std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
 
 }  // namespace
 
-SCANHOOK_PLUGIN("webhook", "1.0.0", "Notifications as JSON POSTs to any URL", scanhook::kNotifier,
-                kConfigKeys, make)
+SCANHOOK_PLUGIN_CHECKED("webhook", "1.0.0", "Notifications as JSON POSTs to any URL",
+                        scanhook::kNotifier, kConfigKeys, kConfigRanges, check, make)

@@ -65,10 +65,93 @@ const std::vector<BadConfig>& corpus() {
       {kHead + "[target.rclone]\nmax_batch = 0\n",
        "5: [target.rclone] max_batch: must be from 1 to 1000"},
       {kHead + "[source.rclone]\nremote =\n[target.log]\n", "5: [source.rclone] remote: empty"},
+      {kHead + "[target.rclone]\nca_file = {dir}/ca.pem\n",
+       "5: [target.rclone] ca_file: only used with an https:// url"},
+      {kHead + "[source.rclone]\nremote = gdrive:\nurl = https://127.0.0.1:5572\n"
+               "ca_file = {dir}/missing.pem\n[target.log]\n",
+       "7: [source.rclone] ca_file: cannot read"},
       {kHead + "[source.rclone]\nremote = gdrive:\npath_prefix = mnt/remote\n[target.log]\n",
        "6: [source.rclone] path_prefix: must be an absolute path"},
       {kHead + "[source.rclone]\nremote = gdrive:\nmax_deleted_percent = 0\n[target.log]\n",
        "6: [source.rclone] max_deleted_percent: must be from 1 to 100"},
+      // The command target (SDK 1.2 check, #15).
+      {kHead + "[target.cmd]\nplugin = command\ncommand = \"/usr/bin/scan --all\n",
+       "6: [target.cmd] command: a double quote is not closed"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand =\n",
+       "6: [target.cmd] command: it names no program"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\nfolders = both\n",
+       "7: [target.cmd] folders: must be arguments or stdin, not \"both\""},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\ntimeout = 500ms\n",
+       "7: [target.cmd] timeout: must be at least 1s"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\nmax_batch = 0\n",
+       "7: [target.cmd] max_batch: must be from 1 to 1000"},
+      // The forward target.
+      {kHead + "[target.fwd]\nplugin = forward\nurl = http://127.0.0.1:3030\nreceiver = plex\n",
+       "7: [target.fwd] receiver: must be scanhook or autoscan, not \"plex\""},
+      {kHead + "[target.fwd]\nplugin = forward\nurl = http://127.0.0.1:3030/?dir=/tv\n",
+       "6: [target.fwd] url: give only scheme, host, port and path prefix"},
+      {kHead + "[target.fwd]\nplugin = forward\nurl = http://127.0.0.1:3030\n"
+               "ca_file = {dir}/ca.pem\n",
+       "7: [target.fwd] ca_file: only used with an https:// url"},
+      {kHead + "[target.fwd]\nplugin = forward\nurl = https://127.0.0.1:3030\n"
+               "ca_file = {dir}/missing.pem\n",
+       "7: [target.fwd] ca_file: cannot read"},
+      {kHead + "[target.fwd]\nplugin = forward\nurl = http://127.0.0.1:3030\nmax_batch = 5000\n",
+       "7: [target.fwd] max_batch: must be from 1 to 1000"},
+      // The inotify source.
+      {kHead + "[source.watch]\nplugin = inotify\npath = {dir}/missing\n[target.log]\n",
+       "6: [source.watch] path: cannot see"},
+      {kHead + "[source.watch]\nplugin = inotify\npath = {dir}/a_file\n[target.log]\n",
+       "6: [source.watch] path: {dir}/a_file is not a folder"},
+      {kHead + "[source.watch]\nplugin = inotify\npath = {dir}/link\n[target.log]\n",
+       "6: [source.watch] path: {dir}/link is a symbolic link"},
+      {kHead + "[source.watch]\nplugin = inotify\npath = {dir}\nrescan_interval = 0s\n"
+               "[target.log]\n",
+       "7: [source.watch] rescan_interval: must be at least 1s"},
+      // Audiobookshelf, and Sonarr and Radarr as targets.
+      {kHead + "[target.abs]\nplugin = audiobookshelf\nurl = http://127.0.0.1:13378\ntoken =\n",
+       "7: [target.abs] token: the server's API token is empty"},
+      {kHead + "[target.abs]\nplugin = audiobookshelf\nurl = http://127.0.0.1:13378\ntoken = t\n"
+               "ca_file = {dir}/ca.pem\n",
+       "8: [target.abs] ca_file: only used with an https:// url"},
+      {kHead + "[target.abs]\nplugin = audiobookshelf\nurl = http://127.0.0.1:13378\ntoken = t\n"
+               "timeout = 0s\n",
+       "8: [target.abs] timeout: must be at least 1ms"},
+      {kHead + "[target.sonarr]\nurl = http://127.0.0.1:8989\ntoken =\n",
+       "6: [target.sonarr] token: the server's API token is empty"},
+      {kHead + "[target.radarr]\nurl = https://127.0.0.1:7878\ntoken = k\nca_file = {dir}/ca.pem\n"
+               "verify_tls = false\n",
+       "7: [target.radarr] ca_file: ca_file and verify_tls = false contradict each other"},
+      // The notifiers.
+      {kHead + "[target.log]\n[notify.discord]\nurl = https://discord.com/api/webhooks/1/t\n"
+               "username = Clyde\n",
+       "7: [notify.discord] username: "},
+      {kHead + "[target.log]\n[notify.discord]\nurl = discord.com/api/webhooks/1/t\n",
+       "6: [notify.discord] url: not an http:// or https:// URL"},
+      {kHead + "[target.log]\n[notify.discord]\nurl = http://127.0.0.1:9/hook\n"
+               "ca_file = {dir}/ca.pem\n",
+       "7: [notify.discord] ca_file: only used with an https:// url"},
+      {kHead + "[target.log]\n[notify.hook]\nplugin = webhook\nurl = http://127.0.0.1:9/h\n"
+               "max_batch = 0\n",
+       "8: [notify.hook] max_batch: must be from 1 to 1000"},
+      {kHead + "[target.log]\n[notify.hook]\nplugin = webhook\nurl = http://127.0.0.1:9/h\n"
+               "timeout = 0s\n",
+       "8: [notify.hook] timeout: must be at least 1ms"},
+      {kHead + "[target.log]\n[notify.hook]\nplugin = webhook\nurl = https://127.0.0.1:9/h\n"
+               "ca_file = {dir}\n",
+       "8: [notify.hook] ca_file: cannot read {dir}: it is empty or not a file"},
+      // plex_autoscan's forwarding: to a webhook source that takes webhooks itself.
+      {kHead + "[source.plex_autoscan]\nsonarr = sonar\n[source.sonarr]\n[target.log]\n",
+       "5: [source.plex_autoscan] sonarr: there is no [source.sonar] (did you mean 'sonarr'?)"},
+      {kHead + "[source.plex_autoscan]\nradarr = feed\n[source.feed]\nplugin = rclone\n"
+               "remote = gdrive:Media\n[target.log]\n",
+       "5: [source.plex_autoscan] radarr: [source.feed] (plugin rclone) is polled"},
+      {kHead + "[source.plex_autoscan]\nlidarr = plex_autoscan\n[target.log]\n",
+       "5: [source.plex_autoscan] lidarr: names this section itself"},
+      {kHead + "[source.plex_autoscan]\nsonarr = front\n[source.front]\nplugin = plex_autoscan\n"
+               "[target.log]\n",
+       "5: [source.plex_autoscan] sonarr: [source.front] (plugin plex_autoscan) hands webhooks on "
+       "itself"},
       // A service.
       {kHead + "[service.plexsources]\nplugin = plex_optout\nproduct =\n",
        "6: [service.plexsources] product: must be 1 to 64 printable characters"},
@@ -118,12 +201,14 @@ TEST_CASE(
     TempDir dir;
     dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
     dir.write("a_file", "not a folder\n");
+    std::filesystem::create_directory_symlink(dir.path(), dir.path() / "link");
     const auto ini = dir.write("scanhook.ini", with_dir(bad.ini, dir.path().string()));
     INFO(bad.ini);
 
     const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
     CHECK(checked.exit_code == 78);
-    CHECK_THAT(checked.output, Contains(ini.string() + ":" + bad.refusal));
+    CHECK_THAT(checked.output,
+               Contains(ini.string() + ":" + with_dir(bad.refusal, dir.path().string())));
     CHECK_THAT(checked.output, !Contains("configuration OK"));
 
     // Start-up refuses the same configuration, and nothing was written by either.
@@ -167,4 +252,37 @@ TEST_CASE("check-config says which plugins predate SDK 1.2 and so could not be c
   CHECK_THAT(checked.output, Contains("note: [target.old] plugin fixture_old is built against SDK "
                                       "1.1 (no check)") &&
                                  Contains("configuration OK"));
+}
+
+TEST_CASE(
+    "check-config passes sound sections of the plugins with their own check, and start-up then "
+    "serves them",
+    "[check-config]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "watched");
+  dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+  const std::string ini =
+      kHead +
+      "[source.sonarr]\n[source.watch]\nplugin = inotify\npath = {dir}/watched/\n"
+      "[source.plex_autoscan]\nsonarr = sonarr\nradarr =\n"
+      "[target.cmd]\nplugin = command\ncommand = /bin/sh -c 'exit 0' scan\nfolders = stdin\n"
+      "[target.fwd]\nplugin = forward\nurl = https://127.0.0.1:1\nreceiver = autoscan\n"
+      "ca_file = {dir}/ca.pem\n"
+      "[target.abs]\nplugin = audiobookshelf\nurl = http://127.0.0.1:1\ntoken = t\n"
+      "[target.sonarr]\nurl = http://127.0.0.1:1\ntoken = k\n"
+      "[notify.discord]\nurl = https://discord.com/api/webhooks/1/t\nusername = Media bot\n"
+      "[notify.hook]\nplugin = webhook\nurl = http://127.0.0.1:1/hook\nmax_batch = 1000\n";
+  const auto file = dir.write("sound.ini", with_dir(ini, dir.path().string()));
+  const auto checked = run_scanhookd({"--check-config", "--config", file.string()});
+  CHECK(checked.exit_code == 0);
+  CHECK_THAT(checked.output, Contains("configuration OK") && !Contains("note:"));
+  // lidarr keeps its default, and no [source.lidarr] takes it: said, not refused.
+  CHECK_THAT(checked.output,
+             Contains("[source.plex_autoscan] lidarr: no [source.lidarr] takes what the default "
+                      "(lidarr) names"));
+  CHECK_THAT(checked.output, !Contains("] sonarr:") && !Contains("] radarr:"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "state"));
+
+  DaemonProcess daemon(dir.path(), ini);
+  CHECK(daemon.wait_until_listening());
 }

@@ -153,6 +153,69 @@ TEST_CASE("an unknown option or a missing option argument is a usage error (64)"
   CHECK_THAT(result.output, Contains("config requires FILE"));
 }
 
+TEST_CASE("an option with a value it cannot take is a usage error (64), not a configuration error",
+          "[daemon]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"--umask=999", "--check-config"}, "--umask takes an octal mask from 0 to 0777"},
+      {{"--umask", "999", "--check-config"}, "not \"999\""},
+      {{"--umask=1000", "--check-config"}, "not \"1000\""},
+      {{"--umask=rw", "--check-config"}, "not \"rw\""},
+      {{"--umask=", "--check-config"}, "--umask takes an octal mask"},
+      // An empty --config read the built-in configuration.
+      {{"--config=", "--check-config"}, "--config needs a file name"},
+      {{"--pidfile=", "--check-config"}, "--pidfile needs a file name"},
+      {{"--check-config=yes"}, "check-config"},
+  };
+  for (const auto& bad : cases) {
+    INFO(bad.args.front());
+    const auto result = run_scanhookd(bad.args);
+    CHECK(result.exit_code == 64);
+    CHECK_THAT(result.output, Contains(bad.says));
+    CHECK_THAT(result.output, !Contains("configuration OK"));
+  }
+  // A good mask still passes, so the refusals above are the values'.
+  const auto fine = run_scanhookd({"--umask=027", "--check-config"});
+  CHECK(fine.exit_code == 0);
+  CHECK_THAT(fine.output, Contains("configuration OK"));
+}
+
+TEST_CASE("a pid file whose folder does not exist cannot be created (73)", "[daemon]") {
+  TempDir dir;
+  const auto pid_file = (dir.path() / "no_such_folder" / "scanhookd.pid").string();
+  const auto result = run_scanhookd({"--pidfile", pid_file, "--check-config"});
+  CHECK(result.exit_code == 73);
+  CHECK_THAT(result.output, Contains("cannot create the pid file " + pid_file));
+}
+
+TEST_CASE("a configuration path that is a folder is refused, not read as an empty file",
+          "[daemon]") {
+  TempDir dir;
+  const auto result = run_scanhookd({"--check-config", "--config", dir.path().string()});
+  CHECK(result.exit_code == 78);
+  CHECK_THAT(result.output, Contains(dir.path().string() + ": is a folder"));
+  CHECK_THAT(result.output, !Contains("configuration OK"));
+}
+
+TEST_CASE("built-in commands refuse words they do not take (64)", "[daemon]") {
+  auto result = run_scanhookd({"plugins", "extra", "words"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("plugins takes no words, and \"extra\" was given"));
+  CHECK_THAT(result.output, !Contains("plugins in "));
+  result = run_scanhookd({"db", "check", "now"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("usage: scanhookd db check"));
+  // --check-config would be ignored by the command.
+  result = run_scanhookd({"--check-config", "plugins"});
+  CHECK(result.exit_code == 64);
+  CHECK_THAT(result.output, Contains("--check-config runs no command, and \"plugins\" was given"));
+  result = run_scanhookd({"plugins"});
+  CHECK(result.exit_code == 0);
+}
+
 TEST_CASE("a broken plugin the configuration uses stops start-up with exit code 78", "[daemon]") {
   TempDir dir;
   const auto plugins = plugin_dir_with(dir, {"abi_major_next"});

@@ -49,7 +49,7 @@ TEST_CASE("a command that cannot be split, or a wrong folders value, stops start
                     Contains("command: it names no program"));
   CHECK_THROWS_WITH(make<scanhook::Target>("command", Role::target,
                                            {{"command", "/bin/true"}, {"folders", "env"}}, host),
-                    Contains("folders must be arguments or stdin, not \"env\""));
+                    Contains("folders: must be arguments or stdin, not \"env\""));
   CHECK_THROWS_WITH(make<scanhook::Target>("command", Role::target, {}, host),
                     Contains("command: required key is missing"));
 }

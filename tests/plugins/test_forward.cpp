@@ -42,7 +42,7 @@ TEST_CASE("forward refuses an unknown receiver and a url with a query", "[forwar
   CHECK_THROWS_WITH(
       make<scanhook::Target>("forward", Role::target,
                              {{"url", "http://home:3030"}, {"receiver", "plex"}}, host),
-      Contains("receiver must be scanhook or autoscan, not \"plex\""));
+      Contains("receiver: must be scanhook or autoscan, not \"plex\""));
   CHECK_THROWS_WITH(
       make<scanhook::Target>("forward", Role::target, {{"url", "http://home:3030/?x=1"}}, host),
       Contains("without ?query"));

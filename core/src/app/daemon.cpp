@@ -19,6 +19,7 @@
 #include "scanhook/core/app/doctor_command.hpp"
 #include "scanhook/core/app/startup_banner.hpp"
 #include "scanhook/core/app/version.hpp"
+#include "scanhook/core/config/command_line.hpp"
 #include "scanhook/core/config/default_config.hpp"
 #include "scanhook/core/config/environment_settings.hpp"
 #include "scanhook/core/http/http_subsystem.hpp"
@@ -61,6 +62,12 @@ std::string config_path_in(const std::vector<std::string>& arguments) {
   return {};
 }
 
+bool pid_file_folder_exists(const std::string& file) {
+  const std::filesystem::path folder = std::filesystem::path(file).parent_path();
+  std::error_code error;
+  return folder.empty() || std::filesystem::is_directory(folder, error);
+}
+
 IniFile read_configuration(const std::string& path) {
   return path.empty() ? parse_ini(default_config_text(), "(built-in etc/scanhook.ini)")
                       : read_ini_file(path);
@@ -95,6 +102,17 @@ int Daemon::run_command_line(int argc, char** argv) {
       std::string name;
       std::string value;
       processor.process(argv[i], name, value);
+      if (name.empty()) continue;
+      // Poco checks these values only while starting, and answers 78.
+      if (const auto problem = option_value_problem(name, value)) {
+        std::cerr << "scanhookd: " << *problem << " (try --help)\n";
+        return EXIT_USAGE;
+      }
+      if (name == "pidfile" && !pid_file_folder_exists(value)) {
+        std::cerr << "scanhookd: cannot create the pid file " << value
+                  << ": its folder does not exist\n";
+        return EXIT_CANTCREAT;
+      }
     }
     processor.checkRequired();
   } catch (const Poco::Util::OptionException& error) {
@@ -169,9 +187,10 @@ void Daemon::initialize(Poco::Util::Application& self) {
   if (!stop_after_options_) {
     load_configuration();
     // Said before anything listens, so they lead the log.
-    if (!config_error_)
+    const bool loaded = !usage_error_ && !config_error_;
+    if (loaded)
       for (const auto& warning : config_->warnings) logger().warning(warning);
-    if (!config_error_ && command_.empty() && !check_only_) add_daemon_subsystems();
+    if (loaded && command_.empty() && !check_only_) add_daemon_subsystems();
   }
   try {
     ServerApplication::initialize(self);
@@ -198,6 +217,8 @@ void Daemon::load_configuration() {
     else
       command_words_.push_back(word);
   }
+  usage_error_ = command_usage_problem(command_, command_words_, check_only_);
+  if (usage_error_) return;
   IniFile ini;
   try {
     ini = read_configuration(config_path_);
@@ -225,10 +246,12 @@ void Daemon::load_configuration() {
           "add a [server] server_name for each name or address clients use");
     // Serve and check run the same validate-only build first, before anything
     // is opened: a configuration the check passes gets past these steps at start.
-    if (command_.empty())
+    if (command_.empty()) {
       validation_ =
           PipelineBuilder(*config_, check_only_ ? BuildMode::validate_only : BuildMode::serve)
               .validate();
+      for (const auto& warning : validation_.warnings) config_->warnings.push_back(warning);
+    }
   } catch (const ConfigError& error) {
     config_error_ = error.what();
   }
@@ -272,6 +295,10 @@ int Daemon::list_plugins() const {
 
 int Daemon::main(const ArgVec&) {
   if (stop_after_options_) return EXIT_OK;
+  if (usage_error_) {
+    std::cerr << "scanhookd: " << *usage_error_ << "\n";
+    return EXIT_USAGE;
+  }
   if (startup_exit_code_) return *startup_exit_code_;
   if (config_error_) {
     std::cerr << "scanhookd: configuration error\n" << *config_error_;
@@ -279,13 +306,7 @@ int Daemon::main(const ArgVec&) {
     return EXIT_CONFIG;
   }
   if (command_ == "plugins") return list_plugins();
-  if (command_ == "db") {
-    if (command_words_ != std::vector<std::string>{"check"}) {
-      std::cerr << "scanhookd: usage: scanhookd db check [--config FILE]\n";
-      return EXIT_USAGE;
-    }
-    return run_database_check(config_->server.database, std::cout, std::cerr);
-  }
+  if (command_ == "db") return run_database_check(config_->server.database, std::cout, std::cerr);
   if (command_ == "doctor") return run_doctor(*config_, command_words_, std::cout);
   if (!command_.empty()) {
     if (const auto code =

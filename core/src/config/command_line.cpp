@@ -48,4 +48,30 @@ CommandLine split_command_line(const std::vector<std::string>& args) {
   return line;
 }
 
+std::optional<std::string> option_value_problem(const std::string& option,
+                                                const std::string& value) {
+  if ((option == "config" || option == "pidfile") && value.empty())
+    return "--" + option + " needs a file name";
+  if (option == "umask") {
+    const bool octal = !value.empty() && value.size() <= 4 &&
+                       value.find_first_not_of("01234567") == std::string::npos;
+    if (!octal || std::stoi(value, nullptr, 8) > 0777)
+      return "--umask takes an octal mask from 0 to 0777, such as 027, not \"" + value + "\"";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> command_usage_problem(const std::string& command,
+                                                 const std::vector<std::string>& words,
+                                                 bool check_config) {
+  if (check_config && !command.empty())
+    return "--check-config runs no command, and \"" + command + "\" was given: drop one of the two";
+  if (command == "plugins" && !words.empty())
+    return "plugins takes no words, and \"" + words.front() +
+           "\" was given (usage: scanhookd plugins [--config FILE])";
+  if (command == "db" && words != std::vector<std::string>{"check"})
+    return "usage: scanhookd db check [--config FILE]";
+  return std::nullopt;
+}
+
 }  // namespace scanhook::core

@@ -53,6 +53,8 @@ Expected<void> check_value(ConfigType type, const std::string& value) {
   switch (type) {
     case ConfigType::string:
     case ConfigType::secret: return {};
+    // Whether it names a webhook source is the builder's to say: it sees every section.
+    case ConfigType::source_name: return {};
     case ConfigType::integer:
       if (!parse_integer(value)) return expected("a whole number");
       return {};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -79,6 +80,10 @@ int IniFile::line_of(const std::string& section, const std::string& key) const {
 IniFile read_ini_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot read the configuration file");
+  // A folder opens as a stream and reads as nothing: an empty configuration.
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    throw ConfigError(path + ": is a folder, not a configuration file");
   std::ostringstream text;
   text << in.rdbuf();
   return parse_ini(text.str(), path);

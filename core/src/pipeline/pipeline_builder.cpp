@@ -7,9 +7,25 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "scanhook/core/config/suggestion.hpp"
 #include "scanhook/core/pipeline/path_rules.hpp"
 
 namespace scanhook::core {
+
+namespace {
+
+// The keys of an instance's plugin that name another source (SDK 1.2).
+std::vector<const ConfigKey*> source_name_keys(const InstanceConfig& instance) {
+  std::vector<const ConfigKey*> keys;
+  const Descriptor& d = instance.plugin->descriptor();
+  for (std::uint32_t i = 0; i < d.config_key_count; ++i)
+    if (d.config_keys[i].type == ConfigType::source_name &&
+        (d.config_keys[i].applies_to & instance.kind))
+      keys.push_back(&d.config_keys[i]);
+  return keys;
+}
+
+}  // namespace
 
 std::unique_ptr<Intake> PipelineBuilder::intake() const {
   std::vector<SourceRules> sources;
@@ -49,6 +65,42 @@ void PipelineBuilder::check(const InstanceConfig& instance) const {
       instance.plugin->check(instance.kind, instance.instance, instance.plugin_config);
   if (!failure) return;
   throw ConfigError(config_.where(instance.section, failure->key) + ": " + failure->message);
+}
+
+void PipelineBuilder::check_source_names(const InstanceConfig& instance,
+                                         ValidationReport& report) const {
+  for (const ConfigKey* key : source_name_keys(instance)) {
+    const std::string named = instance.plugin_config.string(key->name);
+    if (named.empty()) continue;
+    const std::string where = config_.where(instance.section, key->name) + ": ";
+    const InstanceConfig* source = config_.find(Role::source, named);
+    if (named == instance.instance)
+      throw ConfigError(where +
+                        "names this section itself: name the source that should take "
+                        "these webhooks, or leave it empty");
+    if (!source) {
+      if (config_.ini.line_of(instance.section, key->name) == 0) {
+        report.warnings.push_back(where + "no [source." + named + "] takes what the default (" +
+                                  named + ") names: such webhooks are refused (400); add [source." +
+                                  named + "], or set " + key->name + " = to refuse them");
+        continue;
+      }
+      std::vector<std::string> webhook_sources;
+      for (const auto& other : config_.instances)
+        if (other.role == Role::source && other.kind == kWebhookSource)
+          webhook_sources.push_back(other.instance);
+      throw ConfigError(where + "there is no [source." + named + "]" +
+                        did_you_mean(named, webhook_sources));
+    }
+    const std::string plugin = " (plugin " + source->plugin->name() + ")";
+    if (source->kind != kWebhookSource)
+      throw ConfigError(where + "[source." + named + "]" + plugin +
+                        " is polled: it takes no webhooks");
+    if (!source_name_keys(*source).empty())
+      throw ConfigError(where + "[source." + named + "]" + plugin +
+                        " hands webhooks on itself: name the source that takes them (one hop "
+                        "only)");
+  }
 }
 
 std::shared_ptr<Instance> PipelineBuilder::create(const InstanceConfig& instance,
@@ -107,6 +159,7 @@ ValidationReport PipelineBuilder::validate() const {
   if (mode_ == BuildMode::validate_only) collect([&] { check_database_place(); });
   collect([&] { intake(); });
   for (const auto& instance : config_.instances) {
+    collect([&] { check_source_names(instance, report); });
     if (!instance.plugin->has_check()) {
       const Descriptor& d = instance.plugin->descriptor();
       const std::string plugin = "[" + instance.section + "] plugin " + instance.plugin->name();

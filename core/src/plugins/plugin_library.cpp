@@ -83,7 +83,7 @@ std::string check_descriptor(const Descriptor& d) {
   for (std::uint32_t i = 0; i < d.config_key_count; ++i) {
     const ConfigKey& key = d.config_keys[i];
     if (key.name == nullptr || !is_plugin_name(key.name) || key.help == nullptr ||
-        static_cast<std::uint32_t>(key.type) > static_cast<std::uint32_t>(ConfigType::regex))
+        static_cast<std::uint32_t>(key.type) > static_cast<std::uint32_t>(ConfigType::source_name))
       return "config key #" + std::to_string(i) +
              " has no valid name, type or help text: fix the plugin";
   }

@@ -37,6 +37,12 @@ const ConfigKey kArrTargetKeys[kArrTargetKeyCount] = {
     kLibraryRefreshKey,
 };
 
+const ConfigRange kArrTargetRanges[1] = {kTimeoutRange};
+
+void check_arr_target(const CheckArgs& args) {
+  if (args.kind == kTarget) check_server_api(args);
+}
+
 std::vector<Library> parse_arr_items(const std::string& body) {
   const auto parsed = Poco::JSON::Parser().parse(body);
   if (parsed.type() != typeid(Poco::JSON::Array::Ptr))

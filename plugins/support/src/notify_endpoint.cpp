@@ -3,7 +3,8 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
-#include <stdexcept>
+#include "scanhook/plugin.hpp"
+#include "scanhook/support/ca_file_rule.hpp"
 
 namespace scanhook::support {
 
@@ -21,9 +22,9 @@ Poco::URI parsed_url(const std::string& url) {
       return uri;
   } catch (const Poco::Exception&) {
   }
-  throw std::runtime_error(
-      "url: not an http:// or https:// URL (the value is not shown: it may "
-      "hold a token)");
+  throw ConfigRefusal("url",
+                      "not an http:// or https:// URL (the value is not shown: it may hold a "
+                      "token)");
 }
 
 // The first 200 bytes of a body, for a reason.
@@ -34,8 +35,21 @@ std::string excerpt(const std::string& body) {
 
 }  // namespace
 
+void NotifyEndpoint::check(const std::string& url, const HttpOptions& options) {
+  check_ca_file(options, parsed_url(url).getScheme() == "https", "");
+}
+
+namespace {
+
+Poco::URI checked_url(const std::string& url, const HttpOptions& options) {
+  NotifyEndpoint::check(url, options);
+  return parsed_url(url);
+}
+
+}  // namespace
+
 NotifyEndpoint::NotifyEndpoint(const std::string& url, HttpOptions options, std::string product)
-    : where_(origin_of(parsed_url(url))),
+    : where_(origin_of(checked_url(url, options))),
       target_(parsed_url(url).getPathEtc()),
       product_(std::move(product)),
       client_(where_, std::move(options)) {}

@@ -3,10 +3,10 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
-#include <fstream>
 #include <stdexcept>
 
 #include "scanhook/plugin.hpp"
+#include "scanhook/support/ca_file_rule.hpp"
 
 namespace scanhook::support {
 
@@ -32,18 +32,7 @@ ServerSettings read_server_settings(const ConfigView& config, const std::string&
                             settings.url);
   if (settings.token.empty() && token_required)
     throw ConfigRefusal(token_key, "the server's API token is empty");
-  const bool https = uri.getScheme() == "https";
-  if (!settings.http.ca_file.empty()) {
-    if (!https)
-      throw ConfigRefusal("ca_file",
-                          "only used with an https:// url, and the url is " + settings.url);
-    if (!settings.http.verify_tls)
-      throw ConfigRefusal("ca_file",
-                          "ca_file and verify_tls = false contradict each other: keep ca_file to "
-                          "trust that CA, or drop it to accept any certificate");
-    if (!std::ifstream(settings.http.ca_file))
-      throw ConfigRefusal("ca_file", "cannot read " + settings.http.ca_file);
-  }
+  check_ca_file(settings.http, uri.getScheme() == "https", settings.url);
   return settings;
 }
 

@@ -21,6 +21,7 @@ inline constexpr std::uint16_t kAbiMajor = 1;
 // 1.2 also: Host::offer_description (target_description.hpp).
 // 1.2 also: ForwardingSource (optional), plugin commands (optional kind kCommands).
 // 1.2 also: the notifier kind (notifier.hpp).
+// 1.2 also: ConfigType::source_name (a key naming another webhook source).
 inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 

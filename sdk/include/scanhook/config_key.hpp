@@ -15,6 +15,14 @@ enum class ConfigType : std::uint32_t {
   url,       // http:// or https://
   path,      // absolute
   regex,     // RE2 syntax (no backreferences, no lookaround)
+  // SDK 1.2: the instance name of another [source.NAME] section of this
+  // daemon that takes webhooks itself (not one that hands them on), or empty.
+  // The core refuses a value set in the INI that names no such section, with
+  // the file, line, section and key; a default that names none is a warning
+  // (the plugin must answer what it would have handed on). A plugin that
+  // declares such a key is taken to hand webhooks on (ForwardingSource), so
+  // no other section may name it.
+  source_name,
 };
 
 struct ConfigKey {
@@ -45,6 +53,7 @@ inline const char* config_type_name(ConfigType type) {
     case ConfigType::url: return "url";
     case ConfigType::path: return "path";
     case ConfigType::regex: return "regex";
+    case ConfigType::source_name: return "source name";
   }
   return "unknown";
 }

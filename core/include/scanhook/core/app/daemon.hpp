@@ -48,6 +48,7 @@ class Daemon : public Poco::Util::ServerApplication {
   std::string command_;
   std::vector<std::string> command_words_;  // a built-in command's words
   std::vector<std::string> plugin_words_;   // a plugin command's words
+  std::optional<std::string> usage_error_;  // the command's words do not fit (exit 64)
   std::optional<std::string> config_error_;
   std::optional<int> startup_exit_code_;  // the engine could not start (storage_fault.hpp)
   std::unique_ptr<PluginCatalog> catalog_;

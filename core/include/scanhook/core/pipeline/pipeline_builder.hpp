@@ -25,9 +25,11 @@ enum class BuildMode {
 };
 
 // What validate-only mode could not check: one line per instance of a plugin
-// built before SDK 1.2 (no check), whose own refusals show only at start.
+// built before SDK 1.2 (no check), whose own refusals show only at start;
+// and what fits but may surprise ("FILE:LINE: [section] key: why").
 struct ValidationReport {
   std::vector<std::string> unchecked;
+  std::vector<std::string> warnings;
 };
 
 class PipelineBuilder {
@@ -40,6 +42,10 @@ class PipelineBuilder {
   // The plugin's side-effect-free check of one section (SDK 1.2; nothing
   // for older plugins). Throws ConfigError naming the key the plugin names.
   void check(const InstanceConfig& instance) const;
+  // Each plugin key of type source_name (SDK 1.2) names another webhook
+  // source that takes webhooks itself: one hop only, as the engine hands
+  // them on. Throws ConfigError; a default naming no section is a warning.
+  void check_source_names(const InstanceConfig& instance, ValidationReport& report) const;
   // serve mode: check, then the instance, living on `host`. Throws ConfigError.
   std::shared_ptr<Instance> create(const InstanceConfig& instance, Host& host) const;
 

@@ -45,7 +45,14 @@ std::string arr_rescan_body(const ArrApp& app, const std::string& item_id);
 inline constexpr std::size_t kArrTargetKeyCount = 6;
 extern const ConfigKey kArrTargetKeys[kArrTargetKeyCount];
 
-// The target of one [target.NAME] section. Throws std::runtime_error on bad settings.
+// Their bounds: a timeout of at least 1ms.
+extern const ConfigRange kArrTargetRanges[1];
+
+// The SDK 1.2 check of a [target.NAME] section (check_server_api); a webhook
+// source section of the same plugin has nothing to refuse.
+void check_arr_target(const CheckArgs& args);
+
+// The target of one [target.NAME] section, once check_arr_target passed it.
 std::unique_ptr<Instance> make_arr_target(const ArrApp& app, const CreateArgs& args);
 
 }  // namespace scanhook::support

@@ -13,7 +13,12 @@ inline constexpr ConfigKey kNotifyTimeoutKey = timeout_key(kNotifier);
 inline constexpr ConfigKey kNotifyVerifyTlsKey = verify_tls_key(kNotifier);
 inline constexpr ConfigKey kNotifyCaFileKey = ca_file_key(kNotifier);
 
-// timeout, verify_tls and ca_file as read from the section.
+// timeout, verify_tls and ca_file as read from the section (kTimeoutRange and
+// check_notify_endpoint say which values fit).
 HttpOptions notify_http_options(const ConfigView& config);
+
+// The SDK 1.2 check every notifier plugin shares: url and ca_file
+// (NotifyEndpoint::check). Throws ConfigRefusal; makes nothing.
+void check_notify_endpoint(const ConfigView& config);
 
 }  // namespace scanhook::support

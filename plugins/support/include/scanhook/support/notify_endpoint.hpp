@@ -13,9 +13,14 @@ namespace scanhook::support {
 
 class NotifyEndpoint {
  public:
-  // `url`: http(s)://host[:port]/path[?query]. Throws std::runtime_error
-  // naming the `url` key when it is not one (without echoing it).
+  // `url`: http(s)://host[:port]/path[?query]. Throws what check() throws.
   NotifyEndpoint(const std::string& url, HttpOptions options, std::string product);
+
+  // What the constructor refuses, made of nothing (a plugin's SDK 1.2 check):
+  // throws ConfigRefusal naming `url` when it is not an http(s) URL with a
+  // host (without echoing it: it may hold a token), or `ca_file` when that
+  // does not fit the url (ca_file_rule.hpp).
+  static void check(const std::string& url, const HttpOptions& options);
 
   HttpResponse post_json(const std::string& body, const HeaderList& headers = {}) const;
   // scheme://host:port, safe to show.
