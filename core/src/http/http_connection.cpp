@@ -24,12 +24,12 @@ constexpr std::size_t kMaxUriSize = 16 * 1024;
 
 // A header line that starts with a space or tab continues the one before
 // (obs-fold): RFC 9112 section 5.2 lets a server refuse it, and Poco would
-// join the lines, which a proxy on the way may read otherwise. `head` is the
-// raw head, request line first.
-bool has_folded_line(const std::string& head) {
-  for (auto at = head.find('\n'); at != std::string::npos && at + 1 < head.size();
-       at = head.find('\n', at + 1))
-    if (head[at + 1] == ' ' || head[at + 1] == '\t') return true;
+// join the lines, which a proxy on the way may read otherwise. The head is
+// the first `end` bytes of `bytes`, request line first.
+bool has_folded_line(const std::string& bytes, std::size_t end) {
+  for (auto at = bytes.find('\n'); at != std::string::npos && at + 1 < end;
+       at = bytes.find('\n', at + 1))
+    if (bytes[at + 1] == ' ' || bytes[at + 1] == '\t') return true;
   return false;
 }
 
@@ -201,9 +201,10 @@ HttpConnection::Step HttpConnection::advance_head() {
                      "the request head is larger than " + std::to_string(kMaxHeadSize) + " bytes");
     return Step::more;
   }
+  const bool folded = has_folded_line(in_, *end);
   std::istringstream text(in_.substr(0, *end));
   in_.erase(0, *end);
-  if (has_folded_line(text.str()))
+  if (folded)
     return invalid(400,
                    "the request is not valid HTTP: a header line folded onto the one before "
                    "(obs-fold, RFC 9112 section 5.2)");
