@@ -17,11 +17,13 @@
 #include <thread>
 
 #include "support/daemon_process.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::install_plugins;
 using scanhook::testing::read_test_data;
 using scanhook::testing::TempDir;
 using Folders = std::vector<std::string>;
@@ -92,13 +94,8 @@ const Headers kAdmin = {{"Authorization", basic("admin", "s3cret")}};
 class Rig {
  public:
   Rig() {
-    const auto plugins = dir_.path() / "plugins";
-    std::filesystem::create_directories(plugins);
-    for (const char* name : {"sonarr", "radarr", "lidarr", "readarr", "plex_autoscan"})
-      std::filesystem::copy_file(scanhook::testing::plugin_file(name),
-                                 plugins / (std::string(name) + ".so"));
-    std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                               plugins / "recorder.so");
+    install_plugins(dir_.path(),
+                    {"sonarr", "radarr", "lidarr", "readarr", "plex_autoscan", "recorder"});
     daemon_ = std::make_unique<DaemonProcess>(dir_.path(), kIni);
   }
 

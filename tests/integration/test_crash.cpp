@@ -15,11 +15,13 @@
 
 #include "support/daemon_process.hpp"
 #include "support/keep_alive_post.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/record_file.hpp"
 #include "support/temp_dir.hpp"
 
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::install_plugins;
 using scanhook::testing::keep_alive_post;
 using scanhook::testing::record_lines;
 using scanhook::testing::TempDir;
@@ -51,9 +53,7 @@ std::string get(unsigned short port, const std::string& path) {
 TEST_CASE("after SIGKILL mid-load every acknowledged event is delivered, in-flight ones resumed",
           "[crash]") {
   TempDir dir;
-  std::filesystem::create_directories(dir / "plugins");
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                             dir / "plugins" / "recorder.so");
+  install_plugins(dir.path(), {"recorder"});
 
   constexpr int kConnections = 6;
   std::mutex mutex;

@@ -10,6 +10,7 @@
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -17,6 +18,7 @@ using Catch::Matchers::Contains;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
+using scanhook::testing::install_plugins;
 using scanhook::testing::TempDir;
 
 namespace {
@@ -31,13 +33,7 @@ struct Rig {
   std::unique_ptr<DaemonProcess> daemon;
 
   explicit Rig(const std::string& ini = kIni) {
-    const auto plugins = dir.path() / "plugins";
-    std::filesystem::create_directories(plugins);
-    std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                               plugins / "recorder.so");
-    for (const char* name : {"plex", "sonarr"})
-      std::filesystem::copy_file(scanhook::testing::plugin_file(name),
-                                 plugins / (std::string(name) + ".so"));
+    install_plugins(dir.path(), {"recorder", "plex", "sonarr"});
     daemon = std::make_unique<DaemonProcess>(dir.path(), ini);
     REQUIRE(daemon->wait_until_listening());
   }

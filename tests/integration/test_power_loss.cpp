@@ -20,10 +20,12 @@
 
 #include "scanhook/core/store/sql_connection.hpp"
 #include "support/daemon_process.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/power_loss_disk.hpp"
 #include "support/temp_dir.hpp"
 
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::install_plugins;
 using scanhook::testing::PowerLossDisk;
 using scanhook::testing::TempDir;
 
@@ -92,9 +94,7 @@ TEST_CASE(
 
   TempDir dir;
   PowerLossDisk disk(dir.path());
-  std::filesystem::create_directories(dir / "plugins");
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                             dir / "plugins" / "recorder.so");
+  install_plugins(dir.path(), {"recorder"});
   const auto seed = std::random_device()();
   CAPTURE(seed);
   std::mt19937 random(seed);

@@ -10,11 +10,13 @@
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::install_plugins;
 using scanhook::testing::TempDir;
 
 namespace {
@@ -36,9 +38,7 @@ std::string ini_with_targets(const std::vector<std::string>& targets,
 TEST_CASE("deliveries owed to a target removed from the configuration are dropped at start-up",
           "[restart]") {
   TempDir dir;
-  std::filesystem::create_directories(dir / "plugins");
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                             dir / "plugins" / "recorder.so");
+  install_plugins(dir.path(), {"recorder"});
   {
     DaemonProcess daemon(dir.path(), ini_with_targets({"kept", "gone"}));
     REQUIRE(daemon.wait_until_listening());
@@ -72,9 +72,7 @@ TEST_CASE("deliveries owed to a target removed from the configuration are droppe
 TEST_CASE("a webhook refused at the door is replayed into the queue once its rewrite is fixed",
           "[restart]") {
   TempDir dir;
-  std::filesystem::create_directories(dir / "plugins");
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                             dir / "plugins" / "recorder.so");
+  install_plugins(dir.path(), {"recorder"});
   const std::string ini = ini_with_targets({"rec"});
   {
     DaemonProcess daemon(dir.path(), ini);
@@ -105,9 +103,7 @@ TEST_CASE("a webhook refused at the door is replayed into the queue once its rew
 // At start-up (and then every interval while it runs: test_history_pruner.cpp).
 TEST_CASE("history rows older than history_retention are pruned at start-up", "[restart]") {
   TempDir dir;
-  std::filesystem::create_directories(dir / "plugins");
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                             dir / "plugins" / "recorder.so");
+  install_plugins(dir.path(), {"recorder"});
   const auto history_size = [](const DaemonProcess& daemon) {
     return DaemonClient(daemon.url()).get_json("/api/history")->getArray("history")->size();
   };

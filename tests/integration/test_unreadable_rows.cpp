@@ -15,11 +15,13 @@
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
 #include "support/occurrences.hpp"
+#include "support/plugin_daemon.hpp"
 #include "support/raw_sql.hpp"
 #include "support/temp_dir.hpp"
 
 using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
+using scanhook::testing::install_plugins;
 using scanhook::testing::occurrences;
 using scanhook::testing::run_sql;
 using scanhook::testing::TempDir;
@@ -34,9 +36,7 @@ class DamagedRun {
  public:
   DamagedRun(const std::string& queue, const std::function<void(const DaemonClient&)>& fill,
              const std::vector<std::string>& damage) {
-    std::filesystem::create_directories(dir_ / "plugins");
-    std::filesystem::copy_file(std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so",
-                               dir_ / "plugins" / "recorder.so");
+    install_plugins(dir_.path(), {"recorder"});
     const std::string ini =
         "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\nplugin_dir = "
         "{dir}/plugins\n[queue]\n" +

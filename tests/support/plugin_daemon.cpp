@@ -14,14 +14,7 @@ namespace scanhook::testing {
 PluginDaemon::PluginDaemon(const std::vector<std::string>& plugins, const std::string& sections,
                            PluginDaemonOptions options)
     : sections_(sections), options_(std::move(options)) {
-  const auto folder = dir_.path() / "plugins";
-  std::filesystem::create_directories(folder);
-  for (const auto& name : plugins) {
-    const auto built = name == "recorder"
-                           ? std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so"
-                           : plugin_file(name);
-    std::filesystem::copy_file(built, folder / (name + ".so"));
-  }
+  install_plugins(dir_.path(), plugins);
   start(options_.listen);
 }
 
@@ -54,6 +47,17 @@ bool PluginDaemon::recorded_at_least(std::size_t count, const std::string& file)
 
 std::string PluginDaemon::last_error(const std::string& target) const {
   return client_->target_state(target)->getValue<std::string>("last_error");
+}
+
+void install_plugins(const std::filesystem::path& dir, const std::vector<std::string>& names) {
+  const auto folder = dir / "plugins";
+  std::filesystem::create_directories(folder);
+  for (const auto& name : names) {
+    const auto built = name == "recorder"
+                           ? std::filesystem::path(SCANHOOK_TEST_PLUGIN_DIR) / "recorder.so"
+                           : plugin_file(name);
+    std::filesystem::copy_file(built, folder / (name + ".so"));
+  }
 }
 
 std::vector<std::string> file_lines(const std::filesystem::path& file) {

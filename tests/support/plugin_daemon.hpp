@@ -55,6 +55,10 @@ class PluginDaemon {
   std::unique_ptr<DaemonClient> client_;
 };
 
+// Copies the built plugins `names` ("recorder": the test plugin) into
+// <dir>/plugins, creating it, for an INI with plugin_dir = {dir}/plugins.
+void install_plugins(const std::filesystem::path& dir, const std::vector<std::string>& names);
+
 // The lines of a file (none when it does not exist).
 std::vector<std::string> file_lines(const std::filesystem::path& file);
 
