@@ -36,8 +36,6 @@ class NotificationOutbox {
   virtual ~NotificationOutbox() = default;
 
   bool has_subscribers() const { return !subscribers_.empty(); }
-  // The notifiers that want `event`, each to get a row of its own.
-  std::vector<std::string> wanting(NotificationEvent event) const;
 
   // In a transaction of its own (durable when it returns): one row per
   // notifier that wants `event`.
@@ -66,6 +64,8 @@ class NotificationOutbox {
   virtual std::size_t drop_unsubscribed() = 0;
 
  protected:
+  // The notifiers that want `event`, each to get a row of its own.
+  std::vector<std::string> wanting(NotificationEvent event) const;
   // Names of the notifiers that have rows but are not subscribed (any longer).
   std::vector<std::string> unsubscribed(const std::vector<std::string>& with_rows) const;
 

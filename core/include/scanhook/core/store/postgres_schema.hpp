@@ -1,6 +1,7 @@
 // The PostgreSQL schema and its migrations: the queue, history, dead letters,
-// plugin store, notifications and shared target pauses, as in SQLite (schema.hpp), plus the
-// columns several instances need (a delivery's lease, who delivered a scan).
+// plugin store, notifications and shared target pauses, as in SQLite
+// (schema.hpp), plus the columns several instances need (a delivery's lease,
+// who delivered a scan).
 #pragma once
 
 #include "scanhook/core/store/postgres_connection.hpp"
