@@ -81,6 +81,12 @@ const std::vector<const char*>& migrations() {
         ALTER TABLE history ADD COLUMN source TEXT NOT NULL DEFAULT '';
         CREATE INDEX history_source ON history(source);
       )sql",
+      // 3: when the instance holding a delivery's lease began sending it
+      // (0: not sent since it was picked), so that whoever takes over an
+      // expired lease knows whether the target may have it already.
+      R"sql(
+        ALTER TABLE deliveries ADD COLUMN sending_since BIGINT NOT NULL DEFAULT 0;
+      )sql",
   };
   return steps;
 }
