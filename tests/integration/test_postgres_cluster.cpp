@@ -169,20 +169,35 @@ Holdings holdings(const std::string& url, const std::string& instance) {
   return held;
 }
 
-// Freezes `daemon` (SIGSTOP) at a moment when it is, or is not, in the middle
-// of a request to its target, as its in-flight marks in the database say
-// (while it is stopped they cannot change), and kills it there (SIGKILL).
-Holdings kill_when(DaemonProcess& daemon, const std::string& url, const std::string& instance,
-                   bool in_request) {
+// The moment of a kill, as the dead instance's in-flight marks and its
+// target's record show it.
+enum class KillPoint {
+  between_requests,  // nothing in flight
+  answer_pending,    // a batch in flight that its target has already recorded
+};
+
+// Freezes `daemon` (SIGSTOP) until it is at `point` (while it is stopped its
+// marks and its target's record cannot change), and kills it there (SIGKILL).
+Holdings kill_at(DaemonProcess& daemon, const std::string& url, const std::string& instance,
+                 const std::filesystem::path& record, KillPoint point) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto reached = [&](const Holdings& held) {
+    if (point == KillPoint::between_requests) return held.in_flight.empty();
+    const auto lines = record_lines(record);
+    const std::set<std::string> recorded(lines.begin(), lines.end());
+    for (const auto& [folder, lease_until] : held.in_flight)
+      if (!recorded.count(folder)) return false;
+    return !held.in_flight.empty();
+  };
   for (int attempt = 0;; ++attempt) {
     daemon.send_signal(SIGSTOP);
     std::this_thread::sleep_for(milliseconds(20));  // the signal is taken asynchronously
     Holdings held = holdings(url, instance);
-    if (held.in_flight.empty() != in_request || std::chrono::steady_clock::now() > deadline) {
+    const bool at_point = reached(held);
+    if (at_point || std::chrono::steady_clock::now() > deadline) {
       daemon.send_signal(SIGKILL);
       REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
-      REQUIRE(held.in_flight.empty() != in_request);
+      REQUIRE(at_point);
       return held;
     }
     daemon.send_signal(SIGCONT);
@@ -197,17 +212,16 @@ std::map<std::string, int> scans_of(const std::vector<std::filesystem::path>& re
   return scans;
 }
 
-// Two instances under load; `a` is killed as `in_request` says; b delivers the rest.
+// Two instances under load; `a` is killed at `point`; b delivers the rest.
 struct KillRun {
-  Holdings held;               // a's, at the kill
-  std::set<std::string> by_a;  // what a's target had at the kill
+  Holdings held;  // a's, at the kill
   std::map<std::string, int> scans;
   std::size_t lost = 0, invented = 0;
   std::string b_output;
   std::string url;
 };
 
-KillRun kill_under_load(const std::string& a_target, bool in_request) {
+KillRun kill_under_load(const std::string& a_target, KillPoint point) {
   KillRun run;
   run.url = PostgresServer::shared().fresh_database();
   InstanceDir a_dir, b_dir;
@@ -225,10 +239,9 @@ KillRun kill_under_load(const std::string& a_target, bool in_request) {
                record_lines(b_dir.record()).size() >= 20;
       },
       milliseconds(30000)));
-  run.held = kill_when(*a, run.url, "a", in_request);
+  run.held = kill_at(*a, run.url, "a", a_dir.record(), point);
   load.stop(0);
   const std::size_t lines_by_a = record_lines(a_dir.record()).size();
-  for (const auto& folder : record_lines(a_dir.record())) run.by_a.insert(folder);
 
   std::this_thread::sleep_for(milliseconds(2500));  // b goes on taking events past a's leases
   load.join();
@@ -270,18 +283,15 @@ TEST_CASE(
     "[postgres][cluster]") {
   // a's target records a batch, then takes 300 ms to answer: killed then, the
   // target has the folders but the database does not know.
-  const KillRun run = kill_under_load("hold = 300ms\n", true);
+  const KillRun run = kill_under_load("hold = 300ms\n", KillPoint::answer_pending);
   CHECK(run.lost == 0);
   CHECK(run.invented == 0);
-  REQUIRE_FALSE(run.held.in_flight.empty());
   CHECK(run.held.in_flight.size() <= 5);  // one batch
-  // Exactly the in-flight folders that had reached a's target are scanned
-  // twice; the others (marked, not yet recorded there) and a's picked but
-  // unsent leases once.
-  std::set<std::string> expected;
-  for (const auto& [folder, lease_until] : run.held.in_flight)
-    if (run.by_a.count(folder)) expected.insert(folder);
-  CHECK(scanned_twice(run.scans) == expected);
+  // Exactly the in-flight folders are scanned twice (the target had them
+  // all); a's picked but unsent leases, and everything else, once.
+  std::set<std::string> in_flight;
+  for (const auto& [folder, lease_until] : run.held.in_flight) in_flight.insert(folder);
+  CHECK(scanned_twice(run.scans) == in_flight);
   CHECK(run.b_output.find("sending again what another instance was sending when its lease ran "
                           "out") != std::string::npos);
 }
@@ -291,7 +301,7 @@ TEST_CASE(
     "scanned twice",
     "[postgres][cluster]") {
   // scan_delay keeps a between requests most of the time.
-  const KillRun run = kill_under_load("scan_delay = 300ms\n", false);
+  const KillRun run = kill_under_load("scan_delay = 300ms\n", KillPoint::between_requests);
   CHECK(run.lost == 0);
   CHECK(run.invented == 0);
   CHECK(run.held.in_flight.empty());

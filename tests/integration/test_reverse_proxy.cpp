@@ -165,6 +165,9 @@ void run_through(ProxyProcess::Kind kind, unsigned short port) {
         1);
 
   // The instance that took them dies; the same client's webhooks land on the other.
+  // (Each access log line reaches us through a pipe: wait for all ten.)
+  REQUIRE(
+      eventually([&] { return instances["a"]->webhooks() + instances["b"]->webhooks() == 10; }));
   const std::string took = instances["a"]->webhooks() > 0 ? "a" : "b";
   const std::string other = took == "a" ? "b" : "a";
   CHECK(instances[took]->webhooks() == 10);
@@ -176,7 +179,7 @@ void run_through(ProxyProcess::Kind kind, unsigned short port) {
     if (status != 200) FAIL_CHECK(folder << ": " << status << "; the proxy's log: " << proxy.log());
     acknowledged.insert(folder);
   }
-  CHECK(instances[other]->webhooks() == 10);
+  CHECK(eventually([&] { return instances[other]->webhooks() == 10; }));
 
   // X-Forwarded-For reaches scanhookd: five wrong tokens from 127.0.0.3 block
   // that client, not the proxy's address that every client shares.
