@@ -9,7 +9,9 @@
 # server (tests/postgres/postgres_server.sh).
 # From the repository root, after building scanhookd and the plugins:
 #   sh bench/postgres_delivery.sh ROUNDS FOLDERS [PORT]
+# SCANHOOKD=path/to/scanhookd measures another build (default build/bin/scanhookd).
 set -eu
+scanhookd=${SCANHOOKD:-build/bin/scanhookd}
 rounds=${1:-3}
 folders=${2:-20000}
 port=${3:-18522}
@@ -30,7 +32,7 @@ idle_interval = 100ms
 [target.log]
 plugin = log
 INI
-  build/bin/scanhookd --config "$work/$1.ini" > "$work/$1.log" 2>&1 &
+  "$scanhookd" --config "$work/$1.ini" > "$work/$1.log" 2>&1 &
   pids="$pids $!"
   for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$4/health" >/dev/null 2>&1 && return 0
