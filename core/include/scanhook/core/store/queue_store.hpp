@@ -38,7 +38,6 @@ class QueueStore {
   // longest due; a folder that a `blocking` target still owes is skipped. A
   // store shared by several instances leases them to this one (until record()
   // or the lease's expiry), so that no other instance picks them meanwhile.
-  // record() also clears keep_in_flight()'s mark.
   virtual std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
                                      const std::vector<std::string>& blocking) = 0;
   // How long a lease from due() lasts; zero for a single-instance store,
@@ -56,6 +55,7 @@ class QueueStore {
   // once sync() has run after it returns; throws on failure, nothing written). ok/rejected: the
   // delivery leaves (unless a newer event came meanwhile) with a history row;
   // retry: attempts+1 and the next attempt; unavailable: the error is kept.
+  // Every outcome clears keep_in_flight()'s mark.
   // The folder row goes when no target owes it anything.
   virtual void record(const std::vector<Delivery>& deliveries) = 0;
 
