@@ -1,14 +1,17 @@
 #!/bin/sh
-# Delivery throughput on PostgreSQL with one and with two scanhookd: FOLDERS
-# folders are queued (minimum_age 1h, so nothing is delivered), the daemon is
-# stopped, and one or two daemons on that database start with minimum_age 0
+# Delivery throughput on SQLite (the same-run baseline) and on PostgreSQL with
+# one and with two scanhookd: FOLDERS folders are queued (minimum_age 1h, so
+# nothing is delivered), the daemon is stopped, and one daemon on that SQLite
+# file, or one or two on that PostgreSQL database, start with minimum_age 0
 # (every folder due at once) and a `log` target (batches of 100, no network);
 # the figure is FOLDERS / the seconds from their start until /api/queue is
-# empty. Each run has a
-# fresh database on a throwaway server (tests/postgres/postgres_server.sh).
+# empty. Each run has a fresh SQLite file, or a fresh database on a throwaway
+# server (tests/postgres/postgres_server.sh).
 # From the repository root, after building scanhookd and the plugins:
 #   sh bench/postgres_delivery.sh ROUNDS FOLDERS [PORT]
+# SCANHOOKD=path/to/scanhookd measures another build (default build/bin/scanhookd).
 set -eu
+scanhookd=${SCANHOOKD:-build/bin/scanhookd}
 rounds=${1:-3}
 folders=${2:-20000}
 port=${3:-18522}
@@ -29,7 +32,7 @@ idle_interval = 100ms
 [target.log]
 plugin = log
 INI
-  build/bin/scanhookd --config "$work/$1.ini" > "$work/$1.log" 2>&1 &
+  "$scanhookd" --config "$work/$1.ini" > "$work/$1.log" 2>&1 &
   pids="$pids $!"
   for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$4/health" >/dev/null 2>&1 && return 0
@@ -61,18 +64,22 @@ drain_seconds() {  # PORT BEGAN -> seconds from BEGAN (date +%s.%N) until the qu
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for round in $(seq "$rounds"); do
-  for instances in 1 2; do
-    db="${admin%/*}/d${instances}_$round"
-    psql -q "$admin" -c "CREATE DATABASE d${instances}_$round"
+  for setup in sqlite 1 2; do
+    if [ "$setup" = sqlite ]; then
+      db="$work/sqlite-$round/scanhook.db"
+    else
+      db="${admin%/*}/d${setup}_$round"
+      psql -q "$admin" -c "CREATE DATABASE d${setup}_$round"
+    fi
     fill "$db"
     began=$(date +%s.%N)  # before the start: the daemons deliver from their first second
     start a "$db" 0s "$port"
-    [ "$instances" -eq 1 ] || start b "$db" 0s "$((port + 1))"
+    [ "$setup" != 2 ] || start b "$db" 0s "$((port + 1))"
     seconds=$(drain_seconds "$port" "$began")
     stop_all
     rate=$(awk -v n="$folders" -v s="$seconds" 'BEGIN {printf "%d", n / s}')
-    echo "$rate" >> "$work/rate$instances"
-    echo "round $round: $instances instance(s): $folders folders in $seconds s: $rate folders/s"
+    echo "$rate" >> "$work/rate-$setup"
+    echo "round $round: $setup: $folders folders in $seconds s: $rate folders/s"
   done
 done
-echo "medians (folders/s): 1 instance $(median < "$work/rate1")  2 instances $(median < "$work/rate2")"
+echo "medians (folders/s): sqlite $(median < "$work/rate-sqlite")  postgresql-1 $(median < "$work/rate-1")  postgresql-2 $(median < "$work/rate-2")"

@@ -5,6 +5,8 @@ set -eu
 packages="cmake ninja-build g++ pkg-config libpoco-dev libboost-dev catch2 libsimdjson-dev libsqlite3-dev libpq-dev postgresql libre2-dev sqlite3 libssl-dev openssl rclone wrk chromium clang-format"
 # The Debian package (cpack -G DEB needs dpkg-shlibdeps; its test lints it and checks /health).
 packages="$packages dpkg-dev lintian curl"
+# The reverse-proxy examples run for real (tests/integration/test_reverse_proxy.cpp).
+packages="$packages nginx-light caddy"
 # The fuzz targets (bench/fuzz.sh, -DSCANHOOK_FUZZ=ON): clang and its libFuzzer.
 packages="$packages clang libfuzzer-14-dev"
 missing=""

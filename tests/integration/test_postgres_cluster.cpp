@@ -1,7 +1,9 @@
 // Two real scanhookd processes on one real PostgreSQL database, each with its
 // own recording target file (so each scan names the instance that made it):
-// events coalesce across them, and when one is killed mid-load the other
-// delivers everything acknowledged, the dead one's leases after their expiry.
+// events coalesce across them; when one is killed mid-load the other
+// delivers everything acknowledged, the dead one's leases after their expiry,
+// and scans twice only what the dead one had marked in flight; a slow but
+// live instance keeps its batch.
 #include <catch2/catch.hpp>
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -21,6 +23,7 @@
 #include "support/eventually.hpp"
 #include "support/keep_alive_post.hpp"
 #include "support/postgres_server.hpp"
+#include "support/rclone_process.hpp"
 #include "support/record_file.hpp"
 #include "support/temp_dir.hpp"
 
@@ -32,6 +35,7 @@ using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
 using scanhook::testing::keep_alive_post;
 using scanhook::testing::PostgresServer;
+using scanhook::testing::RcloneProcess;
 using scanhook::testing::record_lines;
 using scanhook::testing::TempDir;
 using std::chrono::milliseconds;
@@ -96,28 +100,35 @@ TEST_CASE("two instances on one PostgreSQL coalesce a folder's events into one s
   CHECK(history->getObject(0)->getValue<std::string>("instance") == (by_a.empty() ? "b" : "a"));
 }
 
-TEST_CASE(
-    "after one instance is killed mid-load the other delivers every acknowledged event, the "
-    "dead one's leases after their expiry",
-    "[postgres][cluster]") {
-  const std::string url = PostgresServer::shared().fresh_database();
-  InstanceDir a_dir, b_dir;
-  // A slow target (50 ms per batch of 5) keeps a backlog and a batch in flight on each.
-  auto a = std::make_unique<DaemonProcess>(a_dir.dir.path(), ini(url, "a", "0s", "50ms", 5, "3s"));
-  REQUIRE(a->wait_until_listening());
-  DaemonProcess b(b_dir.dir.path(), ini(url, "b", "0s", "50ms", 5, "3s"));
-  REQUIRE(b.wait_until_listening());
+namespace {
 
-  std::mutex mutex;
-  std::set<std::string> acknowledged, sent;
-  std::atomic<bool> stop_a{false}, stop_b{false};
+// Webhook clients posting a new folder each to one instance, until stopped
+// or the instance is gone: what they sent, and what was answered 2xx.
+class Load {
+ public:
+  void start(unsigned short port, const std::string& prefix, int clients) {
+    std::atomic<bool>* stop = stops_.emplace_back(std::make_unique<std::atomic<bool>>(false)).get();
+    for (int c = 0; c < clients; ++c)
+      threads_.emplace_back(
+          [this, port, stop, name = prefix + std::to_string(c)] { post_until(port, *stop, name); });
+  }
+  ~Load() { join(); }
+  void stop(std::size_t which) { *stops_.at(which) = true; }
+  void join() {
+    for (auto& stop : stops_) *stop = true;
+    for (auto& thread : threads_)
+      if (thread.joinable()) thread.join();
+  }
+  std::set<std::string> sent, acknowledged;  // read once joined
   std::atomic<int> not_ok{0};
-  auto client = [&](unsigned short port, std::atomic<bool>& stop, const std::string& name) {
+
+ private:
+  void post_until(unsigned short port, const std::atomic<bool>& stop, const std::string& name) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     for (int n = 0; !stop; ++n) {
       const std::string folder = "/tv/" + name + "/e" + std::to_string(n);
       {
-        std::lock_guard lock(mutex);
+        std::lock_guard lock(mutex_);
         sent.insert(folder);
       }
       const int status =
@@ -128,74 +139,200 @@ TEST_CASE(
         continue;
       }
       {
-        std::lock_guard lock(mutex);
+        std::lock_guard lock(mutex_);
         acknowledged.insert(folder);
       }
       // Below what the two targets take together, so the backlog stays short.
       std::this_thread::sleep_for(milliseconds(20));
     }
-  };
-  std::vector<std::thread> clients;
-  for (int c = 0; c < 3; ++c) {
-    clients.emplace_back(client, a->port(), std::ref(stop_a), "a" + std::to_string(c));
-    clients.emplace_back(client, b.port(), std::ref(stop_b), "b" + std::to_string(c));
   }
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<std::atomic<bool>>> stops_;
+  std::vector<std::thread> threads_;
+};
+
+// What an instance held in the database when it was killed: folder → lease_until.
+struct Holdings {
+  std::map<std::string, std::int64_t> in_flight;  // marked before their request left
+  std::map<std::string, std::int64_t> picked;     // leased, certainly not sent
+};
+
+Holdings holdings(const std::string& url, const std::string& instance) {
+  PostgresConnection sql(url, "");
+  const auto rows = sql.run(
+      "SELECT f.path, d.lease_until, d.sending_since FROM deliveries d "
+      "JOIN folders f ON f.id = d.folder_id WHERE d.leased_by = $1 AND d.lease_until > 0",
+      {instance});
+  Holdings held;
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    (rows.integer(r, 2) > 0 ? held.in_flight : held.picked)[rows.text(r, 0)] = rows.integer(r, 1);
+  return held;
+}
+
+// The moment of a kill, as the dead instance's in-flight marks and its
+// target's record show it.
+enum class KillPoint {
+  between_requests,  // nothing in flight
+  answer_pending,    // a batch in flight that its target has already recorded
+};
+
+// Freezes `daemon` (SIGSTOP) until it is at `point` (while it is stopped its
+// marks and its target's record cannot change), and kills it there (SIGKILL).
+Holdings kill_at(DaemonProcess& daemon, const std::string& url, const std::string& instance,
+                 const std::filesystem::path& record, KillPoint point) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto reached = [&](const Holdings& held) {
+    if (point == KillPoint::between_requests) return held.in_flight.empty();
+    const auto lines = record_lines(record);
+    const std::set<std::string> recorded(lines.begin(), lines.end());
+    for (const auto& [folder, lease_until] : held.in_flight)
+      if (!recorded.count(folder)) return false;
+    return !held.in_flight.empty();
+  };
+  for (int attempt = 0;; ++attempt) {
+    daemon.send_signal(SIGSTOP);
+    std::this_thread::sleep_for(milliseconds(20));  // the signal is taken asynchronously
+    Holdings held = holdings(url, instance);
+    const bool at_point = reached(held);
+    if (at_point || std::chrono::steady_clock::now() > deadline) {
+      daemon.send_signal(SIGKILL);
+      REQUIRE(daemon.wait_for_exit() == 128 + SIGKILL);
+      REQUIRE(at_point);
+      return held;
+    }
+    daemon.send_signal(SIGCONT);
+    std::this_thread::sleep_for(milliseconds(10 + 7 * (attempt % 5)));
+  }
+}
+
+std::map<std::string, int> scans_of(const std::vector<std::filesystem::path>& records) {
+  std::map<std::string, int> scans;
+  for (const auto& record : records)
+    for (const auto& folder : record_lines(record)) ++scans[folder];
+  return scans;
+}
+
+// Two instances under load; `a` is killed at `point`; b delivers the rest.
+struct KillRun {
+  Holdings held;  // a's, at the kill
+  std::map<std::string, int> scans;
+  std::size_t lost = 0, invented = 0;
+  std::string b_output;
+  std::string url;
+};
+
+KillRun kill_under_load(const std::string& a_target, KillPoint point) {
+  KillRun run;
+  run.url = PostgresServer::shared().fresh_database();
+  InstanceDir a_dir, b_dir;
+  auto a = std::make_unique<DaemonProcess>(a_dir.dir.path(),
+                                           ini(run.url, "a", "0s", "0s", 5, "2s") + a_target);
+  REQUIRE(a->wait_until_listening());
+  DaemonProcess b(b_dir.dir.path(), ini(run.url, "b", "0s", "50ms", 5, "2s"));
+  REQUIRE(b.wait_until_listening());
+  Load load;
+  load.start(a->port(), "a", 3);
+  load.start(b.port(), "b", 3);
   REQUIRE(eventually(
       [&] {
         return record_lines(a_dir.record()).size() >= 20 &&
                record_lines(b_dir.record()).size() >= 20;
       },
       milliseconds(30000)));
-  a->send_signal(SIGKILL);
-  REQUIRE(a->wait_for_exit() == 128 + SIGKILL);
-  const auto killed_at = std::chrono::steady_clock::now();
-  stop_a = true;
-  // What a held when it died: leased to it, never recorded.
-  PostgresConnection sql(url, "");
-  const auto leases = sql.run(
-      "SELECT f.path, d.lease_until FROM deliveries d JOIN folders f ON f.id = d.folder_id "
-      "WHERE d.leased_by = 'a' AND d.lease_until > 0");
-  std::map<std::string, std::int64_t> dead_leases;
-  for (std::size_t r = 0; r < leases.size(); ++r)
-    dead_leases[leases.text(r, 0)] = leases.integer(r, 1);
-  const std::size_t delivered_by_a = record_lines(a_dir.record()).size();
+  run.held = kill_at(*a, run.url, "a", a_dir.record(), point);
+  load.stop(0);
+  const std::size_t lines_by_a = record_lines(a_dir.record()).size();
 
-  std::this_thread::sleep_for(milliseconds(1000));  // b goes on taking events meanwhile
-  stop_b = true;
-  for (auto& thread : clients) thread.join();
-  CHECK(not_ok == 0);
+  std::this_thread::sleep_for(milliseconds(2500));  // b goes on taking events past a's leases
+  load.join();
+  CHECK(load.not_ok == 0);
   REQUIRE(eventually([&] { return DaemonClient(b.url()).queue_empty(); }, milliseconds(60000)));
-  CHECK(std::chrono::steady_clock::now() - killed_at >= milliseconds(1000));
+  std::this_thread::sleep_for(milliseconds(300));            // a late second scan would show by now
+  CHECK(record_lines(a_dir.record()).size() == lines_by_a);  // a is dead
+  run.scans = scans_of({a_dir.record(), b_dir.record()});
+  for (const auto& folder : load.acknowledged) run.lost += run.scans.count(folder) ? 0 : 1;
+  for (const auto& [folder, count] : run.scans) run.invented += load.sent.count(folder) ? 0 : 1;
+  run.b_output = b.output();
+  // b delivered each of a's leases, and not before it ran out.
+  PostgresConnection sql(run.url, "");
+  for (const auto* held : {&run.held.in_flight, &run.held.picked})
+    for (const auto& [folder, lease_until] : *held) {
+      const auto row = sql.run(
+          "SELECT instance, finished_at FROM history WHERE folder = $1 AND outcome = 'ok' "
+          "ORDER BY id DESC LIMIT 1",
+          {folder});
+      REQUIRE(row.size() == 1);
+      CHECK(row.text(0, 0) == "b");
+      CHECK(row.integer(0, 1) >= lease_until);
+    }
+  return run;
+}
 
-  std::map<std::string, int> scans;
-  for (const auto& folder : record_lines(a_dir.record())) ++scans[folder];
-  for (const auto& folder : record_lines(b_dir.record())) ++scans[folder];
-  std::size_t lost = 0, invented = 0;
-  for (const auto& folder : acknowledged) lost += scans.count(folder) ? 0 : 1;
-  for (const auto& [folder, count] : scans) invented += sent.count(folder) ? 0 : 1;
-  CHECK(lost == 0);
-  CHECK(invented == 0);
-  CHECK(record_lines(a_dir.record()).size() == delivered_by_a);  // a is dead
-  // A folder is scanned twice only when a had sent it to the target and died
-  // before recording it (its lease then went to b): at most its one batch in flight.
-  std::size_t duplicates = 0, duplicates_outside_leases = 0;
-  for (const auto& [folder, count] : scans) {
-    if (count < 2) continue;
-    ++duplicates;
-    duplicates_outside_leases += dead_leases.count(folder) ? 0 : 1;
-  }
-  CHECK(duplicates_outside_leases == 0);
-  CHECK(duplicates <= 5);
-  // b delivered each of the dead instance's leases, and not before it expired.
-  for (const auto& [folder, lease_until] : dead_leases) {
-    const auto row = sql.run(
-        "SELECT instance, finished_at FROM history WHERE folder = $1 AND outcome = 'ok' "
-        "ORDER BY id DESC LIMIT 1",
-        {folder});
-    REQUIRE(row.size() == 1);
-    CHECK(row.text(0, 0) == "b");
-    CHECK(row.integer(0, 1) >= lease_until);
-  }
+std::set<std::string> scanned_twice(const std::map<std::string, int>& scans) {
+  std::set<std::string> twice;
+  for (const auto& [folder, count] : scans)
+    if (count > 1) twice.insert(folder);
+  return twice;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "an instance killed mid-request loses nothing acknowledged, and only the folders it had "
+    "marked in flight are scanned twice",
+    "[postgres][cluster]") {
+  // a's target records a batch, then takes 300 ms to answer: killed then, the
+  // target has the folders but the database does not know.
+  const KillRun run = kill_under_load("hold = 300ms\n", KillPoint::answer_pending);
+  CHECK(run.lost == 0);
+  CHECK(run.invented == 0);
+  CHECK(run.held.in_flight.size() <= 5);  // one batch
+  // Exactly the in-flight folders are scanned twice (the target had them
+  // all); a's picked but unsent leases, and everything else, once.
+  std::set<std::string> in_flight;
+  for (const auto& [folder, lease_until] : run.held.in_flight) in_flight.insert(folder);
+  CHECK(scanned_twice(run.scans) == in_flight);
+  CHECK(run.b_output.find("sending again what another instance was sending when its lease ran "
+                          "out") != std::string::npos);
+}
+
+TEST_CASE(
+    "an instance killed between two requests loses nothing acknowledged and no folder is "
+    "scanned twice",
+    "[postgres][cluster]") {
+  // scan_delay keeps a between requests most of the time.
+  const KillRun run = kill_under_load("scan_delay = 300ms\n", KillPoint::between_requests);
+  CHECK(run.lost == 0);
+  CHECK(run.invented == 0);
+  CHECK(run.held.in_flight.empty());
+  CHECK(scanned_twice(run.scans).empty());
+}
+
+TEST_CASE("a slow but live instance keeps its batch: no other instance scans it meanwhile",
+          "[postgres][cluster]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  InstanceDir a_dir, b_dir;
+  // a's target takes 3 s, three leases.
+  DaemonProcess a(a_dir.dir.path(), ini(url, "a", "0s", "3s", 5, "1s"));
+  REQUIRE(a.wait_until_listening());
+  const std::string batch =
+      R"({"paths": ["/tv/S1/e.mkv", "/tv/S2/e.mkv", "/tv/S3/e.mkv", "/tv/S4/e.mkv", "/tv/S5/e.mkv"], "files": true})";
+  REQUIRE(DaemonClient(a.url()).post("/triggers/arr", batch, "application/json").status == 200);
+  REQUIRE(
+      eventually([&] { return holdings(url, "a").in_flight.size() == 5; }, milliseconds(10000)));
+  // b, with a fast target, looks for due folders every 50 ms while a's scan runs.
+  DaemonProcess b(b_dir.dir.path(), ini(url, "b", "0s", "0s", 5, "1s"));
+  REQUIRE(b.wait_until_listening());
+  REQUIRE(DaemonClient(b.url())
+              .post("/triggers/arr", R"({"paths": ["/tv/T1/e.mkv"], "files": true})",
+                    "application/json")
+              .status == 200);
+  REQUIRE(eventually([&] { return DaemonClient(a.url()).queue_empty(); }, milliseconds(20000)));
+  std::this_thread::sleep_for(milliseconds(300));
+  auto by_a = record_lines(a_dir.record());
+  std::sort(by_a.begin(), by_a.end());
+  CHECK(by_a == std::vector<std::string>{"/tv/S1", "/tv/S2", "/tv/S3", "/tv/S4", "/tv/S5"});
+  CHECK(record_lines(b_dir.record()) == std::vector<std::string>{"/tv/T1"});
 }
 
 TEST_CASE("a Plex outage found by one instance pauses the target on the other too",
@@ -244,4 +381,61 @@ TEST_CASE("a Plex outage found by one instance pauses the target on the other to
   auto refreshed = plex.refreshed();
   std::sort(refreshed.begin(), refreshed.end());
   CHECK(refreshed == std::vector<std::string>{"section 2 /tv/A", "section 2 /tv/B"});
+}
+
+TEST_CASE(
+    "an rclone remote is polled by one instance at a time, and a file added after that instance "
+    "is killed is queued by the other from the stored listing",
+    "[postgres][cluster][rclone]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  TempDir remote("scanhook-remote");
+  remote.write("Show/Season 1/S01E01.mkv", "one");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  const auto polling_ini = [&](const std::string& name) {
+    return ini(url, name, "0s", "0s", 50, "10s") +
+           "[source.remote]\nplugin = rclone\nurl = " + rclone->url() +
+           "\nremote = " + remote.path().string() + "\ninterval = 1s\npath_prefix = /tv\n";
+  };
+  InstanceDir a_dir, b_dir;
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_PLUGIN_BUILD_DIR) / "rclone.so",
+                             a_dir.dir.path() / "plugins" / "rclone.so");
+  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_PLUGIN_BUILD_DIR) / "rclone.so",
+                             b_dir.dir.path() / "plugins" / "rclone.so");
+  std::map<std::string, std::unique_ptr<DaemonProcess>> daemons;
+  daemons["a"] = std::make_unique<DaemonProcess>(a_dir.dir.path(), polling_ini("a"));
+  daemons["b"] = std::make_unique<DaemonProcess>(b_dir.dir.path(), polling_ini("b"));
+  for (const auto& [name, daemon] : daemons)
+    if (!daemon->wait_until_listening()) FAIL(name << " did not start: " << daemon->output());
+  const std::string baseline = "recorded a baseline of 1 files of " + remote.path().string();
+  REQUIRE(eventually(
+      [&] {
+        return daemons["a"]->output().find(baseline) != std::string::npos ||
+               daemons["b"]->output().find(baseline) != std::string::npos;
+      },
+      milliseconds(10000)));
+  const std::string holder = daemons["a"]->output().find(baseline) != std::string::npos ? "a" : "b";
+  const std::string standby = holder == "a" ? "b" : "a";
+  remote.write("Show/Season 2/S02E01.mkv", "two");
+  REQUIRE(eventually(
+      [&] { return daemons[holder]->output().find("queued 1 changes") != std::string::npos; },
+      milliseconds(10000)));
+  // The standby never polled: no baseline, no stored listing read.
+  CHECK(daemons[standby]->output().find("of " + remote.path().string()) == std::string::npos);
+
+  daemons[holder]->send_signal(SIGKILL);
+  REQUIRE(daemons[holder]->wait_for_exit() == 128 + SIGKILL);
+  remote.write("Show/Season 3/S03E01.mkv", "three");  // while no instance polls
+  // Its advisory lock went with its connection: the standby takes over within
+  // its 5 s standby delay, from the listing the dead one stored.
+  CHECK(daemons[standby]->wait_for_output(
+      "resuming from the stored listing of " + remote.path().string() + " (2 files)",
+      std::chrono::seconds(15)));
+  REQUIRE(daemons[standby]->wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(eventually([&] { return DaemonClient(daemons[standby]->url()).queue_empty(); },
+                     milliseconds(20000)));
+  std::map<std::string, int> scans;
+  for (const auto& record : {a_dir.record(), b_dir.record()})
+    for (const auto& folder : record_lines(record)) ++scans[folder];
+  CHECK(scans == std::map<std::string, int>{{"/tv/Show/Season 2", 1}, {"/tv/Show/Season 3", 1}});
+  CHECK(daemons[standby]->output().find("recorded a baseline") == std::string::npos);
 }

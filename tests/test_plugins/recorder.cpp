@@ -23,6 +23,8 @@ constexpr ConfigKey kConfigKeys[] = {
     {"record", ConfigType::path, nullptr, scanhook::kTarget, true,
      "file each scanned folder is appended to"},
     {"delay", ConfigType::duration, "0s", scanhook::kTarget, false, "time each batch takes"},
+    {"hold", ConfigType::duration, "0s", scanhook::kTarget, false,
+     "time each batch takes after its folders are recorded (a scan made whose answer is slow)"},
     {"batch", ConfigType::integer, "50", scanhook::kTarget, false, "largest batch"},
     {"library", ConfigType::string, "", scanhook::kTarget, false,
      "the one library folder: a folder outside it is rejected, as a media server's folder in no "
@@ -51,10 +53,11 @@ class RecorderSource final : public scanhook::WebhookSourceBase {
 
 class RecorderTarget final : public scanhook::TargetBase {
  public:
-  RecorderTarget(const std::string& file, std::chrono::milliseconds delay, std::size_t batch,
-                 std::string library)
+  RecorderTarget(const std::string& file, std::chrono::milliseconds delay,
+                 std::chrono::milliseconds hold, std::size_t batch, std::string library)
       : fd_(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)),
         delay_(delay),
+        hold_(hold),
         batch_(batch),
         library_(std::move(library)) {
     if (fd_ < 0) throw std::runtime_error("cannot open " + file);
@@ -80,6 +83,7 @@ class RecorderTarget final : public scanhook::TargetBase {
         (::write(fd_, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size()) ||
          ::fsync(fd_) != 0))
       return std::vector<scanhook::Result>(folders.size(), scanhook::Result::retry("write failed"));
+    if (hold_.count() > 0) std::this_thread::sleep_for(hold_);
     return results;
   }
   scanhook::Result on_probe() override { return scanhook::Result::ok(); }
@@ -94,6 +98,7 @@ class RecorderTarget final : public scanhook::TargetBase {
 
   int fd_;
   std::chrono::milliseconds delay_;
+  std::chrono::milliseconds hold_;
   std::size_t batch_;
   std::string library_;
 };
@@ -101,7 +106,7 @@ class RecorderTarget final : public scanhook::TargetBase {
 std::unique_ptr<scanhook::Instance> make(const scanhook::CreateArgs& args) {
   if (args.kind == scanhook::kWebhookSource) return std::make_unique<RecorderSource>();
   return std::make_unique<RecorderTarget>(
-      args.config->string("record"), args.config->duration("delay"),
+      args.config->string("record"), args.config->duration("delay"), args.config->duration("hold"),
       static_cast<std::size_t>(args.config->integer("batch")), args.config->string("library"));
 }
 

@@ -78,6 +78,118 @@ TEST_CASE("a delivery one instance picked is not due for another until its lease
   CHECK(history[1].instance == "b");
 }
 
+TEST_CASE(
+    "a delivery whose instance died while sending it comes back naming that instance, and one "
+    "it had only picked comes back as certainly not sent",
+    "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(1000));
+  auto b = instance(url, "b", milliseconds(1000));
+  a->queue().add_events({event("/tv/A"), event("/tv/B")}, {}, 100);
+  const auto picked = a->queue().due("plex", 200, 10, {});
+  REQUIRE(picked.size() == 2);
+  CHECK(picked[0].maybe_sent_by.empty());
+  const DueFolder& sending = picked[0].path == "/tv/A" ? picked[0] : picked[1];
+  a->queue().keep_in_flight("plex", {sending}, 210);  // its lease now runs to 1210
+  // a dies here. /tv/B's lease ran out at 1200, /tv/A's at 1210.
+  const auto at_1205 = b->queue().due("plex", 1205, 10, {});
+  REQUIRE(at_1205.size() == 1);
+  CHECK(at_1205[0].path == "/tv/B");
+  CHECK(at_1205[0].maybe_sent_by.empty());
+  b->queue().record({{"plex", at_1205[0], "/tv/B", Result::ok(), 1205, 1206, 0, ""}});
+  const auto at_1210 = b->queue().due("plex", 1210, 10, {});
+  REQUIRE(at_1210.size() == 1);
+  CHECK(at_1210[0].path == "/tv/A");
+  CHECK(at_1210[0].maybe_sent_by == "a");
+}
+
+TEST_CASE("renewing a batch in flight keeps another instance from taking it over", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(1000));
+  auto b = instance(url, "b", milliseconds(1000));
+  a->queue().add_events({event("/tv/A")}, {}, 100);
+  const auto picked = a->queue().due("plex", 200, 10, {});
+  REQUIRE(picked.size() == 1);
+  a->queue().keep_in_flight("plex", picked, 200);
+  a->queue().keep_in_flight("plex", picked, 900);  // the scan still runs: lease to 1900
+  CHECK(b->queue().due("plex", 1500, 10, {}).empty());
+  CHECK(b->queue().due("plex", 1899, 10, {}).empty());
+  // a stopped renewing (it died): b takes it, knowing a was sending it since 200.
+  const auto taken = b->queue().due("plex", 1900, 10, {});
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].maybe_sent_by == "a");
+}
+
+TEST_CASE("an instance cannot renew a lease another instance has taken over", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(1000));
+  auto b = instance(url, "b", milliseconds(1000));
+  a->queue().add_events({event("/tv/A")}, {}, 100);
+  const auto picked = a->queue().due("plex", 200, 10, {});
+  REQUIRE(picked.size() == 1);
+  // a lost the database past its lease; b took the folder over (never sent by a).
+  const auto taken = b->queue().due("plex", 1300, 10, {});
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].maybe_sent_by.empty());
+  a->queue().keep_in_flight("plex", picked, 1310);  // too late: it is b's now
+  CHECK(a->queue().due("plex", 2299, 10, {}).empty());
+  // b died without sending it: after b's lease, no one is named as having sent it.
+  const auto again = a->queue().due("plex", 2300, 10, {});
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].maybe_sent_by.empty());
+}
+
+TEST_CASE("recording a delivery's outcome clears its in-flight mark", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(1000));
+  auto b = instance(url, "b", milliseconds(1000));
+  a->queue().add_events({event("/tv/Retry"), event("/tv/Down")}, {}, 100);
+  const auto picked = a->queue().due("plex", 200, 10, {});
+  REQUIRE(picked.size() == 2);
+  a->queue().keep_in_flight("plex", picked, 210);
+  const bool retry_first = picked[0].path == "/tv/Retry";
+  const DueFolder& retried = retry_first ? picked[0] : picked[1];
+  const DueFolder& down = retry_first ? picked[1] : picked[0];
+  a->queue().record(
+      {{"plex", retried, retried.path, Result::retry("busy"), 210, 220, 300, ""},
+       {"plex", down, down.path, Result::unavailable("connection refused"), 210, 220, 0, ""}});
+  // The answers came back: neither folder is "maybe sent" for whoever picks it next.
+  const auto after = b->queue().due("plex", 1300, 10, {});
+  REQUIRE(after.size() == 2);
+  CHECK(after[0].maybe_sent_by.empty());
+  CHECK(after[1].maybe_sent_by.empty());
+}
+
+TEST_CASE("a dispatcher renews the lease of a batch while its slow target answers", "[postgres]") {
+  const std::string url = PostgresServer::shared().fresh_database();
+  auto a = instance(url, "a", milliseconds(300));
+  auto b = instance(url, "b", milliseconds(300));
+  auto target = std::make_shared<ScriptedTarget>();
+  std::atomic<int> taken_by_b{0};
+  // The scan takes five leases; meanwhile b looks for due folders every 50 ms.
+  target->on_scan([&] {
+    for (int i = 0; i < 30; ++i) {
+      std::this_thread::sleep_for(milliseconds(50));
+      taken_by_b += static_cast<int>(b->queue().due("plex", now_millis(), 10, {}).size());
+    }
+  });
+  DispatchSettings settings;
+  settings.idle_interval = milliseconds(20);
+  Intake intake({}, {{"plex", {}, false}});
+  Metrics metrics;
+  Dispatcher dispatcher(a->queue(), intake, {{"plex", target, milliseconds(0), true, ""}}, settings,
+                        metrics);
+  a->queue().add_events({event("/tv/A")}, {}, now_millis());
+  dispatcher.start();
+  REQUIRE(target->wait_for_scans(1));
+  REQUIRE(eventually([&] { return a->queue().folder_count() == 0; }, milliseconds(10000)));
+  dispatcher.stop();
+  CHECK(taken_by_b == 0);
+  const auto history = a->queue().history(10, 0);
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].instance == "a");
+}
+
 TEST_CASE("an instance takes up its own delivery again after the target was unavailable",
           "[postgres]") {
   const std::string url = PostgresServer::shared().fresh_database();

@@ -70,6 +70,7 @@ void Dispatcher::start() {
     Worker* w = worker.get();
     w->thread = std::thread([this, w] { run(*w); });
   }
+  if (queue_.lease().count() > 0) keeper_ = std::thread([this] { keep_leases(); });
 }
 
 void Dispatcher::stop() {
@@ -80,6 +81,7 @@ void Dispatcher::stop() {
   changed_.notify_all();
   for (auto& worker : workers_)
     if (worker->thread.joinable()) worker->thread.join();
+  if (keeper_.joinable()) keeper_.join();
 }
 
 void Dispatcher::wake() {
@@ -233,7 +235,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
 
   const auto started = std::chrono::steady_clock::now();
   std::vector<Result> results;
-  if (!folders.empty()) results = worker.slot.target->scan(folders);
+  if (!folders.empty()) results = send(worker, due, folders, sent);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const Millis finished = now_millis();
@@ -309,6 +311,52 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   if (prepared) wake();
   if (settings_.on_change) settings_.on_change();
   return true;
+}
+
+std::vector<Result> Dispatcher::send(Worker& worker, const std::vector<DueFolder>& due,
+                                     const std::vector<ScanFolder>& folders,
+                                     const std::vector<std::size_t>& sent) {
+  if (queue_.lease().count() == 0) return worker.slot.target->scan(folders);
+  std::vector<DueFolder> in_flight;
+  std::string resent;
+  for (const std::size_t i : sent) {
+    in_flight.push_back(due[i]);
+    if (!due[i].maybe_sent_by.empty())
+      resent += (resent.empty() ? "" : ", ") + due[i].path + " (" + due[i].maybe_sent_by + ")";
+  }
+  // Thrown when the mark cannot be written: then nothing was sent.
+  queue_.keep_in_flight(worker.slot.name, in_flight, now_millis());
+  if (!resent.empty())
+    logger_.warning("target " + worker.slot.name +
+                    ": sending again what another instance was sending when its lease ran out "
+                    "(the target may scan it twice): " +
+                    resent);
+  {
+    std::lock_guard lock(lease_mutex_);
+    worker.in_flight = std::move(in_flight);
+  }
+  auto results = worker.slot.target->scan(folders);
+  // After this, no renewal runs for the batch: record() clears its mark for good.
+  std::lock_guard lock(lease_mutex_);
+  worker.in_flight.clear();
+  return results;
+}
+
+void Dispatcher::keep_leases() {
+  const auto every = std::max(queue_.lease() / 3, std::chrono::milliseconds(1));
+  while (sleep(every, false)) {
+    std::lock_guard lock(lease_mutex_);
+    for (auto& worker : workers_) {
+      if (worker->in_flight.empty()) continue;
+      try {
+        queue_.keep_in_flight(worker->slot.name, worker->in_flight, now_millis());
+      } catch (const std::exception& error) {
+        logger_.error("target " + worker->slot.name + ": cannot renew the lease of " +
+                      std::to_string(worker->in_flight.size()) + " folders being sent (" +
+                      error.what() + "): another instance may send them again once it runs out");
+      }
+    }
+  }
 }
 
 bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {

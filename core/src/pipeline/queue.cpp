@@ -171,7 +171,7 @@ std::vector<DueFolder> Queue::due(const std::string& target, Millis now, std::si
       while (query.step())
         found.push_back({query.integer(0), query.text(1), static_cast<EventKind>(query.integer(2)),
                          static_cast<int>(query.integer(3)), query.integer(4),
-                         static_cast<int>(query.integer(5)), query.integer(6)});
+                         static_cast<int>(query.integer(5)), query.integer(6), ""});
     }
     query.reset();
     return found;

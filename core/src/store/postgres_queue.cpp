@@ -142,16 +142,18 @@ std::vector<DueFolder> PostgresQueue::due(const std::string& target, Millis now,
         "p.target = ANY($6::text[]))";
   const std::string text = R"sql(
       WITH picked AS (
-        SELECT d.folder_id FROM deliveries d
+        SELECT d.folder_id, d.leased_by AS held_by, d.sending_since AS held_sending
+        FROM deliveries d
         WHERE d.target = $1 AND d.due_at <= $2 AND (d.lease_until <= $2 OR d.leased_by = $4))sql" +
                            blocked + R"sql(
         ORDER BY d.priority DESC, d.due_at LIMIT $3
         FOR UPDATE OF d SKIP LOCKED)
-      UPDATE deliveries d SET leased_by = $4, lease_until = $2::bigint + $5::bigint
+      UPDATE deliveries d SET leased_by = $4, lease_until = $2::bigint + $5::bigint,
+                              sending_since = 0
       FROM picked, folders f
       WHERE d.folder_id = picked.folder_id AND d.target = $1 AND f.id = d.folder_id
       RETURNING d.folder_id, f.path, f.kind, d.priority, d.generation, d.attempts, f.first_event,
-                d.due_at)sql";
+                d.due_at, CASE WHEN picked.held_sending > 0 THEN picked.held_by ELSE '' END)sql";
   std::vector<PostgresParam> params = {target, now, limit, instance_, lease_.count()};
   if (!blocking.empty()) params.emplace_back(postgres_text_array(blocking));
   const auto rows = write([&](PostgresConnection& sql) { return sql.run(text, params); });
@@ -161,7 +163,7 @@ std::vector<DueFolder> PostgresQueue::due(const std::string& target, Millis now,
         {rows.integer(r, 7),
          {rows.integer(r, 0), rows.text(r, 1), static_cast<EventKind>(rows.integer(r, 2)),
           static_cast<int>(rows.integer(r, 3)), rows.integer(r, 4),
-          static_cast<int>(rows.integer(r, 5)), rows.integer(r, 6)}});
+          static_cast<int>(rows.integer(r, 5)), rows.integer(r, 6), rows.text(r, 8)}});
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     if (a.second.priority != b.second.priority) return a.second.priority > b.second.priority;
     return a.first < b.first;
@@ -169,6 +171,21 @@ std::vector<DueFolder> PostgresQueue::due(const std::string& target, Millis now,
   std::vector<DueFolder> folders;
   for (auto& [due_at, folder] : found) folders.push_back(std::move(folder));
   return folders;
+}
+
+void PostgresQueue::keep_in_flight(const std::string& target, const std::vector<DueFolder>& folders,
+                                   Millis now) {
+  if (folders.empty()) return;
+  std::vector<std::string> ids;
+  for (const auto& folder : folders) ids.push_back(std::to_string(folder.folder_id));
+  write([&](PostgresConnection& sql) {
+    sql.run(
+        "UPDATE deliveries SET sending_since = CASE WHEN sending_since = 0 THEN $3 "
+        "ELSE sending_since END, lease_until = $3::bigint + $5::bigint "
+        "WHERE target = $1 AND folder_id = ANY($2::bigint[]) AND leased_by = $4",
+        {target, postgres_text_array(ids), now, instance_, lease_.count()});
+    return true;
+  });
 }
 
 void PostgresQueue::record(const std::vector<Delivery>& deliveries) {
@@ -188,7 +205,8 @@ void PostgresQueue::record(const std::vector<Delivery>& deliveries) {
       if (result.status == Status::retry) {
         sql.run(
             "UPDATE deliveries SET attempts = attempts + 1, next_attempt = $3, "
-            "due_at = GREATEST(due_at, $3), last_error = $4, leased_by = '', lease_until = 0 "
+            "due_at = GREATEST(due_at, $3), last_error = $4, leased_by = '', lease_until = 0, "
+            "sending_since = 0 "
             "WHERE folder_id = $1 AND target = $2",
             {id, delivery.target, delivery.retry_at, result.reason});
         continue;
@@ -197,8 +215,10 @@ void PostgresQueue::record(const std::vector<Delivery>& deliveries) {
         // The lease stays: the others learn of the outage from the shared
         // pause, not by trying this folder again; this instance takes it up
         // when its probe succeeds (or another does, once the lease expired).
-        sql.run("UPDATE deliveries SET last_error = $3 WHERE folder_id = $1 AND target = $2",
-                {id, delivery.target, result.reason});
+        sql.run(
+            "UPDATE deliveries SET last_error = $3, sending_since = 0 "
+            "WHERE folder_id = $1 AND target = $2",
+            {id, delivery.target, result.reason});
         continue;
       }
       const auto removed =
@@ -207,7 +227,8 @@ void PostgresQueue::record(const std::vector<Delivery>& deliveries) {
       if (removed.changed() == 0)  // a newer event arrived while this scan ran: it stays, afresh
         sql.run(
             "UPDATE deliveries SET attempts = 0, next_attempt = 0, last_error = '', "
-            "leased_by = '', lease_until = 0 WHERE folder_id = $1 AND target = $2",
+            "leased_by = '', lease_until = 0, sending_since = 0 "
+            "WHERE folder_id = $1 AND target = $2",
             {id, delivery.target});
       sql.run(kHistoryInsert,
               {folder.path, delivery.target, delivery.target_path,

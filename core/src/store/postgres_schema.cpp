@@ -98,6 +98,12 @@ const std::vector<const char*>& migrations() {
           last_error TEXT NOT NULL DEFAULT '');
         CREATE INDEX notifications_due ON notifications(notifier, next_attempt, id);
       )sql",
+      // 4: when the instance holding a delivery's lease began sending it
+      // (0: not sent since it was picked), so that whoever takes over an
+      // expired lease knows whether the target may have it already.
+      R"sql(
+        ALTER TABLE deliveries ADD COLUMN sending_since BIGINT NOT NULL DEFAULT 0;
+      )sql",
   };
   return steps;
 }

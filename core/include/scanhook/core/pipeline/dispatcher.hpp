@@ -110,10 +110,23 @@ class Dispatcher {
     Millis last_answer = 0;
     Counter* delivered[4] = {};  // by Status
     Histogram* latency = nullptr;
+    // Guarded by Dispatcher::lease_mutex_: the batch being sent, whose leases
+    // the keeper renews (only on a store with leases).
+    std::vector<DueFolder> in_flight;
   };
 
   void run(Worker& worker);
   bool deliver_batch(Worker& worker);  // false when nothing was due
+  // Sends `folders` to the target; on a store with leases, marks them in
+  // flight first (committed before the request leaves) and lets the keeper
+  // renew their leases until the answer, so that a slow target never lets
+  // another instance take a live instance's batch over.
+  std::vector<Result> send(Worker& worker, const std::vector<DueFolder>& due,
+                           const std::vector<ScanFolder>& folders,
+                           const std::vector<std::size_t>& sent);
+  // The keeper's thread: renews the leases of every batch in flight, three
+  // times per lease.
+  void keep_leases();
   void probe(Worker& worker);
   // Pauses `worker` until the next probe when another instance shared that
   // the target is unavailable; true if so (next_probe set).
@@ -138,6 +151,8 @@ class Dispatcher {
   DispatchSettings settings_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Poco::Logger& logger_;
+  std::mutex lease_mutex_;  // held while the keeper renews: a batch is recorded only after
+  std::thread keeper_;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;

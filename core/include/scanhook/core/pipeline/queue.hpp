@@ -53,6 +53,8 @@ class Queue final : public QueueStore {
   // No leases: one Queue per file, and one dispatcher thread per target.
   std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
                              const std::vector<std::string>& blocking) override;
+  std::chrono::milliseconds lease() const override { return std::chrono::milliseconds(0); }
+  void keep_in_flight(const std::string&, const std::vector<DueFolder>&, Millis) override {}
 
   // A history row with the event's outcome: it never entered the queue.
   void record_dropped(SqlConnection& sql, const DroppedEvent& dropped, Millis now);

@@ -37,8 +37,15 @@ class PostgresQueue final : public QueueStore {
                                    const std::vector<DroppedEvent>& dropped, Millis now) override;
   // Nothing to do: add_events returns once its commit is durable.
   void sync() override {}
+  // A delivery whose lease ran out while it was marked in flight comes back
+  // with maybe_sent_by naming the instance that held it.
   std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
                              const std::vector<std::string>& blocking) override;
+  std::chrono::milliseconds lease() const override { return lease_; }
+  // One UPDATE of deliveries.sending_since and lease_until, only of the rows
+  // still leased to this instance.
+  void keep_in_flight(const std::string& target, const std::vector<DueFolder>& folders,
+                      Millis now) override;
   // With an outbox, each delivery's delivered or rejected notification is
   // written in the transaction of its result.
   void record(const std::vector<Delivery>& deliveries) override;

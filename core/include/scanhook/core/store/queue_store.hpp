@@ -40,10 +40,22 @@ class QueueStore {
   // or the lease's expiry), so that no other instance picks them meanwhile.
   virtual std::vector<DueFolder> due(const std::string& target, Millis now, std::size_t limit,
                                      const std::vector<std::string>& blocking) = 0;
+  // How long a lease from due() lasts; zero for a single-instance store,
+  // which leases nothing.
+  virtual std::chrono::milliseconds lease() const = 0;
+  // `folders` (from due()) are about to be sent to `target`, or are still
+  // being sent: each is marked in flight (since `now`, if not yet) and its
+  // lease runs until now + lease(), unless another instance took it over.
+  // Committed before it returns, so an instance that dies mid-request leaves
+  // the mark behind (DueFolder::maybe_sent_by). Throws on failure: then send
+  // nothing. A single-instance store does nothing.
+  virtual void keep_in_flight(const std::string& target, const std::vector<DueFolder>& folders,
+                              Millis now) = 0;
   // Each delivery's outcome, in one transaction (visible at once, durable
   // once sync() has run after it returns; throws on failure, nothing written). ok/rejected: the
   // delivery leaves (unless a newer event came meanwhile) with a history row;
   // retry: attempts+1 and the next attempt; unavailable: the error is kept.
+  // Every outcome clears keep_in_flight()'s mark.
   // The folder row goes when no target owes it anything.
   virtual void record(const std::vector<Delivery>& deliveries) = 0;
 

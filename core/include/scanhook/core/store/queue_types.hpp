@@ -49,6 +49,11 @@ struct DueFolder {
   std::int64_t generation = 0;  // the delivery's generation when picked
   int attempts = 0;
   Millis first_event = 0;
+  // The instance that was sending this folder to the target when its lease
+  // ran out (it died, or lost the database, mid-request): the target may
+  // have it already, so this delivery may scan it twice. "": certainly not
+  // sent before (always so on SQLite).
+  std::string maybe_sent_by;
 };
 
 struct PendingDelivery {
