@@ -12,6 +12,7 @@
 #include <Poco/Util/OptionProcessor.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -183,6 +184,24 @@ void Daemon::print_help() const {
   help.format(std::cout);
 }
 
+namespace {
+
+// SIGINT, SIGQUIT and SIGTERM blocked before the first thread starts, so every
+// thread inherits the mask and waitForTerminationRequest's sigwait takes them:
+// a SIGTERM that arrived before the main thread reached the wait would
+// otherwise kill the process on another thread, without the clean stop.
+// (Children the command target spawns get an empty mask: program_run.cpp.)
+void block_termination_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGQUIT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+}  // namespace
+
 void Daemon::initialize(Poco::Util::Application& self) {
   if (!stop_after_options_) {
     load_configuration();
@@ -190,7 +209,10 @@ void Daemon::initialize(Poco::Util::Application& self) {
     const bool loaded = !usage_error_ && !config_error_;
     if (loaded)
       for (const auto& warning : config_->warnings) logger().warning(warning);
-    if (loaded && command_.empty() && !check_only_) add_daemon_subsystems();
+    if (loaded && command_.empty() && !check_only_) {
+      block_termination_signals();
+      add_daemon_subsystems();
+    }
   }
   try {
     ServerApplication::initialize(self);
