@@ -38,10 +38,12 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
 }  // namespace
 
 Dispatcher::Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
-                       DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox)
+                       DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox,
+                       Clock& clock)
     : queue_(queue),
       intake_(intake),
       outbox_(outbox),
+      clock_(clock),
       settings_(std::move(settings)),
       logger_(Poco::Logger::get("scanhook.dispatcher")),
       random_(std::random_device{}()) {
@@ -93,7 +95,7 @@ void Dispatcher::wake() {
 bool Dispatcher::sleep(std::chrono::milliseconds duration, bool idle) {
   std::unique_lock lock(mutex_);
   const std::uint64_t seen = wakes_;
-  changed_.wait_for(lock, duration, [&] { return stopping_ || (idle && wakes_ != seen); });
+  clock_.wait_for(changed_, lock, duration, [&] { return stopping_ || (idle && wakes_ != seen); });
   return !stopping_;
 }
 
@@ -152,7 +154,7 @@ void Dispatcher::run(Worker& worker) {
     }
     if (!paused) paused = adopt_shared_pause(worker, next_probe);
     if (paused) {
-      const Millis wait = next_probe - now_millis();
+      const Millis wait = next_probe - clock_.millis();
       if (wait > 0) {
         if (!sleep(std::chrono::milliseconds(wait), false)) return;
         continue;
@@ -183,14 +185,14 @@ void Dispatcher::probe(Worker& worker) {
   bool changed = false;
   {
     std::lock_guard lock(mutex_);
-    note_answer(worker, answer.status == Status::ok, now_millis());
+    note_answer(worker, answer.status == Status::ok, clock_.millis());
     if (answer.status == Status::ok) {
       worker.paused = false;
       resumed = true;
     } else {
       changed = worker.last_error != answer.reason;
       worker.last_error = answer.reason;
-      worker.next_probe = now_millis() + settings_.probe_interval.count();
+      worker.next_probe = clock_.millis() + settings_.probe_interval.count();
     }
   }
   if (resumed) {
@@ -203,7 +205,7 @@ void Dispatcher::probe(Worker& worker) {
 }
 
 bool Dispatcher::deliver_batch(Worker& worker) {
-  const Millis picked_at = now_millis();
+  const Millis picked_at = clock_.millis();
   const auto due = queue_.due(worker.slot.name, picked_at, worker.max_batch, blocking_for(worker));
   if (due.empty()) return false;
 
@@ -230,12 +232,11 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     sent.push_back(i);
   }
 
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = clock_.steady_now();
   std::vector<Result> results;
   if (!folders.empty()) results = worker.slot.target->scan(folders);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const Millis finished = now_millis();
+  const double seconds = std::chrono::duration<double>(clock_.steady_now() - started).count();
+  const Millis finished = clock_.millis();
   if (results.size() != folders.size())
     results.assign(folders.size(),
                    Result::retry("the plugin answered " + std::to_string(results.size()) +
@@ -310,7 +311,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
 bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {
   std::optional<SharedPause> pause;
   try {
-    pause = queue_.shared_pause(worker.slot.name, now_millis());
+    pause = queue_.shared_pause(worker.slot.name, clock_.millis());
   } catch (const std::exception& error) {
     logger_.error("target " + worker.slot.name + ": cannot read its shared state: " + error.what());
   }
@@ -320,7 +321,7 @@ bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {
     worker.paused = true;
     worker.next_probe = next_probe = pause->until;
     worker.last_error = pause->error;
-    note_answer(worker, false, now_millis());
+    note_answer(worker, false, clock_.millis());
   }
   logger_.warning("target " + worker.slot.name + " was found unavailable by " + pause->instance +
                   " (" + pause->error + "): paused here too until its next probe");
@@ -368,7 +369,7 @@ void Dispatcher::notify_state(NotificationEvent event, const std::string& target
                               const std::string& reason) {
   if (!outbox_) return;
   try {
-    outbox_->add_now(event, target, reason, now_millis());
+    outbox_->add_now(event, target, reason, clock_.millis());
   } catch (const std::exception& error) {
     logger_.error("target " + target + ": could not keep the " + notification_event_name(event) +
                   " notification: " + error.what());

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "scanhook/core/clock.hpp"
 #include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/pipeline/backoff.hpp"
 #include "scanhook/core/pipeline/intake.hpp"
@@ -72,9 +73,11 @@ struct TargetState {
 class Dispatcher {
  public:
   // `outbox`, if given, is told in the same commit what each delivery came
-  // to, and when a target pauses or answers again.
+  // to, and when a target pauses or answers again. Every time stamp, wait and
+  // back-off is read from `clock`.
   Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
-             DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr);
+             DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr,
+             Clock& clock = system_clock());
   ~Dispatcher();
 
   void start();
@@ -127,12 +130,13 @@ class Dispatcher {
   QueueStore& queue_;
   const Intake& intake_;
   NotificationOutbox* outbox_;
+  Clock& clock_;
   DispatchSettings settings_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Poco::Logger& logger_;
 
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable_any changed_;
   std::uint64_t wakes_ = 0;
   bool stopping_ = false;
   std::string blocked_;

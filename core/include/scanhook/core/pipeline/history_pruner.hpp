@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "scanhook/core/clock.hpp"
 #include "scanhook/core/store/queue_store.hpp"
 
 namespace scanhook::core {
@@ -18,7 +19,9 @@ class HistoryPruner {
  public:
   static constexpr std::chrono::milliseconds kLongestInterval = std::chrono::hours(1);
 
-  HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention);
+  // Ages and intervals are measured on `clock`.
+  HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention,
+                Clock& clock = system_clock());
   ~HistoryPruner();  // stop()
   HistoryPruner(const HistoryPruner&) = delete;
   HistoryPruner& operator=(const HistoryPruner&) = delete;
@@ -35,8 +38,9 @@ class HistoryPruner {
   QueueStore& queue_;
   std::chrono::milliseconds retention_;
   std::chrono::milliseconds interval_;
+  Clock& clock_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable_any changed_;
   bool stopping_ = false;
   std::thread thread_;
 };
