@@ -99,13 +99,13 @@ bool Dispatcher::sleep(std::chrono::milliseconds duration, bool idle) {
   return !stopping_;
 }
 
-std::string Dispatcher::missing_anchor() const {
+std::optional<std::string> Dispatcher::missing_anchor() const {
   for (const auto& anchor : settings_.anchors) {
     std::error_code error;
     if (!std::filesystem::exists(anchor, error))
       return "the anchor " + anchor + " is missing (is the media mount up?): nothing is dispatched";
   }
-  return {};
+  return std::nullopt;
 }
 
 std::string Dispatcher::blocked_reason() const {
@@ -129,14 +129,14 @@ void Dispatcher::run(Worker& worker) {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
     }
-    if (const std::string missing = missing_anchor(); !missing.empty()) {
+    if (const auto missing = missing_anchor()) {
       bool changed = false;
       {
         std::lock_guard lock(mutex_);
-        changed = blocked_ != missing;
-        blocked_ = missing;
+        changed = blocked_ != *missing;
+        blocked_ = *missing;
       }
-      if (changed) logger_.warning(missing);
+      if (changed) logger_.warning(*missing);
       if (!sleep(settings_.idle_interval, false)) return;
       continue;
     }
@@ -213,12 +213,13 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   std::vector<std::size_t> sent;  // index in `due` of each folder sent
   std::vector<Delivery> deliveries(due.size());
   for (std::size_t i = 0; i < due.size(); ++i) {
-    const CheckedPath path = intake_.target_path(worker.slot.name, due[i].path);
-    deliveries[i] = {worker.slot.name, due[i],    path.path, Result::ok(),
-                     picked_at,        picked_at, 0,         worker.slot.config};
-    if (!path.ok()) {
+    const std::string rewritten = intake_.target_rewrite(worker.slot.name, due[i].path);
+    const auto path = check_target_path(rewritten);
+    deliveries[i] = {worker.slot.name, due[i], path ? *path : rewritten, Result::ok(), picked_at,
+                     picked_at,        0,      worker.slot.config};
+    if (!path) {
       deliveries[i].result =
-          Result::rejected("the target's rewrite made a bad path: " + path.error);
+          Result::rejected("the target's rewrite made a bad path: " + path.error().message);
       continue;
     }
     if (worker.slot.presence) {
@@ -228,7 +229,7 @@ bool Dispatcher::deliver_batch(Worker& worker) {
         continue;
       }
     }
-    folders.push_back({path.path, due[i].kind, due[i].priority});
+    folders.push_back({*path, due[i].kind, due[i].priority});
     sent.push_back(i);
   }
 

@@ -121,7 +121,8 @@ class Dispatcher {
   // Under mutex_: a success ends a failing spell, a failure starts one if none runs.
   static void note_answer(Worker& worker, bool succeeded, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);
-  std::string missing_anchor() const;
+  // Why nothing may be dispatched now (an anchor is missing), if so.
+  std::optional<std::string> missing_anchor() const;
   // A target paused or answering again, for the notifiers (logged if it cannot be kept).
   void notify_state(NotificationEvent event, const std::string& target, const std::string& reason);
   // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.
