@@ -8,7 +8,7 @@
 
 #include "scanhook/core/pipeline/dispatcher.hpp"
 #include "scanhook/core/pipeline/ingest.hpp"
-#include "support/manual_clock.hpp"
+#include "support/manual_time.hpp"
 #include "support/scripted_target.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tmpfs_mount.hpp"
@@ -17,7 +17,7 @@ using namespace scanhook::core;
 using scanhook::EventKind;
 using scanhook::Result;
 using scanhook::Stage;
-using scanhook::testing::ManualClock;
+using scanhook::testing::ManualTime;
 using scanhook::testing::ScriptedTarget;
 using scanhook::testing::TempDir;
 using scanhook::testing::TmpfsMount;
@@ -78,12 +78,9 @@ struct Rig {
   // Every target's thread has done what there is to do now and waits.
   bool settle() { return clock.settle(intake->targets().size()); }
   // `by` passes, and the targets' threads do what it brings.
-  bool pass(milliseconds by) {
-    clock.advance(by);
-    return settle();
-  }
+  bool pass(milliseconds by) { return clock.pass(by, intake->targets().size()); }
 
-  ManualClock clock;
+  ManualTime clock;
   TempDir dir;
   Database database;
   Queue queue;

@@ -4,11 +4,11 @@
 
 #include "scanhook/core/pipeline/history_pruner.hpp"
 #include "scanhook/core/pipeline/queue.hpp"
-#include "support/manual_clock.hpp"
+#include "support/manual_time.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
-using scanhook::testing::ManualClock;
+using scanhook::testing::ManualTime;
 using scanhook::testing::TempDir;
 using std::chrono::milliseconds;
 
@@ -27,28 +27,23 @@ TEST_CASE("history rows older than history_retention are pruned while scanhookd 
   TempDir dir;
   Database database(dir / "queue.db");
   Queue queue(database, milliseconds(0));
-  ManualClock clock;
+  ManualTime clock;
   add_history_row(database, queue, "/tv/Before", clock.millis());
   HistoryPruner pruner(queue, milliseconds(1000), clock);  // prunes every 1000 ms
   pruner.start();
   CHECK(queue.history(10, 0).size() == 1);  // younger than the retention at start: kept
-  clock.advance(milliseconds(999));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(999), 1));
   CHECK(queue.history(10, 0).size() == 1);  // no prune before the interval
-  clock.advance(milliseconds(1));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1), 1));
   CHECK(queue.history(10, 0).size() == 1);  // exactly the retention old: not older, kept
-  clock.advance(milliseconds(1000));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1000), 1));
   CHECK(queue.history(10, 0).empty());  // at most retention + interval
 
   // Long after start-up, a new row goes too.
   add_history_row(database, queue, "/tv/Later", clock.millis());
-  clock.advance(milliseconds(1000));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1000), 1));
   CHECK(queue.history(10, 0).size() == 1);
-  clock.advance(milliseconds(1000));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1000), 1));
   CHECK(queue.history(10, 0).empty());
   pruner.stop();
 }
@@ -57,7 +52,7 @@ TEST_CASE("the history is pruned at start, before start() returns", "[history]")
   TempDir dir;
   Database database(dir / "queue.db");
   Queue queue(database, milliseconds(0));
-  ManualClock clock;
+  ManualTime clock;
   add_history_row(database, queue, "/tv/Old", clock.millis());
   add_history_row(database, queue, "/tv/Young", clock.millis() + 20);
   clock.advance(milliseconds(60));

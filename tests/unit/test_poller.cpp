@@ -7,10 +7,10 @@
 #include <mutex>
 
 #include "scanhook/core/pipeline/poller.hpp"
-#include "support/manual_clock.hpp"
+#include "support/manual_time.hpp"
 
 using scanhook::core::Poller;
-using scanhook::testing::ManualClock;
+using scanhook::testing::ManualTime;
 using std::chrono::milliseconds;
 
 namespace {
@@ -40,45 +40,39 @@ class ScriptedPolls final : public scanhook::PollingSource {
 }  // namespace
 
 TEST_CASE("a polling source is polled again after the delay it answered, not before", "[poller]") {
-  ManualClock clock;
+  ManualTime clock;
   auto source = std::make_shared<ScriptedPolls>(std::deque{milliseconds(5000), milliseconds(1000)});
   Poller poller("rclone", source, nullptr, clock);
   poller.start();
   REQUIRE(clock.settle(1));
   CHECK(source->polls() == 1);  // at once
-  clock.advance(milliseconds(4999));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(4999), 1));
   CHECK(source->polls() == 1);
-  clock.advance(milliseconds(1));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1), 1));
   CHECK(source->polls() == 2);
-  clock.advance(milliseconds(999));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(999), 1));
   CHECK(source->polls() == 2);
-  clock.advance(milliseconds(1));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1), 1));
   CHECK(source->polls() == 3);
   poller.stop();  // ends the wait at once: no time passes on the clock
   CHECK(source->polls() == 3);
 }
 
 TEST_CASE("a source answering no delay is polled again after 10 ms, not in a spin", "[poller]") {
-  ManualClock clock;
+  ManualTime clock;
   auto source = std::make_shared<ScriptedPolls>(std::deque{milliseconds(0)});
   Poller poller("inotify", source, nullptr, clock);
   poller.start();
   REQUIRE(clock.settle(1));
   CHECK(source->polls() == 1);
-  clock.advance(milliseconds(9));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(9), 1));
   CHECK(source->polls() == 1);
-  clock.advance(milliseconds(1));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1), 1));
   CHECK(source->polls() == 2);
 }
 
 TEST_CASE("an instance that may not poll asks again every 5 s and polls once it may", "[poller]") {
-  ManualClock clock;
+  ManualTime clock;
   auto source = std::make_shared<ScriptedPolls>(std::deque{milliseconds(60'000)});
   std::atomic<bool> may{false};
   std::atomic<int> asked{0};
@@ -92,16 +86,13 @@ TEST_CASE("an instance that may not poll asks again every 5 s and polls once it 
   poller.start();
   REQUIRE(clock.settle(1));
   CHECK(asked == 1);
-  clock.advance(milliseconds(4999));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(4999), 1));
   CHECK(asked == 1);
-  clock.advance(milliseconds(1));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(1), 1));
   CHECK(asked == 2);
   CHECK(source->polls() == 0);
   may = true;
-  clock.advance(milliseconds(5000));
-  REQUIRE(clock.settle(1));
+  REQUIRE(clock.pass(milliseconds(5000), 1));
   CHECK(asked == 3);
   CHECK(source->polls() == 1);
 }

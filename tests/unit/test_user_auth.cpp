@@ -3,7 +3,7 @@
 #include "scanhook/core/auth/user_auth.hpp"
 #include "scanhook/core/http/form_body.hpp"
 #include "support/expected_printing.hpp"
-#include "support/manual_clock.hpp"
+#include "support/manual_time.hpp"
 
 using scanhook::HttpRequest;
 using scanhook::core::address_without_port;
@@ -11,7 +11,7 @@ using scanhook::core::LoginRateLimiter;
 using scanhook::core::SessionStore;
 using scanhook::core::UserAuth;
 using scanhook::core::UserVerdict;
-using scanhook::testing::ManualClock;
+using scanhook::testing::ManualTime;
 using namespace std::chrono_literals;
 
 namespace {
@@ -28,7 +28,7 @@ HttpRequest request(const std::string& method, scanhook::HeaderList headers) {
 }  // namespace
 
 TEST_CASE("sessions get distinct 256-bit ids and CSRF tokens and end after idling", "[session]") {
-  ManualClock clock;
+  ManualTime clock;
   SessionStore store(60s, 1000, clock);
   const auto a = store.create("admin");
   const auto b = store.create("admin");
@@ -50,7 +50,7 @@ TEST_CASE("sessions get distinct 256-bit ids and CSRF tokens and end after idlin
 }
 
 TEST_CASE("removed sessions are gone, and the oldest goes when the store is full", "[session]") {
-  ManualClock clock;
+  ManualTime clock;
   SessionStore store(1h, 2, clock);
   const auto first = store.create("u");
   clock.advance(1s);
@@ -67,7 +67,7 @@ TEST_CASE("removed sessions are gone, and the oldest goes when the store is full
 
 TEST_CASE("five failed logins a minute from one address are allowed, the sixth waits",
           "[session]") {
-  ManualClock clock;
+  ManualTime clock;
   LoginRateLimiter limiter(5, 60s, clock);
   for (int i = 0; i < 5; ++i) {
     CHECK_FALSE(limiter.wait_time("10.0.0.1:4000"));

@@ -18,11 +18,11 @@ std::string address_without_port(const std::string& address) {
 }
 
 LoginRateLimiter::LoginRateLimiter(std::size_t limit, std::chrono::seconds window,
-                                   const Clock& clock)
+                                   const TimeSource& clock)
     : limit_(limit), window_(window), clock_(clock) {}
 
-void LoginRateLimiter::forget_old(std::deque<Clock::SteadyTime>& failures,
-                                  Clock::SteadyTime now) const {
+void LoginRateLimiter::forget_old(std::deque<TimeSource::SteadyTime>& failures,
+                                  TimeSource::SteadyTime now) const {
   while (!failures.empty() && now - failures.front() >= window_) failures.pop_front();
 }
 

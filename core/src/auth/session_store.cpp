@@ -30,7 +30,7 @@ std::string random_token() {
 }
 
 SessionStore::SessionStore(std::chrono::seconds idle_timeout, std::size_t capacity,
-                           const Clock& clock)
+                           const TimeSource& clock)
     : idle_timeout_(idle_timeout), capacity_(capacity), clock_(clock) {}
 
 Session SessionStore::create(const std::string& user) {

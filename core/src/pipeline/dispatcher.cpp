@@ -39,7 +39,7 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
 
 Dispatcher::Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
                        DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox,
-                       Clock& clock)
+                       TimeSource& clock)
     : queue_(queue),
       intake_(intake),
       outbox_(outbox),

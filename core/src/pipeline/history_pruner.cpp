@@ -6,7 +6,8 @@
 
 namespace scanhook::core {
 
-HistoryPruner::HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention, Clock& clock)
+HistoryPruner::HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention,
+                             TimeSource& clock)
     : queue_(queue),
       retention_(retention),
       interval_(std::clamp(retention, std::chrono::milliseconds(1), kLongestInterval)),

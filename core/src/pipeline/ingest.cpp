@@ -8,7 +8,7 @@
 
 namespace scanhook::core {
 
-Ingest::Ingest(QueueStore& queue, std::function<void()> on_commit, const Clock& clock)
+Ingest::Ingest(QueueStore& queue, std::function<void()> on_commit, const TimeSource& clock)
     : queue_(queue),
       on_commit_(std::move(on_commit)),
       clock_(clock),

@@ -8,7 +8,7 @@
 namespace scanhook::core {
 
 Poller::Poller(std::string name, std::shared_ptr<PollingSource> source,
-               std::function<bool()> may_poll, Clock& clock)
+               std::function<bool()> may_poll, TimeSource& clock)
     : name_(std::move(name)),
       source_(std::move(source)),
       may_poll_(std::move(may_poll)),

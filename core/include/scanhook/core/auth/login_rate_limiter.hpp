@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "scanhook/core/clock.hpp"
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::core {
 
@@ -20,7 +20,7 @@ class LoginRateLimiter {
  public:
   // `window` is measured on `clock`.
   LoginRateLimiter(std::size_t limit, std::chrono::seconds window,
-                   const Clock& clock = system_clock());
+                   const TimeSource& clock = real_time());
 
   static constexpr std::size_t kAttempts = 5;
   static constexpr std::chrono::seconds kWindow{60};
@@ -31,13 +31,13 @@ class LoginRateLimiter {
   void record_success(const std::string& address);
 
  private:
-  void forget_old(std::deque<Clock::SteadyTime>& failures, Clock::SteadyTime now) const;
+  void forget_old(std::deque<TimeSource::SteadyTime>& failures, TimeSource::SteadyTime now) const;
 
   std::size_t limit_;
   std::chrono::seconds window_;
-  const Clock& clock_;
+  const TimeSource& clock_;
   std::mutex mutex_;
-  std::map<std::string, std::deque<Clock::SteadyTime>> failures_;
+  std::map<std::string, std::deque<TimeSource::SteadyTime>> failures_;
 };
 
 // What a refused address is told.

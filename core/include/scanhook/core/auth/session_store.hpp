@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "scanhook/core/clock.hpp"
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::core {
 
@@ -24,7 +24,7 @@ class SessionStore {
   // At most `capacity` sessions; beyond it the least recently used is
   // dropped. Idle time is measured on `clock`.
   explicit SessionStore(std::chrono::seconds idle_timeout, std::size_t capacity = 1000,
-                        const Clock& clock = system_clock());
+                        const TimeSource& clock = real_time());
 
   Session create(const std::string& user);
   // The live session with this id, its idle time restarted; nullopt if unknown or idle too long.
@@ -35,12 +35,12 @@ class SessionStore {
  private:
   struct Entry {
     Session session;
-    Clock::SteadyTime last_used;
+    TimeSource::SteadyTime last_used;
   };
 
   std::chrono::seconds idle_timeout_;
   std::size_t capacity_;
-  const Clock& clock_;
+  const TimeSource& clock_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> sessions_;
 };

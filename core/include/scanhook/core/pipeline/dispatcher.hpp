@@ -16,13 +16,13 @@
 #include <thread>
 #include <vector>
 
-#include "scanhook/core/clock.hpp"
 #include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/pipeline/backoff.hpp"
 #include "scanhook/core/pipeline/intake.hpp"
 #include "scanhook/core/pipeline/metrics.hpp"
 #include "scanhook/core/pipeline/presence_check.hpp"
 #include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/core/time_source.hpp"
 #include "scanhook/target.hpp"
 #include "scanhook/target_description.hpp"
 
@@ -77,7 +77,7 @@ class Dispatcher {
   // back-off is read from `clock`.
   Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
              DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr,
-             Clock& clock = system_clock());
+             TimeSource& clock = real_time());
   ~Dispatcher();
 
   void start();
@@ -131,7 +131,7 @@ class Dispatcher {
   QueueStore& queue_;
   const Intake& intake_;
   NotificationOutbox* outbox_;
-  Clock& clock_;
+  TimeSource& clock_;
   DispatchSettings settings_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Poco::Logger& logger_;

@@ -10,8 +10,8 @@
 #include <mutex>
 #include <thread>
 
-#include "scanhook/core/clock.hpp"
 #include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::core {
 
@@ -21,7 +21,7 @@ class HistoryPruner {
 
   // Ages and intervals are measured on `clock`.
   HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention,
-                Clock& clock = system_clock());
+                TimeSource& clock = real_time());
   ~HistoryPruner();  // stop()
   HistoryPruner(const HistoryPruner&) = delete;
   HistoryPruner& operator=(const HistoryPruner&) = delete;
@@ -38,7 +38,7 @@ class HistoryPruner {
   QueueStore& queue_;
   std::chrono::milliseconds retention_;
   std::chrono::milliseconds interval_;
-  Clock& clock_;
+  TimeSource& clock_;
   std::mutex mutex_;
   std::condition_variable_any changed_;
   bool stopping_ = false;

@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "scanhook/core/clock.hpp"
 #include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::core {
 
@@ -36,7 +36,7 @@ class Ingest {
  public:
   // `on_commit` runs after each commit is durable (the dispatcher's wake-up).
   // Events are stamped with `clock`'s time (their debounce starts there).
-  Ingest(QueueStore& queue, std::function<void()> on_commit, const Clock& clock = system_clock());
+  Ingest(QueueStore& queue, std::function<void()> on_commit, const TimeSource& clock = real_time());
   ~Ingest();
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;
@@ -77,7 +77,7 @@ class Ingest {
 
   QueueStore& queue_;
   std::function<void()> on_commit_;
-  const Clock& clock_;
+  const TimeSource& clock_;
   std::mutex mutex_;
   std::condition_variable wake_committer_;
   std::condition_variable wake_syncer_;

@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "scanhook/core/clock.hpp"
+#include "scanhook/core/time_source.hpp"
 #include "scanhook/polling_source.hpp"
 
 namespace scanhook::core {
@@ -22,7 +22,7 @@ class Poller {
   // `may_poll` (if given) says whether this instance polls now. The delays
   // between polls are waited on `clock`.
   Poller(std::string name, std::shared_ptr<PollingSource> source,
-         std::function<bool()> may_poll = nullptr, Clock& clock = system_clock());
+         std::function<bool()> may_poll = nullptr, TimeSource& clock = real_time());
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
@@ -38,7 +38,7 @@ class Poller {
 
   std::shared_ptr<PollingSource> source_;
   std::function<bool()> may_poll_;
-  Clock& clock_;
+  TimeSource& clock_;
   std::mutex mutex_;
   std::condition_variable_any stop_requested_;
   bool stopping_ = false;

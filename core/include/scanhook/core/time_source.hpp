@@ -1,9 +1,9 @@
 // Time as the core's timed parts see it (the dispatcher's back-off, probes and
 // idle waits, the pollers, the history pruner, sessions and the login rate
-// limiter): read it and wait on it through a Clock, never the std clocks
+// limiter): read it and wait on it through a TimeSource, never the std clocks
 // directly, so a test can hand them a clock it advances by hand
-// (tests/support/manual_clock.hpp) instead of sleeping. Production uses
-// system_clock(). After Envoy's TimeSource (envoy/common/time.h).
+// (tests/support/manual_time.hpp) instead of sleeping. Production uses
+// real_time(). After Envoy's TimeSource (envoy/common/time.h).
 #pragma once
 
 #include <chrono>
@@ -14,12 +14,12 @@
 
 namespace scanhook::core {
 
-class Clock {
+class TimeSource {
  public:
   using SteadyTime = std::chrono::steady_clock::time_point;
   using SystemTime = std::chrono::system_clock::time_point;
 
-  virtual ~Clock() = default;
+  virtual ~TimeSource() = default;
 
   // For intervals and deadlines: never goes back.
   virtual SteadyTime steady_now() const = 0;
@@ -43,7 +43,7 @@ class Clock {
 };
 
 // The real clocks (std::chrono::steady_clock and system_clock).
-class SystemClock final : public Clock {
+class RealTime final : public TimeSource {
  public:
   SteadyTime steady_now() const override { return std::chrono::steady_clock::now(); }
   SystemTime system_now() const override { return std::chrono::system_clock::now(); }
@@ -54,8 +54,8 @@ class SystemClock final : public Clock {
 };
 
 // The process's one real clock, the default of every timed part.
-inline Clock& system_clock() {
-  static SystemClock clock;
+inline TimeSource& real_time() {
+  static RealTime clock;
   return clock;
 }
 

@@ -1,4 +1,4 @@
-// A Clock that moves only when a test says so: the timed parts under test
+// A TimeSource that moves only when a test says so: the timed parts under test
 // (dispatcher, poller, history pruner, sessions) wait on it, and the test
 // advances it instead of sleeping, so a test of a 30 s back-off takes no 30 s
 // and no load on the machine can make a deadline pass early or late.
@@ -11,15 +11,15 @@
 #include <mutex>
 #include <vector>
 
-#include "scanhook/core/clock.hpp"
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::testing {
 
-class ManualClock final : public core::Clock {
+class ManualTime final : public core::TimeSource {
  public:
   // Starts at the real time of its construction (so what it stamps sorts with
   // real rows), then stands still until advance().
-  ManualClock();
+  ManualTime();
 
   SteadyTime steady_now() const override;
   SystemTime system_now() const override;
@@ -36,6 +36,11 @@ class ManualClock final : public core::Clock {
   // busy or blocked elsewhere).
   bool settle(std::size_t threads,
               std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000));
+  // advance(by), then settle(threads): `by` passes, and the threads do what it brings.
+  bool pass(std::chrono::milliseconds by, std::size_t threads) {
+    advance(by);
+    return settle(threads);
+  }
 
  private:
   struct Waiter {

@@ -1,4 +1,4 @@
-#include "support/manual_clock.hpp"
+#include "support/manual_time.hpp"
 
 #include <algorithm>
 
@@ -24,22 +24,22 @@ struct BothLocks {
 
 }  // namespace
 
-ManualClock::ManualClock()
+ManualTime::ManualTime()
     : steady_(std::chrono::steady_clock::now()), system_(std::chrono::system_clock::now()) {}
 
-core::Clock::SteadyTime ManualClock::steady_now() const {
+core::TimeSource::SteadyTime ManualTime::steady_now() const {
   std::lock_guard lock(mutex_);
   return steady_;
 }
 
-core::Clock::SystemTime ManualClock::system_now() const {
+core::TimeSource::SystemTime ManualTime::system_now() const {
   std::lock_guard lock(mutex_);
   return system_;
 }
 
-bool ManualClock::wait_until(std::condition_variable_any& changed,
-                             std::unique_lock<std::mutex>& lock, SteadyTime deadline,
-                             const std::function<bool()>& done) {
+bool ManualTime::wait_until(std::condition_variable_any& changed,
+                            std::unique_lock<std::mutex>& lock, SteadyTime deadline,
+                            const std::function<bool()>& done) {
   std::unique_lock own(mutex_);
   const auto waiter = waiters_.insert(waiters_.end(), Waiter{&changed, round_, ++waits_});
   BothLocks both{lock, own};
@@ -53,14 +53,14 @@ bool ManualClock::wait_until(std::condition_variable_any& changed,
   return done();
 }
 
-void ManualClock::advance(std::chrono::milliseconds by) {
+void ManualTime::advance(std::chrono::milliseconds by) {
   std::lock_guard lock(mutex_);
   steady_ += by;
   system_ += by;
   next_round();
 }
 
-std::uint64_t ManualClock::next_round() {
+std::uint64_t ManualTime::next_round() {
   ++round_;
   // Under the clock's lock, which a waiter holds until it is inside its wait
   // and takes back before it leaves: no waiter is missed, none is gone.
@@ -68,14 +68,14 @@ std::uint64_t ManualClock::next_round() {
   return round_;
 }
 
-std::vector<std::uint64_t> ManualClock::looked_in(std::uint64_t round) const {
+std::vector<std::uint64_t> ManualTime::looked_in(std::uint64_t round) const {
   std::vector<std::uint64_t> ids;
   for (const auto& waiter : waiters_)
     if (waiter.looked == round) ids.push_back(waiter.id);
   return ids;
 }
 
-bool ManualClock::settle(std::size_t threads, std::chrono::milliseconds timeout) {
+bool ManualTime::settle(std::size_t threads, std::chrono::milliseconds timeout) {
   const auto give_up = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mutex_);
   const auto all_looked = [&](std::uint64_t round) {
