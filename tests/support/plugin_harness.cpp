@@ -34,10 +34,9 @@ std::shared_ptr<Instance> make_instance(const std::string& plugin, core::Role ro
   const auto config = core::validate_config(core::parse_ini(ini, "test.ini"), catalog);
   const core::InstanceConfig* section = config.find(role, name);
   if (section == nullptr) throw std::runtime_error("no section made for " + name);
-  std::string error;
-  auto made = section->plugin->create(section->kind, name, section->plugin_config, host, error);
-  if (!made) throw std::runtime_error(error);
-  return made;
+  auto made = section->plugin->create(section->kind, name, section->plugin_config, host);
+  if (!made) throw std::runtime_error(made.error().message);
+  return std::move(made).value();
 }
 
 }  // namespace scanhook::testing

@@ -119,7 +119,8 @@ TEST_CASE("a target's rewrite and filters decide whether it gets a folder", "[in
   CHECK(plan.targets[0].path == "/data/tv/Kids/Show");
   CHECK_FALSE(plan.targets[1].accepted);
   CHECK(plan.targets[1].reason == "excluded by exclude = ^/mnt/tv/Kids");
-  CHECK(intake.target_path("plex", "/mnt/tv/A").path == "/data/tv/A");
+  CHECK(intake.target_rewrite("plex", "/mnt/tv/A") == "/data/tv/A");
+  CHECK(intake.target_rewrite("nosuch", "/mnt/tv/A") == "/mnt/tv/A");
 }
 
 // Sharing itself is pinned by "requests arriving during a commit wait for the next one and share

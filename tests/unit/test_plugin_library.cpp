@@ -7,6 +7,7 @@
 #include "scanhook/core/plugins/plugin_catalog.hpp"
 #include "scanhook/core/plugins/plugin_library.hpp"
 #include "scanhook/target.hpp"
+#include "support/expected_printing.hpp"
 #include "support/recording_host.hpp"
 
 using scanhook::core::PluginLibrary;
@@ -18,17 +19,17 @@ std::filesystem::path fixture(const std::string& name) {
 }
 
 std::string rejection(const std::string& name) {
-  auto outcome = PluginLibrary::load(fixture(name));
-  REQUIRE(std::holds_alternative<std::string>(outcome));
-  return std::get<std::string>(outcome);
+  const auto loaded = PluginLibrary::load(fixture(name));
+  REQUIRE_FALSE(loaded);
+  return loaded.error().message;
 }
 
 }  // namespace
 
 TEST_CASE("a sound plugin loads and names itself", "[loader]") {
-  auto outcome = PluginLibrary::load(fixture("good"));
-  REQUIRE(std::holds_alternative<std::shared_ptr<const PluginLibrary>>(outcome));
-  const auto library = std::get<std::shared_ptr<const PluginLibrary>>(outcome);
+  const auto loaded = PluginLibrary::load(fixture("good"));
+  REQUIRE(loaded);
+  const auto library = *loaded;
   CHECK(library->name() == "fixture");
   CHECK(library->offers(scanhook::kTarget));
   CHECK_FALSE(library->offers(scanhook::kService));
@@ -59,38 +60,34 @@ TEST_CASE("each broken plugin is refused with its own message naming the file an
 }
 
 TEST_CASE("a plugin whose create throws reports its message, not a crash", "[loader]") {
-  auto library =
-      std::get<std::shared_ptr<const PluginLibrary>>(PluginLibrary::load(fixture("create_fails")));
+  const auto library = PluginLibrary::load(fixture("create_fails")).value();
   scanhook::testing::RecordingHost host;
-  std::string error;
   const scanhook::ConfigView config;
-  const auto instance = library->create(scanhook::kTarget, "x", config, host, error);
-  CHECK(instance == nullptr);
-  CHECK(error == "fixture refuses: api_key is wrong");
+  const auto instance = library->create(scanhook::kTarget, "x", config, host);
+  REQUIRE_FALSE(instance);
+  CHECK(instance.error().message == "fixture refuses: api_key is wrong");
 }
 
 TEST_CASE("asking a plugin for a kind it does not offer is an error", "[loader]") {
-  auto library =
-      std::get<std::shared_ptr<const PluginLibrary>>(PluginLibrary::load(fixture("good")));
+  const auto library = PluginLibrary::load(fixture("good")).value();
   scanhook::testing::RecordingHost host;
-  std::string error;
   const scanhook::ConfigView config;
-  CHECK(library->create(scanhook::kService, "x", config, host, error) == nullptr);
-  CHECK(error == "plugin fixture offers no service");
+  const auto instance = library->create(scanhook::kService, "x", config, host);
+  REQUIRE_FALSE(instance);
+  CHECK(instance.error().message == "plugin fixture offers no service");
 }
 
 TEST_CASE("an instance keeps its library loaded after the library handle is gone", "[loader]") {
   std::shared_ptr<scanhook::Instance> instance;
   std::weak_ptr<const PluginLibrary> weak;
   {
-    auto library =
-        std::get<std::shared_ptr<const PluginLibrary>>(PluginLibrary::load(fixture("good")));
+    const auto library = PluginLibrary::load(fixture("good")).value();
     weak = library;
     scanhook::testing::RecordingHost host;
-    std::string error;
     const scanhook::ConfigView config;
-    instance = library->create(scanhook::kTarget, "x", config, host, error);
-    REQUIRE(instance != nullptr);
+    auto made = library->create(scanhook::kTarget, "x", config, host);
+    REQUIRE(made);
+    instance = std::move(made).value();
   }
   CHECK_FALSE(weak.expired());
   auto* target = static_cast<scanhook::Target*>(instance.get());
@@ -104,27 +101,27 @@ TEST_CASE("the catalog refuses a second plugin of the same name and keeps the fi
   REQUIRE(catalog.find("fixture") != nullptr);
   // abi_minor_next... are refused for their own reasons; of the sound ones
   // (create_fails, good), the second in file order is a duplicate.
-  CHECK_THAT(catalog.rejection_for("good"), Catch::Matchers::Contains("found a second one") &&
-                                                Catch::Matchers::Contains("create_fails.so"));
+  CHECK_THAT(catalog.rejection_for("good").value_or("not refused"),
+             Catch::Matchers::Contains("found a second one") &&
+                 Catch::Matchers::Contains("create_fails.so"));
   CHECK(catalog.rejected().size() == 9);
 }
 
 TEST_CASE("a descriptor from a later 1.x SDK, with fields appended, loads and works", "[loader]") {
-  auto outcome = PluginLibrary::load(fixture("larger_descriptor"));
-  REQUIRE(std::holds_alternative<std::shared_ptr<const PluginLibrary>>(outcome));
-  const auto library = std::get<std::shared_ptr<const PluginLibrary>>(outcome);
+  const auto loaded = PluginLibrary::load(fixture("larger_descriptor"));
+  REQUIRE(loaded);
+  const auto library = *loaded;
   CHECK(library->name() == "fixture_later");
   CHECK(library->descriptor().struct_size > sizeof(scanhook::Descriptor));
   scanhook::testing::RecordingHost host;
-  std::string error;
   const scanhook::ConfigView config;
-  CHECK(library->create(scanhook::kTarget, "x", config, host, error) != nullptr);
+  CHECK(library->create(scanhook::kTarget, "x", config, host));
 }
 
 TEST_CASE("a plugin built against SDK 1.1 loads, creates, and has no check", "[loader]") {
-  auto outcome = PluginLibrary::load(fixture("sdk_1_1"));
-  REQUIRE(std::holds_alternative<std::shared_ptr<const PluginLibrary>>(outcome));
-  const auto library = std::get<std::shared_ptr<const PluginLibrary>>(outcome);
+  const auto loaded = PluginLibrary::load(fixture("sdk_1_1"));
+  REQUIRE(loaded);
+  const auto library = *loaded;
   CHECK(library->name() == "fixture_old");
   CHECK(library->descriptor().abi_minor == 1);
   // The 1.2 fields it never had read as absent, not as whatever follows it in memory.
@@ -132,14 +129,12 @@ TEST_CASE("a plugin built against SDK 1.1 loads, creates, and has no check", "[l
   CHECK(library->descriptor().config_range_count == 0);
   CHECK_FALSE(library->check(scanhook::kTarget, "x", scanhook::ConfigView()));
   scanhook::testing::RecordingHost host;
-  std::string error;
-  CHECK(library->create(scanhook::kTarget, "x", scanhook::ConfigView(), host, error) != nullptr);
+  CHECK(library->create(scanhook::kTarget, "x", scanhook::ConfigView(), host));
 }
 
 TEST_CASE("a plugin's check refuses a section naming the key, and create refuses it too",
           "[loader]") {
-  const auto library =
-      std::get<std::shared_ptr<const PluginLibrary>>(PluginLibrary::load(fixture("checked")));
+  const auto library = PluginLibrary::load(fixture("checked")).value();
   REQUIRE(library->has_check());
   using Values = std::map<std::string, std::string>;
   const scanhook::ConfigView red(Values{{"colour", "red"}});
@@ -151,9 +146,9 @@ TEST_CASE("a plugin's check refuses a section naming the key, and create refuses
       library->check(scanhook::kTarget, "x", scanhook::ConfigView(Values{{"colour", "blue"}})));
 
   scanhook::testing::RecordingHost host;
-  std::string error;
-  CHECK(library->create(scanhook::kTarget, "x", red, host, error) == nullptr);
-  CHECK(error == "colour: red is taken: choose another colour");
+  const auto refused = library->create(scanhook::kTarget, "x", red, host);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message == "colour: red is taken: choose another colour");
 }
 
 TEST_CASE("load_named loads only the plugins named, and lists the others without loading them",
@@ -168,7 +163,7 @@ TEST_CASE("load_named loads only the plugins named, and lists the others without
   const auto named =
       scanhook::core::PluginCatalog::load_named(SCANHOOK_FIXTURE_PLUGIN_DIR, {"good", "sdk_1_1"});
   CHECK(named.loaded().empty());
-  CHECK_THAT(named.rejection_for("good"),
+  CHECK_THAT(named.rejection_for("good").value_or("not refused"),
              Catch::Matchers::Contains("found one named fixture") &&
                  Catch::Matchers::Contains("rename the file to fixture.so"));
 }

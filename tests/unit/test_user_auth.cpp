@@ -3,6 +3,7 @@
 #include "scanhook/core/auth/user_auth.hpp"
 #include "scanhook/core/http/form_body.hpp"
 #include "support/expected_printing.hpp"
+#include "support/manual_time.hpp"
 
 using scanhook::HttpRequest;
 using scanhook::core::address_without_port;
@@ -10,16 +11,10 @@ using scanhook::core::LoginRateLimiter;
 using scanhook::core::SessionStore;
 using scanhook::core::UserAuth;
 using scanhook::core::UserVerdict;
+using scanhook::testing::ManualTime;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct FakeClock {
-  std::chrono::steady_clock::time_point now{};
-  auto function() {
-    return [this] { return now; };
-  }
-};
 
 HttpRequest request(const std::string& method, scanhook::HeaderList headers) {
   HttpRequest r;
@@ -33,8 +28,8 @@ HttpRequest request(const std::string& method, scanhook::HeaderList headers) {
 }  // namespace
 
 TEST_CASE("sessions get distinct 256-bit ids and CSRF tokens and end after idling", "[session]") {
-  FakeClock clock;
-  SessionStore store(60s, 1000, clock.function());
+  ManualTime clock;
+  SessionStore store(60s, 1000, clock);
   const auto a = store.create("admin");
   const auto b = store.create("admin");
   CHECK(a.id.size() == 64);
@@ -43,24 +38,24 @@ TEST_CASE("sessions get distinct 256-bit ids and CSRF tokens and end after idlin
   CHECK(a.id != b.id);
   CHECK(a.id != a.csrf_token);
 
-  clock.now += 59s;
+  clock.advance(59s);
   REQUIRE(store.find(a.id));
   CHECK(store.find(a.id)->csrf_token == a.csrf_token);
-  clock.now += 59s;  // used 59 s ago: still alive (idle time restarts on use)
+  clock.advance(59s);  // used 59 s ago: still alive (idle time restarts on use)
   CHECK(store.find(a.id));
   CHECK_FALSE(store.find(b.id));  // idle 118 s
-  clock.now += 61s;
+  clock.advance(61s);
   CHECK_FALSE(store.find(a.id));
   CHECK_FALSE(store.find(""));
 }
 
 TEST_CASE("removed sessions are gone, and the oldest goes when the store is full", "[session]") {
-  FakeClock clock;
-  SessionStore store(1h, 2, clock.function());
+  ManualTime clock;
+  SessionStore store(1h, 2, clock);
   const auto first = store.create("u");
-  clock.now += 1s;
+  clock.advance(1s);
   const auto second = store.create("u");
-  clock.now += 1s;
+  clock.advance(1s);
   const auto third = store.create("u");
   CHECK(store.size() == 2);
   CHECK_FALSE(store.find(first.id));
@@ -72,17 +67,17 @@ TEST_CASE("removed sessions are gone, and the oldest goes when the store is full
 
 TEST_CASE("five failed logins a minute from one address are allowed, the sixth waits",
           "[session]") {
-  FakeClock clock;
-  LoginRateLimiter limiter(5, 60s, clock.function());
+  ManualTime clock;
+  LoginRateLimiter limiter(5, 60s, clock);
   for (int i = 0; i < 5; ++i) {
     CHECK_FALSE(limiter.wait_time("10.0.0.1:4000"));
     limiter.record_failure("10.0.0.1:" + std::to_string(4000 + i));  // any port: same client
-    clock.now += 10s;
+    clock.advance(10s);
   }
   // The first failure was 50 s ago: 10 s to wait.
   CHECK(limiter.wait_time("10.0.0.1:9999") == std::optional<std::chrono::seconds>(10s));
   CHECK_FALSE(limiter.wait_time("10.0.0.2:4000"));
-  clock.now += 10s;
+  clock.advance(10s);
   CHECK_FALSE(limiter.wait_time("10.0.0.1:4000"));
 
   limiter.record_failure("10.0.0.3:1");

@@ -21,34 +21,38 @@ int run_database_check(const std::string& database, std::ostream& out, std::ostr
     err << "scanhookd db check: " << database << ": no such file (scanhookd creates it at start)\n";
     return 66;
   }
-  ReadOnlyDatabase db(database);
-  if (!db.opened()) {
-    err << "scanhookd db check: cannot open " << database << ": " << db.error() << "\n";
+  auto db = ReadOnlyDatabase::open(database);
+  if (!db) {
+    err << "scanhookd db check: cannot open " << database << ": " << db.error().message << "\n";
     return 65;
   }
-  bool failed = false;
-  const auto problems = db.rows("PRAGMA integrity_check(20)", failed);
-  if (failed || problems.size() != 1 || problems[0] != "ok") {
+  const auto problems = db.value().rows("PRAGMA integrity_check(20)");
+  if (!problems || problems->size() != 1 || problems->front() != "ok") {
     err << "scanhookd db check: " << database << " is damaged:\n";
-    for (const auto& problem : problems) err << "  " << problem << "\n";
+    if (!problems) err << "  " << problems.error().message << "\n";
+    for (const auto& problem : problems ? *problems : std::vector<std::string>{})
+      err << "  " << problem << "\n";
     err << "See \"Recovering a damaged database\" in the README.\n";
     return 65;
   }
-  const auto id = db.rows("PRAGMA application_id", failed);
-  const auto version = db.rows("PRAGMA user_version", failed);
-  if (failed || id.empty() ||
-      (std::stoll(id[0]) != Database::kApplicationId && std::stoll(id[0]) != 0)) {
+  const auto id = db.value().rows("PRAGMA application_id");
+  const auto version = db.value().rows("PRAGMA user_version");
+  if (!id || !version || id->empty() || version->empty() ||
+      (std::stoll(id->front()) != Database::kApplicationId && std::stoll(id->front()) != 0)) {
     err << "scanhookd db check: " << database << " is not scanhook's (application_id "
-        << (id.empty() ? "?" : id[0]) << ")\n";
+        << (!id           ? id.error().message
+            : id->empty() ? "?"
+                          : id->front())
+        << ")\n";
     return 78;
   }
-  const auto folders = db.rows("SELECT COUNT(*) FROM folders", failed);
-  if (failed) {
+  const auto folders = db.value().rows("SELECT COUNT(*) FROM folders");
+  if (!folders || folders->empty()) {
     err << "scanhookd db check: " << database
-        << " is not scanhook's: " << (folders.empty() ? "" : folders[0]) << "\n";
+        << " is not scanhook's: " << (folders ? "" : folders.error().message) << "\n";
     return 78;
   }
-  out << database << ": ok (schema version " << version[0] << ", " << folders[0]
+  out << database << ": ok (schema version " << version->front() << ", " << folders->front()
       << " folders waiting)\n";
   return 0;
 }

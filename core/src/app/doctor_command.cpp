@@ -107,21 +107,21 @@ bool examine(const InstanceConfig& target, Target& instance, Describable* descri
   const PathRules rules(configured.rewrite, configured.include, configured.exclude);
   for (const auto& path : paths) {
     const Rewritten rewritten = rules.rewrite(path);
-    const CheckedPath checked = check_path(rewritten.path);
+    const auto checked = check_path(rewritten.path);
     out << "  " << path;
     if (!rewritten.rule.empty())
       out << " -> " << rewritten.path << " (rewrite " << rewritten.rule << ")";
-    if (!checked.ok()) {
-      out << ": PROBLEM: the rewritten path is refused: " << checked.error << "\n";
+    if (!checked) {
+      out << ": PROBLEM: the rewritten path is refused: " << checked.error().message << "\n";
       healthy = false;
       continue;
     }
-    const FilterVerdict filter = rules.filter(checked.path);
+    const FilterVerdict filter = rules.filter(*checked);
     if (!filter.accepted) {
       out << ": not sent to this target (" << filter.reason << ")\n";
       continue;
     }
-    const Explanation explanation = instance.explain({checked.path, EventKind::modified, 0});
+    const Explanation explanation = instance.explain({*checked, EventKind::modified, 0});
     if (explanation.verdict.status != Status::ok) {
       out << ": PROBLEM: " << verdict_text(explanation.verdict) << "\n";
       healthy = false;
@@ -147,20 +147,16 @@ std::vector<std::string> remembered_folders(const Config& config, std::ostream& 
     out << "no PATH given, and no database at " << path << " yet: only the targets are checked\n";
     return {};
   }
-  ReadOnlyDatabase db(path);
-  bool failed = false;
-  std::vector<std::string> folders;
-  for (const auto& folder : db.rows(kRememberedFolders, failed)) {
-    if (failed) {
-      out << "no PATH given, and " << path << " cannot be read (" << folder
-          << "): only the targets are checked\n";
-      return {};
-    }
-    folders.push_back(folder);
+  auto db = ReadOnlyDatabase::open(path);
+  auto folders = db ? db.value().rows(kRememberedFolders) : db.error();
+  if (!folders) {
+    out << "no PATH given, and " << path << " cannot be read (" << folders.error().message
+        << "): only the targets are checked\n";
+    return {};
   }
-  out << "no PATH given: the " << folders.size() << " folders queued or last in the history of "
+  out << "no PATH given: the " << folders->size() << " folders queued or last in the history of "
       << path << "\n";
-  return folders;
+  return std::move(folders).value();
 }
 
 }  // namespace
@@ -176,12 +172,10 @@ int run_doctor(const Config& config, const std::vector<std::string>& given, std:
     ++targets;
     InstanceHost host(target.instance, database,
                       [](const std::string&, const std::vector<ScanEvent>&) { return false; });
-    std::string error;
-    const auto made =
-        target.plugin->create(kTarget, target.instance, target.plugin_config, host, error);
+    const auto made = target.plugin->create(kTarget, target.instance, target.plugin_config, host);
     if (!made) {
-      out << "target " << target.instance << ": PROBLEM: [" << target.section << "] " << error
-          << "\n";
+      out << "target " << target.instance << ": PROBLEM: [" << target.section << "] "
+          << made.error().message << "\n";
       return 78;
     }
     std::unique_ptr<PresenceCheck> presence;
@@ -196,7 +190,7 @@ int run_doctor(const Config& config, const std::vector<std::string>& given, std:
         return 78;
       }
     }
-    healthy = examine(target, *std::static_pointer_cast<Target>(made), host.describable(),
+    healthy = examine(target, *std::static_pointer_cast<Target>(*made), host.describable(),
                       presence.get(), paths, out) &&
               healthy;
   }

@@ -17,16 +17,17 @@ std::string address_without_port(const std::string& address) {
   return address.substr(0, colon);
 }
 
-LoginRateLimiter::LoginRateLimiter(std::size_t limit, std::chrono::seconds window, Clock clock)
-    : limit_(limit), window_(window), clock_(std::move(clock)) {}
+LoginRateLimiter::LoginRateLimiter(std::size_t limit, std::chrono::seconds window,
+                                   const TimeSource& clock)
+    : limit_(limit), window_(window), clock_(clock) {}
 
-void LoginRateLimiter::forget_old(std::deque<std::chrono::steady_clock::time_point>& failures,
-                                  std::chrono::steady_clock::time_point now) const {
+void LoginRateLimiter::forget_old(std::deque<TimeSource::SteadyTime>& failures,
+                                  TimeSource::SteadyTime now) const {
   while (!failures.empty() && now - failures.front() >= window_) failures.pop_front();
 }
 
 std::optional<std::chrono::seconds> LoginRateLimiter::wait_time(const std::string& address) {
-  const auto now = clock_();
+  const auto now = clock_.steady_now();
   std::lock_guard lock(mutex_);
   const auto it = failures_.find(address_without_port(address));
   if (it == failures_.end()) return std::nullopt;
@@ -42,7 +43,7 @@ std::optional<std::chrono::seconds> LoginRateLimiter::wait_time(const std::strin
 }
 
 void LoginRateLimiter::record_failure(const std::string& address) {
-  const auto now = clock_();
+  const auto now = clock_.steady_now();
   std::lock_guard lock(mutex_);
   // Many guessing addresses: drop those whose failures have all aged out.
   if (failures_.size() >= kSweepAt) {

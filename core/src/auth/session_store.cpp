@@ -29,12 +29,13 @@ std::string random_token() {
   return out;
 }
 
-SessionStore::SessionStore(std::chrono::seconds idle_timeout, std::size_t capacity, Clock clock)
-    : idle_timeout_(idle_timeout), capacity_(capacity), clock_(std::move(clock)) {}
+SessionStore::SessionStore(std::chrono::seconds idle_timeout, std::size_t capacity,
+                           const TimeSource& clock)
+    : idle_timeout_(idle_timeout), capacity_(capacity), clock_(clock) {}
 
 Session SessionStore::create(const std::string& user) {
   Session session{random_token(), random_token(), user};
-  const auto now = clock_();
+  const auto now = clock_.steady_now();
   std::lock_guard lock(mutex_);
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     if (now - it->second.last_used > idle_timeout_)
@@ -54,7 +55,7 @@ Session SessionStore::create(const std::string& user) {
 
 std::optional<Session> SessionStore::find(const std::string& id) {
   if (id.empty()) return std::nullopt;
-  const auto now = clock_();
+  const auto now = clock_.steady_now();
   std::lock_guard lock(mutex_);
   const auto it = sessions_.find(id);
   if (it == sessions_.end()) return std::nullopt;

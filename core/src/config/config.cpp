@@ -519,11 +519,11 @@ class Validator {
       }
     const auto plugin = catalog_.find(plugin_name);
     if (!plugin) {
-      std::string why = catalog_.rejection_for(plugin_name);
-      if (why.empty())
-        why = "no plugin named \"" + plugin_name + "\" in " + catalog_.folder().string() +
-              did_you_mean(plugin_name, catalog_.names()) +
-              (catalog_.folder_missing() ? " (the folder does not exist)" : "");
+      const std::string why =
+          catalog_.rejection_for(plugin_name)
+              .value_or("no plugin named \"" + plugin_name + "\" in " + catalog_.folder().string() +
+                        did_you_mean(plugin_name, catalog_.names()) +
+                        (catalog_.folder_missing() ? " (the folder does not exist)" : ""));
       error(plugin_line, section.name, "plugin", why);
       return std::nullopt;
     }

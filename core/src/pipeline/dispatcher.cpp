@@ -38,10 +38,12 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
 }  // namespace
 
 Dispatcher::Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
-                       DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox)
+                       DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox,
+                       TimeSource& clock)
     : queue_(queue),
       intake_(intake),
       outbox_(outbox),
+      clock_(clock),
       settings_(std::move(settings)),
       logger_(Poco::Logger::get("scanhook.dispatcher")),
       random_(std::random_device{}()) {
@@ -95,17 +97,17 @@ void Dispatcher::wake() {
 bool Dispatcher::sleep(std::chrono::milliseconds duration, bool idle) {
   std::unique_lock lock(mutex_);
   const std::uint64_t seen = wakes_;
-  changed_.wait_for(lock, duration, [&] { return stopping_ || (idle && wakes_ != seen); });
+  clock_.wait_for(changed_, lock, duration, [&] { return stopping_ || (idle && wakes_ != seen); });
   return !stopping_;
 }
 
-std::string Dispatcher::missing_anchor() const {
+std::optional<std::string> Dispatcher::missing_anchor() const {
   for (const auto& anchor : settings_.anchors) {
     std::error_code error;
     if (!std::filesystem::exists(anchor, error))
       return "the anchor " + anchor + " is missing (is the media mount up?): nothing is dispatched";
   }
-  return {};
+  return std::nullopt;
 }
 
 std::string Dispatcher::blocked_reason() const {
@@ -129,14 +131,14 @@ void Dispatcher::run(Worker& worker) {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
     }
-    if (const std::string missing = missing_anchor(); !missing.empty()) {
+    if (const auto missing = missing_anchor()) {
       bool changed = false;
       {
         std::lock_guard lock(mutex_);
-        changed = blocked_ != missing;
-        blocked_ = missing;
+        changed = blocked_ != *missing;
+        blocked_ = *missing;
       }
-      if (changed) logger_.warning(missing);
+      if (changed) logger_.warning(*missing);
       if (!sleep(settings_.idle_interval, false)) return;
       continue;
     }
@@ -154,7 +156,7 @@ void Dispatcher::run(Worker& worker) {
     }
     if (!paused) paused = adopt_shared_pause(worker, next_probe);
     if (paused) {
-      const Millis wait = next_probe - now_millis();
+      const Millis wait = next_probe - clock_.millis();
       if (wait > 0) {
         if (!sleep(std::chrono::milliseconds(wait), false)) return;
         continue;
@@ -185,15 +187,15 @@ void Dispatcher::probe(Worker& worker) {
   bool changed = false;
   {
     std::lock_guard lock(mutex_);
-    note_answer(worker, answer.status == Status::ok, now_millis());
+    note_answer(worker, answer.status == Status::ok, clock_.millis());
     if (answer.status == Status::ok) {
       worker.paused = false;
       worker.last_error_past = true;
       resumed = true;
     } else {
       changed = worker.last_error != answer.reason;
-      note_error(worker, answer.reason, now_millis());
-      worker.next_probe = now_millis() + settings_.probe_interval.count();
+      note_error(worker, answer.reason, clock_.millis());
+      worker.next_probe = clock_.millis() + settings_.probe_interval.count();
     }
   }
   if (resumed) {
@@ -206,7 +208,7 @@ void Dispatcher::probe(Worker& worker) {
 }
 
 bool Dispatcher::deliver_batch(Worker& worker) {
-  const Millis picked_at = now_millis();
+  const Millis picked_at = clock_.millis();
   const auto due = queue_.due(worker.slot.name, picked_at, worker.max_batch, blocking_for(worker));
   if (due.empty()) return false;
 
@@ -214,12 +216,13 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   std::vector<std::size_t> sent;  // index in `due` of each folder sent
   std::vector<Delivery> deliveries(due.size());
   for (std::size_t i = 0; i < due.size(); ++i) {
-    const CheckedPath path = intake_.target_path(worker.slot.name, due[i].path);
-    deliveries[i] = {worker.slot.name, due[i],    path.path, Result::ok(),
-                     picked_at,        picked_at, 0,         worker.slot.config};
-    if (!path.ok()) {
+    const std::string rewritten = intake_.target_rewrite(worker.slot.name, due[i].path);
+    const auto path = check_target_path(rewritten);
+    deliveries[i] = {worker.slot.name, due[i], path ? *path : rewritten, Result::ok(), picked_at,
+                     picked_at,        0,      worker.slot.config};
+    if (!path) {
       deliveries[i].result =
-          Result::rejected("the target's rewrite made a bad path: " + path.error);
+          Result::rejected("the target's rewrite made a bad path: " + path.error().message);
       continue;
     }
     if (worker.slot.presence) {
@@ -229,16 +232,15 @@ bool Dispatcher::deliver_batch(Worker& worker) {
         continue;
       }
     }
-    folders.push_back({path.path, due[i].kind, due[i].priority});
+    folders.push_back({*path, due[i].kind, due[i].priority});
     sent.push_back(i);
   }
 
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = clock_.steady_now();
   std::vector<Result> results;
   if (!folders.empty()) results = send(worker, due, folders, sent);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const Millis finished = now_millis();
+  const double seconds = std::chrono::duration<double>(clock_.steady_now() - started).count();
+  const Millis finished = clock_.millis();
   if (results.size() != folders.size())
     results.assign(folders.size(),
                    Result::retry("the plugin answered " + std::to_string(results.size()) +
@@ -325,7 +327,7 @@ std::vector<Result> Dispatcher::send(Worker& worker, const std::vector<DueFolder
       resent += (resent.empty() ? "" : ", ") + due[i].path + " (" + due[i].maybe_sent_by + ")";
   }
   // Thrown when the mark cannot be written: then nothing was sent.
-  queue_.keep_in_flight(worker.slot.name, in_flight, now_millis());
+  queue_.keep_in_flight(worker.slot.name, in_flight, clock_.millis());
   if (!resent.empty())
     logger_.warning("target " + worker.slot.name +
                     ": sending again what another instance was sending when its lease ran out "
@@ -349,7 +351,7 @@ void Dispatcher::keep_leases() {
     for (auto& worker : workers_) {
       if (worker->in_flight.empty()) continue;
       try {
-        queue_.keep_in_flight(worker->slot.name, worker->in_flight, now_millis());
+        queue_.keep_in_flight(worker->slot.name, worker->in_flight, clock_.millis());
       } catch (const std::exception& error) {
         logger_.error("target " + worker->slot.name + ": cannot renew the lease of " +
                       std::to_string(worker->in_flight.size()) + " folders being sent (" +
@@ -362,7 +364,7 @@ void Dispatcher::keep_leases() {
 bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {
   std::optional<SharedPause> pause;
   try {
-    pause = queue_.shared_pause(worker.slot.name, now_millis());
+    pause = queue_.shared_pause(worker.slot.name, clock_.millis());
   } catch (const std::exception& error) {
     logger_.error("target " + worker.slot.name + ": cannot read its shared state: " + error.what());
   }
@@ -371,8 +373,8 @@ bool Dispatcher::adopt_shared_pause(Worker& worker, Millis& next_probe) {
     std::lock_guard lock(mutex_);
     worker.paused = true;
     worker.next_probe = next_probe = pause->until;
-    note_error(worker, pause->error, now_millis());
-    note_answer(worker, false, now_millis());
+    note_error(worker, pause->error, clock_.millis());
+    note_answer(worker, false, clock_.millis());
   }
   logger_.warning("target " + worker.slot.name + " was found unavailable by " + pause->instance +
                   " (" + pause->error + "): paused here too until its next probe");
@@ -420,7 +422,7 @@ void Dispatcher::notify_state(NotificationEvent event, const std::string& target
                               const std::string& reason) {
   if (!outbox_) return;
   try {
-    outbox_->add_now(event, target, reason, now_millis());
+    outbox_->add_now(event, target, reason, clock_.millis());
   } catch (const std::exception& error) {
     logger_.error("target " + target + ": could not keep the " + notification_event_name(event) +
                   " notification: " + error.what());

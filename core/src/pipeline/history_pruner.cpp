@@ -6,10 +6,12 @@
 
 namespace scanhook::core {
 
-HistoryPruner::HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention)
+HistoryPruner::HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention,
+                             TimeSource& clock)
     : queue_(queue),
       retention_(retention),
-      interval_(std::clamp(retention, std::chrono::milliseconds(1), kLongestInterval)) {}
+      interval_(std::clamp(retention, std::chrono::milliseconds(1), kLongestInterval)),
+      clock_(clock) {}
 
 HistoryPruner::~HistoryPruner() {
   stop();
@@ -33,7 +35,7 @@ void HistoryPruner::stop() {
 
 void HistoryPruner::run() {
   std::unique_lock lock(mutex_);
-  while (!changed_.wait_for(lock, interval_, [this] { return stopping_; })) {
+  while (!clock_.wait_for(changed_, lock, interval_, [this] { return stopping_; })) {
     lock.unlock();
     prune();
     lock.lock();
@@ -43,7 +45,7 @@ void HistoryPruner::run() {
 // A failed prune (disk full) is tried again at the next interval; the rows wait.
 void HistoryPruner::prune() noexcept {
   try {
-    queue_.prune_history(now_millis() - retention_.count());
+    queue_.prune_history(clock_.millis() - retention_.count());
   } catch (const std::exception& error) {
     Poco::Logger::get("scanhook.engine")
         .warning(std::string("cannot prune the history: ") + error.what() +

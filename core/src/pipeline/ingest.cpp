@@ -8,9 +8,10 @@
 
 namespace scanhook::core {
 
-Ingest::Ingest(QueueStore& queue, std::function<void()> on_commit)
+Ingest::Ingest(QueueStore& queue, std::function<void()> on_commit, const TimeSource& clock)
     : queue_(queue),
       on_commit_(std::move(on_commit)),
+      clock_(clock),
       committer_([this] { run_committer(); }),
       syncer_([this] { run_syncer(); }) {}
 
@@ -107,7 +108,7 @@ void Ingest::commit(Batch& batch) {
   for (auto& request : batch.requests)
     for (auto& event : request) events.push_back(std::move(event));
   try {
-    const auto outcomes = queue_.add_events(events, batch.dropped, now_millis());
+    const auto outcomes = queue_.add_events(events, batch.dropped, clock_.millis());
     std::size_t next = 0;
     for (std::size_t i = 0; i < batch.requests.size(); ++i)
       for (std::size_t k = 0; k < batch.requests[i].size(); ++k, ++next) {

@@ -46,31 +46,30 @@ EventPlan Intake::plan(const std::string& source, const ScanEvent& event) const 
   const Rewritten rewritten = rules.rules.rewrite(event.path);
   plan.rewritten = rewritten.path;
   plan.rewrite_rule = rewritten.rule;
-  const CheckedPath checked = check_path(rewritten.path);
-  if (!checked.ok()) {
+  const auto checked = check_path(rewritten.path);
+  if (!checked) {
     plan.error =
-        checked.error + ": " + quoted_excerpt(event.path) +
+        checked.error().message + ": " + quoted_excerpt(event.path) +
         (rewritten.rule.empty() ? "" : " (rewritten to " + quoted_excerpt(rewritten.path) + ")");
     return plan;
   }
-  plan.checked = checked.path;
-  plan.source_filter = rules.rules.filter(checked.path);
-  plan.folder = event.is_file ? parent_folder(checked.path) : checked.path;
+  plan.checked = *checked;
+  plan.source_filter = rules.rules.filter(*checked);
+  plan.folder = event.is_file ? parent_folder(*checked) : *checked;
   if (!plan.source_filter.accepted) return plan;
   for (const auto& target : targets_) {
     TargetPlan target_plan;
     target_plan.target = target.name;
     const Rewritten out = target.rules.rewrite(plan.folder);
     target_plan.rewrite_rule = out.rule;
-    const CheckedPath out_checked = check_target_path(out.path);
-    target_plan.path = out_checked.ok() ? out_checked.path : out.path;
-    if (!out_checked.ok()) {
-      target_plan.reason = "the target's rewrite made a bad path: " + out_checked.error;
+    const auto out_checked = check_target_path(out.path);
+    target_plan.path = out_checked ? *out_checked : out.path;
+    if (!out_checked) {
+      target_plan.reason = "the target's rewrite made a bad path: " + out_checked.error().message;
     } else if (target.name == rules.origin_target && !target.scan_origin) {
       target_plan.reason = "the event came from this target's own server (origin_target of " +
                            source + "); set scan_origin = true to scan it anyway";
-    } else if (const FilterVerdict verdict = target.rules.filter(out_checked.path);
-               !verdict.accepted) {
+    } else if (const FilterVerdict verdict = target.rules.filter(*out_checked); !verdict.accepted) {
       target_plan.reason = verdict.reason;
     } else {
       target_plan.accepted = true;
@@ -103,10 +102,10 @@ IntakeResult Intake::admit(const std::string& source, const std::vector<ScanEven
   return result;
 }
 
-CheckedPath Intake::target_path(const std::string& target, const std::string& folder) const {
+std::string Intake::target_rewrite(const std::string& target, const std::string& folder) const {
   for (const auto& rules : targets_)
-    if (rules.name == target) return check_target_path(rules.rules.rewrite(folder).path);
-  return check_target_path(folder);
+    if (rules.name == target) return rules.rules.rewrite(folder).path;
+  return folder;
 }
 
 }  // namespace scanhook::core

@@ -138,9 +138,9 @@ RewriteRule parse_rule(const std::string& text) {
   if (rule.to.empty()) rule.to = "/";
   // A media server on Windows: "/tv => T:\tv" or "/movies => \\nas\media\movies".
   if (is_windows_path(rule.to)) {
-    const CheckedPath to = check_target_path(rule.to);
-    if (!to.ok()) throw std::invalid_argument("rewrite \"" + text + "\": TO: " + to.error);
-    rule.to = to.path;
+    auto to = check_target_path(rule.to);
+    if (!to) throw std::invalid_argument("rewrite \"" + text + "\": TO: " + to.error().message);
+    rule.to = std::move(to).value();
     return rule;
   }
   if (rule.to.front() != '/')
@@ -188,20 +188,21 @@ Expected<std::shared_ptr<const re2::RE2>> compile_regex(const std::string& patte
   return failure(compiled->error());
 }
 
-CheckedPath check_path(const std::string& path) {
-  if (path.empty()) return {path, "the path is empty"};
+Expected<std::string> check_path(const std::string& path) {
+  if (path.empty()) return failure("the path is empty");
   if (path.size() > kMaxPathBytes)
-    return {path, "the path is " + std::to_string(path.size()) + " bytes long, over the limit of " +
-                      std::to_string(kMaxPathBytes) + " bytes (PATH_MAX)"};
+    return failure("the path is " + std::to_string(path.size()) +
+                   " bytes long, over the limit of " + std::to_string(kMaxPathBytes) +
+                   " bytes (PATH_MAX)");
   for (std::size_t start = 0; start < path.size();) {
     const std::size_t end = std::min(path.find_first_of("/\\", start), path.size());
     if (end - start > kMaxComponentBytes)
-      return {path, "a path component is " + std::to_string(end - start) +
-                        " bytes long, over the limit of " + std::to_string(kMaxComponentBytes) +
-                        " bytes (NAME_MAX)"};
+      return failure("a path component is " + std::to_string(end - start) +
+                     " bytes long, over the limit of " + std::to_string(kMaxComponentBytes) +
+                     " bytes (NAME_MAX)");
     start = end + 1;
   }
-  if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
+  if (path.find('\0') != std::string::npos) return failure("the path contains a NUL byte");
   // A newline or another control character would forge lines in the log and
   // in line-based receivers (a command target's stdin); no media name has one.
   if (const auto control =
@@ -210,34 +211,34 @@ CheckedPath check_path(const std::string& path) {
       control != path.end()) {
     static const char kHex[] = "0123456789ABCDEF";
     const auto byte = static_cast<unsigned char>(*control);
-    return {path, std::string("the path contains a control character (byte 0x") + kHex[byte >> 4] +
-                      kHex[byte & 0xF] + ")"};
+    return failure(std::string("the path contains a control character (byte 0x") + kHex[byte >> 4] +
+                   kHex[byte & 0xF] + ")");
   }
   // Plex's URLs and Jellyfin's and Emby's JSON carry UTF-8 only, and so do scanhook's answers.
-  if (!is_utf8(path)) return {path, "the path is not valid UTF-8"};
+  if (!is_utf8(path)) return failure("the path is not valid UTF-8");
   if (is_windows_path(path))
-    return {path,
-            "the path is not absolute: it is a Windows path; add a rewrite rule for its drive "
-            "such as \"" +
-                path.substr(0, 2) + "\\ => /mnt/...\" to the source"};
-  if (path.front() != '/') return {path, "the path is not absolute (it must start with /)"};
-  if (has_dot_dot(path)) return {path, "the path has a \"..\" segment"};
-  return {normalise(path), ""};
+    return failure(
+        "the path is not absolute: it is a Windows path; add a rewrite rule for its drive "
+        "such as \"" +
+        path.substr(0, 2) + "\\ => /mnt/...\" to the source");
+  if (path.front() != '/') return failure("the path is not absolute (it must start with /)");
+  if (has_dot_dot(path)) return failure("the path has a \"..\" segment");
+  return normalise(path);
 }
 
-CheckedPath check_target_path(const std::string& path) {
+Expected<std::string> check_target_path(const std::string& path) {
   if (!is_windows_path(path)) return check_path(path);
-  if (path.find('\0') != std::string::npos) return {path, "the path contains a NUL byte"};
-  if (!is_utf8(path)) return {path, "the path is not valid UTF-8"};
+  if (path.find('\0') != std::string::npos) return failure("the path contains a NUL byte");
+  if (!is_utf8(path)) return failure("the path is not valid UTF-8");
   const bool unc = path[0] == '\\';
   // After the drive ("T:") it is absolute ("/tv/Show"); after a UNC path's "\\" relative.
   const std::string rest = normalise(with_forward_slashes(path.substr(2)));
-  if (has_dot_dot(rest)) return {path, "the path has a \"..\" segment"};
+  if (has_dot_dot(rest)) return failure("the path has a \"..\" segment");
   if (unc && (rest.empty() || rest.front() == '/' || rest.find('/') == std::string::npos))
-    return {path, "a UNC path must name a server and a share (\\\\server\\share)"};
+    return failure("a UNC path must name a server and a share (\\\\server\\share)");
   std::string out = unc ? "\\\\" : path.substr(0, 2);
   for (const char c : rest) out += c == '/' ? '\\' : c;
-  return {out, ""};
+  return out;
 }
 
 std::string parent_folder(const std::string& path) {
@@ -288,7 +289,11 @@ Rewritten PathRules::rewrite(const std::string& path) const {
       continue;
     std::string rest = input.substr(rule.from.size());
     if (rule.from == "/") rest = input;
-    if (is_windows_path(rule.to)) return {check_target_path(rule.to + rest).path, rule.text};
+    if (is_windows_path(rule.to)) {
+      // A bad result stays as made, so the door refuses it.
+      auto target = check_target_path(rule.to + rest);
+      return {target ? std::move(target).value() : rule.to + rest, rule.text};
+    }
     return {normalise(rule.to + rest), rule.text};
   }
   // An unmapped Windows path stays as received, so the door refuses it.

@@ -108,13 +108,12 @@ std::shared_ptr<Instance> PipelineBuilder::create(const InstanceConfig& instance
   if (mode_ != BuildMode::serve)
     throw std::logic_error("validate-only mode creates no plugin instance");
   check(instance);
-  std::string error;
-  auto made = instance.plugin->create(instance.kind, instance.instance, instance.plugin_config,
-                                      host, error);
+  auto made =
+      instance.plugin->create(instance.kind, instance.instance, instance.plugin_config, host);
   if (!made)
     throw ConfigError(config_.where(instance.section) + ": the plugin " + instance.plugin->name() +
-                      " refused the configuration: " + error);
-  return made;
+                      " refused the configuration: " + made.error().message);
+  return std::move(made).value();
 }
 
 void PipelineBuilder::check_database_place() const {

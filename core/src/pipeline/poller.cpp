@@ -8,8 +8,11 @@
 namespace scanhook::core {
 
 Poller::Poller(std::string name, std::shared_ptr<PollingSource> source,
-               std::function<bool()> may_poll)
-    : name_(std::move(name)), source_(std::move(source)), may_poll_(std::move(may_poll)) {}
+               std::function<bool()> may_poll, TimeSource& clock)
+    : name_(std::move(name)),
+      source_(std::move(source)),
+      may_poll_(std::move(may_poll)),
+      clock_(clock) {}
 
 Poller::~Poller() {
   stop();
@@ -46,7 +49,7 @@ void Poller::run() {
     const auto delay =
         polls ? std::max(source_->poll(), std::chrono::milliseconds(10)) : kStandbyDelay;
     std::unique_lock lock(mutex_);
-    if (stop_requested_.wait_for(lock, delay, [this] { return stopping_; })) return;
+    if (clock_.wait_for(stop_requested_, lock, delay, [this] { return stopping_; })) return;
   }
 }
 

@@ -34,7 +34,7 @@ std::string PresenceCheck::local_path(const std::string& path) const {
   return local_rules_.rewrite(path).path;
 }
 
-std::string PresenceCheck::missing(const std::string& folder, Millis now) const {
+std::optional<std::string> PresenceCheck::missing(const std::string& folder, Millis now) const {
   const auto where = [&](const std::string& path) {
     const std::string local = local_path(path);
     return local == path ? local : local + " (local_rewrite of " + path + ")";
@@ -50,13 +50,14 @@ std::string PresenceCheck::missing(const std::string& folder, Millis now) const 
       return "the file " + where(file.path) + " has sha256 " + *digest + ", not the expected " +
              file.sha256;
   }
-  return {};
+  return std::nullopt;
 }
 
 std::optional<Result> PresenceCheck::verdict(const std::string& folder, Millis first_event,
                                              Millis now) const {
-  const std::string problem = missing(folder, now);
-  if (problem.empty()) return std::nullopt;
+  const auto missing_now = missing(folder, now);
+  if (!missing_now) return std::nullopt;
+  const std::string& problem = *missing_now;
   if (now - first_event < timeout_.count())
     return Result::retry("waiting: " + problem + " yet (require_exists; rejected " +
                          duration_text(timeout_) + " after the first event)");

@@ -30,12 +30,12 @@ PluginCatalog PluginCatalog::scan(const std::filesystem::path& folder) {
 
   for (const auto& file : files) {
     const std::string stem = file.stem().string();
-    auto outcome = PluginLibrary::load(file);
-    if (auto* message = std::get_if<std::string>(&outcome)) {
-      catalog.rejected_[stem] = *message;
+    auto loaded = PluginLibrary::load(file);
+    if (!loaded) {
+      catalog.rejected_[stem] = loaded.error().message;
       continue;
     }
-    auto library = std::get<std::shared_ptr<const PluginLibrary>>(std::move(outcome));
+    auto library = std::move(loaded).value();
     const std::string name = library->name();
     if (const auto existing = catalog.loaded_.find(name); existing != catalog.loaded_.end()) {
       catalog.rejected_[stem] = "plugin " + file.string() +
@@ -60,12 +60,12 @@ PluginCatalog PluginCatalog::load_named(const std::filesystem::path& folder,
   for (const auto& name : names) {
     const auto file = folder / (name + ".so");
     if (!std::filesystem::exists(file, error)) continue;
-    auto outcome = PluginLibrary::load(file);
-    if (auto* message = std::get_if<std::string>(&outcome)) {
-      catalog.rejected_[name] = *message;
+    auto loaded = PluginLibrary::load(file);
+    if (!loaded) {
+      catalog.rejected_[name] = loaded.error().message;
       continue;
     }
-    auto library = std::get<std::shared_ptr<const PluginLibrary>>(std::move(outcome));
+    auto library = std::move(loaded).value();
     if (library->name() != name) {
       catalog.rejected_[name] = "plugin " + file.string() + " rejected: expected the plugin " +
                                 name + ", found one named " + library->name() +
@@ -83,9 +83,10 @@ std::shared_ptr<const PluginLibrary> PluginCatalog::find(const std::string& name
   return it == loaded_.end() ? nullptr : it->second;
 }
 
-std::string PluginCatalog::rejection_for(const std::string& name) const {
+std::optional<std::string> PluginCatalog::rejection_for(const std::string& name) const {
   const auto it = rejected_.find(name);
-  return it == rejected_.end() ? std::string{} : it->second;
+  if (it == rejected_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::vector<std::string> PluginCatalog::names() const {

@@ -42,13 +42,12 @@ struct LoadedCommands {
 std::optional<LoadedCommands> load_commands(const PluginLibrary& library) {
   if (!library.offers(kCommands)) return std::nullopt;
   LoadedCommands loaded{std::make_unique<LoggingHost>(library.name()), nullptr};
-  std::string error;
-  auto made = library.create(kCommands, library.name(), ConfigView(), *loaded.host, error);
+  auto made = library.create(kCommands, library.name(), ConfigView(), *loaded.host);
   if (!made) {
-    loaded.host->log(LogLevel::warning, "its commands could not be made: " + error);
+    loaded.host->log(LogLevel::warning, "its commands could not be made: " + made.error().message);
     return std::nullopt;
   }
-  loaded.set = std::static_pointer_cast<CommandSet>(made);
+  loaded.set = std::static_pointer_cast<CommandSet>(*made);
   return loaded;
 }
 
@@ -80,11 +79,10 @@ class RunningCommandHost final : public CommandHost {
       hosts_.push_back(std::make_unique<InstanceHost>(
           section->instance, plugin_store(),
           [](const std::string&, const std::vector<ScanEvent>&) { return false; }));
-      std::string error;
-      auto made = section->plugin->create(kind, section->instance, section->plugin_config,
-                                          *hosts_.back(), error);
-      if (!made) return {nullptr, "[" + section->section + "] " + error, 78};
-      return {std::move(made), "", 0};
+      auto made =
+          section->plugin->create(kind, section->instance, section->plugin_config, *hosts_.back());
+      if (!made) return {nullptr, "[" + section->section + "] " + made.error().message, 78};
+      return {std::move(made).value(), "", 0};
     } catch (const std::exception& error) {
       return {nullptr, error.what(), 1};
     }

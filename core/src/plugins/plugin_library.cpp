@@ -36,65 +36,67 @@ struct DescriptorHead {
   std::uint16_t abi_minor;
 };
 
-// Everything about the descriptor's header that can be wrong, or "" when it is sound.
-std::string check_head(const Descriptor& d) {
+// Everything about the descriptor's header that can be wrong.
+Expected<void> check_head(const Descriptor& d) {
   if (d.magic != kDescriptorMagic)
-    return "the symbol " + std::string(kDescriptorSymbol) +
-           " does not start with scanhook's magic number: not a scanhook plugin, or a corrupt file";
+    return failure(
+        "the symbol " + std::string(kDescriptorSymbol) +
+        " does not start with scanhook's magic number: not a scanhook plugin, or a corrupt file");
   if (d.abi_major != kAbiMajor)
-    return "built against SDK " + sdk_version(d.abi_major, d.abi_minor) +
-           "; this scanhook speaks " + std::to_string(kAbiMajor) +
-           ".x: rebuild the plugin against SDK " + std::to_string(kAbiMajor) + ".x";
+    return failure("built against SDK " + sdk_version(d.abi_major, d.abi_minor) +
+                   "; this scanhook speaks " + std::to_string(kAbiMajor) +
+                   ".x: rebuild the plugin against SDK " + std::to_string(kAbiMajor) + ".x");
   if (d.abi_minor > kAbiMinor)
-    return "built against SDK " + sdk_version(d.abi_major, d.abi_minor) +
-           "; this scanhook speaks up to " + sdk_version(kAbiMajor, kAbiMinor) +
-           ": upgrade scanhook, or rebuild the plugin against SDK " +
-           sdk_version(kAbiMajor, kAbiMinor);
+    return failure("built against SDK " + sdk_version(d.abi_major, d.abi_minor) +
+                   "; this scanhook speaks up to " + sdk_version(kAbiMajor, kAbiMinor) +
+                   ": upgrade scanhook, or rebuild the plugin against SDK " +
+                   sdk_version(kAbiMajor, kAbiMinor));
   // A newer SDK of the same major appends fields: a larger descriptor is
   // read up to the fields this core knows.
   const std::size_t defined = d.abi_minor >= 2 ? sizeof(Descriptor) : kDescriptorSize1_1;
   if (d.struct_size < defined)
-    return "its descriptor is " + std::to_string(d.struct_size) + " bytes, SDK " +
-           sdk_version(d.abi_major, d.abi_minor) + " defines " + std::to_string(defined) +
-           ": the plugin was built with a mismatched SDK header; rebuild it";
+    return failure("its descriptor is " + std::to_string(d.struct_size) + " bytes, SDK " +
+                   sdk_version(d.abi_major, d.abi_minor) + " defines " + std::to_string(defined) +
+                   ": the plugin was built with a mismatched SDK header; rebuild it");
   return {};
 }
 
-// Everything about the rest of the descriptor that can be wrong, or "" when it is sound.
-std::string check_descriptor(const Descriptor& d) {
+// Everything about the rest of the descriptor that can be wrong.
+Expected<void> check_descriptor(const Descriptor& d) {
   if (d.toolchain == nullptr || std::strcmp(d.toolchain, kToolchainTag) != 0)
-    return std::string("built with the C++ library ") + (d.toolchain ? d.toolchain : "(none)") +
-           ", this scanhook uses " + kToolchainTag +
-           ": rebuild the plugin with the same compiler and standard library";
+    return failure(std::string("built with the C++ library ") +
+                   (d.toolchain ? d.toolchain : "(none)") + ", this scanhook uses " +
+                   kToolchainTag +
+                   ": rebuild the plugin with the same compiler and standard library");
   if (d.name == nullptr || !is_plugin_name(d.name))
-    return std::string("its name \"") + (d.name ? d.name : "") +
-           "\" is not a plugin name (lowercase letters, digits and _): fix the plugin";
+    return failure(std::string("its name \"") + (d.name ? d.name : "") +
+                   "\" is not a plugin name (lowercase letters, digits and _): fix the plugin");
   if (d.version == nullptr || d.summary == nullptr)
-    return "its descriptor has no version or summary: fix the plugin";
+    return failure("its descriptor has no version or summary: fix the plugin");
   constexpr std::uint32_t kKnownKinds =
       kWebhookSource | kPollingSource | kTarget | kService | kCommands | kNotifier;
   if (d.kinds == 0 || (d.kinds & ~kKnownKinds) != 0)
-    return "it offers kinds 0x" + std::to_string(d.kinds) +
-           ", expected a mix of source, target, service and notifier: fix the plugin";
+    return failure("it offers kinds 0x" + std::to_string(d.kinds) +
+                   ", expected a mix of source, target, service and notifier: fix the plugin");
   if (d.create == nullptr || d.destroy == nullptr)
-    return "its descriptor has no create or destroy function: fix the plugin";
+    return failure("its descriptor has no create or destroy function: fix the plugin");
   if (d.config_key_count > 0 && d.config_keys == nullptr)
-    return "it declares config keys but gives none: fix the plugin";
+    return failure("it declares config keys but gives none: fix the plugin");
   for (std::uint32_t i = 0; i < d.config_key_count; ++i) {
     const ConfigKey& key = d.config_keys[i];
     if (key.name == nullptr || !is_plugin_name(key.name) || key.help == nullptr ||
         static_cast<std::uint32_t>(key.type) > static_cast<std::uint32_t>(ConfigType::source_name))
-      return "config key #" + std::to_string(i) +
-             " has no valid name, type or help text: fix the plugin";
+      return failure("config key #" + std::to_string(i) +
+                     " has no valid name, type or help text: fix the plugin");
   }
   if (d.config_range_count > 0 && d.config_ranges == nullptr)
-    return "it declares config ranges but gives none: fix the plugin";
+    return failure("it declares config ranges but gives none: fix the plugin");
   for (std::uint32_t i = 0; i < d.config_range_count; ++i) {
     const ConfigRange& range = d.config_ranges[i];
     if (range.key == nullptr || range.min > range.max)
-      return "config range #" + std::to_string(i) +
-             " has no key or a min above its max: fix "
-             "the plugin";
+      return failure("config range #" + std::to_string(i) +
+                     " has no key or a min above its max: fix "
+                     "the plugin");
   }
   return {};
 }
@@ -131,42 +133,40 @@ PluginLibrary::PluginLibrary(std::filesystem::path file,
 
 PluginLibrary::~PluginLibrary() = default;
 
-LoadOutcome PluginLibrary::load(const std::filesystem::path& file) {
+Expected<std::shared_ptr<const PluginLibrary>> PluginLibrary::load(
+    const std::filesystem::path& file) {
   const std::string prefix = "plugin " + file.string() + " rejected: ";
   auto library = std::make_unique<boost::dll::shared_library>();
   boost::dll::fs::error_code error;
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
-  if (error) return prefix + explain_load_failure(loader_reason(file));
+  if (error) return failure(prefix + explain_load_failure(loader_reason(file)));
   if (!library->has(kDescriptorSymbol))
-    return prefix + "expected the symbol " + kDescriptorSymbol +
-           ", found none: not a scanhook plugin (or one built for an SDK older than 1.0)";
+    return failure(prefix + "expected the symbol " + kDescriptorSymbol +
+                   ", found none: not a scanhook plugin (or one built for an SDK older than 1.0)");
   const auto& exported = library->get<const DescriptorHead>(kDescriptorSymbol);
   // Only the head is read before its magic, version and size are known good.
   Descriptor descriptor{};
   std::memcpy(&descriptor, &exported, sizeof(DescriptorHead));
-  if (const std::string problem = check_head(descriptor); !problem.empty()) return prefix + problem;
+  if (const auto head = check_head(descriptor); !head)
+    return failure(prefix + head.error().message);
   const std::size_t known = descriptor.abi_minor >= 2 ? sizeof(Descriptor) : kDescriptorSize1_1;
   std::memcpy(&descriptor, &exported, known);
-  if (const std::string problem = check_descriptor(descriptor); !problem.empty())
-    return prefix + problem;
+  if (const auto rest = check_descriptor(descriptor); !rest)
+    return failure(prefix + rest.error().message);
   return std::shared_ptr<const PluginLibrary>(
       new PluginLibrary(file, std::move(library), descriptor));
 }
 
-std::shared_ptr<Instance> PluginLibrary::create(Kind kind, const std::string& instance,
-                                                const ConfigView& config, Host& host,
-                                                std::string& error) const {
-  if (!offers(kind)) {
-    error = "plugin " + name() + " offers no " + kind_name(kind);
-    return nullptr;
-  }
+Expected<std::shared_ptr<Instance>> PluginLibrary::create(Kind kind, const std::string& instance,
+                                                          const ConfigView& config,
+                                                          Host& host) const {
+  if (!offers(kind)) return failure("plugin " + name() + " offers no " + kind_name(kind));
   CreateArgs args{kind, instance.c_str(), &config, &host};
   CreateResult result{};
   descriptor_.create(&args, &result);
   if (result.instance == nullptr) {
     result.error[sizeof result.error - 1] = '\0';
-    error = result.error[0] ? result.error : "the plugin refused without saying why";
-    return nullptr;
+    return failure(result.error[0] ? result.error : "the plugin refused without saying why");
   }
   // The deleter holds the library: it is unloaded only after the last instance.
   auto self = shared_from_this();

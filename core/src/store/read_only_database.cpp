@@ -8,31 +8,29 @@ void ReadOnlyDatabase::Close::operator()(sqlite3* db) const {
   sqlite3_close(db);
 }
 
-ReadOnlyDatabase::ReadOnlyDatabase(const std::string& path) {
+Expected<ReadOnlyDatabase> ReadOnlyDatabase::open(const std::string& path) {
   sqlite3* raw = nullptr;
   const int opened = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  db_.reset(raw);
-  if (opened != SQLITE_OK) error_ = sqlite3_errstr(opened);
+  std::unique_ptr<sqlite3, Close> db(raw);  // closed also when the open failed
+  if (opened != SQLITE_OK) return failure(sqlite3_errstr(opened));
+  return ReadOnlyDatabase(std::move(db));
 }
 
-std::vector<std::string> ReadOnlyDatabase::rows(const std::string& sql, bool& failed) {
+Expected<std::vector<std::string>> ReadOnlyDatabase::rows(const std::string& sql) {
   std::vector<std::string> out;
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-    failed = true;
-    return {sqlite3_errmsg(db_.get())};
-  }
+  if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &statement, nullptr) != SQLITE_OK)
+    return failure(sqlite3_errmsg(db_.get()));
   int rc;
   while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
     const auto* text = sqlite3_column_text(statement, 0);
     out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
   }
-  if (rc != SQLITE_DONE) {
-    failed = true;
-    out = {sqlite3_errmsg(db_.get())};
-  }
+  Expected<std::vector<std::string>> result =
+      rc == SQLITE_DONE ? Expected<std::vector<std::string>>(std::move(out))
+                        : failure(sqlite3_errmsg(db_.get()));
   sqlite3_finalize(statement);
-  return out;
+  return result;
 }
 
 }  // namespace scanhook::core

@@ -484,7 +484,7 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
   const std::string path = body->getValue<std::string>("path");
   // The door would refuse it whatever the rules: say so without echoing it.
   if (path.size() > kMaxPathBytes)
-    return json_error(400, check_path(path).error + ": " + quoted_excerpt(path));
+    return json_error(400, check_path(path).error().message + ": " + quoted_excerpt(path));
   const EventPlan plan = intake_->plan(source, {path, is_file, EventKind::modified, 0});
 
   auto reply = object();
@@ -519,7 +519,7 @@ HttpReply Engine::explain_route(const HttpRequest& request) {
       if (slot.presence) {
         auto presence = object();
         presence->set("local_path", slot.presence->local_path(plan.folder));
-        presence->set("missing", slot.presence->missing(plan.folder, now_millis()));
+        presence->set("missing", slot.presence->missing(plan.folder, now_millis()).value_or(""));
         item->set("require_exists", presence);
       }
       const Explanation explanation =

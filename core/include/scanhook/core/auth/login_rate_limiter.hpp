@@ -7,20 +7,20 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "scanhook/core/time_source.hpp"
+
 namespace scanhook::core {
 
 class LoginRateLimiter {
  public:
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
-
+  // `window` is measured on `clock`.
   LoginRateLimiter(std::size_t limit, std::chrono::seconds window,
-                   Clock clock = std::chrono::steady_clock::now);
+                   const TimeSource& clock = real_time());
 
   static constexpr std::size_t kAttempts = 5;
   static constexpr std::chrono::seconds kWindow{60};
@@ -31,14 +31,13 @@ class LoginRateLimiter {
   void record_success(const std::string& address);
 
  private:
-  void forget_old(std::deque<std::chrono::steady_clock::time_point>& failures,
-                  std::chrono::steady_clock::time_point now) const;
+  void forget_old(std::deque<TimeSource::SteadyTime>& failures, TimeSource::SteadyTime now) const;
 
   std::size_t limit_;
   std::chrono::seconds window_;
-  Clock clock_;
+  const TimeSource& clock_;
   std::mutex mutex_;
-  std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
+  std::map<std::string, std::deque<TimeSource::SteadyTime>> failures_;
 };
 
 // What a refused address is told.

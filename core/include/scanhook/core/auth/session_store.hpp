@@ -4,11 +4,12 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::core {
 
@@ -20,11 +21,10 @@ struct Session {
 
 class SessionStore {
  public:
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
-
-  // At most `capacity` sessions; beyond it the least recently used is dropped.
+  // At most `capacity` sessions; beyond it the least recently used is
+  // dropped. Idle time is measured on `clock`.
   explicit SessionStore(std::chrono::seconds idle_timeout, std::size_t capacity = 1000,
-                        Clock clock = std::chrono::steady_clock::now);
+                        const TimeSource& clock = real_time());
 
   Session create(const std::string& user);
   // The live session with this id, its idle time restarted; nullopt if unknown or idle too long.
@@ -35,12 +35,12 @@ class SessionStore {
  private:
   struct Entry {
     Session session;
-    std::chrono::steady_clock::time_point last_used;
+    TimeSource::SteadyTime last_used;
   };
 
   std::chrono::seconds idle_timeout_;
   std::size_t capacity_;
-  Clock clock_;
+  const TimeSource& clock_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> sessions_;
 };

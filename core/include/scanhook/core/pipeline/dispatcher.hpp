@@ -22,6 +22,7 @@
 #include "scanhook/core/pipeline/metrics.hpp"
 #include "scanhook/core/pipeline/presence_check.hpp"
 #include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/core/time_source.hpp"
 #include "scanhook/target.hpp"
 #include "scanhook/target_description.hpp"
 
@@ -77,9 +78,11 @@ struct TargetState {
 class Dispatcher {
  public:
   // `outbox`, if given, is told in the same commit what each delivery came
-  // to, and when a target pauses or answers again.
+  // to, and when a target pauses or answers again. Every time stamp, wait and
+  // back-off is read from `clock`.
   Dispatcher(QueueStore& queue, const Intake& intake, std::vector<TargetSlot> targets,
-             DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr);
+             DispatchSettings settings, Metrics& metrics, NotificationOutbox* outbox = nullptr,
+             TimeSource& clock = real_time());
   ~Dispatcher();
 
   void start();
@@ -139,7 +142,8 @@ class Dispatcher {
   static void note_answer(Worker& worker, bool succeeded, Millis at);
   static void note_error(Worker& worker, const std::string& reason, Millis at);
   std::vector<std::string> blocking_for(const Worker& worker);
-  std::string missing_anchor() const;
+  // Why nothing may be dispatched now (an anchor is missing), if so.
+  std::optional<std::string> missing_anchor() const;
   // A target paused or answering again, for the notifiers (logged if it cannot be kept).
   void notify_state(NotificationEvent event, const std::string& target, const std::string& reason);
   // Sleeps up to `duration`; an idle sleep also ends at wake(). False once stopping.
@@ -148,6 +152,7 @@ class Dispatcher {
   QueueStore& queue_;
   const Intake& intake_;
   NotificationOutbox* outbox_;
+  TimeSource& clock_;
   DispatchSettings settings_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Poco::Logger& logger_;
@@ -155,7 +160,7 @@ class Dispatcher {
   std::thread keeper_;
 
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable_any changed_;
   std::uint64_t wakes_ = 0;
   bool stopping_ = false;
   std::string blocked_;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::core {
 
@@ -18,7 +19,9 @@ class HistoryPruner {
  public:
   static constexpr std::chrono::milliseconds kLongestInterval = std::chrono::hours(1);
 
-  HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention);
+  // Ages and intervals are measured on `clock`.
+  HistoryPruner(QueueStore& queue, std::chrono::milliseconds retention,
+                TimeSource& clock = real_time());
   ~HistoryPruner();  // stop()
   HistoryPruner(const HistoryPruner&) = delete;
   HistoryPruner& operator=(const HistoryPruner&) = delete;
@@ -35,8 +38,9 @@ class HistoryPruner {
   QueueStore& queue_;
   std::chrono::milliseconds retention_;
   std::chrono::milliseconds interval_;
+  TimeSource& clock_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable_any changed_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/core/time_source.hpp"
 
 namespace scanhook::core {
 
@@ -34,7 +35,8 @@ struct IngestReceipt {
 class Ingest {
  public:
   // `on_commit` runs after each commit is durable (the dispatcher's wake-up).
-  Ingest(QueueStore& queue, std::function<void()> on_commit);
+  // Events are stamped with `clock`'s time (their debounce starts there).
+  Ingest(QueueStore& queue, std::function<void()> on_commit, const TimeSource& clock = real_time());
   ~Ingest();
   Ingest(const Ingest&) = delete;
   Ingest& operator=(const Ingest&) = delete;
@@ -75,6 +77,7 @@ class Ingest {
 
   QueueStore& queue_;
   std::function<void()> on_commit_;
+  const TimeSource& clock_;
   std::mutex mutex_;
   std::condition_variable wake_committer_;
   std::condition_variable wake_syncer_;

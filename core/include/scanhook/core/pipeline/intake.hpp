@@ -62,8 +62,8 @@ class Intake {
 
   EventPlan plan(const std::string& source, const ScanEvent& event) const;
   IntakeResult admit(const std::string& source, const std::vector<ScanEvent>& events) const;
-  // The folder as `target` sees it (its rewrite applied and checked).
-  CheckedPath target_path(const std::string& target, const std::string& folder) const;
+  // The folder as `target`'s rewrite makes it, not yet checked (check_target_path).
+  std::string target_rewrite(const std::string& target, const std::string& folder) const;
 
   const std::vector<TargetRules>& targets() const { return targets_; }
 

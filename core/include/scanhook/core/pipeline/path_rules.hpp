@@ -38,20 +38,15 @@ namespace scanhook::core {
 inline constexpr std::size_t kMaxPathBytes = 4096;
 inline constexpr std::size_t kMaxComponentBytes = 255;
 
-struct CheckedPath {
-  std::string path;   // normalised: single slashes, no '.' segments, no trailing slash
-  std::string error;  // the rule it failed, or "" when it is fine
-  bool ok() const { return error.empty(); }
-};
-
 // Absolute, no ".." segment, no NUL, at most kMaxPathBytes and no component
-// over kMaxComponentBytes; normalised when it passes.
-CheckedPath check_path(const std::string& path);
+// over kMaxComponentBytes: the path normalised (single slashes, no '.'
+// segments, no trailing slash), or the rule it failed.
+Expected<std::string> check_path(const std::string& path);
 
 // A path on a target's side: as check_path, but a Windows path (a media server
 // on Windows: "T:\tv\Show", "\\nas\media\movies") is accepted too and
 // normalised to Windows' own form: backslashes, no doubled or trailing one.
-CheckedPath check_target_path(const std::string& path);
+Expected<std::string> check_target_path(const std::string& path);
 
 // The folder of a file path ("/tv/Show/a.mkv" → "/tv/Show"; "/a" → "/").
 std::string parent_folder(const std::string& path);

@@ -12,15 +12,17 @@
 #include <string>
 #include <thread>
 
+#include "scanhook/core/time_source.hpp"
 #include "scanhook/polling_source.hpp"
 
 namespace scanhook::core {
 
 class Poller {
  public:
-  // `may_poll` (if given) says whether this instance polls now.
+  // `may_poll` (if given) says whether this instance polls now. The delays
+  // between polls are waited on `clock`.
   Poller(std::string name, std::shared_ptr<PollingSource> source,
-         std::function<bool()> may_poll = nullptr);
+         std::function<bool()> may_poll = nullptr, TimeSource& clock = real_time());
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
@@ -36,8 +38,9 @@ class Poller {
 
   std::shared_ptr<PollingSource> source_;
   std::function<bool()> may_poll_;
+  TimeSource& clock_;
   std::mutex mutex_;
-  std::condition_variable stop_requested_;
+  std::condition_variable_any stop_requested_;
   bool stopping_ = false;
   std::thread thread_;
 };

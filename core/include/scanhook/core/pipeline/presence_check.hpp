@@ -33,8 +33,8 @@ class PresenceCheck {
   // while they may still come (`first_event` + timeout is after `now`), or
   // the rejection, each saying what is missing.
   std::optional<Result> verdict(const std::string& folder, Millis first_event, Millis now) const;
-  // What is missing now ("the file /x/a.mkv does not exist"), or "" (explain shows it).
-  std::string missing(const std::string& folder, Millis now) const;
+  // What is missing now ("the file /x/a.mkv does not exist"), if anything (explain shows it).
+  std::optional<std::string> missing(const std::string& folder, Millis now) const;
   // The folder, picked at `picked_at`, was delivered or rejected: its files
   // named until then are not checked again (ExpectedFiles::delivered).
   void delivered(const std::string& folder, Millis picked_at) const {

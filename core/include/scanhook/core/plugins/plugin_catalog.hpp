@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,8 +25,8 @@ class PluginCatalog {
                                   const std::set<std::string>& names);
 
   std::shared_ptr<const PluginLibrary> find(const std::string& name) const;
-  // The refusal for a file named after `name` (name.so), or "".
-  std::string rejection_for(const std::string& name) const;
+  // The refusal of the file named after `name` (name.so), if it was refused.
+  std::optional<std::string> rejection_for(const std::string& name) const;
 
   const std::filesystem::path& folder() const { return folder_; }
   const std::map<std::string, std::shared_ptr<const PluginLibrary>>& loaded() const {

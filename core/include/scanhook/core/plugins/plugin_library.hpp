@@ -5,10 +5,10 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 
 #include "scanhook/abi.hpp"
 #include "scanhook/config_view.hpp"
+#include "scanhook/core/expected.hpp"
 #include "scanhook/host.hpp"
 #include "scanhook/instance.hpp"
 
@@ -17,9 +17,6 @@ class shared_library;
 }
 
 namespace scanhook::core {
-
-class PluginLibrary;
-using LoadOutcome = std::variant<std::shared_ptr<const PluginLibrary>, std::string>;
 
 // A plugin's refusal of a section: the key to fix ("" for the whole section) and why.
 struct CheckFailure {
@@ -30,9 +27,9 @@ struct CheckFailure {
 class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
  public:
   // Loads `file` (rtld_now | rtld_local) and checks its descriptor before any
-  // plugin function is called. The error names the file, what was expected,
-  // what was found and what to do.
-  static LoadOutcome load(const std::filesystem::path& file);
+  // plugin function is called. The error's message names the file, what was
+  // expected, what was found and what to do.
+  static Expected<std::shared_ptr<const PluginLibrary>> load(const std::filesystem::path& file);
 
   ~PluginLibrary();
   PluginLibrary(const PluginLibrary&) = delete;
@@ -51,10 +48,10 @@ class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
   std::optional<CheckFailure> check(Kind kind, const std::string& instance,
                                     const ConfigView& config) const;
 
-  // Makes an instance; the returned pointer keeps this library loaded. On
-  // failure returns null and sets `error` to the plugin's message.
-  std::shared_ptr<Instance> create(Kind kind, const std::string& instance, const ConfigView& config,
-                                   Host& host, std::string& error) const;
+  // Makes an instance (never null); the returned pointer keeps this library
+  // loaded. The error's message is the plugin's own, or says it offers no `kind`.
+  Expected<std::shared_ptr<Instance>> create(Kind kind, const std::string& instance,
+                                             const ConfigView& config, Host& host) const;
 
  private:
   PluginLibrary(std::filesystem::path file, std::unique_ptr<boost::dll::shared_library> library,

@@ -6,27 +6,27 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
+
 struct sqlite3;
 
 namespace scanhook::core {
 
 class ReadOnlyDatabase {
  public:
-  // Opens `path` read-only; opened() is false (error() says why) when it cannot.
-  explicit ReadOnlyDatabase(const std::string& path);
-  bool opened() const { return error_.empty(); }
-  const std::string& error() const { return error_; }
+  // Opens `path` read-only, or SQLite's reason why not.
+  static Expected<ReadOnlyDatabase> open(const std::string& path);
 
-  // Each row's first column of `sql` as text; when SQLite fails, `failed` is
-  // set and the only row is SQLite's message.
-  std::vector<std::string> rows(const std::string& sql, bool& failed);
+  // Each row's first column of `sql` as text, or SQLite's message.
+  Expected<std::vector<std::string>> rows(const std::string& sql);
 
  private:
   struct Close {
     void operator()(sqlite3* db) const;
   };
+  explicit ReadOnlyDatabase(std::unique_ptr<sqlite3, Close> db) : db_(std::move(db)) {}
+
   std::unique_ptr<sqlite3, Close> db_;
-  std::string error_;
 };
 
 }  // namespace scanhook::core
