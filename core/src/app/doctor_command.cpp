@@ -68,12 +68,12 @@ std::string probe_text(const InstanceConfig& target, const Result& probe,
 // require_exists: is the folder (and what it stands for locally) on this
 // machine now? Files named by events are the daemon's, not known here.
 bool examine_presence(const PresenceCheck& presence, const std::string& path, std::ostream& out) {
-  const std::string missing = presence.missing(path, now_millis());
-  if (missing.empty()) {
+  const auto missing = presence.missing(path, now_millis());
+  if (!missing) {
     out << "    require_exists: " << presence.local_path(path) << " exists\n";
     return true;
   }
-  out << "    require_exists: PROBLEM: " << missing
+  out << "    require_exists: PROBLEM: " << *missing
       << " (the target gets the folder only once it does)\n";
   return false;
 }
