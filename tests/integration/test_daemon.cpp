@@ -3,11 +3,14 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "scanhook/abi.hpp"
 #include "scanhook/support/http_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
+#include "support/rclone_process.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;
@@ -277,4 +280,41 @@ TEST_CASE("a second daemon on the same database says the queue is in use and exi
   CHECK(result.exit_code == 78);  // as the README says: a configuration error, not restarted
   CHECK_THAT(result.output, Contains("is in use by another scanhookd"));
   CHECK(scanhook::support::HttpClient(first.url(), {}).send("GET", "/health").status == 200);
+}
+
+// Found by a new-user trial: Poco's ServerApplication changes to "/" after
+// forking, so a relative --config was not found (exit 0 in the parent, nothing
+// running) and a relative database became /state/... beside the root.
+TEST_CASE("--daemon reads a relative --config and database from where it was started", "[daemon]") {
+  TempDir dir;
+  const unsigned short port = scanhook::testing::free_port();
+  std::ofstream(dir / "relative.ini")
+      << "[server]\nlisten = 127.0.0.1:" << port << "\ndatabase = state/queue.db\n[target.log]\n";
+  const std::string pidfile = (dir / "scanhookd.pid").string();
+  const auto started = scanhook::testing::run_program(
+      "/bin/sh",
+      {"-c",
+       "cd '" + dir.path().string() +
+           "' && exec '" SCANHOOKD_PATH "' --config relative.ini --daemon --pidfile=" + pidfile},
+      {});
+  CHECK(started.exit_code == 0);
+  REQUIRE(scanhook::testing::eventually([&] { return std::filesystem::exists(pidfile); },
+                                        std::chrono::seconds(20)));
+  pid_t pid = 0;
+  REQUIRE(scanhook::testing::eventually([&] { return (std::ifstream(pidfile) >> pid) && pid > 0; },
+                                        std::chrono::seconds(5)));
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  CHECK(scanhook::testing::eventually(
+      [&] {
+        try {
+          return scanhook::support::HttpClient(url, {}).send("GET", "/health").status == 200;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      std::chrono::seconds(20)));
+  CHECK(std::filesystem::exists(dir / "state" / "queue.db"));
+  ::kill(pid, SIGTERM);
+  CHECK(
+      scanhook::testing::eventually([&] { return ::kill(pid, 0) != 0; }, std::chrono::seconds(20)));
 }

@@ -136,6 +136,22 @@ TEST_CASE("a 40 KB path through a regex rewrite gets a 4xx naming the limit and 
   CHECK(running.daemon.output().find(long_folder.substr(0, 4096)) == std::string::npos);
 }
 
+// Found by a new-user trial: the access log wrote the decoded path raw, so a
+// %0A in any URL (no credentials needed) forged a log line, and an ESC drove
+// the terminal that shows the log.
+TEST_CASE("a path with a newline or an escape sequence cannot forge an access log line",
+          "[request_checks]") {
+  RunningDaemon running(kServer + "[target.log]\n");
+  const auto response =
+      running.send("POST", "/triggers/a%0A2026-11-30%20FAKE%20LOG%1B%5B31m", {}, "x", "text/plain");
+  CHECK(response.status >= 400);
+  REQUIRE(running.daemon.wait_for_output(R"(a\x0a2026-11-30 FAKE LOG\x1b[31m)"));
+  const std::string log = running.daemon.output();
+  CHECK(log.find("\n2026-11-30 FAKE LOG") == std::string::npos);
+  CHECK(log.find('\x1b') == std::string::npos);
+  CHECK(running.send("GET", "/health").status == 200);
+}
+
 TEST_CASE("a request naming more paths than max_paths_per_request gets 413", "[request_checks]") {
   RunningDaemon running(kServer + "max_paths_per_request = 2\n[target.log]\n");
   const auto response = running.send("POST", "/triggers/manual?dir=/tv/a&dir=/tv/b&dir=/tv/c");

@@ -76,7 +76,8 @@ IniFile read_configuration(const std::string& path) {
 
 }  // namespace
 
-Daemon::Daemon(std::vector<std::string> plugin_words) : plugin_words_(std::move(plugin_words)) {
+Daemon::Daemon(std::vector<std::string> plugin_words)
+    : plugin_words_(std::move(plugin_words)), start_directory_(std::filesystem::current_path()) {
   setUnixOptions(true);
 }
 
@@ -203,6 +204,10 @@ void block_termination_signals() {
 }  // namespace
 
 void Daemon::initialize(Poco::Util::Application& self) {
+  if (config().getBool("application.runAsDaemon", false)) {
+    std::error_code unreachable;
+    std::filesystem::current_path(start_directory_, unreachable);
+  }
   if (!stop_after_options_) {
     load_configuration();
     // Said before anything listens, so they lead the log.

@@ -5,8 +5,10 @@
 #include <Poco/String.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <optional>
 #include <sstream>
 
@@ -40,11 +42,33 @@ bool is_http_version(const std::string& version) {
          std::isdigit(static_cast<unsigned char>(version[7]));
 }
 
-// Host = uri-host [ ":" port ] (RFC 9110 section 7.2): one name, so a list
-// ("a, b", what a proxy makes of two Host lines) or white space inside is
+// Host = uri-host [ ":" port ] (RFC 9110 section 7.2, RFC 3986 section 3.2.2):
+// an IP literal in brackets, or a name of letters, digits and "-._~" (an
+// IPv4 address included), then digits only after one ":". So a list ("a, b",
+// what a proxy makes of two Host lines), white space, user information
+// ("127.0.0.1:80@evil") or a port that is not a number ("127.0.0.1:abc") is
 // not a valid value, which RFC 9112 section 3.2 has a server answer 400.
+// An empty value is valid (a request whose target has no authority).
 bool is_host_value(const std::string& value) {
-  return value.find_first_of(", \t") == std::string::npos;
+  std::size_t port_at = 0;
+  if (!value.empty() && value.front() == '[') {
+    const auto close = value.find(']');
+    if (close == std::string::npos || close == 1) return false;
+    for (std::size_t i = 1; i < close; ++i)
+      if (!std::isxdigit(static_cast<unsigned char>(value[i])) && value[i] != ':' &&
+          value[i] != '.')
+        return false;
+    port_at = close + 1;
+  } else {
+    while (port_at < value.size() && (std::isalnum(static_cast<unsigned char>(value[port_at])) ||
+                                      std::strchr("-._~", value[port_at]) != nullptr))
+      ++port_at;
+  }
+  if (port_at == value.size()) return true;
+  const std::string port = value.substr(port_at);
+  return port.size() >= 2 && port.size() <= 6 && port[0] == ':' &&
+         std::all_of(port.begin() + 1, port.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
 // Heads that two HTTP parsers could read two ways, which RFC 9112 has a

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/core/app/log_excerpt.hpp"
 #include "scanhook/core/http/http_connection.hpp"
 #include "scanhook/core/http/security_headers.hpp"
 #include "scanhook/core/http/worker_pool.hpp"
@@ -165,8 +166,8 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
       if (self->options_.access_log) {
         // The query is left out: it may carry a token. A stream logs when it opens.
         Poco::Logger::get("scanhook.http")
-            .information("%s \"%s %s\" %d %z %.1fms", remote, method, logged_path, reply.status,
-                         reply.body.size(), seconds * 1000);
+            .information("%s \"%s %s\" %d %z %.1fms", log_escaped(remote), log_escaped(method),
+                         log_escaped(logged_path), reply.status, reply.body.size(), seconds * 1000);
       }
     };
     return Respond(

@@ -4,6 +4,7 @@
 
 #include <Poco/Util/ServerApplication.h>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,10 @@ class Daemon : public Poco::Util::ServerApplication {
   bool stop_after_options_ = false;  // --help or --version answered
   bool check_only_ = false;
   std::string config_path_;  // empty: the built-in defaults
+  // Where scanhookd was started: under --daemon, Poco's ServerApplication
+  // changes to "/" after forking; initialize() changes back, so a relative
+  // --config, database or plugin_dir means what it means in the foreground.
+  std::filesystem::path start_directory_;
   std::string command_;
   std::vector<std::string> command_words_;  // a built-in command's words
   std::vector<std::string> plugin_words_;   // a plugin command's words
