@@ -132,7 +132,7 @@ TEST_CASE("wrong webhook credentials are limited per source and address, apart f
   CHECK(door.ran == 2);
 }
 
-TEST_CASE("a pass URL is its own credential; wrong passes are limited, the right one too",
+TEST_CASE("a pass URL is its own credential, and after wrong passes the right one is limited too",
           "[access][limits]") {
   Door door("admin", "secret");
   CHECK(door.send("POST", "/" + kPass).status == 200);

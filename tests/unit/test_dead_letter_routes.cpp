@@ -2,10 +2,10 @@
 // the webhook sources that replays run through.
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/pipeline/dead_letters.hpp"
 #include "scanhook/core/web/dead_letter_routes.hpp"
 #include "support/fake_pipeline.hpp"
+#include "support/route_call.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
@@ -35,11 +35,8 @@ struct LettersRig {
 
   HttpReply call(const std::string& method, const std::string& path,
                  scanhook::HeaderList query = {}) {
-    const auto found = router.find(method, path);
-    REQUIRE(found.route != nullptr);
-    const HttpRequest request{method, path, std::move(query), {}, "", "127.0.0.1:1"};
-    return wait_for_callback<HttpReply>(
-        [&](auto done) { found.route->handler(request, found.params, Respond(std::move(done))); });
+    return scanhook::testing::call_route(router,
+                                         {method, path, std::move(query), {}, "", "127.0.0.1:1"});
   }
 
   TempDir dir;
@@ -68,7 +65,7 @@ TEST_CASE("the dead letters are listed as JSON, a repeated header once with its 
   CHECK(rig.call("GET", "/api/deadletters", {{"limit", "0"}}).status == 400);
 }
 
-TEST_CASE("a replay that succeeds removes the letter; one that fails again keeps it, counted",
+TEST_CASE("a replay that succeeds removes the letter, and one that fails again keeps it, counted",
           "[deadletters][routes]") {
   LettersRig rig;
   const auto first = rig.keep("sonarr", "{}");

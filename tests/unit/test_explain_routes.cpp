@@ -2,8 +2,8 @@
 // scripted target: each step of the plan, and every refusal of its input.
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/web/explain_routes.hpp"
+#include "support/route_call.hpp"
 #include "support/scripted_target.hpp"
 
 using namespace scanhook::core;
@@ -28,12 +28,9 @@ struct ExplainRig {
   }
 
   HttpReply explain(const std::string& body) {
-    const auto found = router.find("POST", "/api/explain");
-    REQUIRE(found.route != nullptr);
-    CHECK(found.route->access == Access::user);
-    const HttpRequest request{"POST", "/api/explain", {}, {}, body, "127.0.0.1:1"};
-    return wait_for_callback<HttpReply>(
-        [&](auto done) { found.route->handler(request, found.params, Respond(std::move(done))); });
+    CHECK(router.find("POST", "/api/explain").route->access == Access::user);
+    return scanhook::testing::call_route(router,
+                                         {"POST", "/api/explain", {}, {}, body, "127.0.0.1:1"});
   }
 
   Intake intake;

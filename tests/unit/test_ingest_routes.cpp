@@ -4,9 +4,9 @@
 // over the real pipeline: test_engine.cpp.
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/web/ingest_routes.hpp"
 #include "support/fake_pipeline.hpp"
+#include "support/route_call.hpp"
 
 using namespace scanhook::core;
 using Catch::Matchers::Contains;
@@ -26,12 +26,8 @@ struct IngestRig {
 
   HttpReply call(const std::string& method, const std::string& path, const std::string& body = "",
                  scanhook::HeaderList query = {}, scanhook::HeaderList headers = {}) {
-    const auto found = router.find(method, path);
-    REQUIRE(found.route != nullptr);
-    const HttpRequest request{method, path,         std::move(query), std::move(headers),
-                              body,   "127.0.0.1:1"};
-    return wait_for_callback<HttpReply>(
-        [&](auto done) { found.route->handler(request, found.params, Respond(std::move(done))); });
+    return scanhook::testing::call_route(
+        router, {method, path, std::move(query), std::move(headers), body, "127.0.0.1:1"});
   }
 
   scanhook::testing::FakeEventSink sink;

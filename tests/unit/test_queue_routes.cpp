@@ -2,10 +2,10 @@
 // dispatcher tells of its targets.
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/pipeline/dispatcher.hpp"
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/core/web/queue_routes.hpp"
+#include "support/route_call.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
@@ -30,12 +30,9 @@ struct QueueRig {
   QueueRig() { add_queue_routes(router, queue, status); }
 
   HttpReply call(const std::string& path, scanhook::HeaderList query = {}) {
-    const auto found = router.find("GET", path);
-    REQUIRE(found.route != nullptr);
-    CHECK(found.route->access == Access::user);
-    const HttpRequest request{"GET", path, std::move(query), {}, "", "127.0.0.1:1"};
-    return wait_for_callback<HttpReply>(
-        [&](auto done) { found.route->handler(request, found.params, Respond(std::move(done))); });
+    CHECK(router.find("GET", path).route->access == Access::user);
+    return scanhook::testing::call_route(router,
+                                         {"GET", path, std::move(query), {}, "", "127.0.0.1:1"});
   }
 
   TempDir dir;
