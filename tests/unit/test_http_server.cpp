@@ -66,34 +66,49 @@ struct RunningServer {
       ++uploads;
       return HttpReply{200, "text/plain", "uploaded", {}};
     });
-    // A webhook-like route whose caller is checked from the head.
-    router.add_deferred(
-        "POST", "/hook", Access::webhook,
+    // A webhook route whose caller shows the route's declared credential.
+    router.add_webhook(
+        "POST", "/hook",
+        [](const RouteParams&) {
+          return std::optional<scanhook::core::WebhookCredential>(
+              {"hook", "right", "this hook needs its token"});
+        },
         [this](const HttpRequest& request, const RouteParams&,
                const scanhook::core::Respond& respond) {
           ++uploads;
           respond(HttpReply{200, "text/plain", std::to_string(request.body.size()), {}});
-        },
-        [](const HttpRequest& request, const RouteParams&) -> std::optional<HttpReply> {
-          if (request.header("X-Token") == std::optional<std::string>("right")) return std::nullopt;
-          return scanhook::json_error(401, "this hook needs its token");
         });
     HttpServerOptions options;
     options.port = 0;
     options.limits.max_body_size = max_body;
     options.access_log = false;
     if (tune) tune(options);
-    server = std::make_unique<HttpServer>(options, router, metrics, [](const HttpRequest& request) {
-      using scanhook::core::UserVerdict;
-      if (request.header("Authorization") == std::optional<std::string>("Basic dTpw"))
-        return UserVerdict{UserVerdict::allowed, "", false};
-      if (request.header("X-Test-Refuse"))
-        return UserVerdict{UserVerdict::refused, "refused for the test", false};
-      if (request.header("X-Test-Limit"))
-        return UserVerdict{UserVerdict::too_many_attempts, "limited for the test", false,
-                           std::chrono::seconds(42)};
-      return UserVerdict{UserVerdict::needs_login, "authentication required", true};
-    });
+    // The one access check, as UserAuth::refusal answers it, from test headers.
+    server = std::make_unique<HttpServer>(
+        options, router, metrics,
+        [](const HttpRequest& request, const scanhook::core::Route& route,
+           const RouteParams& params) -> std::optional<HttpReply> {
+          if (route.access == Access::webhook) {
+            const auto credential = route.credential(params);
+            if (request.header("X-Token") == std::optional<std::string>(credential->token))
+              return std::nullopt;
+            return scanhook::json_error(401, credential->refusal);
+          }
+          if (route.access == Access::open ||
+              request.header("Authorization") == std::optional<std::string>("Basic dTpw"))
+            return std::nullopt;
+          if (request.header("X-Test-Refuse"))
+            return scanhook::json_error(403, "refused for the test");
+          if (request.header("X-Test-Limit")) {
+            HttpReply reply = scanhook::json_error(429, "limited for the test");
+            reply.headers.emplace_back("Retry-After", "42");
+            return reply;
+          }
+          HttpReply reply = scanhook::json_error(401, "authentication required");
+          reply.headers.emplace_back("WWW-Authenticate",
+                                     "Basic realm=\"scanhook\", charset=\"UTF-8\"");
+          return reply;
+        });
     server->start();
   }
   HttpClient client() const {

@@ -31,7 +31,6 @@ using scanhook::core::Metrics;
 using scanhook::core::Respond;
 using scanhook::core::RouteParams;
 using scanhook::core::Router;
-using scanhook::core::UserVerdict;
 using scanhook::testing::eventually;
 
 using scanhook::testing::occurrences;
@@ -64,11 +63,15 @@ struct LiveServer {
     options.limits.keep_alive_timeout = std::chrono::milliseconds(200);
     options.limits.header_timeout = std::chrono::milliseconds(200);
     options.limits.request_timeout = std::chrono::milliseconds(1000);
-    server = std::make_unique<HttpServer>(options, router, metrics, [](const HttpRequest& request) {
-      if (request.header("Authorization") == std::optional<std::string>(kAuthorized))
-        return UserVerdict{UserVerdict::allowed, "", false};
-      return UserVerdict{UserVerdict::needs_login, "authentication required", true};
-    });
+    server = std::make_unique<HttpServer>(
+        options, router, metrics,
+        [](const HttpRequest& request, const scanhook::core::Route& route,
+           const RouteParams&) -> std::optional<HttpReply> {
+          if (route.access == Access::open ||
+              request.header("Authorization") == std::optional<std::string>(kAuthorized))
+            return std::nullopt;
+          return scanhook::json_error(401, "authentication required");
+        });
     server->start();
   }
   ~LiveServer() { server->stop(); }

@@ -7,55 +7,40 @@ using namespace scanhook::core;
 using scanhook::HttpReply;
 using scanhook::HttpRequest;
 
-namespace {
-
-// As the HTTP server does: the head check (not on Access::user routes), then the handler.
-HttpReply call(const Router& router, const std::string& method, const std::string& path) {
-  const auto lookup = router.find(method, path);
-  REQUIRE(lookup.route != nullptr);
-  const HttpRequest request{method, path, {}, {}, "", "127.0.0.1:1"};
-  if (lookup.route->access != Access::user && lookup.route->head_check)
-    if (auto refusal = lookup.route->head_check(request, lookup.params)) return *refusal;
-  return wait_for_callback<HttpReply>(
-      [&](auto done) { lookup.route->handler(request, lookup.params, Respond(std::move(done))); });
-}
-
-}  // namespace
-
-TEST_CASE("the gate runs before every route, from the head where the server checks it",
+TEST_CASE("each route declares its access level, and a webhook route whose credential",
           "[router][door]") {
   Router router;
-  int handled = 0;
-  router.add("GET", "/api/x", Access::user, [&](const HttpRequest&, const RouteParams&) {
-    ++handled;
-    return HttpReply{200, "text/plain", "ran", {}};
-  });
-  router.add("GET", "/open", Access::open, [&](const HttpRequest&, const RouteParams&) {
-    ++handled;
-    return HttpReply{200, "text/plain", "ran", {}};
-  });
-  router.add("POST", "/triggers/{source}", Access::webhook,
-             [&](const HttpRequest&, const RouteParams&) {
-               ++handled;
-               return HttpReply{200, "text/plain", "ran", {}};
-             });
-  CHECK(call(router, "GET", "/open").body == "ran");
-  std::vector<Access> seen;
-  router.set_gate([&](const HttpRequest& request, Access access) -> std::optional<HttpReply> {
-    seen.push_back(access);
-    if (request.path == "/open") return std::nullopt;
-    return scanhook::json_error(403, "refused by the gate");
-  });
-  CHECK(call(router, "GET", "/open").body == "ran");
-  const auto refused = call(router, "POST", "/triggers/sonarr");
-  CHECK(refused.status == 403);
-  CHECK(call(router, "GET", "/api/x").status == 403);
-  CHECK(handled == 2);  // the refused routes' handlers never ran
-  CHECK(seen == std::vector<Access>{Access::open, Access::webhook, Access::user});
-  // Before the body is read: a webhook route's head check holds the gate.
-  const auto lookup = router.find("POST", "/triggers/radarr");
-  REQUIRE(lookup.route->head_check);
-  CHECK(lookup.route->head_check({"POST", "/triggers/radarr", {}, {}, "", ""}, lookup.params));
+  const auto ran = [](const HttpRequest&, const RouteParams&, const Respond& respond) {
+    respond(HttpReply{200, "text/plain", "ran", {}});
+  };
+  router.add_deferred("GET", "/api/x", Access::user, ran);
+  router.add_deferred("GET", "/open", Access::open, ran);
+  router.add_webhook(
+      "POST", "/triggers/{source}",
+      [](const RouteParams& params) -> std::optional<WebhookCredential> {
+        if (params.at("source") == "nope") return std::nullopt;
+        return WebhookCredential{params.at("source"), "t0ken", "needs its token"};
+      },
+      ran);
+  CHECK(router.find("GET", "/api/x").route->access == Access::user);
+  CHECK(router.find("GET", "/open").route->access == Access::open);
+  const auto hook = router.find("POST", "/triggers/sonarr");
+  REQUIRE(hook.route != nullptr);
+  CHECK(hook.route->access == Access::webhook);
+  const auto credential = hook.route->credential(hook.params);
+  REQUIRE(credential);
+  CHECK(credential->source == "sonarr");
+  CHECK(credential->token == "t0ken");
+  const auto unknown = router.find("POST", "/triggers/nope");
+  CHECK_FALSE(unknown.route->credential(unknown.params));
+  // A webhook route open to anyone by omission cannot be made.
+  CHECK_THROWS_WITH(router.add_deferred("POST", "/hook", Access::webhook, ran),
+                    Catch::Contains("declares its credential"));
+  CHECK_THROWS_AS(router.add_webhook("POST", "/hook", nullptr, ran), std::invalid_argument);
+  CHECK_THROWS_AS(
+      router.add_secret("POST", "/{secret}", "", "source", ran,
+                        [](const HttpRequest&, const RouteParams&) { return HttpReply{}; }),
+      std::invalid_argument);
 }
 
 TEST_CASE("a path too long to log whole is cut in what logs show", "[router][limits]") {

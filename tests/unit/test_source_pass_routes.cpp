@@ -2,11 +2,13 @@
 // and the [source.NAME] pass key; plex_autoscan's URL is the first user.
 #include <catch2/catch.hpp>
 
+#include "scanhook/core/auth/user_auth.hpp"
 #include "scanhook/core/config/ini_file.hpp"
 #include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/plugins/plugin_catalog.hpp"
 #include "scanhook/core/web/source_pass_routes.hpp"
 #include "support/config_refusal.hpp"
+#include "support/fake_pipeline.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -32,30 +34,30 @@ struct PageSource final : ForwardingSource {
 
 // Routes whose deliveries are recorded instead of run.
 struct RoutesRig {
-  RoutesRig()
-      : routes(
-            {{"plex_autoscan", kPass, &page}, {"sonarr", kOtherPass, nullptr}},
-            [this](const std::string& source, const HttpRequest& request) {
-              delivered.push_back(source + " " + request.method + " " + request.path + " " +
-                                  request.body);
-              return HttpReply{200, "application/json", "{\"from\":\"" + source + "\"}", {}};
-            },
-            &auth) {
+  RoutesRig() : RoutesRig({{"plex_autoscan", kPass, &page}, {"sonarr", kOtherPass, nullptr}}) {}
+  explicit RoutesRig(std::vector<PassSource> passes) : routes(std::move(passes), webhooks) {
+    webhooks.sources["plex_autoscan"].answer.reply = {
+        200, "application/json", R"({"from":"plex_autoscan"})", {}};
+    webhooks.sources["sonarr"].answer.reply = {200, "application/json", R"({"from":"sonarr"})", {}};
     routes.register_routes(router);
   }
 
-  std::vector<std::string> delivered;
+  scanhook::testing::FakeWebhookSources webhooks;
+  std::vector<std::string>& delivered = webhooks.delivered;
   PageSource page;
   UserAuth auth{"", ""};
   SourcePassRoutes routes;
   Router router;
 };
 
-HttpReply call(const Router& router, const std::string& method, const std::string& path,
+// As the HTTP server does: the access check (which counts wrong passes), then the route.
+HttpReply call(RoutesRig& rig, const std::string& method, const std::string& path,
                const std::string& remote, const std::string& body = "") {
-  const auto lookup = router.find(method, path);
+  const auto lookup = rig.router.find(method, path);
   REQUIRE(lookup.route != nullptr);
-  HttpRequest request{method, path, {}, {}, body, remote};
+  HttpRequest request{method, path, {}, {{"Host", "127.0.0.1:3030"}}, "", remote};
+  if (auto refusal = rig.auth.refusal(request, *lookup.route, lookup.params)) return *refusal;
+  request.body = body;
   return scanhook::core::wait_for_callback<HttpReply>([&](auto done) {
     lookup.route->handler(request, lookup.params, scanhook::core::Respond(std::move(done)));
   });
@@ -83,10 +85,9 @@ std::string error_of(const TempDir& dir, const std::string& ini) {
 TEST_CASE("a pass URL delivers the request to its source, which sees its own route",
           "[pass][plex_autoscan]") {
   RoutesRig rig;
-  CHECK(call(rig.router, "POST", "/" + kPass, "192.0.2.1:5", "{\"series\":{}}").body ==
+  CHECK(call(rig, "POST", "/" + kPass, "192.0.2.1:5", "{\"series\":{}}").body ==
         R"({"from":"plex_autoscan"})");
-  CHECK(call(rig.router, "POST", "/" + kOtherPass, "192.0.2.1:5", "{}").body ==
-        R"({"from":"sonarr"})");
+  CHECK(call(rig, "POST", "/" + kOtherPass, "192.0.2.1:5", "{}").body == R"({"from":"sonarr"})");
   // The pass never reaches a plugin (nor a dead letter kept from its request).
   CHECK(rig.delivered ==
         std::vector<std::string>{"plex_autoscan POST /triggers/plex_autoscan {\"series\":{}}",
@@ -96,11 +97,11 @@ TEST_CASE("a pass URL delivers the request to its source, which sees its own rou
 TEST_CASE("a GET at a pass is a forwarding source's page, and a 405 for a plain source",
           "[pass][plex_autoscan]") {
   RoutesRig rig;
-  const auto form = call(rig.router, "GET", "/" + kPass, "192.0.2.1:5");
+  const auto form = call(rig, "GET", "/" + kPass, "192.0.2.1:5");
   CHECK(form.status == 200);
   CHECK(form.content_type == "text/html; charset=utf-8");
   CHECK(form.body == "<form> for 192.0.2.1:5");
-  const auto plain = call(rig.router, "GET", "/" + kOtherPass, "192.0.2.1:5");
+  const auto plain = call(rig, "GET", "/" + kOtherPass, "192.0.2.1:5");
   CHECK(plain.status == 405);
   CHECK(plain.body == R"({"error":"the source sonarr takes webhooks here by POST"})");
   CHECK(rig.delivered.empty());
@@ -109,9 +110,8 @@ TEST_CASE("a GET at a pass is a forwarding source's page, and a 405 for a plain 
 TEST_CASE("pass routes exist only at the passes, and never show a pass in the logs",
           "[pass][plex_autoscan]") {
   Router none;
-  SourcePassRoutes({}, [](const std::string&, const HttpRequest&) {
-    return HttpReply{};
-  }).register_routes(none);
+  scanhook::testing::FakeWebhookSources no_sources;
+  SourcePassRoutes({}, no_sources).register_routes(none);
   CHECK(none.find("POST", "/anything").route == nullptr);
 
   RoutesRig rig;
@@ -152,22 +152,36 @@ TEST_CASE("wrong passes are limited per source and address, then that pass is re
   // Guesses at plex_autoscan's pass: segments of its length.
   for (int i = 0; i < 5; ++i) {
     const std::string guess = "/" + std::string(kPass.size() - 1, 'g') + std::to_string(i);
-    const auto wrong = call(rig.router, "POST", guess, "192.0.2.7:1000");
+    const auto wrong = call(rig, "POST", guess, "192.0.2.7:1000");
     CHECK(wrong.status == 404);
     CHECK(wrong.body == "{\"error\":\"no such route: " + guess + "\"}");
   }
   // Blocked at that source, the right pass included, so a guesser learns nothing.
-  const auto limited = call(rig.router, "GET", "/" + kPass, "192.0.2.7:1001");
+  const auto limited = call(rig, "GET", "/" + kPass, "192.0.2.7:1001");
   CHECK(limited.status == 429);
   CHECK_THAT(limited.body, Contains("too many wrong credentials"));
-  CHECK(call(rig.router, "POST", "/" + kPass, "192.0.2.7:1001").status == 429);
-  CHECK(call(rig.router, "GET", "/" + std::string(kPass.size(), 'h'), "192.0.2.7:1002").status ==
-        429);
+  CHECK(call(rig, "POST", "/" + kPass, "192.0.2.7:1001").status == 429);
+  CHECK(call(rig, "GET", "/" + std::string(kPass.size(), 'h'), "192.0.2.7:1002").status == 429);
   // Another source's pass (another length), an unknown path, and another address are not.
-  CHECK(call(rig.router, "POST", "/" + kOtherPass, "192.0.2.7:1001").status == 200);
-  CHECK(call(rig.router, "GET", "/favicon.ico", "192.0.2.7:1003").status == 404);
-  CHECK(call(rig.router, "GET", "/" + kPass, "192.0.2.8:1000").status == 200);
+  CHECK(call(rig, "POST", "/" + kOtherPass, "192.0.2.7:1001").status == 200);
+  CHECK(call(rig, "GET", "/favicon.ico", "192.0.2.7:1003").status == 404);
+  CHECK(call(rig, "GET", "/" + kPass, "192.0.2.8:1000").status == 200);
   CHECK(rig.delivered == std::vector<std::string>{"sonarr POST /triggers/sonarr "});
+}
+
+TEST_CASE("a guess at two passes of one length counts against both sources",
+          "[pass][plex_autoscan][limits]") {
+  const std::string twin(kPass.size(), 'f');  // another pass, as long as plex_autoscan's
+  RoutesRig rig({{"plex_autoscan", kPass, nullptr}, {"sonarr", twin, nullptr}});
+  for (int i = 0; i < 5; ++i)
+    CHECK(call(rig, "POST", "/" + std::string(kPass.size() - 1, 'g') + std::to_string(i),
+               "192.0.2.7:1000")
+              .status == 404);
+  // Neither pass is an oracle for the guesser.
+  CHECK(call(rig, "POST", "/" + kPass, "192.0.2.7:1001").status == 429);
+  CHECK(call(rig, "POST", "/" + twin, "192.0.2.7:1001").status == 429);
+  CHECK(call(rig, "POST", "/" + twin, "192.0.2.8:1000", "{}").status == 200);
+  CHECK(rig.delivered == std::vector<std::string>{"sonarr POST /triggers/sonarr {}"});
 }
 
 TEST_CASE("an unknown one-segment path is a 404 that counts against no one",
@@ -177,13 +191,13 @@ TEST_CASE("an unknown one-segment path is a 404 that counts against no one",
   for (int i = 0; i < 20; ++i)
     for (const char* path : {"/favicon.ico", "/robots.txt", "/wp-login.php", "/.env", "/admin"}) {
       INFO(path);
-      const auto unknown = call(rig.router, "GET", path, "192.0.2.7:1000");
+      const auto unknown = call(rig, "GET", path, "192.0.2.7:1000");
       CHECK(unknown.status == 404);
       CHECK(unknown.body == std::string("{\"error\":\"no such route: ") + path + "\"}");
     }
-  CHECK(call(rig.router, "GET", "/" + kPass, "192.0.2.7:1001").status == 200);
-  CHECK(call(rig.router, "POST", "/" + kPass, "192.0.2.7:1001", "{}").status == 200);
-  CHECK(call(rig.router, "POST", "/" + kOtherPass, "192.0.2.7:1001", "{}").status == 200);
+  CHECK(call(rig, "GET", "/" + kPass, "192.0.2.7:1001").status == 200);
+  CHECK(call(rig, "POST", "/" + kPass, "192.0.2.7:1001", "{}").status == 200);
+  CHECK(call(rig, "POST", "/" + kOtherPass, "192.0.2.7:1001", "{}").status == 200);
 }
 
 TEST_CASE("a pass is a URL segment of 8 or more safe characters, one per source, never shown",

@@ -293,17 +293,17 @@ void Daemon::add_daemon_subsystems() {
       server.username, server.password,
       std::chrono::duration_cast<std::chrono::seconds>(server.session_idle_timeout),
       DoorRules{server.server_names, TrustedProxies(server.trusted_proxies)});
-  router_.set_gate([auth = user_auth_.get()](const HttpRequest& request, Access access) {
-    return auth->gate(request, access);
-  });
-  auto* engine = new EngineSubsystem(*config_, router_, metrics_, *user_auth_);
+  auto* engine = new EngineSubsystem(*config_, router_, metrics_);
   addSubsystem(engine);
   add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_status(); });
   add_login_routes(router_, *user_auth_);
   add_web_routes(router_, *user_auth_, *config_);
-  http_ = new HttpSubsystem(
-      *config_, router_, metrics_,
-      [auth = user_auth_.get()](const HttpRequest& request) { return auth->check(request); });
+  http_ =
+      new HttpSubsystem(*config_, router_, metrics_,
+                        [auth = user_auth_.get()](const HttpRequest& request, const Route& route,
+                                                  const RouteParams& params) {
+                          return auth->refusal(request, route, params);
+                        });
   addSubsystem(http_);
 }
 

@@ -42,6 +42,24 @@ bool from_loopback(const HttpRequest& request) {
   }
 }
 
+// The reply that refuses a request to an Access::user route; nullopt allows it.
+std::optional<HttpReply> user_refusal(const UserVerdict& verdict) {
+  switch (verdict.outcome) {
+    case UserVerdict::allowed: return std::nullopt;
+    case UserVerdict::refused: return json_error(403, verdict.message);
+    case UserVerdict::too_many_attempts: {
+      HttpReply reply = json_error(429, verdict.message);
+      reply.headers.emplace_back("Retry-After", std::to_string(verdict.retry_after.count()));
+      return reply;
+    }
+    case UserVerdict::needs_login: break;
+  }
+  HttpReply reply = json_error(401, verdict.message);
+  if (verdict.basic_challenge)
+    reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\", charset=\"UTF-8\"");
+  return reply;
+}
+
 }  // namespace
 
 UserAuth::UserAuth(std::string username, std::string password,
@@ -125,16 +143,34 @@ std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
   return reply;
 }
 
-std::optional<HttpReply> UserAuth::pass_refusal(const std::string& source,
-                                                const HttpRequest& request) {
-  if (const auto wait =
-          webhook_limiter_.wait_time("(pass) " + source + " " + client_address(request)))
-    return too_many_attempts_reply(*wait);
+std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request, const Route& route,
+                                                const RouteParams& params) {
+  const auto wrong = params.find("secret");
+  const std::size_t length =
+      route.secret_miss ? (wrong == params.end() ? 0 : wrong->second.size()) : route.secret.size();
+  std::vector<std::string> keys;  // the guessed sources' limiter keys for this client
+  for (const SecretOwner& owner : route.owners)
+    if (owner.length == length)
+      keys.push_back("(pass) " + owner.name + " " + client_address(request));
+  for (const auto& key : keys)
+    if (const auto wait = webhook_limiter_.wait_time(key)) return too_many_attempts_reply(*wait);
+  if (route.secret_miss)
+    for (const auto& key : keys) webhook_limiter_.record_failure(key);
   return std::nullopt;
 }
 
-void UserAuth::record_wrong_pass(const std::string& source, const HttpRequest& request) {
-  webhook_limiter_.record_failure("(pass) " + source + " " + client_address(request));
+std::optional<HttpReply> UserAuth::refusal(const HttpRequest& request, const Route& route,
+                                           const RouteParams& params) {
+  if (auto refused = gate(request, route.access)) return refused;
+  switch (route.access) {
+    case Access::open: return std::nullopt;
+    case Access::user: return user_refusal(check(request));
+    case Access::webhook: break;
+  }
+  if (!route.secret.empty() || route.secret_miss) return pass_refusal(request, route, params);
+  const auto credential = route.credential ? route.credential(params) : std::nullopt;
+  if (!credential) return std::nullopt;
+  return check_webhook(request, credential->source, credential->token, credential->refusal);
 }
 
 bool UserAuth::credentials_match(const std::string& username, const std::string& password) const {

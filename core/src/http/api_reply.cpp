@@ -1,20 +1,8 @@
 #include "scanhook/core/http/api_reply.hpp"
 
-#include <sstream>
-
 #include "scanhook/config_value.hpp"
 
 namespace scanhook::core {
-
-Poco::JSON::Object::Ptr json_object() {
-  return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-HttpReply json_reply(int status, const Poco::JSON::Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return {status, "application/json", out.str(), {}};
-}
 
 Page page_of(const HttpRequest& request) {
   Page page;

@@ -142,8 +142,11 @@ struct Routed {
 class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
  public:
   RoutedAnswerer(HttpServerOptions options, const Router& router, Metrics& metrics,
-                 const UserCheck& user_check)
-      : options_(std::move(options)), router_(router), metrics_(metrics), user_check_(user_check) {}
+                 const AccessCheck& access_check)
+      : options_(std::move(options)),
+        router_(router),
+        metrics_(metrics),
+        access_check_(access_check) {}
 
   std::unique_ptr<PendingRequest> admit(const Poco::Net::HTTPRequest& head,
                                         const Poco::Net::SocketAddress& peer);
@@ -182,12 +185,10 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
   }
 
  private:
-  HttpReply refusal_by_user_check(const HttpRequest& request) const;
-
   const HttpServerOptions options_;
   const Router& router_;
   RequestMetrics metrics_;
-  const UserCheck& user_check_;
+  const AccessCheck& access_check_;
 };
 
 // One request between its head and its reply.
@@ -291,40 +292,20 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
   }
   routed.route = lookup.route;  // labels the metrics, also when access is refused
   routed.params = lookup.params;
-  if (lookup.route->access == Access::user) {
-    HttpReply refusal = refusal_by_user_check(request);
-    if (refusal.status != 200) routed.early_reply = std::move(refusal);
-  } else if (lookup.route->head_check) {
-    routed.early_reply = lookup.route->head_check(request, routed.params);
-  }
+  // Every route, whatever its level, before its body is read: no large body
+  // is taken from a stranger.
+  routed.early_reply = access_check_(request, *lookup.route, routed.params);
   return routed;
-}
-
-// The reply that refuses `request` to an Access::user route; a 200 allows it.
-HttpReply RoutedAnswerer::refusal_by_user_check(const HttpRequest& request) const {
-  const UserVerdict verdict = user_check_(request);
-  switch (verdict.outcome) {
-    case UserVerdict::allowed: return HttpReply{200, "", "", {}};
-    case UserVerdict::refused: return json_error(403, verdict.message);
-    case UserVerdict::too_many_attempts:
-      return with_header(json_error(429, verdict.message), "Retry-After",
-                         std::to_string(verdict.retry_after.count()));
-    case UserVerdict::needs_login: break;
-  }
-  HttpReply reply = json_error(401, verdict.message);
-  if (verdict.basic_challenge)
-    reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\", charset=\"UTF-8\"");
-  return reply;
 }
 
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics,
-                       UserCheck user_check)
+                       AccessCheck access_check)
     : options_(std::move(options)),
       router_(router),
       metrics_(metrics),
-      user_check_(std::move(user_check)) {}
+      access_check_(std::move(access_check)) {}
 
 HttpServer::~HttpServer() {
   stop();
@@ -338,7 +319,7 @@ void HttpServer::start() {
   socket.listen(1024);
   port_ = socket.address().port();
   raise_open_files_limit(options_.limits.max_connections);
-  auto answerer = std::make_shared<RoutedAnswerer>(options_, router_, metrics_, user_check_);
+  auto answerer = std::make_shared<RoutedAnswerer>(options_, router_, metrics_, access_check_);
   workers_ = std::make_unique<WorkerPool>(options_.threads);
   reactor_ = std::make_unique<ConnectionReactor>(
       socket, options_.limits,

@@ -6,8 +6,8 @@
 namespace scanhook::core {
 
 HttpSubsystem::HttpSubsystem(const Config& config, const Router& router, Metrics& metrics,
-                             UserCheck user_check)
-    : config_(config), router_(router), metrics_(metrics), user_check_(std::move(user_check)) {}
+                             AccessCheck access_check)
+    : config_(config), router_(router), metrics_(metrics), access_check_(std::move(access_check)) {}
 
 void HttpSubsystem::initialize(Poco::Util::Application& app) {
   const ServerSettings& server = config_.server;
@@ -24,7 +24,7 @@ void HttpSubsystem::initialize(Poco::Util::Application& app) {
   limits.max_connections = server.max_connections;
   limits.max_connections_per_client = server.max_connections_per_client;
   options.access_log = server.access_log;
-  server_ = std::make_unique<HttpServer>(options, router_, metrics_, user_check_);
+  server_ = std::make_unique<HttpServer>(options, router_, metrics_, access_check_);
   try {
     server_->start();
   } catch (const Poco::Exception& error) {

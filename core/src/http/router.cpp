@@ -1,6 +1,7 @@
 #include "scanhook/core/http/router.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include "scanhook/core/app/log_excerpt.hpp"
@@ -61,49 +62,60 @@ void Router::add(const std::string& method, const std::string& pattern, Access a
   add_deferred(method, pattern, access, answering_at_once(std::move(handler)));
 }
 
-// The HTTP server runs a route's head check before reading the body, except
-// on Access::user routes (it runs the user check there): the gate goes into
-// the head check where the server runs it, and into the handler elsewhere.
-DeferredRouteHandler Router::gated(Access access, DeferredRouteHandler handler) const {
-  if (access != Access::user) return handler;
-  return [gate = gate_, access, handler = std::move(handler)](
-             const HttpRequest& request, const RouteParams& params, const Respond& respond) {
-    if (*gate)
-      if (auto refusal = (*gate)(request, access)) return respond(std::move(*refusal));
-    handler(request, params, respond);
-  };
-}
-
-HeadCheck Router::gated_head(Access access, HeadCheck head_check) const {
-  if (access == Access::user) return head_check;
-  return [gate = gate_, access, head_check = std::move(head_check)](
-             const HttpRequest& request, const RouteParams& params) -> std::optional<HttpReply> {
-    if (*gate)
-      if (auto refusal = (*gate)(request, access)) return refusal;
-    return head_check ? head_check(request, params) : std::nullopt;
-  };
-}
-
 void Router::add_deferred(const std::string& method, const std::string& pattern, Access access,
-                          DeferredRouteHandler handler, HeadCheck head_check) {
+                          DeferredRouteHandler handler) {
+  // A webhook route without a declared credential would be open to anyone.
+  if (access == Access::webhook)
+    throw std::invalid_argument("a webhook route declares its credential (add_webhook): " +
+                                pattern);
+  routes_.push_back({method, pattern, access, std::move(handler), {}, split_path(pattern), {}});
+}
+
+void Router::add_webhook(const std::string& method, const std::string& pattern,
+                         CredentialOf credential, DeferredRouteHandler handler) {
+  if (!credential) throw std::invalid_argument("a webhook route needs a credential: " + pattern);
   routes_.push_back({method,
                      pattern,
-                     access,
-                     gated(access, std::move(handler)),
+                     Access::webhook,
+                     std::move(handler),
                      {},
                      split_path(pattern),
-                     gated_head(access, std::move(head_check))});
+                     std::move(credential)});
 }
 
 void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                        Access access, RouteHandler handler, RouteHandler miss) {
-  if (secret.empty() || pattern.find("{secret}") == std::string::npos)
-    throw std::invalid_argument("a secret route needs a secret and a {secret} segment: " + pattern);
-  routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(handler))),
-                     secret, split_path(pattern), gated_head(access, {})});
-  if (miss)
-    routes_.push_back({method, pattern, access, gated(access, answering_at_once(std::move(miss))),
-                       std::move(secret), split_path(pattern), gated_head(access, {}), true});
+                        std::string owner, DeferredRouteHandler handler, RouteHandler miss) {
+  if (secret.empty() || pattern.find("{secret}") == std::string::npos || !miss)
+    throw std::invalid_argument("a secret route needs a secret, a {secret} segment and a miss: " +
+                                pattern);
+  const SecretOwner owned{std::move(owner), secret.size()};
+  routes_.push_back({method,
+                     pattern,
+                     Access::webhook,
+                     std::move(handler),
+                     std::move(secret),
+                     split_path(pattern),
+                     {},
+                     false,
+                     {owned}});
+  // One miss per method and shape, which knows every secret there: a wrong
+  // segment is a guess at each secret of its length, whoever's.
+  auto shared = std::find_if(routes_.begin(), routes_.end(), [&](const Route& route) {
+    return route.secret_miss && route.method == method && route.pattern == pattern;
+  });
+  if (shared == routes_.end()) {
+    routes_.push_back({method,
+                       pattern,
+                       Access::webhook,
+                       answering_at_once(std::move(miss)),
+                       {},
+                       split_path(pattern),
+                       {},
+                       true,
+                       {}});
+    shared = std::prev(routes_.end());
+  }
+  shared->owners.push_back(owned);
 }
 
 RouteLookup Router::find(const std::string& method, const std::string& path) const {
@@ -133,6 +145,8 @@ RouteLookup Router::find(const std::string& method, const std::string& path) con
   }
   if (miss && lookup.allowed_methods.empty()) {
     lookup.route = miss;
+    for (std::size_t i = 0; i < miss->segments.size(); ++i)
+      if (miss->segments[i] == "{secret}") lookup.params["secret"] = segments[i];
     // A near miss of the secret may be most of it: not logged.
     lookup.redacted_path = miss->pattern + " (a wrong secret)";
   }

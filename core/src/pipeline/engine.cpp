@@ -14,14 +14,6 @@ namespace scanhook::core {
 
 namespace {
 
-// One info line per event that never entered the queue.
-void log_dropped(const std::string& source, const DroppedEvent& row) {
-  Poco::Logger::get("scanhook.engine")
-      .information("[source.%s] not queued: %s%s: %s", source, json_quote(row.folder),
-                   row.target.empty() ? std::string() : " for [target." + row.target + "]",
-                   row.reason);
-}
-
 // A target's require_exists, or null when it is off.
 std::shared_ptr<const PresenceCheck> presence_check(const InstanceConfig& target,
                                                     std::shared_ptr<ExpectedFiles> files,
@@ -68,36 +60,22 @@ DispatchSettings dispatch_settings(const QueueSettings& queue) {
 
 }  // namespace
 
-Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
+Engine::Engine(const Config& config, Metrics& metrics)
     : config_(config),
-      auth_(auth),
       store_(open_store(store_settings(config))),
       queue_(store_->queue()),
       dead_letters_(store_->dead_letters()),
       outbox_(store_->open_outbox(subscriptions(config))),
       intake_(PipelineBuilder(config, BuildMode::serve).intake()),
-      // What a commit queues is due minimum_age later at the earliest; an idle
-      // target looks again within idle_interval anyway, and a target woken
-      // before anything is due only goes back to sleep. So the wake-up (a
-      // thread switch and a read transaction per commit) is only worth it when
-      // minimum_age is shorter than idle_interval.
-      ingest_(queue_,
-              [this, wake_idle = config.queue.minimum_age < config.queue.idle_interval] {
-                if (Dispatcher* dispatcher = wake_.load(); dispatcher && wake_idle)
-                  dispatcher->wake();
-                live_.changed(kQueueTopic | kHistoryTopic);
-              }),
       history_pruner_(queue_, config.queue.history_retention) {
-  for (const char* builtin : {kManualSource, kApiSource}) {
-    Source& source = sources_[builtin];
-    source.name = builtin;
-    add_source_counters(source, metrics);
-  }
   // Files are expected as long as the most patient require_exists target waits.
   std::chrono::milliseconds longest_wait{-1};
-  for (const auto& instance : config.instances)
+  std::vector<std::string> source_names{kManualSource, kApiSource};
+  for (const auto& instance : config.instances) {
+    if (instance.role == Role::source) source_names.push_back(instance.instance);
     if (instance.role == Role::target && instance.target().require_exists)
       longest_wait = std::max(longest_wait, instance.target().exists_timeout);
+  }
   if (longest_wait.count() >= 0) {
     // The verdict at exists_timeout comes with the first attempt after it, up
     // to a retry or a probe later: the files must still be known then, or a
@@ -111,29 +89,32 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   for (const auto& instance : config.instances) {
     hosts_.push_back(std::make_unique<InstanceHost>(
         instance.instance, store_->plugins(),
+        // Called once the engine runs (pollers, webhooks), when source_ingest_
+        // is built. Host::submit answers when the events are durable: the
+        // poller's thread waits.
         [this](const std::string& source, const std::vector<ScanEvent>& events) {
-          return submit(source, events).status == 200;
+          return wait_for_callback<Submission>([&](EventSink::Done done) {
+                   source_ingest_->submit(source, events, std::move(done), {});
+                 }).status == 200;
         },
         [this](const std::string& source, const ScanEvent& event, const std::string& reason) {
-          record_dropped(source, event, reason);
+          source_ingest_->record_dropped(source, event, reason);
         }));
     auto made = builder.create(instance, *hosts_.back());
     switch (instance.role) {
       case Role::source: {
-        Source& source = sources_[instance.instance];
-        source.name = instance.instance;
-        source.instance = made;
-        source.token = instance.source().token;
-        add_source_counters(source, metrics);
+        SourceEntry source{instance.instance, made, nullptr, nullptr, instance.source().token};
         if (instance.kind == kWebhookSource) {
           source.webhook = static_cast<WebhookSource*>(made.get());
           // SDK 1.2, optional: across the .so boundary RTTI compares type names.
           source.forwarding = dynamic_cast<ForwardingSource*>(source.webhook);
-        } else
+        } else {
           // One instance at a time polls (several on PostgreSQL share one queue).
           pollers_.push_back(std::make_unique<Poller>(
               instance.instance, std::static_pointer_cast<PollingSource>(made),
               [this, lock = "poller " + instance.instance] { return queue_.hold_lock(lock); }));
+        }
+        sources_.push_back(std::move(source));
         break;
       }
       case Role::target:
@@ -162,24 +143,34 @@ Engine::Engine(const Config& config, Metrics& metrics, UserAuth* auth)
   if (outbox_)
     sender_ = std::make_unique<NotificationSender>(*outbox_, std::move(notifiers), notify_settings);
   live_.add_metrics(metrics);
-  wake_ = dispatcher_.get();
+  // What a commit queues is due minimum_age later at the earliest; an idle
+  // target looks again within idle_interval anyway, and a target woken
+  // before anything is due only goes back to sleep. So the wake-up (a
+  // thread switch and a read transaction per commit) is only worth it when
+  // minimum_age is shorter than idle_interval.
+  const bool wake_on_commit = config.queue.minimum_age < config.queue.idle_interval;
+  ingest_ = std::make_unique<Ingest>(queue_, [this, wake_on_commit] {
+    if (wake_on_commit) dispatcher_->wake();
+    live_.changed(kQueueTopic | kHistoryTopic);
+  });
+  source_ingest_ =
+      std::make_unique<SourceIngest>(*intake_, *ingest_, metrics, source_names, expected_files_);
   // Another instance's commit, heard through the store (PostgreSQL's NOTIFY):
-  // worth a wake-up on the same terms as this instance's own (see ingest_).
-  if (config.queue.minimum_age < config.queue.idle_interval)
-    queue_.on_remote_events([this] {
-      if (Dispatcher* dispatcher = wake_.load()) dispatcher->wake();
-    });
+  // worth a wake-up on the same terms as this instance's own.
+  if (wake_on_commit) queue_.on_remote_events([this] { dispatcher_->wake(); });
   std::vector<PassSource> passes;
-  for (const auto& instance : config.instances)
-    if (instance.role == Role::source && !instance.source().pass.empty())
-      passes.push_back(
-          {instance.instance, instance.source().pass, sources_.at(instance.instance).forwarding});
-  pass_routes_ = std::make_unique<SourcePassRoutes>(
-      std::move(passes),
-      [this](const std::string& source, const HttpRequest& request) {
-        return deliver(sources_.at(source), request);
-      },
-      auth_);
+  for (const auto& instance : config.instances) {
+    if (instance.role != Role::source || instance.source().pass.empty()) continue;
+    const auto source = std::find_if(sources_.begin(), sources_.end(), [&](const SourceEntry& s) {
+      return s.name == instance.instance;
+    });
+    passes.push_back({instance.instance, instance.source().pass, source->forwarding});
+  }
+  webhooks_ = std::make_unique<WebhookDelivery>(
+      sources_, *source_ingest_, dead_letters_,
+      static_cast<std::int64_t>(config.server.max_paths_per_request),
+      [this] { live_.changed(kDeadLettersTopic); });
+  pass_routes_ = std::make_unique<SourcePassRoutes>(std::move(passes), *webhooks_);
 
   // The gauges outlive the engine in the registry: they read through a
   // holder that the destructor empties.
@@ -239,19 +230,6 @@ Engine::~Engine() {
   gauge_queue_->outbox = nullptr;
 }
 
-Engine::Source& Engine::add_source_counters(Source& source, Metrics& metrics) {
-  const Labels labels{{"source", source.name}};
-  source.received =
-      &metrics.counter("scanhook_events_received_total", "events received from sources", labels);
-  source.merged = &metrics.counter("scanhook_events_merged_total",
-                                   "events merged into a folder already queued", labels);
-  source.rejected = &metrics.counter("scanhook_events_rejected_total",
-                                     "events refused at the door (bad path)", labels);
-  source.filtered = &metrics.counter("scanhook_events_filtered_total",
-                                     "events no target takes (filters, loop rule)", labels);
-  return source;
-}
-
 void Engine::start() {
   if (started_) return;
   started_ = true;
@@ -275,68 +253,11 @@ void Engine::stop() {
   for (auto& poller : pollers_) poller->stop();
   // The ingest's last answers use the sources and wake the dispatcher: they
   // go out while both are still here.
-  ingest_.stop();
+  ingest_->stop();
   queue_.on_remote_events(nullptr);  // the store outlives this engine's members
-  wake_ = nullptr;
   if (dispatcher_) dispatcher_->stop();
   history_pruner_.stop();
   if (sender_) sender_->stop();
-}
-
-Submission Engine::submit(const std::string& source_name, const std::vector<ScanEvent>& events) {
-  return wait_for_callback<Submission>(
-      [&](SubmissionDone done) { submit_async(source_name, events, std::move(done)); });
-}
-
-void Engine::submit_async(const std::string& source_name, const std::vector<ScanEvent>& events,
-                          SubmissionDone done, const std::vector<std::string>& sha256) {
-  const auto found = sources_.find(source_name);
-  Source* source = found == sources_.end() ? nullptr : &found->second;
-  if (source) source->received->add(static_cast<double>(events.size()));
-  IntakeResult admitted = intake_->admit(source_name, events);
-  if (!admitted.error.empty()) {
-    if (source) source->rejected->add(static_cast<double>(events.size()));
-    return done({400, admitted.error, 0, 0, 0});
-  }
-  if (source) source->filtered->add(static_cast<double>(admitted.filtered));
-  expect_files(source_name, events, sha256);
-  // Nothing vanishes: each dropped event is logged, and kept in the history.
-  for (const auto& row : admitted.dropped) log_dropped(source_name, row);
-  ingest_.submit_async(
-      std::move(admitted.events),
-      [source, filtered = admitted.filtered, done = std::move(done)](IngestReceipt receipt) {
-        if (!receipt.committed) return done({503, receipt.error, 0, 0, 0});
-        if (source) source->merged->add(static_cast<double>(receipt.merged));
-        done({200, "", receipt.added, receipt.merged, filtered});
-      },
-      std::move(admitted.dropped));
-}
-
-void Engine::expect_files(const std::string& source, const std::vector<ScanEvent>& events,
-                          const std::vector<std::string>& sha256) {
-  if (!expected_files_) return;
-  const Millis now = now_millis();
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    if (!events[i].is_file) continue;
-    const EventPlan plan = intake_->plan(source, events[i]);
-    if (plan.error.empty() && plan.queued())
-      expected_files_->add(plan.folder, {plan.checked, i < sha256.size() ? sha256[i] : ""}, now);
-  }
-}
-
-void Engine::record_dropped(const std::string& source, const ScanEvent& event,
-                            const std::string& reason) {
-  // The folder as the queue would have named it; a path the door refuses as sent.
-  const EventPlan plan = intake_->plan(source, event);
-  DroppedEvent row{plan.error.empty() ? plan.folder : event.path,
-                   "",
-                   plan.error.empty() ? plan.checked : event.path,
-                   reason,
-                   "ignored",
-                   source};
-  log_dropped(source, row);
-  // Through the group commit, without waiting: the webhook's answer does not depend on it.
-  ingest_.submit_async({}, [](const IngestReceipt&) {}, {std::move(row)});
 }
 
 }  // namespace scanhook::core

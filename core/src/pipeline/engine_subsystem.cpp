@@ -4,9 +4,8 @@
 
 namespace scanhook::core {
 
-EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
-                                 UserAuth& auth)
-    : config_(config), router_(router), metrics_(metrics), auth_(auth) {}
+EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics)
+    : config_(config), router_(router), metrics_(metrics) {}
 
 DatabaseStatus EngineSubsystem::database_status() {
   if (!engine_) return {};
@@ -16,7 +15,7 @@ DatabaseStatus EngineSubsystem::database_status() {
 
 void EngineSubsystem::initialize(Poco::Util::Application& app) {
   try {
-    engine_ = std::make_unique<Engine>(config_, metrics_, &auth_);
+    engine_ = std::make_unique<Engine>(config_, metrics_);
   } catch (const SqlError&) {
     throw;  // the daemon tells storage faults apart (storage_fault.hpp)
   } catch (const std::exception& error) {

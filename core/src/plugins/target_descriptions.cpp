@@ -1,11 +1,9 @@
 #include "scanhook/core/plugins/target_descriptions.hpp"
 
-#include <Poco/JSON/Array.h>
-
 #include <algorithm>
 
 #include "scanhook/core/config/suggestion.hpp"
-#include "scanhook/core/http/api_reply.hpp"
+#include "scanhook/core/http/json_writer.hpp"
 
 namespace scanhook::core {
 
@@ -29,27 +27,29 @@ void add_target_description_route(Router& router, const std::vector<TargetSlot>&
           return json_error(404, "no target named \"" + name + "\"" + did_you_mean(name, names));
         }
         const TargetDescription description = describe_target(*slot->target, slot->describable);
-        auto body = json_object();
-        body->set("target", name);
-        body->set("plugin", instance->plugin->name());
-        body->set("plugin_version", std::string(instance->plugin->descriptor().version));
-        body->set("describes", slot->describable != nullptr);
-        body->set("state", status_name(description.state.status));
-        body->set("reason", description.state.reason);
-        body->set("product", description.product);
-        body->set("version", description.version);
-        Poco::JSON::Array::Ptr libraries = new Poco::JSON::Array;
+        JsonWriter json;
+        json.begin_object()
+            .member("target", name)
+            .member("plugin", instance->plugin->name())
+            .member("plugin_version", std::string(instance->plugin->descriptor().version))
+            .member("describes", slot->describable != nullptr)
+            .member("state", status_name(description.state.status))
+            .member("reason", description.state.reason)
+            .member("product", description.product)
+            .member("version", description.version)
+            .key("libraries")
+            .begin_array();
         for (const auto& library : description.libraries) {
-          auto item = json_object();
-          item->set("id", library.id);
-          item->set("name", library.name);
-          Poco::JSON::Array::Ptr folders = new Poco::JSON::Array;
-          for (const auto& folder : library.folders) folders->add(folder);
-          item->set("folders", folders);
-          libraries->add(item);
+          json.begin_object()
+              .member("id", library.id)
+              .member("name", library.name)
+              .key("folders")
+              .begin_array();
+          for (const auto& folder : library.folders) json.value(folder);
+          json.end_array().end_object();
         }
-        body->set("libraries", libraries);
-        return json_reply(200, *body);
+        json.end_array().end_object();
+        return json.reply(200);
       });
 }
 

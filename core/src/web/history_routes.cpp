@@ -2,7 +2,6 @@
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
-#include <Poco/JSON/Array.h>
 
 #include <algorithm>
 #include <iterator>
@@ -11,6 +10,8 @@
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/http/api_reply.hpp"
+#include "scanhook/core/http/json_writer.hpp"
+#include "scanhook/core/pipeline/pipeline_builder.hpp"
 #include "scanhook/core/text/utf8_text.hpp"
 #include "scanhook/core/web/query_parameters.hpp"
 
@@ -18,8 +19,7 @@ namespace scanhook::core {
 
 namespace {
 
-constexpr std::size_t kMaxNameBytes = 255;   // a source or target name
-constexpr std::size_t kMaxPathBytes = 4096;  // PATH_MAX, as at the door
+constexpr std::size_t kMaxNameBytes = 255;  // a source or target name
 
 const std::vector<std::string> kParameters = {"limit",  "offset",  "path",  "source",
                                               "target", "outcome", "since", "until"};
@@ -109,49 +109,81 @@ HistoryFilter history_filter_of(const HttpRequest& request, std::string& error) 
 }
 
 void add_history_routes(Router& router, QueueStore& queue,
-                        std::map<std::string, std::string> target_configs) {
+                        std::map<std::string, std::string> target_configs,
+                        std::function<void()> requeued) {
   router.add("GET", "/api/history", Access::user,
-             [&queue, configs = std::move(target_configs)](const HttpRequest& request,
-                                                           const RouteParams&) {
+             [&queue, configs = target_configs](const HttpRequest& request, const RouteParams&) {
                const Page page = page_of(request);
                if (!page.error.empty()) return json_error(400, page.error);
                std::string error;
                const HistoryFilter filter = history_filter_of(request, error);
                if (!error.empty()) return json_error(400, error);
-               auto body = json_object();
-               body->set("total", queue.history_count(filter));
-               body->set("limit", page.limit);
-               body->set("offset", page.offset);
-               Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
+               JsonWriter json;
+               json.begin_object()
+                   .member("total", queue.history_count(filter))
+                   .member("limit", page.limit)
+                   .member("offset", page.offset)
+                   .key("history")
+                   .begin_array();
                for (const auto& entry : queue.history(page.limit, page.offset, filter)) {
-                 auto item = json_object();
-                 item->set("id", entry.id);
-                 item->set("folder", entry.folder);
-                 item->set("target", entry.target);
-                 item->set("target_path", entry.target_path);
-                 item->set("outcome", entry.outcome);
-                 item->set("attempts", entry.attempts);
-                 item->set("queued_at", entry.queued_at);
-                 item->set("finished_at", entry.finished_at);
-                 item->set("duration_ms", entry.duration_ms);
-                 item->set("reason", entry.reason);
                  // A rejection can be retried while its target is configured; one made
                  // under other settings of that target may fare otherwise now.
                  const auto config = configs.find(entry.target);
                  const bool retryable =
                      entry.outcome == status_name(Status::rejected) && config != configs.end();
-                 item->set("retryable", retryable);
-                 item->set("config_changed", retryable && entry.config != config->second);
-                 item->set("retried_at", entry.retried_at);
-                 item->set("source", entry.source);
+                 json.begin_object()
+                     .member("id", entry.id)
+                     .member("folder", entry.folder)
+                     .member("target", entry.target)
+                     .member("target_path", entry.target_path)
+                     .member("outcome", entry.outcome)
+                     .member("attempts", entry.attempts)
+                     .member("queued_at", entry.queued_at)
+                     .member("finished_at", entry.finished_at)
+                     .member("duration_ms", entry.duration_ms)
+                     .member("reason", entry.reason)
+                     .member("retryable", retryable)
+                     .member("config_changed", retryable && entry.config != config->second)
+                     .member("retried_at", entry.retried_at)
+                     .member("source", entry.source);
                  // Several instances on PostgreSQL: which one delivered it.
-                 if (!entry.instance.empty()) item->set("instance", entry.instance);
-                 entries->add(item);
+                 if (!entry.instance.empty()) json.member("instance", entry.instance);
+                 json.end_object();
                }
-               body->set("history", entries);
-               body->set("unreadable_rows", queue.unreadable().count("history"));
-               return json_reply(200, *body);
+               json.end_array()
+                   .member("unreadable_rows", queue.unreadable().count("history"))
+                   .end_object();
+               return json.reply(200);
              });
+  router.add(
+      "POST", "/api/history/{id}/retry", Access::user,
+      [&queue, configs = std::move(target_configs), requeued = std::move(requeued)](
+          const HttpRequest&, const RouteParams& params) {
+        const std::string& text = params.at("id");
+        const auto id = parse_integer(text);
+        if (!id || *id <= 0)
+          return json_error(400, "a history id is a positive whole number, not \"" + text + "\"");
+        const std::string target = queue.history_target(*id);
+        if (target.empty()) return json_error(404, "no history entry " + text);
+        if (!configs.count(target))
+          return json_error(409, "the target " + target +
+                                     " is no longer configured: nothing to retry the folder with");
+        switch (queue.retry(*id, kApiSource, now_millis())) {
+          case Retried::not_found: return json_error(404, "no history entry " + text);
+          case Retried::not_rejected:
+            return json_error(409, "history entry " + text +
+                                       " was not rejected: only a rejected folder is retried");
+          case Retried::requeued: break;
+        }
+        if (requeued) requeued();
+        JsonWriter json;
+        return json.begin_object()
+            .member("id", *id)
+            .member("target", target)
+            .member("queued", true)
+            .end_object()
+            .reply(200);
+      });
 }
 
 }  // namespace scanhook::core

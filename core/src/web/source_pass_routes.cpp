@@ -4,53 +4,27 @@
 
 namespace scanhook::core {
 
-SourcePassRoutes::SourcePassRoutes(std::vector<PassSource> sources, Deliver deliver, UserAuth* auth)
-    : sources_(std::move(sources)), deliver_(std::move(deliver)), auth_(auth) {}
-
-std::optional<HttpReply> SourcePassRoutes::refusal(const PassSource& source,
-                                                   const HttpRequest& request) const {
-  return auth_ ? auth_->pass_refusal(source.name, request) : std::nullopt;
-}
-
-// A one-segment path that is no pass. Only a segment of a pass's length can
-// be a guess at it (favicon.ico, robots.txt and scanners' paths mostly are
-// not): it counts against that source for this client, and once the client is
-// blocked there it is answered 429, as the right pass would be (no oracle).
-// Any other segment is an unknown path: 404, counted against no one.
-HttpReply SourcePassRoutes::wrong_pass(const HttpRequest& request) const {
-  const auto first = request.path.find_first_not_of('/');
-  const auto last = request.path.find_last_not_of('/');
-  const std::size_t length = first == std::string::npos ? 0 : last + 1 - first;  // the segment's
-  std::vector<const PassSource*> guessed;
-  for (const PassSource& source : sources_)
-    if (source.pass.size() == length) guessed.push_back(&source);
-  for (const PassSource* source : guessed)
-    if (auto refused = refusal(*source, request)) return std::move(*refused);
-  if (auth_)
-    for (const PassSource* source : guessed) auth_->record_wrong_pass(source->name, request);
-  // What any unknown path gets (the HTTP server's own answer).
-  return json_error(404, "no such route: " + utf8_text(request.path));
-}
+SourcePassRoutes::SourcePassRoutes(std::vector<PassSource> sources, WebhookSources& webhooks)
+    : sources_(std::move(sources)), webhooks_(webhooks) {}
 
 void SourcePassRoutes::register_routes(Router& router) const {
-  const auto miss = [this](const HttpRequest& request, const RouteParams&) {
-    return wrong_pass(request);
+  // What any unknown path gets (the HTTP server's own answer).
+  const auto wrong_pass = [](const HttpRequest& request, const RouteParams&) {
+    return json_error(404, "no such route: " + utf8_text(request.path));
   };
   for (const PassSource& source : sources_) {
     router.add_secret(
-        "GET", "/{secret}", source.pass, Access::webhook,
-        [this, &source](const HttpRequest& request, const RouteParams&) {
-          if (auto refused = refusal(source, request)) return std::move(*refused);
-          return get(source, request);
+        "GET", "/{secret}", source.pass, source.name,
+        [&source](const HttpRequest& request, const RouteParams&, const Respond& respond) {
+          respond(get(source, request));
         },
-        miss);
+        wrong_pass);
     router.add_secret(
-        "POST", "/{secret}", source.pass, Access::webhook,
-        [this, &source](const HttpRequest& request, const RouteParams&) {
-          if (auto refused = refusal(source, request)) return std::move(*refused);
-          return post(source, request);
+        "POST", "/{secret}", source.pass, source.name,
+        [this, &source](const HttpRequest& request, const RouteParams&, const Respond& respond) {
+          post(source, request, respond);
         },
-        miss);
+        wrong_pass);
   }
 }
 
@@ -60,10 +34,11 @@ HttpReply SourcePassRoutes::get(const PassSource& source, const HttpRequest& req
   return source.forwarding->page(request);
 }
 
-HttpReply SourcePassRoutes::post(const PassSource& source, const HttpRequest& request) const {
+void SourcePassRoutes::post(const PassSource& source, const HttpRequest& request,
+                            const Respond& respond) const {
   HttpRequest delivered = request;
   delivered.path = "/triggers/" + source.name;
-  return deliver_(source.name, delivered);
+  webhooks_.deliver(source.name, delivered, respond);
 }
 
 }  // namespace scanhook::core

@@ -1,8 +1,9 @@
-// Every access check in one place. Who may use the UI and /api/: HTTP Basic
-// with the [server] credentials (scripts), or a UI session whose
-// state-changing requests carry its CSRF token; requests a browser marks
-// cross-site never change anything there. Who may call a webhook route: see
-// check_webhook. Before any route: the Host and cross-site rules of gate().
+// Every access check in one place (refusal(), the HTTP server's AccessCheck).
+// Who may use the UI and /api/: HTTP Basic with the [server] credentials
+// (scripts), or a UI session whose state-changing requests carry its CSRF
+// token; requests a browser marks cross-site never change anything there.
+// Who may call a webhook route: see check_webhook; a source's pass URL: its
+// path. Before any route: the Host and cross-site rules of gate().
 // Failed credentials are rate-limited by kind, per client address
 // (TrustedProxies): UI logins (the form, Basic on user routes) in one
 // limiter; webhook credentials per source and client in another, so failed
@@ -16,13 +17,26 @@
 
 #include "scanhook/core/auth/login_rate_limiter.hpp"
 #include "scanhook/core/auth/session_store.hpp"
-#include "scanhook/core/http/http_server.hpp"
 #include "scanhook/core/http/router.hpp"
 #include "scanhook/core/http/trusted_proxies.hpp"
 
 namespace scanhook::core {
 
 inline constexpr const char* kSessionCookie = "scanhook_session";
+
+// What the user check decided for a request to an Access::user route.
+struct UserVerdict {
+  enum Outcome {
+    allowed,
+    needs_login,        // 401: no or wrong credentials, or the session expired
+    refused,            // 403: authenticated, but CSRF token or origin wrong
+    too_many_attempts,  // 429: too many failed logins from the address, for retry_after
+  };
+  Outcome outcome = allowed;
+  std::string message;           // said in the JSON error
+  bool basic_challenge = false;  // 401 with WWW-Authenticate: Basic (not for the UI's fetches)
+  std::chrono::seconds retry_after{0};
+};
 
 // The [server] keys the door checks besides credentials.
 struct DoorRules {
@@ -44,13 +58,22 @@ class UserAuth {
   bool login_required() const { return !username_.empty() || !password_.empty(); }
   bool credentials_match(const std::string& username, const std::string& password) const;
 
+  // The one access check, from the request's head (HttpServer's AccessCheck):
+  // gate(), then by the route's level: nothing more for Access::open; check()
+  // for Access::user (its verdict as a 401, 403 or 429); for Access::webhook,
+  // check_webhook() with the route's declared credential, or for a pass route
+  // (Route::secret) the wrong-pass limit, a wrong pass counted. nullopt: the
+  // route may run.
+  std::optional<HttpReply> refusal(const HttpRequest& request, const Route& route,
+                                   const RouteParams& params);
+
   // The verdict for an Access::user route. Basic failures count against the
   // address in login_limiter(), as failed logins.
   UserVerdict check(const HttpRequest& request);
   // The live session named by the request's cookie.
   std::optional<Session> session_of(const HttpRequest& request);
 
-  // Runs before every route's handler (Router::set_gate); nullopt lets it
+  // The first step of refusal(), before every route's handler; nullopt lets it
   // run. Without credentials, a Host naming neither loopback (127.0.0.0/8,
   // localhost, [::1]) nor a server_name gets 421 (a DNS-rebinding page must
   // get no session), and so does a request without Host (HTTP/1.0) from a
@@ -71,10 +94,6 @@ class UserAuth {
   // nullopt: allowed.
   std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
                                          const std::string& token, const std::string& message);
-  // A source's pass URL: the 429 for a client that guessed `source`'s pass
-  // wrong too often (nullopt: it may try), and the count of a wrong guess.
-  std::optional<HttpReply> pass_refusal(const std::string& source, const HttpRequest& request);
-  void record_wrong_pass(const std::string& source, const HttpRequest& request);
 
   std::string client_address(const HttpRequest& request) const {
     return rules_.trusted_proxies.client_address(request);
@@ -84,6 +103,15 @@ class UserAuth {
   LoginRateLimiter& login_limiter() { return login_limiter_; }
 
  private:
+  // A source's pass URL (a secret route, or its miss): the 429 for a client
+  // that guessed a pass wrong too often (nullopt: it may try). Only a segment
+  // of a pass's length is a guess at it: a wrong one counts against that
+  // pass's source for this client, and a client blocked there is refused the
+  // right pass too (no oracle). Any other segment is an unknown path, counted
+  // against no one.
+  std::optional<HttpReply> pass_refusal(const HttpRequest& request, const Route& route,
+                                        const RouteParams& params);
+
   std::string username_;
   std::string password_;
   DoorRules rules_;

@@ -1,8 +1,6 @@
-// What the JSON API's routes share: a reply from a Poco JSON object, and the
-// ?limit= / ?offset= of a paged list, checked.
+// What the JSON API's routes share: the ?limit= / ?offset= of a paged list,
+// checked. (Answers are written by JsonWriter.)
 #pragma once
-
-#include <Poco/JSON/Object.h>
 
 #include <cstddef>
 #include <string>
@@ -10,11 +8,6 @@
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
-
-// An object whose keys stringify in the order they were set.
-Poco::JSON::Object::Ptr json_object();
-
-HttpReply json_reply(int status, const Poco::JSON::Object& object);
 
 // ?limit= (1 to 1000, default 100) and ?offset= (from 0); `error` says what
 // was wrong with either, for a 400.

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "scanhook/core/http/connection_reactor.hpp"
@@ -24,27 +25,16 @@ struct HttpServerOptions {
   bool access_log = true;
 };
 
-// What the user check decided for a request to an Access::user route.
-struct UserVerdict {
-  enum Outcome {
-    allowed,
-    needs_login,        // 401: no or wrong credentials, or the session expired
-    refused,            // 403: authenticated, but CSRF token or origin wrong
-    too_many_attempts,  // 429: too many failed logins from the address, for retry_after
-  };
-  Outcome outcome = allowed;
-  std::string message;           // said in the JSON error
-  bool basic_challenge = false;  // 401 with WWW-Authenticate: Basic (not for the UI's fetches)
-  std::chrono::seconds retry_after{0};
-};
-
-// Decides whether a request may use an Access::user route.
-using UserCheck = std::function<UserVerdict(const HttpRequest&)>;
+// The one access check: from a request's head (its body not yet read) and
+// the route it found, the reply that refuses it, or nullopt to let the route
+// run (UserAuth::refusal).
+using AccessCheck =
+    std::function<std::optional<HttpReply>(const HttpRequest&, const Route&, const RouteParams&)>;
 
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics,
-             UserCheck user_check);
+             AccessCheck access_check);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -59,7 +49,7 @@ class HttpServer {
   HttpServerOptions options_;
   const Router& router_;
   Metrics& metrics_;
-  UserCheck user_check_;
+  AccessCheck access_check_;
   unsigned short port_ = 0;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<ConnectionReactor> reactor_;

@@ -13,7 +13,8 @@ namespace scanhook::core {
 
 class HttpSubsystem final : public Poco::Util::Subsystem {
  public:
-  HttpSubsystem(const Config& config, const Router& router, Metrics& metrics, UserCheck user_check);
+  HttpSubsystem(const Config& config, const Router& router, Metrics& metrics,
+                AccessCheck access_check);
   const char* name() const override { return "http"; }
   unsigned short port() const;  // the port bound (after initialize), else 0
 
@@ -25,7 +26,7 @@ class HttpSubsystem final : public Poco::Util::Subsystem {
   const Config& config_;
   const Router& router_;
   Metrics& metrics_;
-  UserCheck user_check_;
+  AccessCheck access_check_;
   std::unique_ptr<HttpServer> server_;
 };
 

@@ -22,23 +22,34 @@ using RouteHandler = std::function<HttpReply(const HttpRequest&, const RoutePara
 using DeferredRouteHandler =
     std::function<void(const HttpRequest&, const RouteParams&, const Respond& respond)>;
 
-// Checks a request from its head alone (the body is empty), before the body
-// is read: a reply refuses the request and its body is never read. For the
-// caller's credentials, so that no large body is taken from a stranger.
-using HeadCheck = std::function<std::optional<HttpReply>(const HttpRequest&, const RouteParams&)>;
-
-// Who may call a route; the HTTP server enforces it before the handler runs.
+// Who may call a route. The HTTP server checks it from the request's head,
+// before the body is read and before the handler runs (AccessCheck), so a
+// handler never checks credentials itself.
 enum class Access {
   open,     // anyone (health, the login page)
   user,     // the [server] credentials: Basic, or a UI session (+ CSRF on changes)
-  webhook,  // the source's own rule (Basic and/or its token), checked by the ingest layer
+  webhook,  // the credential the route declares (WebhookCredential), or the [server] credentials
 };
 
-// Runs for every request that found a route: from the route's head check,
-// before the body is read, or on Access::user routes (whose head check the
-// HTTP server does not run: it runs the user check) before the handler. A
-// reply refuses the request.
-using RouteGate = std::function<std::optional<HttpReply>(const HttpRequest&, Access)>;
+// What the caller of a webhook route must show: `token` (if not empty) or the
+// [server] credentials; wrong ones count against `source` and the caller.
+struct WebhookCredential {
+  std::string source;
+  std::string token;
+  std::string refusal;  // the 401's message
+};
+// A webhook route's credential for its parameters; nullopt when the route
+// names nothing that takes credentials (an unknown source: its handler
+// answers 404, as the server would for an unknown path).
+using CredentialOf = std::function<std::optional<WebhookCredential>(const RouteParams&)>;
+
+// A secret's owner (Router::add_secret; a source, for its pass) and the
+// secret's length: a wrong guess is a segment of that length, counted
+// against the owner.
+struct SecretOwner {
+  std::string name;
+  std::size_t length = 0;
+};
 
 // The longest path logs show whole; a longer one is cut (RouteLookup::redacted_path).
 inline constexpr std::size_t kLoggedPathBytes = 512;
@@ -50,10 +61,14 @@ struct Route {
   DeferredRouteHandler handler;  // a RouteHandler's reply is given at once
   std::string secret;            // non-empty: the {secret} segment must equal it (constant-time)
   std::vector<std::string> segments;  // the pattern split at '/', once
-  HeadCheck head_check;               // if set, run before the body is read
-  // A secret route's twin that answers a wrong secret (so wrong guesses can
-  // be counted); found only when no other route matches.
+  CredentialOf credential;            // Access::webhook without a secret: whose credential
+  // The miss of a shape of secret routes (one per method and pattern): it
+  // answers a path of that shape whose secret is wrong, found only when no
+  // other route matches; its params hold the wrong segment as "secret".
   bool secret_miss = false;
+  // A secret route's owner; on the miss, the owners of every secret of its
+  // shape (what a wrong segment may be a guess at, by its length).
+  std::vector<SecretOwner> owners;
 };
 
 struct RouteLookup {
@@ -70,24 +85,22 @@ class Router {
   void add(const std::string& method, const std::string& pattern, Access access,
            RouteHandler handler);
   void add_deferred(const std::string& method, const std::string& pattern, Access access,
-                    DeferredRouteHandler handler, HeadCheck head_check = {});
-  // A route whose {secret} segment is a credential (e.g. plex_autoscan's
-  // /{secret}): compared in constant time, and never logged.
-  // `miss`, if given, answers a path of the same shape whose secret is wrong,
-  // when no other route takes it (else such a path is simply not found).
+                    DeferredRouteHandler handler);
+  // An Access::webhook route whose caller shows the credential `credential` names.
+  void add_webhook(const std::string& method, const std::string& pattern, CredentialOf credential,
+                   DeferredRouteHandler handler);
+  // An Access::webhook route whose {secret} segment is the credential
+  // (`owner`'s, e.g. a source's pass): compared in constant time, and never
+  // logged. `miss` answers a path of the same shape whose secret is wrong,
+  // when no other route takes it (the first miss given for a method and
+  // pattern answers for all of its secrets); the access check counts it as a
+  // wrong guess at the secrets of its length.
   void add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                  Access access, RouteHandler handler, RouteHandler miss = nullptr);
+                  std::string owner, DeferredRouteHandler handler, RouteHandler miss);
   RouteLookup find(const std::string& method, const std::string& path) const;
-  // The one access check every route runs behind (UserAuth::gate); may be
-  // set after routes are added.
-  void set_gate(RouteGate gate) { *gate_ = std::move(gate); }
 
  private:
-  DeferredRouteHandler gated(Access access, DeferredRouteHandler handler) const;
-  HeadCheck gated_head(Access access, HeadCheck head_check) const;
-
   std::vector<Route> routes_;
-  std::shared_ptr<RouteGate> gate_ = std::make_shared<RouteGate>();
 };
 
 }  // namespace scanhook::core

@@ -18,6 +18,7 @@
 
 #include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/pipeline/backoff.hpp"
+#include "scanhook/core/pipeline/delivery_status.hpp"
 #include "scanhook/core/pipeline/intake.hpp"
 #include "scanhook/core/pipeline/metrics.hpp"
 #include "scanhook/core/pipeline/presence_check.hpp"
@@ -75,7 +76,7 @@ struct TargetState {
   bool last_error_past = false;
 };
 
-class Dispatcher {
+class Dispatcher : public DeliveryStatus {
  public:
   // `outbox`, if given, is told in the same commit what each delivery came
   // to, and when a target pauses or answers again. Every time stamp, wait and
@@ -90,11 +91,11 @@ class Dispatcher {
   // Events were committed: idle targets look at once.
   void wake();
 
-  std::vector<TargetState> states();
+  std::vector<TargetState> states() override;
   // TargetState::failing_since of one target (0 also for an unknown name), without the queue.
   Millis failing_since(const std::string& target) const;
   // Why nothing is dispatched (a missing anchor), or "".
-  std::string blocked_reason() const;
+  std::string blocked_reason() const override;
 
  private:
   struct Worker {

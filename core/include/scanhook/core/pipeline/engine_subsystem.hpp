@@ -16,7 +16,7 @@ namespace scanhook::core {
 
 class EngineSubsystem final : public Poco::Util::Subsystem {
  public:
-  EngineSubsystem(const Config& config, Router& router, Metrics& metrics, UserAuth& auth);
+  EngineSubsystem(const Config& config, Router& router, Metrics& metrics);
   const char* name() const override { return "engine"; }
   // Not ok before start-up, when the database cannot be queried, and while
   // writes fail.
@@ -30,7 +30,6 @@ class EngineSubsystem final : public Poco::Util::Subsystem {
   const Config& config_;
   Router& router_;
   Metrics& metrics_;
-  UserAuth& auth_;
   std::unique_ptr<Engine> engine_;
 };
 

@@ -1,16 +1,20 @@
-// DELETE /api/deadletters/{id}: a kept webhook request the user has looked
-// at and will not replay goes (404 when there is none, 400 for a bad id).
+// The kept webhook requests (user): GET /api/deadletters (paged, newest
+// first, as UTF-8 text whatever the request held), POST
+// /api/deadletters/{id}/replay (runs the request through its source again:
+// gone once it succeeds, its count raised when it fails again) and DELETE
+// /api/deadletters/{id} (gone unreplayed). A bad id is a 400, an unknown one 404.
 #pragma once
 
 #include <functional>
 
 #include "scanhook/core/http/router.hpp"
+#include "scanhook/core/pipeline/webhook_sources.hpp"
 #include "scanhook/core/store/dead_letter_store.hpp"
 
 namespace scanhook::core {
 
-// `deleted` runs after each deletion (the live UI's cue).
-void add_dead_letter_delete_route(Router& router, DeadLetterStore& letters,
-                                  std::function<void()> deleted);
+// `changed` runs after each replay and deletion (the live UI's cue).
+void add_dead_letter_routes(Router& router, DeadLetterStore& letters, WebhookSources& sources,
+                            std::function<void()> changed);
 
 }  // namespace scanhook::core

@@ -1,8 +1,11 @@
 // GET /api/history: what left the queue, newest first, paged and filtered
 // by path, source, target, outcome and time; every parameter is checked (a
-// 400 names the bad one).
+// 400 names the bad one). POST /api/history/{id}/retry: a rejected folder
+// back in its target's queue (404 no such entry, 409 not a rejection or its
+// target is gone).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -22,8 +25,10 @@ HistoryFilter history_filter_of(const HttpRequest& request, std::string& error);
 
 // `target_configs`: each configured target's verdict_fingerprint (a row of
 // another target cannot be retried; one written under another fingerprint
-// is marked config_changed).
+// is marked config_changed). `requeued` runs after each retry (the
+// dispatcher's and the live UI's cue).
 void add_history_routes(Router& router, QueueStore& queue,
-                        std::map<std::string, std::string> target_configs);
+                        std::map<std::string, std::string> target_configs,
+                        std::function<void()> requeued);
 
 }  // namespace scanhook::core

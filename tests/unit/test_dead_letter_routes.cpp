@@ -1,0 +1,101 @@
+// The dead-letter routes on a real SQLite dead-letter store and a fake of
+// the webhook sources that replays run through.
+#include <catch2/catch.hpp>
+
+#include "scanhook/core/pipeline/dead_letters.hpp"
+#include "scanhook/core/web/dead_letter_routes.hpp"
+#include "support/fake_pipeline.hpp"
+#include "support/route_call.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace scanhook::core;
+using Catch::Matchers::Contains;
+using scanhook::HttpReply;
+using scanhook::HttpRequest;
+using scanhook::testing::TempDir;
+
+namespace {
+
+struct LettersRig {
+  LettersRig() {
+    sources.sources["sonarr"];
+    add_dead_letter_routes(router, letters, sources, [this] { ++changes; });
+  }
+
+  std::int64_t keep(const std::string& source, const std::string& body) {
+    HttpRequest request{
+        "POST",
+        "/triggers/" + source,
+        {{"a", "1"}},
+        {{"Content-Type", "application/json"}, {"X-Event", "one"}, {"X-Event", "two"}},
+        body,
+        "127.0.0.1:1"};
+    return *letters.keep(source, request, "not understood", 1000);
+  }
+
+  HttpReply call(const std::string& method, const std::string& path,
+                 scanhook::HeaderList query = {}) {
+    return scanhook::testing::call_route(router,
+                                         {method, path, std::move(query), {}, "", "127.0.0.1:1"});
+  }
+
+  TempDir dir;
+  Database database{dir / "db"};
+  DeadLetters letters{database, 10, 1 << 20};
+  scanhook::testing::FakeWebhookSources sources;
+  Router router;
+  int changes = 0;
+};
+
+}  // namespace
+
+TEST_CASE("the dead letters are listed as JSON, a repeated header once with its last value",
+          "[deadletters][routes][json]") {
+  LettersRig rig;
+  rig.keep("sonarr", "{\"bad\": \xff}");
+  const auto listed = rig.call("GET", "/api/deadletters");
+  CHECK(listed.status == 200);
+  CHECK(listed.content_type == "application/json");
+  CHECK(listed.body ==
+        "{\"dead_letters\":[{\"id\":1,\"source\":\"sonarr\",\"received_at\":1000,"
+        "\"error\":\"not understood\",\"attempts\":1,"
+        "\"headers\":{\"Content-Type\":\"application/json\",\"X-Event\":\"two\"},"
+        "\"query\":[[\"a\",\"1\"]],\"body\":\"{\\\"bad\\\": \xef\xbf\xbd}\"}],"
+        "\"unreadable_rows\":0}");
+  CHECK(rig.call("GET", "/api/deadletters", {{"limit", "0"}}).status == 400);
+}
+
+TEST_CASE("a replay that succeeds removes the letter, and one that fails again keeps it, counted",
+          "[deadletters][routes]") {
+  LettersRig rig;
+  const auto first = rig.keep("sonarr", "{}");
+  auto& answer = rig.sources.sources["sonarr"].answer;
+  answer = {scanhook::json_error(400, "still bad"), false, "still bad", true};
+  const auto failed = rig.call("POST", "/api/deadletters/" + std::to_string(first) + "/replay");
+  CHECK(failed.status == 400);
+  CHECK(failed.body == R"({"error":"still bad","dead_letter":1})");
+  CHECK(rig.letters.find(first)->attempts == 2);
+  answer = {{200, "application/json", R"({"queued":1})", {}}, true, "", false};
+  CHECK(rig.call("POST", "/api/deadletters/1/replay").body == R"({"queued":1})");
+  CHECK_FALSE(rig.letters.find(first));
+  CHECK(rig.sources.rerun_bodies == std::vector<std::string>{"sonarr {}", "sonarr {}"});
+  CHECK(rig.changes == 2);
+}
+
+TEST_CASE("a replay or deletion names what is wrong with its id or letter",
+          "[deadletters][routes]") {
+  LettersRig rig;
+  rig.keep("gone", "{}");
+  CHECK(rig.call("POST", "/api/deadletters/x/replay").body ==
+        R"({"error":"a dead letter id is a positive whole number, not \"x\""})");
+  CHECK(rig.call("POST", "/api/deadletters/7/replay").body == R"({"error":"no dead letter 7"})");
+  const auto orphan = rig.call("POST", "/api/deadletters/1/replay");
+  CHECK(orphan.status == 409);
+  CHECK_THAT(orphan.body, Contains("the source gone is no longer a configured webhook source"));
+  CHECK(rig.call("DELETE", "/api/deadletters/0").status == 400);
+  CHECK(rig.call("DELETE", "/api/deadletters/7").status == 404);
+  CHECK(rig.call("DELETE", "/api/deadletters/1").body == R"({"deleted":1})");
+  CHECK(rig.call("DELETE", "/api/deadletters/1").status == 404);
+  CHECK(rig.sources.rerun_bodies.empty());
+  CHECK(rig.changes == 1);
+}
