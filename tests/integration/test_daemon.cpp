@@ -285,7 +285,8 @@ TEST_CASE("a second daemon on the same database says the queue is in use and exi
 // Found by a new-user trial: Poco's ServerApplication changes to "/" after
 // forking, so a relative --config was not found (exit 0 in the parent, nothing
 // running) and a relative database became /state/... beside the root.
-TEST_CASE("--daemon reads a relative --config and database from where it was started", "[daemon]") {
+TEST_CASE("under --daemon a relative --config and database mean where scanhookd was started",
+          "[daemon]") {
   TempDir dir;
   const unsigned short port = scanhook::testing::free_port();
   std::ofstream(dir / "relative.ini")
