@@ -113,7 +113,7 @@ as_scanhook='exec 9>&- && cd /var/lib/scanhook && umask 0077 &&
   exec setpriv --reuid scanhook --regid scanhook --init-groups --no-new-privs "$0" "$@"'
 sh -c "$as_scanhook" /usr/bin/scanhookd --check-config --config /etc/scanhook/scanhook.ini >"$work/check.log" 2>&1 ||
   { cat "$work/check.log"; fail "scanhookd --check-config on the installed INI"; }
-grep -q "configuration OK: /etc/scanhook/scanhook.ini (4 sources, 1 targets, 0 services; plugins from /usr/lib/scanhook/plugins)" "$work/check.log" ||
+grep -q "configuration OK: /etc/scanhook/scanhook.ini (4 sources, 1 target, 0 services; plugins from /usr/lib/scanhook/plugins)" "$work/check.log" ||
   { cat "$work/check.log"; fail "--check-config did not find the installed plugins"; }
 
 SCANHOOK__SERVER__LISTEN=127.0.0.1:0 SCANHOOK__QUEUE__MINIMUM_AGE=0s \

@@ -263,9 +263,21 @@ TEST_CASE("a Content-Length that is not a number is a 400 saying so", "[http]") 
           R"x({"error":"the request is not valid HTTP: a Content-Length that is not a number (digits only, RFC 9110)"})x"));
 }
 
+// A new-user trial: 23 digits were refused as "not a number".
+TEST_CASE("a Content-Length of more digits than 64 bits hold is a 400 saying it is too large",
+          "[http]") {
+  RunningServer running;
+  RawConnection connection(running.server->port());
+  connection.send(
+      "POST /echo/x HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n");
+  const std::string text = connection.read_to_close();
+  CHECK(text.rfind("HTTP/1.1 400 ", 0) == 0);
+  CHECK_THAT(text, Catch::Matchers::Contains("a Content-Length too large for any body"));
+}
+
 TEST_CASE("a Content-Length other than digits only (+2, -0, 0x2, 2.0, 1e1) is a 400", "[http]") {
   // RFC 9110 section 8.6: 1*DIGIT. Poco's own reader took "+2" as 2.
-  for (const char* length : {"+2", "-0", "0x2", "2.0", "1e1", "2 2", "99999999999999999999"}) {
+  for (const char* length : {"+2", "-0", "0x2", "2.0", "1e1", "2 2"}) {
     INFO(length);
     RunningServer running;
     RawConnection connection(running.server->port());

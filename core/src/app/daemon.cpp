@@ -28,6 +28,7 @@
 #include "scanhook/core/pipeline/pipeline_builder.hpp"
 #include "scanhook/core/plugins/plugin_commands.hpp"
 #include "scanhook/core/store/storage_fault.hpp"
+#include "scanhook/core/text/counted.hpp"
 #include "scanhook/core/web/login_routes.hpp"
 #include "scanhook/core/web/status_routes.hpp"
 #include "scanhook/core/web/web_routes.hpp"
@@ -180,8 +181,9 @@ void Daemon::print_help() const {
       "            the library each target would scan and the exact request\n" +
       plugin_commands_help() + "\nOptions:");
   help.setFooter(
-      "Exit codes: 0 ok, 64 usage error, 65 damaged database, 73 cannot create the database, "
-      "74 disk or I/O error, 78 configuration error, 70 internal error.");
+      "Exit codes: 0 ok, 64 usage error, 65 damaged database, 66 no database to check (db "
+      "check), 73 cannot create the database, 74 disk or I/O error, 78 configuration error, 70 "
+      "internal error.");
   help.format(std::cout);
 }
 
@@ -346,10 +348,10 @@ int Daemon::main(const ArgVec&) {
     for (const auto& line : validation_.unchecked) std::cout << "note: " << line << "\n";
     std::size_t counts[4] = {0, 0, 0, 0};
     for (const auto& instance : config_->instances) ++counts[static_cast<int>(instance.role)];
-    std::cout << "configuration OK: " << config_->file << " (" << counts[0] << " sources, "
-              << counts[1] << " targets, " << counts[2] << " services"
-              << (counts[3] ? ", " + std::to_string(counts[3]) + " notifiers" : "")
-              << "; plugins from " << config_->plugin_dir << ")\n";
+    std::cout << "configuration OK: " << config_->file << " (" << counted(counts[0], "source")
+              << ", " << counted(counts[1], "target") << ", " << counted(counts[2], "service")
+              << (counts[3] ? ", " + counted(counts[3], "notifier") : "") << "; plugins from "
+              << config_->plugin_dir << ")\n";
     return EXIT_OK;
   }
   logger().information("scanhookd %s started with %s", std::string(kVersion), config_->file);

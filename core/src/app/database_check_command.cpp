@@ -7,6 +7,7 @@
 #include "scanhook/core/store/database.hpp"
 #include "scanhook/core/store/read_only_database.hpp"
 #include "scanhook/core/store/store.hpp"
+#include "scanhook/core/text/counted.hpp"
 
 namespace scanhook::core {
 
@@ -52,8 +53,8 @@ int run_database_check(const std::string& database, std::ostream& out, std::ostr
         << " is not scanhook's: " << (folders ? "" : folders.error().message) << "\n";
     return 78;
   }
-  out << database << ": ok (schema version " << version->front() << ", " << folders->front()
-      << " folders waiting)\n";
+  out << database << ": ok (schema version " << version->front() << ", "
+      << counted(std::stoull(folders->front()), "folder") << " waiting)\n";
   return 0;
 }
 

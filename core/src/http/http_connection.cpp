@@ -263,16 +263,18 @@ HttpConnection::Step HttpConnection::advance_head() {
     chunked_ = std::make_unique<ChunkedBody>();
   } else if (head->hasContentLength()) {
     Poco::Int64 length = -1;
-    if (is_content_length(head->get(Poco::Net::HTTPMessage::CONTENT_LENGTH))) {
-      try {
-        length = head->getContentLength64();
-      } catch (const Poco::SyntaxException&) {  // more digits than 64 bits hold
-      }
-    }
-    if (length < 0)
+    if (!is_content_length(head->get(Poco::Net::HTTPMessage::CONTENT_LENGTH)))
       return invalid(400,
                      "the request is not valid HTTP: a Content-Length that is not a number (digits "
                      "only, RFC 9110)");
+    try {
+      length = head->getContentLength64();
+    } catch (const Poco::SyntaxException&) {  // more digits than 64 bits hold
+    }
+    if (length < 0)
+      return invalid(400,
+                     "the request is not valid HTTP: a Content-Length too large for any body (over "
+                     "2^63 bytes)");
     body_length_ = static_cast<std::uint64_t>(length);
   }
   head_ = std::move(head);

@@ -2,6 +2,8 @@
 
 #include <Poco/Util/Application.h>
 
+#include "scanhook/core/text/counted.hpp"
+
 namespace scanhook::core {
 
 EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics)
@@ -23,8 +25,9 @@ void EngineSubsystem::initialize(Poco::Util::Application& app) {
   }
   engine_->register_routes(router_);
   engine_->start();
-  app.logger().information("queue in %s: %d folders waiting", store_name(config_.server.database),
-                           static_cast<int>(engine_->queue().folder_count()));
+  app.logger().information(
+      "queue in %s: %s waiting", store_name(config_.server.database),
+      counted(static_cast<std::size_t>(engine_->queue().folder_count()), "folder"));
 }
 
 void EngineSubsystem::uninitialize() {
