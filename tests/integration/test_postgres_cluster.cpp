@@ -421,6 +421,12 @@ TEST_CASE(
       milliseconds(10000)));
   // The standby never polled: no baseline, no stored listing read.
   CHECK(daemons[standby]->output().find("of " + remote.path().string()) == std::string::npos);
+  // Season 2 delivered and recorded before the kill: a kill while it is in
+  // flight would have it sent again (at least once, "What a kill -9 of one
+  // instance can cost"), which is not what this test is about. It raced
+  // under load.
+  REQUIRE(eventually([&] { return DaemonClient(daemons[holder]->url()).queue_empty(); },
+                     milliseconds(20000)));
 
   daemons[holder]->send_signal(SIGKILL);
   REQUIRE(daemons[holder]->wait_for_exit() == 128 + SIGKILL);
