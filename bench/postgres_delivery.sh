@@ -19,7 +19,7 @@ work=/tmp/scanhook-bench-delivery
 . bench/postgres_rig.sh
 
 start() {  # NAME DATABASE MINIMUM_AGE PORT
-  cat > "$work/$1.ini" <<INI
+  launch "$1" "$4" <<INI
 [server]
 listen = 127.0.0.1:$4
 database = $2
@@ -32,13 +32,6 @@ idle_interval = 100ms
 [target.log]
 plugin = log
 INI
-  "$scanhookd" --config "$work/$1.ini" > "$work/$1.log" 2>&1 &
-  pids="$pids $!"
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$4/health" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "scanhookd $1 did not start:" >&2; cat "$work/$1.log" >&2; exit 1
 }
 stop_all() {
   for pid in $pids; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done

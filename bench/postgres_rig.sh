@@ -11,3 +11,17 @@ cleanup() {
   sh tests/postgres/postgres_server.sh stop "$state"
 }
 trap cleanup EXIT
+
+# launch NAME PORT: writes stdin to $work/NAME.ini, starts ${scanhookd:-build/bin/scanhookd}
+# on it (log in $work/NAME.log, pid added to $pids) and waits until
+# http://127.0.0.1:PORT/health answers; exits the benchmark if it never does.
+launch() {
+  cat > "$work/$1.ini"
+  "${scanhookd:-build/bin/scanhookd}" --config "$work/$1.ini" > "$work/$1.log" 2>&1 &
+  pids="$pids $!"
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$2/health" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "scanhookd $1 did not start:" >&2; cat "$work/$1.log" >&2; exit 1
+}
