@@ -34,6 +34,25 @@ std::chrono::milliseconds InotifySource::on_poll() {
   return kTick;
 }
 
+void InotifySource::flush() noexcept {
+  try {
+    const auto now = ChangeDebouncer::Clock::now();
+    note(watcher_.read_changes(), now);
+    const std::size_t held = debouncer_.size();
+    if (held == 0) return;
+    submit(debouncer_.take_due(ChangeDebouncer::Clock::time_point::max()), now);
+    if (debouncer_.size() == 0)
+      host_.log(LogLevel::info,
+                "stopping: queued the " + std::to_string(held) + " changes still inside debounce");
+    else
+      host_.log(LogLevel::warning, "stopping: could not queue " +
+                                       std::to_string(debouncer_.size()) +
+                                       " changes still inside debounce: they are lost");
+  } catch (...) {
+    // A failing allocation at a stop: what is held back goes with the process.
+  }
+}
+
 void InotifySource::note(const std::vector<FolderChange>& changes,
                          ChangeDebouncer::Clock::time_point now) {
   for (const auto& change : changes)
@@ -42,7 +61,11 @@ void InotifySource::note(const std::vector<FolderChange>& changes,
 }
 
 void InotifySource::submit_due(ChangeDebouncer::Clock::time_point now) {
-  const std::vector<ScanEvent> due = debouncer_.take_due(now);
+  submit(debouncer_.take_due(now), now);
+}
+
+void InotifySource::submit(const std::vector<ScanEvent>& due,
+                           ChangeDebouncer::Clock::time_point now) {
   if (due.empty()) return;
   std::vector<ScanEvent> failed;
   if (!host_.submit(due)) {

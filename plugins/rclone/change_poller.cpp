@@ -94,12 +94,23 @@ bool ChangePoller::hold(std::size_t deleted) {
 }
 
 std::chrono::milliseconds ChangePoller::on_poll() {
+  // Several instances on one store take turns polling: one that had lost
+  // its turn would diff against its own older listing and queue again what
+  // the other instance already queued.
+  if (loaded_ && store_.changed_elsewhere()) {
+    host_.log(LogLevel::info, "the stored listing of " + settings_.remote +
+                                  " was saved by another instance since this one last polled");
+    loaded_ = false;
+  }
   if (!loaded_) {
-    baseline_ = store_.load(settings_.remote);
     loaded_ = true;
-    if (baseline_)
+    // None readable: the listing in hand, if any, is kept (a duplicate scan
+    // rather than a missed change).
+    if (auto stored = store_.load(settings_.remote)) {
+      baseline_ = std::move(stored);
       host_.log(LogLevel::info, "resuming from the stored listing of " + settings_.remote + " (" +
                                     std::to_string(baseline_->size()) + " files)");
+    }
   }
   auto listing = fetch();
   if (!listing) return backoff_;

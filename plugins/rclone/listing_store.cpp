@@ -1,6 +1,7 @@
 #include "listing_store.hpp"
 
 #include <cstdio>
+#include <random>
 #include <type_traits>
 #include <vector>
 
@@ -12,6 +13,7 @@ namespace {
 
 constexpr const char* kSummaryKey = "listing/summary";
 constexpr const char* kBucketPrefix = "listing/bucket/";
+constexpr const char* kWriterKey = "listing/writer";  // "<writer> <saves>"
 
 std::string bucket_key(std::uint32_t bucket) {
   char hex[8];
@@ -86,7 +88,20 @@ std::uint32_t ListingStore::bucket_of(std::string_view path) {
   return hash % kBuckets;
 }
 
+std::string ListingStore::random_writer() {
+  std::random_device random;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%08x%08x", random(), random());
+  return hex;
+}
+
+bool ListingStore::changed_elsewhere() {
+  return host_.load(kWriterKey) != known_writer_;
+}
+
 std::optional<Listing> ListingStore::load(const std::string& remote) {
+  // Read first: a save between this and the buckets shows as a change next time.
+  known_writer_ = host_.load(kWriterKey);
   const auto summary = host_.load(kSummaryKey);
   if (!summary) return std::nullopt;
   const auto newline = summary->find('\n');
@@ -148,7 +163,11 @@ bool ListingStore::save_buckets(const Listing& listing, const std::string& remot
       changes.emplace_back(bucket_key(bucket), std::move(values[bucket]));
   }
   changes.emplace_back(kSummaryKey, summary_of(listing, remote));
-  return host_.store_all(changes);
+  std::string writer = writer_ + " " + std::to_string(++saves_);
+  changes.emplace_back(kWriterKey, writer);
+  if (!host_.store_all(changes)) return false;
+  known_writer_ = std::move(writer);
+  return true;
 }
 
 }  // namespace scanhook::rclone

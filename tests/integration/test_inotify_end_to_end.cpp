@@ -34,11 +34,13 @@ fs::path made_media(const TempDir& media) {
 class WatchRig {
  public:
   explicit WatchRig(const std::string& source_extra = "",
-                    const std::vector<std::string>& environment = {})
+                    const std::vector<std::string>& environment = {},
+                    const std::string& debounce = "200ms")
       : daemon_({"inotify", "recorder"},
                 "[source.media]\nplugin = inotify\npath = " + made_media(media_).string() +
-                    "\ndebounce = 200ms\nrewrite = " + media_.path().string() + " => /mnt/media\n" +
-                    source_extra + "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n",
+                    "\ndebounce = " + debounce + "\nrewrite = " + media_.path().string() +
+                    " => /mnt/media\n" + source_extra +
+                    "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n",
                 PluginDaemonOptions{"127.0.0.1:0", "", environment}) {
     REQUIRE(daemon_.process().wait_for_output("watching " + media().string()));
   }
@@ -46,6 +48,9 @@ class WatchRig {
   fs::path media() const { return media_.path(); }
   fs::path elsewhere(const std::string& relative) const { return daemon_.dir() / relative; }
   DaemonProcess& daemon() { return daemon_.process(); }
+  // SIGTERM, then the same INI, folder and database again.
+  void stop() { daemon_.stop(); }
+  void start() { daemon_.start("127.0.0.1:0"); }
 
   void write(const std::string& relative, const std::string& content = "video") const {
     std::ofstream(media() / relative, std::ios::binary | std::ios::app) << content;
@@ -139,6 +144,27 @@ TEST_CASE("folders moved in, out and within the watched tree are scanned where t
     rig.write("tv/Severance (2022)/Season 02/Severance - S02E02.mkv");
     CHECK(rig.delivered("/mnt/media/tv/Severance (2022)/Season 02"));
   }
+}
+
+TEST_CASE(
+    "changes still inside debounce when scanhookd stops are queued and delivered after it starts "
+    "again",
+    "[e2e][inotify]") {
+  WatchRig rig("", {}, "1h");
+  rig.write("tv/Severance/Season 02/Severance - S02E03.mkv");
+  fs::create_directories(rig.media() / "movies/Heat (1995)");
+  std::this_thread::sleep_for(kSettle);
+  CHECK(rig.recorded().empty());  // held for the hour
+
+  rig.stop();  // SIGTERM: the kernel will not replay these changes at the next start
+  CHECK_THAT(rig.daemon().output(),
+             Contains("stopping: queued the 2 changes still inside debounce"));
+  rig.start();
+  CHECK(rig.delivered("/mnt/media/tv/Severance/Season 02"));
+  CHECK(rig.delivered("/mnt/media/movies/Heat (1995)"));
+  std::this_thread::sleep_for(kSettle);
+  CHECK(rig.count("/mnt/media/tv/Severance/Season 02") == 1);
+  CHECK(rig.count("/mnt/media/movies/Heat (1995)") == 1);
 }
 
 TEST_CASE(

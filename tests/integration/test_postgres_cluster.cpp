@@ -383,65 +383,133 @@ TEST_CASE("a Plex outage found by one instance pauses the target on the other to
   CHECK(refreshed == std::vector<std::string>{"section 2 /tv/A", "section 2 /tv/B"});
 }
 
+// Two instances polling one rclone remote (a local folder, every second) on
+// a fresh database, with /tv/Show/Season 1 in it: `holder` is the one that
+// took the poller's lock and recorded the baseline, `standby` the other.
+class PollingPair {
+ public:
+  PollingPair() {
+    remote_.write("Show/Season 1/S01E01.mkv", "one");
+    for (const auto& [name, dir] : dirs_) {
+      std::filesystem::copy_file(std::filesystem::path(SCANHOOK_PLUGIN_BUILD_DIR) / "rclone.so",
+                                 dir->dir.path() / "plugins" / "rclone.so");
+      daemons_[name] = std::make_unique<DaemonProcess>(
+          dir->dir.path(), ini(url_, name, "0s", "0s", 50, "10s") +
+                               "[source.remote]\nplugin = rclone\nurl = " + rclone_->url() +
+                               "\nremote = " + remote_.path().string() +
+                               "\ninterval = 1s\npath_prefix = /tv\n");
+    }
+    for (const auto& [name, daemon] : daemons_)
+      if (!daemon->wait_until_listening()) FAIL(name << " did not start: " << daemon->output());
+    const std::string baseline = "recorded a baseline of 1 files of " + remote_.path().string();
+    REQUIRE(eventually(
+        [&] {
+          return daemons_["a"]->output().find(baseline) != std::string::npos ||
+                 daemons_["b"]->output().find(baseline) != std::string::npos;
+        },
+        milliseconds(10000)));
+    holder = daemons_["a"]->output().find(baseline) != std::string::npos ? "a" : "b";
+    standby = holder == "a" ? "b" : "a";
+  }
+
+  std::string url() const { return url_; }
+  TempDir& remote() { return remote_; }
+  DaemonProcess& daemon(const std::string& name) { return *daemons_.at(name); }
+  // True once `name`'s queue is empty (20 s at most).
+  bool delivered_all(const std::string& name) {
+    return eventually([&] { return DaemonClient(daemon(name).url()).queue_empty(); },
+                      milliseconds(20000));
+  }
+  std::filesystem::path record(const std::string& name) const { return dirs_.at(name)->record(); }
+  // How often each folder was scanned, by either instance.
+  std::map<std::string, int> scans() const { return scans_of({record("a"), record("b")}); }
+
+  std::string holder;
+  std::string standby;
+
+ private:
+  std::string url_ = PostgresServer::shared().fresh_database();
+  TempDir remote_{"scanhook-remote"};
+  std::unique_ptr<RcloneProcess> rclone_ = RcloneProcess::rcd({"--rc-no-auth"});
+  InstanceDir a_dir_, b_dir_;
+  std::map<std::string, InstanceDir*> dirs_{{"a", &a_dir_}, {"b", &b_dir_}};
+  std::map<std::string, std::unique_ptr<DaemonProcess>> daemons_;
+};
+
 TEST_CASE(
     "an rclone remote is polled by one instance at a time, and a file added after that instance "
     "is killed is queued by the other from the stored listing",
     "[postgres][cluster][rclone]") {
-  const std::string url = PostgresServer::shared().fresh_database();
-  TempDir remote("scanhook-remote");
-  remote.write("Show/Season 1/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  const auto polling_ini = [&](const std::string& name) {
-    return ini(url, name, "0s", "0s", 50, "10s") +
-           "[source.remote]\nplugin = rclone\nurl = " + rclone->url() +
-           "\nremote = " + remote.path().string() + "\ninterval = 1s\npath_prefix = /tv\n";
-  };
-  InstanceDir a_dir, b_dir;
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_PLUGIN_BUILD_DIR) / "rclone.so",
-                             a_dir.dir.path() / "plugins" / "rclone.so");
-  std::filesystem::copy_file(std::filesystem::path(SCANHOOK_PLUGIN_BUILD_DIR) / "rclone.so",
-                             b_dir.dir.path() / "plugins" / "rclone.so");
-  std::map<std::string, std::unique_ptr<DaemonProcess>> daemons;
-  daemons["a"] = std::make_unique<DaemonProcess>(a_dir.dir.path(), polling_ini("a"));
-  daemons["b"] = std::make_unique<DaemonProcess>(b_dir.dir.path(), polling_ini("b"));
-  for (const auto& [name, daemon] : daemons)
-    if (!daemon->wait_until_listening()) FAIL(name << " did not start: " << daemon->output());
-  const std::string baseline = "recorded a baseline of 1 files of " + remote.path().string();
-  REQUIRE(eventually(
-      [&] {
-        return daemons["a"]->output().find(baseline) != std::string::npos ||
-               daemons["b"]->output().find(baseline) != std::string::npos;
-      },
-      milliseconds(10000)));
-  const std::string holder = daemons["a"]->output().find(baseline) != std::string::npos ? "a" : "b";
-  const std::string standby = holder == "a" ? "b" : "a";
-  remote.write("Show/Season 2/S02E01.mkv", "two");
-  REQUIRE(eventually(
-      [&] { return daemons[holder]->output().find("queued 1 changes") != std::string::npos; },
-      milliseconds(10000)));
+  PollingPair pair;
+  const std::string remote = pair.remote().path().string();
+  pair.remote().write("Show/Season 2/S02E01.mkv", "two");
+  REQUIRE(pair.daemon(pair.holder).wait_for_output("queued 1 changes", std::chrono::seconds(10)));
   // The standby never polled: no baseline, no stored listing read.
-  CHECK(daemons[standby]->output().find("of " + remote.path().string()) == std::string::npos);
+  CHECK(pair.daemon(pair.standby).output().find("of " + remote) == std::string::npos);
   // Season 2 delivered and recorded before the kill: a kill while it is in
   // flight would have it sent again (at least once, "What a kill -9 of one
   // instance can cost"), which is not what this test is about. It raced
   // under load.
-  REQUIRE(eventually([&] { return DaemonClient(daemons[holder]->url()).queue_empty(); },
-                     milliseconds(20000)));
+  REQUIRE(pair.delivered_all(pair.holder));
 
-  daemons[holder]->send_signal(SIGKILL);
-  REQUIRE(daemons[holder]->wait_for_exit() == 128 + SIGKILL);
-  remote.write("Show/Season 3/S03E01.mkv", "three");  // while no instance polls
+  pair.daemon(pair.holder).send_signal(SIGKILL);
+  REQUIRE(pair.daemon(pair.holder).wait_for_exit() == 128 + SIGKILL);
+  pair.remote().write("Show/Season 3/S03E01.mkv", "three");  // while no instance polls
   // Its advisory lock went with its connection: the standby takes over within
   // its 5 s standby delay, from the listing the dead one stored.
-  CHECK(daemons[standby]->wait_for_output(
-      "resuming from the stored listing of " + remote.path().string() + " (2 files)",
-      std::chrono::seconds(15)));
-  REQUIRE(daemons[standby]->wait_for_output("queued 1 changes", std::chrono::seconds(10)));
-  REQUIRE(eventually([&] { return DaemonClient(daemons[standby]->url()).queue_empty(); },
-                     milliseconds(20000)));
-  std::map<std::string, int> scans;
-  for (const auto& record : {a_dir.record(), b_dir.record()})
-    for (const auto& folder : record_lines(record)) ++scans[folder];
-  CHECK(scans == std::map<std::string, int>{{"/tv/Show/Season 2", 1}, {"/tv/Show/Season 3", 1}});
-  CHECK(daemons[standby]->output().find("recorded a baseline") == std::string::npos);
+  CHECK(pair.daemon(pair.standby)
+            .wait_for_output("resuming from the stored listing of " + remote + " (2 files)",
+                             std::chrono::seconds(15)));
+  REQUIRE(pair.daemon(pair.standby).wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(pair.delivered_all(pair.standby));
+  CHECK(pair.scans() ==
+        std::map<std::string, int>{{"/tv/Show/Season 2", 1}, {"/tv/Show/Season 3", 1}});
+  CHECK(pair.daemon(pair.standby).output().find("recorded a baseline") == std::string::npos);
+}
+
+TEST_CASE(
+    "an instance that loses the rclone poller's lock and takes it back diffs against the listing "
+    "the other stored meanwhile, and queues nothing twice",
+    "[postgres][cluster][rclone]") {
+  PollingPair pair;
+  const std::string remote = pair.remote().path().string();
+  DaemonProcess& first = pair.daemon(pair.holder);
+  DaemonProcess& second = pair.daemon(pair.standby);
+  pair.remote().write("Show/Season 2/S02E01.mkv", "two");
+  REQUIRE(first.wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(pair.delivered_all(pair.holder));
+
+  // The first loses its lock, alive (frozen, so that it cannot take it back
+  // at once): its lock's connection ends, as a network cut would end it.
+  first.send_signal(SIGSTOP);
+  PostgresConnection sql(pair.url(), "");
+  const auto holders = sql.run(
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+      "(SELECT oid FROM pg_database WHERE datname = current_database())");
+  REQUIRE(holders.size() == 1);
+  sql.run("SELECT pg_terminate_backend($1::int)", {holders.text(0, 0)});
+  CHECK(second.wait_for_output("resuming from the stored listing of " + remote + " (2 files)",
+                               std::chrono::seconds(15)));
+  pair.remote().write("Show/Season 3/S03E01.mkv", "three");
+  REQUIRE(second.wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(pair.delivered_all(pair.standby));
+
+  // The second goes; the first thaws, takes the lock back and polls again.
+  second.send_signal(SIGKILL);
+  REQUIRE(second.wait_for_exit() == 128 + SIGKILL);
+  first.send_signal(SIGCONT);
+  pair.remote().write("Show/Season 4/S04E01.mkv", "four");
+  REQUIRE(eventually(
+      [&] {
+        const auto lines = record_lines(pair.record(pair.holder));
+        return std::count(lines.begin(), lines.end(), "/tv/Show/Season 4") > 0;
+      },
+      milliseconds(20000)));
+  CHECK(first.output().find("the stored listing of " + remote + " was saved by another instance") !=
+        std::string::npos);
+  std::this_thread::sleep_for(milliseconds(1500));  // a second poll finds nothing more
+  REQUIRE(pair.delivered_all(pair.holder));
+  CHECK(pair.scans() == std::map<std::string, int>{{"/tv/Show/Season 2", 1},
+                                                   {"/tv/Show/Season 3", 1},
+                                                   {"/tv/Show/Season 4", 1}});
 }

@@ -159,6 +159,38 @@ TEST_CASE("a restarted poller resumes from the stored listing: no duplicates, no
   CHECK(host.submitted().empty());
 }
 
+TEST_CASE(
+    "a poller taking its turn back diffs against the listing another instance stored meanwhile, "
+    "not its own older one",
+    "[rclone]") {
+  TempDir remote("scanhook-remote");
+  remote.write("tv/Show/S01E01.mkv", "one");
+  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RecordingHost host;  // one store, as two scanhookd share one PostgreSQL
+  auto a = poller(*rclone, remote, host);
+  auto b = poller(*rclone, remote, host);
+  a->poll();  // a holds the turn: the baseline
+
+  remote.write("tv/Show/S01E02.mkv", "two");
+  b->poll();  // b took the turn over and queued E02
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"created /mnt/remote/tv/Show/S01E02.mkv"});
+
+  host.clear_submitted();
+  remote.write("tv/Show/S01E03.mkv", "three");
+  a->poll();  // a has the turn again
+  CHECK(host.logged("the stored listing of " + remote.path().string() +
+                    " was saved by another instance since this one last polled"));
+  CHECK(described(host.submitted()) ==
+        std::vector<std::string>{"created /mnt/remote/tv/Show/S01E03.mkv"});
+
+  host.clear_submitted();
+  const auto resumed = host.logs().size();
+  a->poll();  // its own listing is the stored one: not read again
+  CHECK(host.submitted().empty());
+  CHECK(host.logs().size() == resumed);
+}
+
 TEST_CASE("when the events cannot be queued the baseline stays and the next poll reports them",
           "[rclone]") {
   TempDir remote("scanhook-remote");

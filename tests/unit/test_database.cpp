@@ -9,6 +9,7 @@
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/core/store/database.hpp"
 #include "scanhook/core/store/schema.hpp"
+#include "scanhook/core/store/sqlite_expected_files.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
@@ -37,9 +38,10 @@ TEST_CASE("a new database is private, in WAL mode, at the latest schema", "[data
     REQUIRE(mode.step());
     CHECK(mode.text(0) == "wal");
     mode.reset();
-    CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
-                                                  "history", "meta", "notifications",
-                                                  "plugin_store", "sqlite_sequence"});
+    CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "expected_files",
+                                                  "expected_files_had", "folders", "history",
+                                                  "meta", "notifications", "plugin_store",
+                                                  "sqlite_sequence"});
   });
   CHECK(database.healthy());
 }
@@ -82,10 +84,15 @@ TEST_CASE("a database is upgraded from each earlier schema version, keeping its 
       });
       CHECK(queue.folder_count() == 1);
       upgraded.read([](SqlConnection& sql) {
-        CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries", "folders",
-                                                      "history", "meta", "notifications",
+        CHECK(tables(sql) == std::vector<std::string>{"dead_letters", "deliveries",
+                                                      "expected_files", "expected_files_had",
+                                                      "folders", "history", "meta", "notifications",
                                                       "plugin_store", "sqlite_sequence"});
       });
+      // require_exists' files (schema 9) are kept and found on the upgraded file.
+      SqliteExpectedFiles expected(upgraded);
+      expected.add({{"/tv/Show", {"/tv/Show/e1.mkv", ""}}}, 40, 0);
+      CHECK(expected.of("/tv/Show", "plex", 0).size() == 1);
     }
   }
 }

@@ -108,6 +108,9 @@ void check_new_features(Store& store) {
   const auto notifications = outbox->due("hook", now + 1, 10);
   REQUIRE(notifications.size() == 1);
   CHECK(notifications[0].folder == "/tv/Queued");
+  // require_exists' files (schema 5).
+  store.expected_files().add({{"/tv/Queued", {"/tv/Queued/e1.mkv", ""}}}, now, 0);
+  CHECK(store.expected_files().of("/tv/Queued", "plex", 0).size() == 1);
 }
 
 }  // namespace

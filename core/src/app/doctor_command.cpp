@@ -45,9 +45,6 @@ constexpr const char* kRememberedFolders = R"sql(
                         WHERE folder != '' AND folder NOT IN (SELECT path FROM folders)
                         GROUP BY folder ORDER BY id DESC LIMIT 20))sql";
 
-// The doctor knows no file events: only the folders themselves are checked.
-constexpr std::chrono::milliseconds kNoFiles{0};
-
 std::string verdict_text(const Result& result) {
   std::string text = status_name(result.status);
   if (!result.reason.empty()) text += ": " + result.reason;
@@ -183,7 +180,7 @@ int run_doctor(const Config& config, const std::vector<std::string>& given, std:
       try {
         presence = std::make_unique<PresenceCheck>(
             target.instance, target.target().local_rewrites, target.target().exists_timeout,
-            std::make_shared<ExpectedFiles>(kNoFiles), std::make_shared<FileDigests>());
+            nullptr, std::make_shared<FileDigests>());  // only the folders: no file events here
       } catch (const std::invalid_argument& bad_rule) {
         out << "target " << target.instance << ": PROBLEM: [" << target.section
             << "] local_rewrite: " << bad_rule.what() << "\n";

@@ -80,8 +80,9 @@ Engine::Engine(const Config& config, Metrics& metrics)
     // The verdict at exists_timeout comes with the first attempt after it, up
     // to a retry or a probe later: the files must still be known then, or a
     // wrong hash would pass for no file at all.
-    expected_files_ = std::make_shared<ExpectedFiles>(longest_wait + config.queue.retry_max +
-                                                      config.queue.probe_interval);
+    expected_files_ = std::make_shared<ExpectedFiles>(
+        store_->expected_files(),
+        longest_wait + config.queue.retry_max + config.queue.probe_interval);
     file_digests_ = std::make_shared<FileDigests>();
   }
   const PipelineBuilder builder(config, BuildMode::serve);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <Poco/DigestEngine.h>
+#include <Poco/Logger.h>
 #include <Poco/SHA2Engine.h>
 
 #include <algorithm>
@@ -10,14 +11,6 @@
 #include <fstream>
 
 namespace scanhook::core {
-
-namespace {
-
-// Past this many files the oldest are forgotten: a memory bound, not a limit
-// anyone meets waiting for uploads.
-constexpr std::size_t kMostFiles = 100'000;
-
-}  // namespace
 
 std::string check_sha256(const std::string& text) {
   if (text.size() != 64)
@@ -27,63 +20,31 @@ std::string check_sha256(const std::string& text) {
   return {};
 }
 
-void ExpectedFiles::add(const std::string& folder, ExpectedFile file, Millis now) {
-  std::transform(file.sha256.begin(), file.sha256.end(), file.sha256.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::lock_guard lock(mutex_);
-  prune(now);
-  auto& entries = folders_[folder];
-  // A file named again replaces its earlier expectation (a newer hash wins).
-  entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [&](const Entry& entry) { return entry.file.path == file.path; }),
-                entries.end());
-  entries.push_back({std::move(file), now, {}});
+void ExpectedFiles::add(std::vector<FolderFile> files, Millis now) {
+  if (files.empty()) return;
+  for (auto& named : files) {
+    std::string& hash = named.second.sha256;
+    std::transform(hash.begin(), hash.end(), hash.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  store_.add(files, now, now - keep_.count());
 }
 
 std::vector<ExpectedFile> ExpectedFiles::of(const std::string& folder, const std::string& target,
                                             Millis now) {
-  std::lock_guard lock(mutex_);
-  prune(now);
-  std::vector<ExpectedFile> files;
-  const auto found = folders_.find(folder);
-  if (found == folders_.end()) return files;
-  for (const auto& entry : found->second)
-    if (std::find(entry.done.begin(), entry.done.end(), target) == entry.done.end())
-      files.push_back(entry.file);
-  return files;
+  return store_.of(folder, target, now - keep_.count());
 }
 
 void ExpectedFiles::delivered(const std::string& folder, const std::string& target,
                               Millis picked_at) {
-  std::lock_guard lock(mutex_);
-  const auto found = folders_.find(folder);
-  if (found == folders_.end()) return;
-  for (auto& entry : found->second)
-    if (entry.named_at <= picked_at &&
-        std::find(entry.done.begin(), entry.done.end(), target) == entry.done.end())
-      entry.done.push_back(target);
-}
-
-void ExpectedFiles::prune(Millis now) {
-  std::size_t count = 0;
-  for (const auto& [folder, entries] : folders_) count += entries.size();
-  if (now < next_prune_ && count <= kMostFiles) return;
-  next_prune_ = now + 1000;
-  Millis oldest_kept = now - keep_.count();
-  if (count > kMostFiles) {
-    std::vector<Millis> times;
-    for (const auto& [folder, entries] : folders_)
-      for (const auto& entry : entries) times.push_back(entry.named_at);
-    std::nth_element(times.begin(), times.begin() + static_cast<long>(count - kMostFiles),
-                     times.end());
-    oldest_kept = std::max(oldest_kept, times[count - kMostFiles]);
-  }
-  for (auto it = folders_.begin(); it != folders_.end();) {
-    auto& entries = it->second;
-    entries.erase(std::remove_if(entries.begin(), entries.end(),
-                                 [&](const Entry& entry) { return entry.named_at < oldest_kept; }),
-                  entries.end());
-    it = entries.empty() ? folders_.erase(it) : std::next(it);
+  try {
+    store_.delivered(folder, target, picked_at);
+  } catch (const std::exception& error) {
+    Poco::Logger::get("scanhook.engine")
+        .warning(
+            "[target.%s] could not note that it had %s (%s): a later event for it waits "
+            "for the files named before",
+            target, folder, std::string(error.what()));
   }
 }
 

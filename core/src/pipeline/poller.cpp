@@ -11,6 +11,8 @@ Poller::Poller(std::string name, std::shared_ptr<PollingSource> source,
                std::function<bool()> may_poll, TimeSource& clock)
     : name_(std::move(name)),
       source_(std::move(source)),
+      // SDK 1.2, optional: across the .so boundary RTTI compares type names.
+      flush_(dynamic_cast<FlushOnStop*>(source_.get())),
       may_poll_(std::move(may_poll)),
       clock_(clock) {}
 
@@ -32,10 +34,11 @@ void Poller::stop() {
 }
 
 void Poller::run() {
+  bool polled = false;  // the last turn polled: what the source holds back is this instance's
   for (;;) {
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) return;
+      if (stopping_) break;
     }
     bool polls = true;
     try {
@@ -48,9 +51,11 @@ void Poller::run() {
     // A plugin answering 0 must not spin a core.
     const auto delay =
         polls ? std::max(source_->poll(), std::chrono::milliseconds(10)) : kStandbyDelay;
+    polled = polls;
     std::unique_lock lock(mutex_);
-    if (clock_.wait_for(stop_requested_, lock, delay, [this] { return stopping_; })) return;
+    if (clock_.wait_for(stop_requested_, lock, delay, [this] { return stopping_; })) break;
   }
+  if (flush_ && polled) flush_->flush();
 }
 
 }  // namespace scanhook::core

@@ -40,6 +40,7 @@ std::optional<std::string> PresenceCheck::missing(const std::string& folder, Mil
     return local == path ? local : local + " (local_rewrite of " + path + ")";
   };
   if (!is(local_path(folder), S_IFDIR)) return "the folder " + where(folder) + " does not exist";
+  if (!files_) return std::nullopt;
   for (const auto& file : files_->of(folder, target_, now)) {
     const std::string local = local_path(file.path);
     if (!is(local, S_IFREG)) return "the file " + where(file.path) + " does not exist";

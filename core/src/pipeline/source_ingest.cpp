@@ -46,7 +46,7 @@ void SourceIngest::submit(const std::string& source, const std::vector<ScanEvent
     return done({400, admitted.error, 0, 0, 0});
   }
   if (counters) counters->filtered->add(static_cast<double>(admitted.filtered));
-  expect_files(source, events, sha256);
+  if (auto refused = expect_files(source, events, sha256)) return done({503, *refused, 0, 0, 0});
   // Nothing vanishes: each dropped event is logged, and kept in the history.
   for (const auto& row : admitted.dropped) log_dropped(source, row);
   ingest_.submit_async(
@@ -59,15 +59,23 @@ void SourceIngest::submit(const std::string& source, const std::vector<ScanEvent
       std::move(admitted.dropped));
 }
 
-void SourceIngest::expect_files(const std::string& source, const std::vector<ScanEvent>& events,
-                                const std::vector<std::string>& sha256) {
-  if (!expected_files_) return;
-  const Millis now = now_millis();
+std::optional<std::string> SourceIngest::expect_files(const std::string& source,
+                                                      const std::vector<ScanEvent>& events,
+                                                      const std::vector<std::string>& sha256) {
+  if (!expected_files_) return std::nullopt;
+  std::vector<FolderFile> files;
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (!events[i].is_file) continue;
     const EventPlan plan = intake_.plan(source, events[i]);
     if (plan.error.empty() && plan.queued())
-      expected_files_->add(plan.folder, {plan.checked, i < sha256.size() ? sha256[i] : ""}, now);
+      files.push_back({plan.folder, {plan.checked, i < sha256.size() ? sha256[i] : ""}});
+  }
+  try {
+    expected_files_->add(std::move(files), now_millis());
+    return std::nullopt;
+  } catch (const std::exception& error) {
+    // Queued without them, the folder would reach require_exists targets unchecked.
+    return std::string("cannot keep the files require_exists waits for: ") + error.what();
   }
 }
 

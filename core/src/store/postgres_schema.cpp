@@ -104,6 +104,23 @@ const std::vector<const char*>& migrations() {
       R"sql(
         ALTER TABLE deliveries ADD COLUMN sending_since BIGINT NOT NULL DEFAULT 0;
       )sql",
+      // 5: the files require_exists targets wait for (SQLite's schema 9),
+      // shared by every instance: any of them may deliver the folder.
+      R"sql(
+        CREATE TABLE expected_files(
+          folder TEXT NOT NULL,
+          path TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          named_at BIGINT NOT NULL,
+          PRIMARY KEY(folder, path));
+        CREATE INDEX expected_files_named ON expected_files(named_at);
+        CREATE TABLE expected_files_had(
+          folder TEXT NOT NULL,
+          target TEXT NOT NULL,
+          picked_at BIGINT NOT NULL,
+          PRIMARY KEY(folder, target));
+        CREATE INDEX expected_files_had_picked ON expected_files_had(picked_at);
+      )sql",
   };
   return steps;
 }

@@ -30,7 +30,8 @@ PostgresStore::PostgresStore(const StoreSettings& settings)
     : pool_(settings.database, settings.password, kConnections),
       queue_(migrated(pool_), settings.instance, settings.minimum_age, settings.lease),
       dead_letters_(pool_, settings.dead_letter_count, settings.dead_letter_bytes),
-      plugins_(pool_) {}
+      plugins_(pool_),
+      expected_files_(pool_) {}
 
 std::unique_ptr<NotificationOutbox> PostgresStore::open_outbox(
     std::vector<NotifierSubscription> subscribers) {
@@ -138,6 +139,47 @@ void PostgresPluginStore::store_all(const std::string& instance,
       else
         sql.run("DELETE FROM plugin_store WHERE instance = $1 AND key = $2", {instance, key});
     }
+  });
+}
+
+void PostgresExpectedFiles::add(const std::vector<FolderFile>& files, Millis now,
+                                Millis forget_before) {
+  pool_.transaction([&](PostgresConnection& sql) {
+    sql.run("DELETE FROM expected_files WHERE named_at < $1", {forget_before});
+    sql.run("DELETE FROM expected_files_had WHERE picked_at < $1", {forget_before});
+    for (const auto& [folder, file] : files)
+      sql.run(
+          "INSERT INTO expected_files(folder, path, sha256, named_at) VALUES($1, $2, $3, $4) "
+          "ON CONFLICT(folder, path) DO UPDATE SET sha256 = excluded.sha256, "
+          "named_at = excluded.named_at",
+          {folder, file.path, file.sha256, now});
+  });
+}
+
+std::vector<ExpectedFile> PostgresExpectedFiles::of(const std::string& folder,
+                                                    const std::string& target, Millis named_since) {
+  const auto rows = pool_.with([&](PostgresConnection& sql) {
+    return sql.run(
+        "SELECT path, sha256 FROM expected_files WHERE folder = $1 AND named_at >= $3 AND "
+        "named_at > coalesce((SELECT picked_at FROM expected_files_had WHERE folder = $1 AND "
+        "target = $2), -1) ORDER BY named_at, path COLLATE \"C\"",
+        {folder, target, named_since});
+  });
+  std::vector<ExpectedFile> files;
+  for (std::size_t r = 0; r < rows.size(); ++r) files.push_back({rows.text(r, 0), rows.text(r, 1)});
+  return files;
+}
+
+void PostgresExpectedFiles::delivered(const std::string& folder, const std::string& target,
+                                      Millis picked_at) {
+  pool_.with([&](PostgresConnection& sql) {
+    sql.run(
+        "INSERT INTO expected_files_had(folder, target, picked_at) "
+        "SELECT $1::text, $2::text, $3::bigint WHERE EXISTS(SELECT 1 FROM expected_files WHERE "
+        "folder = $1) "
+        "ON CONFLICT(folder, target) DO UPDATE SET picked_at = "
+        "greatest(expected_files_had.picked_at, excluded.picked_at)",
+        {folder, target, picked_at});
   });
 }
 

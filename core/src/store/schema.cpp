@@ -123,6 +123,24 @@ const std::vector<std::string>& migrations() {
           last_error TEXT NOT NULL DEFAULT '');
         CREATE INDEX notifications_due ON notifications(notifier, next_attempt, id);
       )sql",
+      // 9: the files require_exists targets wait for (and their sha256),
+      // kept over a restart; expected_files_had: when each target last had
+      // the folder (files named until then are its past).
+      R"sql(
+        CREATE TABLE expected_files(
+          folder TEXT NOT NULL,
+          path TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          named_at INTEGER NOT NULL,
+          PRIMARY KEY(folder, path)) WITHOUT ROWID;
+        CREATE INDEX expected_files_named ON expected_files(named_at);
+        CREATE TABLE expected_files_had(
+          folder TEXT NOT NULL,
+          target TEXT NOT NULL,
+          picked_at INTEGER NOT NULL,
+          PRIMARY KEY(folder, target)) WITHOUT ROWID;
+        CREATE INDEX expected_files_had_picked ON expected_files_had(picked_at);
+      )sql",
   };
   return steps;
 }

@@ -4,6 +4,7 @@
 #include "scanhook/core/pipeline/dead_letters.hpp"
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/core/store/postgres_store.hpp"
+#include "scanhook/core/store/sqlite_expected_files.hpp"
 #include "scanhook/core/store/sqlite_plugin_store.hpp"
 
 namespace scanhook::core {
@@ -17,11 +18,13 @@ class SqliteStore final : public Store {
       : database_(settings.database),
         queue_(database_, settings.minimum_age),
         dead_letters_(database_, settings.dead_letter_count, settings.dead_letter_bytes),
-        plugins_(database_) {}
+        plugins_(database_),
+        expected_files_(database_) {}
 
   QueueStore& queue() override { return queue_; }
   DeadLetterStore& dead_letters() override { return dead_letters_; }
   PluginStore& plugins() override { return plugins_; }
+  ExpectedFileStore& expected_files() override { return expected_files_; }
   std::unique_ptr<NotificationOutbox> open_outbox(
       std::vector<NotifierSubscription> subscribers) override {
     auto outbox = std::make_unique<SqliteNotificationOutbox>(database_, std::move(subscribers));
@@ -37,6 +40,7 @@ class SqliteStore final : public Store {
   Queue queue_;
   DeadLetters dead_letters_;
   SqlitePluginStore plugins_;
+  SqliteExpectedFiles expected_files_;
 };
 
 }  // namespace

@@ -22,6 +22,7 @@ inline constexpr std::uint16_t kAbiMajor = 1;
 // 1.2 also: ForwardingSource (optional), plugin commands (optional kind kCommands).
 // 1.2 also: the notifier kind (notifier.hpp).
 // 1.2 also: ConfigType::source_name (a key naming another webhook source).
+// 1.2 also: FlushOnStop (optional), a polling source's last submit at a stop.
 inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 

@@ -1,7 +1,8 @@
 // Files a queued folder must hold before a `require_exists` target gets it:
 // the files that file events named, and a file's sha256 when /api/scan or
-// the manual trigger gave one (autopulse's file hash). Kept in memory, not
-// in the database: after a restart only the folder's own presence is checked.
+// the manual trigger gave one (autopulse's file hash). Kept in the database
+// (expected_file_store.hpp): a restart, or another instance on the same
+// PostgreSQL, holds the folder to them too.
 #pragma once
 
 #include <algorithm>
@@ -13,42 +14,34 @@
 #include <vector>
 
 #include "scanhook/core/pipeline/queue.hpp"
+#include "scanhook/core/store/expected_file_store.hpp"
 
 namespace scanhook::core {
-
-struct ExpectedFile {
-  std::string path;    // as queued: after the source's rewrite
-  std::string sha256;  // 64 lower-case hex digits, or "" to ask only that it exists
-};
 
 // "" when `text` is a SHA-256 in hex (either case), else what is wrong.
 std::string check_sha256(const std::string& text);
 
 class ExpectedFiles {
  public:
-  // Each file is forgotten `keep` after it was named (the longest exists_timeout).
-  explicit ExpectedFiles(std::chrono::milliseconds keep) : keep_(keep) {}
+  // Kept in `store`; each file is forgotten `keep` after it was named (the
+  // longest exists_timeout).
+  ExpectedFiles(ExpectedFileStore& store, std::chrono::milliseconds keep)
+      : store_(store), keep_(keep) {}
 
-  void add(const std::string& folder, ExpectedFile file, Millis now);
-  // The files `target` still expects in `folder`.
+  // Keeps `files` (each with its folder) in one write, before their events
+  // are committed. Throws on a database failure: the events must then be refused.
+  void add(std::vector<FolderFile> files, Millis now);
+  // The files `target` still expects in `folder`. Throws on a database failure.
   std::vector<ExpectedFile> of(const std::string& folder, const std::string& target, Millis now);
   // `target` was sent `folder` (or rejected it), as picked at `picked_at`:
   // the files named until then are its past. A later event for the folder
-  // (an upgrade replacing the file) is not held to them.
+  // (an upgrade replacing the file) is not held to them. A database failure
+  // is logged: that later event would be held to them.
   void delivered(const std::string& folder, const std::string& target, Millis picked_at);
 
  private:
-  struct Entry {
-    ExpectedFile file;
-    Millis named_at = 0;
-    std::vector<std::string> done;  // targets that have had the folder since
-  };
-  void prune(Millis now);  // under mutex_
-
+  ExpectedFileStore& store_;
   std::chrono::milliseconds keep_;
-  std::mutex mutex_;
-  std::map<std::string, std::vector<Entry>> folders_;
-  Millis next_prune_ = 0;
 };
 
 // SHA-256 of files, read again only when a file's size or time changed (a

@@ -22,7 +22,8 @@ namespace scanhook::core {
 class PresenceCheck {
  public:
   // Throws std::invalid_argument naming a bad `local_rewrite` rule.
-  // `target`: the target's name, whose expected files these are.
+  // `target`: the target's name, whose expected files these are; `files`:
+  // null to check only the folder (scanhookd doctor, no queue).
   PresenceCheck(std::string target, const std::vector<std::string>& local_rewrite,
                 std::chrono::milliseconds timeout, std::shared_ptr<ExpectedFiles> files,
                 std::shared_ptr<FileDigests> digests);
@@ -38,7 +39,7 @@ class PresenceCheck {
   // The folder, picked at `picked_at`, was delivered or rejected: its files
   // named until then are not checked again (ExpectedFiles::delivered).
   void delivered(const std::string& folder, Millis picked_at) const {
-    files_->delivered(folder, target_, picked_at);
+    if (files_) files_->delivered(folder, target_, picked_at);
   }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,11 @@ class SourceIngest final : public EventSink {
     Counter* filtered = nullptr;
   };
 
-  // For require_exists targets: the files `events` name, before they are committed.
-  void expect_files(const std::string& source, const std::vector<ScanEvent>& events,
-                    const std::vector<std::string>& sha256);
+  // For require_exists targets: keeps the files `events` name, before they
+  // are committed; what went wrong when they could not be kept.
+  std::optional<std::string> expect_files(const std::string& source,
+                                          const std::vector<ScanEvent>& events,
+                                          const std::vector<std::string>& sha256);
 
   const Intake& intake_;
   Ingest& ingest_;

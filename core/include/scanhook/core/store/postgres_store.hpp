@@ -43,6 +43,18 @@ class PostgresPluginStore final : public PluginStore {
   PostgresPool& pool_;
 };
 
+class PostgresExpectedFiles final : public ExpectedFileStore {
+ public:
+  explicit PostgresExpectedFiles(PostgresPool& pool) : pool_(pool) {}
+  void add(const std::vector<FolderFile>& files, Millis now, Millis forget_before) override;
+  std::vector<ExpectedFile> of(const std::string& folder, const std::string& target,
+                               Millis named_since) override;
+  void delivered(const std::string& folder, const std::string& target, Millis picked_at) override;
+
+ private:
+  PostgresPool& pool_;
+};
+
 class PostgresStore final : public Store {
  public:
   // Connects, migrates, and applies minimum_age (PostgresQueue). Throws PostgresError.
@@ -51,6 +63,7 @@ class PostgresStore final : public Store {
   QueueStore& queue() override { return queue_; }
   DeadLetterStore& dead_letters() override { return dead_letters_; }
   PluginStore& plugins() override { return plugins_; }
+  ExpectedFileStore& expected_files() override { return expected_files_; }
   std::unique_ptr<NotificationOutbox> open_outbox(
       std::vector<NotifierSubscription> subscribers) override;
 
@@ -60,6 +73,7 @@ class PostgresStore final : public Store {
   PostgresQueue queue_;
   PostgresDeadLetters dead_letters_;
   PostgresPluginStore plugins_;
+  PostgresExpectedFiles expected_files_;
 };
 
 }  // namespace scanhook::core

@@ -1,7 +1,7 @@
 // Where a scanhookd keeps its state, chosen by [server] database: a SQLite
 // file (the default: one instance) or a postgresql:// URL (several instances
-// sharing one queue). A Store owns the queue, the dead letters and the plugin
-// key/value store on that database.
+// sharing one queue). A Store owns the queue, the dead letters, the plugin
+// key/value store and require_exists' expected files on that database.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/store/database.hpp"
 #include "scanhook/core/store/dead_letter_store.hpp"
+#include "scanhook/core/store/expected_file_store.hpp"
 #include "scanhook/core/store/plugin_store.hpp"
 #include "scanhook/core/store/queue_store.hpp"
 
@@ -35,6 +36,7 @@ class Store {
   virtual QueueStore& queue() = 0;
   virtual DeadLetterStore& dead_letters() = 0;
   virtual PluginStore& plugins() = 0;
+  virtual ExpectedFileStore& expected_files() = 0;
   // The notifications' outbox on this store's database. With subscribers,
   // the queue and the dead letters write their notifications into it from
   // now on, in the transactions of what they report; it must outlive their
