@@ -1,12 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "scanhook/core/http/http_server.hpp"
 #include "scanhook/support/http_client.hpp"
@@ -33,7 +36,9 @@ struct RunningServer {
   std::atomic<int> uploads{0};  // bodies the routes below were given
 
   explicit RunningServer(std::size_t max_body = 1024,
-                         const std::function<void(HttpServerOptions&)>& tune = {}) {
+                         const std::function<void(HttpServerOptions&)>& tune = {},
+                         const std::function<void(Router&)>& more_routes = {}) {
+    if (more_routes) more_routes(router);
     router.add("GET", "/open", Access::open, [](const HttpRequest&, const RouteParams&) {
       return HttpReply{200, "text/plain", "open", {}};
     });
@@ -722,4 +727,63 @@ TEST_CASE("one worker thread serves requests while hundreds of connections sit i
   const auto response = running.client().send("GET", "/open");
   CHECK(response.status == 200);
   CHECK(Clock::now() - started < std::chrono::seconds(1));
+}
+
+TEST_CASE("a reply given later on another thread is written by a worker, not by that thread",
+          "[http]") {
+  std::mutex mutex;
+  std::vector<scanhook::core::Respond> later;  // as the ingest keeps a webhook's until its fsync
+  std::atomic<bool> holding{false}, release{false};
+  // One worker, so that holding it shows who writes the late reply.
+  RunningServer running(
+      1024, [](HttpServerOptions& options) { options.threads = 1; },
+      [&](Router& router) {
+        router.add_deferred(
+            "GET", "/later", Access::open,
+            [&](const HttpRequest&, const RouteParams&, const scanhook::core::Respond& respond) {
+              std::lock_guard lock(mutex);
+              later.push_back(respond);
+            });
+        router.add("GET", "/hold", Access::open, [&](const HttpRequest&, const RouteParams&) {
+          holding = true;
+          while (!release) std::this_thread::yield();
+          return HttpReply{200, "text/plain", "held", {}};
+        });
+      });
+  const auto take_later = [&] {
+    for (;;) {
+      {
+        std::lock_guard lock(mutex);
+        if (!later.empty()) {
+          auto respond = later.back();
+          later.pop_back();
+          return respond;
+        }
+      }
+      std::this_thread::yield();
+    }
+  };
+
+  RawConnection waiting(running.server->port());
+  waiting.send("GET /later HTTP/1.1\r\nHost: a\r\n\r\n");
+  const auto respond = take_later();
+  RawConnection holder(running.server->port());
+  holder.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
+  while (!holding) std::this_thread::yield();
+
+  respond(HttpReply{200, "text/plain", "late", {}});  // returns without writing it
+  waiting.socket.setReceiveTimeout(Poco::Timespan(0, 300'000));
+  char byte = 0;
+  CHECK_THROWS_AS(waiting.socket.receiveBytes(&byte, 1), Poco::TimeoutException);
+  release = true;
+  waiting.socket.setReceiveTimeout(Poco::Timespan(5, 0));
+  CHECK_THAT(waiting.read_responses(1), Catch::Matchers::EndsWith("\r\n\r\nlate"));
+  CHECK_THAT(holder.read_responses(1), Catch::Matchers::EndsWith("\r\n\r\nheld"));
+
+  // Once the server stopped, a late reply is written (to nobody) by its giver.
+  RawConnection orphan(running.server->port());
+  orphan.send("GET /later HTTP/1.1\r\nHost: a\r\n\r\n");
+  const auto orphaned = take_later();
+  running.server->stop();
+  orphaned(HttpReply{200, "text/plain", "too late", {}});
 }

@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include "scanhook/config_value.hpp"
@@ -22,6 +24,31 @@
 #include "scanhook/core/text/utf8_text.hpp"
 
 namespace scanhook::core {
+
+// Where a reply given on another thread than the one that ran its route
+// goes: the ingest's syncer answers a batch of webhooks once their fsync
+// returned, and writing 7-21 replies to their sockets there (~25 µs each)
+// would hold up the next fsync. A worker writes each instead. Once the
+// workers are gone (the server stopped), the giving thread writes it itself.
+class LateReplies {
+ public:
+  void attach(WorkerPool* workers) {
+    std::lock_guard lock(mutex_);
+    workers_ = workers;
+  }
+
+  void write(WorkerPool::Job job) {
+    {
+      std::lock_guard lock(mutex_);
+      if (workers_ != nullptr) return workers_->run(std::move(job));
+    }
+    job();
+  }
+
+ private:
+  std::mutex mutex_;
+  WorkerPool* workers_ = nullptr;  // guarded by mutex_
+};
 
 namespace {
 
@@ -142,11 +169,12 @@ struct Routed {
 class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
  public:
   RoutedAnswerer(HttpServerOptions options, const Router& router, Metrics& metrics,
-                 const AccessCheck& access_check)
+                 const AccessCheck& access_check, std::shared_ptr<LateReplies> late_replies)
       : options_(std::move(options)),
         router_(router),
         metrics_(metrics),
-        access_check_(access_check) {}
+        access_check_(access_check),
+        late_replies_(std::move(late_replies)) {}
 
   std::unique_ptr<PendingRequest> admit(const Poco::Net::HTTPRequest& head,
                                         const Poco::Net::SocketAddress& peer);
@@ -174,9 +202,14 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
       }
     };
     return Respond(
-        [finish, writer](HttpReply reply) {
-          finish(reply);
-          writer->send(reply);
+        [finish, writer, late = late_replies_,
+         answering = std::this_thread::get_id()](HttpReply reply) {
+          auto write = [finish, writer, reply = std::move(reply)]() mutable {
+            finish(reply);
+            writer->send(reply);
+          };
+          if (std::this_thread::get_id() == answering) return write();
+          late->write(std::move(write));
         },
         [finish, writer](HttpReply head) {
           finish(head);
@@ -189,6 +222,7 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
   const Router& router_;
   RequestMetrics metrics_;
   const AccessCheck& access_check_;
+  const std::shared_ptr<LateReplies> late_replies_;
 };
 
 // One request between its head and its reply.
@@ -319,8 +353,11 @@ void HttpServer::start() {
   socket.listen(1024);
   port_ = socket.address().port();
   raise_open_files_limit(options_.limits.max_connections);
-  auto answerer = std::make_shared<RoutedAnswerer>(options_, router_, metrics_, access_check_);
   workers_ = std::make_unique<WorkerPool>(options_.threads);
+  late_replies_ = std::make_shared<LateReplies>();
+  late_replies_->attach(workers_.get());
+  auto answerer =
+      std::make_shared<RoutedAnswerer>(options_, router_, metrics_, access_check_, late_replies_);
   reactor_ = std::make_unique<ConnectionReactor>(
       socket, options_.limits,
       [answerer](const Poco::Net::HTTPRequest& head, const Poco::Net::SocketAddress& peer) {
@@ -335,6 +372,7 @@ void HttpServer::stop() {
   // Requests in flight may be committing a webhook: they get time to finish.
   reactor_->stop(std::chrono::seconds(5));
   reactor_.reset();
+  late_replies_->attach(nullptr);  // later replies are written by the thread that gives them
   workers_.reset();
 }
 
