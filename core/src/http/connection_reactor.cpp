@@ -6,6 +6,7 @@
 #include <Poco/Net/StreamSocketImpl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -75,6 +76,8 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
   }
 
   void run() {
+    pthread_setname_np(pthread_self(),
+                       "reactor");  // as top -H, perf and bench/thread_cpu.sh show it
     next_sweep_ = Clock::now() + kSweepEvery;
     while (!finished_) {
       const auto now = Clock::now();

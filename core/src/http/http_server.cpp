@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/app/log_excerpt.hpp"
@@ -28,26 +29,49 @@ namespace scanhook::core {
 // Where a reply given on another thread than the one that ran its route
 // goes: the ingest's syncer answers a batch of webhooks once their fsync
 // returned, and writing 7-21 replies to their sockets there (~25 µs each)
-// would hold up the next fsync. A worker writes each instead. Once the
-// workers are gone (the server stopped), the giving thread writes it itself.
-class LateReplies {
+// would hold up the next fsync. A worker writes them instead: one job for
+// all the replies given while none is queued, so a batch costs one wake-up,
+// not one per reply. Once the workers are gone (the server stopped), the
+// giving thread writes its reply itself.
+class LateReplies : public std::enable_shared_from_this<LateReplies> {
  public:
   void attach(WorkerPool* workers) {
     std::lock_guard lock(mutex_);
     workers_ = workers;
   }
 
-  void write(WorkerPool::Job job) {
+  void write(WorkerPool::Job reply) {
     {
       std::lock_guard lock(mutex_);
-      if (workers_ != nullptr) return workers_->run(std::move(job));
+      if (workers_ != nullptr) {
+        waiting_.push_back(std::move(reply));
+        if (waiting_.size() == 1) workers_->run([self = shared_from_this()] { self->drain(); });
+        return;
+      }
     }
-    job();
+    reply();
   }
 
  private:
+  void drain() {
+    std::vector<WorkerPool::Job> replies;
+    {
+      std::lock_guard lock(mutex_);
+      replies.swap(waiting_);
+    }
+    for (auto& reply : replies) {
+      try {
+        reply();
+      } catch (const std::exception& error) {  // the others still go out
+        Poco::Logger::get("scanhook.http")
+            .error("writing a reply failed: %s", std::string(error.what()));
+      }
+    }
+  }
+
   std::mutex mutex_;
-  WorkerPool* workers_ = nullptr;  // guarded by mutex_
+  WorkerPool* workers_ = nullptr;         // guarded by mutex_, like waiting_
+  std::vector<WorkerPool::Job> waiting_;  // for the one drain() queued
 };
 
 namespace {

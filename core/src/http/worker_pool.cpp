@@ -1,6 +1,7 @@
 #include "scanhook/core/http/worker_pool.hpp"
 
 #include <Poco/Logger.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <exception>
@@ -36,6 +37,7 @@ void WorkerPool::run(Job job) {
 }
 
 void WorkerPool::work() {
+  pthread_setname_np(pthread_self(), "worker");
   std::unique_lock lock(mutex_);
   for (;;) {
     if (jobs_.empty()) {
