@@ -26,54 +26,6 @@
 
 namespace scanhook::core {
 
-// Where a reply given on another thread than the one that ran its route
-// goes: the ingest's syncer answers a batch of webhooks once their fsync
-// returned, and writing 7-21 replies to their sockets there (~25 µs each)
-// would hold up the next fsync. A worker writes them instead: one job for
-// all the replies given while none is queued, so a batch costs one wake-up,
-// not one per reply. Once the workers are gone (the server stopped), the
-// giving thread writes its reply itself.
-class LateReplies : public std::enable_shared_from_this<LateReplies> {
- public:
-  void attach(WorkerPool* workers) {
-    std::lock_guard lock(mutex_);
-    workers_ = workers;
-  }
-
-  void write(WorkerPool::Job reply) {
-    {
-      std::lock_guard lock(mutex_);
-      if (workers_ != nullptr) {
-        waiting_.push_back(std::move(reply));
-        if (waiting_.size() == 1) workers_->run([self = shared_from_this()] { self->drain(); });
-        return;
-      }
-    }
-    reply();
-  }
-
- private:
-  void drain() {
-    std::vector<WorkerPool::Job> replies;
-    {
-      std::lock_guard lock(mutex_);
-      replies.swap(waiting_);
-    }
-    for (auto& reply : replies) {
-      try {
-        reply();
-      } catch (const std::exception& error) {  // the others still go out
-        Poco::Logger::get("scanhook.http")
-            .error("writing a reply failed: %s", std::string(error.what()));
-      }
-    }
-  }
-
-  std::mutex mutex_;
-  WorkerPool* workers_ = nullptr;         // guarded by mutex_, like waiting_
-  std::vector<WorkerPool::Job> waiting_;  // for the one drain() queued
-};
-
 namespace {
 
 // Connections beyond the listed ones: the database, plugins' HTTP clients, logs.
@@ -193,12 +145,11 @@ struct Routed {
 class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
  public:
   RoutedAnswerer(HttpServerOptions options, const Router& router, Metrics& metrics,
-                 const AccessCheck& access_check, std::shared_ptr<LateReplies> late_replies)
+                 const AccessCheck& access_check)
       : options_(std::move(options)),
         router_(router),
         metrics_(metrics),
-        access_check_(access_check),
-        late_replies_(std::move(late_replies)) {}
+        access_check_(access_check) {}
 
   std::unique_ptr<PendingRequest> admit(const Poco::Net::HTTPRequest& head,
                                         const Poco::Net::SocketAddress& peer);
@@ -226,14 +177,17 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
       }
     };
     return Respond(
-        [finish, writer, late = late_replies_,
-         answering = std::this_thread::get_id()](HttpReply reply) {
-          auto write = [finish, writer, reply = std::move(reply)]() mutable {
-            finish(reply);
+        [finish, writer, answering = std::this_thread::get_id()](HttpReply reply) {
+          finish(reply);
+          // A reply given later on another thread (the ingest's syncer, once
+          // the fsync returned) is written by the connection's reactor: the
+          // syncer's next fsync then need not wait for a batch's socket
+          // writes (~25 µs each), and no other thread is woken for them, as
+          // the reactor is woken for each reply anyway.
+          if (std::this_thread::get_id() == answering)
             writer->send(reply);
-          };
-          if (std::this_thread::get_id() == answering) return write();
-          late->write(std::move(write));
+          else
+            writer->hand_over(reply);
         },
         [finish, writer](HttpReply head) {
           finish(head);
@@ -246,7 +200,6 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
   const Router& router_;
   RequestMetrics metrics_;
   const AccessCheck& access_check_;
-  const std::shared_ptr<LateReplies> late_replies_;
 };
 
 // One request between its head and its reply.
@@ -378,10 +331,7 @@ void HttpServer::start() {
   port_ = socket.address().port();
   raise_open_files_limit(options_.limits.max_connections);
   workers_ = std::make_unique<WorkerPool>(options_.threads);
-  late_replies_ = std::make_shared<LateReplies>();
-  late_replies_->attach(workers_.get());
-  auto answerer =
-      std::make_shared<RoutedAnswerer>(options_, router_, metrics_, access_check_, late_replies_);
+  auto answerer = std::make_shared<RoutedAnswerer>(options_, router_, metrics_, access_check_);
   reactor_ = std::make_unique<ConnectionReactor>(
       socket, options_.limits,
       [answerer](const Poco::Net::HTTPRequest& head, const Poco::Net::SocketAddress& peer) {
@@ -396,7 +346,6 @@ void HttpServer::stop() {
   // Requests in flight may be committing a webhook: they get time to finish.
   reactor_->stop(std::chrono::seconds(5));
   reactor_.reset();
-  late_replies_->attach(nullptr);  // later replies are written by the thread that gives them
   workers_.reset();
 }
 

@@ -31,8 +31,6 @@ struct HttpServerOptions {
 using AccessCheck =
     std::function<std::optional<HttpReply>(const HttpRequest&, const Route&, const RouteParams&)>;
 
-class LateReplies;
-
 class HttpServer {
  public:
   HttpServer(HttpServerOptions options, const Router& router, Metrics& metrics,
@@ -54,7 +52,6 @@ class HttpServer {
   AccessCheck access_check_;
   unsigned short port_ = 0;
   std::unique_ptr<WorkerPool> workers_;
-  std::shared_ptr<LateReplies> late_replies_;  // replies given later, off their route's thread
   std::unique_ptr<ConnectionReactor> reactor_;
 };
 
