@@ -76,8 +76,8 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
   }
 
   void run() {
-    pthread_setname_np(pthread_self(),
-                       "reactor");  // as top -H, perf and bench/thread_cpu.sh show it
+    // Named as top -H, perf and bench/thread_cpu.sh show it.
+    pthread_setname_np(pthread_self(), "reactor");
     next_sweep_ = Clock::now() + kSweepEvery;
     while (!finished_) {
       const auto now = Clock::now();

@@ -9,13 +9,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
-#include <vector>
 
 #include "scanhook/config_value.hpp"
 #include "scanhook/core/app/log_excerpt.hpp"
@@ -182,7 +180,7 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
           // A reply given later on another thread (the ingest's syncer, once
           // the fsync returned) is written by the connection's reactor: the
           // syncer's next fsync then need not wait for a batch's socket
-          // writes (~25 µs each), and no other thread is woken for them, as
+          // writes (~25 µs of wall time each), and no other thread is woken for them, as
           // the reactor is woken for each reply anyway.
           if (std::this_thread::get_id() == answering)
             writer->send(reply);
@@ -330,8 +328,8 @@ void HttpServer::start() {
   socket.listen(1024);
   port_ = socket.address().port();
   raise_open_files_limit(options_.limits.max_connections);
-  workers_ = std::make_unique<WorkerPool>(options_.threads);
   auto answerer = std::make_shared<RoutedAnswerer>(options_, router_, metrics_, access_check_);
+  workers_ = std::make_unique<WorkerPool>(options_.threads);
   reactor_ = std::make_unique<ConnectionReactor>(
       socket, options_.limits,
       [answerer](const Poco::Net::HTTPRequest& head, const Poco::Net::SocketAddress& peer) {
