@@ -729,12 +729,14 @@ TEST_CASE("one worker thread serves requests while hundreds of connections sit i
   CHECK(Clock::now() - started < std::chrono::seconds(1));
 }
 
-TEST_CASE("a reply given later on another thread reaches its client while every worker is busy",
-          "[http]") {
+TEST_CASE(
+    "a reply given later on another thread reaches its client with every worker busy, "
+    "and one given after stop() goes nowhere without harm",
+    "[http]") {
   std::mutex mutex;
   std::vector<scanhook::core::Respond> later;  // as the ingest keeps a webhook's until its fsync
   std::atomic<bool> holding{false}, release{false};
-  // One worker, held: the late reply is written by the connection's reactor.
+  // One worker, held: the late reply must not need it.
   RunningServer running(
       1024, [](HttpServerOptions& options) { options.threads = 1; },
       [&](Router& router) {

@@ -110,27 +110,3 @@ TEST_CASE("a reply is sent once, and a route that never answers gets its client 
   }
   CHECK(statuses == std::vector<int>{500});
 }
-
-TEST_CASE("a reply handed over is not written by its giver: all of it goes to the reactor's part",
-          "[http]") {
-  SocketPair sockets;
-  std::string rest;
-  bool keep_open = false;
-  int calls = 0;
-  ReplyWriter writer(sockets.server, {false, true, false}, [&](std::string left, bool keep) {
-    rest = std::move(left);
-    keep_open = keep;
-    ++calls;
-  });
-  const HttpReply reply{200, "application/json", "{\"queued\":1}", {}};
-  writer.hand_over(reply);  // as the ingest's syncer does once the fsync returned
-  writer.send(reply);       // a second answer is ignored
-  CHECK(calls == 1);
-  CHECK(keep_open);
-  CHECK_THAT(rest, Catch::Matchers::StartsWith("HTTP/1.1 200 OK\r\n") &&
-                       Catch::Matchers::EndsWith("\r\n\r\n{\"queued\":1}"));
-  // Nothing reached the client from the giver's thread.
-  sockets.client.setReceiveTimeout(Poco::Timespan(0, 200'000));
-  char byte = 0;
-  CHECK_THROWS_AS(sockets.client.receiveBytes(&byte, 1), Poco::TimeoutException);
-}

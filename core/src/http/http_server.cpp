@@ -12,7 +12,6 @@
 #include <optional>
 #include <shared_mutex>
 #include <stdexcept>
-#include <thread>
 #include <unordered_map>
 
 #include "scanhook/config_value.hpp"
@@ -175,17 +174,9 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
       }
     };
     return Respond(
-        [finish, writer, answering = std::this_thread::get_id()](HttpReply reply) {
+        [finish, writer](HttpReply reply) {
           finish(reply);
-          // A reply given later on another thread (the ingest's syncer, once
-          // the fsync returned) is written by the connection's reactor: the
-          // syncer's next fsync then need not wait for a batch's socket
-          // writes (~25 µs of wall time each), and no other thread is woken for them, as
-          // the reactor is woken for each reply anyway.
-          if (std::this_thread::get_id() == answering)
-            writer->send(reply);
-          else
-            writer->hand_over(reply);
+          writer->send(reply);
         },
         [finish, writer](HttpReply head) {
           finish(head);

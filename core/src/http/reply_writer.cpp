@@ -102,11 +102,6 @@ std::shared_ptr<EventStream> ReplyWriter::open_stream(const HttpReply& head) {
   return stream_opened_(std::move(bytes));
 }
 
-void ReplyWriter::hand_over(const HttpReply& reply) {
-  if (answered_.exchange(true, std::memory_order_acq_rel)) return;
-  sent_(render_reply(reply, framing_), !closes_connection(reply, framing_));
-}
-
 void ReplyWriter::send(const HttpReply& reply) {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;
   std::string bytes = render_reply(reply, framing_);

@@ -52,10 +52,6 @@ class ReplyWriter {
   // Any thread, once (later calls are ignored): writes what the socket takes
   // now and calls `sent` with the rest, on this thread.
   void send(const HttpReply& reply);
-  // Instead of send(), from a thread that must not spend its time on sockets
-  // (the ingest's syncer): writes nothing here and hands the whole reply to
-  // `sent`, for the connection's reactor to write.
-  void hand_over(const HttpReply& reply);
   // Instead of send(): writes an event stream's head (render_stream_head)
   // and returns the open stream; null when answered already, the peer is
   // gone, or this writer cannot stream.
