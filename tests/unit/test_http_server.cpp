@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
