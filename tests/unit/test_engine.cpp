@@ -31,8 +31,10 @@ namespace {
 // An engine on an INI ("{dir}" → a temp folder) with the log and recorder
 // plugins, its pipeline on a clock the test moves.
 struct EngineRig {
-  // `server`: more [server] keys.
-  explicit EngineRig(const std::string& sections, const std::string& server = "") {
+  enum Start { built, unbuilt };
+  // `server`: more [server] keys. `unbuilt`: no engine yet (build() makes a pipeline).
+  explicit EngineRig(const std::string& sections, const std::string& server = "",
+                     Start start = built) {
     const auto plugins = dir.path() / "plugins";
     std::filesystem::create_directories(plugins);
     std::filesystem::copy_file(scanhook::testing::plugin_file("log"), plugins / "log.so");
@@ -46,9 +48,13 @@ struct EngineRig {
     catalog = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugins));
     config = std::make_unique<Config>(validate_config(parse_ini(ini, "test.ini"), *catalog));
     auth = std::make_unique<UserAuth>(config->server.username, config->server.password);
-    engine =
-        std::make_unique<Engine>(PipelineBuilder(*config, BuildMode::serve).build(metrics, time));
+    if (start == unbuilt) return;
+    engine = std::make_unique<Engine>(build());
     engine->register_routes(router);
+  }
+
+  std::unique_ptr<Pipeline> build() {
+    return PipelineBuilder(*config, BuildMode::serve).build(metrics, time);
   }
 
   HttpReply call(const std::string& method, const std::string& path, const std::string& body = "",
@@ -498,4 +504,18 @@ TEST_CASE("/metrics rendered while the engine is destroyed reads no freed part",
   gone = true;
   reader.join();
   CHECK_THAT(rig.metrics.render(), !Contains("scanhook_queue_depth"));
+}
+
+TEST_CASE("a plugin refusing at start stops the build, and what was built lets go of the database",
+          "[engine]") {
+  // The recorder opens its file in create: a folder that is not there refuses it.
+  EngineRig rig(
+      "[source.arr]\nplugin = recorder\n"
+      "[target.rec]\nplugin = recorder\nrecord = {dir}/missing/record\n",
+      "", EngineRig::unbuilt);
+  // By then the store, the ingest's threads, the source and both hosts exist.
+  CHECK_THROWS_WITH(rig.build(), Contains("[target.rec]") && Contains("cannot open"));
+  rig.dir.write("missing/.keep", "");
+  const auto pipeline = rig.build();  // SQLite's writer lock is free again
+  CHECK(pipeline->targets.size() == 1);
 }
