@@ -12,9 +12,11 @@
 #include "scanhook/core/config/ini_file.hpp"
 #include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/pipeline/engine.hpp"
+#include "scanhook/core/pipeline/pipeline_builder.hpp"
 #include "scanhook/core/plugins/plugin_catalog.hpp"
 #include "scanhook/core/store/sql_connection.hpp"
 #include "support/eventually.hpp"
+#include "support/manual_time.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -26,10 +28,13 @@ using scanhook::testing::TempDir;
 
 namespace {
 
-// An engine on an INI ("{dir}" → a temp folder) with the log and recorder plugins.
+// An engine on an INI ("{dir}" → a temp folder) with the log and recorder
+// plugins, its pipeline on a clock the test moves.
 struct EngineRig {
-  // `server`: more [server] keys.
-  explicit EngineRig(const std::string& sections, const std::string& server = "") {
+  enum Start { built, unbuilt };
+  // `server`: more [server] keys. `unbuilt`: no engine yet (build() makes a pipeline).
+  explicit EngineRig(const std::string& sections, const std::string& server = "",
+                     Start start = built) {
     const auto plugins = dir.path() / "plugins";
     std::filesystem::create_directories(plugins);
     std::filesystem::copy_file(scanhook::testing::plugin_file("log"), plugins / "log.so");
@@ -43,8 +48,13 @@ struct EngineRig {
     catalog = std::make_unique<PluginCatalog>(PluginCatalog::scan(plugins));
     config = std::make_unique<Config>(validate_config(parse_ini(ini, "test.ini"), *catalog));
     auth = std::make_unique<UserAuth>(config->server.username, config->server.password);
-    engine = std::make_unique<Engine>(*config, metrics);
+    if (start == unbuilt) return;
+    engine = std::make_unique<Engine>(build());
     engine->register_routes(router);
+  }
+
+  std::unique_ptr<Pipeline> build() {
+    return PipelineBuilder(*config, BuildMode::serve).build(metrics, time);
   }
 
   HttpReply call(const std::string& method, const std::string& path, const std::string& body = "",
@@ -66,15 +76,12 @@ struct EngineRig {
     return lines;
   }
   bool wait_until_queue_empty() {
-    for (int i = 0; i < 1000; ++i) {
-      if (engine->queue().folder_count() == 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return false;
+    return scanhook::testing::eventually([&] { return engine->queue().folder_count() == 0; });
   }
 
   TempDir dir;
   Metrics metrics;
+  scanhook::testing::ManualTime time;
   std::string remote = "127.0.0.1:40000";  // the caller's address
   std::unique_ptr<UserAuth> auth;
   Router router;
@@ -390,10 +397,10 @@ TEST_CASE("the metrics report queue depth, the oldest due folder, events and del
   for (const char* folder : {"/mnt/tv/A", "/mnt/tv/A", "/mnt/tv/B"})
     REQUIRE(rig.call("POST", "/triggers/arr", std::string(R"({"paths": [")") + folder + "\"]}")
                 .status == 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both folders are due, not sent
+  rig.time.advance(std::chrono::milliseconds(50));  // both folders are due, not sent
   std::string text = rig.metrics.render();
   CHECK(series(text, "scanhook_queue_depth") == 2);
-  CHECK(series(text, "scanhook_oldest_due_seconds") >= 0.05);
+  CHECK(series(text, "scanhook_oldest_due_seconds") == 0.05);
   CHECK(series(text, R"(scanhook_events_received_total{source="arr"})") == 3);
   CHECK(series(text, R"(scanhook_events_merged_total{source="arr"})") == 1);
   CHECK(series(text, R"(scanhook_delivery_seconds_count{target="rec"})") == 0);
@@ -425,7 +432,11 @@ TEST_CASE("/api/queue and /api/targets name the missing anchor while nothing is 
              Contains(R"("state":"blocked")") && Contains(reason));
   CHECK(rig.recorded().empty());
   rig.dir.write("media/.mounted", "");
-  CHECK(rig.wait_until_queue_empty());
+  // The dispatcher looks for the anchor again after idle_interval (20 ms).
+  CHECK(scanhook::testing::eventually([&] {
+    rig.time.advance(std::chrono::milliseconds(20));
+    return rig.engine->queue().folder_count() == 0;
+  }));
   CHECK(rig.recorded() == std::vector<std::string>{"/data/tv/A"});
 }
 
@@ -447,4 +458,64 @@ TEST_CASE("a webhook whose commit fails is answered 503 and kept as a dead lette
       .execute("DROP TRIGGER refuse");
   CHECK(rig.call("POST", "/api/deadletters/1/replay").status == 200);
   CHECK(rig.engine->queue().folder_count() == 1);
+}
+
+TEST_CASE("a commit wakes the idle dispatcher at once: no idle_interval has to pass", "[engine]") {
+  EngineRig rig(kRecorder);
+  rig.engine->start();
+  // The target's dispatcher thread and the history pruner wait on the clock,
+  // which stands still: only the commit's wake-up can send the folder now.
+  REQUIRE(rig.time.settle(2));
+  REQUIRE(rig.call("POST", "/triggers/arr", R"({"paths": ["/mnt/tv/A"]})").status == 200);
+  REQUIRE(rig.wait_until_queue_empty());
+  CHECK(rig.recorded() == std::vector<std::string>{"/data/tv/A"});
+}
+
+TEST_CASE("once the engine is gone, /metrics lists none of its gauges and reads nothing freed",
+          "[engine][metrics]") {
+  EngineRig rig(kRecorder + "[target.log]\n");
+  REQUIRE(rig.call("POST", "/triggers/arr", R"({"paths": ["/mnt/tv/A"]})").status == 200);
+  std::string text = rig.metrics.render();
+  CHECK(series(text, "scanhook_queue_depth") == 1);
+  CHECK(series(text, R"(scanhook_target_queued_folders{target="rec"})") == 1);
+  CHECK(series(text, R"(scanhook_target_failing_seconds{target="log"})") == 0);
+  rig.engine.reset();
+  text = rig.metrics.render();
+  for (const char* gone : {"scanhook_queue_depth", "scanhook_oldest_due_seconds",
+                           "scanhook_target_queued_folders", "scanhook_target_failing_seconds"})
+    CHECK_THAT(text, !Contains(gone));
+  // Counters stay: they count what happened, and read nothing of the engine.
+  CHECK(series(text, R"(scanhook_events_received_total{source="arr"})") == 1);
+}
+
+TEST_CASE("/metrics rendered while the engine is destroyed reads no freed part",
+          "[engine][metrics]") {
+  EngineRig rig(kRecorder);
+  std::atomic<bool> gone{false};
+  std::atomic<int> renders{0};
+  std::thread reader([&] {
+    while (!gone) {
+      rig.metrics.render();
+      ++renders;
+    }
+  });
+  REQUIRE(scanhook::testing::eventually([&] { return renders > 3; }));
+  rig.engine.reset();  // under ASan, a gauge read after its part is freed is a report
+  gone = true;
+  reader.join();
+  CHECK_THAT(rig.metrics.render(), !Contains("scanhook_queue_depth"));
+}
+
+TEST_CASE("a plugin refusing at start stops the build, and what was built lets go of the database",
+          "[engine]") {
+  // The recorder opens its file in create: a folder that is not there refuses it.
+  EngineRig rig(
+      "[source.arr]\nplugin = recorder\n"
+      "[target.rec]\nplugin = recorder\nrecord = {dir}/missing/record\n",
+      "", EngineRig::unbuilt);
+  // By then the store, the ingest's threads, the source and both hosts exist.
+  CHECK_THROWS_WITH(rig.build(), Contains("[target.rec]") && Contains("cannot open"));
+  rig.dir.write("missing/.keep", "");
+  const auto pipeline = rig.build();  // SQLite's writer lock is free again
+  CHECK(pipeline->targets.size() == 1);
 }

@@ -295,7 +295,7 @@ void Daemon::add_daemon_subsystems() {
       server.username, server.password,
       std::chrono::duration_cast<std::chrono::seconds>(server.session_idle_timeout),
       DoorRules{server.server_names, TrustedProxies(server.trusted_proxies)});
-  auto* engine = new EngineSubsystem(*config_, router_, metrics_);
+  auto* engine = new EngineSubsystem(*config_, router_, metrics_, real_time());
   addSubsystem(engine);
   add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_status(); });
   add_login_routes(router_, *user_auth_);

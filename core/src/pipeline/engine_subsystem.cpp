@@ -2,12 +2,14 @@
 
 #include <Poco/Util/Application.h>
 
+#include "scanhook/core/pipeline/pipeline_builder.hpp"
 #include "scanhook/core/text/counted.hpp"
 
 namespace scanhook::core {
 
-EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics)
-    : config_(config), router_(router), metrics_(metrics) {}
+EngineSubsystem::EngineSubsystem(const Config& config, Router& router, Metrics& metrics,
+                                 TimeSource& clock)
+    : config_(config), router_(router), metrics_(metrics), clock_(clock) {}
 
 DatabaseStatus EngineSubsystem::database_status() {
   if (!engine_) return {};
@@ -17,7 +19,8 @@ DatabaseStatus EngineSubsystem::database_status() {
 
 void EngineSubsystem::initialize(Poco::Util::Application& app) {
   try {
-    engine_ = std::make_unique<Engine>(config_, metrics_);
+    engine_ = std::make_unique<Engine>(
+        PipelineBuilder(config_, BuildMode::serve).build(metrics_, clock_));
   } catch (const SqlError&) {
     throw;  // the daemon tells storage faults apart (storage_fault.hpp)
   } catch (const std::exception& error) {

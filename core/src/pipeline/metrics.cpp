@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace scanhook::core {
 
@@ -73,10 +74,55 @@ Histogram& Metrics::histogram(const std::string& name, const std::string& help,
   return *slot;
 }
 
+std::uint64_t Metrics::add_gauge(const std::string& name, const std::string& help,
+                                 std::function<double()> read, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  const std::uint64_t id = ++last_gauge_id_;
+  family(name, "gauge", help).gauges[labels] = {id, std::move(read)};
+  return id;
+}
+
+void Metrics::remove_gauge(const std::string& name, const Labels& labels, std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  const auto found = families_.find(name);
+  if (found == families_.end()) return;
+  Family& gauges = found->second;
+  const auto gauge = gauges.gauges.find(labels);
+  if (gauge == gauges.gauges.end() || gauge->second.id != id) return;
+  gauges.gauges.erase(gauge);
+  if (gauges.gauges.empty() && gauges.counters.empty() && gauges.histograms.empty())
+    families_.erase(found);
+}
+
 void Metrics::gauge(const std::string& name, const std::string& help, std::function<double()> read,
                     const Labels& labels) {
-  std::lock_guard lock(mutex_);
-  family(name, "gauge", help).gauges[labels] = std::move(read);
+  add_gauge(name, help, std::move(read), labels);
+}
+
+GaugeRegistration Metrics::scoped_gauge(const std::string& name, const std::string& help,
+                                        std::function<double()> read, const Labels& labels) {
+  const std::uint64_t id = add_gauge(name, help, std::move(read), labels);
+  return GaugeRegistration(*this, name, labels, id);
+}
+
+GaugeRegistration::~GaugeRegistration() {
+  if (metrics_) metrics_->remove_gauge(name_, labels_, id_);
+}
+
+GaugeRegistration::GaugeRegistration(GaugeRegistration&& other) noexcept
+    : metrics_(std::exchange(other.metrics_, nullptr)),
+      name_(std::move(other.name_)),
+      labels_(std::move(other.labels_)),
+      id_(other.id_) {}
+
+GaugeRegistration& GaugeRegistration::operator=(GaugeRegistration&& other) noexcept {
+  if (this == &other) return *this;
+  if (metrics_) metrics_->remove_gauge(name_, labels_, id_);
+  metrics_ = std::exchange(other.metrics_, nullptr);
+  name_ = std::move(other.name_);
+  labels_ = std::move(other.labels_);
+  id_ = other.id_;
+  return *this;
 }
 
 namespace {
@@ -122,8 +168,8 @@ std::string Metrics::render() const {
         << "\n";
     for (const auto& [labels, counter] : family.counters)
       out << name << label_text(labels) << " " << number(counter->value()) << "\n";
-    for (const auto& [labels, read] : family.gauges)
-      out << name << label_text(labels) << " " << number(read()) << "\n";
+    for (const auto& [labels, gauge] : family.gauges)
+      out << name << label_text(labels) << " " << number(gauge.read()) << "\n";
     for (const auto& [labels, histogram] : family.histograms) {
       const auto counts = histogram->bucket_counts();
       for (std::size_t i = 0; i < counts.size(); ++i) {

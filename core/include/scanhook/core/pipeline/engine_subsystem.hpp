@@ -10,13 +10,15 @@
 #include "scanhook/core/http/router.hpp"
 #include "scanhook/core/pipeline/engine.hpp"
 #include "scanhook/core/pipeline/metrics.hpp"
+#include "scanhook/core/time_source.hpp"
 #include "scanhook/core/web/status_routes.hpp"
 
 namespace scanhook::core {
 
 class EngineSubsystem final : public Poco::Util::Subsystem {
  public:
-  EngineSubsystem(const Config& config, Router& router, Metrics& metrics);
+  // The pipeline's timed parts run on `clock` (real_time() in the daemon).
+  EngineSubsystem(const Config& config, Router& router, Metrics& metrics, TimeSource& clock);
   const char* name() const override { return "engine"; }
   // Not ok before start-up, when the database cannot be queried, and while
   // writes fail.
@@ -30,6 +32,7 @@ class EngineSubsystem final : public Poco::Util::Subsystem {
   const Config& config_;
   Router& router_;
   Metrics& metrics_;
+  TimeSource& clock_;
   std::unique_ptr<Engine> engine_;
 };
 

@@ -1,7 +1,8 @@
 // The composition root: the one place that turns a validated Config into the
-// pipeline's parts (the intake's rules, each plugin instance), in serve mode
-// for the daemon or validate-only mode for `scanhookd --check-config`, so
-// "configuration OK" means start-up would get past every one of these steps.
+// running pipeline (store, intake, ingest, every plugin instance, dispatcher,
+// pollers: Pipeline), in serve mode for the daemon, or only checks it in
+// validate-only mode for `scanhookd --check-config`, so "configuration OK"
+// means start-up would get past every one of these steps.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,9 @@
 
 #include "scanhook/core/config/config.hpp"
 #include "scanhook/core/pipeline/intake.hpp"
+#include "scanhook/core/pipeline/metrics.hpp"
+#include "scanhook/core/pipeline/pipeline.hpp"
+#include "scanhook/core/time_source.hpp"
 #include "scanhook/host.hpp"
 #include "scanhook/instance.hpp"
 
@@ -57,6 +61,14 @@ class PipelineBuilder {
   // validate-only mode also check_database_place; serve mode lets opening the
   // database say it). Throws ConfigError listing every problem, one per line.
   ValidationReport validate() const;
+
+  // serve mode: the whole pipeline, built in dependency order (Pipeline's
+  // members), its counters and gauges in `metrics` (which must outlive it),
+  // every timed part on `clock` (real_time() in the daemon; a test's
+  // ManualTime). Nothing is started but the ingest's commit threads. Throws
+  // ConfigError (a plugin refused its section), SqlError or PostgresError
+  // (the database cannot be opened).
+  std::unique_ptr<Pipeline> build(Metrics& metrics, TimeSource& clock) const;
 
  private:
   const Config& config_;
