@@ -6,7 +6,6 @@
 #include <Poco/Message.h>
 
 #include <fstream>
-#include <thread>
 
 #include "scanhook/core/auth/user_auth.hpp"
 #include "scanhook/core/config/ini_file.hpp"
@@ -66,11 +65,7 @@ struct EngineRig {
     return lines;
   }
   bool wait_until_queue_empty() {
-    for (int i = 0; i < 1000; ++i) {
-      if (engine->queue().folder_count() == 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return false;
+    return scanhook::testing::eventually([&] { return engine->queue().folder_count() == 0; });
   }
 
   TempDir dir;
@@ -390,10 +385,14 @@ TEST_CASE("the metrics report queue depth, the oldest due folder, events and del
   for (const char* folder : {"/mnt/tv/A", "/mnt/tv/A", "/mnt/tv/B"})
     REQUIRE(rig.call("POST", "/triggers/arr", std::string(R"({"paths": [")") + folder + "\"]}")
                 .status == 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both folders are due, not sent
-  std::string text = rig.metrics.render();
+  // Both folders are due, not sent: the oldest's wait grows (on the real
+  // clock: the Engine reads no other yet).
+  std::string text;
+  CHECK(scanhook::testing::eventually([&] {
+    text = rig.metrics.render();
+    return series(text, "scanhook_oldest_due_seconds") >= 0.05;
+  }));
   CHECK(series(text, "scanhook_queue_depth") == 2);
-  CHECK(series(text, "scanhook_oldest_due_seconds") >= 0.05);
   CHECK(series(text, R"(scanhook_events_received_total{source="arr"})") == 3);
   CHECK(series(text, R"(scanhook_events_merged_total{source="arr"})") == 1);
   CHECK(series(text, R"(scanhook_delivery_seconds_count{target="rec"})") == 0);
