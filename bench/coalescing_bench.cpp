@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/pipeline/dispatcher.hpp"
 #include "scanhook/core/pipeline/ingest.hpp"
 
@@ -99,9 +100,14 @@ int main(int argc, char** argv) {
         const int folder = i % kFolders, file = i / kFolders;
         const std::string path = "/mnt/tv/Show " + std::to_string(folder) + "/Season 1/E" +
                                  std::to_string(file) + ".mkv";
-        IntakeResult admitted =
-            intake.admit("sonarr", {{path, true, scanhook::EventKind::created, 0}});
-        const IngestReceipt receipt = ingest.submit(std::move(admitted.events));
+        auto admitted = intake.admit("sonarr", {{path, true, scanhook::EventKind::created, 0}});
+        if (!admitted) {
+          ++refused;
+          continue;
+        }
+        const auto receipt = wait_for_callback<IngestReceipt>([&](Ingest::Done done) {
+          ingest.submit_async(std::move(admitted.value().events), std::move(done));
+        });
         if (!receipt.committed) ++refused;
         added += receipt.added;
         merged += receipt.merged;

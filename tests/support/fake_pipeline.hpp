@@ -64,12 +64,14 @@ class FakeWebhookSources final : public core::WebhookSources {
   }
   void rerun(const std::string& name, const HttpRequest& request, AnswerDone done) override {
     rerun_bodies.push_back(name + " " + request.body);
+    reruns.push_back(request);
     done(sources.at(name).answer);
   }
 
   std::map<std::string, Source> sources;
   std::vector<std::string> delivered;     // "name METHOD path body"
   std::vector<std::string> rerun_bodies;  // "name body"
+  std::vector<HttpRequest> reruns;        // each request a rerun was given, whole
 };
 
 }  // namespace scanhook::testing

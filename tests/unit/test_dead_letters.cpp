@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "scanhook/core/pipeline/dead_letters.hpp"
+#include "scanhook/core/store/postgres_connection.hpp"
+#include "support/expected_printing.hpp"
+#include "support/raw_sql.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
@@ -19,6 +23,15 @@ HttpRequest request(const std::string& body) {
   r.query = {{"token", "t0ken"}, {"note", "x"}};
   r.body = body;
   return r;
+}
+
+// SQL run on the backend's database directly, as another program (or an
+// older scanhook) would.
+void run_sql(scanhook::testing::SqliteBackend& backend, const std::string& sql) {
+  scanhook::testing::run_sql(backend.dir / "queue.db", sql);
+}
+void run_sql(scanhook::testing::PostgresBackend& backend, const std::string& sql) {
+  PostgresConnection(backend.url, "").execute(sql);
 }
 
 }  // namespace
@@ -78,4 +91,80 @@ TEST_CASE("a replay that fails again keeps the letter with the new error", "[dea
   CHECK(letters.find(id)->attempts == 2);
   letters.remove(id);
   CHECK_FALSE(letters.find(id));
+}
+
+STORE_TEST("a dead letter's headers and query come back byte for byte, whatever bytes they hold",
+           "[deadletters]") {
+  Backend backend;
+  auto store = backend.open();
+  HttpRequest received = request("{}");
+  // A header value may carry any byte from 0x80 (RFC 9110's obs-text), and a
+  // query value any byte once %-decoded.
+  const std::string raw = "\x80\x81 caf\xff\xfe \xc3";
+  received.headers = {{"X-Raw", raw},
+                      {"X-Quoted", "say \"hi\" \\ C:\\TV"},
+                      {"X-Text", "caf\xc3\xa9 \xe2\x9c\x93"},
+                      {"Authorization", "Basic c2VjcmV0"}};
+  received.query = {{"note", std::string("\xff\x00\x01", 3)}, {"\xfe", "name not UTF-8"}};
+  const auto id = store->dead_letters().keep("sonarr", received, "not JSON", 1);
+  REQUIRE(id);
+  store.reset();
+  store = backend.open();  // read back as after a restart
+  const auto letter = store->dead_letters().find(*id);
+  REQUIRE(letter);
+  const scanhook::HeaderList sent = {
+      {"X-Raw", raw}, {"X-Quoted", "say \"hi\" \\ C:\\TV"}, {"X-Text", "caf\xc3\xa9 \xe2\x9c\x93"}};
+  CHECK(letter->headers == sent);
+  CHECK(letter->query == received.query);
+  const auto replay = DeadLetterStore::request_of(*letter);
+  CHECK(replay.headers == sent);
+  CHECK(replay.query == received.query);
+}
+
+STORE_TEST("a dead letter written by the earlier Poco::JSON format reads back the same pairs",
+           "[deadletters]") {
+  Backend backend;
+  backend.open();  // the schema
+  // Exactly what pairs_json wrote through Poco::JSON 1.11 (Debian 12's
+  // 1.11.0-3+deb12u1) before it wrote through JsonWriter: quotes and
+  // backslashes escaped, control characters as \t or \u0001, UTF-8 as is.
+  run_sql(backend,
+          R"sql(INSERT INTO dead_letters(source, received_at, headers, query, body, error)
+                VALUES('sonarr', 5, '[["Content-Type","application/json"],)sql"
+          R"sql(["X-Quoted","say \"hi\" \\ C:\\TV /x"],["X-Control","tab\there\u0001"],)sql"
+          R"sql(["X-Text","café ✓"]]', '[["note","x y"]]', '{}', 'not JSON'))sql");
+  const auto store = backend.open();
+  const auto letters = store->dead_letters().list(10, 0);
+  REQUIRE(letters.size() == 1);
+  CHECK(letters[0].headers == scanhook::HeaderList{{"Content-Type", "application/json"},
+                                                   {"X-Quoted", "say \"hi\" \\ C:\\TV /x"},
+                                                   {"X-Control", "tab\there\x01"},
+                                                   {"X-Text", "caf\xc3\xa9 \xe2\x9c\x93"}});
+  CHECK(letters[0].query == scanhook::HeaderList{{"note", "x y"}});
+  CHECK(store->dead_letters().unreadable().count("dead_letters") == 0);
+}
+
+TEST_CASE("stored pairs that are not [name, value] lists are refused with the reason",
+          "[deadletters]") {
+  CHECK(DeadLetterStore::pairs_from_json("[]").ok());
+  for (const char* bad :
+       {"{}", "[[\"a\"]]", "[[\"a\",\"b\",\"c\"]]", "[\"a\"]", "[[1,\"b\"]]",
+        "[[\"a\",{\"base64\":\"!!\"}]]", "[[\"a\",{\"hex\":\"00\"}]]", "[", "[[\"a\",\"b\"]] x"}) {
+    INFO(bad);
+    CHECK_FALSE(DeadLetterStore::pairs_from_json(bad));
+  }
+  CHECK_THAT(DeadLetterStore::pairs_from_json("[[\"a\"]]").error().message,
+             Catch::Contains("item 0 is not a [name, value] pair"));
+}
+
+STORE_TEST("a dead letter whose stored pairs cannot be read is left out and counted",
+           "[deadletters]") {
+  Backend backend;
+  backend.open();
+  run_sql(backend,
+          "INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
+          "VALUES('sonarr', 5, '[[\"a\"]]', '[]', '{}', 'e')");
+  const auto store = backend.open();
+  CHECK(store->dead_letters().list(10, 0).empty());
+  CHECK(store->dead_letters().unreadable().count("dead_letters") == 1);
 }

@@ -2,9 +2,10 @@
 // the step that dropped it, in the same commit as the request's other events.
 #include <catch2/catch.hpp>
 
-#include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/pipeline/ingest.hpp"
 #include "scanhook/core/pipeline/intake.hpp"
+#include "support/blocking_ingest.hpp"
+#include "support/expected_printing.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
@@ -14,10 +15,9 @@ using scanhook::testing::TempDir;
 namespace {
 
 // Submits what the intake admitted, queued and dropped alike, and waits for the commit.
-IngestReceipt wait_receipt(Ingest& ingest, const IntakeResult& admitted) {
-  return wait_for_callback<IngestReceipt>([&](Ingest::Done done) {
-    ingest.submit_async(admitted.events, std::move(done), admitted.dropped);
-  });
+IngestReceipt wait_receipt(Ingest& ingest, const Expected<IntakeResult>& admitted) {
+  REQUIRE(admitted);
+  return scanhook::testing::submit_and_wait(ingest, admitted->events, admitted->dropped);
 }
 
 }  // namespace
@@ -27,12 +27,13 @@ TEST_CASE("an event the source's filter drops is one history row naming the filt
                       {{"plex", {}, false}, {"emby", {}, false}});
   const auto admitted =
       intake.admit("sonarr", {{"/tv/Show/S01/e1.partial", true, EventKind::created, 0}});
-  CHECK(admitted.filtered == 1);
-  REQUIRE(admitted.dropped.size() == 1);
-  CHECK(admitted.dropped[0].folder == "/tv/Show/S01");
-  CHECK(admitted.dropped[0].target.empty());
-  CHECK(admitted.dropped[0].target_path == "/tv/Show/S01/e1.partial");
-  CHECK(admitted.dropped[0].reason ==
+  REQUIRE(admitted);
+  CHECK(admitted->filtered == 1);
+  REQUIRE(admitted->dropped.size() == 1);
+  CHECK(admitted->dropped[0].folder == "/tv/Show/S01");
+  CHECK(admitted->dropped[0].target.empty());
+  CHECK(admitted->dropped[0].target_path == "/tv/Show/S01/e1.partial");
+  CHECK(admitted->dropped[0].reason ==
         "the source's filter dropped it: excluded by exclude = \\.partial$");
 }
 
@@ -41,14 +42,15 @@ TEST_CASE("an event every target refuses is one history row per target with its 
   const Intake intake({}, {{"plex", PathRules({}, {"^/movies/"}, {}), false},
                            {"emby", PathRules({"/tv => /mnt/tv"}, {}, {"/Show/"}), false}});
   const auto admitted = intake.admit("sonarr", {{"/tv/Show/S01", false, EventKind::modified, 0}});
-  CHECK(admitted.events.empty());
-  CHECK(admitted.filtered == 1);
-  REQUIRE(admitted.dropped.size() == 2);
-  CHECK(admitted.dropped[0].target == "plex");
-  CHECK(admitted.dropped[0].reason == "matches no include (^/movies/)");
-  CHECK(admitted.dropped[1].target == "emby");
-  CHECK(admitted.dropped[1].target_path == "/mnt/tv/Show/S01");  // as that target sees it
-  CHECK(admitted.dropped[1].reason == "excluded by exclude = /Show/");
+  REQUIRE(admitted);
+  CHECK(admitted->events.empty());
+  CHECK(admitted->filtered == 1);
+  REQUIRE(admitted->dropped.size() == 2);
+  CHECK(admitted->dropped[0].target == "plex");
+  CHECK(admitted->dropped[0].reason == "matches no include (^/movies/)");
+  CHECK(admitted->dropped[1].target == "emby");
+  CHECK(admitted->dropped[1].target_path == "/mnt/tv/Show/S01");  // as that target sees it
+  CHECK(admitted->dropped[1].reason == "excluded by exclude = /Show/");
 }
 
 TEST_CASE("dropped events reach the history through the ingest's commit, beside queued ones",
@@ -61,7 +63,8 @@ TEST_CASE("dropped events reach the history through the ingest's commit, beside 
   const auto admitted =
       intake.admit("sonarr", {{"/tv/Show/S01/e1.mkv", true, EventKind::created, 0},
                               {"/tv/Show/Extras/x.mkv", true, EventKind::created, 0}});
-  REQUIRE(admitted.dropped.size() == 1);
+  REQUIRE(admitted);
+  REQUIRE(admitted->dropped.size() == 1);
   const IngestReceipt receipt = wait_receipt(ingest, admitted);
   CHECK(receipt.committed);
   CHECK(receipt.added == 1);
@@ -81,7 +84,8 @@ TEST_CASE("a request whose every event is dropped still commits its history rows
   Ingest ingest(queue, nullptr);
   const Intake intake({{"sonarr", PathRules({}, {"^/tv/"}, {}), 0, ""}}, {{"plex", {}, false}});
   const auto admitted = intake.admit("sonarr", {{"/movies/Heat", false, EventKind::modified, 0}});
-  REQUIRE(admitted.events.empty());
+  REQUIRE(admitted);
+  REQUIRE(admitted->events.empty());
   CHECK(wait_receipt(ingest, admitted).committed);
   const auto history = queue.history(10, 0);
   REQUIRE(history.size() == 1);

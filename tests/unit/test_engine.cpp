@@ -6,7 +6,6 @@
 #include <Poco/Message.h>
 
 #include <fstream>
-#include <thread>
 
 #include "scanhook/core/auth/user_auth.hpp"
 #include "scanhook/core/config/ini_file.hpp"

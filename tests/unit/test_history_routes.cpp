@@ -77,3 +77,16 @@ TEST_CASE("a retry names what is wrong with its id or its row", "[history][route
              Contains("the target plex is no longer configured"));
   CHECK(gone.requeued == 0);
 }
+
+TEST_CASE("a row the source's own filter dropped (no target) is found, and not retried",
+          "[history][routes]") {
+  HistoryRig rig;
+  rig.database.write([&](SqlConnection& sql) {
+    rig.queue.record_dropped(
+        sql, {"/tv/Sample", "", "", "excluded by the source", "filtered", "sonarr"}, 10);
+  });
+  CHECK(rig.queue.history_target(1) == std::optional<std::string>(""));
+  CHECK(rig.call("POST", "/api/history/1/retry").body ==
+        R"({"error":"history entry 1 was not rejected: only a rejected folder is retried"})");
+  CHECK(rig.requeued == 0);
+}

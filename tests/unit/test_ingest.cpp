@@ -8,12 +8,15 @@
 #include "scanhook/core/pipeline/ingest.hpp"
 #include "scanhook/core/pipeline/intake.hpp"
 #include "scanhook/core/pipeline/queue.hpp"
+#include "support/blocking_ingest.hpp"
+#include "support/expected_printing.hpp"
 #include "support/store_backends.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace scanhook::core;
 using scanhook::EventKind;
 using scanhook::ScanEvent;
+using scanhook::testing::submit_and_wait;
 using scanhook::testing::TempDir;
 
 namespace {
@@ -53,9 +56,9 @@ STORE_TEST("two file events in one folder become one scan of the folder", "[inge
   const auto admitted =
       intake.admit("sonarr", {{"/tv/Show/Season 1/a.mkv", true, EventKind::created, 0},
                               {"/tv/Show/Season 1/b.mkv", true, EventKind::created, 0}});
-  REQUIRE(admitted.error.empty());
+  REQUIRE(admitted);
   IngestFixture<Backend> f;
-  const auto receipt = f.ingest.submit(admitted.events);
+  const auto receipt = submit_and_wait(f.ingest, admitted->events);
   CHECK(receipt.committed);
   CHECK(receipt.added == 1);
   CHECK(receipt.merged == 1);
@@ -69,15 +72,15 @@ TEST_CASE("one bad path refuses the whole request, naming the rule and the path"
   const auto admitted =
       intake.admit("sonarr", {{"/tv/ok", false, EventKind::modified, 0},
                               {"/tv/../etc/passwd", true, EventKind::modified, 0}});
-  CHECK(admitted.events.empty());
-  CHECK(admitted.error == "the path has a \"..\" segment: \"/tv/../etc/passwd\"");
+  REQUIRE_FALSE(admitted);
+  CHECK(admitted.error().message == "the path has a \"..\" segment: \"/tv/../etc/passwd\"");
 }
 
 TEST_CASE("a path that is not UTF-8 is refused, shown with U+FFFD in the error", "[ingest]") {
   const Intake intake = plain_intake();
   const auto admitted = intake.admit("sonarr", {{"/tv/caf\xE9", false, EventKind::modified, 0}});
-  CHECK(admitted.events.empty());
-  CHECK(admitted.error == "the path is not valid UTF-8: \"/tv/caf\xEF\xBF\xBD\"");
+  REQUIRE_FALSE(admitted);
+  CHECK(admitted.error().message == "the path is not valid UTF-8: \"/tv/caf\xEF\xBF\xBD\"");
 }
 
 TEST_CASE("the source's rewrite, filters and priority apply before the queue", "[ingest]") {
@@ -86,12 +89,12 @@ TEST_CASE("the source's rewrite, filters and priority apply before the queue", "
   const auto admitted =
       intake.admit("sonarr", {{"C:\\TV\\Show\\S01\\e1.mkv", true, EventKind::created, 1},
                               {"C:\\TV\\Show\\S01\\e1.partial", true, EventKind::created, 0}});
-  REQUIRE(admitted.error.empty());
-  CHECK(admitted.filtered == 1);
-  REQUIRE(admitted.events.size() == 1);
-  CHECK(admitted.events[0].folder == "/mnt/tv/Show/S01");
-  CHECK(admitted.events[0].priority == 5);
-  CHECK(admitted.events[0].targets == std::vector<std::string>{"plex"});
+  REQUIRE(admitted);
+  CHECK(admitted->filtered == 1);
+  REQUIRE(admitted->events.size() == 1);
+  CHECK(admitted->events[0].folder == "/mnt/tv/Show/S01");
+  CHECK(admitted->events[0].priority == 5);
+  CHECK(admitted->events[0].targets == std::vector<std::string>{"plex"});
 }
 
 TEST_CASE("an event is not sent back to its source's origin target", "[ingest]") {
@@ -135,7 +138,8 @@ STORE_TEST("concurrent requests are each answered only once their own folder is 
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string folder = "/tv/" + std::to_string(t) + "/" + std::to_string(i);
-        const auto receipt = f.ingest.submit({{folder, EventKind::modified, 0, "s", {"plex"}}});
+        const auto receipt =
+            submit_and_wait(f.ingest, {{folder, EventKind::modified, 0, "s", {"plex"}}});
         if (receipt.committed && listed(f.queue, folder)) ++readable;
       }
     });
@@ -249,10 +253,10 @@ STORE_TEST("a request with no events is answered at once, without a commit", "[i
 
 TEST_CASE_METHOD(SqliteIngestFixture, "events that cannot be made durable are not acknowledged",
                  "[ingest]") {
-  REQUIRE(ingest.submit({{"/tv/a", EventKind::modified, 0, "s", {"plex"}}}).committed);
+  REQUIRE(submit_and_wait(ingest, {{"/tv/a", EventKind::modified, 0, "s", {"plex"}}}).committed);
   // Without its WAL file on disk, a commit would not survive a restart.
   std::filesystem::remove(dir / "db-wal");
-  const auto receipt = ingest.submit({{"/tv/b", EventKind::modified, 0, "s", {"plex"}}});
+  const auto receipt = submit_and_wait(ingest, {{"/tv/b", EventKind::modified, 0, "s", {"plex"}}});
   CHECK_FALSE(receipt.committed);
   CHECK_THAT(receipt.error, Catch::Matchers::Contains("could not make the events durable") &&
                                 Catch::Matchers::Contains("db-wal"));

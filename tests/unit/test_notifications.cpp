@@ -10,6 +10,8 @@
 #include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/notify/notification_sender.hpp"
 #include "support/eventually.hpp"
+#include "support/expected_printing.hpp"
+#include "support/manual_time.hpp"
 #include "support/store_backends.hpp"
 
 using namespace scanhook::core;
@@ -18,6 +20,7 @@ using scanhook::Notification;
 using scanhook::NotificationEvent;
 using scanhook::Result;
 using scanhook::testing::eventually;
+using scanhook::testing::ManualTime;
 using scanhook::testing::PostgresServer;
 
 namespace {
@@ -75,37 +78,48 @@ NotifySettings fast_settings() {
   return {{milliseconds(50), milliseconds(200)}, milliseconds(100), milliseconds(10)};
 }
 
-// One notifier "hook" over a fresh store's outbox, sent to by a running sender.
+// One notifier "hook" over a fresh store's outbox, sent to by a running
+// sender on a clock the test advances: its one thread does what a step of
+// time brings, then waits (pass), so each edge is pinned to the millisecond.
 template <class Backend>
 struct SenderBench {
   Backend backend;
   std::unique_ptr<Store> store = backend.open();
   std::unique_ptr<NotificationOutbox> outbox = store->open_outbox({{"hook", kAll}});
   std::shared_ptr<RecordingNotifier> notifier = std::make_shared<RecordingNotifier>();
+  ManualTime clock;
   std::unique_ptr<NotificationSender> sender;  // last: stops first
 
+  // Returns once the sender has looked at the outbox and waits.
   void start(milliseconds batch_wait, milliseconds min_interval,
              NotifySettings settings = fast_settings()) {
     sender = std::make_unique<NotificationSender>(
-        *outbox, std::vector<NotifierSlot>{{"hook", notifier, batch_wait, min_interval}}, settings);
+        *outbox, std::vector<NotifierSlot>{{"hook", notifier, batch_wait, min_interval}}, settings,
+        clock);
     sender->start();
+    REQUIRE(clock.settle(1));
   }
-  void delivered(const std::string& folder) { deliver(*store, folder, Result::ok(), now_millis()); }
+  // `by` passes; the sender does what it brings.
+  bool pass(milliseconds by) { return clock.pass(by, 1); }
+  Millis now() const { return clock.millis(); }
+  void delivered(const std::string& folder) { deliver(*store, folder, Result::ok(), now()); }
   std::int64_t waiting() { return outbox->waiting("hook"); }
 };
 
 }  // namespace
 
 TEST_CASE("a notify section's events name known events only", "[notify]") {
-  std::string error;
-  const auto events = parse_notification_events(" rejected,target_down , rejected", error);
+  const auto events = parse_notification_events(" rejected,target_down , rejected");
   REQUIRE(events);
   CHECK(*events == std::vector<NotificationEvent>{NotificationEvent::rejected,
                                                   NotificationEvent::target_down});
-  CHECK_FALSE(parse_notification_events("rejected, failed", error));
-  CHECK_THAT(error, Catch::Contains("unknown event \"failed\"") && Catch::Contains("target_up"));
-  CHECK_FALSE(parse_notification_events(" , ", error));
-  CHECK_THAT(error, Catch::Contains("at least one"));
+  const auto unknown = parse_notification_events("rejected, failed");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().message == "unknown event \"failed\"");
+  CHECK_THAT(unknown.error().hint, Catch::Contains("target_up"));
+  const auto none = parse_notification_events(" , ");
+  REQUIRE_FALSE(none);
+  CHECK_THAT(none.error().text(), Catch::Contains("at least one"));
 }
 
 STORE_TEST("a notification goes only to the notifiers that asked for its event", "[notify]") {
@@ -198,40 +212,51 @@ STORE_TEST("a postponed notification is not due until its time, and stays until 
 STORE_TEST("notifications within batch_wait go out in one send, at most max_batch at a time",
            "[notify]") {
   SenderBench<Backend> bench;
-  const Millis now = now_millis();
-  for (int i = 0; i < 5; ++i) deliver(*bench.store, "/tv/" + std::to_string(i), Result::ok(), now);
+  for (int i = 0; i < 5; ++i)
+    deliver(*bench.store, "/tv/" + std::to_string(i), Result::ok(), bench.now());
   bench.start(milliseconds(300), milliseconds(0));
-  REQUIRE(eventually([&] { return bench.notifier->sent() == 5; }));
+  REQUIRE(bench.pass(milliseconds(299)));
+  CHECK(bench.notifier->sent() == 0);
+  REQUIRE(bench.pass(milliseconds(1)));
   const auto batches = bench.notifier->batches();
   REQUIRE(batches.size() == 2);  // 3 + 2: the notifier takes 3 at once
   CHECK(batches[0].size() == 3);
   CHECK(batches[0][0].folder == "/tv/0");
-  // The batch leaves the outbox just after the notifier took it.
-  CHECK(eventually([&] { return bench.waiting() == 0; }));
+  CHECK(batches[1].size() == 2);
+  CHECK(bench.waiting() == 0);
 }
 
 STORE_TEST("a notifier's messages are at least min_interval apart", "[notify]") {
   SenderBench<Backend> bench;
   bench.start(milliseconds(0), milliseconds(400));
   bench.delivered("/tv/A");
-  REQUIRE(eventually([&] { return bench.notifier->sent() == 1; }));
-  const auto first = std::chrono::steady_clock::now();
+  REQUIRE(bench.pass(milliseconds(10)));  // an idle sender looks every idle_interval
+  REQUIRE(bench.notifier->sent() == 1);
   bench.delivered("/tv/B");
-  REQUIRE(eventually([&] { return bench.notifier->sent() == 2; }));
-  CHECK(std::chrono::steady_clock::now() - first >= milliseconds(350));
+  REQUIRE(bench.pass(milliseconds(399)));
+  CHECK(bench.notifier->sent() == 1);
+  REQUIRE(bench.pass(milliseconds(1)));  // 400 ms after the first send
+  CHECK(bench.notifier->sent() == 2);
 }
 
 STORE_TEST("a notifier that is unavailable keeps its notifications and gets them once it answers",
            "[notify]") {
   SenderBench<Backend> bench;
   bench.notifier->answer(Result::unavailable("refused"));
-  bench.outbox->add_now(NotificationEvent::target_down, "plex", "refused", now_millis());
+  bench.outbox->add_now(NotificationEvent::target_down, "plex", "refused", bench.now());
   bench.start(milliseconds(0), milliseconds(0));
-  REQUIRE(eventually([&] { return bench.notifier->batches().size() >= 2; }));
+  REQUIRE(bench.notifier->batches().size() == 1);
+  // Tried again after the probe interval (100 ms here), not before.
+  REQUIRE(bench.pass(milliseconds(99)));
+  CHECK(bench.notifier->batches().size() == 1);
+  REQUIRE(bench.pass(milliseconds(1)));
+  CHECK(bench.notifier->batches().size() == 2);
   CHECK(bench.waiting() == 1);
   bench.notifier->answer(Result::ok());
-  REQUIRE(eventually([&] { return bench.waiting() == 0; }));
+  REQUIRE(bench.pass(milliseconds(100)));
+  CHECK(bench.waiting() == 0);
   const auto batches = bench.notifier->batches();
+  REQUIRE(batches.size() == 3);
   CHECK(batches.back().size() == 1);
   CHECK(batches.back()[0].event == NotificationEvent::target_down);
 }
@@ -241,10 +266,12 @@ STORE_TEST("a batch the notifier rejects for good is dropped so later ones still
   bench.notifier->answer(Result::rejected("400: Invalid Form Body"));
   bench.delivered("/tv/A");
   bench.start(milliseconds(0), milliseconds(0));
-  REQUIRE(eventually([&] { return bench.waiting() == 0; }));
+  REQUIRE(bench.notifier->batches().size() == 1);
+  CHECK(bench.waiting() == 0);
   bench.notifier->answer(Result::ok());
   bench.delivered("/tv/B");
-  REQUIRE(eventually([&] { return bench.notifier->batches().size() == 2; }));
+  REQUIRE(bench.pass(milliseconds(10)));  // an idle sender looks every idle_interval
+  REQUIRE(bench.notifier->batches().size() == 2);
   CHECK(bench.notifier->batches()[1][0].folder == "/tv/B");
 }
 
@@ -254,15 +281,17 @@ STORE_TEST("a notifier's retry waits the receiver's retry-after before the batch
   bench.notifier->answer(Result::retry("429: rate limited", std::chrono::seconds(1)));
   NotifySettings settings = fast_settings();
   settings.backoff.max = milliseconds(5000);  // retry_max caps a retry-after too
-  deliver(*bench.store, "/tv/A", Result::rejected("gone"), now_millis());
+  deliver(*bench.store, "/tv/A", Result::rejected("gone"), bench.now());
   bench.start(milliseconds(0), milliseconds(0), settings);
-  REQUIRE(eventually([&] { return bench.notifier->batches().size() == 1; }));
-  const auto limited_at = std::chrono::steady_clock::now();
+  REQUIRE(bench.notifier->batches().size() == 1);
   bench.notifier->answer(Result::ok());
-  REQUIRE(eventually([&] { return bench.waiting() == 0; }));
-  // The backoff alone (50 ms here) would have sent it long before.
-  CHECK(std::chrono::steady_clock::now() - limited_at >= milliseconds(900));
+  // The backoff alone (50 to 100 ms here) would have sent it long before.
+  REQUIRE(bench.pass(milliseconds(999)));
+  CHECK(bench.notifier->batches().size() == 1);
+  CHECK(bench.waiting() == 1);
+  REQUIRE(bench.pass(milliseconds(1)));
   CHECK(bench.notifier->batches().size() == 2);
+  CHECK(bench.waiting() == 0);
 }
 
 STORE_TEST("notifications for a notifier no longer configured are dropped, others kept",

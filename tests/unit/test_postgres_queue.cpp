@@ -12,6 +12,7 @@
 #include "scanhook/core/store/postgres_schema.hpp"
 #include "scanhook/core/store/store.hpp"
 #include "support/eventually.hpp"
+#include "support/manual_time.hpp"
 #include "support/postgres_server.hpp"
 #include "support/scripted_target.hpp"
 
@@ -19,6 +20,7 @@ using namespace scanhook::core;
 using scanhook::EventKind;
 using scanhook::Result;
 using scanhook::testing::eventually;
+using scanhook::testing::ManualTime;
 using scanhook::testing::PostgresServer;
 using scanhook::testing::ScriptedTarget;
 using std::chrono::milliseconds;
@@ -165,12 +167,16 @@ TEST_CASE("a dispatcher renews the lease of a batch while its slow target answer
   auto a = instance(url, "a", milliseconds(300));
   auto b = instance(url, "b", milliseconds(300));
   auto target = std::make_shared<ScriptedTarget>();
+  ManualTime clock;
   std::atomic<int> taken_by_b{0};
-  // The scan takes five leases; meanwhile b looks for due folders every 50 ms.
+  std::atomic<bool> settled{true};
+  // The scan takes five leases of the dispatcher's clock; meanwhile b looks
+  // for due folders every 50 ms of it. The one thread waiting on the clock
+  // while the target works is a's lease keeper (every 100 ms).
   target->on_scan([&] {
     for (int i = 0; i < 30; ++i) {
-      std::this_thread::sleep_for(milliseconds(50));
-      taken_by_b += static_cast<int>(b->queue().due("plex", now_millis(), 10, {}).size());
+      if (!clock.pass(milliseconds(50), 1)) settled = false;
+      taken_by_b += static_cast<int>(b->queue().due("plex", clock.millis(), 10, {}).size());
     }
   });
   DispatchSettings settings;
@@ -178,12 +184,13 @@ TEST_CASE("a dispatcher renews the lease of a batch while its slow target answer
   Intake intake({}, {{"plex", {}, false}});
   Metrics metrics;
   Dispatcher dispatcher(a->queue(), intake, {{"plex", target, milliseconds(0), true, ""}}, settings,
-                        metrics);
-  a->queue().add_events({event("/tv/A")}, {}, now_millis());
+                        metrics, nullptr, clock);
+  a->queue().add_events({event("/tv/A")}, {}, clock.millis());
   dispatcher.start();
   REQUIRE(target->wait_for_scans(1));
   REQUIRE(eventually([&] { return a->queue().folder_count() == 0; }, milliseconds(10000)));
   dispatcher.stop();
+  CHECK(settled);
   CHECK(taken_by_b == 0);
   const auto history = a->queue().history(10, 0);
   REQUIRE(history.size() == 1);
@@ -246,22 +253,27 @@ TEST_CASE("a target found unavailable by one instance is paused on the other too
   settings.idle_interval = milliseconds(20);
   Intake intake({}, {{"plex", {}, false}});
   Metrics metrics_a, metrics_b;
+  // Both on one clock; each dispatcher waits on it with two threads (its
+  // target's and the lease keeper).
+  ManualTime clock;
   Dispatcher dispatcher_a(a->queue(), intake, {{"plex", target_a, milliseconds(0), true, ""}},
-                          settings, metrics_a);
+                          settings, metrics_a, nullptr, clock);
   Dispatcher dispatcher_b(b->queue(), intake, {{"plex", target_b, milliseconds(0), true, ""}},
-                          settings, metrics_b);
-  const Millis now = now_millis();
-  a->queue().add_events({event("/tv/A")}, {}, now);
+                          settings, metrics_b, nullptr, clock);
+  a->queue().add_events({event("/tv/A")}, {}, clock.millis());
   dispatcher_a.start();
   REQUIRE(target_a->wait_for_scans(1));
-  REQUIRE(eventually([&] { return dispatcher_a.states().at(0).paused; }, milliseconds(10000)));
-  // b starts after a's outage: it is told, and does not try the target meanwhile.
-  b->queue().add_events({event("/tv/B")}, {}, now_millis());
+  REQUIRE(clock.settle(2));
+  REQUIRE(dispatcher_a.states().at(0).paused);
+  // b starts after a's outage: it is told, and does not try the target until
+  // a's probe is due.
+  b->queue().add_events({event("/tv/B")}, {}, clock.millis());
   dispatcher_b.start();
-  REQUIRE(eventually([&] { return dispatcher_b.states().at(0).paused; }, milliseconds(10000)));
+  REQUIRE(clock.settle(4));
   const auto state = dispatcher_b.states().at(0);
+  CHECK(state.paused);
   CHECK(state.last_error == "connection refused");
-  std::this_thread::sleep_for(milliseconds(500));
+  REQUIRE(clock.pass(milliseconds(2999), 4));
   CHECK(target_b->scanned().empty());
   dispatcher_a.stop();
   dispatcher_b.stop();

@@ -362,8 +362,8 @@ STORE_TEST("a rejected folder is put back in the queue for its target alone", "[
   scanhook::core::HistoryFilter plex_only;
   plex_only.target = "plex";
   CHECK(f.queue.history(10, 0, plex_only).at(0).retried_at == 300);
-  CHECK(f.queue.history_target(rejected.id) == "plex");
-  CHECK(f.queue.history_target(9999).empty());
+  CHECK(f.queue.history_target(rejected.id) == std::optional<std::string>("plex"));
+  CHECK_FALSE(f.queue.history_target(9999));
 }
 
 STORE_TEST("the history is filtered by target, source, outcome, path and time, and counted",

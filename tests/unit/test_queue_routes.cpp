@@ -20,10 +20,10 @@ namespace {
 
 struct FakeStatus final : DeliveryStatus {
   std::vector<TargetState> states() override { return targets; }
-  std::string blocked_reason() const override { return blocked; }
+  std::optional<std::string> blocked_reason() const override { return blocked; }
 
   std::vector<TargetState> targets;
-  std::string blocked;
+  std::optional<std::string> blocked;
 };
 
 struct QueueRig {

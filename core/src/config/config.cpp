@@ -169,8 +169,8 @@ std::string bound_text(ConfigType type, std::int64_t value) {
   return std::to_string(value) + "ms";
 }
 
-// "" when `value` (already of the right type) is within the key's bounds.
-std::string check_bounds(const AcceptedKey& key, const std::string& value) {
+// Ok when `value` (already of the right type) is within the key's bounds.
+Expected<void> check_bounds(const AcceptedKey& key, const std::string& value) {
   std::optional<std::int64_t> number;
   if (key.type == ConfigType::integer) number = parse_integer(value);
   if (key.type == ConfigType::duration)
@@ -185,7 +185,8 @@ std::string check_bounds(const AcceptedKey& key, const std::string& value) {
     rule = "must be at most " + bound_text(key.type, key.max);
   else
     rule = "must be from " + bound_text(key.type, key.min) + " to " + bound_text(key.type, key.max);
-  return rule + (key.why.empty() ? "" : " (" + key.why + ")") + ", found \"" + value + "\"";
+  return failure(rule + (key.why.empty() ? "" : " (" + key.why + ")") + ", found \"" + value +
+                 "\"");
 }
 
 class Validator {
@@ -338,8 +339,8 @@ class Validator {
         error(entry.line, section.name, entry.key, checked.error().text());
         continue;
       }
-      if (const std::string problem = check_bounds(*key, entry.value); !problem.empty()) {
-        error(entry.line, section.name, entry.key, problem);
+      if (const Expected<void> bounded = check_bounds(*key, entry.value); !bounded) {
+        error(entry.line, section.name, entry.key, bounded.error().text());
         continue;
       }
       values[entry.key].push_back(entry.value);

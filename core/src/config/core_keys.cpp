@@ -77,10 +77,9 @@ Expected<void> assign(LogPriority& field, const SettingValues& values) {
 }
 
 Expected<void> assign(std::vector<NotificationEvent>& field, const SettingValues& values) {
-  std::string error;
-  auto events = parse_notification_events(values.back(), error);
-  if (!events) return failure(error);
-  field = std::move(*events);
+  auto events = parse_notification_events(values.back());
+  if (!events) return events.error();
+  field = std::move(events).value();
   return {};
 }
 

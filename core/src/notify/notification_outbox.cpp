@@ -18,8 +18,7 @@ std::string trimmed(const std::string& text) {
 
 }  // namespace
 
-std::optional<std::vector<NotificationEvent>> parse_notification_events(const std::string& text,
-                                                                        std::string& error) {
+Expected<std::vector<NotificationEvent>> parse_notification_events(const std::string& text) {
   std::vector<NotificationEvent> events;
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -31,15 +30,14 @@ std::optional<std::vector<NotificationEvent>> parse_notification_events(const st
       return word == notification_event_name(event);
     });
     if (known == std::end(kEvents)) {
-      error = "unknown event \"" + word +
-              "\": use delivered, rejected, target_down, target_up, dead_letter";
-      return std::nullopt;
+      return failure("unknown event \"" + word + "\"",
+                     "use delivered, rejected, target_down, target_up, dead_letter");
     }
     if (std::find(events.begin(), events.end(), *known) == events.end()) events.push_back(*known);
   }
   if (events.empty()) {
-    error = "name at least one event (delivered, rejected, target_down, target_up, dead_letter)";
-    return std::nullopt;
+    return failure("no event named",
+                   "name at least one: delivered, rejected, target_down, target_up, dead_letter");
   }
   return events;
 }

@@ -7,10 +7,12 @@
 namespace scanhook::core {
 
 NotificationSender::NotificationSender(NotificationOutbox& outbox,
-                                       std::vector<NotifierSlot> notifiers, NotifySettings settings)
+                                       std::vector<NotifierSlot> notifiers, NotifySettings settings,
+                                       TimeSource& clock)
     : outbox_(outbox),
       settings_(settings),
       logger_(Poco::Logger::get("scanhook.notify")),
+      clock_(clock),
       random_(std::random_device{}()) {
   for (auto& slot : notifiers) {
     auto worker = std::make_unique<Worker>();
@@ -43,8 +45,7 @@ void NotificationSender::stop() {
 
 bool NotificationSender::sleep(std::chrono::milliseconds duration) {
   std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, duration, [&] { return stopping_; });
-  return !stopping_;
+  return !clock_.wait_for(changed_, lock, duration, [&] { return stopping_; });
 }
 
 void NotificationSender::run(Worker& worker) {
@@ -68,7 +69,7 @@ std::chrono::milliseconds NotificationSender::step(Worker& worker) {
   // Another instance on the shared database sends this notifier's; look
   // again within idle_interval, to take over when it stops.
   if (!outbox_.sends(name)) return settings_.idle_interval;
-  Millis now = now_millis();
+  Millis now = clock_.millis();
   const Millis oldest = outbox_.oldest_due(name, now);
   if (oldest == 0) {
     // Nothing due: sleep until the next postponed one, or until woken.
@@ -84,7 +85,7 @@ std::chrono::milliseconds NotificationSender::step(Worker& worker) {
   const auto batch = outbox_.due(name, now, worker.max_batch);
   if (batch.empty()) return std::chrono::milliseconds(0);
   const Result answer = worker.slot.notifier->send(batch);
-  now = now_millis();
+  now = clock_.millis();
   worker.last_sent = now;
   switch (answer.status) {
     case Status::ok:

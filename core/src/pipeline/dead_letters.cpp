@@ -2,8 +2,6 @@
 
 #include "scanhook/core/notify/sqlite_notification_outbox.hpp"
 
-#include <Poco/Exception.h>
-
 #include "scanhook/core/store/row_reader.hpp"
 
 namespace scanhook::core {
@@ -12,11 +10,9 @@ namespace {
 
 // A column of name/value pairs as DeadLetterStore::pairs_json wrote it, or UnreadableRow.
 HeaderList pairs_of(const RowReader& row, int column, const char* name) {
-  try {
-    return DeadLetterStore::pairs_from_json(row.bytes(column, name));
-  } catch (const Poco::Exception& error) {
-    throw UnreadableRow(name, "is not a JSON list of pairs: " + error.displayText());
-  }
+  auto pairs = DeadLetterStore::pairs_from_json(row.bytes(column, name));
+  if (!pairs) throw UnreadableRow(name, "is not a JSON list of pairs: " + pairs.error().text());
+  return std::move(pairs).value();
 }
 
 // Header values, the body and the error may hold any bytes (what was received).

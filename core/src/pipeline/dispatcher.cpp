@@ -110,7 +110,7 @@ std::optional<std::string> Dispatcher::missing_anchor() const {
   return std::nullopt;
 }
 
-std::string Dispatcher::blocked_reason() const {
+std::optional<std::string> Dispatcher::blocked_reason() const {
   std::lock_guard lock(mutex_);
   return blocked_;
 }
@@ -144,8 +144,8 @@ void Dispatcher::run(Worker& worker) {
     }
     {
       std::lock_guard lock(mutex_);
-      if (!blocked_.empty()) logger_.information("every anchor is back: dispatching resumes");
-      blocked_.clear();
+      if (blocked_) logger_.information("every anchor is back: dispatching resumes");
+      blocked_.reset();
     }
     bool paused = false;
     Millis next_probe = 0;

@@ -12,11 +12,11 @@
 
 namespace scanhook::core {
 
-std::string check_sha256(const std::string& text) {
+Expected<void> check_sha256(const std::string& text) {
   if (text.size() != 64)
-    return "a SHA-256 is 64 hex digits, this has " + std::to_string(text.size());
+    return failure("a SHA-256 is 64 hex digits, this has " + std::to_string(text.size()));
   if (!std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c) != 0; }))
-    return "a SHA-256 is 64 hex digits (0-9, a-f)";
+    return failure("a SHA-256 is 64 hex digits (0-9, a-f)");
   return {};
 }
 

@@ -1,7 +1,5 @@
 #include "scanhook/core/pipeline/ingest.hpp"
 
-#include "scanhook/core/pipeline/completion_flag.hpp"
-
 #include <pthread.h>
 
 #include <utility>
@@ -27,11 +25,6 @@ void Ingest::stop() {
   wake_committer_.notify_all();
   if (committer_.joinable()) committer_.join();
   if (syncer_.joinable()) syncer_.join();
-}
-
-IngestReceipt Ingest::submit(std::vector<QueuedEvent> events) {
-  return wait_for_callback<IngestReceipt>(
-      [&](Done done) { submit_async(std::move(events), std::move(done)); });
 }
 
 void Ingest::submit_async(std::vector<QueuedEvent> events, Done done,

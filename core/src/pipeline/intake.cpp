@@ -79,16 +79,13 @@ EventPlan Intake::plan(const std::string& source, const ScanEvent& event) const 
   return plan;
 }
 
-IntakeResult Intake::admit(const std::string& source, const std::vector<ScanEvent>& events) const {
+Expected<IntakeResult> Intake::admit(const std::string& source,
+                                     const std::vector<ScanEvent>& events) const {
   IntakeResult result;
   const int source_priority = source_rules(source).priority;
   for (const auto& event : events) {
     EventPlan plan = this->plan(source, event);
-    if (!plan.error.empty()) {
-      result.events.clear();
-      result.error = plan.error;
-      return result;
-    }
+    if (!plan.error.empty()) return failure(plan.error);
     QueuedEvent queued{plan.folder, event.kind, event.priority + source_priority, source, {}};
     for (const auto& target : plan.targets)
       if (target.accepted) queued.targets.push_back(target.target);

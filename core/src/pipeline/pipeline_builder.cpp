@@ -174,12 +174,11 @@ void build_delivery(Pipeline& pipeline, Metrics& metrics, std::vector<NotifierSl
     pipeline.commit_wakeup.connect([&dispatcher = *pipeline.dispatcher] { dispatcher.wake(); });
     pipeline.queue().on_remote_events([&wakeup = pipeline.commit_wakeup] { wakeup.wake(); });
   }
-  // TODO(lead): hand pipeline.clock to the sender once NotificationSender
-  // takes a TimeSource (the `errors` branch adds it).
   if (outbox)
     pipeline.sender = std::make_unique<NotificationSender>(
         *outbox, std::move(notifiers),
-        NotifySettings{dispatch.backoff, dispatch.probe_interval, dispatch.idle_interval});
+        NotifySettings{dispatch.backoff, dispatch.probe_interval, dispatch.idle_interval},
+        pipeline.clock);
 }
 
 // Webhooks through their sources into the source ingest, kept as dead

@@ -288,11 +288,11 @@ Retried Queue::retry(std::int64_t history_id, const std::string& source, Millis 
   });
 }
 
-std::string Queue::history_target(std::int64_t history_id) {
+std::optional<std::string> Queue::history_target(std::int64_t history_id) {
   return database_.read([&](SqlConnection& sql) {
     auto& query = sql.prepare("SELECT target FROM history WHERE id = ?1");
     query.bind(1, history_id);
-    const std::string target = query.step() ? query.text(0) : "";
+    const auto target = query.step() ? std::optional<std::string>(query.text(0)) : std::nullopt;
     query.reset();
     return target;
   });

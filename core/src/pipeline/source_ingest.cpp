@@ -40,11 +40,12 @@ void SourceIngest::submit(const std::string& source, const std::vector<ScanEvent
   const auto found = counters_.find(source);
   const Counters* counters = found == counters_.end() ? nullptr : &found->second;
   if (counters) counters->received->add(static_cast<double>(events.size()));
-  IntakeResult admitted = intake_.admit(source, events);
-  if (!admitted.error.empty()) {
+  auto checked = intake_.admit(source, events);
+  if (!checked) {
     if (counters) counters->rejected->add(static_cast<double>(events.size()));
-    return done({400, admitted.error, 0, 0, 0});
+    return done({400, checked.error().text(), 0, 0, 0});
   }
+  IntakeResult admitted = std::move(checked).value();
   if (counters) counters->filtered->add(static_cast<double>(admitted.filtered));
   if (auto refused = expect_files(source, events, sha256)) return done({503, *refused, 0, 0, 0});
   // Nothing vanishes: each dropped event is logged, and kept in the history.

@@ -1,11 +1,18 @@
 #include "scanhook/core/store/dead_letter_store.hpp"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
 
+#include <iterator>
 #include <sstream>
 
+#include "scanhook/core/http/json_writer.hpp"
+#include "scanhook/core/text/utf8_text.hpp"
+#include "scanhook/support/json_tree.hpp"
+
 namespace scanhook::core {
+
+using support::JsonTree;
 
 namespace {
 
@@ -14,29 +21,72 @@ bool is_credential(const std::string& name) {
          iequals(name, "X-Scanhook-Token") || iequals(name, "token");
 }
 
+constexpr const char* kBase64 = "base64";
+
+void write_bytes(JsonWriter& json, const std::string& bytes) {
+  if (is_utf8(bytes)) {
+    json.value(bytes);
+    return;
+  }
+  std::ostringstream encoded;
+  Poco::Base64Encoder encoder(encoded);
+  encoder.rdbuf()->setLineLength(0);
+  encoder << bytes;
+  encoder.close();
+  json.begin_object().member(kBase64, encoded.str()).end_object();
+}
+
+// A name or value as write_bytes wrote it (or Poco::JSON before it: a string).
+Expected<std::string> read_bytes(const JsonTree& tree, std::uint32_t node) {
+  if (tree.type(node) == JsonTree::Type::string) return std::string(tree.value(node));
+  const auto encoded =
+      tree.type(node) == JsonTree::Type::object ? tree.member(node, kBase64) : JsonTree::kNone;
+  if (encoded == JsonTree::kNone || tree.type(encoded) != JsonTree::Type::string)
+    return failure("a name or value is neither a string nor {\"base64\": ...}");
+  std::istringstream in{std::string(tree.value(encoded))};
+  Poco::Base64Decoder decoder(in);
+  try {
+    return std::string(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return failure("\"base64\" holds a character outside base64");
+  }
+}
+
 }  // namespace
 
 std::string DeadLetterStore::pairs_json(const HeaderList& pairs) {
-  Poco::JSON::Array array;
+  JsonWriter json;
+  json.begin_array();
   for (const auto& [name, value] : pairs) {
     if (is_credential(name)) continue;
-    Poco::JSON::Array pair;
-    pair.add(name);
-    pair.add(value);
-    array.add(pair);
+    json.begin_array();
+    write_bytes(json, name);
+    write_bytes(json, value);
+    json.end_array();
   }
-  std::ostringstream out;
-  array.stringify(out);
-  return out.str();
+  json.end_array();
+  return json.text();
 }
 
-HeaderList DeadLetterStore::pairs_from_json(const std::string& text) {
+Expected<HeaderList> DeadLetterStore::pairs_from_json(const std::string& text) {
+  std::string error;
+  const auto tree = JsonTree::parse(text, error);
+  if (!tree) return failure("not JSON: " + error);
+  if (tree->type(0) != JsonTree::Type::array) return failure("not a JSON array");
   HeaderList pairs;
-  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const auto pair = array->getArray(static_cast<unsigned>(i));
-    if (!pair) throw Poco::DataFormatException("item " + std::to_string(i) + " is not a pair");
-    pairs.emplace_back(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
+  for (auto pair = tree->first_child(0); pair < tree->end(0); pair = tree->end(pair)) {
+    const auto not_pair =
+        failure("item " + std::to_string(pairs.size()) + " is not a [name, value] pair");
+    if (tree->type(pair) != JsonTree::Type::array) return not_pair;
+    const auto name = tree->first_child(pair);
+    if (name >= tree->end(pair)) return not_pair;
+    const auto value = tree->end(name);
+    if (value >= tree->end(pair) || tree->end(value) != tree->end(pair)) return not_pair;
+    auto name_bytes = read_bytes(*tree, name);
+    if (!name_bytes) return name_bytes.error();
+    auto value_bytes = read_bytes(*tree, value);
+    if (!value_bytes) return value_bytes.error();
+    pairs.emplace_back(std::move(name_bytes).value(), std::move(value_bytes).value());
   }
   return pairs;
 }

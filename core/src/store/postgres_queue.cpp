@@ -264,11 +264,12 @@ Retried PostgresQueue::retry(std::int64_t history_id, const std::string& source,
   });
 }
 
-std::string PostgresQueue::history_target(std::int64_t history_id) {
+std::optional<std::string> PostgresQueue::history_target(std::int64_t history_id) {
   const auto row = pool_.with([&](PostgresConnection& sql) {
     return sql.run("SELECT target FROM history WHERE id = $1", {history_id});
   });
-  return row.size() ? row.text(0, 0) : "";
+  if (!row.size()) return std::nullopt;
+  return row.text(0, 0);
 }
 
 std::size_t PostgresQueue::drop_targets_except(const std::set<std::string>& configured,

@@ -14,13 +14,24 @@ PostgresPool& migrated(PostgresPool& pool) {
 constexpr const char* kLetterColumns =
     "SELECT id, source, received_at, headers, query, body, error, attempts FROM dead_letters ";
 
-std::vector<DeadLetter> letters_of(const PostgresRows& rows) {
+// The letters of `rows`; one whose pairs are not as pairs_json wrote them
+// is left out and counted in `unreadable`.
+std::vector<DeadLetter> letters_of(const PostgresRows& rows, UnreadableRows& unreadable) {
   std::vector<DeadLetter> letters;
-  for (std::size_t r = 0; r < rows.size(); ++r)
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    auto headers = DeadLetterStore::pairs_from_json(rows.text(r, 3));
+    auto query = DeadLetterStore::pairs_from_json(rows.text(r, 4));
+    if (!headers || !query) {
+      unreadable.skipped(
+          "dead_letters", rows.integer(r, 0),
+          std::string(headers ? "query" : "headers") +
+              " is not a JSON list of pairs: " + (headers ? query : headers).error().text());
+      continue;
+    }
     letters.push_back({rows.integer(r, 0), rows.text(r, 1), rows.integer(r, 2),
-                       DeadLetterStore::pairs_from_json(rows.text(r, 3)),
-                       DeadLetterStore::pairs_from_json(rows.text(r, 4)), rows.bytes(r, 5),
+                       std::move(headers).value(), std::move(query).value(), rows.bytes(r, 5),
                        rows.text(r, 6), static_cast<int>(rows.integer(r, 7))});
+  }
   return letters;
 }
 
@@ -79,13 +90,15 @@ std::vector<DeadLetter> PostgresDeadLetters::list(std::size_t limit, std::size_t
   return letters_of(pool_.with([&](PostgresConnection& sql) {
     return sql.run(std::string(kLetterColumns) + "ORDER BY id DESC LIMIT $1 OFFSET $2",
                    {limit, offset});
-  }));
+  }),
+                    unreadable_);
 }
 
 std::optional<DeadLetter> PostgresDeadLetters::find(std::int64_t id) {
   auto found = letters_of(pool_.with([&](PostgresConnection& sql) {
     return sql.run(std::string(kLetterColumns) + "WHERE id = $1", {id});
-  }));
+  }),
+                          unreadable_);
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
 }

@@ -43,11 +43,11 @@ void write_headers(JsonWriter& json, const HeaderList& headers) {
 }
 
 HttpReply list(DeadLetterStore& letters, const HttpRequest& request) {
-  const Page page = page_of(request);
-  if (!page.error.empty()) return json_error(400, page.error);
+  const auto page = page_of(request);
+  if (!page) return json_error(400, page.error().text());
   JsonWriter json;
   json.begin_object().key("dead_letters").begin_array();
-  for (const auto& letter : letters.list(page.limit, page.offset)) {
+  for (const auto& letter : letters.list(page->limit, page->offset)) {
     json.begin_object()
         .member("id", letter.id)
         .member("source", letter.source)

@@ -47,64 +47,54 @@ std::optional<Millis> parse_time(const std::string& text) {
 }
 
 // A text parameter's value, checked for UTF-8 and length.
-bool text_value(const std::string& name, const std::string& value, std::size_t max_bytes,
-                std::string& out, std::string& error) {
-  if (!is_utf8(value)) {
-    error = name + " must be UTF-8 text";
-    return false;
-  }
-  if (value.size() > max_bytes) {
-    error = name + " is " + std::to_string(value.size()) + " bytes, over the limit of " +
-            std::to_string(max_bytes);
-    return false;
-  }
-  out = value;
-  return true;
+Expected<std::string> text_value(const std::string& name, const std::string& value,
+                                 std::size_t max_bytes) {
+  if (!is_utf8(value)) return failure(name + " must be UTF-8 text");
+  if (value.size() > max_bytes)
+    return failure(name + " is " + std::to_string(value.size()) + " bytes, over the limit of " +
+                   std::to_string(max_bytes));
+  return value;
 }
 
 }  // namespace
 
-HistoryFilter history_filter_of(const HttpRequest& request, std::string& error) {
+Expected<HistoryFilter> history_filter_of(const HttpRequest& request) {
+  if (auto known = known_parameters(
+          request, kParameters,
+          "the history takes limit, offset, path, source, target, outcome, since and until");
+      !known)
+    return known.error();
   HistoryFilter filter;
   std::vector<std::string> seen;
-  error = unknown_parameter(
-      request, kParameters,
-      "the history takes limit, offset, path, source, target, outcome, since and until");
-  if (!error.empty()) return filter;
   for (const auto& [name, value] : request.query) {
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      error = name + " is given twice";
-      return filter;
-    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end())
+      return failure(name + " is given twice");
     seen.push_back(name);
-    if (name == "path" && !text_value(name, value, kMaxPathBytes, filter.path, error))
-      return filter;
-    if (name == "source" && !text_value(name, value, kMaxNameBytes, filter.source, error))
-      return filter;
-    if (name == "target" && !text_value(name, value, kMaxNameBytes, filter.target, error))
-      return filter;
+    if (name == "path" || name == "source" || name == "target") {
+      auto text = text_value(name, value, name == "path" ? kMaxPathBytes : kMaxNameBytes);
+      if (!text) return text.error();
+      (name == "path"     ? filter.path
+       : name == "source" ? filter.source
+                          : filter.target) = std::move(text).value();
+    }
     if (name == "outcome") {
       if (std::find(std::begin(kHistoryOutcomes), std::end(kHistoryOutcomes), value) ==
-          std::end(kHistoryOutcomes)) {
-        error = "outcome must be one of ok, rejected, dropped, filtered, ignored; not \"" +
-                utf8_text(value).substr(0, 100) + "\"";
-        return filter;
-      }
+          std::end(kHistoryOutcomes))
+        return failure("outcome must be one of ok, rejected, dropped, filtered, ignored; not \"" +
+                       utf8_text(value).substr(0, 100) + "\"");
       filter.outcome = value;
     }
     if (name == "since" || name == "until") {
       const auto time = parse_time(value);
-      if (!time) {
-        error = name +
-                " must be an ISO 8601 time (2026-11-30T08:00:00Z) or milliseconds since the "
-                "epoch, not \"" +
-                utf8_text(value).substr(0, 100) + "\"";
-        return filter;
-      }
+      if (!time)
+        return failure(name +
+                       " must be an ISO 8601 time (2026-11-30T08:00:00Z) or milliseconds since "
+                       "the epoch, not \"" +
+                       utf8_text(value).substr(0, 100) + "\"");
       (name == "since" ? filter.finished_from : filter.finished_before) = *time;
     }
   }
-  if (filter.finished_from >= filter.finished_before) error = "since must be before until";
+  if (filter.finished_from >= filter.finished_before) return failure("since must be before until");
   return filter;
 }
 
@@ -113,19 +103,18 @@ void add_history_routes(Router& router, QueueStore& queue,
                         std::function<void()> requeued) {
   router.add("GET", "/api/history", Access::user,
              [&queue, configs = target_configs](const HttpRequest& request, const RouteParams&) {
-               const Page page = page_of(request);
-               if (!page.error.empty()) return json_error(400, page.error);
-               std::string error;
-               const HistoryFilter filter = history_filter_of(request, error);
-               if (!error.empty()) return json_error(400, error);
+               const auto page = page_of(request);
+               if (!page) return json_error(400, page.error().text());
+               const auto filter = history_filter_of(request);
+               if (!filter) return json_error(400, filter.error().text());
                JsonWriter json;
                json.begin_object()
-                   .member("total", queue.history_count(filter))
-                   .member("limit", page.limit)
-                   .member("offset", page.offset)
+                   .member("total", queue.history_count(*filter))
+                   .member("limit", page->limit)
+                   .member("offset", page->offset)
                    .key("history")
                    .begin_array();
-               for (const auto& entry : queue.history(page.limit, page.offset, filter)) {
+               for (const auto& entry : queue.history(page->limit, page->offset, *filter)) {
                  // A rejection can be retried while its target is configured; one made
                  // under other settings of that target may fare otherwise now.
                  const auto config = configs.find(entry.target);
@@ -163,10 +152,11 @@ void add_history_routes(Router& router, QueueStore& queue,
         const auto id = parse_integer(text);
         if (!id || *id <= 0)
           return json_error(400, "a history id is a positive whole number, not \"" + text + "\"");
-        const std::string target = queue.history_target(*id);
-        if (target.empty()) return json_error(404, "no history entry " + text);
-        if (!configs.count(target))
-          return json_error(409, "the target " + target +
+        const auto target = queue.history_target(*id);
+        if (!target) return json_error(404, "no history entry " + text);
+        // A row no target took ("") is not a rejection: retry() says so.
+        if (!target->empty() && !configs.count(*target))
+          return json_error(409, "the target " + *target +
                                      " is no longer configured: nothing to retry the folder with");
         switch (queue.retry(*id, kApiSource, now_millis())) {
           case Retried::not_found: return json_error(404, "no history entry " + text);
@@ -179,7 +169,7 @@ void add_history_routes(Router& router, QueueStore& queue,
         JsonWriter json;
         return json.begin_object()
             .member("id", *id)
-            .member("target", target)
+            .member("target", *target)
             .member("queued", true)
             .end_object()
             .reply(200);

@@ -74,8 +74,8 @@ class IngestRoutes {
                                 "hash= is the sha256 of the one file= of the request: give "
                                 "exactly one file with it"));
     if (!hashes.empty())
-      if (const std::string problem = check_sha256(hashes[0]); !problem.empty())
-        return respond(json_error(400, "hash: " + problem));
+      if (const auto checked = check_sha256(hashes[0]); !checked)
+        return respond(json_error(400, "hash: " + checked.error().text()));
     ScanRequest scan;
     for (const auto& dir : dirs) scan.events.push_back({dir, false, EventKind::modified, 0});
     for (const auto& file : files) scan.events.push_back({file, true, EventKind::modified, 0});
@@ -131,8 +131,8 @@ class IngestRoutes {
       std::string hash;
       if (tree.member(i, "hash") != JsonTree::kNone) {
         hash = json_string(tree, i, "hash").value_or("?");
-        if (const std::string problem = check_sha256(hash); !problem.empty())
-          return failure(where + ".hash: " + problem);
+        if (const auto checked = check_sha256(hash); !checked)
+          return failure(where + ".hash: " + checked.error().text());
       }
       scan.events.push_back({*path, true, EventKind::modified, 0});
       scan.sha256.push_back(hash);

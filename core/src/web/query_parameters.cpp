@@ -7,12 +7,12 @@
 
 namespace scanhook::core {
 
-std::string unknown_parameter(const HttpRequest& request, const std::vector<std::string>& known,
-                              const std::string& route_takes) {
+Expected<void> known_parameters(const HttpRequest& request, const std::vector<std::string>& known,
+                                const std::string& route_takes) {
   for (const auto& [name, value] : request.query)
     if (std::find(known.begin(), known.end(), name) == known.end())
-      return "unknown parameter \"" + utf8_text(name).substr(0, 100) + "\"" +
-             did_you_mean(name, known) + "; " + route_takes;
+      return failure("unknown parameter \"" + utf8_text(name).substr(0, 100) + "\"" +
+                     did_you_mean(name, known) + "; " + route_takes);
   return {};
 }
 

@@ -14,20 +14,21 @@ const char* stage_name(Stage stage) {
 namespace {
 
 HttpReply queue_reply(QueueStore& queue, DeliveryStatus& status, const HttpRequest& request) {
-  const std::string unknown =
-      unknown_parameter(request, {"limit", "offset"}, "the queue takes limit and offset");
-  if (!unknown.empty()) return json_error(400, unknown);
-  const Page page = page_of(request);
-  if (!page.error.empty()) return json_error(400, page.error);
+  if (const auto known =
+          known_parameters(request, {"limit", "offset"}, "the queue takes limit and offset");
+      !known)
+    return json_error(400, known.error().text());
+  const auto page = page_of(request);
+  if (!page) return json_error(400, page.error().text());
   JsonWriter json;
   json.begin_object()
       .member("total", queue.folder_count())
-      .member("limit", page.limit)
-      .member("offset", page.offset)
-      .member("blocked", status.blocked_reason())
+      .member("limit", page->limit)
+      .member("offset", page->offset)
+      .member("blocked", status.blocked_reason().value_or(""))
       .key("folders")
       .begin_array();
-  for (const auto& folder : queue.list(page.limit, page.offset)) {
+  for (const auto& folder : queue.list(page->limit, page->offset)) {
     json.begin_object()
         .member("path", folder.path)
         .member("kind", event_kind_name(folder.kind))
@@ -56,7 +57,7 @@ HttpReply queue_reply(QueueStore& queue, DeliveryStatus& status, const HttpReque
 }
 
 HttpReply targets_reply(DeliveryStatus& status) {
-  const std::string blocked = status.blocked_reason();
+  const std::optional<std::string> blocked = status.blocked_reason();
   const Millis now = now_millis();
   JsonWriter json;
   json.begin_object().key("targets").begin_array();
@@ -64,11 +65,11 @@ HttpReply targets_reply(DeliveryStatus& status) {
     json.begin_object()
         .member("name", state.name)
         .member("stage", stage_name(state.stage))
-        .member("state", !blocked.empty() ? "blocked"
-                         : state.paused   ? "paused"
-                                          : "running")
+        .member("state", blocked        ? "blocked"
+                         : state.paused ? "paused"
+                                        : "running")
         .member("paused", state.paused)
-        .member("blocked", blocked)
+        .member("blocked", blocked.value_or(""))
         .member("last_error", state.last_error)
         .member("last_error_at", state.last_error_at)
         .member("last_error_past", state.last_error_past)

@@ -5,18 +5,19 @@
 #include <cstddef>
 #include <string>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
 
-// ?limit= (1 to 1000, default 100) and ?offset= (from 0); `error` says what
-// was wrong with either, for a 400.
+// ?limit= (1 to 1000, default 100) and ?offset= (from 0).
 struct Page {
   std::size_t limit = 100;
   std::size_t offset = 0;
-  std::string error;
 };
 
-Page page_of(const HttpRequest& request);
+// The page a request asks for, or an Error saying what is wrong with either
+// parameter (the text of a 400).
+Expected<Page> page_of(const HttpRequest& request);
 
 }  // namespace scanhook::core

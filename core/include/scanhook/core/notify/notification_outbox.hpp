@@ -13,16 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/core/store/queue_types.hpp"
 #include "scanhook/notifier.hpp"
 
 namespace scanhook::core {
 
 // The events of a notify section's `events` key: comma-separated names
-// (notification_event_name), spaces ignored. nullopt with `error` saying
+// (notification_event_name), spaces ignored, repeats kept once. An Error says
 // which word is unknown, or that the list is empty.
-std::optional<std::vector<NotificationEvent>> parse_notification_events(const std::string& text,
-                                                                        std::string& error);
+Expected<std::vector<NotificationEvent>> parse_notification_events(const std::string& text);
 
 // One notifier and what it wants to hear.
 struct NotifierSubscription {

@@ -4,7 +4,8 @@
 // backs off (honouring the receiver's retry-after), `unavailable` waits the
 // probe interval; only ok and rejected remove it. With several instances on
 // one database, a notifier's thread sends only while its instance holds the
-// notifier (NotificationOutbox::sends).
+// notifier (NotificationOutbox::sends). Every wait and every time stamp is
+// on the TimeSource it is given, so tests advance a clock instead of sleeping.
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,7 @@
 
 #include "scanhook/core/notify/notification_outbox.hpp"
 #include "scanhook/core/pipeline/backoff.hpp"
+#include "scanhook/core/time_source.hpp"
 #include "scanhook/notifier.hpp"
 
 namespace Poco {
@@ -42,7 +44,7 @@ struct NotifySettings {
 class NotificationSender {
  public:
   NotificationSender(NotificationOutbox& outbox, std::vector<NotifierSlot> notifiers,
-                     NotifySettings settings);
+                     NotifySettings settings, TimeSource& clock = real_time());
   ~NotificationSender();
   NotificationSender(const NotificationSender&) = delete;
   NotificationSender& operator=(const NotificationSender&) = delete;
@@ -72,8 +74,9 @@ class NotificationSender {
   std::vector<std::unique_ptr<Worker>> workers_;
   Poco::Logger& logger_;
 
+  TimeSource& clock_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable_any changed_;
   bool stopping_ = false;
   std::mt19937_64 random_;
 };

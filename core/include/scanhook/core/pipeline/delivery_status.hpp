@@ -2,6 +2,7 @@
 // (Dispatcher implements it; route tests fake it).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,9 @@ class DeliveryStatus {
   virtual ~DeliveryStatus() = default;
   // Each configured target, in configuration order.
   virtual std::vector<TargetState> states() = 0;
-  // Why nothing is dispatched (a missing anchor), or "".
-  virtual std::string blocked_reason() const = 0;
+  // Why nothing is dispatched (a missing anchor), or nullopt while
+  // dispatching goes on.
+  virtual std::optional<std::string> blocked_reason() const = 0;
 };
 
 }  // namespace scanhook::core

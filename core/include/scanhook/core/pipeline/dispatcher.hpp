@@ -94,8 +94,8 @@ class Dispatcher : public DeliveryStatus {
   std::vector<TargetState> states() override;
   // TargetState::failing_since of one target (0 also for an unknown name), without the queue.
   Millis failing_since(const std::string& target) const;
-  // Why nothing is dispatched (a missing anchor), or "".
-  std::string blocked_reason() const override;
+  // Why nothing is dispatched (a missing anchor), or nullopt.
+  std::optional<std::string> blocked_reason() const override;
 
  private:
   struct Worker {
@@ -164,7 +164,7 @@ class Dispatcher : public DeliveryStatus {
   std::condition_variable_any changed_;
   std::uint64_t wakes_ = 0;
   bool stopping_ = false;
-  std::string blocked_;
+  std::optional<std::string> blocked_;  // the missing anchor's message
   std::mt19937_64 random_;
 };
 

@@ -13,13 +13,15 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/core/store/expected_file_store.hpp"
 
 namespace scanhook::core {
 
-// "" when `text` is a SHA-256 in hex (either case), else what is wrong.
-std::string check_sha256(const std::string& text);
+// Ok when `text` is a SHA-256 in hex (either case), else an Error saying
+// what is wrong with it.
+Expected<void> check_sha256(const std::string& text);
 
 class ExpectedFiles {
  public:

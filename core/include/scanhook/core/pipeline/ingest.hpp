@@ -6,9 +6,10 @@
 // requests arriving meanwhile share the commit after that: the committer
 // stays at most one batch ahead of the syncer, as each commit rewrites the
 // last pages of the queue's tables, and fewer, larger commits write fewer
-// WAL pages per request. A request either waits (submit) or leaves a callback
-// (submit_async: the HTTP routes, which then answer from the syncer, so that
-// no thread sleeps per request waiting for the commit).
+// WAL pages per request. A request leaves a callback (submit_async), called
+// from the syncer, so that no thread sleeps per request waiting for the
+// commit; a caller that must wait does so on that callback
+// (wait_for_callback, completion_flag.hpp).
 #pragma once
 
 #include <atomic>
@@ -48,8 +49,6 @@ class Ingest {
 
   using Done = std::function<void(IngestReceipt)>;
 
-  // Blocks until the events are committed and durable (or could not be).
-  IngestReceipt submit(std::vector<QueuedEvent> events);
   // Calls `done` once the events are durable (or could not be), on the
   // syncer's thread, or at once on this one when there is nothing to commit or
   // the ingest is stopping. `done` must be quick and must not throw: the syncer answers every

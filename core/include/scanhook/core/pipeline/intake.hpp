@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/core/pipeline/path_rules.hpp"
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/scan_event.hpp"
@@ -53,7 +54,6 @@ struct IntakeResult {
   std::vector<QueuedEvent> events;
   std::size_t filtered = 0;           // events no target takes
   std::vector<DroppedEvent> dropped;  // why, for the history: one or more rows per filtered event
-  std::string error;                  // set when some event failed the door: nothing is queued then
 };
 
 class Intake {
@@ -61,7 +61,10 @@ class Intake {
   Intake(std::vector<SourceRules> sources, std::vector<TargetRules> targets);
 
   EventPlan plan(const std::string& source, const ScanEvent& event) const;
-  IntakeResult admit(const std::string& source, const std::vector<ScanEvent>& events) const;
+  // What to queue and what no target takes; or, when some event fails the
+  // door, an Error with its refusal (the request's 400): nothing is queued then.
+  Expected<IntakeResult> admit(const std::string& source,
+                               const std::vector<ScanEvent>& events) const;
   // The folder as `target`'s rewrite makes it, not yet checked (check_target_path).
   std::string target_rewrite(const std::string& target, const std::string& folder) const;
 

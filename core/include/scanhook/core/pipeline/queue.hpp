@@ -77,8 +77,9 @@ class Queue final : public QueueStore {
   // row's target (due after minimum_age, like a new event; `source` names who
   // asked) and marks the row retried.
   Retried retry(std::int64_t history_id, const std::string& source, Millis now) override;
-  // The history row's target, or "" when there is no such row.
-  std::string history_target(std::int64_t history_id) override;
+  // The history row's target ("" for a row no target took), or nullopt when
+  // there is no such row.
+  std::optional<std::string> history_target(std::int64_t history_id) override;
 
   std::size_t prune_history(Millis before) override;
 

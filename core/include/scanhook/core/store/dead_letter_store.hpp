@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/core/store/queue_types.hpp"
 #include "scanhook/core/store/unreadable_rows.hpp"
 #include "scanhook/http.hpp"
@@ -46,10 +47,16 @@ class DeadLetterStore {
   // The request as its source saw it (for a replay).
   static HttpRequest request_of(const DeadLetter& letter);
 
-  // Header or query pairs as the stores keep them: a JSON array of [name, value], credentials left
-  // out.
+  // Header or query pairs as the stores keep them (credentials left out): a
+  // JSON array of [name, value]. A name or value that is UTF-8 is a JSON
+  // string; one that is not is {"base64": "<its bytes in RFC 4648 base64>"},
+  // since what was received may hold any bytes (a header value's obs-text,
+  // RFC 9110 5.5; a query's %FF) and a replay must send exactly those. Rows
+  // written before (by Poco::JSON: strings only, the bytes as they came) read
+  // the same when they are UTF-8; ones that are not never could be read.
   static std::string pairs_json(const HeaderList& pairs);
-  static HeaderList pairs_from_json(const std::string& text);
+  // The pairs of such a text, or an Error saying what is wrong with it.
+  static Expected<HeaderList> pairs_from_json(const std::string& text);
 };
 
 }  // namespace scanhook::core

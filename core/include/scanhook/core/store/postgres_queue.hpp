@@ -52,7 +52,7 @@ class PostgresQueue final : public QueueStore {
   void notify_into(const PostgresNotificationOutbox* outbox) { outbox_ = outbox; }
   std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now) override;
   Retried retry(std::int64_t history_id, const std::string& source, Millis now) override;
-  std::string history_target(std::int64_t history_id) override;
+  std::optional<std::string> history_target(std::int64_t history_id) override;
   std::size_t prune_history(Millis before) override;
   std::int64_t folder_count() override;
   std::int64_t delivery_count(const std::string& target) override;

@@ -17,7 +17,7 @@ class PostgresDeadLetters final : public DeadLetterStore {
                                    const std::string& error, Millis now) override;
   std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) override;
   std::optional<DeadLetter> find(std::int64_t id) override;
-  // Always empty: PostgreSQL's typed columns hold no value a reader cannot take.
+  // Letters whose headers or query are not pairs as pairs_json writes them.
   const UnreadableRows& unreadable() const override { return unreadable_; }
   bool remove(std::int64_t id) override;
   void failed_again(std::int64_t id, const std::string& error) override;

@@ -65,8 +65,9 @@ class QueueStore {
   // Puts the folder of a `rejected` history row back in the queue for that
   // row's target and marks the row retried.
   virtual Retried retry(std::int64_t history_id, const std::string& source, Millis now) = 0;
-  // The history row's target, or "" when there is no such row.
-  virtual std::string history_target(std::int64_t history_id) = 0;
+  // The history row's target ("" for a row no target took), or nullopt when
+  // there is no such row.
+  virtual std::optional<std::string> history_target(std::int64_t history_id) = 0;
   virtual std::size_t prune_history(Millis before) = 0;
 
   virtual std::int64_t folder_count() = 0;

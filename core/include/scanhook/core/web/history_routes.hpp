@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/core/http/router.hpp"
 #include "scanhook/core/store/queue_store.hpp"
 
@@ -20,8 +21,9 @@ inline constexpr const char* kHistoryOutcomes[] = {"ok", "rejected", "dropped", 
 
 // A HistoryFilter from the query (?path=, ?source=, ?target=, ?outcome=,
 // ?since=, ?until=; times as ISO 8601 or milliseconds since the epoch), or
-// the message of a 400 in `error`. Unknown parameters are refused too.
-HistoryFilter history_filter_of(const HttpRequest& request, std::string& error);
+// an Error whose message is the text of a 400. Unknown parameters are
+// refused too.
+Expected<HistoryFilter> history_filter_of(const HttpRequest& request);
 
 // `target_configs`: each configured target's verdict_fingerprint (a row of
 // another target cannot be retried; one written under another fingerprint

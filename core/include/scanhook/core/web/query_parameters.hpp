@@ -6,15 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/core/expected.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::core {
 
-// "" when every query parameter of `request` is one of `known`; else the
-// error for the first other one: `unknown parameter "limt" (did you mean
+// Ok when every query parameter of `request` is one of `known`; else an
+// Error for the first other one: `unknown parameter "limt" (did you mean
 // 'limit'?); the queue takes limit and offset`, `route_takes` being the
 // text after "; ".
-std::string unknown_parameter(const HttpRequest& request, const std::vector<std::string>& known,
-                              const std::string& route_takes);
+Expected<void> known_parameters(const HttpRequest& request, const std::vector<std::string>& known,
+                                const std::string& route_takes);
 
 }  // namespace scanhook::core
