@@ -85,6 +85,18 @@ const std::vector<BadConfig>& corpus() {
        "7: [target.cmd] timeout: must be at least 1s"},
       {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\nmax_batch = 0\n",
        "7: [target.cmd] max_batch: must be from 1 to 1000"},
+      // Its program, looked up as a run would (a new-user trial found these passing).
+      {kHead + "[target.cmd]\nplugin = command\ncommand = /nonexistent/prog --all\n",
+       "6: [target.cmd] command: cannot run /nonexistent/prog: /nonexistent/prog: No such file or "
+       "directory"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = {dir}/ca.pem\n",
+       "6: [target.cmd] command: cannot run {dir}/ca.pem: {dir}/ca.pem is not executable by this "
+       "user"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = {dir}/link\n",
+       "6: [target.cmd] command: cannot run {dir}/link: {dir}/link is a folder, not a program"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = scanhook-no-such-program\n",
+       "6: [target.cmd] command: cannot run scanhook-no-such-program: no program "
+       "scanhook-no-such-program in PATH ("},
       // The forward target.
       {kHead + "[target.fwd]\nplugin = forward\nurl = http://127.0.0.1:3030\nreceiver = plex\n",
        "7: [target.fwd] receiver: must be scanhook or autoscan, not \"plex\""},
