@@ -193,6 +193,16 @@ const std::vector<BadConfig>& corpus() {
       // The database's place: start-up cannot create it (73, EX_CANTCREAT).
       {"[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/a_file/scanhook.db\n[target.log]\n",
        "3: [server] database: cannot create the folder", 73},
+      // Found by a new-user trial: each passed the check and failed at start.
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/dangling/scanhook.db\n[target.log]\n",
+       "3: [server] database: cannot create the folder {dir}/dangling for the database: "
+       "{dir}/dangling is a symbolic link to {dir}/nowhere, which does not exist",
+       74},
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/a_file\n[target.log]\n",
+       "3: [server] database: {dir}/a_file is not an SQLite database (it does not start as one)",
+       65},
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = /dev/null\n[target.log]\n",
+       "3: [server] database: /dev/null is not a regular file", 74},
   };
   return configs;
 }
@@ -214,6 +224,7 @@ TEST_CASE(
     dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
     dir.write("a_file", "not a folder\n");
     std::filesystem::create_directory_symlink(dir.path(), dir.path() / "link");
+    std::filesystem::create_directory_symlink(dir.path() / "nowhere", dir.path() / "dangling");
     const auto ini = dir.write("scanhook.ini", with_dir(bad.ini, dir.path().string()));
     INFO(bad.ini);
 
