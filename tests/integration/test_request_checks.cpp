@@ -474,3 +474,56 @@ TEST_CASE(
   CHECK(replayed.status == 200);
   CHECK(running.queued() == 1);
 }
+
+TEST_CASE(
+    "refusals say what was wrong: a header over the reader's limits, a multipart body without "
+    "its boundary",
+    "[request_checks]") {
+  RunningDaemon running(
+      kServer + "[source.plex]\nurl = http://127.0.0.1:1\nserver_token = t\n[target.log]\n");
+  const unsigned short port = running.daemon.port();
+  const std::string head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  // Poco's own text was "Field value too long/no CRLF found", naming no header and no limit.
+  std::string reply =
+      raw_exchange("127.0.0.1", port, head + "X-Long: " + std::string(9000, 'a') + "\r\n\r\n");
+  CHECK(status_of(reply) == 431);
+  CHECK_THAT(reply, Contains("the value of the header X-Long is 9000 bytes, over the limit of "
+                             "8191 bytes for one header"));
+  reply = raw_exchange("127.0.0.1", port, head + std::string(300, 'N') + ": 1\r\n\r\n");
+  CHECK(status_of(reply) == 431);
+  CHECK_THAT(reply, Contains("a header name (\\\"" + std::string(64, 'N') +
+                             "...\\\") is longer than 255 bytes"));
+  std::string many = head;
+  for (int i = 0; i < 101; ++i) many += "X-" + std::to_string(i) + ": 1\r\n";
+  reply = raw_exchange("127.0.0.1", port, many + "\r\n");
+  CHECK(status_of(reply) == 431);
+  CHECK_THAT(reply, Contains("more than 100 header lines"));
+  CHECK(running.send("GET", "/health", {{"X-Fits", std::string(8000, 'a')}}).status == 200);
+
+  // Plex posts multipart/form-data; a form without its boundary says so.
+  auto response = running.send("POST", "/triggers/plex", {}, "payload={}", "multipart/form-data");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Contains("a multipart/form-data Content-Type must name its boundary "
+                                     "(multipart/form-data; boundary=...), and this one names "
+                                     "none"));
+  response = running.send("POST", "/triggers/plex", {}, "payload={}",
+                          "multipart/form-data; boundary=abc123");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body,
+             Contains("the boundary its Content-Type names (--abc123) is nowhere in the body"));
+}
+
+TEST_CASE("an unknown source is a 404 whatever the method; a known one's wrong method a 405",
+          "[request_checks]") {
+  RunningDaemon running(kServer + "[source.sonarr]\n[target.log]\n");
+  for (const char* method : {"GET", "DELETE", "POST", "PUT"}) {
+    INFO(method);
+    const auto response = running.send(method, "/triggers/nosuch");
+    CHECK(response.status == 404);
+  }
+  CHECK_THAT(running.send("POST", "/triggers/sonar").body, Contains("did you mean 'sonarr'"));
+  const auto known = running.send("GET", "/triggers/sonarr");
+  CHECK(known.status == 405);
+  CHECK(known.header("Allow") == std::optional<std::string>("POST, PUT"));
+  CHECK(running.send("GET", "/triggers/manual").status == 200);  // the manual form
+}

@@ -141,7 +141,12 @@ RouteLookup Router::find(const std::string& method, const std::string& path) con
     const bool matched = match(route, segments, params, holds_secret);
     if (holds_secret) lookup.redacted_path = route.pattern + (matched ? "" : "/...");
     if (!matched) continue;
-    if (route.method == method || (method == "HEAD" && route.method == "GET")) {
+    const bool method_matches =
+        route.method == method || (method == "HEAD" && route.method == "GET");
+    // A webhook route whose parameters name nothing (an unknown source) is no
+    // path here: another method gets the 404 its own method gets, not a 405.
+    if (!method_matches && route.credential && !route.credential(params)) continue;
+    if (method_matches) {
       lookup.route = &route;
       lookup.params = std::move(params);
       return lookup;

@@ -40,7 +40,8 @@ struct WebhookCredential {
 };
 // A webhook route's credential for its parameters; nullopt when the route
 // names nothing that takes credentials (an unknown source: its handler
-// answers 404, as the server would for an unknown path).
+// answers 404, as the server would for an unknown path, and find() counts
+// the path as unknown for other methods too).
 using CredentialOf = std::function<std::optional<WebhookCredential>(const RouteParams&)>;
 // Keeps a request that showed its route's right credential but was refused
 // all the same (its caller is rate-limited for wrong ones), once its body is
