@@ -309,3 +309,22 @@ TEST_CASE(
   DaemonProcess daemon(dir.path(), ini);
   CHECK(daemon.wait_until_listening());
 }
+
+TEST_CASE("a duration without a unit is read as seconds, and check-config says so",
+          "[check-config]") {
+  TempDir dir;
+  const auto checked_with = [&](const std::string& minimum_age) {
+    const auto ini = dir.write(
+        "bare.ini", with_dir(kHead + "[queue]\nminimum_age = " + minimum_age + "\n[target.log]\n",
+                             dir.path().string()));
+    const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
+    CHECK(checked.exit_code == 0);
+    CHECK_THAT(checked.output, Contains("configuration OK"));
+    return checked.output;
+  };
+  CHECK_THAT(checked_with("30"),
+             Contains("bare.ini:5: [queue] minimum_age: 30 has no unit: read as 30 seconds (write "
+                      "30s to say so, or 250ms, 10m, 1h)"));
+  CHECK_THAT(checked_with("0"), !Contains("minimum_age"));  // 0 is 0 in any unit
+  CHECK_THAT(checked_with("30s"), !Contains("minimum_age"));
+}
