@@ -513,7 +513,7 @@ TEST_CASE(
              Contains("the boundary its Content-Type names (--abc123) is nowhere in the body"));
 }
 
-TEST_CASE("an unknown source is a 404 whatever the method; a known one's wrong method a 405",
+TEST_CASE("an unknown source is a 404 whatever the method, a known one's wrong method a 405",
           "[request_checks]") {
   RunningDaemon running(kServer + "[source.sonarr]\n[target.log]\n");
   for (const char* method : {"GET", "DELETE", "POST", "PUT"}) {
