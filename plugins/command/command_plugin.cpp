@@ -5,9 +5,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "command_line.hpp"
 #include "command_target.hpp"
+#include "program_run.hpp"
 #include "scanhook/scanhook.hpp"
 
 namespace {
@@ -43,11 +45,15 @@ std::optional<scanhook::command::FolderPassing> folder_passing(const std::string
 // What the ranges cannot say; nothing is run.
 void check(const scanhook::CheckArgs& args) {
   const auto& config = *args.config;
+  std::vector<std::string> argv;
   try {
-    scanhook::command::split_command(config.string("command"));
+    argv = scanhook::command::split_command(config.string("command"));
   } catch (const std::invalid_argument& error) {
     throw scanhook::ConfigRefusal("command", error.what());
   }
+  // Looked up as a run would, so a missing program fails the check, not the first delivery.
+  if (const auto found = scanhook::command::find_program(argv.at(0)); !found)
+    throw scanhook::ConfigRefusal("command", "cannot run " + argv[0] + ": " + found.refusal);
   const std::string folders = config.string("folders");
   if (!folder_passing(folders))
     throw scanhook::ConfigRefusal("folders", "must be arguments or stdin, not \"" + folders + "\"");

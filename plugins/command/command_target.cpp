@@ -112,12 +112,11 @@ std::vector<Result> CommandTarget::on_scan(const std::vector<ScanFolder>& folder
 }
 
 Result CommandTarget::on_probe() {
-  const std::string found = find_program(settings_.argv[0]);
-  if (found.empty())
-    return Result::unavailable("cannot run " + settings_.argv[0] +
-                               ": no such executable file (check `command` in [target." +
-                               instance_ + "])");
-  return Result::ok("runs " + show_command(settings_.argv) + " (" + found +
+  const ProgramLookup found = find_program(settings_.argv[0]);
+  if (!found)
+    return Result::unavailable("cannot run " + settings_.argv[0] + ": " + found.refusal +
+                               " (check `command` in [target." + instance_ + "])");
+  return Result::ok("runs " + show_command(settings_.argv) + " (" + found.path +
                     " is an executable file; not run to check)");
 }
 

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,15 +80,41 @@ bool wait_until(pid_t pid, Clock::time_point deadline, int& status, int& lost) {
 
 }  // namespace
 
-std::string find_program(const std::string& name) {
-  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
+namespace {
+
+// Why `file` cannot be run; "" when it can.
+std::string not_runnable(const std::string& file) {
+  struct stat status {};
+  if (::stat(file.c_str(), &status) != 0) return file + ": " + std::strerror(errno);
+  if (S_ISDIR(status.st_mode)) return file + " is a folder, not a program";
+  if (!S_ISREG(status.st_mode)) return file + " is not a regular file";
+  if (::access(file.c_str(), X_OK) != 0)
+    return file +
+           " is not executable by this user (chmod +x it, or check its folders' "
+           "permissions)";
+  return {};
+}
+
+}  // namespace
+
+ProgramLookup find_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    std::string why = not_runnable(name);
+    return why.empty() ? ProgramLookup{name, {}} : ProgramLookup{{}, std::move(why)};
+  }
   const char* path = std::getenv("PATH");
-  std::istringstream folders(path ? path : "/usr/local/bin:/usr/bin:/bin");
+  const std::string searched = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::istringstream folders(searched);
+  std::string first_problem;  // a file of that name that cannot be run says more than "not found"
   for (std::string folder; std::getline(folders, folder, ':');) {
     const std::string candidate = (folder.empty() ? "." : folder) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    std::string why = not_runnable(candidate);
+    if (why.empty()) return {candidate, {}};
+    if (first_problem.empty() && ::access(candidate.c_str(), F_OK) == 0)
+      first_problem = std::move(why);
   }
-  return {};
+  if (!first_problem.empty()) return {{}, first_problem};
+  return {{}, "no program " + name + " in PATH (" + searched + ")"};
 }
 
 RunOutcome run_program(const std::vector<std::string>& argv, const std::string& input,

@@ -23,7 +23,16 @@ struct RunOutcome {
 RunOutcome run_program(const std::vector<std::string>& argv, const std::string& input,
                        std::chrono::milliseconds timeout);
 
-// Where argv[0] would be run from, or "" when it is not an executable file.
-std::string find_program(const std::string& name);
+// Where argv[0] would be run from, or why it cannot be run.
+struct ProgramLookup {
+  std::string path;     // "" when there is no executable file to run
+  std::string refusal;  // then: why, naming what was looked at
+  explicit operator bool() const { return !path.empty(); }
+};
+
+// `name` itself when it holds a slash, else the first executable file of that
+// name in PATH's folders (as posix_spawnp looks). A folder or a file without
+// execute permission for this process is no program.
+ProgramLookup find_program(const std::string& name);
 
 }  // namespace scanhook::command

@@ -85,7 +85,7 @@ Result PlexTarget::scan_folder(const ScanFolder& folder, bool& may_rediscover) {
 
 Result PlexTarget::on_probe() {
   const Result identity =
-      api_->verdict(api_->get_public(kIdentity), std::string("GET ") + kIdentity);
+      api_->public_verdict(api_->get_public(kIdentity), std::string("GET ") + kIdentity);
   if (identity.status != Status::ok) return identity;
   return sections_.refresh().result;  // proves the token too
 }
@@ -93,7 +93,7 @@ Result PlexTarget::on_probe() {
 TargetDescription PlexTarget::on_describe() {
   TargetDescription description{Result::ok(), "Plex Media Server", "", {}};
   const auto identity = api_->get_public(kIdentity);
-  description.state = api_->verdict(identity, std::string("GET ") + kIdentity);
+  description.state = api_->public_verdict(identity, std::string("GET ") + kIdentity);
   if (description.state.status != Status::ok) return description;
   description.version = parse_identity_version(identity.body);
   const auto found = sections_.refresh();  // proves the token too

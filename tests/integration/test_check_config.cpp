@@ -85,6 +85,18 @@ const std::vector<BadConfig>& corpus() {
        "7: [target.cmd] timeout: must be at least 1s"},
       {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\nmax_batch = 0\n",
        "7: [target.cmd] max_batch: must be from 1 to 1000"},
+      // Its program, looked up as a run would (a new-user trial found these passing).
+      {kHead + "[target.cmd]\nplugin = command\ncommand = /nonexistent/prog --all\n",
+       "6: [target.cmd] command: cannot run /nonexistent/prog: /nonexistent/prog: No such file or "
+       "directory"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = {dir}/ca.pem\n",
+       "6: [target.cmd] command: cannot run {dir}/ca.pem: {dir}/ca.pem is not executable by this "
+       "user"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = {dir}/link\n",
+       "6: [target.cmd] command: cannot run {dir}/link: {dir}/link is a folder, not a program"},
+      {kHead + "[target.cmd]\nplugin = command\ncommand = scanhook-no-such-program\n",
+       "6: [target.cmd] command: cannot run scanhook-no-such-program: no program "
+       "scanhook-no-such-program in PATH ("},
       // The forward target.
       {kHead + "[target.fwd]\nplugin = forward\nurl = http://127.0.0.1:3030\nreceiver = plex\n",
        "7: [target.fwd] receiver: must be scanhook or autoscan, not \"plex\""},
@@ -181,6 +193,16 @@ const std::vector<BadConfig>& corpus() {
       // The database's place: start-up cannot create it (73, EX_CANTCREAT).
       {"[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/a_file/scanhook.db\n[target.log]\n",
        "3: [server] database: cannot create the folder", 73},
+      // Found by a new-user trial: each passed the check and failed at start.
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/dangling/scanhook.db\n[target.log]\n",
+       "3: [server] database: cannot create the folder {dir}/dangling for the database: "
+       "{dir}/dangling is a symbolic link to {dir}/nowhere, which does not exist",
+       74},
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/a_file\n[target.log]\n",
+       "3: [server] database: {dir}/a_file is not an SQLite database (it does not start as one)",
+       65},
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = /dev/null\n[target.log]\n",
+       "3: [server] database: /dev/null is not a regular file", 74},
   };
   return configs;
 }
@@ -202,6 +224,7 @@ TEST_CASE(
     dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\n");
     dir.write("a_file", "not a folder\n");
     std::filesystem::create_directory_symlink(dir.path(), dir.path() / "link");
+    std::filesystem::create_directory_symlink(dir.path() / "nowhere", dir.path() / "dangling");
     const auto ini = dir.write("scanhook.ini", with_dir(bad.ini, dir.path().string()));
     INFO(bad.ini);
 
@@ -285,4 +308,23 @@ TEST_CASE(
 
   DaemonProcess daemon(dir.path(), ini);
   CHECK(daemon.wait_until_listening());
+}
+
+TEST_CASE("a duration without a unit is read as seconds, and check-config says so",
+          "[check-config]") {
+  TempDir dir;
+  const auto checked_with = [&](const std::string& minimum_age) {
+    const auto ini = dir.write(
+        "bare.ini", with_dir(kHead + "[queue]\nminimum_age = " + minimum_age + "\n[target.log]\n",
+                             dir.path().string()));
+    const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
+    CHECK(checked.exit_code == 0);
+    CHECK_THAT(checked.output, Contains("configuration OK"));
+    return checked.output;
+  };
+  CHECK_THAT(checked_with("30"),
+             Contains("bare.ini:5: [queue] minimum_age: 30 has no unit: read as 30 seconds (write "
+                      "30s to say so, or 250ms, 10m, 1h)"));
+  CHECK_THAT(checked_with("0"), !Contains("minimum_age"));  // 0 is 0 in any unit
+  CHECK_THAT(checked_with("30s"), !Contains("minimum_age"));
 }

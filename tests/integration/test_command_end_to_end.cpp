@@ -220,15 +220,18 @@ TEST_CASE("a run past its timeout is stopped with what it started, and retried",
   CHECK(eventually([&] { return ::kill(pid, 0) != 0; }));  // the script's child is gone too
 }
 
-TEST_CASE("a command that cannot be run pauses the target until it can", "[e2e][command]") {
+TEST_CASE("a program gone after start pauses the target until it is back", "[e2e][command]") {
   TempDir scripts;
-  const std::string program = (scripts / "later.sh").string();
+  const std::string program =
+      write_script(scripts, "later.sh", "#!/bin/sh\necho \"$2\" >> \"$1\"\n");
   const std::string out = (scripts / "later.out").string();
+  // Start-up checks the program is there (a missing one is refused, as by --check-config).
   CommandRig rig("[target.hook]\nplugin = command\ncommand = " + program + " " + out + "\n");
+  fs::rename(program, program + ".away");  // e.g. its mount went
   rig.scan({"/tv/Severance/Season 02"});
   CHECK(rig.daemon().wait_for_output("target hook is unavailable (cannot run " + program));
   CHECK(rig.history().empty());  // kept, not rejected
-  write_script(scripts, "later.sh", "#!/bin/sh\necho \"$2\" >> \"$1\"\n");
+  fs::rename(program + ".away", program);
   const HistoryRow row = rig.only_row();
   CHECK(row.outcome == "ok");
   CHECK(file_lines(out) == std::vector<std::string>{"/tv/Severance/Season 02"});
@@ -265,12 +268,13 @@ TEST_CASE("once a target delivers again, /api/targets keeps its last error as pa
 TEST_CASE("a paused target that answers its probe again keeps the pause's reason as past",
           "[e2e][command]") {
   TempDir scripts;
-  const std::string program = (scripts / "later.sh").string();
+  const std::string program = write_script(scripts, "later.sh", "#!/bin/sh\nexit 0\n");
   CommandRig rig("[target.hook]\nplugin = command\ncommand = " + program + "\n");
+  fs::rename(program, program + ".away");
   rig.scan({"/tv/Severance/Season 02"});
   REQUIRE(eventually([&] { return rig.target_state("hook")->getValue<bool>("paused"); }));
   CHECK_FALSE(rig.target_state("hook")->getValue<bool>("last_error_past"));
-  write_script(scripts, "later.sh", "#!/bin/sh\nexit 0\n");
+  fs::rename(program + ".away", program);
   CHECK(rig.only_row().outcome == "ok");
   const auto state = rig.target_state("hook");
   CHECK_THAT(state->getValue<std::string>("last_error"), Contains("cannot run " + program));

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include <signal.h>
 
 #include <filesystem>
@@ -45,8 +47,24 @@ TEST_CASE("scanhookd --version and --help tell the truth", "[daemon]") {
                                      std::to_string(scanhook::kAbiMinor) + ","));
   result = run_scanhookd({"--help"});
   CHECK(result.exit_code == 0);
-  CHECK_THAT(result.output,
-             Contains("--check-config") && Contains("plugins") && Contains("--config"));
+  CHECK_THAT(result.output, Contains("  --check-config          validate the configuration") &&
+                                Contains("  plugins                 list the plugins") &&
+                                Contains("  -c FILE, --config=FILE  the INI file"));
+  // Within an 80-column terminal, no line ending in a space (Poco's formatter
+  // broke "PATH,\n" and "refusals" onto lines of their own).
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(line.size() <= 80);
+    CHECK((line.empty() || line.back() != ' '));
+  }
+  // Every exit code scanhookd and its commands use, one a line.
+  for (const char* code : {"\n  0  ", "\n  1  ", "\n  64 ", "\n  65 ", "\n  66 ", "\n  70 ",
+                           "\n  73 ", "\n  74 ", "\n  78 "})
+    CHECK_THAT(result.output, Contains(code));
+  CHECK_THAT(result.output, Contains("  doctor [PATH ...]       probe every target (reachable, "
+                                     "credentials) and show,\n                          for each "
+                                     "PATH"));
 }
 
 TEST_CASE("scanhookd plugins lists the built plugins with their kinds", "[daemon]") {

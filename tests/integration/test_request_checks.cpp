@@ -10,10 +10,13 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 
 #include "scanhook/support/http_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -370,4 +373,157 @@ TEST_CASE("twenty favicon and robots.txt requests do not block the right plex_au
   CHECK_THAT(limited.body, Contains("too many wrong credentials from your address"));
   CHECK(running.send("GET", "/favicon.ico").status == 404);
   CHECK(running.queued() == 1);
+}
+
+namespace {
+
+// The id of the first dead letter GET /api/deadletters lists whose error
+// holds `error`, once there is one; 0 if none comes.
+std::int64_t dead_letter_with(const RunningDaemon& running, const std::string& error,
+                              std::string& listed) {
+  std::int64_t id = 0;
+  scanhook::testing::eventually([&] {
+    listed = running.send("GET", "/api/deadletters").body;
+    const auto at = listed.find(error);
+    const auto id_at = listed.rfind("{\"id\":", at);
+    if (at == std::string::npos || id_at == std::string::npos) return false;
+    id = std::stoll(listed.substr(id_at + 6));
+    return true;
+  });
+  return id;
+}
+
+// A 429's body with its number of seconds left out (two answers a second apart differ there).
+std::string without_digits(std::string text) {
+  text.erase(std::remove_if(text.begin(), text.end(), ::isdigit), text.end());
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a right token refused 429 after five wrong ones is kept as a dead letter that replays into "
+    "the queue",
+    "[request_checks][dead_letters]") {
+  RunningDaemon running(kServer +
+                        "[queue]\nminimum_age = 10m\n[source.sonarr]\ntoken = right-token\n"
+                        "[target.log]\n");
+  const std::string body = sonarr_download_in("/tv/Kept While Blocked");
+  for (int i = 0; i < 5; ++i)
+    CHECK(running
+              .send("POST", "/triggers/sonarr?token=guess" + std::to_string(i), {}, body,
+                    "application/json")
+              .status == 401);
+  const auto wrong =
+      running.send("POST", "/triggers/sonarr?token=guess", {}, body, "application/json");
+  const auto right = running.send("POST", "/triggers/sonarr", {{"X-Scanhook-Token", "right-token"}},
+                                  body, "application/json");
+  // The guesser learns nothing: the right token's answer is the wrong one's.
+  CHECK(wrong.status == 429);
+  CHECK(right.status == 429);
+  CHECK(without_digits(right.body) == without_digits(wrong.body));
+  CHECK(right.header("Retry-After").has_value());
+  CHECK(running.queued() == 0);
+
+  // ... but the event is not lost: kept (once, the wrong one not), said in the log, replayable.
+  std::string listed;
+  const std::int64_t id = dead_letter_with(running, "rate-limited", listed);
+  REQUIRE(id > 0);
+  CHECK_THAT(listed, Contains("\"source\":\"sonarr\"") &&
+                         Contains("the right credential came from 127.0.0.1 while that address "
+                                  "was blocked for wrong ones") &&
+                         Contains("Kept While Blocked") && !Contains("right-token"));
+  CHECK(listed.find("\"id\":", listed.find("\"id\":") + 1) == std::string::npos);  // one letter
+  CHECK(running.daemon.wait_for_output("kept the sonarr webhook refused with 429 as dead letter " +
+                                       std::to_string(id)));
+  const auto replayed = running.send("POST", "/api/deadletters/" + std::to_string(id) + "/replay");
+  CHECK(replayed.status == 200);
+  CHECK_THAT(replayed.body, Contains("\"queued\":1"));
+  CHECK(running.queued() == 1);
+}
+
+TEST_CASE(
+    "a right plex_autoscan pass refused 429 after five wrong guesses is kept as a dead letter of "
+    "the source it forwards to",
+    "[request_checks][dead_letters]") {
+  const std::string pass = "0c1fa3c9867e48b1bb3aa055cb86";
+  RunningDaemon running(kServer +
+                        "[queue]\nminimum_age = 10m\n[source.sonarr]\n[source.radarr]\n"
+                        "[source.lidarr]\n[source.plex_autoscan]\npass = " +
+                        pass + "\n[target.log]\n");
+  const std::string body = sonarr_download_in("/tv/Pass Kept");
+  for (int i = 0; i < 5; ++i)
+    CHECK(running
+              .send("POST", "/" + pass.substr(0, pass.size() - 1) + std::to_string(i), {}, body,
+                    "application/json")
+              .status == 404);
+  const auto wrong = running.send("POST", "/" + pass.substr(0, pass.size() - 1) + "x", {}, body,
+                                  "application/json");
+  const auto right = running.send("POST", "/" + pass, {}, body, "application/json");
+  CHECK(wrong.status == 429);
+  CHECK(right.status == 429);
+  CHECK(without_digits(right.body) == without_digits(wrong.body));
+
+  std::string listed;
+  const std::int64_t id = dead_letter_with(running, "rate-limited", listed);
+  REQUIRE(id > 0);
+  // Kept as Sonarr's (plex_autoscan hands Sonarr's payloads to [source.sonarr]); the pass is not
+  // kept.
+  CHECK_THAT(listed, Contains("\"source\":\"sonarr\"") && Contains("Pass Kept") && !Contains(pass));
+  const auto replayed = running.send("POST", "/api/deadletters/" + std::to_string(id) + "/replay");
+  CHECK(replayed.status == 200);
+  CHECK(running.queued() == 1);
+}
+
+TEST_CASE(
+    "refusals say what was wrong: a header over the reader's limits, a multipart body without "
+    "its boundary",
+    "[request_checks]") {
+  RunningDaemon running(
+      kServer + "[source.plex]\nurl = http://127.0.0.1:1\nserver_token = t\n[target.log]\n");
+  const unsigned short port = running.daemon.port();
+  const std::string head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  // Poco's own text was "Field value too long/no CRLF found", naming no header and no limit.
+  std::string reply =
+      raw_exchange("127.0.0.1", port, head + "X-Long: " + std::string(9000, 'a') + "\r\n\r\n");
+  CHECK(status_of(reply) == 431);
+  CHECK_THAT(reply, Contains("the value of the header X-Long is 9000 bytes, over the limit of "
+                             "8191 bytes for one header"));
+  reply = raw_exchange("127.0.0.1", port, head + std::string(300, 'N') + ": 1\r\n\r\n");
+  CHECK(status_of(reply) == 431);
+  CHECK_THAT(reply, Contains("a header name (\\\"" + std::string(64, 'N') +
+                             "...\\\") is longer than 255 bytes"));
+  std::string many = head;
+  for (int i = 0; i < 101; ++i) many += "X-" + std::to_string(i) + ": 1\r\n";
+  reply = raw_exchange("127.0.0.1", port, many + "\r\n");
+  CHECK(status_of(reply) == 431);
+  CHECK_THAT(reply, Contains("more than 100 header lines"));
+  CHECK(running.send("GET", "/health", {{"X-Fits", std::string(8000, 'a')}}).status == 200);
+
+  // Plex posts multipart/form-data; a form without its boundary says so.
+  auto response = running.send("POST", "/triggers/plex", {}, "payload={}", "multipart/form-data");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body, Contains("a multipart/form-data Content-Type must name its boundary "
+                                     "(multipart/form-data; boundary=...), and this one names "
+                                     "none"));
+  response = running.send("POST", "/triggers/plex", {}, "payload={}",
+                          "multipart/form-data; boundary=abc123");
+  CHECK(response.status == 400);
+  CHECK_THAT(response.body,
+             Contains("the boundary its Content-Type names (--abc123) is nowhere in the body"));
+}
+
+TEST_CASE("an unknown source is a 404 whatever the method, a known one's wrong method a 405",
+          "[request_checks]") {
+  RunningDaemon running(kServer + "[source.sonarr]\n[target.log]\n");
+  for (const char* method : {"GET", "DELETE", "POST", "PUT"}) {
+    INFO(method);
+    const auto response = running.send(method, "/triggers/nosuch");
+    CHECK(response.status == 404);
+  }
+  CHECK_THAT(running.send("POST", "/triggers/sonar").body, Contains("did you mean 'sonarr'"));
+  const auto known = running.send("GET", "/triggers/sonarr");
+  CHECK(known.status == 405);
+  CHECK(known.header("Allow") == std::optional<std::string>("POST, PUT"));
+  CHECK(running.send("GET", "/triggers/manual").status == 200);  // the manual form
 }

@@ -187,6 +187,35 @@ TEST_CASE("a plex probe proves the token, not just that plex is up", "[plex]") {
   CHECK(plex.requests_to("GET", "/identity").size() == 1);
 }
 
+TEST_CASE(
+    "a 401 on /identity, which Plex answers without a token, is told as something in front of "
+    "Plex, not a rejected token",
+    "[plex]") {
+  FakePlex plex(kToken);
+  standard_sections(plex);
+  // What nginx with auth_basic in front of Plex answers every request.
+  plex.fail_with(scanhook::HttpReply{
+      401,
+      "text/html",
+      "<html><head><title>401 Authorization Required</title></head><body><center><h1>401 "
+      "Authorization Required</h1></center><hr><center>nginx</center></body></html>",
+      {{"WWW-Authenticate", "Basic realm=\"plex\""}}});
+  RecordingHost host;
+  auto target = make_target(plex, host);
+  const auto probe = target->probe();
+  CHECK(probe.status == Status::unavailable);
+  CHECK(probe.reason == "HTTP 401 on GET /identity at " + plex.url() +
+                            ", which Plex answers without a token (none was sent): not Plex "
+                            "refusing the token, but something in front of it asking for a login "
+                            "of its own (a reverse proxy's?), or another service at that address; "
+                            "set url in [target.plex] to where Plex answers itself");
+  CHECK_FALSE(host.logged("TOKEN REJECTED"));
+  // The identity request carried no token, as Plex needs none there.
+  const auto asked = plex.requests_to("GET", "/identity");
+  REQUIRE(asked.size() == 1);
+  CHECK_FALSE(asked[0].header("X-Plex-Token"));
+}
+
 TEST_CASE("plex explains the sections and the exact requests, token left out", "[plex]") {
   FakePlex plex(kToken);
   standard_sections(plex);

@@ -67,11 +67,16 @@ class FakeWebhookSources final : public core::WebhookSources {
     reruns.push_back(request);
     done(sources.at(name).answer);
   }
+  void keep_refused(const std::string& name, const HttpRequest& request,
+                    const std::string& why) override {
+    kept.push_back(name + " " + request.body + " (" + why + ")");
+  }
 
   std::map<std::string, Source> sources;
   std::vector<std::string> delivered;     // "name METHOD path body"
   std::vector<std::string> rerun_bodies;  // "name body"
   std::vector<HttpRequest> reruns;        // each request a rerun was given, whole
+  std::vector<std::string> kept;          // "name body (why)"
 };
 
 }  // namespace scanhook::testing

@@ -62,8 +62,12 @@ struct EngineRig {
     REQUIRE(found.route != nullptr);
     HttpRequest request{method, path, std::move(query), std::move(headers), "", remote};
     // As the HTTP server does: the access check from the head, then the route with the body.
-    if (auto refusal = auth->refusal(request, *found.route, found.params)) return *refusal;
     request.body = body;
+    if (auto refusal = auth->refusal(request, *found.route, found.params)) {
+      if (refusal->keep && found.route->keep_refused)
+        found.route->keep_refused(request, found.params, *refusal->keep);
+      return refusal->reply;
+    }
     return scanhook::core::wait_for_callback<HttpReply>([&](auto done) {
       found.route->handler(request, found.params, scanhook::core::Respond(std::move(done)));
     });

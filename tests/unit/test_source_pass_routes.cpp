@@ -56,8 +56,12 @@ HttpReply call(RoutesRig& rig, const std::string& method, const std::string& pat
   const auto lookup = rig.router.find(method, path);
   REQUIRE(lookup.route != nullptr);
   HttpRequest request{method, path, {}, {{"Host", "127.0.0.1:3030"}}, "", remote};
-  if (auto refusal = rig.auth.refusal(request, *lookup.route, lookup.params)) return *refusal;
   request.body = body;
+  if (auto refusal = rig.auth.refusal(request, *lookup.route, lookup.params)) {
+    if (refusal->keep && lookup.route->keep_refused)
+      lookup.route->keep_refused(request, lookup.params, *refusal->keep);
+    return refusal->reply;
+  }
   return scanhook::core::wait_for_callback<HttpReply>([&](auto done) {
     lookup.route->handler(request, lookup.params, scanhook::core::Respond(std::move(done)));
   });
@@ -160,8 +164,13 @@ TEST_CASE("wrong passes are limited per source and address, then that pass is re
   const auto limited = call(rig, "GET", "/" + kPass, "192.0.2.7:1001");
   CHECK(limited.status == 429);
   CHECK_THAT(limited.body, Contains("too many wrong credentials"));
-  CHECK(call(rig, "POST", "/" + kPass, "192.0.2.7:1001").status == 429);
+  CHECK(call(rig, "POST", "/" + kPass, "192.0.2.7:1001", "{\"series\":{}}").status == 429);
   CHECK(call(rig, "GET", "/" + std::string(kPass.size(), 'h'), "192.0.2.7:1002").status == 429);
+  // The right pass's POST is kept for a replay (a page's GET and a guess are not).
+  CHECK(rig.webhooks.kept ==
+        std::vector<std::string>{"plex_autoscan {\"series\":{}} (rate-limited: the right "
+                                 "credential came from 192.0.2.7 while that address was blocked "
+                                 "for wrong ones)"});
   // Another source's pass (another length), an unknown path, and another address are not.
   CHECK(call(rig, "POST", "/" + kOtherPass, "192.0.2.7:1001").status == 200);
   CHECK(call(rig, "GET", "/favicon.ico", "192.0.2.7:1003").status == 404);

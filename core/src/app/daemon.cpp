@@ -6,7 +6,6 @@
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
-#include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionProcessor.h>
@@ -151,40 +150,40 @@ std::string Daemon::default_plugin_dir() const {
 }
 
 // The commands of the plugins in the configuration's plugin_dir, for --help.
-std::string Daemon::plugin_commands_help() const {
-  std::string text;
+std::vector<HelpEntry> Daemon::plugin_commands_help() const {
+  std::vector<HelpEntry> entries;
   try {
     IniFile ini = read_configuration(config_path_in(argv()));
     apply_environment(ini, process_environment());
     const auto catalog = PluginCatalog::scan(plugin_dir_of(ini, default_plugin_dir()));
     for (const auto& command : plugin_commands(catalog))
-      text += "  " + command.help.name + " " + command.help.synopsis + "\n            " +
-              command.plugin + " plugin: " + command.help.summary + "\n";
+      entries.push_back({command.help.name + " " + command.help.synopsis,
+                         command.plugin + " plugin: " + command.help.summary});
   } catch (const std::exception& error) {
-    text += "  (plugins' commands unknown: " + std::string(error.what()) + ")\n";
+    entries.push_back({"(plugins' commands)", "unknown: " + std::string(error.what())});
   }
-  return text;
+  return entries;
 }
 
 void Daemon::print_help() const {
-  Poco::Util::HelpFormatter help(options());
-  help.setCommand(commandName());
-  help.setUsage("[OPTIONS] [plugins | db check | doctor [PATH ...] | PLUGIN-COMMAND ...]");
-  help.setHeader(
-      "scanhook relays \"files changed\" signals from media tools to partial library scans on "
-      "media servers, through a durable queue.\n\nCommands:\n"
-      "  (none)    run the daemon\n"
-      "  plugins   list the plugins in plugin_dir: name, version, kinds, file, and refusals\n"
-      "  db check  check the database file without changing it (integrity, owner)\n"
-      "  doctor [PATH ...]\n"
-      "            probe every target (reachable, credentials) and show, for each PATH,\n"
-      "            the library each target would scan and the exact request\n" +
-      plugin_commands_help() + "\nOptions:");
-  help.setFooter(
-      "Exit codes: 0 ok, 64 usage error, 65 damaged database, 66 no database to check (db "
-      "check), 73 cannot create the database, 74 disk or I/O error, 78 configuration error, 70 "
-      "internal error.");
-  help.format(std::cout);
+  std::vector<HelpEntry> commands = {
+      {"(none)", "run the daemon"},
+      {"plugins", "list the plugins in plugin_dir: name, version, kinds, file, and refusals"},
+      {"db check", "check the database file without changing it (integrity, owner)"},
+      {"doctor [PATH ...]",
+       "probe every target (reachable, credentials) and show, for each PATH, the library each "
+       "target would scan and the exact request"}};
+  for (auto& entry : plugin_commands_help()) commands.push_back(std::move(entry));
+  std::cout << help_text(commandName(), commands, option_entries(options()),
+                         {{"0", "ok"},
+                          {"1", "doctor found a problem (a target not ready, or none configured)"},
+                          {"64", "usage error (an unknown option, a bad option value)"},
+                          {"65", "damaged database"},
+                          {"66", "no database to check (db check)"},
+                          {"70", "internal error"},
+                          {"73", "cannot create the database or the --pidfile"},
+                          {"74", "disk or I/O error"},
+                          {"78", "configuration error (the systemd unit does not restart on it)"}});
 }
 
 namespace {

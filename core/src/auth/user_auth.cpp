@@ -122,16 +122,17 @@ std::optional<HttpReply> UserAuth::gate(const HttpRequest& request, Access acces
   return std::nullopt;
 }
 
-std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
-                                                 const std::string& source,
-                                                 const std::string& token,
-                                                 const std::string& message) {
+std::optional<AccessRefusal> UserAuth::check_webhook(const HttpRequest& request,
+                                                     const std::string& source,
+                                                     const std::string& token,
+                                                     const std::string& message) {
   const std::string key = source + " " + client_address(request);
   // Only a request that offers credentials is counted: one with none guesses nothing.
   const bool offered = (login_required() && basic_credentials(request)) ||
                        (!token.empty() && offered_token(request));
   if (offered) {
-    if (const auto wait = webhook_limiter_.wait_time(key)) return too_many_attempts_reply(*wait);
+    if (const auto wait = webhook_limiter_.wait_time(key))
+      return rate_limited(request, *wait, webhook_allowed(request, token, username_, password_));
   }
   if (webhook_allowed(request, token, username_, password_)) {
     if (offered) webhook_limiter_.record_success(key);
@@ -143,8 +144,18 @@ std::optional<HttpReply> UserAuth::check_webhook(const HttpRequest& request,
   return reply;
 }
 
-std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request, const Route& route,
-                                                const RouteParams& params) {
+AccessRefusal UserAuth::rate_limited(const HttpRequest& request, std::chrono::seconds wait,
+                                     bool right) const {
+  AccessRefusal refusal = too_many_attempts_reply(wait);
+  refusal.read_body = true;
+  if (right)
+    refusal.keep = "rate-limited: the right credential came from " + client_address(request) +
+                   " while that address was blocked for wrong ones";
+  return refusal;
+}
+
+std::optional<AccessRefusal> UserAuth::pass_refusal(const HttpRequest& request, const Route& route,
+                                                    const RouteParams& params) {
   const auto wrong = params.find("secret");
   const std::size_t length =
       route.secret_miss ? (wrong == params.end() ? 0 : wrong->second.size()) : route.secret.size();
@@ -153,14 +164,15 @@ std::optional<HttpReply> UserAuth::pass_refusal(const HttpRequest& request, cons
     if (owner.length == length)
       keys.push_back("(pass) " + owner.name + " " + client_address(request));
   for (const auto& key : keys)
-    if (const auto wait = webhook_limiter_.wait_time(key)) return too_many_attempts_reply(*wait);
+    if (const auto wait = webhook_limiter_.wait_time(key))
+      return rate_limited(request, *wait, !route.secret_miss);
   if (route.secret_miss)
     for (const auto& key : keys) webhook_limiter_.record_failure(key);
   return std::nullopt;
 }
 
-std::optional<HttpReply> UserAuth::refusal(const HttpRequest& request, const Route& route,
-                                           const RouteParams& params) {
+std::optional<AccessRefusal> UserAuth::refusal(const HttpRequest& request, const Route& route,
+                                               const RouteParams& params) {
   if (auto refused = gate(request, route.access)) return refused;
   switch (route.access) {
     case Access::open: return std::nullopt;

@@ -226,6 +226,7 @@ class Validator {
       error(ini_.line_of("queue", "retry_max"), "queue", "retry_max",
             "must not be below retry_initial");
 
+    for (const auto& note : bare_seconds_) config.warnings.push_back(note);
     for (const auto& [stem, message] : catalog_.rejected())
       if (!used_plugins.count(stem))
         config.warnings.push_back(message + " (not used by the configuration: skipped)");
@@ -343,6 +344,12 @@ class Validator {
         error(entry.line, section.name, entry.key, bounded.error().text());
         continue;
       }
+      // Accepted as plex_autoscan's SERVER_SCAN_DELAY was (seconds), but said.
+      if (key->type == ConfigType::duration && parse_integer(entry.value) && entry.value != "0")
+        bare_seconds_.push_back(ini_.location(entry.line) + ": [" + section.name + "] " +
+                                entry.key + ": " + entry.value + " has no unit: read as " +
+                                entry.value + " seconds (write " + entry.value +
+                                "s to say so, or 250ms, 10m, 1h)");
       values[entry.key].push_back(entry.value);
     }
     for (const auto& key : keys) {
@@ -597,6 +604,7 @@ class Validator {
   const IniFile& ini_;
   const PluginCatalog& catalog_;
   std::vector<std::string> errors_;
+  std::vector<std::string> bare_seconds_;      // durations written without a unit, read as seconds
   std::map<std::string, std::string> passes_;  // pass -> the section that has it
 };
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "scanhook/core/http/reply_writer.hpp"
 
@@ -23,6 +24,51 @@ namespace {
 constexpr std::size_t kMaxHeadSize = 64 * 1024;
 // Poco::Net::HTTPRequest reads at most this much of a request line's URI.
 constexpr std::size_t kMaxUriSize = 16 * 1024;
+// Poco 1.11's other head limits (private in HTTPRequest.h and MessageHeader.h):
+// the lengths it refuses to reach, and the header lines it reads.
+constexpr std::size_t kMethodRefused = 32;
+constexpr std::size_t kNameRefused = 256;
+constexpr std::size_t kValueRefused = 8192;
+constexpr int kMaxFields = 100;
+
+// Which of Poco's head limits `head` (request line first) is over, said
+// with the limit (Poco's own texts, "Field value too long", name none);
+// nullopt when none is. RFC 6585 section 5: 431 for header fields too large.
+std::optional<std::pair<int, std::string>> head_over_limit(const std::string& head) {
+  // What a header's name shows of itself: printable ASCII, at most 64 bytes.
+  const auto shown = [](const std::string& name) {
+    std::string text;
+    for (const char c : name.substr(0, 64))
+      text += std::isgraph(static_cast<unsigned char>(c)) ? c : '?';
+    return name.size() > 64 ? text + "..." : text;
+  };
+  std::istringstream lines(head);
+  std::string line;
+  std::getline(lines, line);
+  if (std::min(line.find_first_of(" \t\r"), line.size()) >= kMethodRefused)
+    return std::make_pair(
+        400, "the request method is longer than " + std::to_string(kMethodRefused - 1) + " bytes");
+  int fields = 0;
+  while (std::getline(lines, line) && line != "\r" && !line.empty()) {
+    if (++fields > kMaxFields)
+      return std::make_pair(431, "the request has more than " + std::to_string(kMaxFields) +
+                                     " header lines, the most this server reads");
+    const auto colon = std::min(line.find(':'), line.size());
+    if (colon >= kNameRefused)
+      return std::make_pair(431, "a header name (\"" + shown(line.substr(0, colon)) +
+                                     "\") is longer than " + std::to_string(kNameRefused - 1) +
+                                     " bytes");
+    const auto value = line.find_first_not_of(" \t", colon + 1);
+    const std::size_t length =
+        value == std::string::npos ? 0 : line.size() - value - (line.back() == '\r' ? 1 : 0);
+    if (length >= kValueRefused)
+      return std::make_pair(431, "the value of the header " + shown(line.substr(0, colon)) +
+                                     " is " + std::to_string(length) +
+                                     " bytes, over the limit of " +
+                                     std::to_string(kValueRefused - 1) + " bytes for one header");
+  }
+  return std::nullopt;
+}
 
 // A header line that starts with a space or tab continues the one before
 // (obs-fold): RFC 9112 section 5.2 lets a server refuse it, and Poco would
@@ -241,6 +287,7 @@ HttpConnection::Step HttpConnection::advance_head() {
     if (line_end != std::string::npos && line_end > kMaxUriSize)
       return invalid(414, "the request URI is longer than " + std::to_string(kMaxUriSize) +
                               " bytes (the path limit is 4096 bytes)");
+    if (const auto over = head_over_limit(text.str())) return invalid(over->first, over->second);
     return invalid(400, "the request is not valid HTTP: " + error.message());
   }
   const std::string& version = head->getVersion();

@@ -133,6 +133,8 @@ struct Routed {
   const Route* route = nullptr;  // the matched route, if any
   RouteParams params;
   std::optional<HttpReply> early_reply;  // refused before the route runs
+  bool read_body = false;                // refused, but only once the body is read
+  std::optional<std::string> keep;       // why the route's keep_refused keeps it
 };
 
 // Makes a PendingRequest of each head: routes it and checks access before
@@ -202,12 +204,17 @@ class RoutedRequest final : public PendingRequest {
         logged_path_(std::move(logged_path)),
         started_(started) {}
 
-  bool refused() const override { return routed_.early_reply.has_value(); }
+  bool refused() const override { return routed_.early_reply && !routed_.read_body; }
 
   void answer(std::string body, const std::shared_ptr<ReplyWriter>& writer) override {
     const Respond respond = respond_through(writer);
-    if (routed_.early_reply) return respond(std::move(*routed_.early_reply));
     request_.body = std::move(body);
+    if (routed_.early_reply) {
+      // Answered first, so keeping takes no time the caller could see.
+      respond(std::move(*routed_.early_reply));
+      if (routed_.keep && routed_.route->keep_refused) keep_refused();
+      return;
+    }
     try {
       routed_.route->handler(request_, routed_.params, respond);
     } catch (const std::exception& error) {
@@ -222,6 +229,16 @@ class RoutedRequest final : public PendingRequest {
   }
 
  private:
+  void keep_refused() {
+    try {
+      routed_.route->keep_refused(request_, routed_.params, *routed_.keep);
+    } catch (const std::exception& error) {
+      Poco::Logger::get("scanhook.http")
+          .error("%s %s: could not keep a refused request: %s", request_.method, logged_path_,
+                 std::string(error.what()));
+    }
+  }
+
   Respond respond_through(const std::shared_ptr<ReplyWriter>& writer) {
     return answerer_->respond_through(writer, request_,
                                       routed_.route ? routed_.route->pattern : "unmatched",
@@ -294,7 +311,11 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
   routed.params = lookup.params;
   // Every route, whatever its level, before its body is read: no large body
   // is taken from a stranger.
-  routed.early_reply = access_check_(request, *lookup.route, routed.params);
+  if (auto refusal = access_check_(request, *lookup.route, routed.params)) {
+    routed.early_reply = std::move(refusal->reply);
+    routed.read_body = refusal->read_body;
+    routed.keep = std::move(refusal->keep);
+  }
   return routed;
 }
 

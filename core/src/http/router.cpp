@@ -68,11 +68,12 @@ void Router::add_deferred(const std::string& method, const std::string& pattern,
   if (access == Access::webhook)
     throw std::invalid_argument("a webhook route declares its credential (add_webhook): " +
                                 pattern);
-  routes_.push_back({method, pattern, access, std::move(handler), {}, split_path(pattern), {}});
+  routes_.push_back(
+      {method, pattern, access, std::move(handler), {}, split_path(pattern), {}, false, {}, {}});
 }
 
 void Router::add_webhook(const std::string& method, const std::string& pattern,
-                         CredentialOf credential, DeferredRouteHandler handler) {
+                         CredentialOf credential, DeferredRouteHandler handler, KeepRefused keep) {
   if (!credential) throw std::invalid_argument("a webhook route needs a credential: " + pattern);
   routes_.push_back({method,
                      pattern,
@@ -80,11 +81,15 @@ void Router::add_webhook(const std::string& method, const std::string& pattern,
                      std::move(handler),
                      {},
                      split_path(pattern),
-                     std::move(credential)});
+                     std::move(credential),
+                     false,
+                     {},
+                     std::move(keep)});
 }
 
 void Router::add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                        std::string owner, DeferredRouteHandler handler, RouteHandler miss) {
+                        std::string owner, DeferredRouteHandler handler, RouteHandler miss,
+                        KeepRefused keep) {
   if (secret.empty() || pattern.find("{secret}") == std::string::npos || !miss)
     throw std::invalid_argument("a secret route needs a secret, a {secret} segment and a miss: " +
                                 pattern);
@@ -97,7 +102,8 @@ void Router::add_secret(const std::string& method, const std::string& pattern, s
                      split_path(pattern),
                      {},
                      false,
-                     {owned}});
+                     {owned},
+                     std::move(keep)});
   // One miss per method and shape, which knows every secret there: a wrong
   // segment is a guess at each secret of its length, whoever's.
   auto shared = std::find_if(routes_.begin(), routes_.end(), [&](const Route& route) {
@@ -112,6 +118,7 @@ void Router::add_secret(const std::string& method, const std::string& pattern, s
                        split_path(pattern),
                        {},
                        true,
+                       {},
                        {}});
     shared = std::prev(routes_.end());
   }
@@ -134,7 +141,12 @@ RouteLookup Router::find(const std::string& method, const std::string& path) con
     const bool matched = match(route, segments, params, holds_secret);
     if (holds_secret) lookup.redacted_path = route.pattern + (matched ? "" : "/...");
     if (!matched) continue;
-    if (route.method == method || (method == "HEAD" && route.method == "GET")) {
+    const bool method_matches =
+        route.method == method || (method == "HEAD" && route.method == "GET");
+    // A webhook route whose parameters name nothing (an unknown source) is no
+    // path here: another method gets the 404 its own method gets, not a 405.
+    if (!method_matches && route.credential && !route.credential(params)) continue;
+    if (method_matches) {
       lookup.route = &route;
       lookup.params = std::move(params);
       return lookup;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "scanhook/core/config/suggestion.hpp"
@@ -354,13 +355,31 @@ void PipelineBuilder::check_database_place() const {
   std::error_code error;
   if (fs::exists(file, error)) {
     if (fs::is_directory(file, error)) refuse(file.string() + " is a folder, not a database file");
+    if (!fs::is_regular_file(file, error))
+      refuse(file.string() + " is not a regular file (a device or a pipe): name a database file");
     if (::access(file.c_str(), R_OK | W_OK) != 0)
       refuse("cannot open " + file.string() + " for reading and writing: " + std::strerror(errno));
+    // An empty file is a new database; any other must start as SQLite's do.
+    static constexpr char kSqliteHeader[] = "SQLite format 3";  // and its NUL: 16 bytes
+    char header[sizeof kSqliteHeader] = {};
+    std::ifstream in(file, std::ios::binary);
+    in.read(header, sizeof header);
+    if (in.gcount() > 0 &&
+        (in.gcount() != sizeof header || std::memcmp(header, kSqliteHeader, sizeof header) != 0))
+      refuse(file.string() +
+             " is not an SQLite database (it does not start as one): name a new file, or the "
+             "database scanhookd made");
     return;
   }
   fs::path existing = file.has_parent_path() ? file.parent_path() : fs::path(".");
-  while (!existing.empty() && existing != existing.root_path() && !fs::exists(existing, error))
+  while (!existing.empty() && existing != existing.root_path() && !fs::exists(existing, error)) {
+    // A link to nothing stands where the folder would be made.
+    if (fs::is_symlink(fs::symlink_status(existing, error)))
+      refuse("cannot create the folder " + file.parent_path().string() +
+             " for the database: " + existing.string() + " is a symbolic link to " +
+             fs::read_symlink(existing, error).string() + ", which does not exist");
     existing = existing.parent_path();
+  }
   if (existing.empty()) existing = ".";
   if (!fs::is_directory(existing, error))
     refuse("cannot create the folder " + file.parent_path().string() +

@@ -100,21 +100,28 @@ void WebhookDelivery::rerun(const std::string& name, const HttpRequest& request,
                {});
 }
 
-void WebhookDelivery::deliver(const std::string& name, const HttpRequest& request, ReplyDone done) {
+std::string WebhookDelivery::receiver(const std::string& name, const HttpRequest& request) const {
   const SourceEntry* source = find(name);
-  if (source && source->forwarding) {
-    const std::string to = source->forwarding->forward_to(request);
-    // One hop only: a source that forwards is never forwarded to (no loops).
-    if (!to.empty() && to != name) {
-      const SourceEntry* target = find(to);
-      if (!target || !target->webhook || target->forwarding)
-        return done(json_error(400, "[source." + name + "] forwards this request to \"" + to +
-                                        "\", which is no webhook source here: add [source." + to +
-                                        "] or change [source." + name + "]"));
-      HttpRequest forwarded = request;
-      forwarded.path = "/triggers/" + to;
-      return deliver(to, forwarded, std::move(done));
-    }
+  if (!source || !source->forwarding) return name;
+  const std::string to = source->forwarding->forward_to(request);
+  return to.empty() ? name : to;
+}
+
+bool WebhookDelivery::runs_itself(const std::string& name) const {
+  const SourceEntry* source = find(name);
+  return source && source->webhook && !source->forwarding;
+}
+
+void WebhookDelivery::deliver(const std::string& name, const HttpRequest& request, ReplyDone done) {
+  // One hop only: a source that forwards is never forwarded to (no loops).
+  if (const std::string to = receiver(name, request); to != name) {
+    if (!runs_itself(to))
+      return done(json_error(400, "[source." + name + "] forwards this request to \"" + to +
+                                      "\", which is no webhook source here: add [source." + to +
+                                      "] or change [source." + name + "]"));
+    HttpRequest forwarded = request;
+    forwarded.path = "/triggers/" + to;
+    return deliver(to, forwarded, std::move(done));
   }
   // The answer may come after the route returned: a failed one keeps this copy.
   auto kept = std::make_shared<const HttpRequest>(request);
@@ -123,6 +130,25 @@ void WebhookDelivery::deliver(const std::string& name, const HttpRequest& reques
     const auto letter = answer.keep ? keep_dead_letter(name, *kept, answer.error) : std::nullopt;
     done(with_dead_letter(std::move(answer.reply), letter));
   });
+}
+
+void WebhookDelivery::keep_refused(const std::string& name, const HttpRequest& request,
+                                   const std::string& why) {
+  // A forward to nowhere is kept as sent: its replay then says what is wrong.
+  std::string to = receiver(name, request);
+  if (to != name && !runs_itself(to)) to = name;
+  const auto id = keep_dead_letter(to, request, why);
+  if (!id) {
+    Poco::Logger::get("scanhook.engine")
+        .error("a %s webhook refused with 429 (%s) could not be kept as a dead letter", to, why);
+    return;
+  }
+  const std::string letter = std::to_string(*id);
+  Poco::Logger::get("scanhook.engine")
+      .warning(
+          "kept the %s webhook refused with 429 as dead letter %s (%s): replay it from the "
+          "UI or with POST /api/deadletters/%s/replay",
+          to, letter, why, letter);
 }
 
 std::optional<std::int64_t> WebhookDelivery::keep_dead_letter(const std::string& source,

@@ -184,13 +184,20 @@ void add_ingest_routes(Router& router, EventSink& sink, WebhookSources& sources,
   // The *arr apps send POST or PUT (their webhook's Method setting); autoscan's
   // manual trigger took any method but GET as a scan.
   router.add_webhook("GET", "/triggers/manual", manual_credential, manual);
+  // A rate-limited caller's request with the right token is kept (a dead
+  // letter to replay); the manual trigger's has no source to replay it through.
+  const KeepRefused keep = [&sources](const HttpRequest& request, const RouteParams& params,
+                                      const std::string& why) {
+    sources.keep_refused(params.at("source"), request, why);
+  };
   for (const char* method : {"POST", "PUT"}) {
     router.add_webhook(method, "/triggers/manual", manual_credential, manual);
     router.add_webhook(
         method, "/triggers/{source}", source_credential,
         [routes](const HttpRequest& request, const RouteParams& params, const Respond& respond) {
           routes->webhook(params.at("source"), request, respond);
-        });
+        },
+        keep);
   }
   router.add_deferred("POST", "/api/scan", Access::user,
                       [routes](const HttpRequest& request, const RouteParams&,

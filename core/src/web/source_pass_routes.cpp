@@ -24,7 +24,10 @@ void SourcePassRoutes::register_routes(Router& router) const {
         [this, &source](const HttpRequest& request, const RouteParams&, const Respond& respond) {
           post(source, request, respond);
         },
-        wrong_pass);
+        wrong_pass,
+        [this, &source](const HttpRequest& request, const RouteParams&, const std::string& why) {
+          webhooks_.keep_refused(source.name, request, why);
+        });
   }
 }
 

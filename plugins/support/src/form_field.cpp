@@ -7,6 +7,7 @@
 #include <Poco/Net/PartHandler.h>
 #include <Poco/String.h>
 
+#include <cctype>
 #include <istream>
 #include <limits>
 #include <sstream>
@@ -39,6 +40,22 @@ bool is_form(const std::string& content_type) {
 std::optional<std::string> form_field(const std::string& body, const std::string& content_type,
                                       const std::string& name) {
   if (!is_form(content_type)) throw std::runtime_error("not a form: Content-Type " + content_type);
+  // Poco says only "Not found: boundary" or "No boundary line found".
+  const Poco::Net::MediaType type(content_type);
+  if (type.matches("multipart", "form-data")) {
+    if (!type.hasParameter("boundary") || type.getParameter("boundary").empty())
+      throw std::runtime_error(
+          "unreadable form body: a multipart/form-data Content-Type must name its boundary "
+          "(multipart/form-data; boundary=...), and this one names none");
+    const std::string delimiter = "--" + type.getParameter("boundary");
+    if (body.find(delimiter) == std::string::npos) {
+      std::string shown = delimiter.substr(0, 80);  // RFC 2046 boundaries are printable ASCII
+      for (auto& c : shown)
+        if (!std::isgraph(static_cast<unsigned char>(c))) c = '?';
+      throw std::runtime_error("unreadable form body: the boundary its Content-Type names (" +
+                               shown + ") is nowhere in the body");
+    }
+  }
   Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/");
   request.setContentType(content_type);
   request.setContentLength(static_cast<std::streamsize>(body.size()));

@@ -55,7 +55,7 @@ std::vector<Result> LookupTarget::on_scan(const std::vector<ScanFolder>& folders
 Result LookupTarget::on_probe() {
   if (!routes_.public_probe.empty()) {
     const Result alive =
-        api_->verdict(api_->get_public(routes_.public_probe), "GET " + routes_.public_probe);
+        api_->public_verdict(api_->get_public(routes_.public_probe), "GET " + routes_.public_probe);
     if (alive.status != Status::ok) return alive;
   }
   return listing_.refresh().result;  // proves the token too

@@ -64,7 +64,7 @@ std::vector<Result> MediaBrowserTarget::on_scan(const std::vector<ScanFolder>& f
 
 Result MediaBrowserTarget::on_probe() {
   const Result info =
-      api_->verdict(api_->get_public(routes_.public_info), "GET " + routes_.public_info);
+      api_->public_verdict(api_->get_public(routes_.public_info), "GET " + routes_.public_info);
   if (info.status != Status::ok) return info;
   return libraries_.refresh().result;  // proves the token too
 }
@@ -72,7 +72,7 @@ Result MediaBrowserTarget::on_probe() {
 TargetDescription MediaBrowserTarget::on_describe() {
   TargetDescription description{Result::ok(), api_->product(), "", {}};
   const auto info = api_->get_public(routes_.public_info);
-  description.state = api_->verdict(info, "GET " + routes_.public_info);
+  description.state = api_->public_verdict(info, "GET " + routes_.public_info);
   if (description.state.status != Status::ok) return description;
   description.version = public_info_version(info.body);
   const Discovery found = libraries_.refresh();  // proves the token too

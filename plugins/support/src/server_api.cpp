@@ -88,6 +88,16 @@ Result ServerApi::verdict(const HttpResponse& response, const std::string& reque
   return result;
 }
 
+Result ServerApi::public_verdict(const HttpResponse& response, const std::string& request) const {
+  if (response.status != 401 && response.status != 403) return verdict(response, request);
+  return Result::unavailable(
+      "HTTP " + std::to_string(response.status) + " on " + request + " at " + client_.base_url() +
+      ", which " + product_ + " answers without a token (none was sent): not " + product_ +
+      " refusing the token, but something in front of it asking for a login of its own (a "
+      "reverse proxy's?), or another service at that address; set url in [" +
+      section_ + "] to where " + product_ + " answers itself");
+}
+
 Result ServerApi::unreadable(const HttpResponse& response, const std::string& request,
                              const std::string& error) const {
   return unreadable_answer(response, context_of(request, Scope::server), error);

@@ -12,6 +12,7 @@
 
 #include "scanhook/core/auth/user_auth.hpp"
 #include "scanhook/core/config/config.hpp"
+#include "scanhook/core/config/help_text.hpp"
 #include "scanhook/core/http/http_subsystem.hpp"
 #include "scanhook/core/http/router.hpp"
 #include "scanhook/core/pipeline/metrics.hpp"
@@ -36,7 +37,7 @@ class Daemon : public Poco::Util::ServerApplication {
 
  private:
   void print_help() const;
-  std::string plugin_commands_help() const;
+  std::vector<HelpEntry> plugin_commands_help() const;
   // ../lib/scanhook/plugins beside the binary: plugin_dir when the INI sets none.
   std::string default_plugin_dir() const;
   void load_configuration();

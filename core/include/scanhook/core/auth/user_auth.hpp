@@ -64,8 +64,8 @@ class UserAuth {
   // check_webhook() with the route's declared credential, or for a pass route
   // (Route::secret) the wrong-pass limit, a wrong pass counted. nullopt: the
   // route may run.
-  std::optional<HttpReply> refusal(const HttpRequest& request, const Route& route,
-                                   const RouteParams& params);
+  std::optional<AccessRefusal> refusal(const HttpRequest& request, const Route& route,
+                                       const RouteParams& params);
 
   // The verdict for an Access::user route. Basic failures count against the
   // address in login_limiter(), as failed logins.
@@ -90,10 +90,12 @@ class UserAuth {
   // [server] credentials; without one, the [server] credentials if set;
   // with neither, anyone. Wrong credentials count against `source` and the
   // client; past LoginRateLimiter::kAttempts the pair gets 429 (Retry-After),
-  // whatever it sends, so a guesser learns nothing. `message` is the 401's;
-  // nullopt: allowed.
-  std::optional<HttpReply> check_webhook(const HttpRequest& request, const std::string& source,
-                                         const std::string& token, const std::string& message);
+  // whatever it sends, so a guesser learns nothing: its body is read either
+  // way (AccessRefusal::read_body), and when it showed the right credential
+  // the refusal says to keep the request (AccessRefusal::keep), so no event
+  // is lost to someone else's guesses. `message` is the 401's; nullopt: allowed.
+  std::optional<AccessRefusal> check_webhook(const HttpRequest& request, const std::string& source,
+                                             const std::string& token, const std::string& message);
 
   std::string client_address(const HttpRequest& request) const {
     return rules_.trusted_proxies.client_address(request);
@@ -107,10 +109,13 @@ class UserAuth {
   // that guessed a pass wrong too often (nullopt: it may try). Only a segment
   // of a pass's length is a guess at it: a wrong one counts against that
   // pass's source for this client, and a client blocked there is refused the
-  // right pass too (no oracle). Any other segment is an unknown path, counted
-  // against no one.
-  std::optional<HttpReply> pass_refusal(const HttpRequest& request, const Route& route,
-                                        const RouteParams& params);
+  // right pass too (no oracle; the right one is kept, as by check_webhook).
+  // Any other segment is an unknown path, counted against no one.
+  std::optional<AccessRefusal> pass_refusal(const HttpRequest& request, const Route& route,
+                                            const RouteParams& params);
+  // The 429 of a client blocked for `wait`; `right`: it showed the right credential.
+  AccessRefusal rate_limited(const HttpRequest& request, std::chrono::seconds wait,
+                             bool right) const;
 
   std::string username_;
   std::string password_;

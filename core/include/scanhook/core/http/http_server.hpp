@@ -26,10 +26,12 @@ struct HttpServerOptions {
 };
 
 // The one access check: from a request's head (its body not yet read) and
-// the route it found, the reply that refuses it, or nullopt to let the route
-// run (UserAuth::refusal).
-using AccessCheck =
-    std::function<std::optional<HttpReply>(const HttpRequest&, const Route&, const RouteParams&)>;
+// the route it found, the refusal, or nullopt to let the route run
+// (UserAuth::refusal). A refusal's body is left unread unless it says to
+// read it (AccessRefusal::read_body); a kept one then goes to the route's
+// keep_refused, after its answer.
+using AccessCheck = std::function<std::optional<AccessRefusal>(const HttpRequest&, const Route&,
+                                                               const RouteParams&)>;
 
 class HttpServer {
  public:

@@ -40,8 +40,28 @@ struct WebhookCredential {
 };
 // A webhook route's credential for its parameters; nullopt when the route
 // names nothing that takes credentials (an unknown source: its handler
-// answers 404, as the server would for an unknown path).
+// answers 404, as the server would for an unknown path, and find() counts
+// the path as unknown for other methods too).
 using CredentialOf = std::function<std::optional<WebhookCredential>(const RouteParams&)>;
+// Keeps a request that showed its route's right credential but was refused
+// all the same (its caller is rate-limited for wrong ones), once its body is
+// read: e.g. as a dead letter, so the event can be replayed. `why` says so.
+// The refusal itself is answered by the server, the same as a wrong one's.
+using KeepRefused =
+    std::function<void(const HttpRequest&, const RouteParams&, const std::string& why)>;
+
+// The access check's refusal of a request (AccessCheck, UserAuth::refusal).
+struct AccessRefusal {
+  AccessRefusal(HttpReply refused) : reply(std::move(refused)) {}  // NOLINT: any reply refuses
+  HttpReply reply;
+  // A rate-limited webhook caller: its body is read before the answer,
+  // whatever credential it showed, so that nothing in the answer (its
+  // timing, the connection kept or closed) tells a guesser it was right.
+  bool read_body = false;
+  // Set (why) when the credential shown was right: the route's keep_refused
+  // keeps the request once its body is read.
+  std::optional<std::string> keep;
+};
 
 // A secret's owner (Router::add_secret; a source, for its pass) and the
 // secret's length: a wrong guess is a segment of that length, counted
@@ -69,6 +89,7 @@ struct Route {
   // A secret route's owner; on the miss, the owners of every secret of its
   // shape (what a wrong segment may be a guess at, by its length).
   std::vector<SecretOwner> owners;
+  KeepRefused keep_refused;  // Access::webhook: a right credential refused (see AccessRefusal)
 };
 
 struct RouteLookup {
@@ -86,17 +107,20 @@ class Router {
            RouteHandler handler);
   void add_deferred(const std::string& method, const std::string& pattern, Access access,
                     DeferredRouteHandler handler);
-  // An Access::webhook route whose caller shows the credential `credential` names.
+  // An Access::webhook route whose caller shows the credential `credential`
+  // names; `keep` (optional) keeps a request refused despite the right one.
   void add_webhook(const std::string& method, const std::string& pattern, CredentialOf credential,
-                   DeferredRouteHandler handler);
+                   DeferredRouteHandler handler, KeepRefused keep = {});
   // An Access::webhook route whose {secret} segment is the credential
   // (`owner`'s, e.g. a source's pass): compared in constant time, and never
   // logged. `miss` answers a path of the same shape whose secret is wrong,
   // when no other route takes it (the first miss given for a method and
   // pattern answers for all of its secrets); the access check counts it as a
-  // wrong guess at the secrets of its length.
+  // wrong guess at the secrets of its length. `keep` (optional) keeps a
+  // request refused despite the right secret.
   void add_secret(const std::string& method, const std::string& pattern, std::string secret,
-                  std::string owner, DeferredRouteHandler handler, RouteHandler miss);
+                  std::string owner, DeferredRouteHandler handler, RouteHandler miss,
+                  KeepRefused keep = {});
   RouteLookup find(const std::string& method, const std::string& path) const;
 
  private:

@@ -42,9 +42,16 @@ class WebhookDelivery final : public WebhookSources {
   std::vector<std::string> names() const override;
   void deliver(const std::string& name, const HttpRequest& request, ReplyDone done) override;
   void rerun(const std::string& name, const HttpRequest& request, AnswerDone done) override;
+  void keep_refused(const std::string& name, const HttpRequest& request,
+                    const std::string& why) override;
 
  private:
   const SourceEntry* find(const std::string& name) const;
+  // The source a request to `name` is for: the one `name` forwards it to
+  // (SDK 1.2, one hop; maybe not configured), else `name`.
+  std::string receiver(const std::string& name, const HttpRequest& request) const;
+  // A source that runs requests itself: configured, takes webhooks, does not forward.
+  bool runs_itself(const std::string& name) const;
   // The id of `request` kept as a dead letter of `source`; nullopt (logged) if it cannot be kept.
   std::optional<std::int64_t> keep_dead_letter(const std::string& source,
                                                const HttpRequest& request,

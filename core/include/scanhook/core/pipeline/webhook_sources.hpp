@@ -38,6 +38,12 @@ class WebhookSources {
   // might survive is kept as a dead letter, whose id the reply names
   // ("dead_letter"). `done` runs once the events are durable.
   virtual void deliver(const std::string& name, const HttpRequest& request, ReplyDone done) = 0;
+  // Keeps a request to `name` that showed the right credential but was
+  // refused (its caller rate-limited, AccessRefusal::keep) as a dead letter
+  // of the source that takes it (the one `name` forwards it to, SDK 1.2),
+  // with `why` as its error, and logs it; the refusal is answered already.
+  virtual void keep_refused(const std::string& name, const HttpRequest& request,
+                            const std::string& why) = 0;
   // Runs a kept request through `name` again, keeping nothing (a replay).
   virtual void rerun(const std::string& name, const HttpRequest& request, AnswerDone done) = 0;
 };

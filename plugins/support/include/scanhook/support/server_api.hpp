@@ -47,6 +47,13 @@ class ServerApi {
   // whether the request was about one folder (only then can it be rejected).
   Result verdict(const HttpResponse& response, const std::string& request,
                  Scope scope = Scope::server) const;
+  // verdict() of a get_public() answer. The server answers that route
+  // without credentials (Plex's /identity, Jellyfin's and Emby's
+  // /System/Info/Public), and none were sent, so a 401 or 403 is not the
+  // server refusing the token: something in front of it asks for a login of
+  // its own (a proxy), or url names another service. Said so, not logged as
+  // TOKEN REJECTED.
+  Result public_verdict(const HttpResponse& response, const std::string& request) const;
   // A 2xx whose body could not be read (`error`): the target pauses, with a hint.
   Result unreadable(const HttpResponse& response, const std::string& request,
                     const std::string& error) const;
