@@ -108,6 +108,24 @@ TEST_CASE("a database from a newer scanhookd is refused with the reason", "[data
       Catch::Contains("schema version 99") && Catch::Contains("written by a newer scanhookd"));
 }
 
+// Found when a check-config test started scanhookd (as root) on
+// `database = /dev/null`: opening the database chmod-ed the device to 0600.
+TEST_CASE("a database path naming a FIFO, directly or by a link, is refused and left as it was",
+          "[database]") {
+  TempDir dir;
+  const auto fifo = dir / "queue.fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0666) == 0);
+  REQUIRE(::chmod(fifo.c_str(), 0666) == 0);  // whatever the umask made of it
+  std::filesystem::create_symlink(fifo, dir / "queue.db");
+  for (const auto& named : {fifo, dir / "queue.db"}) {
+    INFO(named.string());
+    REQUIRE_THROWS_WITH(Database(named), Catch::Contains("is not a regular file"));
+    struct stat info {};
+    REQUIRE(::stat(fifo.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0666);
+  }
+}
+
 TEST_CASE("a database opened through a symbolic link keeps and fsyncs its WAL beside the target",
           "[database]") {
   TempDir dir;

@@ -28,10 +28,23 @@ std::string create_private(const std::filesystem::path& file) {
     throw SqlError("cannot create the folder " + file.parent_path().string() +
                        " for the database: " + error.message(),
                    0, error.value());
-  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // A device, FIFO or folder is refused before it is opened (opening a device
+  // can act on it) and again after (the name may have changed meanwhile):
+  // the mode below must never land on /dev/null or the like, as root least.
+  const auto not_regular = [&file] {
+    return SqlError(file.string() + " is not a regular file: the database must be a file", 0,
+                    ENODEV);
+  };
+  struct stat status {};
+  if (::stat(file.c_str(), &status) == 0 && !S_ISREG(status.st_mode)) throw not_regular();
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
   if (fd < 0)
     throw SqlError("cannot open the database " + file.string() + ": " + std::strerror(errno), 0,
                    errno);
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    throw not_regular();
+  }
   ::fchmod(fd, 0600);
   ::close(fd);
   return file.string();
