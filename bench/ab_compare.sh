@@ -1,8 +1,9 @@
 #!/bin/sh
 # A/B of whole builds on the headline benchmarks of bench/README.md, for a
 # loaded, drifting machine: for each of ROUNDS rounds, each benchmark runs
-# once per build, the builds one after the other (A, B, A, B, ...), each
-# daemon benchmark on a fresh scanhookd and database. Prints every figure as
+# once per build, the builds one after the other (A, B in odd rounds, B, A in
+# even ones), each daemon benchmark on a fresh scanhookd and database. Build
+# folders are named without white space. Prints every figure as
 # it comes, then per figure the median of each build, the ratio of each
 # build's median to the first build's, and the median (min-max) of the
 # per-round ratios (each round's pair ran minutes apart at most).
@@ -156,9 +157,18 @@ coalescing() {  # 10,000 events over 1,000 folders from 64 clients, exactly 1,00
   record coalescing_exact "$(grep -c '; exact$' "$work/out" || true)"
 }
 
+# Odd rounds run the builds in the order given, even rounds in reverse (A, B,
+# B, A, ...): a build always second would carry what the first leaves behind
+# (the other daemon's sockets in TIME_WAIT, a warmer or colder page cache).
+first=$1
+forward=$*
+backward=""
+for build in "$@"; do backward="$build $backward"; done
 for round in $(seq "$rounds"); do
+  order=$forward
+  [ $((round % 2)) -eq 1 ] || order=$backward
   for benchmark in $only; do
-    for build in "$@"; do
+    for build in $order; do
       record "load_${benchmark}" "$(cut -d' ' -f1 /proc/loadavg)"
       "$benchmark"
     done
@@ -166,8 +176,8 @@ for round in $(seq "$rounds"); do
 done
 
 echo
-echo "medians of $rounds rounds; ratio = build ÷ $1 (of the medians; and the median (min-max) of the per-round ratios)"
-awk -v first="$1" '
+echo "medians of $rounds rounds; ratio = build ÷ $first (of the medians; and the median (min-max) of the per-round ratios)"
+awk -v first="$first" '
   !(($3) in seen) { seen[$3] = 1; figures[++nfigures] = $3 }
   !(($2) in known) { known[$2] = 1; builds[++nbuilds] = $2 }
   { value[$1, $2, $3] = $4; count[$2, $3]++; list[$2, $3] = list[$2, $3] " " $4; if ($1 > maxround) maxround = $1 }
