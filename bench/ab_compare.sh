@@ -1,12 +1,13 @@
 #!/bin/sh
 # A/B of whole builds on the headline benchmarks of bench/README.md, for a
 # loaded, drifting machine: for each of ROUNDS rounds, each benchmark runs
-# once per build, the builds one after the other (A, B in odd rounds, B, A in
-# even ones), each daemon benchmark on a fresh scanhookd and database. Build
-# folders are named without white space. Prints every figure as
-# it comes, then per figure the median of each build, the ratio of each
-# build's median to the first build's, and the median (min-max) of the
-# per-round ratios (each round's pair ran minutes apart at most).
+# once per build, the builds back to back (A, B in odd rounds, B, A in even
+# ones), each daemon benchmark on a fresh scanhookd and database. Prints every
+# figure as it comes, then per figure the median of each build, the ratio of
+# each build's median to the first build's, and the median (min-max) of the
+# per-round ratios (the two figures of a round ran a minute or so apart).
+# Timings swing with the machine's load; bench/webhook_cpu.sh counts
+# instructions per request, which do not.
 #
 # A build is a build folder (`cmake --build DIR -j2 --target scanhookd
 # open_loop queue_bench coalescing_bench front_door_bench rclone_diff_bench`):
@@ -14,6 +15,7 @@
 # (queue_bench, rclone_diff_bench, coalescing_bench: they link that build's
 # code). The load generators (wrk with bench/*.lua, open_loop,
 # front_door_bench) are the same for every build: this tree's, from $TOOLS.
+# Build folders are named without white space.
 # From the repository root:
 #   sh bench/ab_compare.sh ROUNDS BUILD_A BUILD_B [BUILD ...]
 #   PORT=31900 ONLY="ingest open_loop" sh bench/ab_compare.sh 5 ../base/build build
