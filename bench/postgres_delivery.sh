@@ -33,28 +33,11 @@ idle_interval = 100ms
 plugin = log
 INI
 }
-stop_all() {
-  for pid in $pids; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  pids=""
-}
 fill() {  # DATABASE
   start filler "$1" 1h "$port"
-  done_count=0
-  while [ "$done_count" -lt "$folders" ]; do
-    n=$(( folders - done_count < 10000 ? folders - done_count : 10000 ))
-    seq "$done_count" $((done_count + n - 1)) | awk 'BEGIN {printf "{\"paths\": ["} {printf "%s\"/tv/Show %07d\"", (NR > 1 ? "," : ""), $1} END {print "]}"}' > "$work/body.json"
-    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$work/body.json" \
-      "http://127.0.0.1:$port/api/scan" > /dev/null
-    done_count=$((done_count + n))
-  done
+  queue_folders "$port" "$folders"
   stop_all
 }
-drain_seconds() {  # PORT BEGAN -> seconds from BEGAN (date +%s.%N) until the queue is empty
-  began=$2
-  until curl -sf "http://127.0.0.1:$1/api/queue?limit=1" | grep -q '"total":0,'; do sleep 0.05; done
-  awk -v began="$began" -v ended="$(date +%s.%N)" 'BEGIN {printf "%.2f", ended - began}'
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for round in $(seq "$rounds"); do
   for setup in sqlite 1 2; do

@@ -29,15 +29,10 @@ minimum_age = 10m
 plugin = log
 INI
 }
-stop_all() {
-  for pid in $pids; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  pids=""
-}
 rate() {  # PORT THREADS CONNECTIONS -> requests per second
   wrk -t"$2" -c"$3" -d"${seconds}s" -s bench/ingest.lua "http://127.0.0.1:$1/" \
     | awk '/Requests\/sec/ {printf "%d", $2}'
 }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for round in $(seq "$rounds"); do
   start sqlite "$work/sqlite-$round/scanhook.db" one "$port"

@@ -79,6 +79,10 @@ class Jellyfin(http.server.BaseHTTPRequestHandler):
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Jellyfin).serve_forever()
 PY
 fake=$!
+pid=""
+# The fake and a daemon left by a failed step would hold their ports for the next run.
+trap 'kill $fake $pid 2>/dev/null || true' EXIT
+trap 'exit 1' INT TERM
 printf "%-40s %-9s %14s %14s\n" build product "Ir/request" "in plugin"
 for build in "$@"; do
   for product in sonarr jellyfin; do
@@ -107,6 +111,7 @@ for build in "$@"; do
     kill "$pid" || { cat "$work/log" >&2; exit 1; }
     wait "$pid" 2>/dev/null || true
     dump=$(ls "$work"/cg.$pid.* | sort -t. -k3 -n | tail -1)
+    pid=""
     total=$(awk '/^summary:/ {print $2}' "$dump")
     inside=$(callgrind_annotate --inclusive=yes --threshold=100 "$dump" 2>/dev/null |
       awk '/WebhookSourceBase::handle\(.*\.so\]$/ {gsub(",", "", $1); n += $1} END {print n + 0}')
@@ -114,5 +119,4 @@ for build in "$@"; do
     [ -n "${WEBHOOK_CPU_KEEP:-}" ] || rm -f "$work"/cg.*
   done
 done
-kill "$fake"
 [ -n "${WEBHOOK_CPU_KEEP:-}" ] || rm -rf "$work"
