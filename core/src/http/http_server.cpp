@@ -135,6 +135,7 @@ struct Routed {
   std::optional<HttpReply> early_reply;  // refused before the route runs
   bool read_body = false;                // refused, but only once the body is read
   std::optional<std::string> keep;       // why the route's keep_refused keeps it
+  std::string logged_path;               // the path as logs show it (a secret route's is redacted)
 };
 
 // Makes a PendingRequest of each head: routes it and checks access before
@@ -153,8 +154,7 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
   std::unique_ptr<PendingRequest> admit(const Poco::Net::HTTPRequest& head,
                                         const Poco::Net::SocketAddress& peer);
 
-  Routed route(const Poco::Net::HTTPRequest& head, HttpRequest& request,
-               std::string& logged_path) const;
+  Routed route(const Poco::Net::HTTPRequest& head, HttpRequest& request) const;
 
   // The Respond of one request: the reply goes out through `writer`, counted and logged.
   Respond respond_through(const std::shared_ptr<ReplyWriter>& writer, const HttpRequest& request,
@@ -197,11 +197,11 @@ class RoutedAnswerer : public std::enable_shared_from_this<RoutedAnswerer> {
 class RoutedRequest final : public PendingRequest {
  public:
   RoutedRequest(std::shared_ptr<RoutedAnswerer> answerer, HttpRequest request, Routed routed,
-                std::string logged_path, std::chrono::steady_clock::time_point started)
+                std::chrono::steady_clock::time_point started)
       : answerer_(std::move(answerer)),
         request_(std::move(request)),
         routed_(std::move(routed)),
-        logged_path_(std::move(logged_path)),
+        logged_path_(std::move(routed_.logged_path)),
         started_(started) {}
 
   bool refused() const override { return routed_.early_reply && !routed_.read_body; }
@@ -258,16 +258,14 @@ std::unique_ptr<PendingRequest> RoutedAnswerer::admit(const Poco::Net::HTTPReque
   HttpRequest request;
   request.method = head.getMethod();
   request.remote_address = peer.toString();
-  std::string logged_path;
-  Routed routed = route(head, request, logged_path);
+  Routed routed = route(head, request);
   return std::make_unique<RoutedRequest>(shared_from_this(), std::move(request), std::move(routed),
-                                         std::move(logged_path), started);
+                                         started);
 }
 
 // Finds the request's route from its head; or the reply that refuses it
 // (bad URI, body too large, no such route, access).
-Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& request,
-                             std::string& logged_path) const {
+Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& request) const {
   Routed routed;
   Poco::URI uri;
   try {
@@ -277,13 +275,13 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
       request.query.emplace_back(key, value);
   } catch (const Poco::Exception& error) {
     // Not logged as sent: it may be a secret route's, unrecognised.
-    logged_path = "(an invalid URI)";
+    routed.logged_path = "(an invalid URI)";
     routed.early_reply =
         json_error(400, "the request URI is not valid: " + utf8_text(error.message()));
     return routed;
   }
   const RouteLookup lookup = router_.find(request.method, request.path);
-  logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
+  routed.logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
   for (const auto& [name, value] : head) request.headers.emplace_back(name, value);
   if (auto refusal = use_target_authority(uri, request.headers)) {
     routed.early_reply = std::move(refusal);
