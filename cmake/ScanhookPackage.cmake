@@ -50,9 +50,11 @@ string(CONCAT CPACK_COMPONENT_RUNTIME_DESCRIPTION
        "scanhook turns the changes that Sonarr, Radarr, Lidarr, Readarr, Plex, Emby,\n"
        "Jellyfin and rclone report into the smallest set of partial library scans\n"
        "on Plex, Emby and Jellyfin, through a durable queue.")
-# Library packages from dpkg-shlibdeps; adduser for the maintainer scripts.
+# Library packages from dpkg-shlibdeps; adduser for the maintainer scripts;
+# libpq5, which scanhookd loads only for a PostgreSQL database
+# (core/src/store/libpq_library.cpp), so dpkg-shlibdeps cannot see it.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "adduser, libpq5")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA)
 foreach(file IN ITEMS conffiles postinst prerm postrm)
   list(APPEND CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA "${packaging_dir}/${file}")

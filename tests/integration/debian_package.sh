@@ -73,7 +73,7 @@ done
 [ "$(dpkg-deb -f "$deb" Package)" = scanhook ] || fail "the package is not named scanhook"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for library in libpoconet80 libpocofoundation80 libstdc++6 adduser; do
+for library in libpoconet80 libpocofoundation80 libstdc++6 adduser libpq5; do
   echo "$depends" | grep -q "$library" || fail "Depends lacks $library (shlibdeps)"
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/scanhook/scanhook.ini ||

@@ -66,6 +66,21 @@ TEST_CASE("the shipped INI takes Sonarr's webhook and logs the delivered batch",
   CHECK(daemon.wait_for_output(" ms: 1 ok: /tv/Severance/Season 02\n"));
 }
 
+// libpq and what it pulls in (GnuTLS, Kerberos, LDAP: ~3 MiB resident) are
+// loaded only for a PostgreSQL database (bench/README "After the house").
+TEST_CASE("a daemon on the shipped SQLite defaults does not load libpq", "[first_run]") {
+  TempDir dir;
+  const Environment environment({{"SCANHOOK__SERVER__LISTEN", "127.0.0.1:0"},
+                                 {"SCANHOOK__SERVER__DATABASE", (dir.path() / "db").string()}});
+  DaemonProcess daemon(dir.path(), shipped_ini());
+  REQUIRE(daemon.wait_until_listening());
+  std::ifstream maps("/proc/" + std::to_string(daemon.pid()) + "/maps");
+  std::ostringstream mapped;
+  mapped << maps.rdbuf();
+  REQUIRE_THAT(mapped.str(), Contains("libPocoFoundation"));  // the maps were read
+  CHECK_THAT(mapped.str(), !Contains("libpq.so"));
+}
+
 TEST_CASE("a bad setting from the environment stops start-up naming the variable", "[first_run]") {
   TempDir dir;
   const auto ini = dir.write("scanhook.ini", shipped_ini());

@@ -1,8 +1,9 @@
 #include "scanhook/core/store/postgres_connection.hpp"
 
+#include "scanhook/core/store/libpq_library.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
-#include <libpq-fe.h>
 
 namespace scanhook::core {
 
@@ -22,7 +23,7 @@ namespace {
 
 // libpq's last error of `connection`, without its trailing newline.
 std::string error_of(pg_conn* connection) {
-  std::string message = PQerrorMessage(connection);
+  std::string message = libpq().PQerrorMessage(connection);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return message;
 }
@@ -36,70 +37,73 @@ std::string error_of(pg_conn* connection) {
 pg_conn* connect(const std::string& url, const std::string& password, const std::string& server) {
   const char* keys[] = {"dbname", password.empty() ? nullptr : "password", nullptr};
   const char* values[] = {url.c_str(), password.c_str(), nullptr};
-  std::unique_ptr<pg_conn, decltype(&PQfinish)> made(PQconnectdbParams(keys, values, 1), PQfinish);
+  std::unique_ptr<pg_conn, decltype(&PQfinish)> made(libpq().PQconnectdbParams(keys, values, 1),
+                                                     libpq().PQfinish);
   if (!made)
     throw PostgresError("cannot connect to PostgreSQL at " + server + ": out of memory", "08001");
-  if (PQstatus(made.get()) != CONNECTION_OK)
+  if (libpq().PQstatus(made.get()) != CONNECTION_OK)
     throw PostgresError("cannot connect to PostgreSQL at " + server + ": " + error_of(made.get()),
                         "08001");
   return made.release();
 }
 
 std::string sqlstate_of(pg_result* result) {
-  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* state = result ? libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   return state ? state : "";
 }
 
 }  // namespace
 
-PostgresRows::PostgresRows(pg_result* result) : result_(result, PQclear) {}
+PostgresRows::PostgresRows(pg_result* result) : result_(result, libpq().PQclear) {}
 
 std::size_t PostgresRows::size() const {
-  return static_cast<std::size_t>(PQntuples(result_.get()));
+  return static_cast<std::size_t>(libpq().PQntuples(result_.get()));
 }
 
 std::string PostgresRows::text(std::size_t row, int column) const {
   const int r = static_cast<int>(row);
-  return std::string(PQgetvalue(result_.get(), r, column),
-                     static_cast<std::size_t>(PQgetlength(result_.get(), r, column)));
+  return std::string(libpq().PQgetvalue(result_.get(), r, column),
+                     static_cast<std::size_t>(libpq().PQgetlength(result_.get(), r, column)));
 }
 
 std::int64_t PostgresRows::integer(std::size_t row, int column) const {
   if (is_null(row, column)) return 0;
-  return std::stoll(PQgetvalue(result_.get(), static_cast<int>(row), column));
+  return std::stoll(libpq().PQgetvalue(result_.get(), static_cast<int>(row), column));
 }
 
 bool PostgresRows::is_null(std::size_t row, int column) const {
-  return PQgetisnull(result_.get(), static_cast<int>(row), column) != 0;
+  return libpq().PQgetisnull(result_.get(), static_cast<int>(row), column) != 0;
 }
 
 std::string PostgresRows::bytes(std::size_t row, int column) const {
   std::size_t size = 0;
-  unsigned char* data = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(
-                                            result_.get(), static_cast<int>(row), column)),
-                                        &size);
+  unsigned char* data =
+      libpq().PQunescapeBytea(reinterpret_cast<const unsigned char*>(
+                                  libpq().PQgetvalue(result_.get(), static_cast<int>(row), column)),
+                              &size);
   if (!data) throw PostgresError("cannot decode a bytea value: out of memory", "");
   std::string decoded(reinterpret_cast<const char*>(data), size);
-  PQfreemem(data);
+  libpq().PQfreemem(data);
   return decoded;
 }
 
 std::int64_t PostgresRows::changed() const {
-  const char* count = PQcmdTuples(result_.get());
+  const char* count = libpq().PQcmdTuples(result_.get());
   return count && *count ? std::stoll(count) : 0;
 }
 
 PostgresConnection::PostgresConnection(const std::string& url, const std::string& password)
-    : server_(postgres_server_name(url)), handle_(connect(url, password, server_), PQfinish) {
+    : server_(postgres_server_name(url)),
+      handle_(connect(url, password, server_), libpq().PQfinish) {
   // The server's notices ("... already exists, skipping") are not for stderr.
-  PQsetNoticeProcessor(
+  libpq().PQsetNoticeProcessor(
       handle_.get(), [](void*, const char*) {}, nullptr);
 }
 
 void PostgresConnection::fail(const std::string& what, pg_result* result) {
   const std::string message = error_of(handle_.get());
   const std::string state = sqlstate_of(result);
-  if (result) PQclear(result);
+  if (result) libpq().PQclear(result);
   throw PostgresError(what + " (PostgreSQL at " + server_ + "): " + message, state);
 }
 
@@ -116,51 +120,51 @@ PostgresRows PostgresConnection::run(const std::string& sql,
   auto statement = prepared_.find(sql);
   if (statement == prepared_.end()) {
     const std::string name = "s" + std::to_string(prepared_.size());
-    pg_result* made = PQprepare(handle_.get(), name.c_str(), sql.c_str(),
-                                static_cast<int>(params.size()), nullptr);
-    if (!made || PQresultStatus(made) != PGRES_COMMAND_OK)
+    pg_result* made = libpq().PQprepare(handle_.get(), name.c_str(), sql.c_str(),
+                                        static_cast<int>(params.size()), nullptr);
+    if (!made || libpq().PQresultStatus(made) != PGRES_COMMAND_OK)
       fail("cannot prepare \"" + sql.substr(0, 80) + "\"", made);
-    PQclear(made);
+    libpq().PQclear(made);
     statement = prepared_.emplace(sql, name).first;
   }
-  pg_result* result =
-      PQexecPrepared(handle_.get(), statement->second.c_str(), static_cast<int>(params.size()),
-                     values.data(), lengths.data(), formats.data(), 0);
-  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  pg_result* result = libpq().PQexecPrepared(handle_.get(), statement->second.c_str(),
+                                             static_cast<int>(params.size()), values.data(),
+                                             lengths.data(), formats.data(), 0);
+  const ExecStatusType status = result ? libpq().PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     fail("cannot run \"" + sql.substr(0, 80) + "\"", result);
   return PostgresRows(result);
 }
 
 void PostgresConnection::execute(const std::string& sql) {
-  pg_result* result = PQexec(handle_.get(), sql.c_str());
-  const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  pg_result* result = libpq().PQexec(handle_.get(), sql.c_str());
+  const ExecStatusType status = result ? libpq().PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     fail("cannot run \"" + sql.substr(0, 80) + "\"", result);
-  PQclear(result);
+  libpq().PQclear(result);
 }
 
 void PostgresConnection::recover() noexcept {
-  if (PQstatus(handle_.get()) == CONNECTION_BAD) {
-    PQreset(handle_.get());
+  if (libpq().PQstatus(handle_.get()) == CONNECTION_BAD) {
+    libpq().PQreset(handle_.get());
     prepared_.clear();  // a new session has none
     return;
   }
   // A failed statement inside BEGIN leaves the transaction aborted.
-  if (PQtransactionStatus(handle_.get()) != PQTRANS_IDLE)
-    PQclear(PQexec(handle_.get(), "ROLLBACK"));
+  if (libpq().PQtransactionStatus(handle_.get()) != PQTRANS_IDLE)
+    libpq().PQclear(libpq().PQexec(handle_.get(), "ROLLBACK"));
 }
 
 int PostgresConnection::socket() const {
-  return PQsocket(handle_.get());
+  return libpq().PQsocket(handle_.get());
 }
 
 std::vector<std::string> PostgresConnection::notifications() {
-  if (PQconsumeInput(handle_.get()) == 0) fail("the listening connection broke", nullptr);
+  if (libpq().PQconsumeInput(handle_.get()) == 0) fail("the listening connection broke", nullptr);
   std::vector<std::string> payloads;
-  while (PGnotify* notify = PQnotifies(handle_.get())) {
+  while (PGnotify* notify = libpq().PQnotifies(handle_.get())) {
     payloads.emplace_back(notify->extra ? notify->extra : "");
-    PQfreemem(notify);
+    libpq().PQfreemem(notify);
   }
   return payloads;
 }
