@@ -18,7 +18,9 @@ fail() {
 wait_until_listening() {
   port=""
   for _ in $(seq 1 200); do
-    port=$(sed -n "s/.*listening on http:\/\/$2:\([0-9]*\).*/\1/p" "$log")
+    # The daemon's shell may not have made $log yet (and set -e would end
+    # the test on sed's "can't read").
+    port=$(sed -n "s/.*listening on http:\/\/$2:\([0-9]*\).*/\1/p" "$log" 2>/dev/null || true)
     [ -n "$port" ] && return 0
     kill -0 "$1" 2>/dev/null || fail "scanhookd exited before it listened"
     sleep 0.1
