@@ -63,6 +63,10 @@ TEST_CASE("the dead letters are listed as JSON, a repeated header once with its 
         "\"query\":[[\"a\",\"1\"]],\"body\":\"{\\\"bad\\\": \xef\xbf\xbd}\"}],"
         "\"unreadable_rows\":0}");
   CHECK(rig.call("GET", "/api/deadletters", {{"limit", "0"}}).status == 400);
+  // Found by a new-user trial: an unknown parameter was ignored (200).
+  const auto typo = rig.call("GET", "/api/deadletters", {{"limt", "5"}});
+  CHECK(typo.status == 400);
+  CHECK_THAT(typo.body, Contains(R"(unknown parameter \"limt\" (did you mean 'limit'?))"));
 }
 
 TEST_CASE("a replay that succeeds removes the letter, and one that fails again keeps it, counted",

@@ -77,6 +77,17 @@ TEST_CASE("/api/queue refuses a parameter it does not take, naming the near one"
   CHECK(rig.call("/api/queue", {{"limit", "5"}}).status == 200);
 }
 
+// Found by a new-user trial: the README's table says every listing refuses
+// a parameter it does not take; /api/targets answered 200.
+TEST_CASE("/api/targets refuses any parameter, naming it", "[queue][routes][json]") {
+  QueueRig rig;
+  const auto bogus = rig.call("/api/targets", {{"bogus", "1"}});
+  CHECK(bogus.status == 400);
+  CHECK(bogus.body ==
+        R"({"error":"unknown parameter \"bogus\"; /api/targets takes no parameters"})");
+  CHECK(rig.call("/api/targets").status == 200);
+}
+
 TEST_CASE("/api/targets shows each target's state, blocked over paused over running",
           "[queue][routes][json]") {
   QueueRig rig;

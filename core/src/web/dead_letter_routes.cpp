@@ -9,6 +9,7 @@
 #include "scanhook/core/pipeline/dead_letters.hpp"
 #include "scanhook/core/pipeline/webhook_delivery.hpp"
 #include "scanhook/core/text/utf8_text.hpp"
+#include "scanhook/core/web/query_parameters.hpp"
 
 namespace scanhook::core {
 
@@ -43,6 +44,10 @@ void write_headers(JsonWriter& json, const HeaderList& headers) {
 }
 
 HttpReply list(DeadLetterStore& letters, const HttpRequest& request) {
+  if (const auto known =
+          known_parameters(request, {"limit", "offset"}, "the dead letters take limit and offset");
+      !known)
+    return json_error(400, known.error().text());
   const auto page = page_of(request);
   if (!page) return json_error(400, page.error().text());
   JsonWriter json;

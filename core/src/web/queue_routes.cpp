@@ -92,8 +92,14 @@ void add_queue_routes(Router& router, QueueStore& queue, DeliveryStatus& status)
              [&queue, &status](const HttpRequest& request, const RouteParams&) {
                return queue_reply(queue, status, request);
              });
-  router.add("GET", "/api/targets", Access::user,
-             [&status](const HttpRequest&, const RouteParams&) { return targets_reply(status); });
+  router.add(
+      "GET", "/api/targets", Access::user,
+      [&status](const HttpRequest& request, const RouteParams&) {
+        if (const auto known = known_parameters(request, {}, "/api/targets takes no parameters");
+            !known)
+          return json_error(400, known.error().text());
+        return targets_reply(status);
+      });
 }
 
 }  // namespace scanhook::core
