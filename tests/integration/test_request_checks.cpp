@@ -155,6 +155,23 @@ TEST_CASE("a path with a newline or an escape sequence cannot forge an access lo
   CHECK(running.send("GET", "/health").status == 200);
 }
 
+// Found by a new-user trial: a refused webhook left only its access line
+// ("POST /triggers/sonarr" 400), the reason only in /api/deadletters.
+TEST_CASE("a refused webhook's reason is in the log, escaped, with its dead letter",
+          "[request_checks]") {
+  RunningDaemon running(kServer + "[source.sonarr]\n[target.log]\n");
+  const auto response =
+      running.send("POST", "/triggers/sonarr", {}, sonarr_download_in("/tv/Sev\\u0000erance\\n"),
+                   "application/json");
+  REQUIRE(response.status == 400);
+  REQUIRE(running.daemon.wait_for_output("a sonarr webhook was refused (400): "));
+  const std::string log = running.daemon.output();
+  const auto line = log.substr(log.find("a sonarr webhook was refused (400): "));
+  CHECK_THAT(line.substr(0, line.find('\n')),
+             Contains("NUL") && Contains("; kept as dead letter 1"));
+  CHECK(running.send("GET", "/health").status == 200);
+}
+
 TEST_CASE("a request naming more paths than max_paths_per_request gets 413", "[request_checks]") {
   RunningDaemon running(kServer + "max_paths_per_request = 2\n[target.log]\n");
   const auto response = running.send("POST", "/triggers/manual?dir=/tv/a&dir=/tv/b&dir=/tv/c");

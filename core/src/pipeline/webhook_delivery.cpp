@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "scanhook/core/app/log_excerpt.hpp"
 #include "scanhook/core/http/json_writer.hpp"
 #include "scanhook/core/store/queue_store.hpp"
 
@@ -128,6 +129,7 @@ void WebhookDelivery::deliver(const std::string& name, const HttpRequest& reques
   rerun(name, request, [this, name, kept, done = std::move(done)](WebhookAnswer answer) {
     // Runs on the ingest's syncer, after a failed commit perhaps.
     const auto letter = answer.keep ? keep_dead_letter(name, *kept, answer.error) : std::nullopt;
+    if (!answer.succeeded) log_refusal(name, answer, letter);
     done(with_dead_letter(std::move(answer.reply), letter));
   });
 }
@@ -149,6 +151,20 @@ void WebhookDelivery::keep_refused(const std::string& name, const HttpRequest& r
           "kept the %s webhook refused with 429 as dead letter %s (%s): replay it from the "
           "UI or with POST /api/deadletters/%s/replay",
           to, letter, why, letter);
+}
+
+void WebhookDelivery::log_refusal(const std::string& source, const WebhookAnswer& answer,
+                                  std::optional<std::int64_t> letter) {
+  // The access line says only the status: the reason goes here, escaped and
+  // cut, as it quotes the request (a path with a NUL, a 1 MB field).
+  const std::string why = log_escaped(log_excerpt(answer.error, kLoggedMessageBytes));
+  auto& logger = Poco::Logger::get("scanhook.engine");
+  if (letter)
+    logger.warning("a %s webhook was refused (%d): %s; kept as dead letter %s", source,
+                   static_cast<int>(answer.reply.status), why, std::to_string(*letter));
+  else
+    logger.information("a %s webhook was refused (%d): %s", source,
+                       static_cast<int>(answer.reply.status), why);
 }
 
 std::optional<std::int64_t> WebhookDelivery::keep_dead_letter(const std::string& source,

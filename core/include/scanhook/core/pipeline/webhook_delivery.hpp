@@ -53,6 +53,10 @@ class WebhookDelivery final : public WebhookSources {
   // A source that runs requests itself: configured, takes webhooks, does not forward.
   bool runs_itself(const std::string& name) const;
   // The id of `request` kept as a dead letter of `source`; nullopt (logged) if it cannot be kept.
+  // One log line for a refused webhook: its reason (escaped, cut) and the
+  // dead letter that keeps it, if any.
+  static void log_refusal(const std::string& source, const WebhookAnswer& answer,
+                          std::optional<std::int64_t> letter);
   std::optional<std::int64_t> keep_dead_letter(const std::string& source,
                                                const HttpRequest& request,
                                                const std::string& error);
