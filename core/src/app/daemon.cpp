@@ -183,6 +183,9 @@ void Daemon::print_help() const {
                           {"70", "internal error"},
                           {"73", "cannot create the database or the --pidfile"},
                           {"74", "disk or I/O error"},
+                          {"75",
+                           "the listen address is taken or cannot be bound now "
+                           "(the systemd unit restarts on it)"},
                           {"78", "configuration error (the systemd unit does not restart on it)"}});
 }
 
@@ -228,6 +231,9 @@ void Daemon::initialize(Poco::Util::Application& self) {
     const StorageFault fault = storage_fault(error);
     logger().fatal("cannot open the database: %s\n%s", std::string(error.what()), remedy(fault));
     startup_exit_code_ = exit_code(fault);
+  } catch (const ListenError& error) {
+    logger().fatal(error.what());
+    startup_exit_code_ = EXIT_TEMPFAIL;
   }
 }
 

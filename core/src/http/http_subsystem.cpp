@@ -28,8 +28,8 @@ void HttpSubsystem::initialize(Poco::Util::Application& app) {
   try {
     server_->start();
   } catch (const Poco::Exception& error) {
-    throw Poco::IOException("cannot listen on " + server.listen.text + ": " + error.displayText() +
-                            " (is another scanhookd running? change [server] listen)");
+    throw ListenError("cannot listen on " + server.listen.text + ": " + error.displayText() +
+                      " (is another scanhookd running? change [server] listen)");
   }
   app.logger().information("listening on http://%s:%hu", server.listen.host, server_->port());
 }

@@ -5,11 +5,21 @@
 #include <Poco/Util/Subsystem.h>
 
 #include <memory>
+#include <stdexcept>
 
 #include "scanhook/core/config/config.hpp"
 #include "scanhook/core/http/http_server.hpp"
 
 namespace scanhook::core {
+
+// The listen address is taken (another program, another scanhookd) or not
+// bindable now: it may pass, so scanhookd exits 75 (EX_TEMPFAIL), which the
+// systemd unit restarts on, not 78. (A second scanhookd on the same queue
+// stays 78: restarting cannot help that configuration.)
+class ListenError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class HttpSubsystem final : public Poco::Util::Subsystem {
  public:
