@@ -69,6 +69,11 @@ TEST_CASE("a database is upgraded from each earlier schema version, keeping its 
             "generation) VALUES('/tv/Show', 1, 3, 'sonarr', 10, 20, 2, 2);"
             "INSERT INTO deliveries(folder_id, target, generation, priority, due_at) "
             "VALUES(1, 'plex', 2, 3, 20);");
+        if (version >= 4)  // dead_letters came with schema 4
+          old.execute(
+              "INSERT INTO dead_letters(id, source, received_at, headers, query, body, error) "
+              "VALUES(1, 'sonarr', 5, '[]', '[]', 'one', 'e'), "
+              "(2, 'radarr', 6, '[]', '[]', 'two', 'e');");
       }
       Database upgraded(file);
       CHECK(upgraded.schema_version() == latest_schema_version());
@@ -88,6 +93,18 @@ TEST_CASE("a database is upgraded from each earlier schema version, keeping its 
                                                       "expected_files", "expected_files_had",
                                                       "folders", "history", "meta", "notifications",
                                                       "plugin_store", "sqlite_sequence"});
+      });
+      // Dead letters keep their ids, and the newest one's id, once deleted, is
+      // not handed out again (schema 10).
+      upgraded.write([&](SqlConnection& sql) {
+        if (version >= 4) {
+          CHECK(sql.scalar("SELECT count(*) FROM dead_letters WHERE id = 2 AND body = 'two'") == 1);
+          sql.execute("DELETE FROM dead_letters WHERE id = 2");
+        }
+        sql.execute(
+            "INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
+            "VALUES('sonarr', 7, '[]', '[]', 'three', 'e')");
+        CHECK(sql.scalar("SELECT max(id) FROM dead_letters") == (version >= 4 ? 3 : 1));
       });
       // require_exists' files (schema 9) are kept and found on the upgraded file.
       SqliteExpectedFiles expected(upgraded);

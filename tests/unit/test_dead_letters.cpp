@@ -121,6 +121,26 @@ STORE_TEST("a dead letter's headers and query come back byte for byte, whatever 
   CHECK(replay.query == received.query);
 }
 
+STORE_TEST("a deleted dead letter's id is not given to the next one, nor after a reopen",
+           "[deadletters]") {
+  Backend backend;
+  auto store = backend.open();
+  const auto a = store->dead_letters().keep("sonarr", request("a"), "not JSON", 1);
+  REQUIRE(a);
+  REQUIRE(store->dead_letters().remove(*a));
+  const auto b = store->dead_letters().keep("sonarr", request("b"), "not JSON", 2);
+  REQUIRE(b);
+  CHECK(*b != *a);
+  CHECK_FALSE(store->dead_letters().find(*a));
+  REQUIRE(store->dead_letters().remove(*b));
+  store.reset();
+  store = backend.open();
+  const auto c = store->dead_letters().keep("sonarr", request("c"), "not JSON", 3);
+  REQUIRE(c);
+  CHECK(*c != *a);
+  CHECK(*c != *b);
+}
+
 STORE_TEST("a dead letter written by the earlier Poco::JSON format reads back the same pairs",
            "[deadletters]") {
   Backend backend;

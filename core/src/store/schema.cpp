@@ -141,6 +141,27 @@ const std::vector<std::string>& migrations() {
           PRIMARY KEY(folder, target)) WITHOUT ROWID;
         CREATE INDEX expected_files_had_picked ON expected_files_had(picked_at);
       )sql",
+      // 10: dead-letter ids are never reused (AUTOINCREMENT): without it a
+      // letter kept after the newest was deleted or replayed took its id, and
+      // a log line, notification or open page naming that id then acted on
+      // another letter. Rows keep their ids; the copy seeds sqlite_sequence
+      // with the largest, and RENAME carries that entry over. An id deleted
+      // before this upgrade while newest cannot be known and may come once more.
+      R"sql(
+        CREATE TABLE dead_letters_kept(
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          source TEXT NOT NULL,
+          received_at INTEGER NOT NULL,
+          headers TEXT NOT NULL,
+          query TEXT NOT NULL,
+          body BLOB NOT NULL,
+          error TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 1);
+        INSERT INTO dead_letters_kept
+          SELECT id, source, received_at, headers, query, body, error, attempts FROM dead_letters;
+        DROP TABLE dead_letters;
+        ALTER TABLE dead_letters_kept RENAME TO dead_letters;
+      )sql",
   };
   return steps;
 }
