@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
@@ -53,6 +54,13 @@ std::string table_names(const std::filesystem::path& file) {
   sqlite3_finalize(statement);
   sqlite3_close(db);
   return names;
+}
+
+std::size_t count_lines_with(const std::string& text, const std::string& part) {
+  std::istringstream lines(text);
+  std::size_t count = 0;
+  for (std::string line; std::getline(lines, line);) count += line.find(part) != std::string::npos;
+  return count;
 }
 
 // A database of scanhook's holding `count` queued folders, the daemon stopped
@@ -138,10 +146,21 @@ TEST_CASE("while the disk is full, webhooks get 503 and /health says degraded wi
   CHECK_THAT(health.body, Contains("\"status\":\"degraded\"") &&
                               Contains("\"last_write_error\":") && Contains("full"));
 
+  CHECK_THAT(health.body, Contains("\"database\":\"unwritable\""));
+  // More refused webhooks still log nothing more than the first one did.
+  for (int i = 0; i < 5; ++i)
+    CHECK(post_manual_scan(daemon, "/tv/Still" + std::to_string(i)) == 503);
+
   disk.free_filler();
   CHECK(post_manual_scan(daemon, "/tv/After") == 200);
   CHECK(client.get_json("/health")->getValue<std::string>("status") == "ok");
   CHECK(client.queued_folders() >= 2);
+  const std::string log = daemon.output();
+  CHECK(count_lines_with(log, "cannot be written") == 1);
+  CHECK_THAT(log, Contains(database_on(disk) + " cannot be written (") && Contains("full"));
+  CHECK(count_lines_with(log, "is written again; ") == 1);
+  CHECK(count_lines_with(log, "failed writes meanwhile: ") == 1);
+  CHECK_THAT(log, !Contains("failed writes meanwhile: 0"));
 }
 
 TEST_CASE("a damaged database is refused at start with 65, and db check lists the damage",

@@ -39,11 +39,28 @@ TEST_CASE("/health answers 503 and says the database is unreachable when it cann
   CHECK(reply.status == 200);
   CHECK_THAT(reply.body, Contains(R"("status":"ok")") && Contains(R"("database":"reachable")"));
   CHECK_THAT(reply.body, !Contains("last_write_error"));
-  status = {false, std::string("cannot fsync scanhook.db-wal: No space left on device")};
+  status = {false, std::nullopt};
   reply = get(router, "/health");
   CHECK(reply.status == 503);
   CHECK_THAT(reply.body, Contains(R"("status":"degraded")") &&
                              Contains(R"("database":"unreachable")") &&
+                             !Contains("last_write_error"));
+}
+
+TEST_CASE("/health says the database is unwritable, with the error, while writes fail",
+          "[status]") {
+  TempDir plugins;
+  const PluginCatalog catalog = PluginCatalog::scan(plugins.path());
+  Metrics metrics;
+  Router router;
+  add_status_routes(router, catalog, metrics, [] {
+    return DatabaseStatus{false,
+                          std::string("cannot fsync scanhook.db-wal: No space left on device")};
+  });
+  const auto reply = get(router, "/health");
+  CHECK(reply.status == 503);
+  CHECK_THAT(reply.body, Contains(R"("status":"degraded")") &&
+                             Contains(R"("database":"unwritable")") &&
                              Contains(R"("last_write_error":"cannot fsync scanhook.db-wal)"));
 }
 

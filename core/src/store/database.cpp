@@ -106,7 +106,10 @@ Database::Database(const std::filesystem::path& file)
     : file_(file),
       writer_(create_private(file)),
       reader_(open_migrated(writer_, file)),
-      checkpointer_(file.string()) {
+      checkpointer_(file.string()),
+      write_failure_("the database " + file.string(),
+                     "free space or fix the filesystem under " +
+                         std::filesystem::absolute(file).parent_path().string()) {
   reader_.execute("PRAGMA busy_timeout = 5000");
   reader_.execute("PRAGMA foreign_keys = ON");
   checkpointer_.execute("PRAGMA busy_timeout = 5000");
@@ -164,7 +167,7 @@ void Database::sync() {
   if (fd < 0) {
     const SqlError error("cannot open " + wal_file_ + " to fsync it: " + std::strerror(errno), 0,
                          errno);
-    record_write_failure(error.what());
+    write_failure_.record(error.what());
     throw error;
   }
   const int synced = ::fdatasync(fd);
@@ -172,7 +175,7 @@ void Database::sync() {
   ::close(fd);
   if (synced != 0) {
     const SqlError failure("cannot fsync " + wal_file_ + ": " + std::strerror(error), 0, error);
-    record_write_failure(failure.what());
+    write_failure_.record(failure.what());
     throw failure;
   }
   checkpoint_if_due();
@@ -207,25 +210,7 @@ bool Database::healthy() noexcept {
 }
 
 std::optional<std::string> Database::last_write_failure() const {
-  std::lock_guard lock(failure_mutex_);
-  return write_failure_;
-}
-
-void Database::record_write_failure(const std::string& message) noexcept {
-  try {
-    std::lock_guard lock(failure_mutex_);
-    write_failure_ = message;
-    write_failed_.store(true, std::memory_order_relaxed);
-  } catch (...) {
-    // Out of memory for the message: the write's own error still reaches its caller.
-  }
-}
-
-void Database::clear_write_failure() noexcept {
-  if (!write_failed_.load(std::memory_order_relaxed)) return;  // the usual case: no lock
-  std::lock_guard lock(failure_mutex_);
-  write_failure_.reset();
-  write_failed_.store(false, std::memory_order_relaxed);
+  return write_failure_.last();
 }
 
 void Database::watch_transactions(TransactionWatcher* watcher) {

@@ -471,8 +471,7 @@ bool PostgresQueue::healthy() noexcept {
 }
 
 std::optional<std::string> PostgresQueue::last_write_failure() const {
-  std::lock_guard lock(failure_mutex_);
-  return write_failure_;
+  return write_failure_.last();
 }
 
 }  // namespace scanhook::core

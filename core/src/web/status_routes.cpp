@@ -32,6 +32,13 @@ double read_proc_number(const char* file, int field) {
   }
 }
 
+// A database that answers reads but refuses writes (a full disk) is not
+// "unreachable": last_write_error then says why.
+std::string database_state(const DatabaseStatus& status) {
+  if (status.ok) return "\"reachable\"";
+  return status.last_write_failure ? "\"unwritable\"" : "\"unreachable\"";
+}
+
 }  // namespace
 
 void add_status_routes(Router& router, const PluginCatalog& catalog, Metrics& metrics,
@@ -51,7 +58,7 @@ void add_status_routes(Router& router, const PluginCatalog& catalog, Metrics& me
                const std::string body =
                    std::string("{\"status\":") + (database ? "\"ok\"" : "\"degraded\"") +
                    ",\"version\":" + json_quote(kVersion) +
-                   ",\"database\":" + (database ? "\"reachable\"" : "\"unreachable\"") +
+                   ",\"database\":" + database_state(status) +
                    (status.last_write_failure
                         ? ",\"last_write_error\":" + json_quote(*status.last_write_failure)
                         : std::string()) +

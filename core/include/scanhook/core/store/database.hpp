@@ -26,6 +26,7 @@
 
 #include "scanhook/core/store/sql_connection.hpp"
 #include "scanhook/core/store/storage_fault.hpp"
+#include "scanhook/core/store/write_failure.hpp"
 
 namespace scanhook::core {
 
@@ -72,16 +73,16 @@ class Database {
       if constexpr (std::is_void_v<decltype(fn(writer_))>) {
         fn(writer_);
         commit();
-        clear_write_failure();
+        write_failure_.clear();
       } else {
         auto result = fn(writer_);
         commit();
-        clear_write_failure();
+        write_failure_.clear();
         return result;
       }
     } catch (const SqlError& error) {
       rollback();
-      if (is_storage_failure(error)) record_write_failure(error.what());
+      if (is_storage_failure(error)) write_failure_.record(error.what());
       throw;
     } catch (...) {
       rollback();
@@ -118,7 +119,8 @@ class Database {
   // until a later write succeeds.
   bool healthy() noexcept;
   // The message of the last write that failed for a storage reason, until a
-  // later write reached the disk; nullopt when writes work.
+  // later write reached the disk; nullopt when writes work. The changes are
+  // logged once each (WriteFailure).
   std::optional<std::string> last_write_failure() const;
 
  private:
@@ -130,8 +132,6 @@ class Database {
   void commit();
   void rollback() noexcept;
   void checkpoint_if_due();
-  void record_write_failure(const std::string& message) noexcept;
-  void clear_write_failure() noexcept;
 
   std::filesystem::path file_;
   std::string wal_file_;  // the WAL file as SQLite names it
@@ -144,10 +144,8 @@ class Database {
   std::atomic<int> wal_frames_{0};  // pages in the WAL after the last commit
   TransactionWatcher* watcher_ = nullptr;
   // Set by a write that failed for a storage reason (a failed commit or
-  // fsync), cleared by the next commit that succeeds.
-  std::atomic<bool> write_failed_{false};
-  mutable std::mutex failure_mutex_;
-  std::optional<std::string> write_failure_;
+  // fsync), cleared by the next commit that succeeds; logs the changes.
+  WriteFailure write_failure_;
 };
 
 }  // namespace scanhook::core

@@ -18,6 +18,7 @@
 
 #include "scanhook/core/store/postgres_pool.hpp"
 #include "scanhook/core/store/queue_store.hpp"
+#include "scanhook/core/store/write_failure.hpp"
 
 namespace scanhook::core {
 
@@ -81,12 +82,10 @@ class PostgresQueue final : public QueueStore {
   auto write(Fn&& fn) {
     try {
       auto result = pool_.transaction(std::forward<Fn>(fn));
-      std::lock_guard lock(failure_mutex_);
-      write_failure_.reset();
+      write_failure_.clear();
       return result;
     } catch (const std::exception& error) {
-      std::lock_guard lock(failure_mutex_);
-      write_failure_ = error.what();
+      write_failure_.record(error.what());
       throw;
     }
   }
@@ -97,8 +96,8 @@ class PostgresQueue final : public QueueStore {
   std::string instance_;
   std::chrono::milliseconds minimum_age_;
   std::chrono::milliseconds lease_;
-  mutable std::mutex failure_mutex_;
-  std::optional<std::string> write_failure_;
+  WriteFailure write_failure_{"the PostgreSQL queue",
+                              "check the server's disk and the connection to it"};
   std::mutex wake_mutex_;  // held while wake_ runs
   std::function<void()> wake_;
   std::mutex locks_mutex_;
