@@ -19,7 +19,10 @@ namespace {
 // Keeps what is logged to scanhook.database, with each line's priority.
 class DatabaseLog : public Poco::Channel {
  public:
-  DatabaseLog() { Poco::Logger::get("scanhook.database").setChannel(this); }
+  // Shared (true): the logger's AutoPtr counts its own reference.
+  DatabaseLog() {
+    Poco::Logger::get("scanhook.database").setChannel(Poco::AutoPtr<Poco::Channel>(this, true));
+  }
   ~DatabaseLog() override = default;
   void log(const Poco::Message& message) override {
     lines.emplace_back(message.getPriority(), message.getText());

@@ -81,6 +81,12 @@ Daemon::Daemon(std::vector<std::string> plugin_words)
   setUnixOptions(true);
 }
 
+Daemon::~Daemon() {
+  // The subsystems outlive this class's members (Poco's Application owns
+  // them); the pipeline reads metrics_, so it goes first.
+  if (engine_) engine_->release();
+}
+
 void Daemon::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
   options.addOption(Poco::Util::Option("help", "h", "show this help and exit"));
@@ -300,7 +306,7 @@ void Daemon::add_daemon_subsystems() {
       server.username, server.password,
       std::chrono::duration_cast<std::chrono::seconds>(server.session_idle_timeout),
       DoorRules{server.server_names, TrustedProxies(server.trusted_proxies)});
-  auto* engine = new EngineSubsystem(*config_, router_, metrics_, real_time());
+  auto* engine = engine_ = new EngineSubsystem(*config_, router_, metrics_, real_time());
   addSubsystem(engine);
   add_status_routes(router_, *catalog_, metrics_, [engine] { return engine->database_status(); });
   add_login_routes(router_, *user_auth_);

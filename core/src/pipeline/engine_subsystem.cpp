@@ -33,9 +33,13 @@ void EngineSubsystem::initialize(Poco::Util::Application& app) {
       counted(static_cast<std::size_t>(engine_->queue().folder_count()), "folder"));
 }
 
-void EngineSubsystem::uninitialize() {
+void EngineSubsystem::release() {
   if (engine_) engine_->stop();
   engine_.reset();
+}
+
+void EngineSubsystem::uninitialize() {
+  release();
 }
 
 }  // namespace scanhook::core

@@ -15,6 +15,7 @@
 #include "scanhook/core/config/help_text.hpp"
 #include "scanhook/core/http/http_subsystem.hpp"
 #include "scanhook/core/http/router.hpp"
+#include "scanhook/core/pipeline/engine_subsystem.hpp"
 #include "scanhook/core/pipeline/metrics.hpp"
 #include "scanhook/core/pipeline/pipeline_builder.hpp"
 #include "scanhook/core/plugins/plugin_catalog.hpp"
@@ -25,6 +26,7 @@ class Daemon : public Poco::Util::ServerApplication {
  public:
   // `plugin_words`: the words after a plugin's command (split_command_line).
   explicit Daemon(std::vector<std::string> plugin_words = {});
+  ~Daemon() override;
   // run(), after refusing an unknown option or a missing option argument
   // with exit code 64 (EX_USAGE).
   int run_command_line(int argc, char** argv);
@@ -64,6 +66,7 @@ class Daemon : public Poco::Util::ServerApplication {
   Router router_;
   std::unique_ptr<UserAuth> user_auth_;  // read by the HTTP server's threads
   HttpSubsystem* http_ = nullptr;        // owned by the application's subsystems
+  EngineSubsystem* engine_ = nullptr;    // likewise
 };
 
 }  // namespace scanhook::core

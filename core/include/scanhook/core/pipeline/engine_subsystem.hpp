@@ -23,6 +23,11 @@ class EngineSubsystem final : public Poco::Util::Subsystem {
   // Not ok before start-up, when the database cannot be queried, and while
   // writes fail.
   DatabaseStatus database_status();
+  // Stops and destroys the pipeline now (idempotent). The daemon calls it as
+  // it is destroyed: when start-up fails after this subsystem started (the
+  // port is taken), Poco never uninitializes it, and the pipeline's gauges
+  // must go before the daemon's Metrics do.
+  void release();
 
  protected:
   void initialize(Poco::Util::Application& app) override;
