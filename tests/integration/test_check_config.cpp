@@ -164,6 +164,12 @@ const std::vector<BadConfig>& corpus() {
                "[target.log]\n",
        "5: [source.plex_autoscan] sonarr: [source.front] (plugin plex_autoscan) hands webhooks on "
        "itself"},
+      // A source of another app's plugin (a new-user trial found it passing).
+      {kHead + "[source.plex_autoscan]\nsonarr = radarr\n[source.radarr]\n[target.log]\n",
+       "5: [source.plex_autoscan] sonarr: [source.radarr] is a radarr source, not a sonarr one"},
+      {kHead + "[source.plex_autoscan]\nlidarr = music\n[source.music]\nplugin = sonarr\n"
+               "[target.log]\n",
+       "5: [source.plex_autoscan] lidarr: [source.music] is a sonarr source, not a lidarr one"},
       // A service.
       {kHead + "[service.plexsources]\nplugin = plex_optout\nproduct =\n",
        "6: [service.plexsources] product: must be 1 to 64 printable characters"},
@@ -203,6 +209,13 @@ const std::vector<BadConfig>& corpus() {
        65},
       {"[server]\nlisten = 127.0.0.1:0\ndatabase = /dev/null\n[target.log]\n",
        "3: [server] database: /dev/null is not a regular file", 74},
+      // The kernel's filesystems, where root's access() says "writable" (a new-user trial).
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = /proc/x/q.db\n[target.log]\n",
+       "3: [server] database: cannot create the database /proc/x/q.db: /proc is on procfs", 73},
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = /sys/scanhook/q.db\n[target.log]\n",
+       "3: [server] database: cannot create the database /sys/scanhook/q.db: /sys is on sysfs", 73},
+      {"[server]\nlisten = 127.0.0.1:0\ndatabase = /proc/self/status\n[target.log]\n",
+       "3: [server] database: /proc/self/status is on procfs", 73},
   };
   return configs;
 }
@@ -308,6 +321,38 @@ TEST_CASE(
 
   DaemonProcess daemon(dir.path(), ini);
   CHECK(daemon.wait_until_listening());
+}
+
+TEST_CASE("a required key set to a value its type refuses gets one refusal, not also \"missing\"",
+          "[check-config]") {
+  // Found by a new-user trial: the forward target's url said both.
+  TempDir dir;
+  const auto ini = dir.write(
+      "ftp.ini",
+      with_dir(kHead + "[target.fwd]\nplugin = forward\nurl = ftp://x\n", dir.path().string()));
+  const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
+  CHECK(checked.exit_code == 78);
+  CHECK_THAT(
+      checked.output,
+      Contains(ini.string() +
+               ":6: [target.fwd] url: expected an http:// or https:// URL, found \"ftp://x\""));
+  CHECK_THAT(checked.output, !Contains("required key is missing"));
+}
+
+TEST_CASE("a plex_autoscan default naming a source of another plugin is a warning, not a refusal",
+          "[check-config]") {
+  TempDir dir;
+  const auto ini =
+      dir.write("default.ini", with_dir(kHead + "[source.plex_autoscan]\nradarr =\nlidarr =\n"
+                                                "[source.sonarr]\nplugin = radarr\n[target.log]\n",
+                                        dir.path().string()));
+  const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
+  CHECK(checked.exit_code == 0);
+  CHECK_THAT(checked.output,
+             Contains(ini.string() +
+                      ":4: [source.plex_autoscan] sonarr: [source.sonarr] is a radarr source, not "
+                      "a sonarr one: it refuses what sonarr hands it (sonarr is the default)") &&
+                 Contains("configuration OK"));
 }
 
 TEST_CASE("a duration without a unit is read as seconds, and check-config says so",

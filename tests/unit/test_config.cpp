@@ -142,6 +142,14 @@ TEST_CASE("a secret can come from a file or the environment instead of the INI",
              Contains("api_key_file: cannot read the file \"/nonexistent/key\""));
 }
 
+TEST_CASE("a required secret given by a file that cannot be read is refused once, not also missing",
+          "[config]") {
+  const std::string error =
+      error_of("[target.paint]\nplugin = fixture\napi_key_file = /nonexistent/key\n");
+  CHECK_THAT(error, Contains("test.ini:3: [target.paint] api_key_file: cannot read the file"));
+  CHECK_THAT(error, !Contains("required key is missing"));
+}
+
 TEST_CASE("sections must be known, instances well named, plugins present", "[config]") {
   CHECK_THAT(error_of("[targets.x]\n"),
              Contains("[targets.x]: unknown section") && Contains("did you mean 'target'?"));

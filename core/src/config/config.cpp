@@ -277,6 +277,12 @@ class Validator {
   }
 
   // Reads a secret from KEY_file or KEY_env when KEY itself is not given.
+  static bool secret_given_elsewhere(const IniSection& section, const std::string& key) {
+    return std::any_of(section.entries.begin(), section.entries.end(), [&](const IniEntry& entry) {
+      return entry.key == key + "_file" || entry.key == key + "_env";
+    });
+  }
+
   std::optional<std::string> secret_from_elsewhere(const IniSection& section,
                                                    const std::string& key) {
     for (const auto& entry : section.entries) {
@@ -320,6 +326,9 @@ class Validator {
       }
     }
     std::map<std::string, int> first_line;
+    // Keys the section sets, refused or not: one refusal each, never a second
+    // "missing" for a key that is there with a bad value.
+    std::set<std::string> given;
     for (const auto& entry : section.entries) {
       const auto key = std::find_if(keys.begin(), keys.end(),
                                     [&](const AcceptedKey& k) { return k.name == entry.key; });
@@ -330,6 +339,7 @@ class Validator {
                 "unknown key" + did_you_mean(entry.key, names));
         continue;
       }
+      given.insert(entry.key);
       if (!key->repeatable && first_line.count(entry.key)) {
         error(entry.line, section.name, entry.key,
               "set twice (first on line " + std::to_string(first_line[entry.key]) + "): keep one");
@@ -353,12 +363,13 @@ class Validator {
       values[entry.key].push_back(entry.value);
     }
     for (const auto& key : keys) {
-      if (values.count(key.name)) continue;
+      if (given.count(key.name)) continue;
       if (key.type == ConfigType::secret) {
         if (auto secret = secret_from_elsewhere(section, key.name)) {
           values[key.name].push_back(*secret);
           continue;
         }
+        if (secret_given_elsewhere(section, key.name)) continue;  // its refusal is said
       }
       if (key.required) {
         error(section.line, section.name, key.name,

@@ -14,6 +14,8 @@
 #include "scanhook/core/pipeline/completion_flag.hpp"
 #include "scanhook/core/pipeline/path_rules.hpp"
 #include "scanhook/core/pipeline/verdict_fingerprint.hpp"
+#include "scanhook/core/store/database_filesystem.hpp"
+#include "scanhook/core/store/store.hpp"
 
 namespace scanhook::core {
 
@@ -329,6 +331,16 @@ void PipelineBuilder::check_source_names(const InstanceConfig& instance,
       throw ConfigError(where + "[source." + named + "]" + plugin +
                         " hands webhooks on itself: name the source that takes them (one hop "
                         "only)");
+    if (source->plugin->name() != key->name) {
+      const std::string other = "[source." + named + "] is a " + source->plugin->name() +
+                                " source, not a " + key->name + " one: it refuses what " +
+                                key->name + " hands it";
+      if (config_.ini.line_of(instance.section, key->name) != 0)
+        throw ConfigError(where + other + "; name a source with plugin = " + key->name);
+      report.warnings.push_back(where + other + " (" + named + " is the default); set " +
+                                key->name + " = a source with plugin = " + key->name +
+                                ", or leave it empty to refuse such webhooks");
+    }
   }
 }
 
@@ -348,6 +360,7 @@ std::shared_ptr<Instance> PipelineBuilder::create(const InstanceConfig& instance
 void PipelineBuilder::check_database_place() const {
   // What opening the database would trip over, found without creating anything.
   namespace fs = std::filesystem;
+  if (is_postgres_url(config_.server.database)) return;  // a server's, not a file
   const fs::path file = config_.server.database;
   const auto refuse = [&](const std::string& why) {
     throw ConfigError(config_.where("server", "database") + ": " + why);
@@ -357,6 +370,7 @@ void PipelineBuilder::check_database_place() const {
     if (fs::is_directory(file, error)) refuse(file.string() + " is a folder, not a database file");
     if (!fs::is_regular_file(file, error))
       refuse(file.string() + " is not a regular file (a device or a pipe): name a database file");
+    if (const auto unfit = database_filesystem_refusal(file)) refuse(*unfit);
     if (::access(file.c_str(), R_OK | W_OK) != 0)
       refuse("cannot open " + file.string() + " for reading and writing: " + std::strerror(errno));
     // An empty file is a new database; any other must start as SQLite's do.
@@ -384,6 +398,9 @@ void PipelineBuilder::check_database_place() const {
   if (!fs::is_directory(existing, error))
     refuse("cannot create the folder " + file.parent_path().string() +
            " for the database: " + existing.string() + " is not a folder");
+  // Root's access() below says yes on procfs and the like.
+  if (const auto unfit = database_filesystem_refusal(existing))
+    refuse("cannot create the database " + file.string() + ": " + *unfit);
   if (::access(existing.c_str(), W_OK | X_OK) != 0)
     refuse("cannot create the database " + file.string() + " in " + existing.string() + ": " +
            std::strerror(errno));

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "scanhook/core/store/database_filesystem.hpp"
 #include "scanhook/core/store/schema.hpp"
 #include "scanhook/core/store/storage_fault.hpp"
 
@@ -22,6 +23,9 @@ namespace {
 // their store: the file is the owner's only. SQLite gives its -wal and -shm
 // files the database file's mode.
 std::string create_private(const std::filesystem::path& file) {
+  // Before any folder is made: on cgroupfs a mkdir makes a cgroup.
+  if (const auto unfit = database_filesystem_refusal(nearest_existing(file)))
+    throw SqlError("cannot use " + file.string() + " for the database: " + *unfit, 0, EACCES);
   std::error_code error;
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), error);
   if (error)

@@ -21,7 +21,9 @@ enum class ConfigType : std::uint32_t {
   // the file, line, section and key; a default that names none is a warning
   // (the plugin must answer what it would have handed on). A plugin that
   // declares such a key is taken to hand webhooks on (ForwardingSource), so
-  // no other section may name it.
+  // no other section may name it. The key is named after the plugin whose
+  // webhooks it hands on (`sonarr`), and the named section must run that
+  // plugin: a source of another plugin is refused too.
   source_name,
 };
 

@@ -47,8 +47,9 @@ class PipelineBuilder {
   // for older plugins). Throws ConfigError naming the key the plugin names.
   void check(const InstanceConfig& instance) const;
   // Each plugin key of type source_name (SDK 1.2) names another webhook
-  // source that takes webhooks itself: one hop only, as the engine hands
-  // them on. Throws ConfigError; a default naming no section is a warning.
+  // source that takes webhooks itself and runs the plugin the key is named
+  // after: one hop only, as the engine hands them on. Throws ConfigError; a
+  // default naming no section, or a section of another plugin, is a warning.
   void check_source_names(const InstanceConfig& instance, ValidationReport& report) const;
   // serve mode: check, then the instance, living on `host`. Throws ConfigError.
   std::shared_ptr<Instance> create(const InstanceConfig& instance, Host& host) const;
