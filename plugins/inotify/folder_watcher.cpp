@@ -1,4 +1,5 @@
 #include "folder_watcher.hpp"
+#include "scanhook/counted.hpp"
 
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -252,7 +253,7 @@ void FolderWatcher::report_limit() {
   if (limit_hit_ && waiting > 0 && !limit_reported_) {
     limit_reported_ = true;
     host_.log(LogLevel::warning,
-              "cannot watch " + std::to_string(waiting) + " folders under " + root_ +
+              "cannot watch " + counted(waiting, "folder") + " under " + root_ +
                   ": the kernel's limit of inotify watches is reached "
                   "(fs.inotify.max_user_watches = " +
                   kernel_watch_limit() + ", " + std::to_string(paths_.size()) +

@@ -1,4 +1,5 @@
 #include "inotify_source.hpp"
+#include "scanhook/counted.hpp"
 
 namespace scanhook::inotify {
 
@@ -19,8 +20,8 @@ InotifySource::InotifySource(const WatchSettings& settings, Host& host)
       rescan_interval_(settings.rescan_interval),
       watcher_(settings.path, settings.rescan_interval, host),
       next_rescan_(ChangeDebouncer::Clock::now() + settings.rescan_interval) {
-  host_.log(LogLevel::info, "watching " + settings.path + " (" +
-                                std::to_string(watcher_.watched_count()) + " folders)");
+  host_.log(LogLevel::info,
+            "watching " + settings.path + " (" + counted(watcher_.watched_count(), "folder") + ")");
 }
 
 std::chrono::milliseconds InotifySource::on_poll() {
@@ -43,11 +44,11 @@ void InotifySource::flush() noexcept {
     submit(debouncer_.take_due(ChangeDebouncer::Clock::time_point::max()), now);
     if (debouncer_.size() == 0)
       host_.log(LogLevel::info,
-                "stopping: queued the " + std::to_string(held) + " changes still inside debounce");
+                "stopping: queued the " + counted(held, "change") + " still inside debounce");
     else
       host_.log(LogLevel::warning, "stopping: could not queue " +
-                                       std::to_string(debouncer_.size()) +
-                                       " changes still inside debounce: they are lost");
+                                       counted(debouncer_.size(), "change") +
+                                       " still inside debounce: they are lost");
   } catch (...) {
     // A failing allocation at a stop: what is held back goes with the process.
   }
@@ -90,8 +91,8 @@ void InotifySource::submit(const std::vector<ScanEvent>& due,
     return;
   }
   if (!submit_failing_)
-    host_.log(LogLevel::warning, "cannot queue " + std::to_string(failed.size()) +
-                                     " changes now: kept, tried again every 5s");
+    host_.log(LogLevel::warning, "cannot queue " + counted(failed.size(), "change") +
+                                     " now: kept, tried again every 5s");
   submit_failing_ = true;
 }
 

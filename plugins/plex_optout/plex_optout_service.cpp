@@ -137,10 +137,6 @@ std::string join(const std::vector<std::string>& words, const std::string& last_
   return text;
 }
 
-std::string plural(std::size_t count, const std::string& word) {
-  return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
-}
-
 struct SourceState {
   std::string key;
   std::string state;  // opt_in, opt_out, opt_out_managed, or "unknown" when plex.tv lists none
@@ -465,10 +461,11 @@ class PlexOptOutService final : public ServiceBase {
   static std::string disable_all_message(std::size_t changed, std::size_t already_off,
                                          std::size_t not_offered_count, std::size_t failed) {
     if (changed == 0 && failed == 0 && not_offered_count == 0)
-      return "All " + std::to_string(already_off) + " sources were already off";
+      return already_off == 1 ? "The one source was already off"
+                              : "All " + counted(already_off, "source") + " were already off";
     std::vector<std::string> parts;
     if (changed > 0)
-      parts.push_back("Disabled " + plural(changed, "source"));
+      parts.push_back("Disabled " + counted(changed, "source"));
     else
       parts.push_back("Disabled no source");
     if (already_off > 0) parts.push_back(std::to_string(already_off) + " already off");

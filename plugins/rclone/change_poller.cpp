@@ -7,6 +7,7 @@
 
 #include "listing_diff.hpp"
 #include "listing_parser.hpp"
+#include "scanhook/counted.hpp"
 #include "scanhook/http.hpp"
 
 namespace scanhook::rclone {
@@ -42,9 +43,10 @@ std::optional<Listing> ChangePoller::fetch() {
     if (untimed.count > 0 && !untimed_logged_) {
       untimed_logged_ = true;
       host_.log(LogLevel::info,
-                std::to_string(untimed.count) + " files of " + settings_.remote +
-                    " have no readable ModTime (the first: \"" + untimed.first_path +
-                    "\", ModTime \"" + untimed.first_mod_time +
+                counted(untimed.count, "file") + " of " + settings_.remote +
+                    (untimed.count == 1 ? " has" : " have") +
+                    " no readable ModTime (the first: \"" + untimed.first_path + "\", ModTime \"" +
+                    untimed.first_mod_time +
                     "\"; rclone writes \"\" when the backend gives no time): they are compared "
                     "by size only, so a change that keeps the size is not seen (logged once)");
     }
@@ -79,8 +81,9 @@ bool ChangePoller::hold(std::size_t deleted) {
   if (too_many && !holding_)
     host_.log(LogLevel::warning,
               "holding the changes of " + settings_.remote + ": " + std::to_string(deleted) +
-                  " of its " + std::to_string(baseline_->size()) +
-                  " files are gone since the last listing, more than max_deleted_percent = " +
+                  " of its " + counted(baseline_->size(), "file") +
+                  (deleted == 1 ? " is" : " are") +
+                  " gone since the last listing, more than max_deleted_percent = " +
                   std::to_string(settings_.max_deleted_percent) +
                   "%, which looks like a remote or mount failure; nothing is queued and the "
                   "previous listing is kept (logged once). If the files really were deleted, "
@@ -109,7 +112,7 @@ std::chrono::milliseconds ChangePoller::on_poll() {
     if (auto stored = store_.load(settings_.remote)) {
       baseline_ = std::move(stored);
       host_.log(LogLevel::info, "resuming from the stored listing of " + settings_.remote + " (" +
-                                    std::to_string(baseline_->size()) + " files)");
+                                    counted(baseline_->size(), "file") + ")");
     }
   }
   auto listing = fetch();
@@ -120,9 +123,8 @@ std::chrono::milliseconds ChangePoller::on_poll() {
   if (!baseline_) {
     persist_all_ = true;
     persist(*listing, {});
-    host_.log(LogLevel::info, "recorded a baseline of " + std::to_string(listing->size()) +
-                                  " files of " + settings_.remote +
-                                  "; changes from now on are reported");
+    host_.log(LogLevel::info, "recorded a baseline of " + counted(listing->size(), "file") +
+                                  " of " + settings_.remote + "; changes from now on are reported");
     baseline_ = std::move(listing);
     return settings_.interval;
   }
@@ -142,14 +144,13 @@ std::chrono::milliseconds ChangePoller::on_poll() {
   }
   if (!host_.submit(events)) {
     host_.log(LogLevel::warning,
-              "could not queue " + std::to_string(events.size()) + " changes of " +
-                  settings_.remote +
+              "could not queue " + counted(events.size(), "change") + " of " + settings_.remote +
                   ": keeping the previous listing, they are found again next poll");
     return settings_.interval;
   }
   persist(*listing, buckets);
   host_.log(LogLevel::info,
-            "queued " + std::to_string(events.size()) + " changes of " + settings_.remote);
+            "queued " + counted(events.size(), "change") + " of " + settings_.remote);
   baseline_ = std::move(listing);
   return settings_.interval;
 }

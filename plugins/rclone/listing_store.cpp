@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scanhook/config_value.hpp"
+#include "scanhook/counted.hpp"
 
 namespace scanhook::rclone {
 
@@ -130,8 +131,8 @@ std::optional<Listing> ListingStore::load(const std::string& remote) {
     }
   }
   if (count != expected) {
-    host_.log(LogLevel::warning, "the stored listing holds " + std::to_string(count) +
-                                     " files, its summary says " + std::to_string(expected) +
+    host_.log(LogLevel::warning, "the stored listing holds " + counted(count, "file") +
+                                     ", its summary says " + std::to_string(expected) +
                                      ": starting a new baseline");
     return std::nullopt;
   }

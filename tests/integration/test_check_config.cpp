@@ -370,6 +370,8 @@ TEST_CASE("a duration without a unit is read as seconds, and check-config says s
   CHECK_THAT(checked_with("30"),
              Contains("bare.ini:5: [queue] minimum_age: 30 has no unit: read as 30 seconds (write "
                       "30s to say so, or 250ms, 10m, 1h)"));
+  CHECK_THAT(checked_with("1"), Contains("bare.ini:5: [queue] minimum_age: 1 has no unit: read as "
+                                         "1 second (write 1s to say so"));
   CHECK_THAT(checked_with("0"), !Contains("minimum_age"));  // 0 is 0 in any unit
   CHECK_THAT(checked_with("30s"), !Contains("minimum_age"));
 }

@@ -97,6 +97,8 @@ TEST_CASE("a bad history filter is a 400 naming it", "[history]") {
       {"/api/history?since=yesterday", "since must be an ISO 8601 time"},
       {"/api/history?until=-5", "until must be an ISO 8601 time"},
       {"/api/history?since=2026-01-02&until=2026-01-01", "since must be before until"},
+      // No since was given: the answer speaks of until alone (a new-user trial).
+      {"/api/history?until=0", "until must be after 1970-01-01T00:00:00Z (0)"},
       {"/api/history?outcom=ok", "unknown parameter \\\"outcom\\\" (did you mean 'outcome'?)"},
       {"/api/history?target=a&target=b", "target is given twice"},
       {"/api/history?source=%FF", "source must be UTF-8 text"},

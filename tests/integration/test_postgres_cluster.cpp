@@ -401,7 +401,7 @@ class PollingPair {
     }
     for (const auto& [name, daemon] : daemons_)
       if (!daemon->wait_until_listening()) FAIL(name << " did not start: " << daemon->output());
-    const std::string baseline = "recorded a baseline of 1 files of " + remote_.path().string();
+    const std::string baseline = "recorded a baseline of 1 file of " + remote_.path().string();
     REQUIRE(eventually(
         [&] {
           return daemons_["a"]->output().find(baseline) != std::string::npos ||
@@ -443,7 +443,7 @@ TEST_CASE(
   PollingPair pair;
   const std::string remote = pair.remote().path().string();
   pair.remote().write("Show/Season 2/S02E01.mkv", "two");
-  REQUIRE(pair.daemon(pair.holder).wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(pair.daemon(pair.holder).wait_for_output("queued 1 change of", std::chrono::seconds(10)));
   // The standby never polled: no baseline, no stored listing read.
   CHECK(pair.daemon(pair.standby).output().find("of " + remote) == std::string::npos);
   // Season 2 delivered and recorded before the kill: a kill while it is in
@@ -460,7 +460,7 @@ TEST_CASE(
   CHECK(pair.daemon(pair.standby)
             .wait_for_output("resuming from the stored listing of " + remote + " (2 files)",
                              std::chrono::seconds(15)));
-  REQUIRE(pair.daemon(pair.standby).wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(pair.daemon(pair.standby).wait_for_output("queued 1 change of", std::chrono::seconds(10)));
   REQUIRE(pair.delivered_all(pair.standby));
   CHECK(pair.scans() ==
         std::map<std::string, int>{{"/tv/Show/Season 2", 1}, {"/tv/Show/Season 3", 1}});
@@ -476,7 +476,7 @@ TEST_CASE(
   DaemonProcess& first = pair.daemon(pair.holder);
   DaemonProcess& second = pair.daemon(pair.standby);
   pair.remote().write("Show/Season 2/S02E01.mkv", "two");
-  REQUIRE(first.wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(first.wait_for_output("queued 1 change of", std::chrono::seconds(10)));
   REQUIRE(pair.delivered_all(pair.holder));
 
   // The first loses its lock, alive (frozen, so that it cannot take it back
@@ -491,7 +491,7 @@ TEST_CASE(
   CHECK(second.wait_for_output("resuming from the stored listing of " + remote + " (2 files)",
                                std::chrono::seconds(15)));
   pair.remote().write("Show/Season 3/S03E01.mkv", "three");
-  REQUIRE(second.wait_for_output("queued 1 changes", std::chrono::seconds(10)));
+  REQUIRE(second.wait_for_output("queued 1 change of", std::chrono::seconds(10)));
   REQUIRE(pair.delivered_all(pair.standby));
 
   // The second goes; the first thaws, takes the lock back and polls again.

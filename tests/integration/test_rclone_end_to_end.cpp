@@ -245,7 +245,7 @@ TEST_CASE("a file new in an rclone remote between polls is scanned once, also ac
   {
     DaemonProcess daemon(dir.path(), ini);
     REQUIRE(daemon.wait_until_listening());
-    REQUIRE(daemon.wait_for_output("recorded a baseline of 1 files of " + remote.path().string(),
+    REQUIRE(daemon.wait_for_output("recorded a baseline of 1 file of " + remote.path().string(),
                                    std::chrono::seconds(5)));
     remote.write("Show/Season 2/S02E01.mkv", "two");
     REQUIRE(eventually([&] { return plex.refreshes().size() == 1; }, std::chrono::seconds(4)));
@@ -283,12 +283,11 @@ TEST_CASE(
                                        untimed.url() + "\nremote = " + remote.path().string() +
                                        "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex));
   REQUIRE(daemon.wait_until_listening());
-  REQUIRE(daemon.wait_for_output("recorded a baseline of 1 files of " + remote.path().string(),
+  REQUIRE(daemon.wait_for_output("recorded a baseline of 1 file of " + remote.path().string(),
                                  std::chrono::seconds(5)));
-  CHECK(
-      daemon.wait_for_output("1 files of " + remote.path().string() +
-                             " have no readable ModTime (the first: \"Show/Season 1/S01E01.mkv\", "
-                             "ModTime \"\""));
+  CHECK(daemon.wait_for_output("1 file of " + remote.path().string() +
+                               " has no readable ModTime (the first: \"Show/Season 1/S01E01.mkv\", "
+                               "ModTime \"\""));
   remote.write("Show/Season 2/S02E01.mkv", "two");
   REQUIRE(eventually([&] { return plex.refreshes().size() == 1; }, std::chrono::seconds(4)));
   CHECK(plex.refreshed() == std::vector<std::string>{"section 2 /tv/Show/Season 2"});

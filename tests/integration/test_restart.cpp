@@ -51,8 +51,8 @@ TEST_CASE("deliveries owed to a target removed from the configuration are droppe
   }
   DaemonProcess daemon(dir.path(), ini_with_targets({"kept"}));
   REQUIRE(daemon.wait_until_listening());
-  CHECK_THAT(daemon.output(),
-             Contains("1 queued deliveries were for targets no longer configured: dropped"));
+  CHECK_THAT(daemon.output(), Contains("[target.gone] is no longer configured: dropped its 1 "
+                                       "queued delivery, each with a history row"));
   const DaemonClient client(daemon.url());
   const auto history = client.get_json("/api/history")->getArray("history");
   REQUIRE(history->size() == 1);
@@ -67,6 +67,33 @@ TEST_CASE("deliveries owed to a target removed from the configuration are droppe
   const auto deliveries = folders->getObject(0)->getArray("deliveries");
   REQUIRE(deliveries->size() == 1);
   CHECK(deliveries->getObject(0)->getValue<std::string>("target") == "kept");
+}
+
+TEST_CASE(
+    "a renamed target's queued deliveries are named at start-up: the old name, how many, where "
+    "they went and how to queue them again",
+    "[restart]") {
+  // Found by a new-user trial: a rename dropped them with one anonymous count.
+  TempDir dir;
+  install_plugins(dir.path(), {"recorder"});
+  {
+    DaemonProcess daemon(dir.path(), ini_with_targets({"plex"}));
+    REQUIRE(daemon.wait_until_listening());
+    const auto answer =
+        DaemonClient(daemon.url())
+            .post("/triggers/arr", R"({"paths": ["/tv/A/S1", "/tv/B/S1"]})", "application/json");
+    REQUIRE(answer.status == 200);
+  }
+  DaemonProcess daemon(dir.path(), ini_with_targets({"plex_main"}));
+  REQUIRE(daemon.wait_until_listening());
+  CHECK_THAT(daemon.output(),
+             Contains("[target.plex] is no longer configured: dropped its 2 queued deliveries, "
+                      "each with a history row (GET /api/history?target=plex&outcome=dropped). "
+                      "If it was renamed, queue those folders again (POST /api/scan)"));
+  CHECK_THAT(daemon.output(), !Contains("plex_main] is no longer"));
+  const auto history =
+      DaemonClient(daemon.url()).get_json("/api/history?target=plex&outcome=dropped");
+  CHECK(history->getValue<int>("total") == 2);
 }
 
 TEST_CASE("a webhook refused at the door is replayed into the queue once its rewrite is fixed",

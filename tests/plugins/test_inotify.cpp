@@ -85,7 +85,7 @@ TEST_CASE("changes the daemon cannot queue are kept and submitted once it can", 
   media.write("Heat (1995).mkv", "video");
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
   while (std::chrono::steady_clock::now() < until) source->poll();
-  CHECK(host.logged("cannot queue 1 changes now: kept"));
+  CHECK(host.logged("cannot queue 1 change now: kept"));
   host.fail_submits(false);
   // Tried again after InotifySource::kResubmitDelay (5 s).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(8);
@@ -133,7 +133,7 @@ TEST_CASE("changes a stop cannot queue are named lost in the log", "[inotify]") 
   host.fail_submits(true);
   dynamic_cast<scanhook::FlushOnStop&>(*source).flush();
   CHECK(host.submitted().empty());
-  CHECK(host.logged("stopping: could not queue 1 changes still inside debounce: they are lost"));
+  CHECK(host.logged("stopping: could not queue 1 change still inside debounce: they are lost"));
 }
 
 TEST_CASE("a path that is not a folder stops start-up with the reason", "[inotify]") {

@@ -149,7 +149,7 @@ TEST_CASE("a restarted poller resumes from the stored listing: no duplicates, no
   auto restarted = poller(*rclone, remote, host);
   restarted->poll();
   CHECK(
-      host.logged("resuming from the stored listing of " + remote.path().string() + " (1 files)"));
+      host.logged("resuming from the stored listing of " + remote.path().string() + " (1 file)"));
   CHECK(described(host.submitted()) ==
         std::vector<std::string>{"created /mnt/remote/tv/Show/S01E02.mkv"});
 
@@ -204,7 +204,7 @@ TEST_CASE("when the events cannot be queued the baseline stays and the next poll
   remote.write("tv/Show/S01E02.mkv", "two");
   host.fail_submits(true);
   CHECK(source->poll() == 90s);
-  CHECK(host.logged("could not queue 1 changes of " + remote.path().string() +
+  CHECK(host.logged("could not queue 1 change of " + remote.path().string() +
                     ": keeping the previous listing, they are found again next poll"));
   CHECK(host.stored() == baseline);
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <map>
 
 #include "scanhook/core/pipeline/queue.hpp"
 #include "scanhook/core/store/store.hpp"
@@ -213,14 +214,17 @@ STORE_TEST("a batch is limited and ordered by priority then due time", "[queue]"
   CHECK(due[2].path == "/tv/1");
 }
 
-STORE_TEST("deliveries of a target no longer configured are dropped with history", "[queue]") {
+STORE_TEST("deliveries of targets no longer configured are dropped with history, counted by target",
+           "[queue]") {
   QueueFixture<Backend> f;
   f.add("/tv/Show", 10, {"plex", "gone"});
   f.add("/tv/Other", 10, {"gone"});
-  CHECK(f.queue.drop_targets_except({"plex"}, 50) == 2);
+  f.add("/tv/Third", 10, {"old"});
+  const std::map<std::string, std::size_t> dropped{{"gone", 2}, {"old", 1}};
+  CHECK(f.queue.drop_targets_except({"plex"}, 50) == dropped);
   CHECK(f.queue.folder_count() == 1);
   const auto history = f.queue.history(10, 0);
-  REQUIRE(history.size() == 2);
+  REQUIRE(history.size() == 3);
   CHECK(history[0].outcome == "dropped");
   CHECK(history[0].reason == "the target is no longer configured");
 }

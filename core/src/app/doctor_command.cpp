@@ -11,6 +11,7 @@
 #include "scanhook/core/plugins/target_descriptions.hpp"
 #include "scanhook/core/store/database.hpp"
 #include "scanhook/core/store/read_only_database.hpp"
+#include "scanhook/core/text/counted.hpp"
 #include "scanhook/target.hpp"
 #include "scanhook/target_description.hpp"
 
@@ -151,8 +152,8 @@ std::vector<std::string> remembered_folders(const Config& config, std::ostream& 
         << "): only the targets are checked\n";
     return {};
   }
-  out << "no PATH given: the " << folders->size() << " folders queued or last in the history of "
-      << path << "\n";
+  out << "no PATH given: the " << counted(folders->size(), "folder")
+      << " queued or last in the history of " << path << "\n";
   return std::move(folders).value();
 }
 

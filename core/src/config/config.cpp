@@ -17,6 +17,7 @@
 #include "scanhook/core/config/suggestion.hpp"
 #include "scanhook/core/http/trusted_proxies.hpp"
 #include "scanhook/core/pipeline/path_rules.hpp"
+#include "scanhook/core/text/counted.hpp"
 
 namespace scanhook::core {
 
@@ -355,11 +356,12 @@ class Validator {
         continue;
       }
       // Accepted as plex_autoscan's SERVER_SCAN_DELAY was (seconds), but said.
-      if (key->type == ConfigType::duration && parse_integer(entry.value) && entry.value != "0")
+      if (const auto seconds = parse_integer(entry.value);
+          key->type == ConfigType::duration && seconds && *seconds > 0)
         bare_seconds_.push_back(ini_.location(entry.line) + ": [" + section.name + "] " +
                                 entry.key + ": " + entry.value + " has no unit: read as " +
-                                entry.value + " seconds (write " + entry.value +
-                                "s to say so, or 250ms, 10m, 1h)");
+                                counted(static_cast<std::uint64_t>(*seconds), "second") +
+                                " (write " + entry.value + "s to say so, or 250ms, 10m, 1h)");
       values[entry.key].push_back(entry.value);
     }
     for (const auto& key : keys) {

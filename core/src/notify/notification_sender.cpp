@@ -1,4 +1,5 @@
 #include "scanhook/core/notify/notification_sender.hpp"
+#include "scanhook/core/text/counted.hpp"
 
 #include <Poco/Logger.h>
 
@@ -91,16 +92,15 @@ std::chrono::milliseconds NotificationSender::step(Worker& worker) {
     case Status::ok:
       outbox_.remove(name, batch);
       worker.failures = 0;
-      logger_.information("[notify." + name + "] sent " + std::to_string(batch.size()) +
-                          (batch.size() == 1 ? " notification" : " notifications"));
+      logger_.information("[notify." + name + "] sent " + counted(batch.size(), "notification"));
       break;
     case Status::rejected:
       // The message can never pass (its receiver refuses its shape): kept, it
       // would block every later one.
       outbox_.remove(name, batch);
       worker.failures = 0;
-      logger_.error("[notify." + name + "] refused " + std::to_string(batch.size()) +
-                    " notifications for good, dropped: " + answer.reason);
+      logger_.error("[notify." + name + "] refused " + counted(batch.size(), "notification") +
+                    " for good, dropped: " + answer.reason);
       break;
     case Status::retry: {
       ++worker.failures;

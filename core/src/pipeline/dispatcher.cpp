@@ -1,4 +1,5 @@
 #include "scanhook/core/pipeline/dispatcher.hpp"
+#include "scanhook/core/text/counted.hpp"
 
 #include <Poco/Logger.h>
 
@@ -18,8 +19,8 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
   for (const auto& delivery : deliveries) ++counts[static_cast<int>(delivery.result.status)];
   char took[32];
   std::snprintf(took, sizeof took, "%.0f ms", seconds * 1000);
-  std::string line = "target " + target + ": " + std::to_string(deliveries.size()) +
-                     (deliveries.size() == 1 ? " folder" : " folders") + " in " + took + ":";
+  std::string line =
+      "target " + target + ": " + counted(deliveries.size(), "folder") + " in " + took + ":";
   const char* separator = " ";
   for (Status status : {Status::ok, Status::retry, Status::unavailable, Status::rejected}) {
     if (counts[static_cast<int>(status)] == 0) continue;
@@ -243,8 +244,8 @@ bool Dispatcher::deliver_batch(Worker& worker) {
   const Millis finished = clock_.millis();
   if (results.size() != folders.size())
     results.assign(folders.size(),
-                   Result::retry("the plugin answered " + std::to_string(results.size()) +
-                                 " results for " + std::to_string(folders.size()) + " folders"));
+                   Result::retry("the plugin answered " + counted(results.size(), "result") +
+                                 " for " + counted(folders.size(), "folder")));
   if (!folders.empty()) worker.latency->observe(seconds);
 
   bool unavailable = false;
@@ -354,8 +355,8 @@ void Dispatcher::keep_leases() {
         queue_.keep_in_flight(worker->slot.name, worker->in_flight, clock_.millis());
       } catch (const std::exception& error) {
         logger_.error("target " + worker->slot.name + ": cannot renew the lease of " +
-                      std::to_string(worker->in_flight.size()) + " folders being sent (" +
-                      error.what() + "): another instance may send them again once it runs out");
+                      counted(worker->in_flight.size(), "folder") + " being sent (" + error.what() +
+                      "): another instance may send them again once it runs out");
       }
     }
   }
@@ -404,14 +405,15 @@ bool Dispatcher::record(Worker& worker, const std::vector<Delivery>& deliveries)
       queue_.sync();
       if (!first)
         logger_.information("target " + worker.slot.name + ": " +
-                            std::to_string(deliveries.size()) + " results written at last");
+                            counted(deliveries.size(), "result") + " written at last");
       return true;
     } catch (const SqlError& error) {
       if (first)
-        logger_.error(
-            "target " + worker.slot.name + ": cannot write " + std::to_string(deliveries.size()) +
-            " results (" + error.what() + "): trying again, up to every " +
-            std::to_string(settings_.probe_interval.count()) + " ms, without scanning them again");
+        logger_.error("target " + worker.slot.name + ": cannot write " +
+                      counted(deliveries.size(), "result") + " (" + error.what() +
+                      "): trying again, up to every " +
+                      std::to_string(settings_.probe_interval.count()) +
+                      " ms, without scanning them again");
     }
     if (!sleep(wait, false)) return false;
     wait = std::min(wait * 2, settings_.probe_interval);

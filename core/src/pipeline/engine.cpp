@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "scanhook/core/text/counted.hpp"
+
 namespace scanhook::core {
 
 Engine::Engine(std::unique_ptr<Pipeline> pipeline) : pipeline_(std::move(pipeline)) {}
@@ -19,15 +21,20 @@ void Engine::start() {
   std::set<std::string> configured;
   for (const auto& target : pipeline.targets) configured.insert(target.name);
   auto& logger = Poco::Logger::get("scanhook.engine");
-  if (const auto dropped =
-          pipeline.queue().drop_targets_except(configured, pipeline.clock.millis()))
-    logger.warning(std::to_string(dropped) +
-                   " queued deliveries were for targets no longer configured: dropped (see the "
-                   "history)");
+  // The queue owes folders to configured targets only (nothing would ever
+  // send these): each leaves with a history row, and the log says where.
+  for (const auto& [target, dropped] :
+       pipeline.queue().drop_targets_except(configured, pipeline.clock.millis()))
+    logger.warning("[target." + target + "] is no longer configured: dropped its " +
+                   counted(dropped, "queued delivery", "queued deliveries") +
+                   ", each with a history row (GET /api/history?target=" + target +
+                   "&outcome=dropped). If it was renamed, queue those folders again (POST "
+                   "/api/scan); a target keeps its queue only under its name, so rename one "
+                   "after its queue has emptied (GET /api/targets)");
   pipeline.history_pruner->start();
   if (const auto dropped = pipeline.outbox ? pipeline.outbox->drop_unsubscribed() : 0)
-    logger.warning(std::to_string(dropped) +
-                   " notifications were for notifiers no longer configured: dropped");
+    logger.warning("dropped " + counted(dropped, "notification") +
+                   " for notifiers no longer configured");
   pipeline.dispatcher->start();
   if (pipeline.sender) pipeline.sender->start();
   for (auto& poller : pipeline.pollers) poller->start();

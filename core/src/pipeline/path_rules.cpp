@@ -6,6 +6,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "scanhook/core/text/counted.hpp"
 #include "scanhook/core/text/utf8_text.hpp"
 
 namespace scanhook::core {
@@ -124,8 +125,8 @@ RewriteRule parse_rule(const std::string& text) {
     const int groups = rule.pattern->NumberOfCapturingGroups();
     if (const int wanted = highest_group(rule.to); wanted > groups)
       throw std::invalid_argument("rewrite \"" + text + "\": TO uses $" + std::to_string(wanted) +
-                                  " but the regex has " + std::to_string(groups) +
-                                  " capture group" + (groups == 1 ? "" : "s"));
+                                  " but the regex has " +
+                                  counted(static_cast<std::uint64_t>(groups), "capture group"));
     return rule;
   }
   rule.windows = is_windows_path(from);

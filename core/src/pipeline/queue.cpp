@@ -313,12 +313,13 @@ void Queue::record_dropped(SqlConnection& sql, const DroppedEvent& dropped, Mill
       .run();
 }
 
-std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, Millis now) {
+std::map<std::string, std::size_t> Queue::drop_targets_except(
+    const std::set<std::string>& configured, Millis now) {
   return database_.write([&](SqlConnection& sql) {
     auto& query = sql.prepare("SELECT DISTINCT target FROM deliveries");
     std::vector<std::string> targets;
     while (query.step()) targets.push_back(query.text(0));
-    std::size_t dropped = 0;
+    std::map<std::string, std::size_t> dropped;
     for (const auto& target : targets) {
       if (configured.count(target)) continue;
       sql.prepare(R"sql(
@@ -331,7 +332,7 @@ std::size_t Queue::drop_targets_except(const std::set<std::string>& configured, 
           .bind(2, now)
           .run();
       sql.prepare("DELETE FROM deliveries WHERE target = ?1").bind(1, target).run();
-      dropped += static_cast<std::size_t>(sql.changes());
+      dropped[target] = static_cast<std::size_t>(sql.changes());
     }
     auto& orphans = sql.prepare(
         "DELETE FROM folders WHERE NOT EXISTS "

@@ -272,8 +272,8 @@ std::optional<std::string> PostgresQueue::history_target(std::int64_t history_id
   return row.text(0, 0);
 }
 
-std::size_t PostgresQueue::drop_targets_except(const std::set<std::string>& configured,
-                                               Millis now) {
+std::map<std::string, std::size_t> PostgresQueue::drop_targets_except(
+    const std::set<std::string>& configured, Millis now) {
   const std::vector<std::string> kept(configured.begin(), configured.end());
   return write([&](PostgresConnection& sql) {
     const auto array = postgres_text_array(kept);
@@ -285,12 +285,14 @@ std::size_t PostgresQueue::drop_targets_except(const std::set<std::string>& conf
         FROM deliveries d JOIN folders f ON f.id = d.folder_id
         WHERE NOT (d.target = ANY($1::text[])))sql",
             {array, now, instance_});
-    const auto dropped =
-        sql.run("DELETE FROM deliveries WHERE NOT (target = ANY($1::text[]))", {array});
+    const auto deleted = sql.run(
+        "DELETE FROM deliveries WHERE NOT (target = ANY($1::text[])) RETURNING target", {array});
     sql.run(
         "DELETE FROM folders WHERE NOT EXISTS "
         "(SELECT 1 FROM deliveries WHERE folder_id = folders.id)");
-    return static_cast<std::size_t>(dropped.changed());
+    std::map<std::string, std::size_t> dropped;
+    for (std::size_t row = 0; row < deleted.size(); ++row) ++dropped[deleted.text(row, 0)];
+    return dropped;
   });
 }
 

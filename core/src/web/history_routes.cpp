@@ -94,7 +94,11 @@ Expected<HistoryFilter> history_filter_of(const HttpRequest& request) {
       (name == "since" ? filter.finished_from : filter.finished_before) = *time;
     }
   }
-  if (filter.finished_from >= filter.finished_before) return failure("since must be before until");
+  if (filter.finished_from >= filter.finished_before)
+    return failure(
+        std::find(seen.begin(), seen.end(), "since") != seen.end()
+            ? "since must be before until"
+            : "until must be after 1970-01-01T00:00:00Z (0): nothing finished before it");
   return filter;
 }
 

@@ -39,6 +39,12 @@ export function message(text, kind = 'info') {
   return h('p', { class: `alert alert-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
 }
 
+// "1 entry", "3 entries": a count with its noun in the right number (the
+// daemon's counted(), for the page's own texts).
+export function counted(count, noun, plural = `${noun}s`) {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
+
 // "3 minutes ago" / "in 20 seconds" for a millisecond epoch or an ISO date.
 export function relativeTime(value) {
   if (value === undefined || value === null || value === 0 || value === '') return '—';

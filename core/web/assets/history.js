@@ -2,7 +2,7 @@
 // first, searched by path and filtered by source, target, outcome and time;
 // each row shows its reason. New rows appear by themselves (live.js).
 import { ApiError, get } from './api.js';
-import { clear, h, message, pathNode, table, timeNode } from './dom.js';
+import { clear, counted, h, message, pathNode, table, timeNode } from './dom.js';
 import { follow } from './live.js';
 import { outcomeBadge } from './dashboard.js';
 
@@ -70,7 +70,7 @@ export async function renderHistory(main) {
     clear(status);
     clear(results);
     const first = answer.total ? offset + 1 : 0;
-    count.textContent = `${answer.total} ${answer.total === 1 ? 'entry' : 'entries'}` +
+    count.textContent = counted(answer.total, 'entry', 'entries') +
       (answer.total > answer.history.length ? `, showing ${first}–${offset + answer.history.length}` : '');
     results.append(table('History', ['Finished', 'Folder', 'Source', 'Target', 'Outcome', 'Attempts'],
       answer.history.map((e) => [

@@ -71,8 +71,9 @@ class Queue final : public QueueStore {
   void notify_into(const SqliteNotificationOutbox* outbox) { outbox_ = outbox; }
 
   // Removes deliveries owed to targets not in `configured`, each with a
-  // history row; returns how many.
-  std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now) override;
+  // history row; returns how many, by target.
+  std::map<std::string, std::size_t> drop_targets_except(const std::set<std::string>& configured,
+                                                         Millis now) override;
   // Puts the folder of a `rejected` history row back in the queue for that
   // row's target (due after minimum_age, like a new event; `source` names who
   // asked) and marks the row retried.

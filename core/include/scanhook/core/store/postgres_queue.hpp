@@ -51,7 +51,8 @@ class PostgresQueue final : public QueueStore {
   // written in the transaction of its result.
   void record(const std::vector<Delivery>& deliveries) override;
   void notify_into(const PostgresNotificationOutbox* outbox) { outbox_ = outbox; }
-  std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now) override;
+  std::map<std::string, std::size_t> drop_targets_except(const std::set<std::string>& configured,
+                                                         Millis now) override;
   Retried retry(std::int64_t history_id, const std::string& source, Millis now) override;
   std::optional<std::string> history_target(std::int64_t history_id) override;
   std::size_t prune_history(Millis before) override;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -60,8 +61,9 @@ class QueueStore {
   virtual void record(const std::vector<Delivery>& deliveries) = 0;
 
   // Removes deliveries owed to targets not in `configured`, each with a
-  // history row; returns how many.
-  virtual std::size_t drop_targets_except(const std::set<std::string>& configured, Millis now) = 0;
+  // history row; returns how many, by the target they were owed to.
+  virtual std::map<std::string, std::size_t> drop_targets_except(
+      const std::set<std::string>& configured, Millis now) = 0;
   // Puts the folder of a `rejected` history row back in the queue for that
   // row's target and marks the row retried.
   virtual Retried retry(std::int64_t history_id, const std::string& source, Millis now) = 0;
