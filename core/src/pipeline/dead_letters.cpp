@@ -1,7 +1,10 @@
 #include "scanhook/core/pipeline/dead_letters.hpp"
 
-#include "scanhook/core/notify/sqlite_notification_outbox.hpp"
+#include <sqlite3.h>
 
+#include <algorithm>
+
+#include "scanhook/core/notify/sqlite_notification_outbox.hpp"
 #include "scanhook/core/store/row_reader.hpp"
 
 namespace scanhook::core {
@@ -15,21 +18,40 @@ HeaderList pairs_of(const RowReader& row, int column, const char* name) {
   return std::move(pairs).value();
 }
 
-// Header values, the body and the error may hold any bytes (what was received).
-DeadLetter read_row(SqlStatement& query) {
-  const RowReader row(query);
+// Columns 0-6 of kHead. Header values and the error may hold any bytes (what was received).
+DeadLetterHead read_head(const RowReader& row, SqlStatement& query) {
   return {query.integer(0),
           row.text(1, "source"),
           row.integer(2, "received_at"),
           pairs_of(row, 3, "headers"),
           pairs_of(row, 4, "query"),
-          row.bytes(5, "body"),
-          row.bytes(6, "error"),
-          static_cast<int>(row.integer(7, "attempts"))};
+          row.bytes(5, "error"),
+          static_cast<int>(row.integer(6, "attempts"))};
 }
 
-constexpr const char* kColumns =
-    "SELECT id, source, received_at, headers, query, body, error, attempts FROM dead_letters ";
+constexpr const char* kHead = "SELECT id, source, received_at, headers, query, error, attempts";
+
+// The size and first `max` bytes of letter `id`'s body (TEXT or BLOB), or
+// UnreadableRow. Read through SQLite's incremental blob I/O, which reads only
+// the pages holding those bytes: substr() would first load the whole body
+// (10 MB of memory for a 10 MB body).
+std::pair<std::int64_t, std::string> body_start(SqlConnection& sql, std::int64_t id,
+                                                std::size_t max) {
+  sqlite3_blob* blob = nullptr;
+  const auto refused = [&] {
+    const std::string why = sqlite3_errmsg(sql.handle());
+    sqlite3_blob_close(blob);
+    return UnreadableRow("body", "cannot be read: " + why);
+  };
+  if (sqlite3_blob_open(sql.handle(), "main", "dead_letters", "body", id, 0, &blob) != SQLITE_OK)
+    throw refused();
+  const int size = sqlite3_blob_bytes(blob);
+  std::string start(std::min<std::size_t>(static_cast<std::size_t>(size), max), '\0');
+  if (sqlite3_blob_read(blob, start.data(), static_cast<int>(start.size()), 0) != SQLITE_OK)
+    throw refused();
+  sqlite3_blob_close(blob);
+  return {size, std::move(start)};
+}
 
 }  // namespace
 
@@ -69,14 +91,18 @@ std::optional<std::int64_t> DeadLetters::keep(const std::string& source, const H
   });
 }
 
-std::vector<DeadLetter> DeadLetters::list(std::size_t limit, std::size_t offset) {
+std::vector<ListedDeadLetter> DeadLetters::list(std::size_t limit, std::size_t offset) {
   return database_.read([&](SqlConnection& sql) {
-    auto& query = sql.prepare(std::string(kColumns) + "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
+    auto& query =
+        sql.prepare(std::string(kHead) + " FROM dead_letters ORDER BY id DESC LIMIT ?1 OFFSET ?2");
     query.bind(1, static_cast<std::int64_t>(limit)).bind(2, static_cast<std::int64_t>(offset));
-    std::vector<DeadLetter> letters;
+    std::vector<ListedDeadLetter> letters;
     while (query.step()) {
       try {
-        letters.push_back(read_row(query));
+        const RowReader row(query);
+        auto head = read_head(row, query);
+        auto [bytes, start] = body_start(sql, head.id, kBodyStartBytes);
+        letters.push_back({std::move(head), bytes, std::move(start)});
       } catch (const UnreadableRow& error) {
         unreadable_.skipped("dead_letters", query.integer(0), error.what());
       }
@@ -87,11 +113,14 @@ std::vector<DeadLetter> DeadLetters::list(std::size_t limit, std::size_t offset)
 
 std::optional<DeadLetter> DeadLetters::find(std::int64_t id) {
   return database_.read([&](SqlConnection& sql) -> std::optional<DeadLetter> {
-    auto& query = sql.prepare(std::string(kColumns) + "WHERE id = ?1");
+    auto& query = sql.prepare(std::string(kHead) + ", body FROM dead_letters WHERE id = ?1");
     query.bind(1, id);
     std::optional<DeadLetter> letter;
     try {
-      if (query.step()) letter = read_row(query);
+      if (query.step()) {
+        const RowReader row(query);
+        letter = DeadLetter{read_head(row, query), row.bytes(7, "body")};
+      }
     } catch (const UnreadableRow& error) {
       unreadable_.skipped("dead_letters", id, error.what());
     }

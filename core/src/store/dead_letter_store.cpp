@@ -23,19 +23,6 @@ bool is_credential(const std::string& name) {
 
 constexpr const char* kBase64 = "base64";
 
-void write_bytes(JsonWriter& json, const std::string& bytes) {
-  if (is_utf8(bytes)) {
-    json.value(bytes);
-    return;
-  }
-  std::ostringstream encoded;
-  Poco::Base64Encoder encoder(encoded);
-  encoder.rdbuf()->setLineLength(0);
-  encoder << bytes;
-  encoder.close();
-  json.begin_object().member(kBase64, encoded.str()).end_object();
-}
-
 // A name or value as write_bytes wrote it (or Poco::JSON before it: a string).
 Expected<std::string> read_bytes(const JsonTree& tree, std::uint32_t node) {
   if (tree.type(node) == JsonTree::Type::string) return std::string(tree.value(node));
@@ -53,6 +40,19 @@ Expected<std::string> read_bytes(const JsonTree& tree, std::uint32_t node) {
 }
 
 }  // namespace
+
+void DeadLetterStore::write_bytes(JsonWriter& json, const std::string& bytes) {
+  if (is_utf8(bytes)) {
+    json.value(bytes);
+    return;
+  }
+  std::ostringstream encoded;
+  Poco::Base64Encoder encoder(encoded);
+  encoder.rdbuf()->setLineLength(0);
+  encoder << bytes;
+  encoder.close();
+  json.begin_object().member(kBase64, encoded.str()).end_object();
+}
 
 std::string DeadLetterStore::pairs_json(const HeaderList& pairs) {
   JsonWriter json;

@@ -11,13 +11,14 @@ PostgresPool& migrated(PostgresPool& pool) {
   return pool;
 }
 
-constexpr const char* kLetterColumns =
-    "SELECT id, source, received_at, headers, query, body, error, attempts FROM dead_letters ";
+constexpr const char* kLetterHead =
+    "SELECT id, source, received_at, headers, query, error, attempts, ";
 
-// The letters of `rows`; one whose pairs are not as pairs_json wrote them
-// is left out and counted in `unreadable`.
-std::vector<DeadLetter> letters_of(const PostgresRows& rows, UnreadableRows& unreadable) {
-  std::vector<DeadLetter> letters;
+// The heads (columns 0-6 of kLetterHead) of `rows`, each with its row; one
+// whose pairs are not as pairs_json wrote them is left out and counted in
+// `unreadable`.
+template <class Each>
+void heads_of(const PostgresRows& rows, UnreadableRows& unreadable, Each each) {
   for (std::size_t r = 0; r < rows.size(); ++r) {
     auto headers = DeadLetterStore::pairs_from_json(rows.text(r, 3));
     auto query = DeadLetterStore::pairs_from_json(rows.text(r, 4));
@@ -28,11 +29,11 @@ std::vector<DeadLetter> letters_of(const PostgresRows& rows, UnreadableRows& unr
               " is not a JSON list of pairs: " + (headers ? query : headers).error().text());
       continue;
     }
-    letters.push_back({rows.integer(r, 0), rows.text(r, 1), rows.integer(r, 2),
-                       std::move(headers).value(), std::move(query).value(), rows.bytes(r, 5),
-                       rows.text(r, 6), static_cast<int>(rows.integer(r, 7))});
+    each(DeadLetterHead{rows.integer(r, 0), rows.text(r, 1), rows.integer(r, 2),
+                        std::move(headers).value(), std::move(query).value(), rows.text(r, 5),
+                        static_cast<int>(rows.integer(r, 6))},
+         r);
   }
-  return letters;
 }
 
 }  // namespace
@@ -86,21 +87,29 @@ std::optional<std::int64_t> PostgresDeadLetters::keep(const std::string& source,
   });
 }
 
-std::vector<DeadLetter> PostgresDeadLetters::list(std::size_t limit, std::size_t offset) {
-  return letters_of(pool_.with([&](PostgresConnection& sql) {
-    return sql.run(std::string(kLetterColumns) + "ORDER BY id DESC LIMIT $1 OFFSET $2",
-                   {limit, offset});
-  }),
-                    unreadable_);
+std::vector<ListedDeadLetter> PostgresDeadLetters::list(std::size_t limit, std::size_t offset) {
+  const auto rows = pool_.with([&](PostgresConnection& sql) {
+    return sql.run(std::string(kLetterHead) +
+                       "octet_length(body), substring(body FROM 1 FOR $3) FROM dead_letters "
+                       "ORDER BY id DESC LIMIT $1 OFFSET $2",
+                   {limit, offset, kBodyStartBytes});
+  });
+  std::vector<ListedDeadLetter> letters;
+  heads_of(rows, unreadable_, [&](DeadLetterHead head, std::size_t r) {
+    letters.push_back({std::move(head), rows.integer(r, 7), rows.bytes(r, 8)});
+  });
+  return letters;
 }
 
 std::optional<DeadLetter> PostgresDeadLetters::find(std::int64_t id) {
-  auto found = letters_of(pool_.with([&](PostgresConnection& sql) {
-    return sql.run(std::string(kLetterColumns) + "WHERE id = $1", {id});
-  }),
-                          unreadable_);
-  if (found.empty()) return std::nullopt;
-  return std::move(found.front());
+  const auto rows = pool_.with([&](PostgresConnection& sql) {
+    return sql.run(std::string(kLetterHead) + "body FROM dead_letters WHERE id = $1", {id});
+  });
+  std::optional<DeadLetter> letter;
+  heads_of(rows, unreadable_, [&](DeadLetterHead head, std::size_t r) {
+    letter = DeadLetter{std::move(head), rows.bytes(r, 7)};
+  });
+  return letter;
 }
 
 bool PostgresDeadLetters::remove(std::int64_t id) {

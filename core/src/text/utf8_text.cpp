@@ -25,6 +25,16 @@ std::size_t sequence_length(const std::string& bytes, std::size_t at) {
   return static_cast<std::size_t>(length);
 }
 
+// The length a UTF-8 sequence whose first byte is `lead` has, or 0 when
+// `lead` cannot start one (RFC 3629, section 3).
+std::size_t length_from_lead(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead & 0xE0) == 0xC0) return 2;
+  if ((lead & 0xF0) == 0xE0) return 3;
+  if ((lead & 0xF8) == 0xF0) return 4;
+  return 0;
+}
+
 }  // namespace
 
 // simdjson's SIMD check: is_utf8 runs on every event's path, and Poco's
@@ -49,6 +59,19 @@ std::string utf8_text(const std::string& bytes) {
     at += length;
   }
   return text;
+}
+
+std::string without_cut_character(const std::string& start) {
+  // The last lead byte within a character's length of the end.
+  std::size_t lead = start.size();
+  while (lead > 0 && start.size() - lead < 4) {
+    --lead;
+    if ((static_cast<unsigned char>(start[lead]) & 0xC0) != 0x80) break;
+  }
+  if (lead == start.size()) return start;
+  const std::size_t length = length_from_lead(static_cast<unsigned char>(start[lead]));
+  if (length > start.size() - lead) return start.substr(0, lead);
+  return start;
 }
 
 }  // namespace scanhook::core

@@ -43,6 +43,15 @@ void write_headers(JsonWriter& json, const HeaderList& headers) {
   json.end_object();
 }
 
+// The members a listed and a whole letter share, but the headers and query.
+void write_head(JsonWriter& json, const DeadLetterHead& letter) {
+  json.member("id", letter.id)
+      .member("source", letter.source)
+      .member("received_at", letter.received_at)
+      .member("error", utf8_text(letter.error))
+      .member("attempts", letter.attempts);
+}
+
 HttpReply list(DeadLetterStore& letters, const HttpRequest& request) {
   if (const auto known =
           known_parameters(request, {"limit", "offset"}, "the dead letters take limit and offset");
@@ -53,24 +62,54 @@ HttpReply list(DeadLetterStore& letters, const HttpRequest& request) {
   JsonWriter json;
   json.begin_object().key("dead_letters").begin_array();
   for (const auto& letter : letters.list(page->limit, page->offset)) {
-    json.begin_object()
-        .member("id", letter.id)
-        .member("source", letter.source)
-        .member("received_at", letter.received_at)
-        .member("error", utf8_text(letter.error))
-        .member("attempts", letter.attempts)
-        .key("headers");
+    json.begin_object();
+    write_head(json, letter);
+    json.key("headers");
     write_headers(json, letter.headers);
     json.key("query").begin_array();
     for (const auto& [name, value] : letter.query)
       json.begin_array().value(utf8_text(name)).value(utf8_text(value)).end_array();
     json.end_array();
-    // What a request held need not be UTF-8 (a Plex thumbnail); replay sends the stored bytes.
-    json.member("body", utf8_text(letter.body)).end_object();
+    // Never the body itself (a page of 10 MB bodies was a 126 MB answer):
+    // its size and its start, as text (a Plex webhook's JPEG part is not UTF-8).
+    const auto shown = letter.body_start.size() < static_cast<std::size_t>(letter.body_bytes)
+                           ? without_cut_character(letter.body_start)
+                           : letter.body_start;
+    json.member("body_bytes", letter.body_bytes)
+        .member("body_preview", utf8_text(shown))
+        .member("body_preview_cut", shown.size() < static_cast<std::size_t>(letter.body_bytes))
+        .end_object();
   }
   json.end_array()
       .member("unreadable_rows", letters.unreadable().count("dead_letters"))
       .end_object();
+  return json.reply(200);
+}
+
+// [[name, value], ...] in the stored form: bytes that are not UTF-8 as {"base64": ...}.
+void write_pairs(JsonWriter& json, const HeaderList& pairs) {
+  json.begin_array();
+  for (const auto& [name, value] : pairs) {
+    json.begin_array();
+    DeadLetterStore::write_bytes(json, name);
+    DeadLetterStore::write_bytes(json, value);
+    json.end_array();
+  }
+  json.end_array();
+}
+
+// One letter whole: exactly what a replay sends.
+HttpReply whole(const DeadLetter& letter) {
+  JsonWriter json;
+  json.begin_object();
+  write_head(json, letter);
+  json.key("headers");
+  write_pairs(json, letter.headers);
+  json.key("query");
+  write_pairs(json, letter.query);
+  json.member("body_bytes", letter.body.size()).key("body");
+  DeadLetterStore::write_bytes(json, letter.body);
+  json.end_object();
   return json.reply(200);
 }
 
@@ -81,6 +120,15 @@ void add_dead_letter_routes(Router& router, DeadLetterStore& letters, WebhookSou
   router.add("GET", "/api/deadletters", Access::user,
              [&letters](const HttpRequest& request, const RouteParams&) {
                return list(letters, request);
+             });
+  router.add("GET", "/api/deadletters/{id}", Access::user,
+             [&letters](const HttpRequest&, const RouteParams& params) {
+               const std::string& text = params.at("id");
+               const auto id = letter_id(text);
+               if (!id) return bad_id(text);
+               const auto letter = letters.find(*id);
+               if (!letter) return json_error(404, "no dead letter " + text);
+               return whole(*letter);
              });
   router.add_deferred(
       "POST", "/api/deadletters/{id}/replay", Access::user,

@@ -16,15 +16,31 @@
 
 namespace scanhook::core {
 
-struct DeadLetter {
+class JsonWriter;
+
+// What every view of a dead letter holds: all but its body.
+struct DeadLetterHead {
   std::int64_t id = 0;
   std::string source;
   Millis received_at = 0;
   HeaderList headers;
   HeaderList query;
-  std::string body;
   std::string error;
   int attempts = 1;
+};
+
+// One dead letter whole (for a replay, or GET /api/deadletters/{id}).
+struct DeadLetter : DeadLetterHead {
+  std::string body;
+};
+
+// One dead letter as a listing holds it: its body's size and first bytes
+// only, so that a page of letters with 10 MB bodies is read, held and
+// answered in kilobytes.
+struct ListedDeadLetter : DeadLetterHead {
+  std::int64_t body_bytes = 0;
+  // At most kBodyStartBytes of the body, cut anywhere (even inside a UTF-8 sequence).
+  std::string body_start;
 };
 
 class DeadLetterStore {
@@ -34,7 +50,11 @@ class DeadLetterStore {
   // The new letter's id; nullopt when its body alone exceeds the byte bound.
   virtual std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
                                            const std::string& error, Millis now) = 0;
-  virtual std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) = 0;
+  // How many of a body's first bytes list() reads.
+  static constexpr std::size_t kBodyStartBytes = 256;
+
+  // A page of letters, newest first, without their bodies (ListedDeadLetter).
+  virtual std::vector<ListedDeadLetter> list(std::size_t limit, std::size_t offset) = 0;
   virtual std::optional<DeadLetter> find(std::int64_t id) = 0;
   // Rows of "dead_letters" that list() and find() left out because they
   // could not be read (row_reader.hpp).
@@ -57,6 +77,9 @@ class DeadLetterStore {
   static std::string pairs_json(const HeaderList& pairs);
   // The pairs of such a text, or an Error saying what is wrong with it.
   static Expected<HeaderList> pairs_from_json(const std::string& text);
+  // One name, value or body as pairs_json writes it: a JSON string when it
+  // is UTF-8, else {"base64": "..."}.
+  static void write_bytes(JsonWriter& json, const std::string& bytes);
 };
 
 }  // namespace scanhook::core

@@ -15,7 +15,8 @@ class PostgresDeadLetters final : public DeadLetterStore {
   PostgresDeadLetters(PostgresPool& pool, std::size_t max_count, std::size_t max_bytes);
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
                                    const std::string& error, Millis now) override;
-  std::vector<DeadLetter> list(std::size_t limit, std::size_t offset) override;
+  // Each body's length and first bytes read by SQL (octet_length, substring).
+  std::vector<ListedDeadLetter> list(std::size_t limit, std::size_t offset) override;
   std::optional<DeadLetter> find(std::int64_t id) override;
   // Letters whose headers or query are not pairs as pairs_json writes them.
   const UnreadableRows& unreadable() const override { return unreadable_; }

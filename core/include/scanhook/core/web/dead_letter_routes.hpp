@@ -1,8 +1,11 @@
 // The kept webhook requests (user): GET /api/deadletters (paged, newest
-// first, as UTF-8 text whatever the request held), POST
-// /api/deadletters/{id}/replay (runs the request through its source again:
-// gone once it succeeds, its count raised when it fails again) and DELETE
-// /api/deadletters/{id} (gone unreplayed). A bad id is a 400, an unknown one 404.
+// first, as UTF-8 text whatever the request held; each body only as its size
+// and a preview of its first bytes), GET /api/deadletters/{id} (one letter
+// whole: names, values and body as JSON strings, or {"base64": ...} where not
+// UTF-8), POST /api/deadletters/{id}/replay (runs the request through its
+// source again: gone once it succeeds, its count raised when it fails again)
+// and DELETE /api/deadletters/{id} (gone unreplayed). A bad id is a 400, an
+// unknown one 404.
 #pragma once
 
 #include <functional>
