@@ -387,8 +387,8 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     const Reply letters = rig.call("GET", "/api/deadletters", "", kAdmin);
     CHECK_THAT(letters.body,
                Contains(R"("id":2,"source":"radarr")") &&
-                   Contains(R"("body":"{\"eventType\": \"Download\", \"movie\": {\"folderPath\": )"
-                            R"(\"/movies/X\"")"));
+                   Contains(R"("body_preview":"{\"eventType\": \"Download\", \"movie\": )"
+                            R"({\"folderPath\": \"/movies/X\"")"));
     CHECK(rig.queued() == 0);
   }
 

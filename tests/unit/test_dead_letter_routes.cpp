@@ -60,7 +60,8 @@ TEST_CASE("the dead letters are listed as JSON, a repeated header once with its 
         "{\"dead_letters\":[{\"id\":1,\"source\":\"sonarr\",\"received_at\":1000,"
         "\"error\":\"not understood\",\"attempts\":1,"
         "\"headers\":{\"Content-Type\":\"application/json\",\"X-Event\":\"two\"},"
-        "\"query\":[[\"a\",\"1\"]],\"body\":\"{\\\"bad\\\": \xef\xbf\xbd}\"}],"
+        "\"query\":[[\"a\",\"1\"]],\"body_bytes\":10,"
+        "\"body_preview\":\"{\\\"bad\\\": \xef\xbf\xbd}\",\"body_preview_cut\":false}],"
         "\"unreadable_rows\":0}");
   CHECK(rig.call("GET", "/api/deadletters", {{"limit", "0"}}).status == 400);
   // Found by a new-user trial: an unknown parameter was ignored (200).
@@ -121,4 +122,47 @@ TEST_CASE("a replay or deletion names what is wrong with its id or letter",
   CHECK(rig.call("DELETE", "/api/deadletters/1").status == 404);
   CHECK(rig.sources.rerun_bodies.empty());
   CHECK(rig.changes == 1);
+}
+
+TEST_CASE("a listed body is only its size and a preview cut between characters, marked as cut",
+          "[deadletters][routes][json]") {
+  LettersRig rig;
+  // A 3-byte character straddles the preview's end; the body runs on for 512 KiB.
+  std::string body(DeadLetterStore::kBodyStartBytes - 2, 'a');
+  body += "\xe2\x9c\x93";
+  body += std::string(1 << 19, 'b');
+  rig.keep("sonarr", body);
+  const auto listed = rig.call("GET", "/api/deadletters");
+  CHECK(listed.status == 200);
+  CHECK(listed.body.size() < 1024);
+  CHECK_THAT(listed.body,
+             Contains("\"body_bytes\":" + std::to_string(body.size()) + ",\"body_preview\":\"" +
+                      std::string(DeadLetterStore::kBodyStartBytes - 2, 'a') +
+                      "\",\"body_preview_cut\":true}"));
+}
+
+TEST_CASE("one dead letter is given whole, bytes that are not UTF-8 as base64, or 404 naming it",
+          "[deadletters][routes][json]") {
+  LettersRig rig;
+  const HttpRequest received{"POST",
+                             "/triggers/sonarr",
+                             {{"a", "\xff"}},
+                             {{"Content-Type", "application/json"}, {"X-Raw", "caf\xe9"}},
+                             "{\"bad\": \xff\xfe}",
+                             "127.0.0.1:1"};
+  REQUIRE(rig.letters.keep("sonarr", received, "not understood", 1000));
+  rig.keep("sonarr", "{\"plain\": \"text\"}");
+  const auto raw = rig.call("GET", "/api/deadletters/1");
+  CHECK(raw.status == 200);
+  // base64 of 63 61 66 e9 ("caf\xe9"), of ff, and of 7b 22 62 61 64 22 3a 20 ff fe 7d.
+  CHECK(
+      raw.body ==
+      R"({"id":1,"source":"sonarr","received_at":1000,"error":"not understood","attempts":1,)"
+      R"("headers":[["Content-Type","application/json"],["X-Raw",{"base64":"Y2Fm6Q=="}]],)"
+      R"("query":[["a",{"base64":"/w=="}]],"body_bytes":11,"body":{"base64":"eyJiYWQiOiD//n0="}})");
+  const auto text = rig.call("GET", "/api/deadletters/2");
+  CHECK_THAT(text.body, Contains(R"("body_bytes":17,"body":"{\"plain\": \"text\"}"})"));
+  CHECK(rig.call("GET", "/api/deadletters/3").body == R"({"error":"no dead letter 3"})");
+  CHECK(rig.call("GET", "/api/deadletters/3").status == 404);
+  CHECK(rig.call("GET", "/api/deadletters/x").status == 400);
 }

@@ -63,8 +63,8 @@ TEST_CASE("dead letters are bounded in count, oldest first", "[deadletters]") {
   for (int i = 0; i < 5; ++i) letters.keep("s", request("body" + std::to_string(i)), "e", i);
   const auto kept = letters.list(10, 0);
   REQUIRE(kept.size() == 3);
-  CHECK(kept[0].body == "body4");
-  CHECK(kept[2].body == "body2");
+  CHECK(kept[0].body_start == "body4");
+  CHECK(kept[2].body_start == "body2");
 }
 
 TEST_CASE("dead letters are bounded in bytes, and one too big is not kept", "[deadletters]") {
@@ -76,8 +76,8 @@ TEST_CASE("dead letters are bounded in bytes, and one too big is not kept", "[de
   letters.keep("s", request(std::string(10, 'c')), "e", 3);
   const auto kept = letters.list(10, 0);
   REQUIRE(kept.size() == 2);
-  CHECK(kept[0].body == std::string(10, 'c'));
-  CHECK(kept[1].body == std::string(10, 'b'));
+  CHECK(kept[0].body_start == std::string(10, 'c'));
+  CHECK(kept[1].body_start == std::string(10, 'b'));
   CHECK_FALSE(letters.keep("s", request(std::string(26, 'x')), "e", 4));
 }
 
@@ -187,4 +187,46 @@ STORE_TEST("a dead letter whose stored pairs cannot be read is left out and coun
   const auto store = backend.open();
   CHECK(store->dead_letters().list(10, 0).empty());
   CHECK(store->dead_letters().unreadable().count("dead_letters") == 1);
+}
+
+STORE_TEST("a listed dead letter carries its body's size and first bytes, not the body",
+           "[deadletters]") {
+  Backend backend;
+  auto store = backend.open();
+  auto& letters = store->dead_letters();
+  // 1 MiB, not UTF-8 in places, with a 3-byte character across the cut.
+  std::string body(DeadLetterStore::kBodyStartBytes - 1, 'a');
+  body += "\xe2\x9c\x93";
+  body += std::string(1 << 20, '\xff');
+  REQUIRE(letters.keep("sonarr", request(body), "not JSON", 1));
+  REQUIRE(letters.keep("sonarr", request(""), "empty", 2));
+  const auto listed = letters.list(10, 0);
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].body_bytes == 0);
+  CHECK(listed[0].body_start.empty());
+  CHECK(listed[1].error == "not JSON");
+  CHECK(listed[1].headers == scanhook::HeaderList{{"Content-Type", "application/json"}});
+  CHECK(listed[1].body_bytes == static_cast<std::int64_t>(body.size()));
+  CHECK(listed[1].body_start == body.substr(0, DeadLetterStore::kBodyStartBytes));
+  CHECK(letters.find(2)->body.empty());
+  CHECK(letters.find(1)->body == body);
+}
+
+STORE_TEST("a body stored as text by hand is listed by its bytes, not its characters",
+           "[deadletters]") {
+  Backend backend;
+  backend.open();
+  // 300 two-byte characters: 600 bytes.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "\xc3\xa9";
+  run_sql(backend,
+          "INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
+          "VALUES('sonarr', 5, '[]', '[]', '" +
+              text + "', 'e')");
+  const auto store = backend.open();
+  const auto listed = store->dead_letters().list(10, 0);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].body_bytes == 600);
+  CHECK(listed[0].body_start == text.substr(0, DeadLetterStore::kBodyStartBytes));
+  CHECK(store->dead_letters().find(listed[0].id)->body == text);
 }

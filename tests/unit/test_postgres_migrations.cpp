@@ -79,7 +79,9 @@ void check_old_rows(Store& store, int version) {
 
   const auto letters = store.dead_letters().list(10, 0);
   REQUIRE(letters.size() == 1);
-  CHECK(letters[0].body == "{br");
+  CHECK(letters[0].body_start == "{br");
+  CHECK(letters[0].body_bytes == 3);
+  CHECK(store.dead_letters().find(letters[0].id)->body == "{br");
   CHECK(letters[0].attempts == 2);
   CHECK(letters[0].headers == scanhook::HeaderList{{"Content-Type", "application/json"}});
 

@@ -29,3 +29,17 @@ TEST_CASE("is_utf8 tells valid UTF-8 from other bytes", "[utf8]") {
   CHECK_FALSE(is_utf8("\xED\xA0\x80"));
   CHECK_FALSE(is_utf8("ok\xE6\x97"));
 }
+
+TEST_CASE("the start of a longer text loses only a character its end cuts in two", "[utf8]") {
+  using scanhook::core::without_cut_character;
+  CHECK(without_cut_character("").empty());
+  CHECK(without_cut_character("abc") == "abc");
+  CHECK(without_cut_character("caf\xC3\xA9") == "caf\xC3\xA9");  // whole
+  CHECK(without_cut_character("caf\xC3") == "caf");              // 1 of 2 bytes
+  CHECK(without_cut_character("ok\xE2\x9C") == "ok");            // 2 of 3
+  CHECK(without_cut_character("ok\xF0\x9F\x8E") == "ok");        // 3 of 4
+  CHECK(without_cut_character("ok\xF0\x9F\x8E\xAC") == "ok\xF0\x9F\x8E\xAC");
+  // Bytes that are not UTF-8 are left as they are (utf8_text replaces them).
+  CHECK(without_cut_character("ok\xFF") == "ok\xFF");
+  CHECK(without_cut_character("\x80\x80\x80\x80") == "\x80\x80\x80\x80");
+}
