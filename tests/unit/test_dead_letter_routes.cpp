@@ -87,23 +87,26 @@ TEST_CASE("a replay that succeeds removes the letter, and one that fails again k
   CHECK(rig.changes == 2);
 }
 
-TEST_CASE("a replay sends the source the exact header and query bytes the letter was given",
+TEST_CASE("a replay sends the source the exact header, query and body bytes the letter was given",
           "[deadletters][routes]") {
   LettersRig rig;
+  // A body far longer than the listing's preview, with bytes that are not UTF-8.
+  std::string body(300 * 1024, 'x');
+  body.replace(1000, 3, std::string("\xff\x00\xfe", 3));
   const HttpRequest received{"POST",
                              "/triggers/sonarr",
                              {{"a", "\xff%"}},
                              {{"Content-Type", "application/json"},
                               {"X-Raw", "\x80\x9f\xa0\xff caf\xc3\xa9"},
                               {"X-Quoted", "a \"quoted\" \\ back\\slash"}},
-                             "{}",
+                             body,
                              "127.0.0.1:1"};
   REQUIRE(rig.letters.keep("sonarr", received, "not understood", 1000));
   CHECK(rig.call("POST", "/api/deadletters/1/replay").status == 200);
   REQUIRE(rig.sources.reruns.size() == 1);
   CHECK(rig.sources.reruns[0].headers == received.headers);
   CHECK(rig.sources.reruns[0].query == received.query);
-  CHECK(rig.sources.reruns[0].body == "{}");
+  CHECK(rig.sources.reruns[0].body == body);
 }
 
 TEST_CASE("a replay or deletion names what is wrong with its id or letter",
