@@ -283,6 +283,59 @@ test('dead letters: a letter is deleted once confirmed, and is gone', async () =
   assert.deepEqual((await letters.json()).dead_letters, []);
 });
 
+// Found by a new-user trial: a refusal quoting a long path (no spaces to
+// wrap at) widened the table until Replay and Delete were off the screen.
+test('dead letters: a long refusal keeps the buttons on screen, and Inspect fetches the letter whole', async () => {
+  const auth = { Authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` };
+  // Sonarr's own Download payload (tests/data, with its provenance), its
+  // series in a folder whose name is 2,500 bytes: refused at the door.
+  const payload = JSON.parse(readFileSync(path.resolve('../data/sonarr/v4/download.json'), 'utf8'));
+  const folder = `/tv/${'Severance.'.repeat(250)}`;
+  payload.series.path = folder;
+  payload.episodeFile.path = `${folder}/Season 02/${payload.episodeFile.relativePath}`;
+  const sent = JSON.stringify(payload);
+  const webhook = await fetch(`${daemon.url}/triggers/sonarr`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: sent,
+  });
+  assert.equal(webhook.status, 400);
+  const { error, dead_letter: id } = await webhook.json();
+  assert.ok(error.length > 250 && /(Severance\.){10}/.test(error), error);
+
+  await page.getByRole('link', { name: 'Dead letters' }).click();
+  for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(viewport);
+    await page.reload();
+    // (A stacked cell's name starts with its column's: no exact 'sonarr' cell on a phone.)
+    await page.getByRole('button', { name: 'Inspect', exact: true }).waitFor();
+    for (const name of ['Inspect', 'Replay', `Delete dead letter ${id}`]) {
+      const button = page.getByRole('button', { name, exact: true });
+      // The live list may redraw the row meanwhile: asked again until it answers.
+      const box = await eventually(() => button.boundingBox().catch(() => null), `${name}'s box`);
+      assert.ok(box.x >= 0 && box.x + box.width <= viewport.width,
+        `${name} at x ${box.x}..${box.x + box.width} in a ${viewport.width}px viewport`);
+    }
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(pageWidth <= viewport.width, `the page is ${pageWidth}px wide`);
+    // The listing shows the error's start; Inspect shows it whole.
+    const cut = await page.locator('td .error-text').textContent();
+    assert.ok(cut.endsWith('…') && error.startsWith(cut.slice(0, -1)), cut);
+    await shoot(`dead-letters-long-error-${viewport.width}`);
+  }
+
+  const fetched = page.waitForResponse((response) => response.url().endsWith(`/api/deadletters/${id}`));
+  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  assert.equal((await fetched).status(), 200);
+  const detail = page.locator('#dead-letter-detail');
+  await detail.getByRole('heading', { name: `Dead letter ${id} from sonarr` }).waitFor();
+  assert.equal(await detail.locator('.error-text').textContent(), error);
+  assert.deepEqual(JSON.parse(await detail.locator('pre.body').textContent()), payload);
+  assert.match(await detail.getByRole('heading', { name: /^Body/ }).textContent(), new RegExp(`^Body \\(${(Buffer.byteLength(sent) / 1024).toFixed(1)} KiB\\)$`));
+
+  await page.setViewportSize({ width: 1200, height: 860 });
+  const deleted = await fetch(`${daemon.url}/api/deadletters/${id}`, { method: 'DELETE', headers: auth });
+  assert.equal(deleted.status, 200);
+});
+
 test('"Sign out of plex.tv" forgets the token here and the page offers to connect again', async () => {
   await page.getByRole('link', { name: 'Online Media Sources' }).click();
   await page.getByRole('switch', { name: 'Music' }).waitFor();

@@ -1,8 +1,26 @@
 // Dead letters: webhook requests that could not be used, kept to inspect
 // (headers, body, error) and replay once the cause is fixed.
 import { get, post, request } from './api.js';
-import { clear, h, message, timeNode } from './dom.js';
+import { clear, h, message, table, timeNode } from './dom.js';
 import { follow } from './live.js';
+
+// The listing shows an error's start; Inspect shows it whole.
+const ERROR_SHOWN = 240;
+
+function shortError(text) {
+  return text.length > ERROR_SHOWN ? `${text.slice(0, ERROR_SHOWN)}…` : text;
+}
+
+function sizeText(bytes) {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+// A stored name, value or body: a string, or {base64} for bytes that are not UTF-8.
+function bytesText(value) {
+  return typeof value === 'string' ? value : `(not UTF-8, base64) ${value.base64}`;
+}
 
 export async function renderDeadLetters(main) {
   const status = h('div', { class: 'messages', 'aria-live': 'polite' });
@@ -25,15 +43,16 @@ export async function renderDeadLetters(main) {
       listArea.append(h('p', { class: 'muted empty' }, 'No dead letters. Every webhook so far was usable.'));
       return;
     }
-    listArea.append(h('div', { class: 'table-wrap' }, h('table', {},
-      h('caption', { class: 'visually-hidden' }, 'Dead letters'),
-      h('thead', {}, h('tr', {}, ['Received', 'Source', 'Error', 'Attempts', ''].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, letters.map((letter) => h('tr', {},
-        h('td', {}, timeNode(letter.received_at)),
-        h('td', {}, letter.source),
-        h('td', { class: 'error-text' }, letter.error),
-        h('td', {}, String(letter.attempts)),
-        h('td', { class: 'actions' },
+    // One block per letter on a phone (table-stack); an error or path with
+    // no spaces wraps anywhere, so the buttons never leave the screen.
+    listArea.append(table('Dead letters', ['Received', 'Source', 'Error', 'Body', 'Attempts', ''],
+      letters.map((letter) => [
+        timeNode(letter.received_at),
+        letter.source,
+        h('span', { class: 'error-text wrap-anywhere', title: letter.error }, shortError(letter.error)),
+        h('span', { class: 'nowrap' }, sizeText(letter.body_bytes)),
+        String(letter.attempts),
+        h('div', { class: 'actions row-actions' },
           h('button', { type: 'button', class: 'button button-small', onclick: () => inspect(letter) }, 'Inspect'),
           h('button', { type: 'button', class: 'button button-small', onclick: () => replay(letter) }, 'Replay'),
           h('button', {
@@ -41,7 +60,8 @@ export async function renderDeadLetters(main) {
             class: 'button button-small button-danger',
             'aria-label': `Delete dead letter ${letter.id}`,
             onclick: () => remove(letter),
-          }, 'Delete'))))))));
+          }, 'Delete')),
+      ]), ''));
   }
 
   // Gone for good: asked first.
@@ -60,24 +80,32 @@ export async function renderDeadLetters(main) {
 
   let shown = null; // the letter whose detail is open
 
-  function inspect(letter) {
+  // The listing holds a preview of each body; Inspect fetches the letter whole.
+  async function inspect(listed) {
     clear(detail);
-    shown = letter.id;
-    // headers: {"Name": "value"}; query: [["name", "value"], ...]
-    const pairs = (list) => (Array.isArray(list) ? list : Object.entries(list || {}))
-      .map(([name, value]) => `${name}: ${value}`).join('\n');
-    let body = letter.body || '';
+    shown = listed.id;
+    let letter;
     try {
-      body = JSON.stringify(JSON.parse(body), null, 2);
+      letter = await get(`/api/deadletters/${listed.id}`);
+    } catch (error) {
+      detail.append(message(`Could not load dead letter ${listed.id}: ${error.message}`, 'error'));
+      return;
+    }
+    if (shown !== listed.id) return; // another Inspect came first
+    // headers and query: [[name, value], ...], each a string or {base64}
+    const pairs = (list) => list.map(([name, value]) => `${bytesText(name)}: ${bytesText(value)}`).join('\n');
+    let body = bytesText(letter.body);
+    try {
+      body = JSON.stringify(JSON.parse(letter.body), null, 2);
     } catch {
       // not JSON: shown as received
     }
     detail.append(h('section', { class: 'card stack', 'aria-labelledby': 'letter-title' },
       h('h2', { id: 'letter-title', tabindex: '-1' }, `Dead letter ${letter.id} from ${letter.source}`),
-      h('p', { class: 'error-text' }, letter.error),
+      h('p', { class: 'error-text wrap-anywhere' }, letter.error),
       h('h3', {}, 'Headers'), h('pre', {}, pairs(letter.headers) || '(none)'),
-      letter.query && letter.query.length ? [h('h3', {}, 'Query'), h('pre', {}, pairs(letter.query))] : null,
-      h('h3', {}, 'Body'), h('pre', { class: 'body' }, body || '(empty)'),
+      letter.query.length ? [h('h3', {}, 'Query'), h('pre', {}, pairs(letter.query))] : null,
+      h('h3', {}, `Body (${sizeText(letter.body_bytes)})`), h('pre', { class: 'body' }, body || '(empty)'),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'button button-primary', onclick: () => replay(letter) }, 'Replay'),
         h('button', { type: 'button', class: 'button button-danger', onclick: () => remove(letter) }, 'Delete'))));
