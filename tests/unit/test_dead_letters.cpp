@@ -230,3 +230,15 @@ STORE_TEST("a body stored as text by hand is listed by its bytes, not its charac
   CHECK(listed[0].body_start == text.substr(0, DeadLetterStore::kBodyStartBytes));
   CHECK(store->dead_letters().find(listed[0].id)->body == text);
 }
+
+TEST_CASE("a dead letter whose body a hand edit made a number is left out of the listing, counted",
+          "[deadletters]") {
+  scanhook::testing::SqliteBackend backend;
+  backend.open();
+  run_sql(backend,
+          "INSERT INTO dead_letters(source, received_at, headers, query, body, error) "
+          "VALUES('sonarr', 5, '[]', '[]', 42, 'e')");
+  const auto store = backend.open();
+  CHECK(store->dead_letters().list(10, 0).empty());
+  CHECK(store->dead_letters().unreadable().count("dead_letters") == 1);
+}
