@@ -28,9 +28,9 @@ class DeadLetters final : public DeadLetterStore {
   // the letter's transaction.
   std::optional<std::int64_t> keep(const std::string& source, const HttpRequest& request,
                                    const std::string& error, Millis now) override;
-  // A page of letters, newest first, each body's length and first bytes read
-  // by SQL (length, substr) rather than the body; a row that cannot be read
-  // (row_reader.hpp) is left out and noted in unreadable().
+  // A page of letters, newest first, each body's size and first bytes read
+  // through SQLite's incremental blob I/O, never the whole body; a row that
+  // cannot be read (row_reader.hpp) is left out and noted in unreadable().
   std::vector<ListedDeadLetter> list(std::size_t limit, std::size_t offset) override;
   // nullopt when there is no such letter or it cannot be read.
   std::optional<DeadLetter> find(std::int64_t id) override;
