@@ -1,9 +1,11 @@
 #!/bin/sh
 # Dead letters at scale: LETTERS bodies of MIB MiB each that Sonarr's plugin
-# refuses (not JSON) are kept as dead letters; then GET /api/deadletters
-# (the default page of 50) is read once. Prints, per fresh daemon, the
-# daemon's VmRSS before and after that GET and the answer's size, then the
-# medians. From the repository root, after building scanhookd and the plugins:
+# refuses (not JSON) are kept as dead letters by one daemon; then each of
+# RUNS fresh daemons on that database answers GET /api/deadletters (the
+# default page) once. Prints, per fresh daemon, its VmRSS before that GET,
+# its peak while serving it (VmHWM) and VmRSS after, and the answer's size;
+# then the medians. From the repository root, after building scanhookd and
+# the sonarr and log plugins:
 #   sh bench/dead_letters_rss.sh [RUNS=3] [LETTERS=12] [MIB=10] [PORT=31490]
 # SCANHOOKD=path/to/scanhookd measures another build (default build/bin/scanhookd).
 set -eu

@@ -126,7 +126,7 @@ TEST_CASE("a body the source does not understand gets a 400 and is kept, and rep
   CHECK_THAT(listed.body, Contains(R"("id":1,"source":"arr")") &&
                               Contains(R"("error":"expected {\"paths\": [...]}")") &&
                               Contains(R"("headers":{"Content-Type":"text/plain"})") &&
-                              Contains(R"("body":"not json")"));
+                              Contains(R"("body_preview":"not json")"));
   const auto replay = rig.call("POST", "/api/deadletters/1/replay");
   CHECK(replay.status == 400);
   CHECK(replay.body == R"({"error":"expected {\"paths\": [...]}","dead_letter":1})");
