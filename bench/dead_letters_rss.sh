@@ -3,8 +3,9 @@
 # refuses (not JSON) are kept as dead letters by one daemon; then each of
 # RUNS fresh daemons on that database answers GET /api/deadletters (the
 # default page) once. Prints, per fresh daemon, its VmRSS before that GET,
-# its peak while serving it (VmHWM) and VmRSS after, and the answer's size;
-# then the medians. From the repository root, after building scanhookd and
+# its peak while serving it (VmHWM) and VmRSS after, the answer's size, and
+# the peak once it has also answered GET /api/deadletters/1 (one letter
+# whole); then the medians. From the repository root, after building scanhookd and
 # the sonarr and log plugins:
 #   sh bench/dead_letters_rss.sh [RUNS=3] [LETTERS=12] [MIB=10] [PORT=31490]
 # SCANHOOKD=path/to/scanhookd measures another build (default build/bin/scanhookd).
@@ -41,13 +42,16 @@ for _ in $(seq "$letters"); do
 done
 stop_all
 
-echo "run rss_before_kib peak_kib rss_after_kib answer_bytes"
+echo "run rss_before_kib peak_kib rss_after_kib answer_bytes one_letter_peak_kib"
 for run in $(seq "$runs"); do
   start
   before=$(kib VmRSS "$launched")
   bytes=$(curl -sf "http://127.0.0.1:$port/api/deadletters" | wc -c)
-  echo "$run $before $(kib VmHWM "$launched") $(kib VmRSS "$launched") $bytes" | tee -a "$work/all"
+  peak=$(kib VmHWM "$launched"); after=$(kib VmRSS "$launched")
+  # Then one letter whole (GET /api/deadletters/1: a 10 MiB body as a JSON string).
+  curl -sf -o /dev/null "http://127.0.0.1:$port/api/deadletters/1" || true  # (404 before the route)
+  echo "$run $before $peak $after $bytes $(kib VmHWM "$launched")" | tee -a "$work/all"
   stop_all
 done
 column() { awk -v c="$1" '{print $c}' "$work/all" | median; }
-echo "medians: VmRSS before $(column 2) KiB, peak $(column 3) KiB, after $(column 4) KiB; answer $(column 5) bytes"
+echo "medians: VmRSS before $(column 2) KiB, peak $(column 3) KiB, after $(column 4) KiB; answer $(column 5) bytes; peak after one letter whole $(column 6) KiB"
