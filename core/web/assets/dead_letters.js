@@ -1,7 +1,7 @@
 // Dead letters: webhook requests that could not be used, kept to inspect
 // (headers, body, error) and replay once the cause is fixed.
 import { get, post, request } from './api.js';
-import { clear, h, message, table, timeNode } from './dom.js';
+import { clear, counted, h, message, table, timeNode } from './dom.js';
 import { follow } from './live.js';
 
 // The listing shows an error's start; Inspect shows it whole.
@@ -12,7 +12,7 @@ function shortError(text) {
 }
 
 function sizeText(bytes) {
-  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024) return counted(bytes, 'byte');
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
