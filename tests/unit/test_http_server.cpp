@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -510,6 +511,41 @@ TEST_CASE("stop() closes idle keep-alive connections at once", "[http]") {
   running.server->stop();
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
   CHECK(connection.read_to_close().empty());
+}
+
+TEST_CASE(
+    "at stop a request being read gets a second to arrive whole, else a 503 with Retry-After; "
+    "a new connection's request is answered and a later connect refused",
+    "[http]") {
+  RunningServer running;
+  const unsigned short port = running.server->port();
+  RawConnection stalled(port);    // its body never ends
+  RawConnection finishing(port);  // ends its body after the stop began
+  RawConnection fresh(port);      // connected, its request sent after the stop began
+  stalled.send("POST /echo/s HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
+  finishing.send("POST /echo/f HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
+  const auto started = std::chrono::steady_clock::now();
+  std::thread stopper([&] { running.server->stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  finishing.send("cd");
+  fresh.send("GET /open HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string finished = finishing.read_to_close();
+  CHECK(finished.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK_THAT(finished, Catch::Matchers::Contains("\r\nConnection: Close\r\n") &&
+                           Catch::Matchers::EndsWith("f:abcd:-"));
+  const std::string answered = fresh.read_to_close();
+  CHECK(answered.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK_THAT(answered, Catch::Matchers::EndsWith("open"));
+  const std::string refused = stalled.read_to_close();
+  CHECK(refused.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0) == 0);
+  CHECK_THAT(refused, Catch::Matchers::Contains("\r\nConnection: Close\r\n") &&
+                          Catch::Matchers::Contains("\r\nRetry-After: 5\r\n") &&
+                          Catch::Matchers::Contains(
+                              "scanhookd is stopping and the request body had not arrived whole "
+                              "(2 bytes came): nothing of it was taken; send it again"));
+  stopper.join();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+  CHECK_THROWS_AS(RawConnection(port), Poco::Net::ConnectionRefusedException);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <Poco/Net/DatagramSocket.h>
 #include <Poco/Net/PollSet.h>
 #include <Poco/Net/StreamSocketImpl.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -30,6 +31,37 @@ constexpr std::size_t kReadBudget = 256 * 1024;    // per connection and wake-up
 constexpr int kAcceptBudget = 256;                 // connections accepted per wake-up
 constexpr auto kLinger = std::chrono::seconds(2);  // for the client to read a closing reply
 constexpr auto kSweepEvery = std::chrono::milliseconds(100);
+// At stop: handshakes already under way finish within this (a LAN's round
+// trip, many times over) and are accepted, then the listener closes.
+constexpr auto kAcceptSettle = std::chrono::milliseconds(100);
+// At stop: a request being read, or a new connection's, has this long to arrive whole.
+constexpr auto kStopReadGrace = std::chrono::seconds(1);
+constexpr int kStopRetryAfter = 5;  // seconds: the Retry-After of a stopping daemon's 503
+
+// Drops a bare SYN (a new handshake) and lets every other segment through,
+// so that a stopping listener takes no new connection but finishes those
+// under way: closing it with a handshake half done would reset a client
+// that believes it is connected and has sent its request. The dropped
+// client's SYN is retried in a second: refused then, or served by the next
+// daemon. A socket filter sees a TCP segment from its header: byte 13 holds the flags.
+bool refuse_new_handshakes(int listener) {
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 13),
+      BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x12),        // SYN | ACK
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02, 0, 1),  // SYN alone
+      BPF_STMT(BPF_RET | BPF_K, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0xFFFFFFFF),
+  };
+  const sock_fprog program{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+  return ::setsockopt(listener, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) == 0;
+}
+
+HttpReply stopping_reply(const std::string& what) {
+  HttpReply reply = json_error(
+      503, "scanhookd is stopping and " + what + ": nothing of it was taken; send it again");
+  reply.headers.emplace_back("Retry-After", std::to_string(kStopRetryAfter));
+  return reply;
+}
 
 std::string seconds_text(std::chrono::milliseconds duration) {
   const auto count = duration.count();
@@ -83,9 +115,9 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
       const auto now = Clock::now();
       // With no connection there is no deadline to keep: sleep longer.
       const auto wait =
-          entries_.empty() && !accept_paused_
+          entries_.empty() && !accept_paused_ && !stop_started_
               ? std::chrono::milliseconds(1000)
-              : std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep_ - now),
+              : std::clamp(std::chrono::ceil<std::chrono::milliseconds>(next_sweep_ - now),
                            std::chrono::milliseconds(0), std::chrono::milliseconds(1000));
       PollSet::SocketModeMap ready;
       try {
@@ -186,7 +218,7 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
     const bool open = connection.receive(kReadBudget);
     // A keep-alive connection's next head has the whole header_timeout from its first byte.
     if (was_idle && !connection.idle() && entry.served)
-      connection.set_deadline(Clock::now() + limits_.header_timeout);
+      connection.set_deadline(reading_deadline(Clock::now() + limits_.header_timeout));
     process(entry);
     if (!open) peer_closed(found->first);
   }
@@ -247,8 +279,9 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
             write_available(connection.socket().impl()->sockfd(), kContinue, offset);
           }
           const auto size = connection.body_length().value_or(limits_.max_body_size);
-          connection.read_body(Clock::now() + limits_.request_timeout +
-                               std::chrono::milliseconds(size * 1000 / limits_.min_body_rate));
+          connection.read_body(
+              reading_deadline(Clock::now() + limits_.request_timeout +
+                               std::chrono::milliseconds(size * 1000 / limits_.min_body_rate)));
           break;
         }
         case HttpConnection::Step::body_ready: {
@@ -381,7 +414,10 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
     const auto now = Clock::now();
     HttpConnection& connection = *entry.connection;
     if (!entry.keep_open) {
-      if (stop_asked_.load()) return drop(connection.socket().impl()->sockfd());
+      // Stopping, a client that has sent nothing more needs no lingering:
+      // closing sends it no reset.
+      if (stop_asked_.load() && !connection.unread())
+        return drop(connection.socket().impl()->sockfd());
       connection.close(now + kLinger);
       watch(entry, PollSet::POLL_READ);
       return;
@@ -417,8 +453,8 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
       }
       const auto now = Clock::now();
       Entry entry;
-      entry.connection =
-          std::make_shared<HttpConnection>(socket, client, now, now + limits_.header_timeout);
+      entry.connection = std::make_shared<HttpConnection>(
+          socket, client, now, reading_deadline(now + limits_.header_timeout));
       entry.peer = peer;
       ++per_client_[client];
       ++*open_;
@@ -494,14 +530,19 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
         closed_["header_timeout"]->add();
         entry.framing = ReplyFraming{false, false, false};
         answering(entry, false)
-            ->send(json_error(408, "the request head did not arrive within header_timeout (" +
-                                       seconds_text(limits_.header_timeout) + ")"));
+            ->send(stop_started_
+                       ? stopping_reply("the request head had not arrived whole")
+                       : json_error(408, "the request head did not arrive within header_timeout (" +
+                                             seconds_text(limits_.header_timeout) + ")"));
         return;
       case HttpConnection::State::body:
         closed_["body_timeout"]->add();
         entry.pending->fail(
-            json_error(408, "the request body did not arrive in time (" +
-                                std::to_string(connection.body_received()) + " bytes came)"),
+            stop_started_
+                ? stopping_reply("the request body had not arrived whole (" +
+                                 std::to_string(connection.body_received()) + " bytes came)")
+                : json_error(408, "the request body did not arrive in time (" +
+                                      std::to_string(connection.body_received()) + " bytes came)"),
             answering(entry, false));
         return;
       case HttpConnection::State::writing:
@@ -510,29 +551,46 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
     }
   }
 
+  // Stopping: no new connection; those accepted send their requests within
+  // kStopReadGrace (or get a 503 to retry), requests taken are answered
+  // within the grace, idle keep-alive connections and event streams close at once.
   void stopping() {
+    const auto now = Clock::now();
     if (!stop_started_) {
       stop_started_ = true;
-      stop_deadline_ = Clock::now() + grace_;
-      if (!accept_paused_) poll_set_.remove(listener_);
-      listener_.close();
+      stop_deadline_ = now + grace_;
+      stop_read_until_ = now + kAcceptSettle + kStopReadGrace;
+      accept_until_ = refuse_new_handshakes(listener_.impl()->sockfd()) ? now + kAcceptSettle : now;
       std::vector<int> idle;
-      for (const auto& [fd, entry] : entries_) {
-        const auto state = entry.connection->state();
-        if (state != HttpConnection::State::answering && state != HttpConnection::State::writing)
+      for (auto& [fd, entry] : entries_) {
+        HttpConnection& connection = *entry.connection;
+        if ((entry.served && connection.idle()) ||
+            connection.state() == HttpConnection::State::streaming ||
+            (connection.state() == HttpConnection::State::closing && !connection.unread()))
           idle.push_back(fd);
+        else if (connection.state() == HttpConnection::State::waiting ||
+                 connection.state() == HttpConnection::State::head ||
+                 connection.state() == HttpConnection::State::body)
+          connection.set_deadline(reading_deadline(connection.deadline()));
       }
       for (const int fd : idle) drop(fd);
     }
-    const bool busy = std::any_of(entries_.begin(), entries_.end(), [](const auto& item) {
-      return item.second.connection->state() == HttpConnection::State::answering ||
-             item.second.connection->state() == HttpConnection::State::writing;
-    });
-    if (busy && Clock::now() < stop_deadline_) return;
+    if (listening_ && now >= accept_until_) {
+      accept_all();  // the handshakes finished while the filter held new ones off
+      if (!accept_paused_) poll_set_.remove(listener_);
+      listener_.close();
+      listening_ = false;
+    }
+    if ((listening_ || !entries_.empty()) && now < stop_deadline_) return;
     std::vector<int> all;
     for (const auto& [fd, entry] : entries_) all.push_back(fd);
     for (const int fd : all) drop(fd);
     finished_ = true;
+  }
+
+  // The deadline `wanted` for reading a request, shortened once stopping.
+  Clock::time_point reading_deadline(Clock::time_point wanted) const {
+    return stop_started_ ? std::min(wanted, stop_read_until_) : wanted;
   }
 
   // ---- bookkeeping -------------------------------------------------------
@@ -586,8 +644,11 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
   std::atomic<bool> stop_asked_{false};
   std::chrono::milliseconds grace_{0};
   bool stop_started_ = false;
+  bool listening_ = true;
   bool finished_ = false;
   Clock::time_point stop_deadline_;
+  Clock::time_point stop_read_until_;  // the latest deadline for reading a request
+  Clock::time_point accept_until_;     // then the listener closes
 };
 
 ConnectionReactor::ConnectionReactor(Poco::Net::ServerSocket listener, ConnectionLimits limits,

@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/String.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -239,6 +240,12 @@ bool HttpConnection::receive(std::size_t budget) {
     }
   }
   return true;
+}
+
+bool HttpConnection::unread() const {
+  int pending = 0;
+  return !in_.empty() ||
+         (::ioctl(socket_.impl()->sockfd(), FIONREAD, &pending) == 0 && pending > 0);
 }
 
 bool HttpConnection::discard() {

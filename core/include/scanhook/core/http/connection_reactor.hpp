@@ -60,8 +60,11 @@ class ConnectionReactor {
   ConnectionReactor& operator=(const ConnectionReactor&) = delete;
 
   void start();
-  // Stops accepting and closes idle connections at once; requests being
-  // answered get up to `grace` to finish, then every connection is closed.
+  // Stops accepting (handshakes already under way are still accepted, for
+  // 100 ms), closes idle keep-alive connections and event streams at once,
+  // gives a request being read (or a new connection's) 1 s to arrive whole,
+  // else answers 503 with Retry-After; requests taken are answered. After
+  // `grace` every connection left is closed.
   void stop(std::chrono::milliseconds grace);
 
  private:

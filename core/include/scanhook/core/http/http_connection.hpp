@@ -89,6 +89,8 @@ class HttpConnection {
   void close(SteadyTime deadline);
 
   State state() const { return state_; }
+  // Bytes from the client not yet parsed, read or still in the socket.
+  bool unread() const;
   // Idle: waiting for a request with none of it read.
   bool idle() const { return state_ == State::waiting && in_.empty(); }
   SteadyTime idle_since() const { return idle_since_; }
