@@ -17,6 +17,7 @@
 
 #include "scanhook/support/http_client.hpp"
 #include "support/daemon_process.hpp"
+#include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -185,6 +186,34 @@ TEST_CASE("an unauthenticated 16 MiB webhook is refused with 401 before its body
                         Contains("this webhook needs the source's token or the server's "
                                  "credentials"));
   // And the right caller's webhook is still taken.
+  CHECK(door.call("POST", "/triggers/sonarr",
+                  scanhook::testing::read_test_data("sonarr/v4/download.json"),
+                  {{"X-Scanhook-Token", "sonarr-token"}})
+            .status == 200);
+}
+
+TEST_CASE("a TLS handshake on the daemon's plain-HTTP port fails at once and is logged in one line",
+          "[daemon][front_door]") {
+  FrontDoor door;
+  REQUIRE(door.listening());
+  // Sonarr given https:// for this port: a real TLS client.
+  scanhook::support::HttpOptions options;
+  options.verify_tls = false;
+  const auto started = Clock::now();
+  const auto response =
+      scanhook::support::HttpClient("https://127.0.0.1:" + std::to_string(door.port()), options)
+          .send("POST", "/triggers/sonarr", {{"X-Scanhook-Token", "sonarr-token"}},
+                scanhook::testing::read_test_data("sonarr/v4/download.json"), "application/json");
+  CHECK_FALSE(response.answered());
+  CHECK(Clock::now() - started < std::chrono::seconds(3));  // not header_timeout's 10 s
+  const std::string line =
+      "127.0.0.1 sent a TLS handshake to this plain-HTTP port, answered 400: its URL must start "
+      "with http://, or put TLS in front (README, \"TLS\")";
+  CHECK(
+      scanhook::testing::eventually([&] { return door.output().find(line) != std::string::npos; }));
+  const std::string output = door.output();
+  CHECK(output.find(line) == output.rfind(line));
+  // The same client over http:// is served.
   CHECK(door.call("POST", "/triggers/sonarr",
                   scanhook::testing::read_test_data("sonarr/v4/download.json"),
                   {{"X-Scanhook-Token", "sonarr-token"}})

@@ -377,6 +377,132 @@ TEST_CASE("a request in an HTTP version other than 1.0 and 1.1 gets 505, a malfo
   }
 }
 
+TEST_CASE(
+    "a version that is not HTTP/<digit>.<digit> (HTTP/1.10) or a request line with a fourth part "
+    "is a 400 in our words; HTTP/1.0 and HTTP/1.1 are answered",
+    "[http]") {
+  RunningServer running;
+  const std::pair<const char*, const char*> refused[] = {
+      {"GET /open HTTP/1.10\r\nHost: x\r\n\r\n",
+       "the request is not valid HTTP: the request line ends in \\\"HTTP/1.10\\\", not "
+       "HTTP/<digit>.<digit> (RFC 9112 section 2.3); this server speaks HTTP/1.0 and HTTP/1.1"},
+      {"GET /open HTTP/1.1.1\r\nHost: x\r\n\r\n", "ends in \\\"HTTP/1.1.1\\\", not"},
+      {"GET /open\r\nHost: x\r\n\r\n",
+       "the request line has no HTTP version (it must read METHOD TARGET HTTP/1.1)"},
+      {"GET /open HTTP/1.1 x\r\nHost: x\r\n\r\n", "ends in \\\"x\\\", not"},
+      {"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+       "the request line has more than three parts (a space in the target? send it as %20)"},
+  };
+  for (const auto& [request, message] : refused) {
+    INFO(request);
+    RawConnection connection(running.server->port());
+    connection.send(request);
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains(message));
+    CHECK_THAT(text, !Catch::Matchers::Contains("Invalid HTTP version string"));
+  }
+  for (const char* version : {"HTTP/1.0", "HTTP/1.1"}) {
+    INFO(version);
+    RawConnection connection(running.server->port());
+    connection.send(std::string("GET /open ") + version +
+                    "\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind(std::string(version) + " 200 OK\r\n", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::EndsWith("open"));
+  }
+}
+
+TEST_CASE("a NUL or other control byte in the request target is a 400 naming it, raw or %-encoded",
+          "[http]") {
+  RunningServer running;
+  const std::pair<std::string, std::string> refused[] = {
+      {std::string("GET /op\0en HTTP/1.1\r\nHost: x\r\n\r\n", 34),
+       "the request target holds the control byte 0x00, which RFC 9112 allows nowhere in a "
+       "request line (percent-encode it, e.g. %00)"},
+      {"GET /files/a\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
+       "the request target holds the control byte 0x01"},
+      {"GET /files/a\x7f HTTP/1.1\r\nHost: x\r\n\r\n",
+       "the request target holds the control byte 0x7f"},
+      {"GET /files/a\tb HTTP/1.1\r\nHost: x\r\n\r\n",
+       "the request target holds the control byte 0x09"},
+      {"G\x01T /open HTTP/1.1\r\nHost: x\r\n\r\n",
+       "the request method holds the control byte 0x01"},
+      {"GET /files/a%00 HTTP/1.1\r\nHost: x\r\n\r\n",
+       "the request path holds the control byte %00 (percent-decoded), which no route has"},
+      {"GET /files/%1Fb HTTP/1.1\r\nHost: x\r\n\r\n",
+       "the request path holds the control byte %1F"},
+  };
+  for (const auto& [request, message] : refused) {
+    INFO(request);
+    RawConnection connection(running.server->port());
+    connection.send(request);
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0);
+    CHECK_THAT(text, Catch::Matchers::Contains(message));
+  }
+  // Percent-encoded bytes that are not control bytes still reach the route.
+  CHECK(running.client().send("GET", "/files/a%20b%C3%A9").body == "a b\xC3\xA9");
+}
+
+TEST_CASE("a control byte other than tab in a header value is a 400 naming the header (RFC 9110)",
+          "[http]") {
+  RunningServer running;
+  for (const std::string& value :
+       {std::string("a\x01z"), std::string("a\0z", 3), std::string("a\x7fz"), std::string("a\rz"),
+        std::string("a\x1bz")}) {
+    INFO(value);
+    RawConnection connection(running.server->port());
+    connection.send("GET /open HTTP/1.1\r\nHost: x\r\nX-Sonarr-Event: " + value + "\r\n\r\n");
+    const std::string text = connection.read_to_close();
+    CHECK(text.rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0);
+    const char byte = value[1];
+    static const char kHex[] = "0123456789abcdef";
+    CHECK_THAT(text, Catch::Matchers::Contains(
+                         std::string("the request is not valid HTTP: the value of the header "
+                                     "\\\"X-Sonarr-Event\\\" holds the control byte 0x") +
+                         kHex[static_cast<unsigned char>(byte) >> 4] +
+                         kHex[static_cast<unsigned char>(byte) & 15] +
+                         " (RFC 9110 section 5.5 allows none but tab)"));
+  }
+  RawConnection named(running.server->port());
+  named.send("GET /open HTTP/1.1\r\nHost: x\r\nX-A\x02: 1\r\n\r\n");
+  CHECK_THAT(named.read_to_close(),
+             Catch::Matchers::Contains("a header name \\\"X-A?\\\" holds the control byte 0x02"));
+  // A tab and bytes past ASCII (obs-text) are allowed in a value.
+  RawConnection allowed(running.server->port());
+  allowed.send(
+      "GET /open HTTP/1.1\r\nHost: x\r\nX-A: a\tb caf\xC3\xA9\r\nConnection: close\r\n\r\n");
+  CHECK(allowed.read_to_close().rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+}
+
+TEST_CASE(
+    "a TLS handshake on the plain-HTTP port gets a 400 at once saying to use http:// or put TLS "
+    "in front",
+    "[http]") {
+  RunningServer running;
+  // The first bytes of a TLS 1.2/1.3 ClientHello record: handshake (22), TLS 1.0 record version.
+  RawConnection connection(running.server->port());
+  const auto started = std::chrono::steady_clock::now();
+  connection.send(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));
+  const std::string text = connection.read_to_close();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));  // not 10 s for 408
+  CHECK(text.rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0);
+  CHECK_THAT(text, Catch::Matchers::Contains("\r\nConnection: Close\r\n") &&
+                       Catch::Matchers::Contains(
+                           "this port speaks plain HTTP, and a TLS handshake came (an https:// "
+                           "URL): use http:// in the sender's URL, or put TLS in front"));
+  // A real TLS client fails at once too, rather than after header_timeout.
+  scanhook::support::HttpOptions options;
+  options.verify_tls = false;
+  const auto tls_started = std::chrono::steady_clock::now();
+  const auto response =
+      HttpClient("https://127.0.0.1:" + std::to_string(running.server->port()), options)
+          .send("GET", "/open");
+  CHECK_FALSE(response.answered());
+  CHECK(std::chrono::steady_clock::now() - tls_started < std::chrono::seconds(2));
+}
+
 TEST_CASE("a folded header line (obs-fold) is a 400, not joined to the line before", "[http]") {
   // RFC 9112 section 5.2; Poco would have read "X-A: 1 2" (and a folded
   // Transfer-Encoding or Content-Length differently from a proxy).

@@ -255,6 +255,12 @@ class ConnectionReactor::Loop : public std::enable_shared_from_this<ConnectionRe
       switch (connection.advance(limits_.max_body_size)) {
         case HttpConnection::Step::more: return;
         case HttpConnection::Step::invalid:
+          if (connection.tls_hello())
+            Poco::Logger::get("scanhook.http")
+                .warning(
+                    "%s sent a TLS handshake to this plain-HTTP port, answered 400: its URL "
+                    "must start with http://, or put TLS in front (README, \"TLS\")",
+                    connection.client());
           if (entry.pending) {
             entry.pending->fail(connection.error(), answering(entry, false));
           } else {

@@ -32,17 +32,23 @@ constexpr std::size_t kNameRefused = 256;
 constexpr std::size_t kValueRefused = 8192;
 constexpr int kMaxFields = 100;
 
+// What a name or version from a request shows of itself in a reply:
+// printable ASCII, at most 64 bytes.
+std::string shown(const std::string& text) {
+  std::string printable;
+  for (const char c : text.substr(0, 64))
+    printable += std::isgraph(static_cast<unsigned char>(c)) ? c : '?';
+  return text.size() > 64 ? printable + "..." : printable;
+}
+
+std::string quoted(const std::string& text) {
+  return "\"" + shown(text) + "\"";
+}
+
 // Which of Poco's head limits `head` (request line first) is over, said
 // with the limit (Poco's own texts, "Field value too long", name none);
 // nullopt when none is. RFC 6585 section 5: 431 for header fields too large.
 std::optional<std::pair<int, std::string>> head_over_limit(const std::string& head) {
-  // What a header's name shows of itself: printable ASCII, at most 64 bytes.
-  const auto shown = [](const std::string& name) {
-    std::string text;
-    for (const char c : name.substr(0, 64))
-      text += std::isgraph(static_cast<unsigned char>(c)) ? c : '?';
-    return name.size() > 64 ? text + "..." : text;
-  };
   std::istringstream lines(head);
   std::string line;
   std::getline(lines, line);
@@ -87,6 +93,77 @@ bool is_http_version(const std::string& version) {
   return version.size() == 8 && version.compare(0, 5, "HTTP/") == 0 &&
          std::isdigit(static_cast<unsigned char>(version[5])) && version[6] == '.' &&
          std::isdigit(static_cast<unsigned char>(version[7]));
+}
+
+// A control byte as a reply names it: "0x00".
+std::string byte_name(char c) {
+  static const char kHex[] = "0123456789abcdef";
+  const auto byte = static_cast<unsigned char>(c);
+  return std::string("0x") + kHex[byte >> 4] + kHex[byte & 15];
+}
+
+bool is_control(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+
+// What is wrong with a request line (its CR removed), in our words; nullopt
+// when it is METHOD SP TARGET SP HTTP/1.x. RFC 9112 section 3 allows no
+// control byte in it (a NUL in a target would reach a path), and section 2.3
+// spells a version as HTTP/<digit>.<digit>; Poco would read "HTTP/1.1 x" as
+// HTTP/1.1 and answer "HTTP/1.10" with its own words.
+std::optional<std::pair<int, std::string>> request_line_problem(const std::string& line) {
+  const auto first_space = line.find(' ');
+  const auto last_space = line.rfind(' ');
+  const auto control = std::find_if(line.begin(), line.end(), is_control);
+  if (control != line.end()) {
+    const auto at = static_cast<std::size_t>(control - line.begin());
+    const char* part = at < first_space                               ? "request method"
+                       : last_space == first_space || at < last_space ? "request target"
+                                                                      : "HTTP version";
+    return std::make_pair(
+        400, std::string("the ") + part + " holds the control byte " + byte_name(*control) +
+                 ", which RFC 9112 allows nowhere in a request line" +
+                 (std::string(part) == "request target"
+                      ? " (percent-encode it, e.g. %" + byte_name(*control).substr(2) + ")"
+                      : std::string()));
+  }
+  const std::string version =
+      last_space == first_space ? std::string() : line.substr(last_space + 1);
+  if (version == Poco::Net::HTTPMessage::HTTP_1_0 || version == Poco::Net::HTTPMessage::HTTP_1_1)
+    return std::nullopt;
+  if (is_http_version(version))  // RFC 9110 section 15.6.6
+    return std::make_pair(505, "this server speaks HTTP/1.0 and HTTP/1.1, not " + version);
+  if (version.empty())
+    return std::make_pair(400,
+                          "the request is not valid HTTP: the request line has no HTTP version "
+                          "(it must read METHOD TARGET HTTP/1.1)");
+  return std::make_pair(400, "the request is not valid HTTP: the request line ends in " +
+                                 quoted(version) +
+                                 ", not HTTP/<digit>.<digit> (RFC 9112 section 2.3); this "
+                                 "server speaks HTTP/1.0 and HTTP/1.1");
+}
+
+// A header line (request line excluded, CR LF removed) holding a control
+// byte other than HTAB: RFC 9110 section 5.5 has none in a field value (a
+// lone CR, LF or NUL must be refused or replaced), section 5.1 none in a name.
+std::optional<std::string> header_control_problem(const std::string& head_lines) {
+  std::istringstream lines(head_lines);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto control =
+        std::find_if(line.begin(), line.end(), [](char c) { return c != '\t' && is_control(c); });
+    if (control == line.end()) continue;
+    const auto colon = line.find(':');
+    const auto at = static_cast<std::size_t>(control - line.begin());
+    if (colon == std::string::npos || at < colon)
+      return "a header name " + quoted(line.substr(0, std::min(colon, line.size()))) +
+             " holds the control byte " + byte_name(*control);
+    return "the value of the header " + quoted(line.substr(0, colon)) + " holds the control byte " +
+           byte_name(*control) + " (RFC 9110 section 5.5 allows none but tab)";
+  }
+  return std::nullopt;
 }
 
 // Host = uri-host [ ":" port ] (RFC 9110 section 7.2, RFC 3986 section 3.2.2):
@@ -146,6 +223,10 @@ bool is_content_length(const std::string& value) {
 }
 
 constexpr std::size_t kMaxChunkLine = 1024;
+
+constexpr const char* kTlsRefusal =
+    "this port speaks plain HTTP, and a TLS handshake came (an https:// URL): use http:// in the "
+    "sender's URL, or put TLS in front (a reverse proxy: see the README, \"TLS\")";
 // After the last reply, what still comes is read and dropped (so that the
 // peer reads the reply, not a reset) up to this much: a refused body is not
 // taken whole.
@@ -271,6 +352,13 @@ HttpConnection::Step HttpConnection::advance_head() {
   in_.erase(0, std::min(in_.find_first_not_of("\r\n"), in_.size()));
   if (in_.empty()) return Step::more;
   state_ = State::head;
+  // A TLS record starts with its type, 22 for a handshake: a client that
+  // took this port for https. It waits for a reply that never comes in
+  // HTTP, so it gets its answer at once.
+  if (static_cast<unsigned char>(in_[0]) == 0x16) {
+    tls_hello_ = true;
+    return invalid(400, kTlsRefusal);
+  }
   const auto end = head_end(in_);
   if (!end) {
     if (in_.size() > kMaxHeadSize)
@@ -285,6 +373,15 @@ HttpConnection::Step HttpConnection::advance_head() {
     return invalid(400,
                    "the request is not valid HTTP: a header line folded onto the one before "
                    "(obs-fold, RFC 9112 section 5.2)");
+  const std::string& bytes = text.str();
+  const auto line_end = bytes.find('\n');
+  std::string request_line = bytes.substr(0, line_end);
+  if (!request_line.empty() && request_line.back() == '\r') request_line.pop_back();
+  if (request_line.size() <= kMaxUriSize)  // longer: Poco's limit is said below
+    if (const auto problem = request_line_problem(request_line))
+      return invalid(problem->first, problem->second);
+  if (const auto problem = header_control_problem(bytes.substr(line_end + 1)))
+    return invalid(400, "the request is not valid HTTP: " + *problem);
   auto head = std::make_unique<Poco::Net::HTTPRequest>();
   try {
     head->read(text);
@@ -297,14 +394,12 @@ HttpConnection::Step HttpConnection::advance_head() {
     if (const auto over = head_over_limit(text.str())) return invalid(over->first, over->second);
     return invalid(400, "the request is not valid HTTP: " + error.message());
   }
-  const std::string& version = head->getVersion();
-  if (version != Poco::Net::HTTPMessage::HTTP_1_0 && version != Poco::Net::HTTPMessage::HTTP_1_1) {
-    if (is_http_version(version))  // RFC 9110 section 15.6.6
-      return invalid(505, "this server speaks HTTP/1.0 and HTTP/1.1, not " + version);
+  // Poco reads the version as the third part: a fourth (a space in the target) leaves it otherwise.
+  if (head->getVersion() != Poco::Net::HTTPMessage::HTTP_1_0 &&
+      head->getVersion() != Poco::Net::HTTPMessage::HTTP_1_1)
     return invalid(400,
-                   "the request is not valid HTTP: the request line does not end in "
-                   "HTTP/<digit>.<digit> (RFC 9112 section 2.3)");
-  }
+                   "the request is not valid HTTP: the request line has more than three parts "
+                   "(a space in the target? send it as %20)");
   if (const auto why = ambiguous_head(*head))
     return invalid(400, "the request is not valid HTTP: " + *why);
   body_length_.reset();

@@ -280,6 +280,19 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
         json_error(400, "the request URI is not valid: " + utf8_text(error.message()));
     return routed;
   }
+  // The reader refused a raw control byte; a percent-encoded one names no route either.
+  if (const auto control =
+          std::find_if(request.path.begin(), request.path.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+      control != request.path.end()) {
+    static const char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(*control);
+    routed.logged_path = "(a path with a control byte)";
+    routed.early_reply =
+        json_error(400, std::string("the request path holds the control byte %") + kHex[byte >> 4] +
+                            kHex[byte & 15] + " (percent-decoded), which no route has");
+    return routed;
+  }
   const RouteLookup lookup = router_.find(request.method, request.path);
   routed.logged_path = lookup.redacted_path.empty() ? request.path : lookup.redacted_path;
   for (const auto& [name, value] : head) request.headers.emplace_back(name, value);

@@ -67,6 +67,8 @@ class HttpConnection {
   std::string take_body();
   // After invalid: the reply that says why.
   const HttpReply& error() const { return error_; }
+  // After invalid: the bytes were a TLS handshake (a client speaking https to this port).
+  bool tls_hello() const { return tls_hello_; }
   // Bytes of the body read so far (for a "body ended early" reply).
   std::size_t body_received() const { return body_.size(); }
 
@@ -120,6 +122,7 @@ class HttpConnection {
   std::size_t out_offset_ = 0;
   std::size_t discarded_ = 0;  // bytes dropped while closing
   HttpReply error_;
+  bool tls_hello_ = false;
 };
 
 // The 413 of a body over max_body_size (bytes).
