@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "support/daemon_process.hpp"
 #include "support/plugin_daemon.hpp"
@@ -358,20 +359,32 @@ TEST_CASE("the *arr apps, autoscan and plex_autoscan URLs through the running da
     CHECK(rig.call("POST", "/triggers/sonarr?token=sonarr-token", body).status == 200);
     CHECK(rig.delivered(1) == foundation_s2);
 
-    const std::vector<std::pair<std::string, Headers>> refused = {
-        {"/triggers/sonarr", {}},
-        {"/triggers/sonarr", {{"X-Scanhook-Token", "sonarr-tokem"}}},
-        {"/triggers/sonarr?token=wrong", {}},
-        {"/triggers/sonarr", {{"Authorization", basic("admin", "s3creT")}}},
-        {"/triggers/sonarr4k", {{"X-Scanhook-Token", "sonarr-token"}}},  // not its token
-        {"/triggers/sonarr4k", {}},
+    // Each 401 says what came: no token, or a wrong one.
+    const std::string needs = "this webhook needs the source's token or the server's credentials";
+    const std::string no_token =
+        "no token: add ?token=<the token of [source.sonarr]> to the webhook's URL, or send it in "
+        "the X-Scanhook-Token header; ";
+    const std::vector<std::tuple<std::string, Headers, std::string>> refused = {
+        {"/triggers/sonarr", {}, no_token},
+        {"/triggers/sonarr", {{"X-Scanhook-Token", "sonarr-tokem"}}, "wrong token; "},
+        {"/triggers/sonarr?token=wrong", {}, "wrong token; "},
+        {"/triggers/sonarr",
+         {{"Authorization", basic("admin", "s3creT")}},
+         "wrong username or password; "},
     };
-    for (const auto& [uri, headers] : refused) {
+    for (const auto& [uri, headers, what] : refused) {
       INFO(uri);
       const Reply reply = rig.call("POST", uri, body, headers);
       CHECK(reply.status == 401);
+      CHECK(reply.body == R"({"error":")" + what + needs + R"("})");
+    }
+    // sonarr4k has no token: the server's credentials only (sonarr's token is no credential here).
+    for (const Headers& headers : {Headers{{"X-Scanhook-Token", "sonarr-token"}}, Headers{}}) {
+      const Reply reply = rig.call("POST", "/triggers/sonarr4k", body, headers);
+      CHECK(reply.status == 401);
       CHECK(reply.body ==
-            R"({"error":"this webhook needs the source's token or the server's credentials"})");
+            R"({"error":"no credentials: send the server's username and password (HTTP Basic); )"
+            R"x(this webhook needs the server's credentials ([source.sonarr4k] has no token)"})x");
     }
     CHECK(rig.queued() == 0);
     CHECK(rig.delivered(0).empty());

@@ -12,6 +12,7 @@
 
 using namespace scanhook::core;
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 using scanhook::HttpReply;
 using scanhook::HttpRequest;
 using scanhook::support::HttpClient;
@@ -102,7 +103,9 @@ TEST_CASE("a webhook route takes its source's token or the server's credentials"
   Door door("admin", "secret");
   const auto refused = door.send("POST", "/triggers/sonarr");
   CHECK(refused.status == 401);
-  CHECK(refused.body == R"({"error":"needs a token"})");
+  CHECK(refused.body ==
+        R"({"error":"no token: add ?token=<the token of [source.sonarr]> to the webhook's URL, or )"
+        R"(send it in the X-Scanhook-Token header; needs a token"})");
   CHECK(door.send("POST", "/triggers/sonarr", {{"X-Scanhook-Token", "wrong"}}).status == 401);
   CHECK(door.ran == 0);
   CHECK(door.send("POST", "/triggers/sonarr", {{"X-Scanhook-Token", "t0ken"}}).status == 200);
@@ -110,12 +113,38 @@ TEST_CASE("a webhook route takes its source's token or the server's credentials"
   CHECK(door.send("POST", "/triggers/sonarr", kAdmin).status == 200);
   CHECK(door.ran == 3);
   // Without a token of its own: the server's credentials only.
-  CHECK(door.send("POST", "/triggers/manual").body == R"({"error":"needs the server's"})");
+  CHECK(door.send("POST", "/triggers/manual").body ==
+        R"({"error":"no credentials: send the server's username and password (HTTP Basic); )"
+        R"(needs the server's"})");
   CHECK(door.send("POST", "/triggers/manual", {{"X-Scanhook-Token", "t0ken"}}).status == 401);
   CHECK(door.send("POST", "/triggers/manual", kAdmin).status == 200);
   // A route that names no source takes no credential: its handler answers.
   CHECK(door.send("POST", "/triggers/nope").status == 200);
   CHECK(door.ran == 5);
+}
+
+TEST_CASE("a webhook's 401 says whether no credential came or a wrong one, and which", "[access]") {
+  Door door("admin", "secret");
+  const auto error_of = [&](const std::string& target, const scanhook::HeaderList& headers) {
+    const auto refused = door.send("POST", target, headers);
+    CHECK(refused.status == 401);
+    return refused.body;
+  };
+  CHECK_THAT(error_of("/triggers/sonarr", {}), StartsWith(R"({"error":"no token: add ?token=)"));
+  CHECK(error_of("/triggers/sonarr", {{"X-Scanhook-Token", "guess"}}) ==
+        R"({"error":"wrong token; needs a token"})");
+  CHECK(error_of("/triggers/sonarr?token=guess", {}) ==
+        R"({"error":"wrong token; needs a token"})");
+  CHECK(error_of("/triggers/sonarr", kWrong) ==
+        R"({"error":"wrong username or password; needs a token"})");
+  CHECK(error_of("/triggers/sonarr?token=guess", kWrong) ==
+        R"({"error":"wrong token, and wrong username or password; needs a token"})");
+  CHECK(error_of("/triggers/manual", kWrong) ==
+        R"({"error":"wrong username or password; needs the server's"})");
+  // A token where none applies is no credential at all.
+  CHECK_THAT(error_of("/triggers/manual", {{"X-Scanhook-Token", "t0ken"}}),
+             StartsWith(R"({"error":"no credentials: )"));
+  CHECK(door.ran == 0);
 }
 
 TEST_CASE("wrong webhook credentials are limited per source and address, apart from UI logins",

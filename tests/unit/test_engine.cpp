@@ -166,7 +166,9 @@ TEST_CASE("a source's token is required when set", "[engine]") {
   const auto refused = rig.call("POST", "/triggers/arr", R"({"paths": ["/tv/A"]})");
   CHECK(refused.status == 401);
   CHECK(refused.body ==
-        R"({"error":"this webhook needs the source's token or the server's credentials"})");
+        R"({"error":"no token: add ?token=<the token of [source.arr]> to the webhook's URL, or )"
+        R"(send it in the X-Scanhook-Token header; this webhook needs the source's token or the )"
+        R"(server's credentials"})");
   CHECK(
       rig.call("POST", "/triggers/arr", R"({"paths": ["/tv/A"]})", {{"token", "s3cret"}}).status ==
       200);

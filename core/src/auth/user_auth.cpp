@@ -62,6 +62,20 @@ std::optional<HttpReply> user_refusal(const UserVerdict& verdict) {
 
 }  // namespace
 
+std::string UserAuth::webhook_refusal_text(const HttpRequest& request, const std::string& source,
+                                           const std::string& token,
+                                           const std::string& message) const {
+  const bool wrong_token = !token.empty() && offered_token(request);
+  const bool wrong_basic = login_required() && basic_credentials(request);
+  if (wrong_token && wrong_basic) return "wrong token, and wrong username or password; " + message;
+  if (wrong_token) return "wrong token; " + message;
+  if (wrong_basic) return "wrong username or password; " + message;
+  if (!token.empty())
+    return "no token: add ?token=<the token of [source." + source +
+           "]> to the webhook's URL, or send it in the X-Scanhook-Token header; " + message;
+  return "no credentials: send the server's username and password (HTTP Basic); " + message;
+}
+
 UserAuth::UserAuth(std::string username, std::string password,
                    std::chrono::seconds session_idle_timeout, DoorRules rules)
     : username_(std::move(username)),
@@ -139,7 +153,7 @@ std::optional<AccessRefusal> UserAuth::check_webhook(const HttpRequest& request,
     return std::nullopt;
   }
   if (offered) webhook_limiter_.record_failure(key);
-  HttpReply reply = json_error(401, message);
+  HttpReply reply = json_error(401, webhook_refusal_text(request, source, token, message));
   reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"scanhook\"");
   return reply;
 }

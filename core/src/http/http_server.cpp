@@ -287,7 +287,7 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
       control != request.path.end()) {
     static const char kHex[] = "0123456789ABCDEF";
     const auto byte = static_cast<unsigned char>(*control);
-    routed.logged_path = "(a path with a control byte)";
+    routed.logged_path = request.path;  // escaped by the access log
     routed.early_reply =
         json_error(400, std::string("the request path holds the control byte %") + kHex[byte >> 4] +
                             kHex[byte & 15] + " (percent-decoded), which no route has");

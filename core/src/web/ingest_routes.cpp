@@ -178,8 +178,11 @@ void add_ingest_routes(Router& router, EventSink& sink, WebhookSources& sources,
     const std::string& name = params.at("source");
     const auto token = sources.token(name);
     if (!token) return std::nullopt;
-    return WebhookCredential{name, *token,
-                             "this webhook needs the source's token or the server's credentials"};
+    return WebhookCredential{
+        name, *token,
+        token->empty()
+            ? "this webhook needs the server's credentials ([source." + name + "] has no token)"
+            : "this webhook needs the source's token or the server's credentials"};
   };
   // The *arr apps send POST or PUT (their webhook's Method setting); autoscan's
   // manual trigger took any method but GET as a scan.

@@ -113,6 +113,10 @@ class UserAuth {
   // Any other segment is an unknown path, counted against no one.
   std::optional<AccessRefusal> pass_refusal(const HttpRequest& request, const Route& route,
                                             const RouteParams& params);
+  // The 401's text: what came (no token, no credentials, a wrong token, a
+  // wrong username or password), then `message`, the route's own words.
+  std::string webhook_refusal_text(const HttpRequest& request, const std::string& source,
+                                   const std::string& token, const std::string& message) const;
   // The 429 of a client blocked for `wait`; `right`: it showed the right credential.
   AccessRefusal rate_limited(const HttpRequest& request, std::chrono::seconds wait,
                              bool right) const;
