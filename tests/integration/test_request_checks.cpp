@@ -4,6 +4,7 @@
 // loopback.
 #include <catch2/catch.hpp>
 
+#include <Poco/DeflatingStream.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <sstream>
 
 #include "scanhook/support/http_client.hpp"
 #include "support/daemon_process.hpp"
@@ -543,4 +545,51 @@ TEST_CASE("an unknown source is a 404 whatever the method, a known one's wrong m
   CHECK(known.status == 405);
   CHECK(known.header("Allow") == std::optional<std::string>("POST, PUT"));
   CHECK(running.send("GET", "/triggers/manual").status == 200);  // the manual form
+}
+
+// Found by a new-user trial: a gzip-compressed webhook was read as it came
+// and refused as unparseable JSON. No product scanhook serves compresses its
+// webhooks (the *arr apps' and Jellyfin's custom headers could only label one).
+TEST_CASE(
+    "a webhook with a Content-Encoding is a 415 naming it and saying to send it uncompressed; "
+    "nothing is queued or kept",
+    "[request_checks]") {
+  RunningDaemon running(kServer +
+                        "[queue]\nminimum_age = 10m\n[source.sonarr]\ntoken = sonarr-token\n"
+                        "[target.log]\n");
+  const std::string body = sonarr_download_in("/tv/Compressed");
+  std::ostringstream gzipped;
+  {
+    Poco::DeflatingOutputStream deflate(gzipped, Poco::DeflatingStreamBuf::STREAM_GZIP);
+    deflate << body;
+    deflate.close();
+  }
+  for (const auto& [coding, bytes] :
+       {std::make_pair(std::string("gzip"), gzipped.str()), std::make_pair(std::string("br"), body),
+        std::make_pair(std::string("deflate, gzip"), body)}) {
+    INFO(coding);
+    const auto refused =
+        running.send("POST", "/triggers/sonarr",
+                     {{"X-Scanhook-Token", "sonarr-token"}, {"Content-Encoding", coding}}, bytes,
+                     "application/json");
+    CHECK(refused.status == 415);
+    CHECK(refused.body == R"({"error":"the request body is sent with Content-Encoding: )" + coding +
+                              R"(; this server reads bodies uncompressed only: send it without )"
+                              R"(Content-Encoding"})");
+    CHECK(refused.header("Accept-Encoding") == std::optional<std::string>("identity"));
+  }
+  CHECK(running.queued() == 0);
+  CHECK(running.send("GET", "/api/deadletters").body.find("\"id\":") == std::string::npos);
+  // Credentials come first: a stranger's compressed webhook is a 401.
+  CHECK(running
+            .send("POST", "/triggers/sonarr", {{"Content-Encoding", "gzip"}}, gzipped.str(),
+                  "application/json")
+            .status == 401);
+  // Uncompressed (or "identity") it is taken.
+  CHECK(running
+            .send("POST", "/triggers/sonarr",
+                  {{"X-Scanhook-Token", "sonarr-token"}, {"Content-Encoding", "identity"}}, body,
+                  "application/json")
+            .status == 200);
+  CHECK(running.queued() == 1);
 }

@@ -4,6 +4,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 #include <sys/resource.h>
 
@@ -110,6 +111,18 @@ void add_security_headers(HttpReply& reply) {
 HttpReply with_header(HttpReply reply, const std::string& name, const std::string& value) {
   reply.headers.emplace_back(name, value);
   return reply;
+}
+
+// A body sent compressed (RFC 9110 section 8.4): no product scanhook serves
+// compresses its webhooks, and a body read as it came would be refused as
+// unparseable, so the sender is told at once. 415 with Accept-Encoding, as
+// RFC 9110 section 15.5.16 has it; the body is not read.
+HttpReply unsupported_encoding(const std::string& coding) {
+  const std::string shown = utf8_text(Poco::trim(coding).substr(0, 64));
+  return with_header(json_error(415, "the request body is sent with Content-Encoding: " + shown +
+                                         "; this server reads bodies uncompressed only: send it "
+                                         "without Content-Encoding"),
+                     "Accept-Encoding", "identity");
 }
 
 // An absolute-form target ("GET http://host:port/path") names the host the
@@ -326,7 +339,13 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
     routed.early_reply = std::move(refusal->reply);
     routed.read_body = refusal->read_body;
     routed.keep = std::move(refusal->keep);
+    return routed;
   }
+  const bool body_follows = (head.hasContentLength() && head.getContentLength64() > 0) ||
+                            head.getChunkedTransferEncoding();
+  if (const auto coding = request.header("Content-Encoding");
+      body_follows && coding && !iequals(Poco::trim(*coding), "identity"))
+    routed.early_reply = unsupported_encoding(*coding);
   return routed;
 }
 
