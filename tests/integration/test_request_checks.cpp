@@ -551,7 +551,7 @@ TEST_CASE("an unknown source is a 404 whatever the method, a known one's wrong m
 // and refused as unparseable JSON. No product scanhook serves compresses its
 // webhooks (the *arr apps' and Jellyfin's custom headers could only label one).
 TEST_CASE(
-    "a webhook with a Content-Encoding is a 415 naming it and saying to send it uncompressed; "
+    "a webhook with a Content-Encoding is a 415 naming it and saying to send it uncompressed, and "
     "nothing is queued or kept",
     "[request_checks]") {
   RunningDaemon running(kServer +

@@ -386,7 +386,7 @@ TEST_CASE("a request in an HTTP version other than 1.0 and 1.1 gets 505, a malfo
 
 TEST_CASE(
     "a version that is not HTTP/<digit>.<digit> (HTTP/1.10) or a request line with a fourth part "
-    "is a 400 in our words; HTTP/1.0 and HTTP/1.1 are answered",
+    "is a 400 in our words, and HTTP/1.0 and HTTP/1.1 are answered",
     "[http]") {
   RunningServer running;
   const std::pair<const char*, const char*> refused[] = {
@@ -638,7 +638,7 @@ TEST_CASE("stop() closes idle keep-alive connections at once", "[http]") {
 }
 
 TEST_CASE(
-    "at stop a request being read gets a second to arrive whole, else a 503 with Retry-After; "
+    "at stop a request being read gets a second to arrive whole, else a 503 with Retry-After, and "
     "a new connection's request is answered and a later connect refused",
     "[http]") {
   RunningServer running;
