@@ -549,7 +549,7 @@ TEST_CASE("an unknown source is a 404 whatever the method, a known one's wrong m
 
 // Found by a new-user trial: a gzip-compressed webhook was read as it came
 // and refused as unparseable JSON. No product scanhook serves compresses its
-// webhooks (the *arr apps' and Jellyfin's custom headers could only label one).
+// webhooks (jellyfin-plugin-webhook's GenericClient sends a StringContent).
 TEST_CASE(
     "a webhook with a Content-Encoding is a 415 naming it and saying to send it uncompressed, and "
     "nothing is queued or kept",
