@@ -437,8 +437,9 @@ TEST_CASE("the client timeouts at their largest still let a POST through", "[che
   CHECK(answer.status == 200);
 }
 
-TEST_CASE("a BOM is skipped; quotes and history_retention = 0s are warned at check and start",
-          "[check-config]") {
+TEST_CASE(
+    "a BOM is skipped, and quoted values and history_retention = 0s are warned at check and start",
+    "[check-config]") {
   TempDir dir;
   // Line 4 is [queue], 5 history_retention, 7 token.
   const std::string ini = "\xEF\xBB\xBF" + kHead +
