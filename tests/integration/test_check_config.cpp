@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "support/daemon_client.hpp"
 #include "support/daemon_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tmpfs_mount.hpp"
 
 using Catch::Matchers::Contains;
+using scanhook::testing::DaemonClient;
 using scanhook::testing::DaemonProcess;
 using scanhook::testing::run_scanhookd;
 using scanhook::testing::TempDir;
@@ -36,13 +38,13 @@ const std::vector<BadConfig>& corpus() {
       {kHead + "[source.sonarr]\norigin_target = nosuch\n[target.log]\n",
        "5: [source.sonarr] origin_target: there is no [target.nosuch]"},
       {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken = t\ntimeout = 0s\n",
-       "7: [target.plex] timeout: must be at least 1ms"},
+       "7: [target.plex] timeout: must be from 1ms to 30d"},
       {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken = t\nca_file = {dir}/ca.pem\n",
        "7: [target.plex] ca_file: only used with an https:// url"},
       {kHead + "[target.rclone]\nmissing_retries = 5000\n",
        "5: [target.rclone] missing_retries: must be from 0 to 1000, found \"5000\""},
       {kHead + "[source.rclone]\nremote = gdrive:Media\ninterval = 0s\n[target.log]\n",
-       "6: [source.rclone] interval: must be at least 1s"},
+       "6: [source.rclone] interval: must be from 1s to 30d"},
       // The media servers' connection settings.
       {kHead + "[target.plex]\nurl = https://127.0.0.1:32400\ntoken = t\n"
                "ca_file = http://example.com/ca.pem\n",
@@ -60,7 +62,7 @@ const std::vector<BadConfig>& corpus() {
       {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken_file = {dir}/missing\n",
        "6: [target.plex] token_file: cannot read the file"},
       {kHead + "[target.emby]\nurl = http://127.0.0.1:8096/emby\ntoken = t\ntimeout = 0s\n",
-       "7: [target.emby] timeout: must be at least 1ms"},
+       "7: [target.emby] timeout: must be from 1ms to 30d"},
       {kHead + "[source.jellyfin]\nurl = http://127.0.0.1:8096\nserver_token =\n[target.log]\n",
        "6: [source.jellyfin] server_token: the server's API token is empty"},
       // rclone.
@@ -84,7 +86,7 @@ const std::vector<BadConfig>& corpus() {
       {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\nfolders = both\n",
        "7: [target.cmd] folders: must be arguments or stdin, not \"both\""},
       {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\ntimeout = 500ms\n",
-       "7: [target.cmd] timeout: must be at least 1s"},
+       "7: [target.cmd] timeout: must be from 1s to 30d"},
       {kHead + "[target.cmd]\nplugin = command\ncommand = /bin/true\nmax_batch = 0\n",
        "7: [target.cmd] max_batch: must be from 1 to 1000"},
       // Its program, looked up as a run would (a new-user trial found these passing).
@@ -121,7 +123,7 @@ const std::vector<BadConfig>& corpus() {
        "6: [source.watch] path: {dir}/link is a symbolic link"},
       {kHead + "[source.watch]\nplugin = inotify\npath = {dir}\nrescan_interval = 0s\n"
                "[target.log]\n",
-       "7: [source.watch] rescan_interval: must be at least 1s"},
+       "7: [source.watch] rescan_interval: must be from 1s to 30d"},
       // Audiobookshelf, and Sonarr and Radarr as targets.
       {kHead + "[target.abs]\nplugin = audiobookshelf\nurl = http://127.0.0.1:13378\ntoken =\n",
        "7: [target.abs] token: the server's API token is empty"},
@@ -130,7 +132,7 @@ const std::vector<BadConfig>& corpus() {
        "8: [target.abs] ca_file: only used with an https:// url"},
       {kHead + "[target.abs]\nplugin = audiobookshelf\nurl = http://127.0.0.1:13378\ntoken = t\n"
                "timeout = 0s\n",
-       "8: [target.abs] timeout: must be at least 1ms"},
+       "8: [target.abs] timeout: must be from 1ms to 30d"},
       {kHead + "[target.sonarr]\nurl = http://127.0.0.1:8989\ntoken =\n",
        "6: [target.sonarr] token: the server's API token is empty"},
       {kHead + "[target.radarr]\nurl = https://127.0.0.1:7878\ntoken = k\nca_file = {dir}/ca.pem\n"
@@ -150,7 +152,7 @@ const std::vector<BadConfig>& corpus() {
        "8: [notify.hook] max_batch: must be from 1 to 1000"},
       {kHead + "[target.log]\n[notify.hook]\nplugin = webhook\nurl = http://127.0.0.1:9/h\n"
                "timeout = 0s\n",
-       "8: [notify.hook] timeout: must be at least 1ms"},
+       "8: [notify.hook] timeout: must be from 1ms to 30d"},
       {kHead + "[target.log]\n[notify.hook]\nplugin = webhook\nurl = https://127.0.0.1:9/h\n"
                "ca_file = {dir}\n",
        "8: [notify.hook] ca_file: cannot read {dir}: it is empty or not a file"},
@@ -180,15 +182,31 @@ const std::vector<BadConfig>& corpus() {
       {kHead + "log_level = loud\n[target.log]\n",
        "4: [server] log_level: \"loud\" is not a level"},
       {kHead + "max_body_size = 0\n[target.log]\n",
-       "4: [server] max_body_size: must be at least 1"},
+       "4: [server] max_body_size: must be from 1 to 1073741824"},
       {kHead + "header_timeout = 0s\n[target.log]\n",
-       "4: [server] header_timeout: must be at least 100ms"},
+       "4: [server] header_timeout: must be from 100ms to 1d"},
       {kHead + "[queue]\nretry_initial = 1m\nretry_max = 30s\n[target.log]\n",
        "6: [queue] retry_max: must not be below retry_initial"},
       {kHead + "[queue]\nidle_interval = 0s\n[target.log]\n",
-       "5: [queue] idle_interval: must be at least 1ms"},
+       "5: [queue] idle_interval: must be from 1ms to 1h"},
       {kHead + "[queue]\ndead_letter_count = -1\n[target.log]\n",
-       "5: [queue] dead_letter_count: must be at least 0"},
+       "5: [queue] dead_letter_count: must be from 0 to 1000000"},
+      // Values a new-user trial wrote wrongly: each passed the check.
+      {kHead + "header_timeout = 999999999d\n[target.log]\n",
+       "4: [server] header_timeout: must be from 100ms to 1d (no client could send a request in "
+       "time), found \"999999999d\""},
+      {kHead + "[queue]\nretry_max = 999999999999d\n[target.log]\n",
+       "5: [queue] retry_max: too large: at most 30d"},
+      {kHead + "[queue]\nretry_max = 99999999999999999999d\n[target.log]\n",
+       "5: [queue] retry_max: too large: at most 30d"},
+      {kHead + "[queue]\nlease = 1ms\n[target.log]\n",
+       "5: [queue] lease: must be from 1s to 1d (renewed every third of it while a target works"},
+      {kHead + "[queue]\nlisten = 127.0.0.1:3030\n[target.log]\n",
+       "5: [queue] listen: unknown key (it belongs in [server])"},
+      {kHead + "[target.log]\nminimum_age = 1m\n",
+       "5: [target.log] minimum_age: unknown key (it belongs in [queue])"},
+      {kHead + "[target.plex]\nurl = http://127.0.0.1:32400\ntoken = t\ntimeout = 999999999d\n",
+       "7: [target.plex] timeout: must be from 1ms to 30d"},
       {kHead + "[manual]\nrewrite = /tv\n[target.log]\n", "5: [manual] rewrite: "},
       {kHead + "[target.log]\ninclude = (\n", "5: [target.log] include: not a valid regular"},
       {kHead + "[target.log]\nprefx = x\n",
@@ -399,4 +417,48 @@ TEST_CASE("a duration without a unit is read as seconds, and check-config says s
                                          "1 second (write 1s to say so"));
   CHECK_THAT(checked_with("0"), !Contains("minimum_age"));  // 0 is 0 in any unit
   CHECK_THAT(checked_with("30s"), !Contains("minimum_age"));
+}
+
+TEST_CASE("the client timeouts at their largest still let a POST through", "[check-config]") {
+  // header_timeout = 999999999d passed the check and every POST was closed unanswered.
+  TempDir dir;
+  const std::string ini = kHead +
+                          "header_timeout = 1d\nrequest_timeout = 1d\nkeep_alive_timeout = 1d\n"
+                          "[queue]\nminimum_age = 1h\n[target.log]\n";
+  const auto file = dir.write("long.ini", with_dir(ini, dir.path().string()));
+  const auto checked = run_scanhookd({"--check-config", "--config", file.string()});
+  CHECK(checked.exit_code == 0);
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  const DaemonClient client(daemon.url());
+  const auto answer =
+      client.post("/triggers/manual?dir=/tv/Severance/Season%2002", "", "text/plain");
+  INFO(answer.transport_error << " " << answer.body);
+  CHECK(answer.status == 200);
+}
+
+TEST_CASE(
+    "a BOM is skipped, and quoted values and history_retention = 0s are warned at check and start",
+    "[check-config]") {
+  TempDir dir;
+  // Line 4 is [queue], 5 history_retention, 7 token.
+  const std::string ini = "\xEF\xBB\xBF" + kHead +
+                          "[queue]\nhistory_retention = 0s\n[source.sonarr]\ntoken = \"tok\"\n"
+                          "[target.log]\n";
+  const auto file = dir.write("bom.ini", with_dir(ini, dir.path().string()));
+  const auto checked = run_scanhookd({"--check-config", "--config", file.string()});
+  INFO(checked.output);
+  CHECK(checked.exit_code == 0);
+  CHECK_THAT(checked.output, Contains("configuration OK"));
+  const std::string quoted =
+      "bom.ini:7: [source.sonarr] token: value is wrapped in quotes; quotes are kept as part of it";
+  const std::string no_history = "bom.ini:5: [queue] history_retention: 0s keeps no history";
+  CHECK_THAT(checked.output, Contains(quoted));
+  CHECK_THAT(checked.output, Contains(no_history));
+  CHECK_THAT(checked.output, !Contains("tok\""));  // a secret is never repeated
+
+  DaemonProcess daemon(dir.path(), ini);
+  REQUIRE(daemon.wait_until_listening());
+  CHECK_THAT(daemon.output(), Contains("[source.sonarr] token: value is wrapped in quotes"));
+  CHECK_THAT(daemon.output(), Contains("[queue] history_retention: 0s keeps no history"));
 }

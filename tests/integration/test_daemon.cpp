@@ -95,10 +95,10 @@ TEST_CASE("check-config accepts the shipped INI and refuses a broken one with ex
            // It used to start 32,000 threads and abort.
            {"threads = 100000000", "[server] threads: must be from 1 to 1024"},
            {"log_level = loud", "[server] log_level: \"loud\" is not a level"},
-           {"max_body_size = 0", "[server] max_body_size: must be at least 1"},
-           {"session_idle_timeout = 0s", "[server] session_idle_timeout: must be at least 1s"},
-           {"max_connections = 0", "[server] max_connections: must be at least 1"},
-           {"header_timeout = 0s", "[server] header_timeout: must be at least 100ms"}}) {
+           {"max_body_size = 0", "[server] max_body_size: must be from 1 to 1073741824"},
+           {"session_idle_timeout = 0s", "[server] session_idle_timeout: must be from 1s to 30d"},
+           {"max_connections = 0", "[server] max_connections: must be from 1 to 1000000"},
+           {"header_timeout = 0s", "[server] header_timeout: must be from 100ms to 1d"}}) {
     const auto limits = dir.write("limits.ini", "[server]\n" + line + "\n[target.log]\n");
     result = run_scanhookd({"--check-config", "--config", limits.string()});
     CHECK(result.exit_code == 78);
@@ -107,10 +107,10 @@ TEST_CASE("check-config accepts the shipped INI and refuses a broken one with ex
   for (const auto& [line, said] : std::vector<std::pair<std::string, std::string>>{
            // A negative count answered "dead_letter":1 for letters it never kept.
            {"dead_letter_count = -100",
-            "[queue] dead_letter_count: must be at least 0 (0 keeps none)"},
+            "[queue] dead_letter_count: must be from 0 to 1000000 (0 keeps none)"},
            // 0s spun a core while idle.
-           {"idle_interval = 0s", "[queue] idle_interval: must be at least 1ms"},
-           {"probe_interval = 0s", "[queue] probe_interval: must be at least 1ms"},
+           {"idle_interval = 0s", "[queue] idle_interval: must be from 1ms to 1h"},
+           {"probe_interval = 0s", "[queue] probe_interval: must be from 1ms to 1d"},
            {"retry_max = 1s", "[queue] retry_max: must not be below retry_initial"}}) {
     const auto limits = dir.write("queue.ini", "[queue]\n" + line + "\n[target.log]\n");
     result = run_scanhookd({"--check-config", "--config", limits.string()});

@@ -139,6 +139,10 @@ constexpr MovedKey kMovedKeys[] = {
     {"server", "plex_autoscan_lidarr", "source.plex_autoscan", "lidarr", kPlexAutoscanMoved},
 };
 
+// A plugin's duration without a declared maximum (timeouts, intervals): longer
+// is a typo, and could overflow where the plugin turns it into a deadline.
+constexpr std::int64_t kLongestPluginDuration = 30LL * 24 * 3'600'000;  // 30d in ms
+
 // The smallest pass: it is the URL's only credential.
 constexpr std::size_t kShortestPass = 8;
 
@@ -170,15 +174,42 @@ std::string bound_text(ConfigType type, std::int64_t value) {
   return std::to_string(value) + "ms";
 }
 
-// Ok when `value` (already of the right type) is within the key's bounds.
+// True when `value` is written as a whole number or a duration but does not
+// fit 64 bits (in milliseconds for a duration), where parsing would wrap.
+bool too_large(ConfigType type, const std::string& value) {
+  if (type == ConfigType::integer) {
+    const std::size_t from = !value.empty() && (value[0] == '+' || value[0] == '-') ? 1 : 0;
+    return value.size() > from &&
+           value.find_first_not_of("0123456789", from) == std::string::npos &&
+           !parse_integer(value);
+  }
+  if (type != ConfigType::duration) return false;
+  const std::size_t digits = std::min(value.find_first_not_of("0123456789"), value.size());
+  if (digits == 0) return false;
+  // The unit's size in milliseconds, as parse_duration reads it.
+  const auto unit = parse_duration("1" + value.substr(digits));
+  if (!unit) return false;
+  // parse_duration takes 12 digits at most; more exceed every key's bound.
+  if (digits > 12) return true;
+  return *parse_integer(value.substr(0, digits)) >
+         std::numeric_limits<std::int64_t>::max() / unit->count();
+}
+
+// Ok when `value` is within the key's bounds (or is not a number: check_value says so).
 Expected<void> check_bounds(const AcceptedKey& key, const std::string& value) {
+  constexpr auto kLowest = std::numeric_limits<std::int64_t>::min();
+  constexpr auto kHighest = std::numeric_limits<std::int64_t>::max();
+  const std::string why = key.why.empty() ? "" : " (" + key.why + ")";
+  if (too_large(key.type, value))
+    return failure("too large: " +
+                   (key.max == kHighest ? std::string("it does not fit 64 bits")
+                                        : "at most " + bound_text(key.type, key.max)) +
+                   why + ", found \"" + value + "\"");
   std::optional<std::int64_t> number;
   if (key.type == ConfigType::integer) number = parse_integer(value);
   if (key.type == ConfigType::duration)
     if (const auto duration = parse_duration(value)) number = duration->count();
   if (!number || (*number >= key.min && *number <= key.max)) return {};
-  constexpr auto kLowest = std::numeric_limits<std::int64_t>::min();
-  constexpr auto kHighest = std::numeric_limits<std::int64_t>::max();
   std::string rule;
   if (key.max == kHighest)
     rule = "must be at least " + bound_text(key.type, key.min);
@@ -186,8 +217,37 @@ Expected<void> check_bounds(const AcceptedKey& key, const std::string& value) {
     rule = "must be at most " + bound_text(key.type, key.max);
   else
     rule = "must be from " + bound_text(key.type, key.min) + " to " + bound_text(key.type, key.max);
-  return failure(rule + (key.why.empty() ? "" : " (" + key.why + ")") + ", found \"" + value +
-                 "\"");
+  return failure(rule + why + ", found \"" + value + "\"");
+}
+
+// The core's keys with the sections that read them, leaving out the section
+// kind `here` ("[server]", "[target.NAME]"): where a key in the wrong section belongs.
+std::vector<KeyHome> keys_elsewhere(const std::string& here) {
+  std::vector<KeyHome> homes;
+  const auto add = [&](const std::string& section, const auto& keys) {
+    if (section == here) return;
+    for (const auto& key : keys) {
+      const auto home = std::find_if(homes.begin(), homes.end(),
+                                     [&](const KeyHome& known) { return known.key == key.name; });
+      if (home == homes.end())
+        homes.push_back({key.name, {section}});
+      else
+        home->sections.push_back(section);
+    }
+  };
+  add("[server]", server_keys());
+  add("[queue]", queue_keys());
+  add("[manual]", manual_keys());
+  add("[source.NAME]", source_keys());
+  add("[target.NAME]", target_keys());
+  add("[notify.NAME]", notifier_keys());
+  return homes;
+}
+
+// "[server]" for [server], "[target.NAME]" for [target.plex].
+std::string section_kind(const std::string& section) {
+  const auto dot = section.find('.');
+  return dot == std::string::npos ? "[" + section + "]" : "[" + section.substr(0, dot) + ".NAME]";
 }
 
 class Validator {
@@ -223,11 +283,17 @@ class Validator {
     if (!seen_sections.count("server")) config.server = read_core({"server", 0, {}}, server_keys());
     if (!seen_sections.count("queue")) config.queue = read_core({"queue", 0, {}}, queue_keys());
     if (!seen_sections.count("manual")) config.manual = read_core({"manual", 0, {}}, manual_keys());
-    if (config.queue.retry_max < config.queue.retry_initial)
+    // Only between two accepted values: a refused one is not in its field.
+    if (!refused_.count("queue retry_max") && !refused_.count("queue retry_initial") &&
+        config.queue.retry_max < config.queue.retry_initial)
       error(ini_.line_of("queue", "retry_max"), "queue", "retry_max",
             "must not be below retry_initial");
 
-    for (const auto& note : bare_seconds_) config.warnings.push_back(note);
+    if (config.queue.history_retention.count() == 0 && !refused_.count("queue history_retention"))
+      warn(ini_.line_of("queue", "history_retention"), "queue", "history_retention",
+           "0s keeps no history: each finished delivery leaves the queue without a row in "
+           "/api/history or the web UI's history (30d is the default)");
+    for (const auto& note : warnings_) config.warnings.push_back(note);
     for (const auto& [stem, message] : catalog_.rejected())
       if (!used_plugins.count(stem))
         config.warnings.push_back(message + " (not used by the configuration: skipped)");
@@ -240,11 +306,22 @@ class Validator {
   }
 
  private:
+  // "FILE:LINE: [section] key: message"
+  std::string said(int line, const std::string& section, const std::string& key,
+                   const std::string& message) const {
+    return ini_.location(line) + ": [" + section + "]" + (key.empty() ? "" : " " + key) + ": " +
+           message;
+  }
+
   void error(int line, const std::string& section, const std::string& key,
              const std::string& message) {
-    std::string where = ini_.location(line) + ": [" + section + "]";
-    if (!key.empty()) where += " " + key;
-    errors_.push_back(where + ": " + message);
+    errors_.push_back(said(line, section, key, message));
+    refused_.insert(section + " " + key);
+  }
+
+  void warn(int line, const std::string& section, const std::string& key,
+            const std::string& message) {
+    warnings_.push_back(said(line, section, key, message));
   }
 
   // Bounded by the key's own bounds and by its field's type.
@@ -337,7 +414,8 @@ class Validator {
       if (key == keys.end()) {
         if (!secret_source)
           error(entry.line, section.name, entry.key,
-                "unknown key" + did_you_mean(entry.key, names));
+                "unknown key" +
+                    did_you_mean(entry.key, names, keys_elsewhere(section_kind(section.name))));
         continue;
       }
       given.insert(entry.key);
@@ -347,21 +425,30 @@ class Validator {
         continue;
       }
       first_line[entry.key] = entry.line;
-      if (const Expected<void> checked = check_value(key->type, entry.value); !checked) {
-        error(entry.line, section.name, entry.key, checked.error().text());
-        continue;
-      }
+      // Bounds first: a number too large for 64 bits must not reach parse_duration.
       if (const Expected<void> bounded = check_bounds(*key, entry.value); !bounded) {
         error(entry.line, section.name, entry.key, bounded.error().text());
+        continue;
+      }
+      if (const Expected<void> checked = check_value(key->type, entry.value); !checked) {
+        error(entry.line, section.name, entry.key, checked.error().text());
         continue;
       }
       // Accepted as plex_autoscan's SERVER_SCAN_DELAY was (seconds), but said.
       if (const auto seconds = parse_integer(entry.value);
           key->type == ConfigType::duration && seconds && *seconds > 0)
-        bare_seconds_.push_back(ini_.location(entry.line) + ": [" + section.name + "] " +
-                                entry.key + ": " + entry.value + " has no unit: read as " +
-                                counted(static_cast<std::uint64_t>(*seconds), "second") +
-                                " (write " + entry.value + "s to say so, or 250ms, 10m, 1h)");
+        warn(entry.line, section.name, entry.key,
+             entry.value + " has no unit: read as " +
+                 counted(static_cast<std::uint64_t>(*seconds), "second") + " (write " +
+                 entry.value + "s to say so, or 250ms, 10m, 1h)");
+      // Kept as Poco's IniFileConfiguration and Python's configparser keep them; a
+      // plugin's text key may give quotes a meaning (the command target's argv).
+      if (entry.value.size() >= 2 && (entry.value.front() == '"' || entry.value.front() == '\'') &&
+          entry.value.back() == entry.value.front() &&
+          !(key->from_plugin && key->type == ConfigType::string))
+        warn(entry.line, section.name, entry.key,
+             "value is wrapped in quotes; quotes are kept as part of it (remove them unless "
+             "they belong to it)");
       values[entry.key].push_back(entry.value);
     }
     for (const auto& key : keys) {
@@ -589,13 +676,15 @@ class Validator {
       plugin_keys.insert(key.name);
       keys.push_back({key.name, key.type, key.default_value ? key.default_value : "",
                       key.default_value != nullptr, false, key.required, true});
+      if (key.type == ConfigType::duration) keys.back().max = kLongestPluginDuration;
     }
     for (std::uint32_t i = 0; i < d.config_range_count; ++i) {
       const ConfigRange& range = d.config_ranges[i];
       for (auto& key : keys)
         if (key.from_plugin && key.name == range.key) {
           key.min = range.min;
-          key.max = range.max;
+          // A range with no maximum keeps the duration's cap.
+          if (range.max != std::numeric_limits<std::int64_t>::max()) key.max = range.max;
         }
     }
     if (role != Role::service && role != Role::notify) check_rewrites(section);
@@ -617,7 +706,8 @@ class Validator {
   const IniFile& ini_;
   const PluginCatalog& catalog_;
   std::vector<std::string> errors_;
-  std::vector<std::string> bare_seconds_;      // durations written without a unit, read as seconds
+  std::vector<std::string> warnings_;          // said by --check-config and at start
+  std::set<std::string> refused_;              // "section key" of each refusal
   std::map<std::string, std::string> passes_;  // pass -> the section that has it
 };
 

@@ -16,14 +16,31 @@ namespace scanhook::core {
 namespace {
 
 using Int64 = std::numeric_limits<std::int64_t>;
+constexpr std::int64_t kNoMin = Int64::min();  // a duration: never negative anyway
 constexpr std::int64_t kNoMax = Int64::max();
-constexpr std::int64_t kLowestInt = std::numeric_limits<int>::min();
-constexpr std::int64_t kHighestInt = std::numeric_limits<int>::max();
 // More worker threads than this only cost memory: connections wait for a
 // worker without holding a thread (connection_reactor.hpp).
 constexpr std::int64_t kMaxWorkerThreads = 1024;
 constexpr const char* kNoClientInTime = "no client could send a request in time";
 constexpr const char* kWouldSpin = "0 would spin a core";
+// Upper bounds: a value past them is a typo, and some would overflow later
+// (a deadline in steady_clock nanoseconds, a poll's Poco::Timespan in
+// microseconds): header_timeout = 999999999d closed every POST unanswered.
+constexpr std::int64_t kHour = 3'600'000;  // ms
+constexpr std::int64_t kDay = 24 * kHour;
+constexpr std::int64_t kMaxClientWait = kDay;
+constexpr std::int64_t kMaxWait = 30 * kDay;
+constexpr std::int64_t kMaxHistory = 3650 * kDay;
+constexpr std::int64_t kMaxBytes = 1LL << 30;  // a body is held in memory whole
+constexpr std::int64_t kMaxCount = 1'000'000;
+constexpr std::int64_t kMaxPriority = 1'000'000;  // priorities add: two must not overflow an int
+// The lease is renewed every third of it while a target works; below 1s the
+// renewals (a database round trip each) cannot keep up, and another healthy
+// instance sends the same folders again.
+constexpr std::int64_t kShortestLease = 1000;
+constexpr const char* kLeaseWhy =
+    "renewed every third of it while a target works: a shorter lease runs out between "
+    "renewals and another instance sends the same folders again";
 
 // ---- one value into one field ----------------------------------------------
 // The values were checked against the key's ConfigType and bounds first, so
@@ -170,15 +187,15 @@ const std::vector<CoreKey<ServerSettings>>& server_keys() {
        into(&S::password)},
       {"session_idle_timeout", ConfigType::duration, "12h",
        "a web UI session ends after this long without a request", into(&S::session_idle_timeout),
-       1000, kNoMax, "every login would end at once"},
+       1000, kMaxWait, "every login would end at once; past it a forgotten session stays open"},
       {"allow_unauthenticated", ConfigType::boolean, "false",
        "allow listening on a non-loopback address without credentials",
        into(&S::allow_unauthenticated)},
       {"max_body_size", ConfigType::integer, "16777216", "largest request body in bytes",
-       into(&S::max_body_size), 1, kNoMax, "bytes"},
+       into(&S::max_body_size), 1, kMaxBytes, "bytes, held in memory whole"},
       {"max_paths_per_request", ConfigType::integer, "10000",
        "most paths one request may name (a webhook's files, ?dir=, \"paths\"): more get 413",
-       into(&S::max_paths_per_request), 1},
+       into(&S::max_paths_per_request), 1, kMaxCount},
       {"server_name", ConfigType::string, nullptr,
        "without credentials: a Host (name or name:port) served besides loopback's (repeatable)",
        into(&S::server_names)},
@@ -188,25 +205,25 @@ const std::vector<CoreKey<ServerSettings>>& server_keys() {
       {"request_timeout", ConfigType::duration, "30s",
        "a request body may take this long plus its size at min_body_rate; a reply's client "
        "must take it within this",
-       into(&S::request_timeout), 100, kNoMax, kNoClientInTime},
+       into(&S::request_timeout), 100, kMaxClientWait, kNoClientInTime},
       {"threads", ConfigType::integer, "16",
        "HTTP worker threads: they answer complete requests; connections need none",
        into(&S::threads), 1, kMaxWorkerThreads, "worker threads; connections wait without one"},
       {"header_timeout", ConfigType::duration, "10s",
        "a request head (request line and headers) must arrive whole within this",
-       into(&S::header_timeout), 100, kNoMax, kNoClientInTime},
+       into(&S::header_timeout), 100, kMaxClientWait, kNoClientInTime},
       {"keep_alive_timeout", ConfigType::duration, "10s",
        "an idle keep-alive connection is closed after this", into(&S::keep_alive_timeout), 100,
-       kNoMax, kNoClientInTime},
+       kMaxClientWait, kNoClientInTime},
       {"min_body_rate", ConfigType::integer, "65536",
        "bytes per second a request body is given on top of request_timeout",
-       into(&S::min_body_rate), 1},
+       into(&S::min_body_rate), 1, kMaxBytes},
       {"max_connections", ConfigType::integer, "4096",
        "open connections at most; past it the longest-idle one is closed",
-       into(&S::max_connections), 1},
+       into(&S::max_connections), 1, kMaxCount},
       {"max_connections_per_client", ConfigType::integer, "2048",
        "open connections at most from one IP address (a reverse proxy is one)",
-       into(&S::max_connections_per_client), 1},
+       into(&S::max_connections_per_client), 1, kMaxCount},
       {"access_log", ConfigType::boolean, "true", "log one line per HTTP request",
        into(&S::access_log)},
       {"log_level", ConfigType::string, "information", "debug, information, warning or error",
@@ -219,32 +236,34 @@ const std::vector<CoreKey<QueueSettings>>& queue_keys() {
   using S = QueueSettings;
   static const std::vector<CoreKey<S>> keys = {
       {"minimum_age", ConfigType::duration, "10m",
-       "how long a folder waits after its last event before it is scanned", into(&S::minimum_age)},
+       "how long a folder waits after its last event before it is scanned", into(&S::minimum_age),
+       kNoMin, kMaxWait},
       {"anchor", ConfigType::path, nullptr,
        "a file that must exist before anything is dispatched (repeatable)", into(&S::anchors)},
       {"retry_initial", ConfigType::duration, "30s",
        "wait before the first retry of a folder; doubles (with jitter) on each retry",
-       into(&S::retry_initial), 1, kNoMax, kWouldSpin},
+       into(&S::retry_initial), 1, kMaxWait, kWouldSpin},
       {"retry_max", ConfigType::duration, "1h", "longest wait between two retries",
-       into(&S::retry_max)},
+       into(&S::retry_max), 1, kMaxWait, kWouldSpin},
       {"probe_interval", ConfigType::duration, "30s",
        "how often an unavailable target is probed until it answers", into(&S::probe_interval), 1,
-       kNoMax, kWouldSpin},
+       kDay, kWouldSpin},
       {"idle_interval", ConfigType::duration, "1s",
        "how often an idle target looks for folders that became due", into(&S::idle_interval), 1,
-       kNoMax, kWouldSpin},
+       kHour, kWouldSpin},
       {"history_retention", ConfigType::duration, "30d",
-       "how long finished deliveries stay in the history", into(&S::history_retention)},
+       "how long finished deliveries stay in the history (0s keeps none: a warning)",
+       into(&S::history_retention), kNoMin, kMaxHistory},
       {"lease", ConfigType::duration, "60s",
        "PostgreSQL: a delivery picked by one scanhookd is its own this long (one that dies "
        "loses its picks after this)",
-       into(&S::lease)},
+       into(&S::lease), kShortestLease, kDay, kLeaseWhy},
       {"dead_letter_count", ConfigType::integer, "100",
        "most webhook bodies kept as dead letters (the oldest go first)",
-       into(&S::dead_letter_count), 0, kNoMax, "0 keeps none"},
+       into(&S::dead_letter_count), 0, kMaxCount, "0 keeps none"},
       {"dead_letter_bytes", ConfigType::integer, "67108864",
-       "most bytes of webhook bodies kept as dead letters", into(&S::dead_letter_bytes), 0, kNoMax,
-       "0 keeps none"},
+       "most bytes of webhook bodies kept as dead letters", into(&S::dead_letter_bytes), 0,
+       kMaxBytes, "0 keeps none"},
   };
   return keys;
 }
@@ -255,7 +274,7 @@ const std::vector<CoreKey<ManualSettings>>& manual_keys() {
   static const std::vector<CoreKey<S>> keys =
       joined<S>({path_rule_keys<S>(),
                  {{"priority", ConfigType::integer, "0", "added to each folder's priority",
-                   into(&S::priority)}}});
+                   into(&S::priority), -kMaxPriority, kMaxPriority}}});
   return keys;
 }
 
@@ -266,7 +285,7 @@ const std::vector<CoreKey<SourceSettings>>& source_keys() {
        path_rule_keys<S>(),
        {
            {"priority", ConfigType::integer, "0", "added to each event's priority",
-            into(&S::priority)},
+            into(&S::priority), -kMaxPriority, kMaxPriority},
            {"token", ConfigType::secret, "",
             "token a webhook must send (X-Scanhook-Token header or ?token=)", into(&S::token)},
            {"origin_target", ConfigType::string, "",
@@ -288,7 +307,7 @@ const std::vector<CoreKey<TargetSettings>>& target_keys() {
        path_rule_keys<S>(),
        {
            {"scan_delay", ConfigType::duration, "0s", "pause between two scans of this target",
-            into(&S::scan_delay)},
+            into(&S::scan_delay), kNoMin, kHour},
            {"scan_origin", ConfigType::boolean, "false",
             "also scan folders whose events came from this target's own source",
             into(&S::scan_origin)},
@@ -305,7 +324,7 @@ const std::vector<CoreKey<TargetSettings>>& target_keys() {
             into(&S::local_rewrites)},
            {"exists_timeout", ConfigType::duration, "1h",
             "require_exists: a folder still missing this long after its first event is rejected",
-            into(&S::exists_timeout)},
+            into(&S::exists_timeout), kNoMin, kMaxWait},
        }});
   return keys;
 }
@@ -317,19 +336,20 @@ const std::vector<CoreKey<ServiceSettings>>& service_keys() {
 
 const std::vector<CoreKey<NotifierSettings>>& notifier_keys() {
   using S = NotifierSettings;
-  static const std::vector<CoreKey<S>> keys = joined<S>(
-      {{plugin_key<S>()},
-       {
-           {"events", ConfigType::string, "rejected, target_down, target_up, dead_letter",
-            "what to tell, comma-separated: delivered, rejected, target_down, target_up, "
-            "dead_letter",
-            into(&S::events)},
-           {"batch_wait", ConfigType::duration, "10s",
-            "how long a notification waits for others to share its message", into(&S::batch_wait)},
-           {"min_interval", ConfigType::duration, "2s",
-            "the least time between two messages (the receiver's rate limit)",
-            into(&S::min_interval)},
-       }});
+  static const std::vector<CoreKey<S>> keys =
+      joined<S>({{plugin_key<S>()},
+                 {
+                     {"events", ConfigType::string, "rejected, target_down, target_up, dead_letter",
+                      "what to tell, comma-separated: delivered, rejected, target_down, target_up, "
+                      "dead_letter",
+                      into(&S::events)},
+                     {"batch_wait", ConfigType::duration, "10s",
+                      "how long a notification waits for others to share its message",
+                      into(&S::batch_wait), kNoMin, kDay},
+                     {"min_interval", ConfigType::duration, "2s",
+                      "the least time between two messages (the receiver's rate limit)",
+                      into(&S::min_interval), kNoMin, kDay},
+                 }});
   return keys;
 }
 

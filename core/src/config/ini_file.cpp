@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 namespace scanhook::core {
 
@@ -35,7 +36,11 @@ std::string strip_comment(const std::string& line) {
 
 IniFile parse_ini(const std::string& text, const std::string& path) {
   IniFile file{path, {}, {}};
-  std::istringstream in(text);
+  // Notepad starts a UTF-8 file with a byte order mark.
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  std::istringstream in(text.compare(0, kByteOrderMark.size(), kByteOrderMark) == 0
+                            ? text.substr(kByteOrderMark.size())
+                            : text);
   std::string raw;
   int number = 0;
   while (std::getline(in, raw)) {

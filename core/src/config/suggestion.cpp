@@ -43,4 +43,16 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return match ? " (did you mean '" + *match + "'?)" : "";
 }
 
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates,
+                         const std::vector<KeyHome>& elsewhere) {
+  for (const auto& home : elsewhere) {
+    if (home.key != word || home.sections.empty()) continue;
+    std::string sections;
+    for (std::size_t i = 0; i < home.sections.size(); ++i)
+      sections += (i == 0 ? "" : i + 1 == home.sections.size() ? " or " : ", ") + home.sections[i];
+    return " (it belongs in " + sections + ")";
+  }
+  return did_you_mean(word, candidates);
+}
+
 }  // namespace scanhook::core
