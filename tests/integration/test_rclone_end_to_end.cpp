@@ -15,6 +15,7 @@
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/rclone_process.hpp"
+#include "support/rclone_remote.hpp"
 #include "support/sonarr_download.hpp"
 #include "support/started_daemon.hpp"
 #include "support/temp_dir.hpp"
@@ -31,6 +32,7 @@ using scanhook::testing::eventually;
 using scanhook::testing::post_sonarr_download;
 using scanhook::testing::quick_daemon_ini;
 using scanhook::testing::RcloneProcess;
+using scanhook::testing::RcloneRemote;
 using scanhook::testing::TempDir;
 using scanhook::testing::UntimedRclone;
 using Clock = std::chrono::steady_clock;
@@ -232,15 +234,11 @@ TEST_CASE("rclone down with required = false: Plex goes ahead, rclone catches up
 
 TEST_CASE("a file new in an rclone remote between polls is scanned once, also across a restart",
           "[e2e][rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("Show/Season 1/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   FakePlex plex(kPlexToken);
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
-  const std::string ini = quick_daemon_ini() +
-                          "[source.remote]\nplugin = rclone\nurl = " + rclone->url() +
-                          "\nremote = " + remote.path().string() +
-                          "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex);
+  const std::string ini = quick_daemon_ini() + remote.source_section() + plex_ini(plex);
   TempDir dir;
   {
     DaemonProcess daemon(dir.path(), ini);
@@ -272,16 +270,14 @@ TEST_CASE(
     "an rclone remote whose listings have an empty ModTime keeps polling, and a new file is "
     "scanned",
     "[e2e][rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("Show/Season 1/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  const UntimedRclone untimed(rclone->url());
+  const UntimedRclone untimed(remote.url());
   FakePlex plex(kPlexToken);
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
   TempDir dir;
-  DaemonProcess daemon(dir.path(), quick_daemon_ini() + "[source.remote]\nplugin = rclone\nurl = " +
-                                       untimed.url() + "\nremote = " + remote.path().string() +
-                                       "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex));
+  DaemonProcess daemon(dir.path(),
+                       quick_daemon_ini() + remote.source_section(untimed.url()) + plex_ini(plex));
   REQUIRE(daemon.wait_until_listening());
   REQUIRE(daemon.wait_for_output("recorded a baseline of 1 file of " + remote.path().string(),
                                  std::chrono::seconds(5)));
