@@ -108,6 +108,9 @@ struct StagedRig {
   std::unique_ptr<RcloneProcess> rclone;
   std::unique_ptr<RecordingProxy> proxy;
   FakePlex plex{kPlexToken};
+  TempDir dir;
+  std::unique_ptr<DaemonProcess> daemon;
+  std::unique_ptr<DaemonClient> client;
 
   explicit StagedRig(bool uploaded = true) {
     if (uploaded) upload();
@@ -118,6 +121,15 @@ struct StagedRig {
   }
 
   void upload() const { remote.write(kSeveranceDir + "/Severance - S02E01.mkv", "video"); }
+
+  // Starts scanhookd on staged_ini and posts Sonarr's download of the episode.
+  const DaemonClient& import_episode(bool rclone_required) {
+    daemon = std::make_unique<DaemonProcess>(dir.path(), staged_ini(*proxy, plex, rclone_required));
+    REQUIRE(daemon->wait_until_listening());
+    client = std::make_unique<DaemonClient>(daemon->url());
+    post_sonarr_download(*client, kHookToken);
+    return *client;
+  }
 };
 
 // The one vfs/refresh of the folder, answered OK by rclone.
@@ -140,12 +152,7 @@ Clock::time_point plex_refreshed_at(const FakePlex& plex) {
 
 TEST_CASE("a Sonarr import refreshes rclone's VFS before Plex scans the folder", "[e2e][rclone]") {
   StagedRig rig;
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, true));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
+  const DaemonClient& client = rig.import_episode(true);
   REQUIRE(eventually([&] { return client.queue_empty(); }));
   const auto refresh = only_refresh(*rig.proxy);
   CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
@@ -155,12 +162,7 @@ TEST_CASE("a Sonarr import refreshes rclone's VFS before Plex scans the folder",
 TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then both go",
           "[e2e][rclone]") {
   StagedRig rig(false);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, true));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
+  const DaemonClient& client = rig.import_episode(true);
   // "retry 1 of 5", or a later one on a slow machine.
   const std::string waiting =
       "\"" + kSeveranceDir + "\" does not exist in rclone's VFS yet (retry ";
@@ -189,12 +191,7 @@ TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then 
 TEST_CASE("rclone down with required = true: Plex waits for it", "[e2e][rclone]") {
   StagedRig rig;
   rig.proxy->set_down(true);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, true));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
+  const DaemonClient& client = rig.import_episode(true);
   REQUIRE(eventually([&] { return client.target_state("rclone")->getValue<bool>("paused"); }));
   CHECK_THAT(client.target_state("rclone")->getValue<std::string>("last_error"),
              Contains("rclone"));
@@ -214,12 +211,7 @@ TEST_CASE("rclone down with required = false: Plex goes ahead, rclone catches up
           "[e2e][rclone]") {
   StagedRig rig;
   rig.proxy->set_down(true);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, false));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
+  const DaemonClient& client = rig.import_episode(false);
   REQUIRE(eventually([&] { return rig.plex.refreshes().size() == 1; }, std::chrono::seconds(3)));
   CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(client.target_state("rclone")->getValue<bool>("paused"));

@@ -18,6 +18,13 @@ namespace {
 // sha256 of "video" (`printf video | sha256sum`).
 const std::string kVideoSha256 = "0cab1c9617404faf2b24e221e189ca5945813e14d3f766345b09ca13bbe28ffc";
 
+// Heat.mkv written whole and scanned with its sha256: delivered at once.
+void deliver_heat_with_its_hash(const PresenceRig& rig) {
+  rig.write("movies/Heat (1995)/Heat.mkv", "video");
+  rig.scan_file("/mnt/media/movies/Heat (1995)/Heat.mkv", kVideoSha256);
+  REQUIRE(rig.delivered());
+}
+
 }  // namespace
 
 TEST_CASE("with require_exists a folder waits until it exists locally, then is delivered",
@@ -129,9 +136,7 @@ TEST_CASE("explain shows where a require_exists target looks and what is missing
 TEST_CASE("a hash given for an earlier scan of the folder does not hold back its next one",
           "[e2e][require_exists]") {
   PresenceRig rig;
-  rig.write("movies/Heat (1995)/Heat.mkv", "video");
-  rig.scan_file("/mnt/media/movies/Heat (1995)/Heat.mkv", kVideoSha256);
-  REQUIRE(rig.delivered());
+  deliver_heat_with_its_hash(rig);
   rig.check_scanned_again_after_upgrade("movies/Heat (1995)/Heat.mkv",
                                         "/mnt/media/movies/Heat (1995)");
 }
@@ -154,9 +159,7 @@ TEST_CASE("a file's sha256 still holds its folder back after a restart, until th
 TEST_CASE("after a restart a folder already delivered is not held to the files of its last scan",
           "[e2e][require_exists]") {
   PresenceRig rig;
-  rig.write("movies/Heat (1995)/Heat.mkv", "video");
-  rig.scan_file("/mnt/media/movies/Heat (1995)/Heat.mkv", kVideoSha256);
-  REQUIRE(rig.delivered());
+  deliver_heat_with_its_hash(rig);
   rig.restart();
   rig.check_scanned_again_after_upgrade("movies/Heat (1995)/Heat.mkv",
                                         "/mnt/media/movies/Heat (1995)");

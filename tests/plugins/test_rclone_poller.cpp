@@ -59,6 +59,17 @@ void remove_episodes(const RcloneRemote& remote, int count) {
     std::filesystem::remove(remote.path() / ("tv/Show/E" + std::to_string(i) + ".mkv"));
 }
 
+// A remote of `count` episodes and its poller, after the baseline poll.
+struct PolledEpisodes {
+  explicit PolledEpisodes(int count) {
+    write_episodes(remote, count);
+    source->poll();
+  }
+  RcloneRemote remote;
+  RecordingHost host;
+  std::shared_ptr<PollingSource> source = poller(remote, host);
+};
+
 std::size_t warnings(const RecordingHost& host) {
   std::size_t count = 0;
   for (const auto& [level, message] : host.logs()) count += level == LogLevel::warning;
@@ -209,11 +220,8 @@ TEST_CASE("when the events cannot be queued the baseline stays and the next poll
 
 TEST_CASE("a poll finding most of the remote gone is held, not queued, until it is allowed",
           "[rclone]") {
-  RcloneRemote remote;
-  write_episodes(remote, 20);
-  RecordingHost host;
-  auto source = poller(remote, host);
-  source->poll();
+  PolledEpisodes twenty(20);
+  auto& [remote, host, source] = twenty;
   const auto baseline = host.stored();
 
   remove_episodes(remote, 15);  // 75% gone: a mount failure, as far as anyone can tell
@@ -236,11 +244,8 @@ TEST_CASE("a poll finding most of the remote gone is held, not queued, until it 
 
 TEST_CASE("a held poll ends when the files are back: polling resumes without a restart",
           "[rclone]") {
-  RcloneRemote remote;
-  write_episodes(remote, 20);
-  RecordingHost host;
-  auto source = poller(remote, host);
-  source->poll();
+  PolledEpisodes twenty(20);
+  auto& [remote, host, source] = twenty;
   remove_episodes(remote, 15);
   source->poll();
   CHECK(host.submitted().empty());
@@ -254,24 +259,17 @@ TEST_CASE("a held poll ends when the files are back: polling resumes without a r
 }
 
 TEST_CASE("deletions within max_deleted_percent, or fewer than ten, are queued", "[rclone]") {
-  RcloneRemote remote;
-  write_episodes(remote, 20);
-  RecordingHost host;
-  auto source = poller(remote, host);
-  source->poll();
+  PolledEpisodes twenty(20);
+  auto& [remote, host, source] = twenty;
   remove_episodes(remote, 10);  // 50%: not more than the limit
   source->poll();
   CHECK(host.submitted().size() == 10);
 
-  RcloneRemote small;
-  write_episodes(small, 9);
-  RecordingHost small_host;
-  auto small_source = poller(small, small_host);
-  small_source->poll();
-  remove_episodes(small, 9);  // all of it, but only nine files
-  small_source->poll();
-  CHECK(small_host.submitted().size() == 9);
-  CHECK(warnings(small_host) == 0);
+  PolledEpisodes nine(9);
+  remove_episodes(nine.remote, 9);  // all of it, but only nine files
+  nine.source->poll();
+  CHECK(nine.host.submitted().size() == 9);
+  CHECK(warnings(nine.host) == 0);
 }
 
 TEST_CASE("rclone down: the poller logs once, backs off, and keeps its baseline", "[rclone]") {
