@@ -148,15 +148,21 @@ Clock::time_point plex_refreshed_at(const FakePlex& plex) {
   return calls[0].received;
 }
 
+// Once the queue is empty: rclone refreshed the folder once, and Plex scanned
+// it only after rclone had answered.
+void check_refreshed_before_scan(const StagedRig& rig) {
+  REQUIRE(eventually([&] { return rig.client->queue_empty(); }));
+  const auto refresh = only_refresh(*rig.proxy);
+  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
+  CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
+}
+
 }  // namespace
 
 TEST_CASE("a Sonarr import refreshes rclone's VFS before Plex scans the folder", "[e2e][rclone]") {
   StagedRig rig;
-  const DaemonClient& client = rig.import_episode(true);
-  REQUIRE(eventually([&] { return client.queue_empty(); }));
-  const auto refresh = only_refresh(*rig.proxy);
-  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
-  CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
+  rig.import_episode(true);
+  check_refreshed_before_scan(rig);
 }
 
 TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then both go",
@@ -201,10 +207,7 @@ TEST_CASE("rclone down with required = true: Plex waits for it", "[e2e][rclone]"
   CHECK(client.target_state("plex")->getValue<int>("queued") == 1);
 
   rig.proxy->set_down(false);
-  REQUIRE(eventually([&] { return client.queue_empty(); }));
-  const auto refresh = only_refresh(*rig.proxy);
-  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
-  CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
+  check_refreshed_before_scan(rig);
 }
 
 TEST_CASE("rclone down with required = false: Plex goes ahead, rclone catches up",
