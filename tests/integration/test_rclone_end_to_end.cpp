@@ -14,7 +14,6 @@
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
-#include "support/rclone_process.hpp"
 #include "support/rclone_remote.hpp"
 #include "support/sonarr_download.hpp"
 #include "support/started_daemon.hpp"
@@ -31,7 +30,6 @@ using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
 using scanhook::testing::post_sonarr_download;
 using scanhook::testing::quick_daemon_ini;
-using scanhook::testing::RcloneProcess;
 using scanhook::testing::RcloneRemote;
 using scanhook::testing::TempDir;
 using scanhook::testing::UntimedRclone;
@@ -45,6 +43,7 @@ const std::string kHookToken = "hook-secret-31";
 // as the mount shows it, and as rclone's VFS names it.
 const std::string kSeverance = "/mnt/remote/tv/Severance/Season 02";
 const std::string kSeveranceDir = "tv/Severance/Season 02";
+const std::string kEpisode = kSeveranceDir + "/Severance - S02E01.mkv";
 
 // Sits between scanhookd and rclone, which keeps no record of its calls:
 // forwards each call after `delay` and notes what rclone answered and when.
@@ -104,23 +103,22 @@ std::string staged_ini(const RecordingProxy& proxy, const FakePlex& plex, bool r
 }
 
 struct StagedRig {
-  TempDir remote{"scanhook-remote"};
-  std::unique_ptr<RcloneProcess> rclone;
+  RcloneRemote remote;
   std::unique_ptr<RecordingProxy> proxy;
   FakePlex plex{kPlexToken};
   TempDir dir;
   std::unique_ptr<DaemonProcess> daemon;
   std::unique_ptr<DaemonClient> client;
 
-  explicit StagedRig(bool uploaded = true) {
-    if (uploaded) upload();
-    rclone = RcloneProcess::serve_http(remote.path().string(), {"--rc-no-auth"});
+  explicit StagedRig(bool uploaded = true)
+      : remote(RcloneRemote::Serving::vfs,
+               uploaded ? RcloneRemote::Files{{kEpisode, "video"}} : RcloneRemote::Files{}) {
     // Slow enough that a Plex refresh sent without waiting for rclone comes first.
-    proxy = std::make_unique<RecordingProxy>(rclone->url(), std::chrono::milliseconds(300));
+    proxy = std::make_unique<RecordingProxy>(remote.url(), std::chrono::milliseconds(300));
     plex.set_sections({{"2", "TV Shows", "show", {"/mnt/remote/tv"}}});
   }
 
-  void upload() const { remote.write(kSeveranceDir + "/Severance - S02E01.mkv", "video"); }
+  void upload() const { remote.write(kEpisode, "video"); }
 
   // Starts scanhookd on staged_ini and posts Sonarr's download of the episode.
   const DaemonClient& import_episode(bool rclone_required) {

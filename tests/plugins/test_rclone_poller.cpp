@@ -293,7 +293,7 @@ TEST_CASE("rclone down: the poller logs once, backs off, and keeps its baseline"
 }
 
 TEST_CASE("rclone without --rc-no-auth or credentials: the poller says what to set", "[rclone]") {
-  RcloneRemote remote(std::vector<std::string>{});  // rclone rcd without --rc-no-auth
+  RcloneRemote remote(RcloneRemote::Serving::listings, {}, {});  // no --rc-no-auth
   RecordingHost host;
   auto source = poller(remote, host);
   CHECK(source->poll() == 5s);
@@ -305,7 +305,8 @@ TEST_CASE("rclone without --rc-no-auth or credentials: the poller says what to s
 }
 
 TEST_CASE("polling with --rc-user/--rc-pass credentials lists the remote", "[rclone]") {
-  RcloneRemote remote({"--rc-user", "scan", "--rc-pass", "s3cret"});
+  RcloneRemote remote(RcloneRemote::Serving::listings, {},
+                      {"--rc-user", "scan", "--rc-pass", "s3cret"});
   remote.write("a.mkv", "a");
   RecordingHost host;
   auto source = make<PollingSource>("rclone", Role::source,

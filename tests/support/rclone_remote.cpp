@@ -2,8 +2,12 @@
 
 namespace scanhook::testing {
 
-RcloneRemote::RcloneRemote(const std::vector<std::string>& rcd_flags)
-    : rclone_(RcloneProcess::rcd(rcd_flags)) {}
+RcloneRemote::RcloneRemote(Serving serving, const Files& files,
+                           const std::vector<std::string>& flags) {
+  for (const auto& [relative, content] : files) folder_.write(relative, content);
+  rclone_ = serving == Serving::vfs ? RcloneProcess::serve_http(path().string(), flags)
+                                    : RcloneProcess::rcd(flags);
+}
 
 std::string RcloneRemote::source_section(const std::string& url) const {
   return "[source.remote]\nplugin = rclone\nurl = " + url + "\nremote = " + path().string() +
