@@ -15,8 +15,8 @@ std::string text_field(const support::WebhookObject& object, const std::string& 
 
 WebhookOutcome EmbyWebhook::on_request(const HttpRequest& request) {
   const auto json = support::read_webhook_json(request, "data", "Emby");
-  if (!json.object) return WebhookOutcome::malformed(json.error);
-  const support::WebhookObject& payload = *json.object;
+  if (!json) return WebhookOutcome::malformed(json.error().message);
+  const support::WebhookObject& payload = *json;
   const std::string event = text_field(payload, "Event");
   if (event.empty()) return WebhookOutcome::malformed("the body has no Event");
   if (event == "system.notificationtest")

@@ -15,11 +15,6 @@ constexpr const char* kTemplateHint =
     "use the template from the jellyfin plugin README, or turn on \"Send All Properties\" for this "
     "webhook in Jellyfin";
 
-std::optional<support::WebhookObject> parse_object(const std::string& body) {
-  std::string error;
-  return support::WebhookObject::parse(body, error);
-}
-
 std::string text_field(const support::WebhookObject& object, const std::string& name) {
   return object.text(name);
 }
@@ -129,7 +124,7 @@ WebhookOutcome JellyfinWebhook::nearest_parent(const support::WebhookObject& pay
 }
 
 WebhookOutcome JellyfinWebhook::on_request(const HttpRequest& request) {
-  const auto payload = parse_object(request.body);
+  const auto payload = support::WebhookObject::parse(request.body);
   if (!payload)
     return WebhookOutcome::malformed("the body is not a JSON object: " +
                                      std::string(kTemplateHint));

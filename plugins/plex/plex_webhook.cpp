@@ -30,8 +30,8 @@ std::optional<std::string> PlexWebhook::machine_identifier() {
 
 WebhookOutcome PlexWebhook::on_request(const HttpRequest& request) {
   const auto json = support::read_webhook_json(request, "payload", "Plex");
-  if (!json.object) return WebhookOutcome::malformed(json.error);
-  const auto& payload = json.object;
+  if (!json) return WebhookOutcome::malformed(json.error().message);
+  const std::optional<support::WebhookObject> payload = *json;
   const std::string event = text_field(payload, "event");
   if (event.empty()) return WebhookOutcome::malformed("the payload has no event");
   if (event != "library.new") return WebhookOutcome::ignored(event + " changes no files");

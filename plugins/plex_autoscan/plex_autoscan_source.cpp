@@ -63,8 +63,7 @@ class PlexAutoscanSource final : public WebhookSourceBase, public ForwardingSour
   std::string forward_to(const HttpRequest& request) noexcept override {
     try {
       if (support::is_form(request.header("Content-Type").value_or(""))) return {};
-      std::string error;
-      const auto tree = JsonTree::parse(request.body, error);
+      const auto tree = JsonTree::parse(request.body);
       if (!tree || tree->type(0) != JsonTree::Type::object) return {};
       for (std::size_t i = 0; i < std::size(kShapes); ++i)
         if (tree->member(0, kShapes[i].field) != JsonTree::kNone) return sources_[i];
@@ -94,9 +93,9 @@ class PlexAutoscanSource final : public WebhookSourceBase, public ForwardingSour
       return manual(filepath.value_or(""));
     }
 
-    std::string error;
-    const auto tree = JsonTree::parse(request.body, error);
-    if (!tree) return WebhookOutcome::malformed("the body is not valid JSON: " + error);
+    const auto tree = JsonTree::parse(request.body);
+    if (!tree)
+      return WebhookOutcome::malformed("the body is not valid JSON: " + tree.error().message);
     if (tree->type(0) != JsonTree::Type::object)
       return WebhookOutcome::malformed("the body must be a JSON object");
     // forward_to sent every shape that has a source on.

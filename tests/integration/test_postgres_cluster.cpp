@@ -23,7 +23,7 @@
 #include "support/eventually.hpp"
 #include "support/keep_alive_post.hpp"
 #include "support/postgres_server.hpp"
-#include "support/rclone_process.hpp"
+#include "support/rclone_remote.hpp"
 #include "support/record_file.hpp"
 #include "support/temp_dir.hpp"
 
@@ -35,7 +35,7 @@ using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
 using scanhook::testing::keep_alive_post;
 using scanhook::testing::PostgresServer;
-using scanhook::testing::RcloneProcess;
+using scanhook::testing::RcloneRemote;
 using scanhook::testing::record_lines;
 using scanhook::testing::TempDir;
 using std::chrono::milliseconds;
@@ -394,10 +394,7 @@ class PollingPair {
       std::filesystem::copy_file(std::filesystem::path(SCANHOOK_PLUGIN_BUILD_DIR) / "rclone.so",
                                  dir->dir.path() / "plugins" / "rclone.so");
       daemons_[name] = std::make_unique<DaemonProcess>(
-          dir->dir.path(), ini(url_, name, "0s", "0s", 50, "10s") +
-                               "[source.remote]\nplugin = rclone\nurl = " + rclone_->url() +
-                               "\nremote = " + remote_.path().string() +
-                               "\ninterval = 1s\npath_prefix = /tv\n");
+          dir->dir.path(), ini(url_, name, "0s", "0s", 50, "10s") + remote_.source_section());
     }
     for (const auto& [name, daemon] : daemons_)
       if (!daemon->wait_until_listening()) FAIL(name << " did not start: " << daemon->output());
@@ -413,7 +410,7 @@ class PollingPair {
   }
 
   std::string url() const { return url_; }
-  TempDir& remote() { return remote_; }
+  const RcloneRemote& remote() const { return remote_; }
   DaemonProcess& daemon(const std::string& name) { return *daemons_.at(name); }
   // True once `name`'s queue is empty (20 s at most).
   bool delivered_all(const std::string& name) {
@@ -429,8 +426,7 @@ class PollingPair {
 
  private:
   std::string url_ = PostgresServer::shared().fresh_database();
-  TempDir remote_{"scanhook-remote"};
-  std::unique_ptr<RcloneProcess> rclone_ = RcloneProcess::rcd({"--rc-no-auth"});
+  RcloneRemote remote_;
   InstanceDir a_dir_, b_dir_;
   std::map<std::string, InstanceDir*> dirs_{{"a", &a_dir_}, {"b", &b_dir_}};
   std::map<std::string, std::unique_ptr<DaemonProcess>> daemons_;

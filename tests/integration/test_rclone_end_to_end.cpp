@@ -14,7 +14,7 @@
 #include "support/daemon_process.hpp"
 #include "support/eventually.hpp"
 #include "support/plugin_harness.hpp"
-#include "support/rclone_process.hpp"
+#include "support/rclone_remote.hpp"
 #include "support/sonarr_download.hpp"
 #include "support/started_daemon.hpp"
 #include "support/temp_dir.hpp"
@@ -30,7 +30,7 @@ using scanhook::testing::DaemonProcess;
 using scanhook::testing::eventually;
 using scanhook::testing::post_sonarr_download;
 using scanhook::testing::quick_daemon_ini;
-using scanhook::testing::RcloneProcess;
+using scanhook::testing::RcloneRemote;
 using scanhook::testing::TempDir;
 using scanhook::testing::UntimedRclone;
 using Clock = std::chrono::steady_clock;
@@ -43,6 +43,7 @@ const std::string kHookToken = "hook-secret-31";
 // as the mount shows it, and as rclone's VFS names it.
 const std::string kSeverance = "/mnt/remote/tv/Severance/Season 02";
 const std::string kSeveranceDir = "tv/Severance/Season 02";
+const std::string kEpisode = kSeveranceDir + "/Severance - S02E01.mkv";
 
 // Sits between scanhookd and rclone, which keeps no record of its calls:
 // forwards each call after `delay` and notes what rclone answered and when.
@@ -102,20 +103,31 @@ std::string staged_ini(const RecordingProxy& proxy, const FakePlex& plex, bool r
 }
 
 struct StagedRig {
-  TempDir remote{"scanhook-remote"};
-  std::unique_ptr<RcloneProcess> rclone;
+  RcloneRemote remote;
   std::unique_ptr<RecordingProxy> proxy;
   FakePlex plex{kPlexToken};
+  TempDir dir;
+  std::unique_ptr<DaemonProcess> daemon;
+  std::unique_ptr<DaemonClient> client;
 
-  explicit StagedRig(bool uploaded = true) {
-    if (uploaded) upload();
-    rclone = RcloneProcess::serve_http(remote.path().string(), {"--rc-no-auth"});
+  explicit StagedRig(bool uploaded = true)
+      : remote(RcloneRemote::Serving::vfs,
+               uploaded ? RcloneRemote::Files{{kEpisode, "video"}} : RcloneRemote::Files{}) {
     // Slow enough that a Plex refresh sent without waiting for rclone comes first.
-    proxy = std::make_unique<RecordingProxy>(rclone->url(), std::chrono::milliseconds(300));
+    proxy = std::make_unique<RecordingProxy>(remote.url(), std::chrono::milliseconds(300));
     plex.set_sections({{"2", "TV Shows", "show", {"/mnt/remote/tv"}}});
   }
 
-  void upload() const { remote.write(kSeveranceDir + "/Severance - S02E01.mkv", "video"); }
+  void upload() const { remote.write(kEpisode, "video"); }
+
+  // Starts scanhookd on staged_ini and posts Sonarr's download of the episode.
+  const DaemonClient& import_episode(bool rclone_required) {
+    daemon = std::make_unique<DaemonProcess>(dir.path(), staged_ini(*proxy, plex, rclone_required));
+    REQUIRE(daemon->wait_until_listening());
+    client = std::make_unique<DaemonClient>(daemon->url());
+    post_sonarr_download(*client, kHookToken);
+    return *client;
+  }
 };
 
 // The one vfs/refresh of the folder, answered OK by rclone.
@@ -134,31 +146,27 @@ Clock::time_point plex_refreshed_at(const FakePlex& plex) {
   return calls[0].received;
 }
 
-}  // namespace
-
-TEST_CASE("a Sonarr import refreshes rclone's VFS before Plex scans the folder", "[e2e][rclone]") {
-  StagedRig rig;
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, true));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
-  REQUIRE(eventually([&] { return client.queue_empty(); }));
+// Once the queue is empty: rclone refreshed the folder once, and Plex scanned
+// it only after rclone had answered.
+void check_refreshed_before_scan(const StagedRig& rig) {
+  REQUIRE(eventually([&] { return rig.client->queue_empty(); }));
   const auto refresh = only_refresh(*rig.proxy);
   CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
 }
 
+}  // namespace
+
+TEST_CASE("a Sonarr import refreshes rclone's VFS before Plex scans the folder", "[e2e][rclone]") {
+  StagedRig rig;
+  rig.import_episode(true);
+  check_refreshed_before_scan(rig);
+}
+
 TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then both go",
           "[e2e][rclone]") {
   StagedRig rig(false);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, true));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
+  const DaemonClient& client = rig.import_episode(true);
   // "retry 1 of 5", or a later one on a slow machine.
   const std::string waiting =
       "\"" + kSeveranceDir + "\" does not exist in rclone's VFS yet (retry ";
@@ -187,12 +195,7 @@ TEST_CASE("a folder still uploading is retried by rclone while Plex waits, then 
 TEST_CASE("rclone down with required = true: Plex waits for it", "[e2e][rclone]") {
   StagedRig rig;
   rig.proxy->set_down(true);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, true));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
+  const DaemonClient& client = rig.import_episode(true);
   REQUIRE(eventually([&] { return client.target_state("rclone")->getValue<bool>("paused"); }));
   CHECK_THAT(client.target_state("rclone")->getValue<std::string>("last_error"),
              Contains("rclone"));
@@ -202,22 +205,14 @@ TEST_CASE("rclone down with required = true: Plex waits for it", "[e2e][rclone]"
   CHECK(client.target_state("plex")->getValue<int>("queued") == 1);
 
   rig.proxy->set_down(false);
-  REQUIRE(eventually([&] { return client.queue_empty(); }));
-  const auto refresh = only_refresh(*rig.proxy);
-  CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
-  CHECK(plex_refreshed_at(rig.plex) >= refresh.answered);
+  check_refreshed_before_scan(rig);
 }
 
 TEST_CASE("rclone down with required = false: Plex goes ahead, rclone catches up",
           "[e2e][rclone]") {
   StagedRig rig;
   rig.proxy->set_down(true);
-  TempDir dir;
-  DaemonProcess daemon(dir.path(), staged_ini(*rig.proxy, rig.plex, false));
-  REQUIRE(daemon.wait_until_listening());
-  const DaemonClient client(daemon.url());
-
-  post_sonarr_download(client, kHookToken);
+  const DaemonClient& client = rig.import_episode(false);
   REQUIRE(eventually([&] { return rig.plex.refreshes().size() == 1; }, std::chrono::seconds(3)));
   CHECK(rig.plex.refreshed() == std::vector<std::string>{"section 2 " + kSeverance});
   CHECK(client.target_state("rclone")->getValue<bool>("paused"));
@@ -232,15 +227,11 @@ TEST_CASE("rclone down with required = false: Plex goes ahead, rclone catches up
 
 TEST_CASE("a file new in an rclone remote between polls is scanned once, also across a restart",
           "[e2e][rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("Show/Season 1/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   FakePlex plex(kPlexToken);
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
-  const std::string ini = quick_daemon_ini() +
-                          "[source.remote]\nplugin = rclone\nurl = " + rclone->url() +
-                          "\nremote = " + remote.path().string() +
-                          "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex);
+  const std::string ini = quick_daemon_ini() + remote.source_section() + plex_ini(plex);
   TempDir dir;
   {
     DaemonProcess daemon(dir.path(), ini);
@@ -272,16 +263,14 @@ TEST_CASE(
     "an rclone remote whose listings have an empty ModTime keeps polling, and a new file is "
     "scanned",
     "[e2e][rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("Show/Season 1/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  const UntimedRclone untimed(rclone->url());
+  const UntimedRclone untimed(remote.url());
   FakePlex plex(kPlexToken);
   plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}});
   TempDir dir;
-  DaemonProcess daemon(dir.path(), quick_daemon_ini() + "[source.remote]\nplugin = rclone\nurl = " +
-                                       untimed.url() + "\nremote = " + remote.path().string() +
-                                       "\ninterval = 1s\npath_prefix = /tv\n" + plex_ini(plex));
+  DaemonProcess daemon(dir.path(),
+                       quick_daemon_ini() + remote.source_section(untimed.url()) + plex_ini(plex));
   REQUIRE(daemon.wait_until_listening());
   REQUIRE(daemon.wait_for_output("recorded a baseline of 1 file of " + remote.path().string(),
                                  std::chrono::seconds(5)));

@@ -2,21 +2,15 @@
 // recording target until the folder, its files and their sha256 are there.
 #include <catch2/catch.hpp>
 
-#include <Poco/JSON/Array.h>
-
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
-#include "support/eventually.hpp"
 #include "support/plugin_daemon.hpp"
-#include "support/temp_dir.hpp"
+#include "support/presence_rig.hpp"
 
 using Catch::Matchers::Contains;
-using scanhook::testing::DaemonClient;
-using scanhook::testing::eventually;
 using scanhook::testing::PluginDaemon;
-using scanhook::testing::TempDir;
+using scanhook::testing::PresenceRig;
 namespace fs = std::filesystem;
 
 namespace {
@@ -24,77 +18,29 @@ namespace {
 // sha256 of "video" (`printf video | sha256sum`).
 const std::string kVideoSha256 = "0cab1c9617404faf2b24e221e189ca5945813e14d3f766345b09ca13bbe28ffc";
 
-// Long enough for several retries (retry_max = 200ms): a folder not there
-// stays undelivered for it.
-constexpr std::chrono::milliseconds kSeveralRetries{1500};
-
-class PresenceRig {
- public:
-  explicit PresenceRig(const std::string& exists_timeout = "1h")
-      : daemon_({"recorder"},
-                "[target.rec]\nplugin = recorder\nrecord = {dir}/record\n"
-                "require_exists = true\nlocal_rewrite = /mnt/media => " +
-                    local_.path().string() + "\nexists_timeout = " + exists_timeout + "\n") {}
-
-  fs::path local() const { return local_.path(); }
-  const DaemonClient& client() const { return daemon_.client(); }
-  std::vector<std::string> recorded() const { return daemon_.recorded(); }
-  bool delivered() const { return daemon_.recorded_at_least(1); }
-  std::string last_error() const { return daemon_.last_error("rec"); }
-  // POST /api/scan of one file (as the target sees it) with its sha256.
-  void scan_file(const std::string& path, const std::string& sha256) const {
-    client().post_json("/api/scan",
-                       R"({"files":[{"path":")" + path + R"(","hash":")" + sha256 + "\"}]}");
-  }
-  // SIGTERM, then the same INI and database again.
-  void restart() {
-    daemon_.stop();
-    daemon_.start("127.0.0.1:0");
-  }
-  // The newest history row, once there is one (a failed REQUIRE after 10 s).
-  Poco::JSON::Object::Ptr first_history_row() const {
-    Poco::JSON::Object::Ptr row;
-    REQUIRE(eventually(
-        [&] {
-          const auto history = client().get_json("/api/history")->getArray("history");
-          if (history->size() == 0) return false;
-          row = history->getObject(0);
-          return true;
-        },
-        std::chrono::seconds(10)));
-    return row;
-  }
-  void write(const std::string& relative, const std::string& content) const {
-    fs::create_directories((local() / relative).parent_path());
-    std::ofstream(local() / relative, std::ios::binary | std::ios::trunc) << content;
-  }
-
- private:
-  TempDir local_{"scanhook-local"};  // this machine's view of /mnt/media
-  PluginDaemon daemon_;
-};
+// Heat.mkv written whole and scanned with its sha256: delivered at once.
+void deliver_heat_with_its_hash(const PresenceRig& rig) {
+  rig.write("movies/Heat (1995)/Heat.mkv", "video");
+  rig.scan_file("/mnt/media/movies/Heat (1995)/Heat.mkv", kVideoSha256);
+  REQUIRE(rig.delivered());
+}
 
 }  // namespace
 
 TEST_CASE("with require_exists a folder waits until it exists locally, then is delivered",
           "[e2e][require_exists]") {
   PresenceRig rig;
-  rig.client().post_json("/api/scan", R"({"paths":["/mnt/media/tv/Severance/Season 02"]})");
-  std::this_thread::sleep_for(kSeveralRetries);
-  CHECK(rig.recorded().empty());
-  CHECK_THAT(rig.last_error(),
-             Contains("the folder " + (rig.local() / "tv/Severance/Season 02").string() +
-                      " (local_rewrite of /mnt/media/tv/Severance/Season 02) "
-                      "does not exist"));
+  rig.scan_folder("/mnt/media/tv/Severance/Season 02");
+  rig.check_held_back("the folder " + (rig.local() / "tv/Severance/Season 02").string() +
+                      " (local_rewrite of /mnt/media/tv/Severance/Season 02) does not exist");
   fs::create_directories(rig.local() / "tv/Severance/Season 02");
-  REQUIRE(rig.delivered());
-  CHECK(rig.recorded() == std::vector<std::string>{"/mnt/media/tv/Severance/Season 02"});
+  rig.check_delivered_once("/mnt/media/tv/Severance/Season 02");
 }
 
 TEST_CASE("a folder still missing after exists_timeout is rejected with the reason",
           "[e2e][require_exists]") {
   PresenceRig rig("1s");
-  rig.client().post_json("/api/scan", R"({"paths":["/mnt/media/tv/Never There"]})");
+  rig.scan_folder("/mnt/media/tv/Never There");
   const auto row = rig.first_history_row();
   CHECK(row->getValue<std::string>("outcome") == "rejected");
   CHECK_THAT(row->getValue<std::string>("reason"),
@@ -119,12 +65,9 @@ TEST_CASE("a file event's folder waits until the file exists", "[e2e][require_ex
   fs::create_directories(rig.local() / "movies/Heat (1995)");
   rig.client().post_json("/api/scan",
                          R"({"files":[{"path":"/mnt/media/movies/Heat (1995)/Heat.mkv"}]})");
-  std::this_thread::sleep_for(kSeveralRetries);
-  CHECK(rig.recorded().empty());
-  CHECK_THAT(rig.last_error(), Contains("Heat.mkv) does not exist"));
+  rig.check_held_back("Heat.mkv) does not exist");
   rig.write("movies/Heat (1995)/Heat.mkv", "video");
-  REQUIRE(rig.delivered());
-  CHECK(rig.recorded() == std::vector<std::string>{"/mnt/media/movies/Heat (1995)"});
+  rig.check_delivered_once("/mnt/media/movies/Heat (1995)");
 }
 
 TEST_CASE("a file given with its sha256 waits until the file has that content",
@@ -141,12 +84,9 @@ TEST_CASE("a file given with its sha256 waits until the file has that content",
         "", "");
     REQUIRE(answer.status == 200);
   }
-  std::this_thread::sleep_for(kSeveralRetries);
-  CHECK(rig.recorded().empty());
-  CHECK_THAT(rig.last_error(), Contains("not the expected " + kVideoSha256));
+  rig.check_held_back("not the expected " + kVideoSha256);
   rig.write("movies/Heat (1995)/Heat.mkv", "video");
-  REQUIRE(rig.delivered());
-  CHECK(rig.recorded() == std::vector<std::string>{"/mnt/media/movies/Heat (1995)"});
+  rig.check_delivered_once("/mnt/media/movies/Heat (1995)");
 }
 
 TEST_CASE("a bad hash is a 400 and queues nothing", "[e2e][require_exists]") {
@@ -196,13 +136,9 @@ TEST_CASE("explain shows where a require_exists target looks and what is missing
 TEST_CASE("a hash given for an earlier scan of the folder does not hold back its next one",
           "[e2e][require_exists]") {
   PresenceRig rig;
-  rig.write("movies/Heat (1995)/Heat.mkv", "video");
-  rig.scan_file("/mnt/media/movies/Heat (1995)/Heat.mkv", kVideoSha256);
-  REQUIRE(rig.delivered());
-  // An upgrade replaces the file; its scan names only the folder.
-  rig.write("movies/Heat (1995)/Heat.mkv", "video, upgraded");
-  rig.client().post_json("/api/scan", R"j({"paths":["/mnt/media/movies/Heat (1995)"]})j");
-  CHECK(eventually([&] { return rig.recorded().size() == 2; }, std::chrono::seconds(10)));
+  deliver_heat_with_its_hash(rig);
+  rig.check_scanned_again_after_upgrade("movies/Heat (1995)/Heat.mkv",
+                                        "/mnt/media/movies/Heat (1995)");
 }
 
 TEST_CASE("a file's sha256 still holds its folder back after a restart, until the file has it",
@@ -210,26 +146,21 @@ TEST_CASE("a file's sha256 still holds its folder back after a restart, until th
   PresenceRig rig;
   rig.write("movies/Heat (1995)/Heat.mkv", "vid");  // still uploading
   rig.scan_file("/mnt/media/movies/Heat (1995)/Heat.mkv", kVideoSha256);
-  std::this_thread::sleep_for(kSeveralRetries);
+  std::this_thread::sleep_for(PresenceRig::kSeveralRetries);
   CHECK_THAT(rig.last_error(), Contains("not the expected " + kVideoSha256));
 
   rig.restart();
-  std::this_thread::sleep_for(kSeveralRetries);
-  CHECK(rig.recorded().empty());  // the folder is there, the file is not yet what was named
-  CHECK_THAT(rig.last_error(), Contains("not the expected " + kVideoSha256));
+  // The folder is there, the file is not yet what was named.
+  rig.check_held_back("not the expected " + kVideoSha256);
   rig.write("movies/Heat (1995)/Heat.mkv", "video");
-  REQUIRE(rig.delivered());
-  CHECK(rig.recorded() == std::vector<std::string>{"/mnt/media/movies/Heat (1995)"});
+  rig.check_delivered_once("/mnt/media/movies/Heat (1995)");
 }
 
 TEST_CASE("after a restart a folder already delivered is not held to the files of its last scan",
           "[e2e][require_exists]") {
   PresenceRig rig;
-  rig.write("movies/Heat (1995)/Heat.mkv", "video");
-  rig.scan_file("/mnt/media/movies/Heat (1995)/Heat.mkv", kVideoSha256);
-  REQUIRE(rig.delivered());
+  deliver_heat_with_its_hash(rig);
   rig.restart();
-  rig.write("movies/Heat (1995)/Heat.mkv", "video, upgraded");
-  rig.client().post_json("/api/scan", R"j({"paths":["/mnt/media/movies/Heat (1995)"]})j");
-  CHECK(eventually([&] { return rig.recorded().size() == 2; }, std::chrono::seconds(10)));
+  rig.check_scanned_again_after_upgrade("movies/Heat (1995)/Heat.mkv",
+                                        "/mnt/media/movies/Heat (1995)");
 }

@@ -23,11 +23,10 @@ using Type = JsonTree::Type;
 namespace {
 
 JsonTree parsed(const std::string& text) {
-  std::string error;
-  auto tree = JsonTree::parse(text, error);
-  INFO(text << " → " << error);
+  auto tree = JsonTree::parse(text);
+  INFO(text << " → " << (tree ? "" : tree.error().message));
   REQUIRE(tree);
-  return std::move(*tree);
+  return std::move(tree).value();
 }
 
 std::string bad_member(const std::string& byte) {
@@ -37,9 +36,9 @@ std::string bad_member(const std::string& byte) {
 const char* const kSonarrAgent = "Sonarr/4.0.14.2939 (ubuntu 22.04)";
 
 std::string error_of(const std::string& text) {
-  std::string error;
-  CHECK_FALSE(JsonTree::parse(text, error));
-  return error;
+  const auto tree = JsonTree::parse(text);
+  CHECK_FALSE(tree);
+  return tree ? std::string{} : tree.error().message;
 }
 
 }  // namespace
@@ -186,8 +185,7 @@ TEST_CASE("json tree: of repeated keys the last is read, in every object", "[jso
   while (tree.type(first_series) != Type::object) first_series = tree.end(first_series);
   CHECK(tree.value(tree.member(first_series, "path")) == "/tv/B");
   // A later null hides an earlier value: the payload reads it as absent.
-  std::string error;
-  const auto payload = ArrPayload::parse(R"({"series": {"path": "/tv/A", "path": null}})", error);
+  const auto payload = ArrPayload::parse(R"({"series": {"path": "/tv/A", "path": null}})");
   REQUIRE(payload);
   CHECK_FALSE(payload->has("series.path"));
 }
@@ -216,11 +214,9 @@ TEST_CASE("sonarr: a malformed body is a 400 naming what is wrong, however it is
 
 TEST_CASE("arr payload: dotted fields, null reads as absent, non-objects in arrays are empty",
           "[json]") {
-  std::string error;
   const auto payload = ArrPayload::parse(
       R"({"series": {"path": "/tv/S", "title": ""}, "n": null, "deletedFiles": true,
-          "files": [{"path": "/tv/S/a.mkv"}, 3, {"x": 1}]})",
-      error);
+          "files": [{"path": "/tv/S/a.mkv"}, 3, {"x": 1}]})");
   REQUIRE(payload);
   CHECK(payload->text("series.path") == "/tv/S");
   CHECK(payload->text("series.title") == std::nullopt);  // empty reads as absent
@@ -241,11 +237,9 @@ TEST_CASE("arr payload: dotted fields, null reads as absent, non-objects in arra
 }
 
 TEST_CASE("webhook object: members read as text as the media plugins read them", "[json]") {
-  std::string error;
   const auto object = WebhookObject::parse(
       R"({"Event": "library.new", "Id": 42, "IsFolder": false, "Item": {"Path": "/tv/A", "Path": "/tv/B"},
-          "Gone": null, "List": ["x"], "Event": "library.deleted"})",
-      error);
+          "Gone": null, "List": ["x"], "Event": "library.deleted"})");
   REQUIRE(object);
   CHECK(object->text("Event") == "library.deleted");  // the last of a repeated key
   CHECK(object->text("Id") == "42");
@@ -259,10 +253,12 @@ TEST_CASE("webhook object: members read as text as the media plugins read them",
   REQUIRE(object->object("Item"));
   CHECK(object->object("Item")->text("Path") == "/tv/B");
   CHECK(object->object("Event") == std::nullopt);
-  CHECK_FALSE(WebhookObject::parse("[1]", error));
-  CHECK(error == "the JSON is not an object");
-  CHECK_FALSE(WebhookObject::parse(std::string(100000, '[') + std::string(100000, ']'), error));
-  CHECK(error == "nesting is deeper than 256");
+  const auto not_object = WebhookObject::parse("[1]");
+  CHECK_FALSE(not_object);
+  CHECK(not_object.error().message == "the JSON is not an object");
+  const auto too_deep = WebhookObject::parse(std::string(100000, '[') + std::string(100000, ']'));
+  CHECK_FALSE(too_deep);
+  CHECK(too_deep.error().message == "nesting is deeper than 256");
 }
 
 TEST_CASE("json tree: a body of megabytes reads whole, and the next small one after it", "[json]") {

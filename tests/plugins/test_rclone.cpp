@@ -10,8 +10,8 @@
 #include "scanhook/target.hpp"
 #include "support/plugin_harness.hpp"
 #include "support/rclone_process.hpp"
+#include "support/rclone_remote.hpp"
 #include "support/recording_host.hpp"
-#include "support/temp_dir.hpp"
 
 using scanhook::EventKind;
 using scanhook::HttpReply;
@@ -23,8 +23,8 @@ using scanhook::fakes::RecordedRequest;
 using scanhook::testing::free_port;
 using scanhook::testing::make;
 using scanhook::testing::RcloneProcess;
+using scanhook::testing::RcloneRemote;
 using scanhook::testing::RecordingHost;
-using scanhook::testing::TempDir;
 
 namespace {
 
@@ -38,11 +38,9 @@ std::vector<scanhook::ScanFolder> folders(const std::vector<std::string>& paths)
 
 TEST_CASE("a real rclone refreshes existing folders, the root included, and the target says ok",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
-  remote.write("tv/Show/Season 1/S01E01.mkv", "video");
-  const auto rclone = RcloneProcess::serve_http(remote.path().string(), {"--rc-no-auth"});
+  const RcloneRemote remote(RcloneRemote::Serving::vfs, {{"tv/Show/Season 1/S01E01.mkv", "video"}});
   RecordingHost host;
-  auto target = make<Target>("rclone", Role::target, {{"url", rclone->url()}}, host);
+  auto target = make<Target>("rclone", Role::target, {{"url", remote.url()}}, host);
 
   CHECK(target->stage() == scanhook::Stage::prepare);
   const auto results =
@@ -57,12 +55,10 @@ TEST_CASE("a real rclone refreshes existing folders, the root included, and the 
 
 TEST_CASE("a folder rclone does not have is retried missing_retries times, then rejected",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
-  remote.write("tv/Show/S01E01.mkv", "video");
-  const auto rclone = RcloneProcess::serve_http(remote.path().string(), {"--rc-no-auth"});
+  const RcloneRemote remote(RcloneRemote::Serving::vfs, {{"tv/Show/S01E01.mkv", "video"}});
   RecordingHost host;
   auto target = make<Target>("rclone", Role::target,
-                             {{"url", rclone->url()},
+                             {{"url", remote.url()},
                               {"missing_retries", "2"},
                               {"missing_retry_after", "30s"},
                               {"recursive", "true"}},
@@ -98,11 +94,9 @@ TEST_CASE("a folder rclone does not have is retried missing_retries times, then 
 
 TEST_CASE("folders created after rclone cached their parents are found on the first try",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
-  remote.write("tv/Show/Season 1/S01E01.mkv", "video");
-  const auto rclone = RcloneProcess::serve_http(remote.path().string(), {"--rc-no-auth"});
+  const RcloneRemote remote(RcloneRemote::Serving::vfs, {{"tv/Show/Season 1/S01E01.mkv", "video"}});
   RecordingHost host;
-  auto target = make<Target>("rclone", Role::target, {{"url", rclone->url()}}, host);
+  auto target = make<Target>("rclone", Role::target, {{"url", remote.url()}}, host);
   REQUIRE(target->scan(folders({"/tv/Show/Season 1"}))[0].status == Status::ok);
 
   // rclone now caches tv and tv/Show as they were; an import adds folders under both.
@@ -116,21 +110,19 @@ TEST_CASE("folders created after rclone cached their parents are found on the fi
 
 TEST_CASE("with --rc-user/--rc-pass, the right credentials refresh and wrong ones pause the target",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
-  remote.write("movies/Film (2020)/film.mkv", "video");
-  const auto rclone = RcloneProcess::serve_http(remote.path().string(),
-                                                {"--rc-user", "scan", "--rc-pass", "s3cret"});
+  const RcloneRemote remote(RcloneRemote::Serving::vfs, {{"movies/Film (2020)/film.mkv", "video"}},
+                            {"--rc-user", "scan", "--rc-pass", "s3cret"});
   RecordingHost host;
 
   auto good =
       make<Target>("rclone", Role::target,
-                   {{"url", rclone->url()}, {"username", "scan"}, {"password", "s3cret"}}, host);
+                   {{"url", remote.url()}, {"username", "scan"}, {"password", "s3cret"}}, host);
   CHECK(good->scan(folders({"/movies/Film (2020)"}))[0].status == Status::ok);
   CHECK(good->probe().status == Status::ok);
 
   auto wrong =
       make<Target>("rclone", Role::target,
-                   {{"url", rclone->url()}, {"username", "scan"}, {"password", "nope"}}, host);
+                   {{"url", remote.url()}, {"username", "scan"}, {"password", "nope"}}, host);
   const auto denied = wrong->scan(folders({"/movies/Film (2020)"}));
   CHECK(denied[0].status == Status::unavailable);
   CHECK(denied[0].reason ==
@@ -138,7 +130,7 @@ TEST_CASE("with --rc-user/--rc-pass, the right credentials refresh and wrong one
         "--rc-user and --rc-pass");
   CHECK(wrong->probe().reason == denied[0].reason);
 
-  auto anonymous = make<Target>("rclone", Role::target, {{"url", rclone->url()}}, host);
+  auto anonymous = make<Target>("rclone", Role::target, {{"url", remote.url()}}, host);
   CHECK(anonymous->scan(folders({"/movies"}))[0].reason ==
         "rclone asks for credentials (HTTP 401): set username and password to its --rc-user and "
         "--rc-pass");
@@ -208,9 +200,8 @@ TEST_CASE("an rclone with no VFS, or not the one named by fs, says what to set",
         "it as `rclone mount REMOTE: /mount/point --rc` or `rclone serve ... --rc`");
   CHECK(target->scan(folders({"/tv"}))[0].reason == none.reason);
 
-  TempDir remote("scanhook-remote");
-  const auto serving = RcloneProcess::serve_http(remote.path().string(), {"--rc-no-auth"});
-  auto misnamed = make<Target>("rclone", Role::target, {{"url", serving->url()}, {"fs", "gdrive:"}},
+  const RcloneRemote remote(RcloneRemote::Serving::vfs);
+  auto misnamed = make<Target>("rclone", Role::target, {{"url", remote.url()}, {"fs", "gdrive:"}},
                                host, "mount");
   const auto result = misnamed->scan(folders({"/tv"}))[0];
   CHECK(result.status == Status::unavailable);
@@ -220,7 +211,7 @@ TEST_CASE("an rclone with no VFS, or not the one named by fs, says what to set",
             remote.path().string());
 
   auto named = make<Target>("rclone", Role::target,
-                            {{"url", serving->url()}, {"fs", remote.path().string()}}, host);
+                            {{"url", remote.url()}, {"fs", remote.path().string()}}, host);
   CHECK(named->scan(folders({"/"}))[0].status == Status::ok);
 }
 

@@ -7,9 +7,8 @@
 
 #include "scanhook/polling_source.hpp"
 #include "support/plugin_harness.hpp"
-#include "support/rclone_process.hpp"
+#include "support/rclone_remote.hpp"
 #include "support/recording_host.hpp"
-#include "support/temp_dir.hpp"
 #include "support/untimed_rclone.hpp"
 
 using scanhook::EventKind;
@@ -18,9 +17,8 @@ using scanhook::PollingSource;
 using scanhook::core::Role;
 using scanhook::testing::free_port;
 using scanhook::testing::make;
-using scanhook::testing::RcloneProcess;
+using scanhook::testing::RcloneRemote;
 using scanhook::testing::RecordingHost;
-using scanhook::testing::TempDir;
 using scanhook::testing::UntimedRclone;
 using namespace std::chrono_literals;
 
@@ -34,33 +32,43 @@ std::vector<std::string> described(const std::vector<scanhook::ScanEvent>& event
   return lines;
 }
 
-std::shared_ptr<PollingSource> poller(const std::string& url, const TempDir& remote,
+std::shared_ptr<PollingSource> poller(const std::string& url, const std::filesystem::path& remote,
                                       RecordingHost& host,
                                       const std::string& max_deleted_percent = "50") {
   return make<PollingSource>("rclone", Role::source,
                              {{"url", url},
-                              {"remote", remote.path().string()},
+                              {"remote", remote.string()},
                               {"interval", "90s"},
                               {"path_prefix", "/mnt/remote/"},
                               {"max_deleted_percent", max_deleted_percent}},
                              host, "gdrive");
 }
 
-std::shared_ptr<PollingSource> poller(const RcloneProcess& rclone, const TempDir& remote,
-                                      RecordingHost& host,
+std::shared_ptr<PollingSource> poller(const RcloneRemote& remote, RecordingHost& host,
                                       const std::string& max_deleted_percent = "50") {
-  return poller(rclone.url(), remote, host, max_deleted_percent);
+  return poller(remote.url(), remote.path(), host, max_deleted_percent);
 }
 
 // `count` episodes E0.mkv, E1.mkv... in one season folder of the remote.
-void write_episodes(TempDir& remote, int count) {
+void write_episodes(const RcloneRemote& remote, int count) {
   for (int i = 0; i < count; ++i) remote.write("tv/Show/E" + std::to_string(i) + ".mkv", "x");
 }
 
-void remove_episodes(TempDir& remote, int count) {
+void remove_episodes(const RcloneRemote& remote, int count) {
   for (int i = 0; i < count; ++i)
     std::filesystem::remove(remote.path() / ("tv/Show/E" + std::to_string(i) + ".mkv"));
 }
+
+// A remote of `count` episodes and its poller, after the baseline poll.
+struct PolledEpisodes {
+  explicit PolledEpisodes(int count) {
+    write_episodes(remote, count);
+    source->poll();
+  }
+  RcloneRemote remote;
+  RecordingHost host;
+  std::shared_ptr<PollingSource> source = poller(remote, host);
+};
 
 std::size_t warnings(const RecordingHost& host) {
   std::size_t count = 0;
@@ -72,14 +80,13 @@ std::size_t warnings(const RecordingHost& host) {
 
 TEST_CASE("polling a remote reports created, modified and deleted files after a silent first poll",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("tv/Show/S01E01.mkv", "one");
   remote.write("tv/Show/S01E02.mkv", "two");
   const auto touched = remote.write("movies/Film (2020)/film.mkv", "film");
   remote.write("movies/Old (1999)/old.mkv", "old");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   RecordingHost host;
-  auto source = poller(*rclone, remote, host);
+  auto source = poller(remote, host);
 
   CHECK(source->poll() == 90s);
   CHECK(host.submitted().empty());
@@ -110,13 +117,12 @@ TEST_CASE(
     "a backend that gives no ModTime is polled and compared by size, logged once, never "
     "stalled",
     "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("tv/Show/S01E01.mkv", "one");
   const auto touched = remote.write("tv/Show/S01E02.mkv", "two");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  const UntimedRclone untimed(rclone->url());
+  const UntimedRclone untimed(remote.url());
   RecordingHost host;
-  auto source = poller(untimed.url(), remote, host);
+  auto source = poller(untimed.url(), remote.path(), host);
 
   CHECK(source->poll() == 90s);
   CHECK(host.logged("recorded a baseline of 2 files of " + remote.path().string()));
@@ -139,14 +145,13 @@ TEST_CASE(
 
 TEST_CASE("a restarted poller resumes from the stored listing: no duplicates, no flood",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("tv/Show/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   RecordingHost host;
-  poller(*rclone, remote, host)->poll();  // baseline, then the daemon stops
+  poller(remote, host)->poll();  // baseline, then the daemon stops
   remote.write("tv/Show/S01E02.mkv", "two");
 
-  auto restarted = poller(*rclone, remote, host);
+  auto restarted = poller(remote, host);
   restarted->poll();
   CHECK(
       host.logged("resuming from the stored listing of " + remote.path().string() + " (1 file)"));
@@ -154,7 +159,7 @@ TEST_CASE("a restarted poller resumes from the stored listing: no duplicates, no
         std::vector<std::string>{"created /mnt/remote/tv/Show/S01E02.mkv"});
 
   host.clear_submitted();
-  auto again = poller(*rclone, remote, host);
+  auto again = poller(remote, host);
   again->poll();
   CHECK(host.submitted().empty());
 }
@@ -163,12 +168,11 @@ TEST_CASE(
     "a poller taking its turn back diffs against the listing another instance stored meanwhile, "
     "not its own older one",
     "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("tv/Show/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   RecordingHost host;  // one store, as two scanhookd share one PostgreSQL
-  auto a = poller(*rclone, remote, host);
-  auto b = poller(*rclone, remote, host);
+  auto a = poller(remote, host);
+  auto b = poller(remote, host);
   a->poll();  // a holds the turn: the baseline
 
   remote.write("tv/Show/S01E02.mkv", "two");
@@ -193,11 +197,10 @@ TEST_CASE(
 
 TEST_CASE("when the events cannot be queued the baseline stays and the next poll reports them",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("tv/Show/S01E01.mkv", "one");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   RecordingHost host;
-  auto source = poller(*rclone, remote, host);
+  auto source = poller(remote, host);
   source->poll();
   const auto baseline = host.stored();
 
@@ -217,12 +220,8 @@ TEST_CASE("when the events cannot be queued the baseline stays and the next poll
 
 TEST_CASE("a poll finding most of the remote gone is held, not queued, until it is allowed",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
-  write_episodes(remote, 20);
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  RecordingHost host;
-  auto source = poller(*rclone, remote, host);
-  source->poll();
+  PolledEpisodes twenty(20);
+  auto& [remote, host, source] = twenty;
   const auto baseline = host.stored();
 
   remove_episodes(remote, 15);  // 75% gone: a mount failure, as far as anyone can tell
@@ -237,7 +236,7 @@ TEST_CASE("a poll finding most of the remote gone is held, not queued, until it 
                     "max_deleted_percent = 50%"));
 
   // The user says the deletions are real: the restarted poller reports them.
-  auto allowed = poller(*rclone, remote, host, "100");
+  auto allowed = poller(remote, host, "100");
   allowed->poll();
   CHECK(host.submitted().size() == 16);  // 15 deleted, 1 created
   CHECK(host.stored() != baseline);
@@ -245,12 +244,8 @@ TEST_CASE("a poll finding most of the remote gone is held, not queued, until it 
 
 TEST_CASE("a held poll ends when the files are back: polling resumes without a restart",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
-  write_episodes(remote, 20);
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  RecordingHost host;
-  auto source = poller(*rclone, remote, host);
-  source->poll();
+  PolledEpisodes twenty(20);
+  auto& [remote, host, source] = twenty;
   remove_episodes(remote, 15);
   source->poll();
   CHECK(host.submitted().empty());
@@ -264,37 +259,28 @@ TEST_CASE("a held poll ends when the files are back: polling resumes without a r
 }
 
 TEST_CASE("deletions within max_deleted_percent, or fewer than ten, are queued", "[rclone]") {
-  TempDir remote("scanhook-remote");
-  write_episodes(remote, 20);
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  RecordingHost host;
-  auto source = poller(*rclone, remote, host);
-  source->poll();
+  PolledEpisodes twenty(20);
+  auto& [remote, host, source] = twenty;
   remove_episodes(remote, 10);  // 50%: not more than the limit
   source->poll();
   CHECK(host.submitted().size() == 10);
 
-  TempDir small("scanhook-remote");
-  write_episodes(small, 9);
-  RecordingHost small_host;
-  auto small_source = poller(*rclone, small, small_host);
-  small_source->poll();
-  remove_episodes(small, 9);  // all of it, but only nine files
-  small_source->poll();
-  CHECK(small_host.submitted().size() == 9);
-  CHECK(warnings(small_host) == 0);
+  PolledEpisodes nine(9);
+  remove_episodes(nine.remote, 9);  // all of it, but only nine files
+  nine.source->poll();
+  CHECK(nine.host.submitted().size() == 9);
+  CHECK(warnings(nine.host) == 0);
 }
 
 TEST_CASE("rclone down: the poller logs once, backs off, and keeps its baseline", "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("tv/Show/S01E01.mkv", "one");
   RecordingHost host;
-  auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
-  const std::string url = rclone->url();
-  auto source = poller(*rclone, remote, host);
+  const std::string url = remote.url();
+  auto source = poller(remote, host);
   source->poll();
   const auto baseline = host.stored();
-  rclone->stop();
+  remote.stop_rclone();
 
   CHECK(source->poll() == 5s);
   CHECK(source->poll() == 10s);
@@ -307,10 +293,9 @@ TEST_CASE("rclone down: the poller logs once, backs off, and keeps its baseline"
 }
 
 TEST_CASE("rclone without --rc-no-auth or credentials: the poller says what to set", "[rclone]") {
-  TempDir remote("scanhook-remote");
-  const auto rclone = RcloneProcess::rcd({});
+  RcloneRemote remote(RcloneRemote::Serving::listings, {}, {});  // no --rc-no-auth
   RecordingHost host;
-  auto source = poller(*rclone, remote, host);
+  auto source = poller(remote, host);
   CHECK(source->poll() == 5s);
   CHECK(host.logged(
       "cannot list " + remote.path().string() +
@@ -320,12 +305,12 @@ TEST_CASE("rclone without --rc-no-auth or credentials: the poller says what to s
 }
 
 TEST_CASE("polling with --rc-user/--rc-pass credentials lists the remote", "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote(RcloneRemote::Serving::listings, {},
+                      {"--rc-user", "scan", "--rc-pass", "s3cret"});
   remote.write("a.mkv", "a");
-  const auto rclone = RcloneProcess::rcd({"--rc-user", "scan", "--rc-pass", "s3cret"});
   RecordingHost host;
   auto source = make<PollingSource>("rclone", Role::source,
-                                    {{"url", rclone->url()},
+                                    {{"url", remote.url()},
                                      {"remote", remote.path().string()},
                                      {"username", "scan"},
                                      {"password", "s3cret"}},
@@ -337,11 +322,10 @@ TEST_CASE("polling with --rc-user/--rc-pass credentials lists the remote", "[rcl
 }
 
 TEST_CASE("a listing that could not be stored is stored whole by the next poll", "[rclone]") {
-  TempDir remote("scanhook-remote");
+  RcloneRemote remote;
   remote.write("tv/A/1.mkv", "1");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
   RecordingHost host;
-  auto source = poller(*rclone, remote, host);
+  auto source = poller(remote, host);
   source->poll();
 
   remote.write("tv/B/2.mkv", "2");
@@ -360,18 +344,17 @@ TEST_CASE("a listing that could not be stored is stored whole by the next poll",
   CHECK(host.stored().at("listing/summary") == "1 3\n" + remote.path().string());
 
   host.clear_submitted();
-  poller(*rclone, remote, host)->poll();  // a restart finds all three stored
+  poller(remote, host)->poll();  // a restart finds all three stored
   CHECK(host.submitted().empty());
 }
 
 TEST_CASE("a remote rclone cannot list is logged with rclone's reason, and nothing is recorded",
           "[rclone]") {
-  TempDir remote("scanhook-remote");
-  const auto rclone = RcloneProcess::rcd({"--rc-no-auth"});
+  RcloneRemote remote;
   RecordingHost host;
   const std::string missing = (remote.path() / "not-there").string();
   auto source = make<PollingSource>("rclone", Role::source,
-                                    {{"url", rclone->url()}, {"remote", missing}}, host);
+                                    {{"url", remote.url()}, {"remote", missing}}, host);
   CHECK(source->poll() == 5s);
   CHECK(host.logged("cannot list " + missing +
                     ": rclone answered HTTP 404 on POST /operations/list: error in ListJSON: "

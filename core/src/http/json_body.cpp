@@ -5,11 +5,10 @@ namespace scanhook::core {
 using support::JsonTree;
 
 Expected<JsonTree> json_body(const HttpRequest& request) {
-  std::string error;
-  auto tree = JsonTree::parse(request.body, error);
-  if (!tree) return failure("the body is not valid JSON: " + error);
+  auto tree = JsonTree::parse(request.body);
+  if (!tree) return failure("the body is not valid JSON: " + tree.error().message);
   if (tree->type(0) != JsonTree::Type::object) return failure("the body must be a JSON object");
-  return std::move(*tree);
+  return tree;
 }
 
 std::optional<std::string> json_string(const JsonTree& tree, std::uint32_t node,

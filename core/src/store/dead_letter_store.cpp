@@ -69,9 +69,8 @@ std::string DeadLetterStore::pairs_json(const HeaderList& pairs) {
 }
 
 Expected<HeaderList> DeadLetterStore::pairs_from_json(const std::string& text) {
-  std::string error;
-  const auto tree = JsonTree::parse(text, error);
-  if (!tree) return failure("not JSON: " + error);
+  const auto tree = JsonTree::parse(text);
+  if (!tree) return failure("not JSON: " + tree.error().message);
   if (tree->type(0) != JsonTree::Type::array) return failure("not a JSON array");
   HeaderList pairs;
   for (auto pair = tree->first_child(0); pair < tree->end(0); pair = tree->end(pair)) {

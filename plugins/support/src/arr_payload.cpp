@@ -6,24 +6,14 @@ namespace scanhook::support {
 
 using Type = JsonTree::Type;
 
-std::optional<ArrPayload> ArrPayload::parse(const std::string& body, std::string& error) {
+Expected<ArrPayload> ArrPayload::parse(const std::string& body) {
   // Checked first: a parser's messages for these say nothing useful.
   const auto first = body.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    error = "body is empty";
-    return std::nullopt;
-  }
-  if (body[first] != '{') {
-    error = "body is not a JSON object";
-    return std::nullopt;
-  }
-  std::string why;
-  auto tree = JsonTree::parse(body, why);
-  if (!tree) {
-    error = "body is not valid JSON: " + why;
-    return std::nullopt;
-  }
-  return ArrPayload(std::make_shared<const JsonTree>(std::move(*tree)), 0);
+  if (first == std::string::npos) return failure("body is empty");
+  if (body[first] != '{') return failure("body is not a JSON object");
+  auto tree = JsonTree::parse(body);
+  if (!tree) return failure("body is not valid JSON: " + tree.error().message);
+  return ArrPayload(std::make_shared<const JsonTree>(std::move(tree).value()), 0);
 }
 
 std::uint32_t ArrPayload::find(const std::string& field) const {

@@ -9,9 +9,8 @@ WebhookOutcome ArrWebhookSource::on_request(const HttpRequest& request) {
   if (request.method != "POST" && request.method != "PUT")
     return WebhookOutcome::failed(405, app_ + " webhooks use POST or PUT, not " + request.method);
 
-  std::string error;
-  const auto payload = ArrPayload::parse(request.body, error);
-  if (!payload) return WebhookOutcome::malformed(error);
+  const auto payload = ArrPayload::parse(request.body);
+  if (!payload) return WebhookOutcome::malformed(payload.error().message);
   const auto event_type = payload->text("eventType");
   if (!event_type) return WebhookOutcome::malformed("body has no eventType");
 

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace scanhook::support {
@@ -195,11 +196,8 @@ class JsonTree::Builder {
   std::size_t used_ = 0;  // bytes of strings_ holding keys and values
 };
 
-std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& error) {
-  if (text.size() > UINT32_MAX) {
-    error = "the text is longer than 4 GiB";
-    return std::nullopt;
-  }
+Expected<JsonTree> JsonTree::parse(std::string_view text) {
+  if (text.size() > UINT32_MAX) return failure("the text is longer than 4 GiB");
   // One parser and one padded copy of the text per request thread, reused:
   // simdjson reads up to SIMDJSON_PADDING bytes past the end, and allocating
   // its buffers for each body would cost more than the parse. After a body
@@ -213,21 +211,20 @@ std::optional<JsonTree> JsonTree::parse(std::string_view text, std::string& erro
   padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   JsonTree tree;
   tree.nodes_.reserve(text.size() / 16);  // about one node per 16 bytes in *arr webhooks
-  bool parsed = true;
+  std::optional<Error> error;
   try {
     od::document doc;
     const std::string_view padded_text(padded.data(), text.size());
     check(parser.iterate(padded.data(), text.size(), padded.size()).get(doc));
     Builder(tree, doc, padded_text).document();
   } catch (const Malformed& malformed) {
-    error = malformed.what();
-    parsed = false;
+    error = failure(malformed.what());
   }
   if (parser.capacity() > kKeptCapacity) {
     parser = od::parser{};
     padded = std::string{};
   }
-  if (!parsed) return std::nullopt;
+  if (error) return *error;
   return tree;
 }
 

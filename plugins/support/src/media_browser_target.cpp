@@ -12,8 +12,7 @@ namespace {
 // /System/Info/Public's "Version" (Jellyfin: "10.10.7", Emby: "4.8.10.0"), or
 // "" when the body does not say (it is only shown).
 std::string public_info_version(const std::string& body) {
-  std::string error;
-  const auto tree = JsonTree::parse(body, error);
+  const auto tree = JsonTree::parse(body);
   if (!tree || tree->type(0) != JsonTree::Type::object) return "";
   const auto version = tree->member(0, "Version");
   if (version == JsonTree::kNone || tree->type(version) != JsonTree::Type::string) return "";

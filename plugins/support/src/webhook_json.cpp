@@ -8,14 +8,11 @@ namespace scanhook::support {
 
 using Type = JsonTree::Type;
 
-std::optional<WebhookObject> WebhookObject::parse(std::string_view text, std::string& error) {
-  auto tree = JsonTree::parse(text, error);
-  if (!tree) return std::nullopt;
-  if (tree->type(0) != Type::object) {
-    error = "the JSON is not an object";
-    return std::nullopt;
-  }
-  return WebhookObject(std::make_shared<const JsonTree>(std::move(*tree)), 0);
+Expected<WebhookObject> WebhookObject::parse(std::string_view text) {
+  auto tree = JsonTree::parse(text);
+  if (!tree) return tree.error();
+  if (tree->type(0) != Type::object) return failure("the JSON is not an object");
+  return WebhookObject(std::make_shared<const JsonTree>(std::move(tree).value()), 0);
 }
 
 std::string WebhookObject::text(std::string_view name) const {
@@ -41,23 +38,23 @@ std::optional<WebhookObject> WebhookObject::object(std::string_view name) const 
   return WebhookObject(tree_, node);
 }
 
-WebhookJson read_webhook_json(const HttpRequest& request, const std::string& form_field_name,
-                              const std::string& product) {
+Expected<WebhookObject> read_webhook_json(const HttpRequest& request,
+                                          const std::string& form_field_name,
+                                          const std::string& product) {
   std::optional<std::string> field;
   if (is_form(request.content_type())) {
     try {
       field = form_field(request.body, request.content_type(), form_field_name);
     } catch (const std::runtime_error& error) {
-      return {std::nullopt, error.what()};
+      return failure(error.what());
     }
     if (!field)
-      return {std::nullopt,
-              "the form has no field \"" + form_field_name + "\" with " + product + "'s JSON"};
+      return failure("the form has no field \"" + form_field_name + "\" with " + product +
+                     "'s JSON");
   }
-  std::string why;
-  auto object = WebhookObject::parse(field ? *field : request.body, why);
-  if (!object) return {std::nullopt, "the body is not " + product + "'s JSON object"};
-  return {std::move(object), {}};
+  auto object = WebhookObject::parse(field ? *field : request.body);
+  if (!object) return failure("the body is not " + product + "'s JSON object");
+  return object;
 }
 
 }  // namespace scanhook::support

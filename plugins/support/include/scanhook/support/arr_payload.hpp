@@ -8,14 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "scanhook/expected.hpp"
 #include "scanhook/support/json_tree.hpp"
 
 namespace scanhook::support {
 
 class ArrPayload {
  public:
-  // The body as a JSON object, or nullopt with `error` saying what is wrong.
-  static std::optional<ArrPayload> parse(const std::string& body, std::string& error);
+  // The body as a JSON object, or an Error saying what is wrong, for a 400.
+  static Expected<ArrPayload> parse(const std::string& body);
 
   bool has(const std::string& field) const { return find(field) != JsonTree::kNone; }
   // A non-empty string, or nullopt.

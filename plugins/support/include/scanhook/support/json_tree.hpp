@@ -5,10 +5,11 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "scanhook/expected.hpp"
 
 namespace scanhook::support {
 
@@ -19,12 +20,12 @@ class JsonTree {
   // Deeper nesting is refused (the walk recurses on the request thread's stack).
   static constexpr int kMaxDepth = 256;
 
-  // The parsed text, or nullopt with `error` saying what is wrong and where (a
+  // The parsed text, or an Error whose message says what is wrong and where (a
   // byte offset from 0), for a 400. Every value is checked, read or not:
   // UTF-8, escapes, number syntax. A number beyond a double's range (1e400) is
   // refused: simdjson reads numbers as doubles (before simdjson it was kept as
   // text). Thread-safe: each thread parses with its own simdjson parser.
-  static std::optional<JsonTree> parse(std::string_view text, std::string& error);
+  static Expected<JsonTree> parse(std::string_view text);
 
   // Node 0 is the root. A node's children follow it; `end` is one past its last
   // descendant, so the next sibling of node i is end(i).

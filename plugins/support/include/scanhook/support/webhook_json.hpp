@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "scanhook/expected.hpp"
 #include "scanhook/http.hpp"
 #include "scanhook/support/json_tree.hpp"
 
@@ -18,8 +19,8 @@ namespace scanhook::support {
 // reads its last value (JsonTree::member); null reads as absent.
 class WebhookObject {
  public:
-  // `text` as one JSON object, or nullopt with `error` saying what is wrong.
-  static std::optional<WebhookObject> parse(std::string_view text, std::string& error);
+  // `text` as one JSON object, or an Error saying what is wrong.
+  static Expected<WebhookObject> parse(std::string_view text);
 
   // A member as text, as the Poco::JSON reader before it gave it: a string as
   // is, a number as written, "true"/"false"; empty when absent, null, an
@@ -38,13 +39,10 @@ class WebhookObject {
   std::uint32_t node_;  // an object of tree_
 };
 
-struct WebhookJson {
-  std::optional<WebhookObject> object;  // nullopt when the body has none
-  std::string error;                    // why, for a 400
-};
-
-// `product` names the sender in the error ("the body is not Plex's JSON object").
-WebhookJson read_webhook_json(const HttpRequest& request, const std::string& form_field_name,
-                              const std::string& product);
+// The body's object, or an Error saying why there is none, for a 400. `product`
+// names the sender in the error ("the body is not Plex's JSON object").
+Expected<WebhookObject> read_webhook_json(const HttpRequest& request,
+                                          const std::string& form_field_name,
+                                          const std::string& product);
 
 }  // namespace scanhook::support
