@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
+#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -57,6 +60,21 @@ TEST_CASE("each broken plugin is refused with its own message naming the file an
              Contains("libc++9000") && Contains(scanhook::kToolchainTag));
   CHECK_THAT(rejection("unresolved_symbol"),
              Contains("scanhook_fixture_symbol_nobody_defines") && Contains("--no-undefined"));
+}
+
+TEST_CASE("a plugin that aborts while loading is refused with its signal, and this process lives",
+          "[loader]") {
+  using Catch::Matchers::Contains;
+  const auto file =
+      std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "at_load" / "aborts_at_load.so";
+  const auto loaded = PluginLibrary::load(file);
+  REQUIRE_FALSE(loaded);
+  CHECK_THAT(loaded.error().message,
+             Contains(file.string() + " rejected: it crashed while loading: SIGABRT") &&
+                 Contains("static initialiser"));
+  // The child that tried it was reaped: no zombie is left.
+  CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
+  CHECK(errno == ECHILD);
 }
 
 TEST_CASE("a plugin whose create throws reports its message, not a crash", "[loader]") {
