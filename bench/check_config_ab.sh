@@ -1,5 +1,5 @@
 #!/bin/sh
-# ab.sh ROUNDS INI BUILD... : median wall ms of `scanhookd --check-config` per build, builds alternating.
+# check_config_ab.sh ROUNDS INI BUILD... : median wall µs of `scanhookd --check-config` per build, builds alternating.
 rounds=$1; ini=$2; shift 2
 for b in "$@"; do : > "${TMPDIR:-/tmp}/check_config_ab.$(echo $b | tr / _)"; done
 i=0
