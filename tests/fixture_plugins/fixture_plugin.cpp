@@ -1,4 +1,6 @@
 // One plugin source, compiled once per FIXTURE_CASE_* into a differently broken .so.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -57,6 +59,13 @@ void check(const scanhook::CheckArgs& args) {
 // Code that runs when the library is loaded: the core must never load it unless asked.
 namespace {
 [[maybe_unused]] const int kLoaded = (std::abort(), 0);
+}
+#endif
+
+#if defined(FIXTURE_CASE_hangs_at_load)
+// Code that never returns while the library loads: the load probe's timeout ends it.
+namespace {
+[[maybe_unused]] const int kLoaded = (::pause(), 0);
 }
 #endif
 

@@ -154,11 +154,13 @@ TEST_CASE("a broken plugin the configuration does not use is never loaded, and p
   REQUIRE(daemon.wait_until_listening());
   CHECK_THAT(daemon.output(), !Contains("bad_magic") && !Contains("abi_major_next"));
 
-  // `plugins` loads every file to list it; without the aborting one, it names the refusals.
-  std::filesystem::remove(plugins / "aborts_at_load.so");
+  // `plugins` loads every file to list it (the aborting one in a child process) and names the
+  // refusals.
   const auto listed = run_scanhookd({"plugins", "--config", dir.write("list.ini", ini).string()});
   CHECK(listed.exit_code == 0);
   CHECK_THAT(listed.output, Contains("bad_magic.so rejected: ") && Contains("magic number"));
+  CHECK_THAT(listed.output, Contains("  log ") && Contains("aborts_at_load.so rejected: it crashed "
+                                                           "while loading: SIGABRT"));
   // The fixture is built with the next major and this SDK's minor.
   CHECK_THAT(listed.output, Contains("abi_major_next.so rejected: built against SDK 2." +
                                      std::to_string(scanhook::kAbiMinor) +

@@ -1,9 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
 
+#include "scanhook/core/plugins/load_probe.hpp"
 #include "scanhook/core/plugins/plugin_catalog.hpp"
 #include "scanhook/core/plugins/plugin_library.hpp"
 #include "scanhook/target.hpp"
@@ -57,6 +62,34 @@ TEST_CASE("each broken plugin is refused with its own message naming the file an
              Contains("libc++9000") && Contains(scanhook::kToolchainTag));
   CHECK_THAT(rejection("unresolved_symbol"),
              Contains("scanhook_fixture_symbol_nobody_defines") && Contains("--no-undefined"));
+}
+
+TEST_CASE("a plugin that aborts while loading is refused with its signal, and this process lives",
+          "[loader]") {
+  using Catch::Matchers::Contains;
+  const auto file =
+      std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "at_load" / "aborts_at_load.so";
+  const auto loaded = PluginLibrary::load(file);
+  REQUIRE_FALSE(loaded);
+  CHECK_THAT(loaded.error().message,
+             Contains(file.string() + " rejected: it crashed while loading: SIGABRT") &&
+                 Contains("static initialiser"));
+  // The child that tried it was reaped: no zombie is left.
+  CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
+  CHECK(errno == ECHILD);
+}
+
+TEST_CASE("a plugin that never finishes loading is killed at the probe's timeout and refused",
+          "[loader]") {
+  using Catch::Matchers::Contains;
+  const auto file =
+      std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "at_load" / "hangs_at_load.so";
+  const auto probed = scanhook::core::probe_load(file, std::chrono::milliseconds(300));
+  REQUIRE_FALSE(probed);
+  CHECK_THAT(probed.error().message, Contains("it did not finish loading within 300 ms"));
+  // The killed child was reaped: no zombie is left.
+  CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);
+  CHECK(errno == ECHILD);
 }
 
 TEST_CASE("a plugin whose create throws reports its message, not a crash", "[loader]") {
@@ -153,11 +186,11 @@ TEST_CASE("a plugin's check refuses a section naming the key, and create refuses
 
 TEST_CASE("load_named loads only the plugins named, and lists the others without loading them",
           "[loader]") {
-  // at_load/ holds one plugin that aborts the process when it is loaded.
+  // at_load/ holds plugins that abort the process, or never return, when loaded.
   const auto folder = std::filesystem::path(SCANHOOK_FIXTURE_PLUGIN_DIR) / "at_load";
   const auto catalog = scanhook::core::PluginCatalog::load_named(folder, {"other"});
   CHECK(catalog.loaded().empty());
-  CHECK(catalog.names() == std::vector<std::string>{"aborts_at_load"});
+  CHECK(catalog.names() == std::vector<std::string>{"aborts_at_load", "hangs_at_load"});
 
   // A file whose plugin has another name is refused, saying which file to rename.
   const auto named =

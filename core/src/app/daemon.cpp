@@ -328,6 +328,7 @@ int Daemon::list_plugins() const {
               << library->file().string() << "\n      " << d.summary << "\n";
   }
   if (catalog_->loaded().empty()) std::cout << "  (none loaded)\n";
+  if (const auto& unlisted = catalog_->folder_error()) std::cout << "  " << *unlisted << "\n";
   for (const auto& [stem, message] : catalog_->rejected())
     std::cout << "  refused: " << message << "\n";
   return EXIT_OK;

@@ -6,12 +6,14 @@ namespace scanhook::core {
 
 namespace {
 
-// The *.so files of `folder`, sorted (listed, not loaded).
-std::vector<std::filesystem::path> shared_libraries(const std::filesystem::path& folder) {
-  std::error_code error;
+// The *.so files of `folder`, sorted (listed, not loaded); nullopt when it cannot be listed.
+std::optional<std::vector<std::filesystem::path>> shared_libraries(
+    const std::filesystem::path& folder, std::error_code& error) {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, error))
-    if (entry.path().extension() == ".so") files.push_back(entry.path());
+  std::filesystem::directory_iterator entry(folder, error);
+  for (; !error && entry != std::filesystem::directory_iterator(); entry.increment(error))
+    if (entry->path().extension() == ".so") files.push_back(entry->path());
+  if (error) return std::nullopt;
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -20,15 +22,27 @@ std::vector<std::filesystem::path> shared_libraries(const std::filesystem::path&
 
 PluginCatalog::PluginCatalog(const std::filesystem::path& folder) : folder_(folder) {
   std::error_code error;
-  folder_missing_ = !std::filesystem::is_directory(folder, error);
+  const auto status = std::filesystem::status(folder, error);
+  if (error && error != std::errc::no_such_file_or_directory && error != std::errc::not_a_directory)
+    folder_error_ = "cannot list " + folder.string() + ": " + error.message();
+  else
+    folder_missing_ = !std::filesystem::is_directory(status);
+}
+
+std::optional<std::vector<std::filesystem::path>> PluginCatalog::list() {
+  std::error_code error;
+  auto files = shared_libraries(folder_, error);
+  if (!files) folder_error_ = "cannot list " + folder_.string() + ": " + error.message();
+  return files;
 }
 
 PluginCatalog PluginCatalog::scan(const std::filesystem::path& folder) {
   PluginCatalog catalog(folder);
-  if (catalog.folder_missing_) return catalog;
-  const auto files = shared_libraries(folder);
+  if (catalog.folder_missing_ || catalog.folder_error_) return catalog;
+  const auto files = catalog.list();
+  if (!files) return catalog;
 
-  for (const auto& file : files) {
+  for (const auto& file : *files) {
     const std::string stem = file.stem().string();
     auto loaded = PluginLibrary::load(file);
     if (!loaded) {
@@ -52,14 +66,15 @@ PluginCatalog PluginCatalog::scan(const std::filesystem::path& folder) {
 PluginCatalog PluginCatalog::load_named(const std::filesystem::path& folder,
                                         const std::set<std::string>& names) {
   PluginCatalog catalog(folder);
-  if (catalog.folder_missing_) return catalog;
+  if (catalog.folder_missing_ || catalog.folder_error_) return catalog;
   // Listed, not loaded: the names a misspelt plugin is compared with.
-  for (const auto& file : shared_libraries(folder)) catalog.listed_.push_back(file.stem().string());
+  const auto files = catalog.list();
+  if (!files) return catalog;
+  for (const auto& file : *files) catalog.listed_.push_back(file.stem().string());
 
-  std::error_code error;
   for (const auto& name : names) {
     const auto file = folder / (name + ".so");
-    if (!std::filesystem::exists(file, error)) continue;
+    if (std::find(files->begin(), files->end(), file) == files->end()) continue;
     auto loaded = PluginLibrary::load(file);
     if (!loaded) {
       catalog.rejected_[name] = loaded.error().message;
@@ -85,8 +100,8 @@ std::shared_ptr<const PluginLibrary> PluginCatalog::find(const std::string& name
 
 std::optional<std::string> PluginCatalog::rejection_for(const std::string& name) const {
   const auto it = rejected_.find(name);
-  if (it == rejected_.end()) return std::nullopt;
-  return it->second;
+  if (it != rejected_.end()) return it->second;
+  return folder_error_;
 }
 
 std::vector<std::string> PluginCatalog::names() const {

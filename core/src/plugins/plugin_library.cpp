@@ -8,6 +8,9 @@
 #include <cstring>
 #include <string_view>
 
+#include "scanhook/core/plugins/elf_layout.hpp"
+#include "scanhook/core/plugins/load_probe.hpp"
+
 namespace scanhook::core {
 
 namespace {
@@ -136,6 +139,11 @@ PluginLibrary::~PluginLibrary() = default;
 Expected<std::shared_ptr<const PluginLibrary>> PluginLibrary::load(
     const std::filesystem::path& file) {
   const std::string prefix = "plugin " + file.string() + " rejected: ";
+  // Both before this process maps the file or runs any of its code.
+  if (const auto layout = check_elf_layout(file); !layout)
+    return failure(prefix + layout.error().message);
+  if (const auto probed = probe_load(file); !probed)
+    return failure(prefix + probed.error().message);
   auto library = std::make_unique<boost::dll::shared_library>();
   boost::dll::fs::error_code error;
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);

@@ -25,7 +25,8 @@ class PluginCatalog {
                                   const std::set<std::string>& names);
 
   std::shared_ptr<const PluginLibrary> find(const std::string& name) const;
-  // The refusal of the file named after `name` (name.so), if it was refused.
+  // The refusal of the file named after `name` (name.so), if it was refused;
+  // folder_error() for every name when the folder cannot be listed.
   std::optional<std::string> rejection_for(const std::string& name) const;
 
   const std::filesystem::path& folder() const { return folder_; }
@@ -37,12 +38,17 @@ class PluginCatalog {
   // The plugins loaded; after load_named, every NAME.so in the folder.
   std::vector<std::string> names() const;
   bool folder_missing() const { return folder_missing_; }
+  // "cannot list FOLDER: <reason>" when it exists but cannot be read (permissions).
+  const std::optional<std::string>& folder_error() const { return folder_error_; }
 
  private:
   explicit PluginCatalog(const std::filesystem::path& folder);
+  // The folder's *.so files, sorted; nullopt (and folder_error_ set) when it cannot be listed.
+  std::optional<std::vector<std::filesystem::path>> list();
 
   std::filesystem::path folder_;
   bool folder_missing_ = false;
+  std::optional<std::string> folder_error_;
   std::map<std::string, std::shared_ptr<const PluginLibrary>> loaded_;
   std::map<std::string, std::string> rejected_;
   std::vector<std::string> listed_;  // load_named: the stems of every .so in the folder

@@ -26,9 +26,11 @@ struct CheckFailure {
 
 class PluginLibrary : public std::enable_shared_from_this<PluginLibrary> {
  public:
-  // Loads `file` (rtld_now | rtld_local) and checks its descriptor before any
-  // plugin function is called. The error's message names the file, what was
-  // expected, what was found and what to do.
+  // Checks `file`'s ELF layout against its size (elf_layout.hpp), loads it
+  // once in a child process (load_probe.hpp), then loads it here (rtld_now |
+  // rtld_local) and checks its descriptor before any plugin function is
+  // called. The error's message names the file, what was expected, what was
+  // found and what to do. Call before the process starts threads (the probe forks).
   static Expected<std::shared_ptr<const PluginLibrary>> load(const std::filesystem::path& file);
 
   ~PluginLibrary();
