@@ -153,6 +153,60 @@ TEST_CASE("Plex behind a proxy answering 404 on every route while it starts keep
   CHECK_THAT(metrics_of(daemon), Contains("scanhook_target_failing_seconds{target=\"plex\"} 0\n"));
 }
 
+// The new-user trial's Plex (2026-11-30): it lists the section but answers
+// its refresh with its 404 page, so /identity and /library/sections (the
+// probe) pass. On main that paused Plex every batch and resumed it every probe.
+TEST_CASE(
+    "a Plex section listed but answering 404 to its refresh retries its folders with the reason, "
+    "Plex is not paused, and a folder in no library is rejected on its own",
+    "[e2e][server_answer]") {
+  FakePlex plex(kToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Movies", "movie", {"/movies"}}});
+  plex.refuse_refreshes_of("2");
+  StartedDaemon run(ini_with(target_section("plex", plex.url())));
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
+  REQUIRE(client
+              .post("/api/scan", "{\"paths\": [\"" + kSeasonOne + "\", \"/anime/Naruto\"]}",
+                    "application/json")
+              .status == 200);
+
+  const std::string seen =
+      ", though /library/sections, read again just now, lists TV Shows "
+      "(section 2): Plex refuses this section's refresh; trying the folder "
+      "again later";
+  REQUIRE(eventually([&] {
+    return client.target_state("plex")->getValue<std::string>("last_error").find(seen) !=
+           std::string::npos;
+  }));
+  const std::string retry_line =
+      "1 retry: " + kSeasonOne +
+      "; retried because Plex answered HTTP 404 on GET "
+      "/library/sections/2/refresh?path=%2Ftv%2FSeverance%2FSeason%2001" +
+      seen;
+  // Two attempts, each a refresh, the sections read again, and the same refresh.
+  REQUIRE(eventually(
+      [&] { return plex.requests_to("GET", "/library/sections/2/refresh").size() >= 4; }));
+  REQUIRE(eventually([&] { return daemon.output().find(retry_line) != std::string::npos; }));
+  const auto state = client.target_state("plex");
+  CHECK(state->getValue<std::string>("state") == "running");
+  CHECK(state->getValue<int>("queued") == 1);
+  CHECK_THAT(daemon.output(), !Contains("is unavailable"));
+  CHECK_THAT(daemon.output(), !Contains("answers again"));
+  CHECK_THAT(daemon.output(), !Contains("a proxy"));
+
+  const auto history = client.get_json("/api/history?target=plex")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<std::string>("outcome") == "rejected");
+  CHECK(history->getObject(0)->getValue<std::string>("reason") ==
+        "/anime/Naruto is in no Plex library (libraries: TV Shows (/tv); Movies (/movies))");
+  CHECK(plex.refreshes().empty());
+
+  plex.refuse_refreshes_of("");
+  REQUIRE(eventually([&] { return client.queue_empty(); }, std::chrono::seconds(15)));
+  CHECK(plex.refreshed() == std::vector<std::string>{"section 2 " + kSeasonOne});
+}
+
 TEST_CASE(
     "Jellyfin under /jellyfin reached at the bare host names the url to set, and after the "
     "fix and a restart gets every folder once",
