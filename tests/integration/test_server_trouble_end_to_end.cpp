@@ -315,6 +315,8 @@ TEST_CASE("a 429 with Retry-After is waited out as asked, and every folder arriv
   require_folders_kept(client, daemon, "jellyfin",
                        "Jellyfin answered HTTP 429 on GET /Library/VirtualFolders",
                        /*paused=*/false);
+  CHECK_THAT(daemon.output(), Contains("; retried because Jellyfin answered HTTP "
+                                       "429 on GET /Library/VirtualFolders"));
   // With the 100 ms backoff each folder would be asked again four times in
   // 1.5 s; as Jellyfin asked, each waits 2 s: at most one call per folder.
   const auto first = jellyfin.requests().at(0).received;
