@@ -304,6 +304,43 @@ TEST_CASE("an HTML 502 page from a proxy pauses Jellyfin, which gets every folde
   CHECK(all_updates(jellyfin.media_updates()) == kBothUpdates);
 }
 
+// nginx's `limit_except GET { deny all; }` in front of Jellyfin: every GET (the
+// probe's /System/Info/Public and /Library/VirtualFolders) passes, the scan's
+// POST gets nginx 1.22's 403 page. On main: paused and resumed every probe_interval.
+TEST_CASE(
+    "Jellyfin unavailable again right after each passing probe is probed less and less often, "
+    "and gets every folder once when the proxy lets it through",
+    "[e2e][server_answer]") {
+  FakeJellyfin jellyfin(kToken);
+  jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}}});
+  jellyfin.fail_route_with(
+      "POST", "/Library/Media/Updated",
+      HttpReply{403,
+                "text/html",
+                "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n"
+                "<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n"
+                "</body>\r\n</html>\r\n",
+                {}});
+  Run run(target_section("jellyfin", jellyfin.url()));  // probe_interval = 100ms, retry_max = 5s
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
+
+  REQUIRE(eventually([&] { return daemon.output().find("3 times in a row") != std::string::npos; },
+                     std::chrono::seconds(10)));
+  // Pauses of 100, 200, 400 and 800 ms: four POSTs, not one every 100 ms.
+  CHECK(jellyfin.requests_to("POST", "/Library/Media/Updated").size() <= 5);
+  CHECK_THAT(daemon.output(),
+             Contains("target jellyfin is unavailable again (Jellyfin rejected the token (HTTP "
+                      "403 on POST /Library/Media/Updated): check token in [target.jellyfin]) "
+                      "right after its probe passed, 2 times in a row: the probe does not see this "
+                      "failure; paused, next probe in 400ms"));
+  CHECK(client.queued_folders() == 2);
+
+  jellyfin.clear_failure();
+  require_delivered_once(client, "jellyfin");
+  CHECK(all_updates(jellyfin.media_updates()) == kBothUpdates);
+}
+
 TEST_CASE("a 429 with Retry-After is waited out as asked, and every folder arrives once",
           "[e2e][server_answer]") {
   FakeJellyfin jellyfin(kToken);

@@ -1,4 +1,5 @@
 #include "scanhook/core/pipeline/dispatcher.hpp"
+#include "scanhook/core/app/startup_banner.hpp"
 #include "scanhook/core/text/counted.hpp"
 
 #include <Poco/Logger.h>
@@ -53,10 +54,6 @@ std::chrono::milliseconds pause_length(const DispatchSettings& settings, int fla
       std::max(length, static_cast<std::int64_t>(settings.backoff.max.count()));
   for (int i = 0; i < flaps && length < cap; ++i) length *= 2;
   return std::chrono::milliseconds(std::min(length, cap));
-}
-
-std::string seconds_text(std::chrono::milliseconds length) {
-  return std::to_string((length.count() + 999) / 1000) + "s";
 }
 
 }  // namespace
@@ -347,12 +344,12 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     share_pause(worker, SharedPause{finished + pause.count(), last_error, ""});
     if (flaps == 0)
       logger_.warning("target " + worker.slot.name + " is unavailable (" + last_error +
-                      "): paused, probing every " + seconds_text(settings_.probe_interval));
+                      "): paused, probing every " + duration_text(settings_.probe_interval));
     else
       logger_.warning("target " + worker.slot.name + " is unavailable again (" + last_error +
                       ") right after its probe passed, " + counted(flaps, "time") +
                       " in a row: the probe does not see this failure; paused, next probe in " +
-                      seconds_text(pause));
+                      duration_text(pause));
     notify_state(NotificationEvent::target_down, worker.slot.name, last_error);
   }
   if (prepared) wake();
