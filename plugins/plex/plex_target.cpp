@@ -1,6 +1,7 @@
 #include "plex_target.hpp"
 
 #include <exception>
+#include <optional>
 
 #include "plex_api.hpp"
 
@@ -48,13 +49,18 @@ support::Discovery PlexTarget::discover() const {
 std::vector<Result> PlexTarget::on_scan(const std::vector<ScanFolder>& folders) {
   std::vector<Result> results;
   bool may_rediscover = true;
+  std::optional<Result> server_down;
   for (const auto& folder : folders) {
-    // Once Plex is unreachable or refuses the token, the rest of the batch would fare the same.
-    if (!results.empty() && results.back().status == Status::unavailable) {
-      results.push_back(results.back());
+    if (!server_down) {
+      results.push_back(scan_folder(folder, may_rediscover));
+      if (results.back().status == Status::unavailable) server_down = results.back();
       continue;
     }
-    results.push_back(scan_folder(folder, may_rediscover));
+    // Plex is unreachable or refuses the token: the other folders would fare the same, except
+    // one in no section, which is judged from the sections already read (no request).
+    bool no_rediscovery = false;
+    const auto match = sections_.resolve(folder.path, no_rediscovery);
+    results.push_back(match.verdict.status == Status::rejected ? match.verdict : *server_down);
   }
   return results;
 }
@@ -64,20 +70,33 @@ Result PlexTarget::scan_folder(const ScanFolder& folder, bool& may_rediscover) {
     const auto match = sections_.resolve(folder.path, may_rediscover);
     if (match.verdict.status != Status::ok) return match.verdict;
     Result outcome = Result::ok();
-    bool section_gone = false;
+    const support::Library* refused = nullptr;  // the section that answered 404 first
     for (std::size_t i = 0; i < match.libraries.size(); ++i) {
-      const std::string route = refresh_route(match.libraries[i].key, match.server_paths[i]);
+      const auto& section = match.libraries[i];
+      const std::string route = refresh_route(section.key, match.server_paths[i]);
       const auto response = api_->get(route);
       if (response.status == 404 && attempt == 0) {
-        section_gone = true;
+        refused = &section;
         break;
       }
-      const Result result = api_->verdict(response, "GET " + route, support::Scope::folder);
+      Result result = Result::ok();
+      if (response.status == 404) {
+        // The sections were read again just now and still list this one: Plex itself is up
+        // and the url right, so this is the folder's failure, retried with backoff.
+        result = Result::retry("Plex answered HTTP 404 on GET " + route + ", though " + kSections +
+                               ", read again just now, lists " + section.title + " (section " +
+                               section.key +
+                               "): Plex refuses this section's refresh; trying the folder again "
+                               "later");
+      } else {
+        result = api_->verdict(response, "GET " + route, support::Scope::folder);
+      }
       if (severity(result.status) > severity(outcome.status)) outcome = result;
     }
-    if (!section_gone) return outcome;
-    api_->host().log(LogLevel::info, "Plex no longer has a section that owned " + folder.path +
-                                         ": reading the sections again");
+    if (refused == nullptr) return outcome;
+    api_->host().log(LogLevel::info, "Plex answered HTTP 404 to the refresh of " + refused->title +
+                                         " (section " + refused->key + ") for " + folder.path +
+                                         ": reading the sections again (removed or renumbered?)");
     const auto found = sections_.refresh();
     if (found.result.status != Status::ok) return found.result;
   }

@@ -1,6 +1,10 @@
 // Partial scans of a Plex Media Server: one refresh of each section that owns
 // a folder. A section that answers 404 was removed or renumbered: the
-// sections are read again once and the folder retried.
+// sections are read again once and the folder retried. When they still list
+// it, the 404 is that folder's failure (retried with backoff), not a pause of
+// the target: Plex's /identity and sections answer, so its probe would pass.
+// Each folder of a batch is judged on its own: once Plex is unavailable the
+// rest keep that verdict, except a folder in no section (rejected).
 #pragma once
 
 #include <memory>

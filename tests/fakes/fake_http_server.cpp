@@ -130,7 +130,10 @@ HttpReply FakeHttpServer::answer(const RecordedRequest& request) {
   std::unique_lock lock(mutex_);
   ++in_flight_;
   requests_.push_back(request);
-  const auto failure = failure_;
+  auto failure = failure_;
+  if (const auto route = route_failures_.find({request.method, request.path});
+      !failure && route != route_failures_.end())
+    failure = route->second;
   if (delay_.count() > 0) changed_.wait_for(lock, delay_, [this] { return stopping_; });
   lock.unlock();
   HttpReply reply;
@@ -182,9 +185,15 @@ void FakeHttpServer::fail_with(HttpReply reply) {
   failure_ = std::move(reply);
 }
 
+void FakeHttpServer::fail_route_with(std::string method, std::string path, HttpReply reply) {
+  std::lock_guard lock(mutex_);
+  route_failures_[{std::move(method), std::move(path)}] = std::move(reply);
+}
+
 void FakeHttpServer::clear_failure() {
   std::lock_guard lock(mutex_);
   failure_.reset();
+  route_failures_.clear();
 }
 
 }  // namespace scanhook::fakes

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,7 +61,11 @@ class FakeHttpServer {
   // Answer every request with `reply` until cleared: what a proxy in front of
   // the server says (its 404 page, a redirect, an HTML 502).
   void fail_with(HttpReply reply);
-  void clear_failure();
+  // Answer only `method` `path` with `reply` until cleared: a proxy in front
+  // of the server that lets some requests through (nginx's limit_except GET
+  // answers every POST 403 with its page).
+  void fail_route_with(std::string method, std::string path, HttpReply reply);
+  void clear_failure();  // both kinds
 
  private:
   void start();
@@ -78,6 +83,7 @@ class FakeHttpServer {
   std::vector<RecordedRequest> requests_;
   std::chrono::milliseconds delay_{0};
   std::optional<HttpReply> failure_;
+  std::map<std::pair<std::string, std::string>, HttpReply> route_failures_;  // by method, path
 };
 
 }  // namespace scanhook::fakes

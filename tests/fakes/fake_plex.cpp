@@ -75,6 +75,11 @@ void FakePlex::add_item(FakePlexItem item) {
   items_[item.rating_key] = std::move(item);
 }
 
+void FakePlex::refuse_refreshes_of(std::string section) {
+  std::lock_guard lock(mutex_);
+  refused_section_ = std::move(section);
+}
+
 std::vector<PlexRefresh> FakePlex::refreshes() const {
   std::lock_guard lock(mutex_);
   return refreshes_;
@@ -206,7 +211,7 @@ HttpReply FakePlex::refresh(const RecordedRequest& request, const std::string& s
   std::lock_guard lock(mutex_);
   bool known = false;
   for (const auto& candidate : sections_) known = known || candidate.key == section;
-  if (!known) return not_found();
+  if (!known || section == refused_section_) return not_found();
   refreshes_.push_back({section, request.query_param("path").value_or("")});
   return {200, "", "", {}};
 }

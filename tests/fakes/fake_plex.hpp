@@ -43,6 +43,10 @@ class FakePlex final : public FakeHttpServer {
   // Throws std::invalid_argument for an item Plex would never list (a season with files, ...).
   void add_item(FakePlexItem item);
 
+  // Plex keeps listing `section` but answers its refreshes with its 404 page
+  // (the new-user trial's Plex, 2026-11-30); "" answers them again.
+  void refuse_refreshes_of(std::string section);
+
   // Every accepted refresh, in order.
   std::vector<PlexRefresh> refreshes() const;
   // The same, each as "section <key> <path>", for comparisons that read well.
@@ -62,6 +66,7 @@ class FakePlex final : public FakeHttpServer {
   std::vector<FakeLibrary> sections_;
   std::map<std::string, FakePlexItem> items_;
   std::vector<PlexRefresh> refreshes_;
+  std::string refused_section_;
 };
 
 }  // namespace scanhook::fakes

@@ -153,6 +153,60 @@ TEST_CASE("Plex behind a proxy answering 404 on every route while it starts keep
   CHECK_THAT(metrics_of(daemon), Contains("scanhook_target_failing_seconds{target=\"plex\"} 0\n"));
 }
 
+// The new-user trial's Plex (2026-11-30): it lists the section but answers
+// its refresh with its 404 page, so /identity and /library/sections (the
+// probe) pass. On main that paused Plex every batch and resumed it every probe.
+TEST_CASE(
+    "a Plex section listed but answering 404 to its refresh retries its folders with the reason, "
+    "Plex is not paused, and a folder in no library is rejected on its own",
+    "[e2e][server_answer]") {
+  FakePlex plex(kToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Movies", "movie", {"/movies"}}});
+  plex.refuse_refreshes_of("2");
+  StartedDaemon run(ini_with(target_section("plex", plex.url())));
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
+  REQUIRE(client
+              .post("/api/scan", "{\"paths\": [\"" + kSeasonOne + "\", \"/anime/Naruto\"]}",
+                    "application/json")
+              .status == 200);
+
+  const std::string seen =
+      ", though /library/sections, read again just now, lists TV Shows "
+      "(section 2): Plex refuses this section's refresh; trying the folder "
+      "again later";
+  REQUIRE(eventually([&] {
+    return client.target_state("plex")->getValue<std::string>("last_error").find(seen) !=
+           std::string::npos;
+  }));
+  const std::string retry_line =
+      "1 retry: " + kSeasonOne +
+      "; retried because Plex answered HTTP 404 on GET "
+      "/library/sections/2/refresh?path=%2Ftv%2FSeverance%2FSeason%2001" +
+      seen;
+  // Two attempts, each a refresh, the sections read again, and the same refresh.
+  REQUIRE(eventually(
+      [&] { return plex.requests_to("GET", "/library/sections/2/refresh").size() >= 4; }));
+  REQUIRE(eventually([&] { return daemon.output().find(retry_line) != std::string::npos; }));
+  const auto state = client.target_state("plex");
+  CHECK(state->getValue<std::string>("state") == "running");
+  CHECK(state->getValue<int>("queued") == 1);
+  CHECK_THAT(daemon.output(), !Contains("is unavailable"));
+  CHECK_THAT(daemon.output(), !Contains("answers again"));
+  CHECK_THAT(daemon.output(), !Contains("a proxy"));
+
+  const auto history = client.get_json("/api/history?target=plex")->getArray("history");
+  REQUIRE(history->size() == 1);
+  CHECK(history->getObject(0)->getValue<std::string>("outcome") == "rejected");
+  CHECK(history->getObject(0)->getValue<std::string>("reason") ==
+        "/anime/Naruto is in no Plex library (libraries: TV Shows (/tv); Movies (/movies))");
+  CHECK(plex.refreshes().empty());
+
+  plex.refuse_refreshes_of("");
+  REQUIRE(eventually([&] { return client.queue_empty(); }, std::chrono::seconds(15)));
+  CHECK(plex.refreshed() == std::vector<std::string>{"section 2 " + kSeasonOne});
+}
+
 TEST_CASE(
     "Jellyfin under /jellyfin reached at the bare host names the url to set, and after the "
     "fix and a restart gets every folder once",
@@ -250,6 +304,43 @@ TEST_CASE("an HTML 502 page from a proxy pauses Jellyfin, which gets every folde
   CHECK(all_updates(jellyfin.media_updates()) == kBothUpdates);
 }
 
+// nginx's `limit_except GET { deny all; }` in front of Jellyfin: every GET (the
+// probe's /System/Info/Public and /Library/VirtualFolders) passes, the scan's
+// POST gets nginx 1.22's 403 page. On main: paused and resumed every probe_interval.
+TEST_CASE(
+    "Jellyfin unavailable again right after each passing probe is probed less and less often, "
+    "and gets every folder once when the proxy lets it through",
+    "[e2e][server_answer]") {
+  FakeJellyfin jellyfin(kToken);
+  jellyfin.set_libraries({{"f137a2dd21bbc1b99aa5c0f6bf02a805", "Shows", "tvshows", {"/tv"}}});
+  jellyfin.fail_route_with(
+      "POST", "/Library/Media/Updated",
+      HttpReply{403,
+                "text/html",
+                "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n"
+                "<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n"
+                "</body>\r\n</html>\r\n",
+                {}});
+  Run run(target_section("jellyfin", jellyfin.url()));  // probe_interval = 100ms, retry_max = 5s
+  const auto& client = run.client;
+  const auto& daemon = run.daemon;
+
+  REQUIRE(eventually([&] { return daemon.output().find("3 times in a row") != std::string::npos; },
+                     std::chrono::seconds(10)));
+  // Pauses of 100, 200, 400 and 800 ms: four POSTs, not one every 100 ms.
+  CHECK(jellyfin.requests_to("POST", "/Library/Media/Updated").size() <= 5);
+  CHECK_THAT(daemon.output(),
+             Contains("target jellyfin is unavailable again (Jellyfin rejected the token (HTTP "
+                      "403 on POST /Library/Media/Updated): check token in [target.jellyfin]) "
+                      "right after its probe passed, 2 times in a row: the probe does not see this "
+                      "failure; paused, next probe in 400ms"));
+  CHECK(client.queued_folders() == 2);
+
+  jellyfin.clear_failure();
+  require_delivered_once(client, "jellyfin");
+  CHECK(all_updates(jellyfin.media_updates()) == kBothUpdates);
+}
+
 TEST_CASE("a 429 with Retry-After is waited out as asked, and every folder arrives once",
           "[e2e][server_answer]") {
   FakeJellyfin jellyfin(kToken);
@@ -261,6 +352,8 @@ TEST_CASE("a 429 with Retry-After is waited out as asked, and every folder arriv
   require_folders_kept(client, daemon, "jellyfin",
                        "Jellyfin answered HTTP 429 on GET /Library/VirtualFolders",
                        /*paused=*/false);
+  CHECK_THAT(daemon.output(), Contains("; retried because Jellyfin answered HTTP "
+                                       "429 on GET /Library/VirtualFolders"));
   // With the 100 ms backoff each folder would be asked again four times in
   // 1.5 s; as Jellyfin asked, each waits 2 s: at most one call per folder.
   const auto first = jellyfin.requests().at(0).received;

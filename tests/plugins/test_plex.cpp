@@ -118,13 +118,61 @@ TEST_CASE("a plex section that answers 404 makes plex read its sections again an
   CHECK(plex.requests_to("GET", "/library/sections/2/refresh").size() == 1);
   CHECK(plex.requests_to("GET", "/library/sections").size() == 2);
   CHECK(
-      host.logged("Plex no longer has a section that owned /tv/Show: reading the sections again"));
+      host.logged("Plex answered HTTP 404 to the refresh of TV Shows (section 2) for /tv/Show: "
+                  "reading the sections again (removed or renumbered?)"));
 
   // The library is gone altogether: the folder is rejected after one more read.
   plex.set_sections({});
   const auto gone = target->scan({{"/tv/Show", EventKind::modified, 0}});
   CHECK(gone[0].status == Status::rejected);
   CHECK(gone[0].reason == "/tv/Show is in no Plex library (it has no libraries)");
+}
+
+TEST_CASE(
+    "a refresh 404 from a section plex still lists is that folder's retry, and the rest of the "
+    "batch is judged on its own",
+    "[plex]") {
+  FakePlex plex(kToken);
+  plex.set_sections({{"2", "TV Shows", "show", {"/tv"}}, {"1", "Movies", "movie", {"/movies"}}});
+  plex.refuse_refreshes_of("2");
+  RecordingHost host;
+  auto target = make_target(plex, host);
+  REQUIRE(target->probe().status == Status::ok);
+
+  const auto results = target->scan({{"/tv/Show3/Season 01", EventKind::modified, 0},
+                                     {"/anime/Naruto", EventKind::modified, 0},
+                                     {"/movies/Film (2001)", EventKind::modified, 0}});
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].status == Status::retry);
+  CHECK(results[0].reason ==
+        "Plex answered HTTP 404 on GET /library/sections/2/refresh?path=%2Ftv%2FShow3%2FSeason%2001"
+        ", though /library/sections, read again just now, lists TV Shows (section 2): Plex "
+        "refuses this section's refresh; trying the folder again later");
+  CHECK(results[1].status == Status::rejected);
+  CHECK(results[1].reason ==
+        "/anime/Naruto is in no Plex library (libraries: TV Shows (/tv); Movies (/movies))");
+  CHECK(results[2].status == Status::ok);
+  CHECK(plex.refreshes() == std::vector<PlexRefresh>{{"1", "/movies/Film (2001)"}});
+  CHECK(plex.requests_to("GET", "/library/sections/2/refresh").size() == 2);  // once re-read
+}
+
+TEST_CASE("once plex is unavailable a folder in no section is still rejected", "[plex]") {
+  FakePlex plex(kToken);
+  plex.set_sections({{"1", "Movies", "movie", {"/movies"}}});
+  RecordingHost host;
+  auto target = make_target(plex, host);
+  REQUIRE(target->probe().status == Status::ok);
+
+  plex.fail_with(401);
+  const auto results = target->scan({{"/movies/A", EventKind::modified, 0},
+                                     {"/anime/Naruto", EventKind::modified, 0},
+                                     {"/movies/B", EventKind::modified, 0}});
+  CHECK(results[0].status == Status::unavailable);
+  CHECK(results[1].status == Status::rejected);
+  CHECK(results[1].reason == "/anime/Naruto is in no Plex library (libraries: Movies (/movies))");
+  CHECK(results[2].status == Status::unavailable);
+  CHECK(results[2].reason == results[0].reason);
+  CHECK(plex.requests_to("GET", "/library/sections/1/refresh").size() == 1);
 }
 
 TEST_CASE("plex failures map to what the dispatcher should do", "[plex]") {

@@ -324,6 +324,38 @@ STORE_TEST("a target failing on server errors keeps its folders and says since w
   CHECK(rig.queue.history(10, 0).at(0).outcome == "ok");
 }
 
+// The new-user trial's Plex answered its probe (/identity, the sections) but
+// not a refresh: paused and resumed every probe_interval, forever.
+STORE_TEST(
+    "a target unavailable again right after each passing probe waits twice as long each time",
+    "[dispatcher]") {
+  auto plex = std::make_shared<ScriptedTarget>();
+  const Result refused = Result::unavailable("Plex answered HTTP 404 with a web page");
+  plex->answer({refused, refused, refused, refused});
+  Rig<Backend> rig({{"plex", plex}});  // probe_interval 20 ms, backoff max 100 ms
+  rig.add("/tv/A");
+  rig.dispatcher->start();
+  REQUIRE(rig.settle());
+  CHECK(rig.dispatcher->states()[0].next_attempt == rig.clock.millis() + 20);  // a first pause
+  REQUIRE(rig.pass(milliseconds(20)));
+  CHECK(plex->probes() == 1);
+  CHECK(plex->scanned().size() == 2);
+  CHECK(rig.dispatcher->states()[0].next_attempt == rig.clock.millis() + 40);
+  REQUIRE(rig.pass(milliseconds(39)));
+  CHECK(plex->probes() == 1);
+  REQUIRE(rig.pass(milliseconds(1)));
+  CHECK(plex->probes() == 2);
+  CHECK(plex->scanned().size() == 3);
+  CHECK(rig.dispatcher->states()[0].next_attempt == rig.clock.millis() + 80);
+  REQUIRE(rig.pass(milliseconds(80)));
+  CHECK(plex->scanned().size() == 4);
+  CHECK(rig.dispatcher->states()[0].next_attempt == rig.clock.millis() + 100);  // the cap
+  REQUIRE(rig.pass(milliseconds(100)));
+  CHECK(plex->scanned().size() == 5);
+  CHECK(rig.queue.folder_count() == 0);
+  CHECK_FALSE(rig.dispatcher->states()[0].paused);
+}
+
 STORE_TEST("a target's Retry-After sets its next attempt instead of the backoff", "[dispatcher]") {
   auto plex = std::make_shared<ScriptedTarget>();
   plex->answer({Result::retry("Plex answered 503", std::chrono::seconds(30))});
@@ -340,7 +372,10 @@ STORE_TEST("a target's Retry-After sets its next attempt instead of the backoff"
   REQUIRE(listed[0].deliveries.size() == 1);
   CHECK(listed[0].deliveries[0].attempts == 1);
   CHECK(listed[0].deliveries[0].next_attempt == answered + 30'000);
-  REQUIRE(rig.pass(milliseconds(29'999)));  // 1500 times the backoff: still not retried
+  const auto waiting = rig.dispatcher->states().at(0);
+  CHECK_FALSE(waiting.paused);
+  CHECK(waiting.next_attempt == answered + 30'000);  // /api/targets says when, not 0
+  REQUIRE(rig.pass(milliseconds(29'999)));           // 1500 times the backoff: still not retried
   CHECK(plex->scanned().size() == 1);
   REQUIRE(rig.pass(milliseconds(1)));
   CHECK(plex->scanned().size() == 2);

@@ -1,4 +1,5 @@
 #include "scanhook/core/pipeline/dispatcher.hpp"
+#include "scanhook/core/app/startup_banner.hpp"
 #include "scanhook/core/text/counted.hpp"
 
 #include <Poco/Logger.h>
@@ -33,7 +34,26 @@ std::string batch_summary(const std::string& target, const std::vector<Delivery>
     line += (i == 0 ? ": " : ", ") + deliveries[i].target_path;
   if (deliveries.size() > kPathsShown)
     line += " and " + std::to_string(deliveries.size() - kPathsShown) + " more";
+  // Why folders wait: a retry has no line of its own (rejections and pauses do).
+  std::vector<std::string> reasons;
+  for (const auto& delivery : deliveries)
+    if (delivery.result.status == Status::retry &&
+        std::find(reasons.begin(), reasons.end(), delivery.result.reason) == reasons.end())
+      reasons.push_back(delivery.result.reason);
+  if (!reasons.empty()) line += "; retried because " + reasons.front();
+  if (reasons.size() > 1) line += " (and " + counted(reasons.size() - 1, "other reason") + ")";
   return line;
+}
+
+// How long a pause lasts before the next probe: the probe interval, doubled for
+// each pause in a row that followed a passing probe (the probe does not see
+// what fails the deliveries), up to the backoff's max.
+std::chrono::milliseconds pause_length(const DispatchSettings& settings, int flaps) {
+  std::int64_t length = std::max<std::int64_t>(settings.probe_interval.count(), 1);
+  const std::int64_t cap =
+      std::max(length, static_cast<std::int64_t>(settings.backoff.max.count()));
+  for (int i = 0; i < flaps && length < cap; ++i) length *= 2;
+  return std::chrono::milliseconds(std::min(length, cap));
 }
 
 }  // namespace
@@ -192,6 +212,7 @@ void Dispatcher::probe(Worker& worker) {
     if (answer.status == Status::ok) {
       worker.paused = false;
       worker.last_error_past = true;
+      worker.resumed_by_probe = true;
       resumed = true;
     } else {
       changed = worker.last_error != answer.reason;
@@ -276,6 +297,11 @@ bool Dispatcher::deliver_batch(Worker& worker) {
                                        .count();
   }
   if (unavailable) last_error = unavailable_reason;
+  Millis retry_due = 0;  // the soonest retry of this batch
+  for (const auto& delivery : deliveries)
+    if (delivery.result.status == Status::retry &&
+        (retry_due == 0 || delivery.retry_at < retry_due))
+      retry_due = delivery.retry_at;
   if (!record(worker, deliveries)) return true;  // stopping: the results are lost, not the events
 
   logger_.information(batch_summary(worker.slot.name, deliveries, seconds));
@@ -291,6 +317,8 @@ bool Dispatcher::deliver_batch(Worker& worker) {
                       delivery.result.reason);
     prepared |= delivery.result.status == Status::ok && worker.stage == Stage::prepare;
   }
+  std::chrono::milliseconds pause{0};
+  int flaps = 0;
   {
     std::lock_guard lock(mutex_);
     worker.last_delivery = finished;
@@ -299,16 +327,29 @@ bool Dispatcher::deliver_batch(Worker& worker) {
     else if (!sent.empty() && answered)
       worker.last_error_past = true;  // a clean batch: the target works again
     if (!sent.empty()) note_answer(worker, answered, finished);
+    if (retry_due != 0 && (worker.retry_due <= finished || retry_due < worker.retry_due))
+      worker.retry_due = retry_due;
     if (unavailable) {
+      worker.flaps = worker.resumed_by_probe ? worker.flaps + 1 : 0;
       worker.paused = true;
-      worker.next_probe = finished + settings_.probe_interval.count();
+      pause = pause_length(settings_, worker.flaps);
+      worker.next_probe = finished + pause.count();
+      flaps = worker.flaps;
+    } else if (!sent.empty()) {
+      worker.flaps = 0;
     }
+    if (!sent.empty()) worker.resumed_by_probe = false;
   }
   if (unavailable) {
-    share_pause(worker, SharedPause{finished + settings_.probe_interval.count(), last_error, ""});
-    logger_.warning("target " + worker.slot.name + " is unavailable (" + last_error +
-                    "): paused, probing every " +
-                    std::to_string(settings_.probe_interval.count() / 1000) + "s");
+    share_pause(worker, SharedPause{finished + pause.count(), last_error, ""});
+    if (flaps == 0)
+      logger_.warning("target " + worker.slot.name + " is unavailable (" + last_error +
+                      "): paused, probing every " + duration_text(settings_.probe_interval));
+    else
+      logger_.warning("target " + worker.slot.name + " is unavailable again (" + last_error +
+                      ") right after its probe passed, " + counted(flaps, "time") +
+                      " in a row: the probe does not see this failure; paused, next probe in " +
+                      duration_text(pause));
     notify_state(NotificationEvent::target_down, worker.slot.name, last_error);
   }
   if (prepared) wake();
@@ -456,11 +497,14 @@ std::vector<TargetState> Dispatcher::states() {
   std::vector<TargetState> states;
   {
     std::lock_guard lock(mutex_);
+    const Millis now = clock_.millis();
     for (const auto& worker : workers_)
       states.push_back({worker->slot.name, worker->stage, worker->paused, worker->last_error,
-                        worker->paused ? worker->next_probe : 0, worker->last_delivery, 0,
-                        worker->failing_since, worker->last_answer, worker->last_error_at,
-                        worker->last_error_past});
+                        worker->paused            ? worker->next_probe
+                        : worker->retry_due > now ? worker->retry_due
+                                                  : 0,
+                        worker->last_delivery, 0, worker->failing_since, worker->last_answer,
+                        worker->last_error_at, worker->last_error_past});
   }
   for (auto& state : states) state.queued = queue_.delivery_count(state.name);
   return states;

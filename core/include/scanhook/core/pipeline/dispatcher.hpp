@@ -59,7 +59,10 @@ struct TargetState {
   Stage stage = Stage::scan;
   bool paused = false;
   std::string last_error;
-  Millis next_attempt = 0;  // paused: the next probe
+  // When the target is tried next (ms since the epoch): paused, its next
+  // probe; running with folders waiting in backoff, the soonest retry this
+  // dispatcher scheduled; 0 when nothing waits (due folders go at once).
+  Millis next_attempt = 0;
   Millis last_delivery = 0;
   std::int64_t queued = 0;
   // Since when every answer was a pause or a retry (0: the last batch was
@@ -109,6 +112,11 @@ class Dispatcher : public DeliveryStatus {
     Millis last_error_at = 0;
     bool last_error_past = false;
     Millis next_probe = 0;
+    Millis retry_due = 0;  // the soonest retry scheduled (what next_attempt shows while running)
+    // A probe passed and no batch was answered since; `flaps` counts the pauses
+    // in a row that came right after one (each doubles the wait for the next probe).
+    bool resumed_by_probe = false;
+    int flaps = 0;
     Millis last_delivery = 0;
     Millis failing_since = 0;
     Millis last_answer = 0;
