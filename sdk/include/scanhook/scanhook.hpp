@@ -7,6 +7,7 @@
 #include "scanhook/config_value.hpp"
 #include "scanhook/config_view.hpp"
 #include "scanhook/counted.hpp"
+#include "scanhook/log_escaped.hpp"
 #include "scanhook/flush_on_stop.hpp"
 #include "scanhook/forwarding_source.hpp"
 #include "scanhook/host.hpp"
