@@ -237,7 +237,7 @@ class PlexOptOutService final : public ServiceBase {
 
   HttpReply sign_out() {
     if (const auto account = store_.account())
-      host_.log(LogLevel::info, "signed out of plex.tv (" + account->username + ")");
+      log(LogLevel::info, "signed out of plex.tv (" + account->username + ")");
     store_.sign_out();
     return auth_status();
   }
@@ -300,12 +300,16 @@ class PlexOptOutService final : public ServiceBase {
     const Account& account = std::get<Account>(checked);
     if (!store_.sign_in({pin.auth_token, account.uuid, account.username}))
       return json_error(500, "could not keep the Plex sign-in");
-    host_.log(LogLevel::info, "signed in to plex.tv as " + account.username);
+    log(LogLevel::info, "signed in to plex.tv as " + account.username);
     auto body = json_object();
     body->set("state", "approved");
     body->set("username", account.username);
     return json_reply(200, body);
   }
+
+  // Every line carries plex.tv's data (usernames, keys, its errors): escaped,
+  // so a control byte in them cannot forge a line or reach a terminal raw.
+  void log(LogLevel level, const std::string& message) { host_.log(level, log_escaped(message)); }
 
   static HttpReply pin_state(const std::string& state, const std::string& message) {
     auto body = json_object();
@@ -326,10 +330,10 @@ class PlexOptOutService final : public ServiceBase {
   HttpReply plextv_failure(const PlexTvError& error, const std::string& doing) {
     if (error.kind == PlexTvError::Kind::unauthorized) {
       store_.sign_out();
-      host_.log(LogLevel::warning, "plex.tv refused the token while " + doing + ": signed out");
+      log(LogLevel::warning, "plex.tv refused the token while " + doing + ": signed out");
       return signed_out_reply(kRevoked);
     }
-    host_.log(LogLevel::warning, "could not finish " + doing + ": " + error.message);
+    log(LogLevel::warning, "could not finish " + doing + ": " + error.message);
     return json_error(502, "could not finish " + doing + ": " + error.message);
   }
 
@@ -370,13 +374,13 @@ class PlexOptOutService final : public ServiceBase {
     const auto answer = plextv_.set_opt_out(account->token, account->uuid, key, value);
     if (const auto* error = std::get_if<PlexTvError>(&answer)) {
       if (!not_offered(*error)) return plextv_failure(*error, "setting " + key + " to " + value);
-      host_.log(LogLevel::info, "plex.tv no longer offers " + key + " (" + error->message + ")");
+      log(LogLevel::info, "plex.tv no longer offers " + key + " (" + error->message + ")");
       auto body = source_json(key, kNotOffered);
       body->set("message", "plex.tv no longer offers " + describe_source(key).title +
                                ": there is nothing to change");
       return json_reply(200, body);
     }
-    host_.log(LogLevel::info, "set " + key + " to " + value + " on plex.tv");
+    log(LogLevel::info, "set " + key + " to " + value + " on plex.tv");
     return json_reply(200, source_json(key, value));
   }
 
@@ -416,15 +420,15 @@ class PlexOptOutService final : public ServiceBase {
         }
         if (not_offered(*error)) {
           ++not_offered_count;
-          host_.log(LogLevel::info,
-                    "plex.tv no longer offers " + source.key + " (" + error->message + ")");
+          log(LogLevel::info,
+              "plex.tv no longer offers " + source.key + " (" + error->message + ")");
           result->set("outcome", kNotOffered);
           result->set("state", kNotOffered);
           results->add(result);
           continue;
         }
         ++failed;
-        host_.log(LogLevel::warning, "could not disable " + source.key + ": " + error->message);
+        log(LogLevel::warning, "could not disable " + source.key + ": " + error->message);
         result->set("outcome", "failed");
         result->set("state", source.state);
         result->set("error", error->message);
@@ -435,10 +439,10 @@ class PlexOptOutService final : public ServiceBase {
       }
       results->add(result);
     }
-    host_.log(LogLevel::info, "disable all on plex.tv: " + std::to_string(changed) + " changed, " +
-                                  std::to_string(already_off) + " already off, " +
-                                  std::to_string(not_offered_count) + " not offered, " +
-                                  std::to_string(failed) + " failed");
+    log(LogLevel::info, "disable all on plex.tv: " + std::to_string(changed) + " changed, " +
+                            std::to_string(already_off) + " already off, " +
+                            std::to_string(not_offered_count) + " not offered, " +
+                            std::to_string(failed) + " failed");
     auto summary = json_object();
     summary->set("changed", changed);
     summary->set("already_off", already_off);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "scanhook/log_escaped.hpp"
 #include "scanhook/service.hpp"
 
 namespace scanhook::plex_optout {
@@ -63,7 +64,7 @@ int report_failure(const HttpReply& reply, std::ostream& err) {
 
 void print_sources(const Poco::JSON::Object::Ptr& body, std::ostream& out) {
   const auto sources = body->getArray("sources");
-  out << "Online Media Sources of " << text(body, "username") << ":\n";
+  out << "Online Media Sources of " << log_escaped(text(body, "username")) << ":\n";
   for (std::size_t i = 0; sources && i < sources->size(); ++i) {
     const auto source = sources->getObject(static_cast<unsigned>(i));
     out << "  " << std::left << std::setw(17) << text(source, "state") << std::setw(28)
@@ -87,7 +88,7 @@ int login(ServiceCaller& caller, std::ostream& out, std::ostream& err) {
     const auto state = parse_object(polled.body);
     const std::string word = text(state, "state");
     if (word == "approved") {
-      out << "Signed in to plex.tv as " << text(state, "username") << ".\n";
+      out << "Signed in to plex.tv as " << log_escaped(text(state, "username")) << ".\n";
       return 0;
     }
     if (word != "pending") {
@@ -186,7 +187,7 @@ int run_plex_sources(const std::vector<std::string>& typed, CommandHost& host) {
     if (reply.status != 200) return report_failure(reply, err);
     const auto body = parse_object(reply.body);
     out << (body->optValue<bool>("signed_in", false)
-                ? "Signed in to plex.tv as " + text(body, "username") + ".\n"
+                ? "Signed in to plex.tv as " + log_escaped(text(body, "username")) + ".\n"
                 : "Not signed in: scanhookd plex-sources login\n");
     return 0;
   }

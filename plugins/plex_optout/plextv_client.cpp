@@ -10,6 +10,8 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/SAX/XMLReader.h>
 
+#include <limits>
+
 namespace scanhook::plex_optout {
 
 namespace {
@@ -21,6 +23,10 @@ std::optional<PlexTvError> failure_of(const support::HttpResponse& response) {
   using Kind = PlexTvError::Kind;
   if (!response.answered())
     return PlexTvError{Kind::no_answer, 0, "plex.tv did not answer: " + response.transport_error};
+  if (response.oversized)
+    return PlexTvError{
+        Kind::unreadable, response.status,
+        "plex.tv sent more than " + std::to_string(kMaxAnswerBytes / (1024 * 1024)) + " MB"};
   if (response.success()) return std::nullopt;
   const std::string message = "plex.tv answered HTTP " + std::to_string(response.status);
   if (response.status == 401) return PlexTvError{Kind::unauthorized, 401, message};
@@ -32,24 +38,73 @@ PlexTvError unreadable(const std::string& what) {
   return {PlexTvError::Kind::unreadable, 200, "plex.tv sent " + what + " scanhook cannot read"};
 }
 
-std::string string_field(const Poco::JSON::Object& object, const std::string& name) {
-  if (!object.has(name) || object.isNull(name)) return {};
-  return object.getValue<std::string>(name);
+// A field of the wrong type or value: its name, what it should be.
+struct WrongField {
+  std::string field;
+  std::string expected;
+};
+
+PlexTvError wrong_field(const std::string& what, const WrongField& wrong) {
+  return {PlexTvError::Kind::unreadable, 200,
+          "plex.tv sent " + what + " whose \"" + wrong.field + "\" is not " + wrong.expected};
+}
+
+using Poco::JSON::Object;
+
+Object::Ptr json_object(const std::string& body) {
+  const auto parsed = Poco::JSON::Parser().parse(body);
+  if (parsed.type() != typeid(Object::Ptr)) return nullptr;
+  return parsed.extract<Object::Ptr>();
+}
+
+// A string field; null or absent is empty unless `required`.
+std::string string_field(const Object& object, const std::string& name, bool required) {
+  if (!object.has(name) || object.isNull(name)) {
+    if (required) throw WrongField{name, "a string"};
+    return {};
+  }
+  const auto value = object.get(name);
+  if (!value.isString()) throw WrongField{name, "a string"};
+  return value.extract<std::string>();
+}
+
+// An integer field at least `minimum`; `fallback` when absent or null and not `required`.
+std::int64_t integer_field(const Object& object, const std::string& name, bool required,
+                           std::int64_t minimum, std::int64_t fallback) {
+  const std::string expected = minimum > 0 ? "a positive integer" : "an integer";
+  if (!object.has(name) || object.isNull(name)) {
+    if (required) throw WrongField{name, expected};
+    return fallback;
+  }
+  const auto value = object.get(name);
+  if (!value.isInteger()) throw WrongField{name, expected};
+  std::int64_t number = 0;
+  try {
+    number = value.convert<std::int64_t>();
+  } catch (const Poco::Exception&) {
+    throw WrongField{name, expected};  // an unsigned number past int64
+  }
+  if (number < minimum) throw WrongField{name, expected};
+  return number;
 }
 
 }  // namespace
 
 PlexTvAnswer<Pin> parse_pin(const std::string& body) {
   try {
-    const auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+    const auto object = json_object(body);
+    if (!object) return unreadable("a PIN");
     Pin pin;
-    pin.id = object->getValue<std::int64_t>("id");
-    pin.code = object->getValue<std::string>("code");
-    pin.expires_at = string_field(*object, "expiresAt");
-    pin.expires_in = object->has("expiresIn") ? object->getValue<std::int64_t>("expiresIn") : 0;
-    pin.auth_token = string_field(*object, "authToken");
-    if (pin.id <= 0 || pin.code.empty()) return unreadable("a PIN");
+    pin.id = integer_field(*object, "id", true, 1, 0);
+    pin.code = string_field(*object, "code", true);
+    if (pin.code.empty()) throw WrongField{"code", "a non-empty string"};
+    pin.expires_at = string_field(*object, "expiresAt", false);
+    pin.expires_in =
+        integer_field(*object, "expiresIn", false, std::numeric_limits<std::int64_t>::min(), 0);
+    pin.auth_token = string_field(*object, "authToken", false);
     return pin;
+  } catch (const WrongField& wrong) {
+    return wrong_field("a PIN", wrong);
   } catch (const Poco::Exception&) {
     return unreadable("a PIN");
   } catch (const std::exception&) {
@@ -59,10 +114,13 @@ PlexTvAnswer<Pin> parse_pin(const std::string& body) {
 
 PlexTvAnswer<Account> parse_account(const std::string& body) {
   try {
-    const auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-    Account account{string_field(*object, "uuid"), string_field(*object, "username")};
+    const auto object = json_object(body);
+    if (!object) return unreadable("an account");
+    Account account{string_field(*object, "uuid", true), string_field(*object, "username", true)};
     if (account.uuid.empty()) return unreadable("an account without a uuid");
     return account;
+  } catch (const WrongField& wrong) {
+    return wrong_field("an account", wrong);
   } catch (const Poco::Exception&) {
     return unreadable("an account");
   } catch (const std::exception&) {
@@ -91,9 +149,18 @@ PlexTvAnswer<std::vector<OptOut>> parse_opt_outs(const std::string& body) {
   }
 }
 
+namespace {
+
+support::HttpOptions capped(support::HttpOptions options) {
+  options.max_answer_bytes = kMaxAnswerBytes;
+  return options;
+}
+
+}  // namespace
+
 PlexTvClient::PlexTvClient(const std::string& base_url, support::HttpOptions options,
                            ClientIdentity identity)
-    : http_(base_url, std::move(options)), identity_(std::move(identity)) {}
+    : http_(base_url, capped(std::move(options))), identity_(std::move(identity)) {}
 
 support::HttpResponse PlexTvClient::send(const std::string& method, const std::string& target,
                                          const std::string& accept,

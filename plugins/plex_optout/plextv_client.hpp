@@ -4,6 +4,8 @@
 // as a header, never put in a URL or a message.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -26,12 +28,18 @@ struct PlexTvError {
     unauthorized,  // 401: the token is not (or no longer) valid
     not_found,     // 404
     refused,       // another non-2xx answer
-    unreadable,    // 2xx with a body that is not what plex.tv sends
+    unreadable,    // 2xx with a body that is not what plex.tv sends, or a field of the
+                   // wrong type, or an answer past kMaxAnswerBytes
   };
   Kind kind;
   int status;           // 0 without an answer
   std::string message;  // "plex.tv answered HTTP 500", never holds the token
 };
+
+// The most bytes of a plex.tv answer the client reads: its largest real answer
+// (an opt-out list of a handful of sources, a PIN, an account) is a few KB, so
+// 4 MB leaves room and keeps a runaway answer from filling the memory.
+inline constexpr std::size_t kMaxAnswerBytes = 4 * 1024 * 1024;
 
 template <class T>
 using PlexTvAnswer = std::variant<T, PlexTvError>;
@@ -57,13 +65,18 @@ struct OptOut {
 // Readers of plex.tv's 2xx answer bodies, as the client below uses them
 // (public so that fuzz/plextv_answer_fuzzer.cpp reaches them without a
 // network): the PIN (JSON), the account (JSON), the opt-outs (XML). A body
-// that is not that shape is an `unreadable` error; they never throw.
+// that is not that shape, or a field of another type than plex.tv sends
+// (python-plexapi's myplex.py and PROTOCOLS.md: PIN id a positive integer,
+// code a string, expiresIn an integer >= 0, expiresAt a string, authToken null
+// or a string; account uuid and username strings), is an `unreadable` error
+// naming the field; they never throw.
 PlexTvAnswer<Pin> parse_pin(const std::string& body);
 PlexTvAnswer<Account> parse_account(const std::string& body);
 PlexTvAnswer<std::vector<OptOut>> parse_opt_outs(const std::string& body);
 
 class PlexTvClient {
  public:
+  // Every answer is read up to kMaxAnswerBytes, whatever options says.
   PlexTvClient(const std::string& base_url, support::HttpOptions options, ClientIdentity identity);
 
   // POST /api/v2/pins?strong=true

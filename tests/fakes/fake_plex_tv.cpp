@@ -143,6 +143,11 @@ void FakePlexTv::withdraw(const std::string& key) {
   withdrawn_.insert(key);
 }
 
+void FakePlexTv::answer_path_with(const std::string& path, HttpReply reply) {
+  std::lock_guard lock(mutex_);
+  path_answers_[path] = std::move(reply);
+}
+
 void FakePlexTv::expire(std::int64_t pin_id) {
   std::lock_guard lock(mutex_);
   pins_.at(pin_id).expired = true;
@@ -186,6 +191,7 @@ HttpReply FakePlexTv::answer(const RecordedRequest& request) {
   if (request.header("X-Plex-Client-Identifier").value_or("").empty())
     return plex_error(request, 400, 1000, "X-Plex-Client-Identifier is missing");
   const std::string& path = request.path;
+  if (const auto set = path_answers_.find(path); set != path_answers_.end()) return set->second;
   const std::string pins = "/api/v2/pins";
   if (path == pins && request.method == "POST") return create_pin(request);
   if (path.rfind(pins + "/", 0) == 0 && request.method == "GET")

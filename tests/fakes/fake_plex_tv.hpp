@@ -66,6 +66,10 @@ class FakePlexTv {
   void clear_key_failures();
   // plex.tv no longer offers `key`: still listed, but changing it answers 400.
   void withdraw(const std::string& key);
+  // Requests to `path` are answered with `reply` from now on: an answer real
+  // plex.tv is not known to send (a runaway size, a field of another type),
+  // for the tests of what the client refuses.
+  void answer_path_with(const std::string& path, HttpReply reply);
 
  private:
   struct Pin {
@@ -103,6 +107,7 @@ class FakePlexTv {
   std::map<std::string, int> key_failures_;
   std::set<std::string> withdrawn_;
   bool expired_pins_pending_ = false;
+  std::map<std::string, HttpReply> path_answers_;
   FakeHttpServer server_;  // last: stopped before the state it reads goes away
 };
 

@@ -1,4 +1,10 @@
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <signal.h>
 #include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <regex>
 
 #include "fakes/fake_plex_tv.hpp"
 #include "scanhook/core/store/postgres_connection.hpp"
@@ -180,4 +186,76 @@ TEST_CASE("plex-sources on a PostgreSQL configuration keeps its sign-in in that 
   dir.write("scanhook.ini", ini_for(plex_tv, (dir.path() / "other.db").string()));
   result = plex_sources(dir, {"status"});
   CHECK_THAT(result.output, Contains("Not signed in"));
+}
+
+namespace {
+
+// tests/fakes' fake plex.tv as its own program (what the browser tests and a
+// user trying the CLI start): its plex.tv URL and control URL; SIGTERM at the end.
+class FakePlexTvProgram {
+ public:
+  FakePlexTvProgram() {
+    output_ = ::popen("'" FAKE_PLEX_TV_SERVER_PATH "' & echo \"pid $!\"", "r");
+    REQUIRE(output_ != nullptr);
+    char line[256];
+    const std::regex urls(R"(fake plex.tv on (\S+) control http://127.0.0.1:(\d+))");
+    while ((pid_ == 0 || control_port_ == 0) && std::fgets(line, sizeof line, output_)) {
+      std::cmatch match;
+      if (std::sscanf(line, "pid %d", &pid_) == 1) continue;
+      if (std::regex_search(line, match, urls)) {
+        url_ = match[1];
+        control_port_ = static_cast<unsigned short>(std::stoi(match[2]));
+      }
+    }
+    REQUIRE(pid_ > 0);
+    REQUIRE(control_port_ != 0);
+  }
+  ~FakePlexTvProgram() {
+    if (pid_ > 0) ::kill(pid_, SIGTERM);
+    ::pclose(output_);
+  }
+
+  const std::string& url() const { return url_; }
+
+  // A control request as `curl -X POST URL` sends it: no Content-Length, no
+  // body. The answer's first line, or "" when none came within 10 s.
+  std::string post_without_length(const std::string& path) const {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", control_port_));
+    socket.setReceiveTimeout(Poco::Timespan(10, 0));
+    const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    socket.sendBytes(request.data(), static_cast<int>(request.size()));
+    char buffer[512] = {};
+    try {
+      const int got = socket.receiveBytes(buffer, sizeof buffer - 1);
+      const std::string answer(buffer, got > 0 ? static_cast<std::size_t>(got) : 0);
+      return answer.substr(0, answer.find("\r\n"));
+    } catch (const Poco::TimeoutException&) {
+      return "";
+    }
+  }
+
+ private:
+  FILE* output_ = nullptr;
+  int pid_ = 0;
+  unsigned short control_port_ = 0;
+  std::string url_;
+};
+
+}  // namespace
+
+TEST_CASE("plex-sources login completes against the fake plex.tv program approved as curl does",
+          "[plex-sources]") {
+  FakePlexTvProgram plex_tv;
+  TempDir dir;
+  DaemonProcess login(dir.path(),
+                      "[server]\nlisten = 127.0.0.1:0\ndatabase = {dir}/scanhook.db\n"
+                      "[service.plex_optout]\nplextv_url = " +
+                          plex_tv.url() + "\n",
+                      {"plex-sources", "login"});
+  REQUIRE(login.wait_for_output("Waiting for approval"));
+  // The fake used to wait for a body such a request cannot have (RFC 9112
+  // 6.3), so the approval landed only after its 60 s timeout.
+  CHECK(plex_tv.post_without_length("/__fake/approve") == "HTTP/1.1 200 OK");
+  REQUIRE(login.wait_for_exit(std::chrono::seconds(10)) == std::optional<int>(0));
+  CHECK_THAT(login.output(), Contains("Signed in to plex.tv as alice."));
 }

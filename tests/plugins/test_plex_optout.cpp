@@ -680,3 +680,113 @@ TEST_CASE("a 401 in the middle of disable all signs out and still reports what c
   CHECK(f.host.stored().count("token") == 0);
   f.check_identity_and_secrecy();
 }
+
+TEST_CASE("a plex.tv answer past 4 MB is refused with a 502 that says so", "[plex_optout]") {
+  OptOutFixture f;
+  const std::string uuid = f.sign_in();
+  // The opt-out list's real element, repeated as the new-user trial's runaway
+  // answer did (2 M of them there; ~5 MB here is past the cap all the same).
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<optOuts>\n";
+  while (xml.size() < 5 * 1024 * 1024)
+    xml += "  <optOut key=\"tv.plex.provider.music\" value=\"opt_in\"/>\n";
+  f.plextv.answer_path_with("/api/v2/user/" + uuid + "/settings/opt_outs",
+                            {200, "application/xml", xml + "</optOuts>\n", {}});
+  auto reply = f.call("GET", "sources");
+  CHECK(reply.status == 502);
+  CHECK(text(parse(reply), "error") ==
+        "could not finish listing the online media sources: plex.tv sent more than 4 MB");
+
+  // A PIN answer as large is no PIN either (it was read whole and taken as expires_in 0).
+  std::string pin = R"({"id":1234567001,"code":"strongcode000001234567001","padding":")";
+  pin += std::string(5 * 1024 * 1024, 'x') + "\"}";
+  f.plextv.answer_path_with("/api/v2/pins", {201, "application/json", pin, {}});
+  reply = f.call("POST", "auth/pin");
+  CHECK(reply.status == 502);
+  CHECK(text(parse(reply), "error") ==
+        "could not start a Plex sign-in: plex.tv sent more than 4 MB");
+  CHECK(f.call("GET", "auth").body == R"({"signed_in":true,"username":"alice"})");
+}
+
+TEST_CASE("a plex.tv field of the wrong type is refused with a 502 naming the field",
+          "[plex_optout]") {
+  OptOutFixture f;
+  SECTION("an authToken that is an object does not count as approved") {
+    const auto pin = f.start_pin();
+    const std::string route = "/api/v2/pins/" + std::to_string(pin);
+    f.plextv.answer_path_with(route,
+                              {200,
+                               "application/json",
+                               R"({"id":)" + std::to_string(pin) +
+                                   R"(,"code":"strongcode000001234567001","expiresIn":1790,)"
+                                   R"("expiresAt":"2026-11-30T19:30:00Z","authToken":{"a":[1,2]}})",
+                               {}});
+    const auto reply = f.call("GET", "auth/pin/" + std::to_string(pin));
+    CHECK(reply.status == 502);
+    CHECK(text(parse(reply), "error") ==
+          "could not check the Plex sign-in: plex.tv sent a PIN whose \"authToken\" is not a "
+          "string");
+    CHECK(f.plextv.server().requests_to("GET", "/api/v2/user").empty());
+  }
+  SECTION("a PIN's expiresIn that is a string") {
+    f.plextv.answer_path_with(
+        "/api/v2/pins",
+        {201,
+         "application/json",
+         R"({"id":1234567001,"code":"strongcode000001234567001",)"
+         R"("expiresIn":"1800","expiresAt":"2026-11-30T19:30:00Z","authToken":null})",
+         {}});
+    const auto reply = f.call("POST", "auth/pin");
+    CHECK(reply.status == 502);
+    CHECK(text(parse(reply), "error") ==
+          "could not start a Plex sign-in: plex.tv sent a PIN whose \"expiresIn\" is not an "
+          "integer");
+  }
+  SECTION("a PIN's expiresAt that is a number") {
+    f.plextv.answer_path_with("/api/v2/pins",
+                              {201,
+                               "application/json",
+                               R"({"id":1234567001,"code":"strongcode000001234567001",)"
+                               R"("expiresIn":1800,"expiresAt":1796070600,"authToken":null})",
+                               {}});
+    const auto reply = f.call("POST", "auth/pin");
+    CHECK(reply.status == 502);
+    CHECK(text(parse(reply), "error") ==
+          "could not start a Plex sign-in: plex.tv sent a PIN whose \"expiresAt\" is not a "
+          "string");
+  }
+  SECTION("an account whose uuid is a number and username a list does not sign in") {
+    f.plextv.add_account(kToken, "alice");
+    const auto pin = f.start_pin();
+    f.plextv.approve(pin, kToken);
+    f.plextv.answer_path_with("/api/v2/user",
+                              {200, "application/json", R"({"uuid":123,"username":["a"]})", {}});
+    auto reply = f.call("GET", "auth/pin/" + std::to_string(pin));
+    CHECK(reply.status == 502);
+    CHECK(text(parse(reply), "error") ==
+          "could not check the Plex account: plex.tv sent an account whose \"uuid\" is not a "
+          "string");
+    f.plextv.answer_path_with(
+        "/api/v2/user", {200, "application/json", R"({"uuid":"5ca9b00c","username":["a"]})", {}});
+    reply = f.call("GET", "auth/pin/" + std::to_string(pin));
+    CHECK(reply.status == 502);
+    CHECK(text(parse(reply), "error") ==
+          "could not check the Plex account: plex.tv sent an account whose \"username\" is not a "
+          "string");
+    CHECK(f.call("GET", "auth").body == R"({"signed_in":false,"username":null})");
+    CHECK(f.host.stored().count("token") == 0);
+  }
+}
+
+TEST_CASE("a username with control bytes is logged escaped, never raw", "[plex_optout]") {
+  OptOutFixture f;
+  const std::string username("al\0ice\x1b[2J\nforged line", 22);
+  f.plextv.add_account(kToken, username);
+  const auto pin = f.start_pin();
+  f.plextv.approve(pin, kToken);
+  REQUIRE(f.call("GET", "auth/pin/" + std::to_string(pin)).status == 200);
+  REQUIRE(f.call("DELETE", "auth").status == 200);
+  CHECK(f.host.logged("signed in to plex.tv as al\\x00ice\\x1b[2J\\x0aforged line"));
+  CHECK(f.host.logged("signed out of plex.tv (al\\x00ice\\x1b[2J\\x0aforged line)"));
+  for (const auto& [level, line] : f.host.logs())
+    for (const char c : line) CHECK((static_cast<unsigned char>(c) >= 0x20 && c != 0x7f));
+}

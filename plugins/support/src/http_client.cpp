@@ -85,6 +85,31 @@ Poco::Net::Context::Ptr make_tls_context(const HttpOptions& options, const std::
   return context;
 }
 
+// Reads the answer's body into `body` unless it passes `max_bytes` (0: no cap):
+// false then, `body` empty, the rest left unread.
+bool read_body(std::istream& in, const Poco::Net::HTTPResponse& answer, std::size_t max_bytes,
+               std::string& body) {
+  if (max_bytes == 0) {
+    std::ostringstream content;
+    Poco::StreamCopier::copyStream(in, content);
+    body = content.str();
+    return true;
+  }
+  if (answer.hasContentLength() &&
+      answer.getContentLength64() > static_cast<Poco::Int64>(max_bytes))
+    return false;
+  char chunk[16384];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    body.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > max_bytes) {
+      body.clear();
+      body.shrink_to_fit();
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 HttpResponse HttpClient::send(const std::string& method, const std::string& target,
@@ -114,10 +139,8 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& targ
 
     Poco::Net::HTTPResponse answer;
     std::istream& in = session->receiveResponse(answer);
-    std::ostringstream content;
-    Poco::StreamCopier::copyStream(in, content);
     response.status = static_cast<int>(answer.getStatus());
-    response.body = content.str();
+    response.oversized = !read_body(in, answer, options_.max_answer_bytes, response.body);
     for (const auto& [name, value] : answer) response.headers.emplace_back(name, value);
   } catch (const Poco::TimeoutException&) {
     response.transport_error =

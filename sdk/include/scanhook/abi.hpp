@@ -24,6 +24,7 @@ inline constexpr std::uint16_t kAbiMajor = 1;
 // 1.2 also: ConfigType::source_name (a key naming another webhook source).
 // 1.2 also: FlushOnStop (optional), a polling source's last submit at a stop.
 // 1.2 also: counted() (counted.hpp, header-only), a count with its noun.
+// 1.2 also: log_escaped() (log_escaped.hpp, header-only), outside text for a log line.
 inline constexpr std::uint16_t kAbiMinor = 2;
 inline constexpr const char* kDescriptorSymbol = "scanhook_plugin_v1";
 

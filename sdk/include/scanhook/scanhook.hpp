@@ -13,6 +13,7 @@
 #include "scanhook/host.hpp"
 #include "scanhook/http.hpp"
 #include "scanhook/instance.hpp"
+#include "scanhook/log_escaped.hpp"
 #include "scanhook/notifier.hpp"
 #include "scanhook/plugin.hpp"
 #include "scanhook/polling_source.hpp"

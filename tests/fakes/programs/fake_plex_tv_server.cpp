@@ -1,7 +1,7 @@
 // The fake plex.tv as a program, for the browser tests: serves FakePlexTv on
 // a free port and a test-only control API under /__fake/ on another, prints
 //   fake plex.tv on http://127.0.0.1:P control http://127.0.0.1:Q
-// and runs until SIGTERM or SIGINT.
+// and runs until SIGTERM or SIGINT. Control POSTs need no body: `curl -X POST URL`.
 //   POST /__fake/approve                  approve the newest PIN as account "alice"
 //   POST /__fake/fail?key=K&status=500    changing K answers that status
 //   POST /__fake/clear-failures

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "scanhook/log_escaped.hpp"
+
 namespace scanhook::core {
 
 // The most bytes of a plugin's message a log line keeps.
@@ -15,10 +17,8 @@ inline constexpr std::size_t kLoggedMessageBytes = 4096;
 // "... (N bytes)".
 std::string log_excerpt(const std::string& text, std::size_t max_bytes);
 
-// `text` with every control byte (below 0x20, and 0x7f) written as \xNN and
-// every backslash as \\, so text from a request (a path with %0A or an ESC
-// sequence in it) stays on its own log line and cannot forge another one or
-// drive the terminal that shows the log.
-std::string log_escaped(const std::string& text);
+// `text` with control bytes and backslashes escaped: the SDK's log_escaped,
+// which plugins use for what they log from outside too.
+using ::scanhook::log_escaped;
 
 }  // namespace scanhook::core

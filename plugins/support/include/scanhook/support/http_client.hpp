@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -14,6 +15,9 @@ struct HttpOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(15)};
   bool verify_tls = true;  // false: accept any certificate (explicit opt-in only)
   std::string ca_file;     // extra CA to trust, PEM
+  // The most bytes of an answer's body read; past it the client stops reading
+  // and the answer is `oversized` (its body empty). 0: no cap.
+  std::size_t max_answer_bytes = 0;
 };
 
 struct HttpResponse {
@@ -21,6 +25,7 @@ struct HttpResponse {
   std::string transport_error;  // refused, timed out, TLS failure, ...
   std::string body;
   HeaderList headers;
+  bool oversized = false;  // the body passed HttpOptions::max_answer_bytes: not read
 
   bool answered() const { return status != 0; }
   bool success() const { return status >= 200 && status < 300; }
