@@ -456,7 +456,8 @@ TEST_CASE(
   CHECK(pair.daemon(pair.standby)
             .wait_for_output("resuming from the stored listing of " + remote + " (2 files)",
                              std::chrono::seconds(15)));
-  REQUIRE(pair.daemon(pair.standby).wait_for_output("queued 1 change of", std::chrono::seconds(10)));
+  REQUIRE(
+      pair.daemon(pair.standby).wait_for_output("queued 1 change of", std::chrono::seconds(10)));
   REQUIRE(pair.delivered_all(pair.standby));
   CHECK(pair.scans() ==
         std::map<std::string, int>{{"/tv/Show/Season 2", 1}, {"/tv/Show/Season 3", 1}});

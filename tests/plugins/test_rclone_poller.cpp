@@ -153,8 +153,7 @@ TEST_CASE("a restarted poller resumes from the stored listing: no duplicates, no
 
   auto restarted = poller(remote, host);
   restarted->poll();
-  CHECK(
-      host.logged("resuming from the stored listing of " + remote.path().string() + " (1 file)"));
+  CHECK(host.logged("resuming from the stored listing of " + remote.path().string() + " (1 file)"));
   CHECK(described(host.submitted()) ==
         std::vector<std::string>{"created /mnt/remote/tv/Show/S01E02.mkv"});
 
