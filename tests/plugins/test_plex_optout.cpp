@@ -3,9 +3,10 @@
 #include <Poco/JSON/Parser.h>
 #include <catch2/catch.hpp>
 
-#include <thread>
-
 #include <regex>
+#include <string>
+#include <thread>
+#include <utility>
 
 #include "fakes/fake_plex_tv.hpp"
 #include "scanhook/service.hpp"
@@ -727,32 +728,24 @@ TEST_CASE("a plex.tv field of the wrong type is refused with a 502 naming the fi
           "string");
     CHECK(f.plextv.server().requests_to("GET", "/api/v2/user").empty());
   }
-  SECTION("a PIN's expiresIn that is a string") {
-    f.plextv.answer_path_with(
-        "/api/v2/pins",
-        {201,
-         "application/json",
-         R"({"id":1234567001,"code":"strongcode000001234567001",)"
-         R"("expiresIn":"1800","expiresAt":"2026-11-30T19:30:00Z","authToken":null})",
-         {}});
-    const auto reply = f.call("POST", "auth/pin");
-    CHECK(reply.status == 502);
-    CHECK(text(parse(reply), "error") ==
-          "could not start a Plex sign-in: plex.tv sent a PIN whose \"expiresIn\" is not an "
-          "integer");
-  }
-  SECTION("a PIN's expiresAt that is a number") {
-    f.plextv.answer_path_with("/api/v2/pins",
-                              {201,
-                               "application/json",
-                               R"({"id":1234567001,"code":"strongcode000001234567001",)"
-                               R"("expiresIn":1800,"expiresAt":1796070600,"authToken":null})",
-                               {}});
-    const auto reply = f.call("POST", "auth/pin");
-    CHECK(reply.status == 502);
-    CHECK(text(parse(reply), "error") ==
-          "could not start a Plex sign-in: plex.tv sent a PIN whose \"expiresAt\" is not a "
-          "string");
+  SECTION("a PIN's expiresIn that is a string, or expiresAt that is a number") {
+    const std::pair<const char*, const char*> wrong[] = {
+        {R"("expiresIn":"1800","expiresAt":"2026-11-30T19:30:00Z")",
+         "\"expiresIn\" is not an integer"},
+        {R"("expiresIn":1800,"expiresAt":1796070600)", "\"expiresAt\" is not a string"},
+    };
+    for (const auto& [expiry, refusal] : wrong) {
+      f.plextv.answer_path_with(
+          "/api/v2/pins", {201,
+                           "application/json",
+                           std::string(R"({"id":1234567001,"code":"strongcode000001234567001",)") +
+                               expiry + R"(,"authToken":null})",
+                           {}});
+      const auto reply = f.call("POST", "auth/pin");
+      CHECK(reply.status == 502);
+      CHECK(text(parse(reply), "error") ==
+            std::string("could not start a Plex sign-in: plex.tv sent a PIN whose ") + refusal);
+    }
   }
   SECTION("an account whose uuid is a number and username a list does not sign in") {
     f.plextv.add_account(kToken, "alice");
