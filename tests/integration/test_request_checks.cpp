@@ -578,6 +578,16 @@ TEST_CASE(
                               R"(Content-Encoding"})");
     CHECK(refused.header("Accept-Encoding") == std::optional<std::string>("identity"));
   }
+  // A second Content-Encoding field is read too, not only the first (sent raw:
+  // the test client keeps one field per name).
+  const std::string second =
+      raw_exchange("127.0.0.1", running.daemon.port(),
+                   "POST /triggers/sonarr HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                   "X-Scanhook-Token: sonarr-token\r\nContent-Type: application/json\r\n"
+                   "Content-Encoding: identity\r\nContent-Encoding: gzip\r\nContent-Length: " +
+                       std::to_string(gzipped.str().size()) + "\r\n\r\n" + gzipped.str());
+  CHECK(status_of(second) == 415);
+  CHECK_THAT(second, Contains("Content-Encoding: identity, gzip;"));
   CHECK(running.queued() == 0);
   CHECK(running.send("GET", "/api/deadletters").body.find("\"id\":") == std::string::npos);
   // Credentials come first: a stranger's compressed webhook is a 401.

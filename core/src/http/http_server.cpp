@@ -343,9 +343,16 @@ Routed RoutedAnswerer::route(const Poco::Net::HTTPRequest& head, HttpRequest& re
   }
   const bool body_follows = (head.hasContentLength() && head.getContentLength64() > 0) ||
                             head.getChunkedTransferEncoding();
-  if (const auto coding = request.header("Content-Encoding");
-      body_follows && coding && !iequals(Poco::trim(*coding), "identity"))
-    routed.early_reply = unsupported_encoding(*coding);
+  // Every Content-Encoding field counts (RFC 9110 section 5.3: several are
+  // one comma-separated list), not only the first.
+  std::string codings;
+  bool compressed = false;
+  for (const auto& [name, value] : head) {
+    if (!iequals(name, "Content-Encoding")) continue;
+    codings += (codings.empty() ? "" : ", ") + Poco::trim(value);
+    compressed = compressed || !iequals(Poco::trim(value), "identity");
+  }
+  if (body_follows && compressed) routed.early_reply = unsupported_encoding(codings);
   return routed;
 }
 
